@@ -1,0 +1,85 @@
+import { test, expect } from '@playwright/test';
+
+test('landing page explains PayTrack and links to the legal pages', async ({ page }) => {
+  const response = await page.goto('/');
+  expect(response.status()).toBe(200);
+  await expect(page).toHaveTitle('PayTrack');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Get paid on time');
+  await expect(page.getByRole('heading', { name: 'How it works' })).toBeVisible();
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await expect(nav.getByRole('link', { name: 'Privacy' })).toHaveAttribute('href', '/privacy');
+  await expect(nav.getByRole('link', { name: 'Terms' })).toHaveAttribute('href', '/terms');
+});
+
+test('the status check only works after hydration and reaches the database', async ({ page }) => {
+  await page.goto('/');
+  const widget = page.locator('.status-check');
+  const button = widget.getByRole('button', { name: 'Check status' });
+  // The server renders the button disabled; only the hydrated WebAssembly enables it.
+  await expect(widget).toHaveAttribute('data-hydrated', 'true');
+  await expect(button).toBeEnabled();
+
+  await button.click();
+  const count = widget.getByTestId('status-count');
+  await expect(count).toHaveText(/^\d+$/);
+  const first = Number(await count.textContent());
+  expect(first).toBeGreaterThan(0);
+
+  await button.click();
+  await expect(count).toHaveText(String(first + 1));
+
+  // The count lives in MongoDB, not in the page: a fresh page continues from it.
+  await page.reload();
+  await expect(widget).toHaveAttribute('data-hydrated', 'true');
+  await widget.getByRole('button', { name: 'Check status' }).click();
+  await expect(widget.getByTestId('status-count')).toHaveText(String(first + 2));
+});
+
+test('client-side navigation reaches the privacy policy without a full page load', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.locator('.status-check')).toHaveAttribute('data-hydrated', 'true');
+  await page.evaluate(() => { window.__sameDocument = true; });
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Privacy' }).click();
+  await expect(page).toHaveURL(/\/privacy$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Privacy policy');
+  expect(await page.evaluate(() => window.__sameDocument)).toBe(true);
+});
+
+test('privacy policy names the processors, the key encryption and the contact address', async ({ page }) => {
+  const response = await page.goto('/privacy');
+  expect(response.status()).toBe(200);
+  await expect(page).toHaveTitle('Privacy policy · PayTrack');
+  const policy = page.locator('article');
+  for (const processor of ['Stripe', 'Resend', 'Crisp', 'MongoDB Atlas']) {
+    await expect(policy).toContainText(processor);
+  }
+  await expect(policy).toContainText('XChaCha20-Poly1305');
+  await expect(policy.getByRole('heading', { name: 'Your rights' })).toBeVisible();
+  const contact = policy.getByRole('link', { name: process.env.PAYTRACK_E2E_CONTACT_EMAIL });
+  await expect(contact.first()).toHaveAttribute('href', `mailto:${process.env.PAYTRACK_E2E_CONTACT_EMAIL}`);
+});
+
+test('terms page renders', async ({ page }) => {
+  const response = await page.goto('/terms');
+  expect(response.status()).toBe(200);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Terms of service');
+});
+
+test('unknown addresses get a styled 404 page with a way home', async ({ page }) => {
+  const response = await page.goto('/no/such/page');
+  expect(response.status()).toBe(404);
+  await expect(page).toHaveTitle('Page not found · PayTrack');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText("We couldn't find that page");
+  // The stylesheet loaded: the 404 is the app's page, not a bare error.
+  const styled = await page.evaluate(() => document.styleSheets.length);
+  expect(styled).toBeGreaterThan(0);
+  await page.getByRole('link', { name: 'Go to the home page' }).click();
+  await expect(page).toHaveURL(/\/$/);
+});
+
+test('the layout fits a phone screen without sideways scrolling', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto('/');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+});

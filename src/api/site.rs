@@ -1,0 +1,44 @@
+//! Public, signed-out endpoints: facts about this PayTrack installation and the status check
+//! on the landing page.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// What public pages need to know about this installation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteInfo {
+    /// Where people write about their data; set by `PAYTRACK_CONTACT_EMAIL`.
+    pub contact_email: String,
+}
+
+#[server(prefix = "/api", endpoint = "site/info")]
+pub async fn get_site_info() -> Result<SiteInfo, AppError> {
+    let state = ssr::state().map_err(ssr::fail)?;
+    Ok(SiteInfo {
+        contact_email: state.config.contact_email.clone(),
+    })
+}
+
+/// The answer to "is PayTrack up?": the server and its database both took part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCheck {
+    /// How many status checks have been recorded so far, this one included.
+    pub checks: i64,
+}
+
+/// Records one status check in the database and returns the running count.
+#[server(prefix = "/api", endpoint = "site/status-check")]
+pub async fn record_status_check() -> Result<StatusCheck, AppError> {
+    use crate::server::db;
+
+    let state = ssr::state().map_err(ssr::fail)?;
+    let checks = db::counters::increment(&state.db, "status_checks")
+        .await
+        .map_err(|err| ssr::fail(db::user_facing("recording a status check", err)))?;
+    Ok(StatusCheck { checks })
+}
+
+#[cfg(feature = "ssr")]
+use super::ssr;

@@ -1,0 +1,61 @@
+//! The HTML shell, the root component and the route table.
+
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::ui::components::error_view::ErrorList;
+use crate::ui::components::layout::{Footer, Header};
+use crate::ui::pages::{landing::Landing, not_found::NotFound, privacy::Privacy, terms::Terms};
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <meta
+                    name="description"
+                    content="PayTrack sends your invoices with a Stripe payment link and chases late payers by email until they pay."
+                />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options=options.clone() />
+                <HashedStylesheet options id="paytrack-css" />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Title formatter=|page: String| {
+            if page.is_empty() { "PayTrack".to_string() } else { format!("{page} · PayTrack") }
+        } />
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <Header />
+            <main id="main" tabindex="-1">
+                <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=Landing />
+                        <Route path=path!("/privacy") view=Privacy />
+                        <Route path=path!("/terms") view=Terms />
+                    </Routes>
+                </ErrorBoundary>
+            </main>
+            <Footer />
+        </Router>
+    }
+}

@@ -1,0 +1,86 @@
+//! The one error type server functions return. Its message is written for the person using
+//! PayTrack; causes (driver errors, stack of contexts) go to the server log, never to the browser.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AppError {
+    /// The database did not answer in time; retrying later will likely work.
+    #[error("PayTrack can't reach its database right now. Please try again in a moment.")]
+    Unavailable,
+    /// Something unexpected failed on the server; details are in the server log only.
+    #[error(
+        "Something went wrong on our side. Please try again; if it keeps happening, contact support."
+    )]
+    Internal,
+    /// The request never reached PayTrack or its answer never came back.
+    #[error("Couldn't reach PayTrack. Check your connection and try again.")]
+    Network,
+    /// The request itself was malformed (bad arguments, unknown endpoint).
+    #[error("PayTrack couldn't understand that request: {0}")]
+    BadRequest(String),
+}
+
+impl AppError {
+    /// The HTTP status a server function answers with when it fails with this error.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Unavailable => 503,
+            AppError::Internal => 500,
+            AppError::Network => 502,
+            AppError::BadRequest(_) => 400,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Network,
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => {
+                AppError::BadRequest(msg)
+            }
+            ServerFnErrorErr::UnsupportedRequestMethod(msg) => AppError::BadRequest(msg),
+            ServerFnErrorErr::Registration(_) => {
+                AppError::BadRequest("no such server function".to_string())
+            }
+            ServerFnErrorErr::Serialization(_)
+            | ServerFnErrorErr::Deserialization(_)
+            | ServerFnErrorErr::ServerError(_)
+            | ServerFnErrorErr::MiddlewareError(_) => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transport_failures_read_as_network_problems() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Request("refused".into()));
+        assert_eq!(err, AppError::Network);
+        assert_eq!(err.status_code(), 502);
+    }
+
+    #[test]
+    fn server_side_details_never_reach_the_message() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::ServerError(
+            "mongodb://admin:hunter2@db".into(),
+        ));
+        assert!(!err.to_string().contains("hunter2"));
+        assert_eq!(err.status_code(), 500);
+    }
+
+    #[test]
+    fn bad_arguments_say_what_was_wrong() {
+        let err =
+            AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field `x`".into()));
+        assert_eq!(err.status_code(), 400);
+        assert!(err.to_string().contains("missing field `x`"));
+    }
+}

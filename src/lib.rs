@@ -1,0 +1,19 @@
+//! PayTrack: invoicing and automatic payment chasing for freelancers.
+//!
+//! One crate, two builds: feature `ssr` is the server (axum + leptos_axum, MongoDB) and feature
+//! `hydrate` is the WebAssembly client that hydrates the server-rendered pages.
+
+pub mod api;
+pub mod app;
+pub mod error;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

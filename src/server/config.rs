@@ -1,0 +1,425 @@
+//! Typed configuration read from the environment once at start-up.
+//!
+//! Every variable is listed, with what it does, in `.env.example`. A missing or malformed value
+//! stops start-up with one line that names the variable; secret values are never echoed back.
+
+use std::fmt;
+use std::net::SocketAddr;
+
+use base64::Engine;
+
+use super::secret::Secret;
+
+/// Whether PayTrack runs on a developer's machine or for real users.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    /// Local defaults are allowed (base URL from the bind address, a placeholder contact).
+    Development,
+    /// Every user-facing setting must be given explicitly.
+    Production,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub environment: Environment,
+    pub bind_addr: SocketAddr,
+    /// The public origin users reach PayTrack at, without a trailing slash.
+    pub base_url: String,
+    pub mongodb_uri: Secret,
+    pub mongodb_database: String,
+    /// Where users write about their data (shown in the privacy policy).
+    pub contact_email: String,
+    pub secrets: Secrets,
+}
+
+/// Credentials that later features use; each is optional until its feature is switched on, but
+/// when given it must be well-formed.
+#[derive(Debug, Clone, Default)]
+pub struct Secrets {
+    pub resend_api_key: Option<Secret>,
+    /// 32-byte key that encrypts users' Stripe keys at rest.
+    pub master_key: Option<Secret>,
+    pub google: Option<GoogleCredentials>,
+    pub stripe_secret_key: Option<Secret>,
+    pub stripe_webhook_secret: Option<Secret>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GoogleCredentials {
+    pub client_id: String,
+    pub client_secret: Secret,
+}
+
+/// A configuration problem, naming the variable and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "configuration error: {} {}", self.variable, self.problem)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn problem(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        problem: problem.into(),
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| match std::env::var(name) {
+            Ok(value) => Ok(Some(value)),
+            Err(std::env::VarError::NotPresent) => Ok(None),
+            Err(std::env::VarError::NotUnicode(_)) => Err(()),
+        })
+    }
+
+    /// Reads configuration through `lookup`, which answers `Err(())` for a value that is not
+    /// valid UTF-8. Empty values count as unset, as in most `.env` tooling.
+    pub fn from_lookup(
+        lookup: impl Fn(&'static str) -> Result<Option<String>, ()>,
+    ) -> Result<Self, ConfigError> {
+        let get = |name: &'static str| -> Result<Option<String>, ConfigError> {
+            match lookup(name) {
+                Ok(Some(v)) if v.trim().is_empty() => Ok(None),
+                Ok(Some(v)) => Ok(Some(v.trim().to_string())),
+                Ok(None) => Ok(None),
+                Err(()) => Err(problem(name, "is not valid UTF-8")),
+            }
+        };
+
+        let environment = match get("PAYTRACK_ENV")?.as_deref() {
+            None | Some("development") => Environment::Development,
+            Some("production") => Environment::Production,
+            Some(_) => {
+                return Err(problem(
+                    "PAYTRACK_ENV",
+                    "must be `development` or `production`",
+                ));
+            }
+        };
+        let production = environment == Environment::Production;
+
+        let bind_addr = match get("PAYTRACK_BIND_ADDR")? {
+            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
+            Some(v) => v.parse().map_err(|_| {
+                problem(
+                    "PAYTRACK_BIND_ADDR",
+                    format!("is malformed: expected ip:port such as 127.0.0.1:3000, got `{v}`"),
+                )
+            })?,
+        };
+
+        let base_url = match get("PAYTRACK_BASE_URL")? {
+            Some(v) => parse_base_url(&v)?,
+            None if production => {
+                return Err(problem(
+                    "PAYTRACK_BASE_URL",
+                    "is required in production (for example https://paytrack.example.com)",
+                ));
+            }
+            None => format!("http://{bind_addr}"),
+        };
+
+        let mongodb_uri = get("MONGODB_URI")?.ok_or_else(|| {
+            problem(
+                "MONGODB_URI",
+                "is required (for example mongodb://127.0.0.1:27017); `scripts/run` starts a local database and sets it for you",
+            )
+        })?;
+        if !(mongodb_uri.starts_with("mongodb://") || mongodb_uri.starts_with("mongodb+srv://")) {
+            return Err(problem(
+                "MONGODB_URI",
+                "is malformed: it must start with mongodb:// or mongodb+srv://",
+            ));
+        }
+
+        let mongodb_database = get("MONGODB_DATABASE")?.unwrap_or_else(|| "paytrack".to_string());
+        validate_database_name(&mongodb_database)?;
+
+        let contact_email = match get("PAYTRACK_CONTACT_EMAIL")? {
+            Some(v) if looks_like_email(&v) => v,
+            Some(v) => {
+                return Err(problem(
+                    "PAYTRACK_CONTACT_EMAIL",
+                    format!("is malformed: `{v}` is not an email address"),
+                ));
+            }
+            None if production => {
+                return Err(problem(
+                    "PAYTRACK_CONTACT_EMAIL",
+                    "is required in production: the privacy policy names it",
+                ));
+            }
+            None => "privacy@paytrack.localhost".to_string(),
+        };
+
+        let secrets = Secrets {
+            resend_api_key: prefixed_secret(get("RESEND_API_KEY")?, "RESEND_API_KEY", &["re_"])?,
+            master_key: master_key(get("PAYTRACK_MASTER_KEY")?)?,
+            google: google(get("GOOGLE_CLIENT_ID")?, get("GOOGLE_CLIENT_SECRET")?)?,
+            stripe_secret_key: prefixed_secret(
+                get("STRIPE_SECRET_KEY")?,
+                "STRIPE_SECRET_KEY",
+                &["sk_", "rk_"],
+            )?,
+            stripe_webhook_secret: prefixed_secret(
+                get("STRIPE_WEBHOOK_SECRET")?,
+                "STRIPE_WEBHOOK_SECRET",
+                &["whsec_"],
+            )?,
+        };
+
+        Ok(Config {
+            environment,
+            bind_addr,
+            base_url,
+            mongodb_uri: Secret::new(mongodb_uri),
+            mongodb_database,
+            contact_email,
+            secrets,
+        })
+    }
+}
+
+fn parse_base_url(value: &str) -> Result<String, ConfigError> {
+    let trimmed = value.trim_end_matches('/');
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(['/', '?', '#', ' ']) => {
+            Ok(trimmed.to_string())
+        }
+        _ => Err(problem(
+            "PAYTRACK_BASE_URL",
+            format!(
+                "is malformed: expected an origin such as https://paytrack.example.com, got `{value}`"
+            ),
+        )),
+    }
+}
+
+fn validate_database_name(name: &str) -> Result<(), ConfigError> {
+    // MongoDB forbids these characters in database names and caps the length at 63 bytes.
+    let forbidden = ['/', '\\', '.', ' ', '"', '$', '*', '<', '>', ':', '|', '?'];
+    if name.len() > 63 || name.contains(forbidden) {
+        return Err(problem(
+            "MONGODB_DATABASE",
+            format!("is malformed: `{name}` is not a valid MongoDB database name"),
+        ));
+    }
+    Ok(())
+}
+
+fn looks_like_email(value: &str) -> bool {
+    match value.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !domain.contains('@')
+                && !value.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+fn prefixed_secret(
+    value: Option<String>,
+    variable: &'static str,
+    prefixes: &[&str],
+) -> Result<Option<Secret>, ConfigError> {
+    match value {
+        None => Ok(None),
+        Some(v)
+            if prefixes.iter().any(|p| v.starts_with(p)) && !v.contains(char::is_whitespace) =>
+        {
+            Ok(Some(Secret::new(v)))
+        }
+        Some(_) => Err(problem(
+            variable,
+            format!("is malformed: it must start with {}", prefixes.join(" or ")),
+        )),
+    }
+}
+
+fn master_key(value: Option<String>) -> Result<Option<Secret>, ConfigError> {
+    let Some(v) = value else { return Ok(None) };
+    match base64::engine::general_purpose::STANDARD.decode(v.as_bytes()) {
+        Ok(bytes) if bytes.len() == 32 => Ok(Some(Secret::new(v))),
+        Ok(bytes) => Err(problem(
+            "PAYTRACK_MASTER_KEY",
+            format!(
+                "is malformed: it must be 32 bytes in base64, it decodes to {} bytes (make one with `openssl rand -base64 32`)",
+                bytes.len()
+            ),
+        )),
+        Err(_) => Err(problem(
+            "PAYTRACK_MASTER_KEY",
+            "is malformed: it is not valid base64 (make one with `openssl rand -base64 32`)",
+        )),
+    }
+}
+
+fn google(
+    client_id: Option<String>,
+    client_secret: Option<String>,
+) -> Result<Option<GoogleCredentials>, ConfigError> {
+    match (client_id, client_secret) {
+        (None, None) => Ok(None),
+        (Some(client_id), Some(secret)) => Ok(Some(GoogleCredentials {
+            client_id,
+            client_secret: Secret::new(secret),
+        })),
+        (Some(_), None) => Err(problem(
+            "GOOGLE_CLIENT_SECRET",
+            "is missing: set it together with GOOGLE_CLIENT_ID, or unset both",
+        )),
+        (None, Some(_)) => Err(problem(
+            "GOOGLE_CLIENT_ID",
+            "is missing: set it together with GOOGLE_CLIENT_SECRET, or unset both",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(vars: &[(&'static str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<&str, String> = vars.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        Config::from_lookup(|name| Ok(map.get(name).cloned()))
+    }
+
+    const URI: (&str, &str) = ("MONGODB_URI", "mongodb://127.0.0.1:27017");
+
+    #[test]
+    fn development_defaults_need_only_a_database() {
+        let config = load(&[URI]).expect("valid");
+        assert_eq!(config.environment, Environment::Development);
+        assert_eq!(config.bind_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.base_url, "http://127.0.0.1:3000");
+        assert_eq!(config.mongodb_database, "paytrack");
+        assert!(config.secrets.google.is_none());
+    }
+
+    #[test]
+    fn missing_database_uri_names_the_variable() {
+        let err = load(&[]).unwrap_err();
+        assert_eq!(err.variable, "MONGODB_URI");
+        assert!(
+            err.to_string()
+                .starts_with("configuration error: MONGODB_URI is required")
+        );
+    }
+
+    #[test]
+    fn malformed_values_name_the_variable() {
+        let cases: &[(&'static str, &str)] = &[
+            ("PAYTRACK_BIND_ADDR", "localhost"),
+            ("PAYTRACK_BASE_URL", "paytrack.example.com"),
+            ("PAYTRACK_BASE_URL", "https://x.example.com/app?x"),
+            ("PAYTRACK_ENV", "staging"),
+            ("MONGODB_DATABASE", "pay.track"),
+            ("PAYTRACK_CONTACT_EMAIL", "nobody"),
+            ("PAYTRACK_MASTER_KEY", "not base64!"),
+            ("PAYTRACK_MASTER_KEY", "c2hvcnQ="),
+            ("RESEND_API_KEY", "sk_live_wrong"),
+            ("STRIPE_SECRET_KEY", "pk_test_publishable"),
+            ("STRIPE_WEBHOOK_SECRET", "secret"),
+        ];
+        for (variable, value) in cases {
+            let err = load(&[URI, (variable, value)]).unwrap_err();
+            assert_eq!(&err.variable, variable, "{value}");
+            assert!(
+                err.problem.contains("malformed") || err.problem.contains("must"),
+                "{err}"
+            );
+        }
+        assert_eq!(
+            load(&[("MONGODB_URI", "postgres://x")])
+                .unwrap_err()
+                .variable,
+            "MONGODB_URI"
+        );
+    }
+
+    #[test]
+    fn secret_values_are_never_echoed_in_errors() {
+        let err = load(&[URI, ("RESEND_API_KEY", "xx_supersecretvalue")]).unwrap_err();
+        assert!(!err.to_string().contains("supersecretvalue"));
+        let err = load(&[URI, ("PAYTRACK_MASTER_KEY", "c2VjcmV0c2VjcmV0")]).unwrap_err();
+        assert!(!err.to_string().contains("c2VjcmV0c2VjcmV0"));
+    }
+
+    #[test]
+    fn production_requires_public_settings() {
+        let err = load(&[URI, ("PAYTRACK_ENV", "production")]).unwrap_err();
+        assert_eq!(err.variable, "PAYTRACK_BASE_URL");
+        let err = load(&[
+            URI,
+            ("PAYTRACK_ENV", "production"),
+            ("PAYTRACK_BASE_URL", "https://paytrack.example.com/"),
+        ])
+        .unwrap_err();
+        assert_eq!(err.variable, "PAYTRACK_CONTACT_EMAIL");
+        let config = load(&[
+            URI,
+            ("PAYTRACK_ENV", "production"),
+            ("PAYTRACK_BASE_URL", "https://paytrack.example.com/"),
+            ("PAYTRACK_CONTACT_EMAIL", "privacy@paytrack.example.com"),
+        ])
+        .expect("valid");
+        assert_eq!(config.base_url, "https://paytrack.example.com");
+    }
+
+    #[test]
+    fn google_credentials_come_in_pairs() {
+        let err = load(&[URI, ("GOOGLE_CLIENT_ID", "abc.apps.googleusercontent.com")]).unwrap_err();
+        assert_eq!(err.variable, "GOOGLE_CLIENT_SECRET");
+        let config = load(&[
+            URI,
+            ("GOOGLE_CLIENT_ID", "abc.apps.googleusercontent.com"),
+            ("GOOGLE_CLIENT_SECRET", "shh"),
+        ])
+        .expect("valid");
+        assert!(config.secrets.google.is_some());
+    }
+
+    #[test]
+    fn a_well_formed_master_key_is_accepted() {
+        let key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
+        let config = load(&[URI, ("PAYTRACK_MASTER_KEY", &key)]).expect("valid");
+        assert!(config.secrets.master_key.is_some());
+    }
+
+    #[test]
+    fn empty_values_count_as_unset() {
+        let config = load(&[URI, ("PAYTRACK_BASE_URL", "  ")]).expect("valid");
+        assert_eq!(config.base_url, "http://127.0.0.1:3000");
+    }
+
+    #[test]
+    fn non_utf8_values_name_the_variable() {
+        let err = Config::from_lookup(|name| {
+            if name == "PAYTRACK_BIND_ADDR" {
+                Err(())
+            } else if name == "MONGODB_URI" {
+                Ok(Some("mongodb://x".into()))
+            } else {
+                Ok(None)
+            }
+        })
+        .unwrap_err();
+        assert_eq!(err.variable, "PAYTRACK_BIND_ADDR");
+    }
+}

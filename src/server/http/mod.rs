@@ -1,0 +1,25 @@
+//! HTTP plumbing outside Leptos' routes: health probes, static files, response headers.
+
+pub mod headers;
+pub mod health;
+pub mod static_files;
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct ApiNotFound {
+    error: &'static str,
+}
+
+/// Any `/api/…` path that is not a server function: a JSON 404 rather than the HTML page.
+pub async fn unknown_endpoint() -> impl IntoResponse {
+    (
+        StatusCode::NOT_FOUND,
+        Json(ApiNotFound {
+            error: "There is no PayTrack API endpoint at this address.",
+        }),
+    )
+}

@@ -1,0 +1,235 @@
+//! From configuration to a listening server: connect and prepare the database, build the
+//! router, serve until SIGTERM/SIGINT, then drain in-flight requests.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::routing::{any, get};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::trace::TraceLayer;
+
+use super::config::Config;
+use super::state::AppState;
+use super::{db, http, telemetry};
+use crate::app::{App, shell};
+
+/// Where the release binary finds its Leptos runtime options when cargo-leptos is not there to
+/// set them (`LEPTOS_*` environment variables still override the file).
+pub const LEPTOS_CONFIG_FILE: &str = "Leptos.toml";
+
+/// A start-up failure, printed as one line.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Config(#[from] super::config::ConfigError),
+    #[error("configuration error: {LEPTOS_CONFIG_FILE}: {0}")]
+    Leptos(String),
+    #[error("cannot reach the database named by MONGODB_URI: {0}")]
+    Database(mongodb::error::Error),
+    #[error("cannot prepare the database (collections and indexes): {0}")]
+    Schema(mongodb::error::Error),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// The binary's entry point: reads everything from the environment and serves until a signal.
+pub async fn run_from_env() -> ExitCode {
+    telemetry::init();
+    match start().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("paytrack: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn start() -> Result<(), StartupError> {
+    let config = Config::from_env()?;
+    let leptos_options = load_leptos_options()?;
+    let app = Application::build(config, leptos_options).await?;
+    tracing::info!(
+        url = %app.state.config.base_url,
+        addr = %app.local_addr,
+        "PayTrack is listening"
+    );
+    app.serve(shutdown_signal()).await;
+    tracing::info!("PayTrack stopped");
+    Ok(())
+}
+
+pub fn load_leptos_options() -> Result<LeptosOptions, StartupError> {
+    leptos::config::get_configuration(Some(LEPTOS_CONFIG_FILE))
+        .map(|conf| conf.leptos_options)
+        .map_err(|err| StartupError::Leptos(err.to_string()))
+}
+
+/// With hashed asset names, every page reads the names from the hash file cargo-leptos writes
+/// next to the binary; without it Leptos would fail on each request, so refuse to start.
+fn check_hash_file(options: &LeptosOptions) -> Result<(), StartupError> {
+    if !options.hash_files {
+        return Ok(());
+    }
+    let path = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())));
+    match path {
+        Some(path) if path.is_file() => Ok(()),
+        Some(path) => Err(StartupError::Leptos(format!(
+            "hash-files is on but {} is missing: build with `cargo leptos build` and keep the hash file next to the binary",
+            path.display()
+        ))),
+        None => Err(StartupError::Leptos(
+            "hash-files is on but the binary's folder cannot be determined".to_string(),
+        )),
+    }
+}
+
+/// A server whose socket is bound and whose database is ready, not yet accepting requests.
+pub struct Application {
+    pub state: AppState,
+    pub local_addr: SocketAddr,
+    listener: tokio::net::TcpListener,
+}
+
+impl Application {
+    pub async fn build(
+        config: Config,
+        leptos_options: LeptosOptions,
+    ) -> Result<Self, StartupError> {
+        check_hash_file(&leptos_options)?;
+        let client = db::client(config.mongodb_uri.expose())
+            .await
+            .map_err(StartupError::Database)?;
+        let database = client.database(&config.mongodb_database);
+        db::ping(&database).await.map_err(StartupError::Database)?;
+        db::schema::ensure(&database)
+            .await
+            .map_err(StartupError::Schema)?;
+
+        let listener = tokio::net::TcpListener::bind(config.bind_addr)
+            .await
+            .map_err(|source| StartupError::Bind {
+                addr: config.bind_addr,
+                source,
+            })?;
+        let local_addr = listener.local_addr().map_err(|source| StartupError::Bind {
+            addr: config.bind_addr,
+            source,
+        })?;
+
+        let state = AppState {
+            leptos_options,
+            db: database,
+            config: Arc::new(config),
+        };
+        Ok(Self {
+            state,
+            local_addr,
+            listener,
+        })
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish.
+    pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) {
+        let router = router(self.state);
+        if let Err(err) = axum::serve(self.listener, router)
+            .with_graceful_shutdown(shutdown)
+            .await
+        {
+            tracing::error!(error = %err, "server stopped with an error");
+        }
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let options = state.leptos_options.clone();
+    let routes = generate_route_list(App);
+
+    let not_found = {
+        let render = leptos_axum::render_app_to_stream_with_context(
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            {
+                let options = options.clone();
+                move || shell(options.clone())
+            },
+        );
+        http::static_files::FileService::new(tower::service_fn(move |req: Request<Body>| {
+            let render = render.clone();
+            async move {
+                let mut res = render(req).await;
+                // Anything that reaches this fallback matched no page and no file.
+                if res.status() == StatusCode::OK {
+                    *res.status_mut() = StatusCode::NOT_FOUND;
+                }
+                Ok::<_, Infallible>(res)
+            }
+        }))
+    };
+
+    let app = Router::new()
+        .route("/healthz", get(http::health::healthz))
+        .route("/readyz", get(http::health::readyz))
+        .route("/api/{*endpoint}", any(http::unknown_endpoint))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || provide_context(state.clone())
+            },
+            {
+                let options = options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .nest_service(
+            &format!("/{}", options.site_pkg_dir),
+            http::static_files::pkg(
+                &options.site_root,
+                &options.site_pkg_dir,
+                options.hash_files,
+            ),
+        )
+        .fallback_service(http::static_files::public(&options.site_root, not_found))
+        .with_state(state);
+
+    http::headers::security(app).layer(TraceLayer::new_for_http())
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM (what service managers send).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received, finishing in-flight requests");
+}

@@ -1,0 +1,5 @@
+//! Everything the user sees: one file per page under `pages/`, shared pieces under
+//! `components/`.
+
+pub mod components;
+pub mod pages;

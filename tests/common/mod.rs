@@ -1,0 +1,216 @@
+//! Starts the real PayTrack server for a test: a random port, a database of its own in the
+//! local test server (`PAYTRACK_TEST_MONGODB_URI`, set by `scripts/test`), dropped afterwards.
+
+#![allow(dead_code)] // each test binary uses its own subset of these helpers
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use mongodb::bson::oid::ObjectId;
+use mongodb::{Client, Database};
+use paytrack::server::config::Config;
+use paytrack::server::startup::{Application, load_leptos_options};
+
+pub const CONTACT_EMAIL: &str = "privacy@test.paytrack.test";
+
+pub fn test_mongodb_uri() -> String {
+    std::env::var("PAYTRACK_TEST_MONGODB_URI")
+        .expect("PAYTRACK_TEST_MONGODB_URI is not set: run the tests through scripts/test")
+}
+
+pub fn unique_name(prefix: &str) -> String {
+    format!("{prefix}_{}", ObjectId::new().to_hex())
+}
+
+/// Configuration as the server would read it from `vars`, plus what every test needs.
+pub fn config_with(uri: &str, database: &str, extra: &[(&str, &str)]) -> Config {
+    let mut vars: Vec<(String, String)> = vec![
+        ("MONGODB_URI".into(), uri.into()),
+        ("MONGODB_DATABASE".into(), database.into()),
+        ("PAYTRACK_BIND_ADDR".into(), "127.0.0.1:0".into()),
+        ("PAYTRACK_CONTACT_EMAIL".into(), CONTACT_EMAIL.into()),
+    ];
+    vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    Config::from_lookup(|name| {
+        Ok(vars
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone()))
+    })
+    .expect("test configuration is valid")
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub db: Database,
+    pub http: reqwest::Client,
+    pub site_root: PathBuf,
+    uri: String,
+    server: tokio::task::JoinHandle<()>,
+}
+
+/// A site root with a hashed bundle file (and its brotli twin) and a public file, so the
+/// static-file routes have something to serve.
+fn fake_site_root(name: &str) -> PathBuf {
+    let root = std::env::temp_dir().join(name);
+    let pkg = root.join("pkg");
+    std::fs::create_dir_all(&pkg).expect("create site root");
+    std::fs::write(pkg.join("paytrack.0123abcd.css"), "body{color:red}").expect("write css");
+    std::fs::write(pkg.join("paytrack.0123abcd.css.br"), "precompressed-brotli")
+        .expect("write css.br");
+    std::fs::write(
+        root.join("favicon.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    )
+    .expect("write favicon");
+    root
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_on(&test_mongodb_uri()).await
+}
+
+/// The hash file cargo-leptos writes next to the server binary; the test binary is the server
+/// here, so it gets one naming the fake bundle above.
+fn write_hash_file() {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe.parent().expect("test binary folder");
+    // Tests run in parallel and pages read this file: replace it atomically, never truncate it.
+    let staging = dir.join(unique_name("hash.txt"));
+    std::fs::write(&staging, "js: 0123abcd\nwasm: 0123abcd\ncss: 0123abcd\n")
+        .expect("write hash file");
+    std::fs::rename(&staging, dir.join("hash.txt")).expect("install hash file");
+}
+
+pub async fn spawn_app_on(uri: &str) -> TestApp {
+    write_hash_file();
+    let name = unique_name("test");
+    let config = config_with(uri, &name, &[]);
+    let mut options = load_leptos_options().expect("Leptos.toml is valid");
+    let site_root = fake_site_root(&name);
+    options.site_root = site_root.to_string_lossy().into_owned().into();
+    let app = Application::build(config, options)
+        .await
+        .expect("the app starts");
+    let address = format!("http://{}", app.local_addr);
+    let db = app.state.db.clone();
+    let server = tokio::spawn(app.serve(std::future::pending()));
+    TestApp {
+        address,
+        db,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("http client"),
+        site_root,
+        uri: uri.to_string(),
+        server,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Calls a server function the way the browser does (URL-encoded POST).
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(self.url(endpoint))
+            .header("accept", "application/json")
+            .form(form)
+            .send()
+            .await
+            .expect("request reaches the server")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+        let _ = std::fs::remove_dir_all(&self.site_root);
+        // Dropping needs a runtime; the test's own may be shutting down, so use a fresh one.
+        let uri = self.uri.clone();
+        let name = self.db.name().to_string();
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                if let Ok(client) = Client::with_uri_str(&uri).await {
+                    let _ = client.database(&name).drop().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// A SecantusDB server of the test's own, for tests that stop and restart the database.
+pub struct OwnDatabase {
+    pub port: u16,
+    child: Option<Child>,
+}
+
+impl OwnDatabase {
+    pub fn start() -> Self {
+        let port = free_port();
+        let mut db = OwnDatabase { port, child: None };
+        db.restart();
+        db
+    }
+
+    pub fn uri(&self) -> String {
+        format!("mongodb://127.0.0.1:{}", self.port)
+    }
+
+    pub fn restart(&mut self) {
+        let child = Command::new(secantusd())
+            .args(["--host", "127.0.0.1", "--port", &self.port.to_string()])
+            .args(["--storage-path", ":memory:", "--log-level", "ERROR"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("secantusd-py starts");
+        self.child = Some(child);
+        wait_for(Duration::from_secs(60), || {
+            std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok()
+        });
+    }
+
+    /// Kills the server without warning, as a crash or a network cut would.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for OwnDatabase {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn secantusd() -> String {
+    std::env::var("PAYTRACK_TEST_SECANTUSD").unwrap_or_else(|_| "secantusd-py".to_string())
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+pub fn wait_for(limit: Duration, mut ready: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ready() {
+        assert!(start.elapsed() < limit, "gave up waiting after {limit:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -1,0 +1,114 @@
+//! Start-up against the database: schema creation, readiness when the database goes away and
+//! comes back, and what users see meanwhile.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{OwnDatabase, config_with, spawn_app_on, test_mongodb_uri, unique_name};
+use mongodb::Client;
+use paytrack::server::db::schema::{self, COLLECTIONS};
+use paytrack::server::startup::{Application, load_leptos_options};
+use serde_json::Value;
+
+#[tokio::test]
+async fn schema_creation_is_idempotent_and_creates_every_collection() {
+    let client = Client::with_uri_str(test_mongodb_uri()).await.unwrap();
+    let db = client.database(&unique_name("schema"));
+    schema::ensure(&db).await.expect("first run");
+    schema::ensure(&db)
+        .await
+        .expect("second run changes nothing");
+    let names = db.list_collection_names().await.unwrap();
+    for spec in COLLECTIONS {
+        assert!(
+            names.iter().any(|n| n == spec.name),
+            "{} missing",
+            spec.name
+        );
+    }
+    db.drop().await.unwrap();
+}
+
+#[tokio::test]
+async fn readiness_follows_the_database_down_and_back_up() {
+    let mut database = OwnDatabase::start();
+    let app = spawn_app_on(&database.uri()).await;
+    let readyz = || async { app.http.get(app.url("/readyz")).send().await.unwrap() };
+    assert_eq!(readyz().await.status(), 200);
+
+    database.kill();
+    let started = Instant::now();
+    let down = loop {
+        let res = readyz().await;
+        if res.status() == 503 {
+            break res;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "still ready 10 s after the database died"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let body: Value = down.json().await.unwrap();
+    assert_eq!(body["status"], "not ready");
+    assert!(
+        body["reason"].as_str().unwrap().contains("database"),
+        "{body}"
+    );
+
+    // Meanwhile a server function answers with a clear, retryable error, not a bare 500.
+    let res = app.call("/api/site/status-check", &[]).await;
+    assert_eq!(res.status(), 503);
+    let error: Value = res.json().await.unwrap();
+    assert_eq!(error, serde_json::json!("Unavailable"));
+
+    database.restart();
+    let started = Instant::now();
+    loop {
+        if readyz().await.status() == 200 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "did not recover within 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(app.call("/api/site/status-check", &[]).await.status(), 200);
+}
+
+#[tokio::test]
+async fn an_unreachable_database_stops_start_up_without_revealing_credentials() {
+    let port = common::free_port();
+    let uri = format!("mongodb://paytrack:hunter2@127.0.0.1:{port}");
+    let config = config_with(&uri, "unreachable", &[]);
+    let err = match Application::build(config, load_leptos_options().unwrap()).await {
+        Ok(_) => panic!("start-up must fail without a database"),
+        Err(err) => err.to_string(),
+    };
+    assert!(
+        err.starts_with("cannot reach the database named by MONGODB_URI"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "{err}");
+}
+
+#[tokio::test]
+async fn a_port_in_use_is_a_clear_start_up_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let config = config_with(
+        &test_mongodb_uri(),
+        &unique_name("bind"),
+        &[("PAYTRACK_BIND_ADDR", &addr)],
+    );
+    let err = match Application::build(config, load_leptos_options().unwrap()).await {
+        Ok(_) => panic!("start-up must fail on a taken port"),
+        Err(err) => err.to_string(),
+    };
+    assert!(
+        err.starts_with(&format!("cannot listen on {addr}")),
+        "{err}"
+    );
+}

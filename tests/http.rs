@@ -1,0 +1,175 @@
+//! The HTTP surface of a running server: probes, pages, static files, server functions.
+
+mod common;
+
+use common::{CONTACT_EMAIL, spawn_app};
+use serde_json::Value;
+
+#[tokio::test]
+async fn healthz_answers_while_the_process_is_up() {
+    let app = spawn_app().await;
+    let res = app.http.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+}
+
+#[tokio::test]
+async fn readyz_says_ready_when_the_database_answers() {
+    let app = spawn_app().await;
+    let res = app.http.get(app.url("/readyz")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "ready");
+}
+
+#[tokio::test]
+async fn the_landing_page_is_rendered_on_the_server_with_security_headers() {
+    let app = spawn_app().await;
+    let res = app.http.get(app.url("/")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let headers = res.headers().clone();
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(
+        headers["referrer-policy"],
+        "strict-origin-when-cross-origin"
+    );
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Get paid on time"), "{html}");
+    // Asset links carry the content hash, so they can be cached for a year.
+    assert!(html.contains("/pkg/paytrack.0123abcd.css"), "{html}");
+    assert!(html.contains("/pkg/paytrack.0123abcd.js"), "{html}");
+    // The status check is rendered disabled: it only works once the WebAssembly hydrates.
+    assert!(html.contains("data-hydrated=\"false\""), "{html}");
+}
+
+#[tokio::test]
+async fn the_privacy_policy_names_the_configured_contact_address() {
+    let app = spawn_app().await;
+    let res = app.http.get(app.url("/privacy")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains(&format!("mailto:{CONTACT_EMAIL}")), "{html}");
+    for processor in ["Stripe", "Resend", "Crisp", "MongoDB Atlas"] {
+        assert!(html.contains(processor), "privacy policy lacks {processor}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_paths_get_the_styled_404_page() {
+    let app = spawn_app().await;
+    for path in ["/no/such/page", "/pkg/missing.js", "/privacy/extra"] {
+        let res = app.http.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 404, "{path}");
+        assert!(
+            res.headers().get("cache-control").is_none()
+                || !res.headers()["cache-control"]
+                    .to_str()
+                    .unwrap()
+                    .contains("max-age"),
+            "a 404 must not be cached: {path}"
+        );
+        let body = res.text().await.unwrap();
+        if path != "/pkg/missing.js" {
+            assert!(body.contains("We couldn"), "{path}: {body}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn hashed_bundle_files_are_cached_for_a_year_and_served_precompressed() {
+    let app = spawn_app().await;
+    let path = "/pkg/paytrack.0123abcd.css";
+
+    let plain = app.http.get(app.url(path)).send().await.unwrap();
+    assert_eq!(plain.status(), 200);
+    assert_eq!(
+        plain.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(plain.text().await.unwrap(), "body{color:red}");
+
+    let brotli = app
+        .http
+        .get(app.url(path))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(brotli.status(), 200);
+    assert_eq!(brotli.headers()["content-encoding"], "br");
+    assert_eq!(brotli.text().await.unwrap(), "precompressed-brotli");
+}
+
+#[tokio::test]
+async fn public_files_are_served_from_disk_with_a_short_cache() {
+    let app = spawn_app().await;
+    let res = app.http.get(app.url("/favicon.svg")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["cache-control"], "public, max-age=3600");
+    assert_eq!(res.headers()["content-type"], "image/svg+xml");
+}
+
+#[tokio::test]
+async fn the_status_check_counts_in_the_database() {
+    let app = spawn_app().await;
+    for expected in 1..=3 {
+        let res = app.call("/api/site/status-check", &[]).await;
+        assert_eq!(res.status(), 200);
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["checks"], expected);
+    }
+    let stored = app
+        .db
+        .collection::<mongodb::bson::Document>("counters")
+        .find_one(mongodb::bson::doc! { "_id": "status_checks" })
+        .await
+        .unwrap()
+        .expect("counter stored");
+    assert_eq!(stored.get_i64("value").unwrap(), 3);
+}
+
+#[tokio::test]
+async fn concurrent_status_checks_each_get_their_own_number() {
+    let app = spawn_app().await;
+    let calls = (0..50).map(|_| app.call("/api/site/status-check", &[]));
+    let mut seen: Vec<i64> = Vec::new();
+    for res in futures::future::join_all(calls).await {
+        assert_eq!(res.status(), 200);
+        let body: Value = res.json().await.unwrap();
+        seen.push(body["checks"].as_i64().unwrap());
+    }
+    seen.sort_unstable();
+    assert_eq!(seen, (1..=50).collect::<Vec<i64>>());
+}
+
+#[tokio::test]
+async fn site_info_exposes_only_public_settings() {
+    let app = spawn_app().await;
+    let res = app.call("/api/site/info", &[]).await;
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body, serde_json::json!({ "contact_email": CONTACT_EMAIL }));
+}
+
+#[tokio::test]
+async fn unknown_server_functions_are_a_clear_client_error() {
+    let app = spawn_app().await;
+    let res = app.call("/api/site/no-such-function", &[]).await;
+    assert_eq!(res.status(), 404);
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("no PayTrack API endpoint")
+    );
+}

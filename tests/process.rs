@@ -1,0 +1,95 @@
+//! The server binary as an operator runs it: configuration errors and signals.
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{free_port, test_mongodb_uri, unique_name, wait_for};
+
+fn paytrack() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_paytrack"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RUST_LOG", "warn");
+    cmd
+}
+
+#[test]
+fn a_missing_variable_stops_start_up_with_one_line_naming_it() {
+    let out = paytrack().output().unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("paytrack: configuration error: MONGODB_URI is required"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_malformed_variable_stops_start_up_with_one_line_naming_it() {
+    let out = paytrack()
+        .env("MONGODB_URI", test_mongodb_uri())
+        .env("PAYTRACK_BIND_ADDR", "everywhere")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("PAYTRACK_BIND_ADDR is malformed"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn sigterm_shuts_the_server_down_cleanly() {
+    let port = free_port();
+    let database = unique_name("process");
+    let mut child = paytrack()
+        .env("MONGODB_URI", test_mongodb_uri())
+        .env("MONGODB_DATABASE", &database)
+        .env("PAYTRACK_BIND_ADDR", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "info")
+        // No bundle is built for this binary; pages are not what this test is about.
+        .env("LEPTOS_HASH_FILES", "false")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for(Duration::from_secs(30), || {
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "still running 10 s after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "exit status {status:?}");
+    let logs = child.wait_with_output().unwrap();
+    // Not a terminal, so the logs are JSON lines.
+    let stdout = String::from_utf8(logs.stdout).unwrap();
+    let last: serde_json::Value =
+        serde_json::from_str(stdout.lines().last().unwrap_or("{}")).unwrap();
+    assert_eq!(last["message"], "PayTrack stopped", "{stdout}");
+
+    let client = mongodb::Client::with_uri_str(test_mongodb_uri())
+        .await
+        .unwrap();
+    client.database(&database).drop().await.unwrap();
+}
