@@ -5,10 +5,12 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{OwnDatabase, config_with, spawn_app_on, test_mongodb_uri, unique_name};
+use common::{
+    OwnDatabase, config_with, leptos_options, spawn_app_on, test_mongodb_uri, unique_name,
+};
 use mongodb::Client;
 use paytrack::server::db::schema::{self, COLLECTIONS};
-use paytrack::server::startup::{Application, load_leptos_options};
+use paytrack::server::startup::Application;
 use serde_json::Value;
 
 #[tokio::test]
@@ -83,7 +85,7 @@ async fn an_unreachable_database_stops_start_up_without_revealing_credentials() 
     let port = common::free_port();
     let uri = format!("mongodb://paytrack:hunter2@127.0.0.1:{port}");
     let config = config_with(&uri, "unreachable", &[]);
-    let err = match Application::build(config, load_leptos_options().unwrap()).await {
+    let err = match Application::build(config, leptos_options()).await {
         Ok(_) => panic!("start-up must fail without a database"),
         Err(err) => err.to_string(),
     };
@@ -103,7 +105,7 @@ async fn a_port_in_use_is_a_clear_start_up_error() {
         &unique_name("bind"),
         &[("PAYTRACK_BIND_ADDR", &addr)],
     );
-    let err = match Application::build(config, load_leptos_options().unwrap()).await {
+    let err = match Application::build(config, leptos_options()).await {
         Ok(_) => panic!("start-up must fail on a taken port"),
         Err(err) => err.to_string(),
     };

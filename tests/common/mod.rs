@@ -84,11 +84,16 @@ fn write_hash_file() {
     std::fs::rename(&staging, dir.join("hash.txt")).expect("install hash file");
 }
 
-pub async fn spawn_app_on(uri: &str) -> TestApp {
+/// Leptos options as the binary reads them, with the hash file it expects in place.
+pub fn leptos_options() -> leptos::prelude::LeptosOptions {
     write_hash_file();
+    load_leptos_options().expect("Leptos.toml is valid")
+}
+
+pub async fn spawn_app_on(uri: &str) -> TestApp {
     let name = unique_name("test");
     let config = config_with(uri, &name, &[]);
-    let mut options = load_leptos_options().expect("Leptos.toml is valid");
+    let mut options = leptos_options();
     let site_root = fake_site_root(&name);
     options.site_root = site_root.to_string_lossy().into_owned().into();
     let app = Application::build(config, options)
