@@ -13,7 +13,7 @@ pub fn Header() -> impl IntoView {
                     <span>"PayTrack"</span>
                 </A>
                 <ul class="nav-links">
-                    <li><A href="/#how-it-works">"How it works"</A></li>
+                    <li><a href="/#how-it-works">"How it works"</a></li>
                     <li><A href="/privacy">"Privacy"</A></li>
                     <li><A href="/terms">"Terms"</A></li>
                 </ul>
