@@ -7,6 +7,8 @@ if (!baseURL) {
   throw new Error('PAYTRACK_E2E_BASE_URL is not set: run the end-to-end tests through scripts/test');
 }
 
+const artifacts = process.env.PAYTRACK_E2E_ARTIFACTS || 'test-results';
+
 export default defineConfig({
   testDir: './tests',
   fullyParallel: false,
@@ -14,8 +16,8 @@ export default defineConfig({
   forbidOnly: true,
   retries: 0,
   timeout: 30_000,
-  reporter: [['list']],
-  outputDir: process.env.PAYTRACK_E2E_ARTIFACTS || 'test-results',
+  reporter: [['list'], ['json', { outputFile: `${artifacts}/results.json` }]],
+  outputDir: artifacts,
   use: {
     baseURL,
     screenshot: 'only-on-failure',
