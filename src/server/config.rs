@@ -303,15 +303,15 @@ mod tests {
     const URI: (&str, &str) = ("MONGODB_URI", "mongodb://127.0.0.1:27017");
 
     #[test]
-    fn development_defaults_need_only_a_database() {
-        let config = load(&[URI]).expect("valid");
+    fn development_defaults_need_only_a_database() -> Result<(), ConfigError> {
+        let config = load(&[URI])?;
         assert_eq!(config.environment, Environment::Development);
         assert_eq!(config.bind_addr.to_string(), "127.0.0.1:3000");
         assert_eq!(config.base_url, "http://127.0.0.1:3000");
         assert_eq!(config.mongodb_database, "paytrack");
         assert!(config.secrets.google.is_none());
+        Ok(())
     }
-
     #[test]
     fn missing_database_uri_names_the_variable() {
         let err = load(&[]).unwrap_err();
@@ -362,7 +362,7 @@ mod tests {
     }
 
     #[test]
-    fn production_requires_public_settings() {
+    fn production_requires_public_settings() -> Result<(), ConfigError> {
         let err = load(&[URI, ("PAYTRACK_ENV", "production")]).unwrap_err();
         assert_eq!(err.variable, "PAYTRACK_BASE_URL");
         let err = load(&[
@@ -377,37 +377,35 @@ mod tests {
             ("PAYTRACK_ENV", "production"),
             ("PAYTRACK_BASE_URL", "https://paytrack.example.com/"),
             ("PAYTRACK_CONTACT_EMAIL", "privacy@paytrack.example.com"),
-        ])
-        .expect("valid");
+        ])?;
         assert_eq!(config.base_url, "https://paytrack.example.com");
+        Ok(())
     }
-
     #[test]
-    fn google_credentials_come_in_pairs() {
+    fn google_credentials_come_in_pairs() -> Result<(), ConfigError> {
         let err = load(&[URI, ("GOOGLE_CLIENT_ID", "abc.apps.googleusercontent.com")]).unwrap_err();
         assert_eq!(err.variable, "GOOGLE_CLIENT_SECRET");
         let config = load(&[
             URI,
             ("GOOGLE_CLIENT_ID", "abc.apps.googleusercontent.com"),
             ("GOOGLE_CLIENT_SECRET", "shh"),
-        ])
-        .expect("valid");
+        ])?;
         assert!(config.secrets.google.is_some());
+        Ok(())
     }
-
     #[test]
-    fn a_well_formed_master_key_is_accepted() {
+    fn a_well_formed_master_key_is_accepted() -> Result<(), ConfigError> {
         let key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
-        let config = load(&[URI, ("PAYTRACK_MASTER_KEY", &key)]).expect("valid");
+        let config = load(&[URI, ("PAYTRACK_MASTER_KEY", &key)])?;
         assert!(config.secrets.master_key.is_some());
+        Ok(())
     }
-
     #[test]
-    fn empty_values_count_as_unset() {
-        let config = load(&[URI, ("PAYTRACK_BASE_URL", "  ")]).expect("valid");
+    fn empty_values_count_as_unset() -> Result<(), ConfigError> {
+        let config = load(&[URI, ("PAYTRACK_BASE_URL", "  ")])?;
         assert_eq!(config.base_url, "http://127.0.0.1:3000");
+        Ok(())
     }
-
     #[test]
     fn non_utf8_values_name_the_variable() {
         let err = Config::from_lookup(|name| {
