@@ -7,7 +7,11 @@ use leptos_router::path;
 
 use crate::ui::components::error_view::ErrorList;
 use crate::ui::components::layout::{Footer, Header};
-use crate::ui::pages::{landing::Landing, not_found::NotFound, privacy::Privacy, terms::Terms};
+use crate::ui::pages::{
+    account::Account, dev_outbox::DevOutbox, landing::Landing, login_link::LoginLink,
+    not_found::NotFound, privacy::Privacy, sign_in::SignIn, terms::Terms,
+};
+use crate::ui::session::provide_session;
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -38,6 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_session();
 
     view! {
         <Title formatter=|page: String| {
@@ -52,6 +57,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=Landing />
                         <Route path=path!("/privacy") view=Privacy />
                         <Route path=path!("/terms") view=Terms />
+                        <Route path=path!("/sign-in") view=SignIn />
+                        <Route path=path!("/auth/link") view=LoginLink />
+                        <Route path=path!("/account") view=Account />
+                        <Route path=path!("/dev/outbox") view=DevOutbox />
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -18,6 +18,15 @@ pub enum AppError {
     /// The request never reached PayTrack or its answer never came back.
     #[error("Couldn't reach PayTrack. Check your connection and try again.")]
     Network,
+    /// The caller is not signed in (or the session has ended).
+    #[error("Please sign in to continue.")]
+    Unauthorized,
+    /// The request was understood but cannot be carried out; the message says why and what to do.
+    #[error("{0}")]
+    Rejected(String),
+    /// Too many attempts in a short time; the message says when to try again.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// The request itself was malformed (bad arguments, unknown endpoint).
     #[error("PayTrack couldn't understand that request: {0}")]
     BadRequest(String),
@@ -31,6 +40,9 @@ impl AppError {
             AppError::Internal => 500,
             AppError::Network => 502,
             AppError::BadRequest(_) => 400,
+            AppError::Unauthorized => 401,
+            AppError::Rejected(_) => 422,
+            AppError::TooManyRequests(_) => 429,
         }
     }
 }

@@ -13,7 +13,7 @@ use paytrack::server::db::schema::{self, COLLECTIONS};
 use paytrack::server::startup::Application;
 use serde_json::Value;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn schema_creation_is_idempotent_and_creates_every_collection() {
     let client = Client::with_uri_str(test_mongodb_uri()).await.unwrap();
     let db = client.database(&unique_name("schema"));
@@ -32,7 +32,7 @@ async fn schema_creation_is_idempotent_and_creates_every_collection() {
     db.drop().await.unwrap();
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readiness_follows_the_database_down_and_back_up() {
     let mut database = OwnDatabase::start();
     let app = spawn_app_on(&database.uri()).await;
@@ -80,7 +80,7 @@ async fn readiness_follows_the_database_down_and_back_up() {
     assert_eq!(app.call("/api/site/status-check", &[]).await.status(), 200);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_database_stops_start_up_without_revealing_credentials() {
     let port = common::free_port();
     let uri = format!("mongodb://paytrack:hunter2@127.0.0.1:{port}");
@@ -96,7 +96,7 @@ async fn an_unreachable_database_stops_start_up_without_revealing_credentials() 
     assert!(!err.contains("hunter2"), "{err}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_port_in_use_is_a_clear_start_up_error() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();

@@ -5,7 +5,7 @@ mod common;
 use common::{CONTACT_EMAIL, spawn_app};
 use serde_json::Value;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn healthz_answers_while_the_process_is_up() {
     let app = spawn_app().await;
     let res = app.http.get(app.url("/healthz")).send().await.unwrap();
@@ -15,7 +15,7 @@ async fn healthz_answers_while_the_process_is_up() {
     assert_eq!(body["status"], "ok");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readyz_says_ready_when_the_database_answers() {
     let app = spawn_app().await;
     let res = app.http.get(app.url("/readyz")).send().await.unwrap();
@@ -24,7 +24,7 @@ async fn readyz_says_ready_when_the_database_answers() {
     assert_eq!(body["status"], "ready");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_landing_page_is_rendered_on_the_server_with_security_headers() {
     let app = spawn_app().await;
     let res = app.http.get(app.url("/")).send().await.unwrap();
@@ -51,7 +51,7 @@ async fn the_landing_page_is_rendered_on_the_server_with_security_headers() {
     assert!(html.contains("data-hydrated=\"false\""), "{html}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_privacy_policy_names_the_configured_contact_address() {
     let app = spawn_app().await;
     let res = app.http.get(app.url("/privacy")).send().await.unwrap();
@@ -63,7 +63,7 @@ async fn the_privacy_policy_names_the_configured_contact_address() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_paths_get_the_styled_404_page() {
     let app = spawn_app().await;
     for path in ["/no/such/page", "/pkg/missing.js", "/privacy/extra"] {
@@ -84,7 +84,7 @@ async fn unknown_paths_get_the_styled_404_page() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hashed_bundle_files_are_cached_for_a_year_and_served_precompressed() {
     let app = spawn_app().await;
     let path = "/pkg/paytrack.0123abcd.css";
@@ -109,7 +109,7 @@ async fn hashed_bundle_files_are_cached_for_a_year_and_served_precompressed() {
     assert_eq!(brotli.text().await.unwrap(), "precompressed-brotli");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn public_files_are_served_from_disk_with_a_short_cache() {
     let app = spawn_app().await;
     let res = app.http.get(app.url("/favicon.svg")).send().await.unwrap();
@@ -118,7 +118,7 @@ async fn public_files_are_served_from_disk_with_a_short_cache() {
     assert_eq!(res.headers()["content-type"], "image/svg+xml");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_status_check_counts_in_the_database() {
     let app = spawn_app().await;
     for expected in 1..=3 {
@@ -137,7 +137,7 @@ async fn the_status_check_counts_in_the_database() {
     assert_eq!(stored.get_i64("value").unwrap(), 3);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_status_checks_each_get_their_own_number() {
     let app = spawn_app().await;
     let calls = (0..50).map(|_| app.call("/api/site/status-check", &[]));
@@ -151,16 +151,19 @@ async fn concurrent_status_checks_each_get_their_own_number() {
     assert_eq!(seen, (1..=50).collect::<Vec<i64>>());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn site_info_exposes_only_public_settings() {
     let app = spawn_app().await;
     let res = app.call("/api/site/info", &[]).await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
-    assert_eq!(body, serde_json::json!({ "contact_email": CONTACT_EMAIL }));
+    assert_eq!(
+        body,
+        serde_json::json!({ "contact_email": CONTACT_EMAIL, "dev_outbox": true })
+    );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_server_functions_are_a_clear_client_error() {
     let app = spawn_app().await;
     let res = app.call("/api/site/no-such-function", &[]).await;

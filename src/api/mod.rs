@@ -1,14 +1,20 @@
 //! Server functions, one module per area. Each is a public HTTP endpoint: it authenticates and
 //! authorizes by itself, calls the domain, and reaches MongoDB only through `server::db`.
 
+pub mod auth;
+pub mod dev;
 pub mod site;
 
 #[cfg(feature = "ssr")]
 mod ssr {
+    use axum::http::request::Parts;
+    use axum::http::{HeaderValue, header};
     use leptos::prelude::use_context;
     use leptos_axum::ResponseOptions;
+    use mongodb::bson::DateTime;
 
     use crate::error::AppError;
+    use crate::server::auth::session::{self, Authenticated};
     use crate::server::state::AppState;
 
     /// The server state provided to every server function by the router.
@@ -17,6 +23,37 @@ mod ssr {
             tracing::error!("server function called without AppState in context");
             AppError::Internal
         })
+    }
+
+    /// The incoming request's method, URI, headers and extensions.
+    pub fn parts() -> Result<Parts, AppError> {
+        use_context::<Parts>().ok_or_else(|| {
+            tracing::error!("server function called without request parts in context");
+            AppError::Internal
+        })
+    }
+
+    /// The signed-in user and session, if any. Renews the cookie when the session slid forward.
+    pub async fn signed_in() -> Result<Option<Authenticated>, AppError> {
+        let state = state()?;
+        let parts = parts()?;
+        let authenticated =
+            session::authenticate(&state.db, &parts.headers, DateTime::now()).await?;
+        if let Some(id) = authenticated
+            .as_ref()
+            .and_then(|a| a.renewed_cookie.as_ref())
+            && let Some(response) = use_context::<ResponseOptions>()
+            && let Ok(value) =
+                HeaderValue::from_str(&session::cookie(id, state.config.cookies_secure()))
+        {
+            response.append_header(header::SET_COOKIE, value);
+        }
+        Ok(authenticated)
+    }
+
+    /// The signed-in user, or `Unauthorized`. Every protected server function starts here.
+    pub async fn require_user() -> Result<Authenticated, AppError> {
+        signed_in().await?.ok_or(AppError::Unauthorized)
     }
 
     /// Sets the response status that matches `err` and hands the error back for `?`.

@@ -11,6 +11,8 @@ use crate::error::AppError;
 pub struct SiteInfo {
     /// Where people write about their data; set by `PAYTRACK_CONTACT_EMAIL`.
     pub contact_email: String,
+    /// Whether emails go to the dev outbox (local development) instead of real inboxes.
+    pub dev_outbox: bool,
 }
 
 #[server(prefix = "/api", endpoint = "site/info")]
@@ -18,6 +20,7 @@ pub async fn get_site_info() -> Result<SiteInfo, AppError> {
     let state = ssr::state().map_err(ssr::fail)?;
     Ok(SiteInfo {
         contact_email: state.config.contact_email.clone(),
+        dev_outbox: crate::api::dev::outbox_available(&state),
     })
 }
 

@@ -29,7 +29,36 @@ pub struct Config {
     pub mongodb_database: String,
     /// Where users write about their data (shown in the privacy policy).
     pub contact_email: String,
+    /// The From header of every email PayTrack sends, e.g. `PayTrack <billing@example.com>`.
+    pub email_from: String,
+    /// Resend's API origin; tests point it at a local stand-in.
+    pub resend_base_url: String,
     pub secrets: Secrets,
+    /// True when the base URL was derived from the bind address rather than given.
+    pub base_url_derived: bool,
+}
+
+impl Config {
+    /// Whether the server only listens on this machine (development conveniences such as the
+    /// dev outbox are offered only then).
+    pub fn is_loopback(&self) -> bool {
+        self.bind_addr.ip().is_loopback()
+    }
+
+    /// Session cookies carry `Secure` unless PayTrack is reached over plain http on loopback
+    /// (local development), where browsers would otherwise drop them.
+    pub fn cookies_secure(&self) -> bool {
+        let Some(rest) = self.base_url.strip_prefix("http://") else {
+            return true;
+        };
+        let host = rest.rsplit_once(':').map_or(rest, |(host, _)| host);
+        !matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+    }
+
+    /// The scheme, host and port of the base URL, as browsers send it in `Origin`.
+    pub fn origin(&self) -> &str {
+        &self.base_url
+    }
 }
 
 /// Credentials that later features use; each is optional until its feature is switched on, but
@@ -118,8 +147,9 @@ impl Config {
             })?,
         };
 
+        let base_url_derived = get("PAYTRACK_BASE_URL")?.is_none();
         let base_url = match get("PAYTRACK_BASE_URL")? {
-            Some(v) => parse_base_url(&v)?,
+            Some(v) => parse_url("PAYTRACK_BASE_URL", &v)?,
             None if production => {
                 return Err(problem(
                     "PAYTRACK_BASE_URL",
@@ -162,6 +192,27 @@ impl Config {
             None => "privacy@paytrack.localhost".to_string(),
         };
 
+        let email_from = match get("PAYTRACK_EMAIL_FROM")? {
+            Some(v) if v.contains('@') && !v.contains(['\r', '\n']) => v,
+            Some(_) => {
+                return Err(problem(
+                    "PAYTRACK_EMAIL_FROM",
+                    "is malformed: expected an address such as `PayTrack <billing@example.com>`",
+                ));
+            }
+            None if production => {
+                return Err(problem(
+                    "PAYTRACK_EMAIL_FROM",
+                    "is required in production: it is the sender of every email",
+                ));
+            }
+            None => "PayTrack <no-reply@paytrack.localhost>".to_string(),
+        };
+        let resend_base_url = match get("RESEND_BASE_URL")? {
+            Some(v) => parse_url("RESEND_BASE_URL", &v)?,
+            None => "https://api.resend.com".to_string(),
+        };
+
         let secrets = Secrets {
             resend_api_key: prefixed_secret(get("RESEND_API_KEY")?, "RESEND_API_KEY", &["re_"])?,
             master_key: master_key(get("PAYTRACK_MASTER_KEY")?)?,
@@ -178,6 +229,13 @@ impl Config {
             )?,
         };
 
+        if production && secrets.resend_api_key.is_none() {
+            return Err(problem(
+                "RESEND_API_KEY",
+                "is required in production: without it no email (sign-in links, invoices, reminders) can be sent",
+            ));
+        }
+
         Ok(Config {
             environment,
             bind_addr,
@@ -185,12 +243,15 @@ impl Config {
             mongodb_uri: Secret::new(mongodb_uri),
             mongodb_database,
             contact_email,
+            email_from,
+            resend_base_url,
             secrets,
+            base_url_derived,
         })
     }
 }
 
-fn parse_base_url(value: &str) -> Result<String, ConfigError> {
+fn parse_url(variable: &'static str, value: &str) -> Result<String, ConfigError> {
     let trimmed = value.trim_end_matches('/');
     let rest = trimmed
         .strip_prefix("https://")
@@ -200,7 +261,7 @@ fn parse_base_url(value: &str) -> Result<String, ConfigError> {
             Ok(trimmed.to_string())
         }
         _ => Err(problem(
-            "PAYTRACK_BASE_URL",
+            variable,
             format!(
                 "is malformed: expected an origin such as https://paytrack.example.com, got `{value}`"
             ),
@@ -336,6 +397,8 @@ mod tests {
             ("RESEND_API_KEY", "sk_live_wrong"),
             ("STRIPE_SECRET_KEY", "pk_test_publishable"),
             ("STRIPE_WEBHOOK_SECRET", "secret"),
+            ("PAYTRACK_EMAIL_FROM", "nobody"),
+            ("RESEND_BASE_URL", "api.resend.com"),
         ];
         for (variable, value) in cases {
             let err = load(&[URI, (variable, value)]).unwrap_err();
@@ -372,15 +435,35 @@ mod tests {
         ])
         .unwrap_err();
         assert_eq!(err.variable, "PAYTRACK_CONTACT_EMAIL");
-        let config = load(&[
+        let mut vars = vec![
             URI,
             ("PAYTRACK_ENV", "production"),
             ("PAYTRACK_BASE_URL", "https://paytrack.example.com/"),
             ("PAYTRACK_CONTACT_EMAIL", "privacy@paytrack.example.com"),
-        ])?;
+        ];
+        assert_eq!(load(&vars).unwrap_err().variable, "PAYTRACK_EMAIL_FROM");
+        vars.push((
+            "PAYTRACK_EMAIL_FROM",
+            "PayTrack <billing@paytrack.example.com>",
+        ));
+        assert_eq!(load(&vars).unwrap_err().variable, "RESEND_API_KEY");
+        vars.push(("RESEND_API_KEY", "re_123456"));
+        let config = load(&vars)?;
+        assert!(config.cookies_secure());
         assert_eq!(config.base_url, "https://paytrack.example.com");
         Ok(())
     }
+    #[test]
+    fn cookies_are_secure_except_over_http_on_loopback() -> Result<(), ConfigError> {
+        let local = load(&[URI])?;
+        assert!(!local.cookies_secure());
+        let lan = load(&[URI, ("PAYTRACK_BASE_URL", "http://192.168.1.10:3000")])?;
+        assert!(lan.cookies_secure());
+        let localhost = load(&[URI, ("PAYTRACK_BASE_URL", "http://localhost:3000")])?;
+        assert!(!localhost.cookies_secure());
+        Ok(())
+    }
+
     #[test]
     fn google_credentials_come_in_pairs() -> Result<(), ConfigError> {
         let err = load(&[URI, ("GOOGLE_CLIENT_ID", "abc.apps.googleusercontent.com")]).unwrap_err();

@@ -1,8 +1,10 @@
 //! Everything that only exists on the server: configuration, the database, HTTP plumbing and
 //! start-up. Compiled with feature `ssr` only, so none of it reaches the browser bundle.
 
+pub mod auth;
 pub mod config;
 pub mod db;
+pub mod email;
 pub mod http;
 pub mod secret;
 pub mod startup;

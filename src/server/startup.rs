@@ -4,18 +4,20 @@
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use axum::serve::ListenerExt;
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::trace::TraceLayer;
 
+use super::auth;
 use super::config::Config;
+use super::email::{Mailer, resend::Resend};
 use super::state::AppState;
 use super::{db, http, telemetry};
 use crate::app::{App, shell};
@@ -35,6 +37,8 @@ pub enum StartupError {
     Database(mongodb::error::Error),
     #[error("cannot prepare the database (collections and indexes): {0}")]
     Schema(mongodb::error::Error),
+    #[error("cannot set up email delivery: {0}")]
+    Mailer(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -128,10 +132,27 @@ impl Application {
             source,
         })?;
 
+        let mut config = config;
+        if config.base_url_derived {
+            // Bound to port 0 (tests), the real port is known only now.
+            config.base_url = format!("http://{local_addr}");
+        }
+        let mailer = match &config.secrets.resend_api_key {
+            Some(key) => Mailer::Resend(
+                Resend::new(
+                    &config.resend_base_url,
+                    key.clone(),
+                    config.email_from.clone(),
+                )
+                .map_err(|err| StartupError::Mailer(err.to_string()))?,
+            ),
+            None => Mailer::Outbox(database.clone()),
+        };
         let state = AppState {
             leptos_options,
             db: database,
             config: Arc::new(config),
+            mailer,
         };
         Ok(Self {
             state,
@@ -150,7 +171,8 @@ impl Application {
                 tracing::warn!(error = %err, "could not set TCP_NODELAY");
             }
         });
-        if let Err(err) = axum::serve(listener, router)
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        if let Err(err) = axum::serve(listener, service)
             .with_graceful_shutdown(shutdown)
             .await
         {
@@ -159,9 +181,18 @@ impl Application {
     }
 }
 
+/// The app's page routes, generated once per process. Generating them renders the app with
+/// resource loading switched off by a process-wide flag (leptos_server's
+/// `SuppressResourceLoad`), so generating while another router serves pages (several servers
+/// in one test process) would stall those pages' resources.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
-    let routes = generate_route_list(App);
+    let routes = route_list();
 
     let not_found = {
         let render = leptos_axum::render_app_to_stream_with_context(
@@ -191,6 +222,12 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(http::health::healthz))
         .route("/readyz", get(http::health::readyz))
         .route("/api/{*endpoint}", any(http::unknown_endpoint))
+        .route("/auth/link", post(auth::routes::redeem_link))
+        .route("/auth/sign-out", post(auth::routes::sign_out))
+        .route(
+            "/auth/sign-out-everywhere",
+            post(auth::routes::sign_out_everywhere),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -212,6 +249,10 @@ pub fn router(state: AppState) -> Router {
             ),
         )
         .fallback_service(http::static_files::public(&options.site_root, not_found))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::origin::refuse_cross_origin,
+        ))
         .with_state(state);
 
     http::headers::security(app).layer(TraceLayer::new_for_http())

@@ -7,12 +7,14 @@ use leptos::prelude::LeptosOptions;
 use mongodb::Database;
 
 use super::config::Config;
+use super::email::Mailer;
 
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Database,
     pub config: Arc<Config>,
+    pub mailer: Mailer,
 }
 
 impl FromRef<AppState> for LeptosOptions {

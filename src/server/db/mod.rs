@@ -3,13 +3,18 @@
 //! they do, so access rules (owner scoping, from the sign-in issue on) sit in one layer.
 
 pub mod counters;
+pub mod login_tokens;
+pub mod outbox;
+pub mod rate_limits;
 pub mod schema;
+pub mod sessions;
+pub mod users;
 
 use std::time::Duration;
 
-use mongodb::bson::doc;
-use mongodb::options::ClientOptions;
-use mongodb::{Client, Database};
+use mongodb::bson::{Document, doc};
+use mongodb::options::{ClientOptions, ReturnDocument};
+use mongodb::{Client, Collection, Database};
 
 use crate::error::AppError;
 
@@ -46,5 +51,36 @@ pub fn user_facing(context: &'static str, err: mongodb::error::Error) -> AppErro
     } else {
         tracing::error!(error = %err, "{context}");
         AppError::Internal
+    }
+}
+
+/// Adds one to the integer `field` of document `id` and returns the new value, creating the
+/// document (with `on_insert` and the field at 0) if needed.
+///
+/// Not a single `$inc` upsert: SecantusDB (the local server) lets two concurrent upserts of
+/// the same `_id` both insert, so both callers would see 1. Creating the document first
+/// (ignoring a duplicate) and then incrementing without upsert is atomic on it and on MongoDB.
+pub async fn upsert_inc(
+    collection: &Collection<Document>,
+    id: &str,
+    field: &str,
+    on_insert: Document,
+) -> Result<i64, mongodb::error::Error> {
+    loop {
+        let updated = collection
+            .find_one_and_update(doc! { "_id": id }, doc! { "$inc": { field: 1_i64 } })
+            .return_document(ReturnDocument::After)
+            .await?;
+        if let Some(value) = updated.and_then(|d| d.get_i64(field).ok()) {
+            return Ok(value);
+        }
+        let mut fresh = on_insert.clone();
+        fresh.insert("_id", id);
+        fresh.insert(field, 0_i64);
+        match collection.insert_one(fresh).await {
+            Ok(_) => {}
+            Err(err) if schema::is_duplicate_key(&err) => {}
+            Err(err) => return Err(err),
+        }
     }
 }

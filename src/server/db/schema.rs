@@ -2,24 +2,81 @@
 //! of times and from several servers at once: existing collections and identical indexes are
 //! left as they are.
 
-use mongodb::bson::Document;
+use std::time::Duration;
+
+use mongodb::bson::{Document, doc};
 use mongodb::error::{Error, ErrorKind};
+use mongodb::options::IndexOptions;
 use mongodb::{Database, IndexModel};
 
 /// One collection and the indexes its queries need.
 pub struct CollectionSpec {
     pub name: &'static str,
     pub indexes: fn() -> Vec<IndexModel>,
+    /// Whether documents in it belong to a user (`user_id`), so export and deletion cover it.
+    pub holds_user_data: bool,
 }
 
 pub const COUNTERS: &str = "counters";
+pub const USERS: &str = "users";
+pub const SESSIONS: &str = "sessions";
+pub const LOGIN_TOKENS: &str = "login_tokens";
+pub const RATE_LIMITS: &str = "rate_limits";
+pub const OUTBOX: &str = "outbox";
 
 /// Every collection PayTrack owns. Data-rights features (export, delete) walk this list, so a
 /// new collection must be added here.
-pub const COLLECTIONS: &[CollectionSpec] = &[CollectionSpec {
-    name: COUNTERS,
-    indexes: Vec::new,
-}];
+pub const COLLECTIONS: &[CollectionSpec] = &[
+    CollectionSpec {
+        name: COUNTERS,
+        indexes: Vec::new,
+        holds_user_data: false,
+    },
+    CollectionSpec {
+        name: USERS,
+        indexes: || {
+            vec![
+                index("email_unique", doc! { "email": 1 }, true),
+                sparse_unique("google_id_unique", doc! { "google_id": 1 }),
+            ]
+        },
+        holds_user_data: true,
+    },
+    CollectionSpec {
+        name: SESSIONS,
+        indexes: || {
+            vec![
+                index("user", doc! { "user_id": 1 }, false),
+                expire_at("expires", "expires_at"),
+            ]
+        },
+        holds_user_data: true,
+    },
+    CollectionSpec {
+        name: LOGIN_TOKENS,
+        indexes: || vec![expire_at("expires", "expires_at")],
+        holds_user_data: false,
+    },
+    CollectionSpec {
+        name: RATE_LIMITS,
+        indexes: || vec![expire_at("expires", "expires_at")],
+        holds_user_data: false,
+    },
+    CollectionSpec {
+        name: OUTBOX,
+        indexes: || {
+            vec![
+                index(
+                    "idempotency_key_unique",
+                    doc! { "idempotency_key": 1 },
+                    true,
+                ),
+                index("newest_first", doc! { "created_at": -1 }, false),
+            ]
+        },
+        holds_user_data: false,
+    },
+];
 
 /// MongoDB's "NamespaceExists": another process created the collection first.
 const NAMESPACE_EXISTS: i32 = 48;
@@ -44,9 +101,61 @@ pub async fn ensure(db: &Database) -> Result<(), Error> {
     Ok(())
 }
 
+/// A named index on `keys`; the fixed name makes re-running `ensure` a no-op.
+fn index(name: &str, keys: Document, unique: bool) -> IndexModel {
+    IndexModel::builder()
+        .keys(keys)
+        .options(
+            IndexOptions::builder()
+                .name(name.to_string())
+                .unique(unique)
+                .build(),
+        )
+        .build()
+}
+
+/// Unique where the field exists (e.g. only Google sign-ins have a Google id).
+fn sparse_unique(name: &str, keys: Document) -> IndexModel {
+    IndexModel::builder()
+        .keys(keys)
+        .options(
+            IndexOptions::builder()
+                .name(name.to_string())
+                .unique(true)
+                .sparse(true)
+                .build(),
+        )
+        .build()
+}
+
+/// Lets MongoDB delete a document once the date in `field` has passed. Expiry is also checked
+/// in every query, because the TTL monitor runs only once a minute.
+fn expire_at(name: &str, field: &str) -> IndexModel {
+    IndexModel::builder()
+        .keys(doc! { field: 1 })
+        .options(
+            IndexOptions::builder()
+                .name(name.to_string())
+                .expire_after(Duration::ZERO)
+                .build(),
+        )
+        .build()
+}
+
 fn command_error_code(err: &Error) -> Option<i32> {
     match *err.kind {
         ErrorKind::Command(ref command) => Some(command.code),
         _ => None,
+    }
+}
+
+/// MongoDB's duplicate-key error code (E11000).
+pub fn is_duplicate_key(err: &Error) -> bool {
+    match *err.kind {
+        ErrorKind::Write(mongodb::error::WriteFailure::WriteError(ref write)) => {
+            write.code == 11000
+        }
+        ErrorKind::Command(ref command) => command.code == 11000,
+        _ => false,
     }
 }

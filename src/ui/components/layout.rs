@@ -3,8 +3,30 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::ui::session::use_session;
+
 #[component]
 pub fn Header() -> impl IntoView {
+    let session = use_session();
+    let account = move || {
+        session.0.get().map(|user| match user {
+            Ok(Some(me)) => view! {
+                <li>
+                    <A href="/account" attr:class="nav-user">
+                        <span class="visually-hidden">"Account: "</span>
+                        {me.name}
+                    </A>
+                </li>
+            }
+            .into_any(),
+            _ => view! {
+                <li>
+                    <A href="/sign-in" attr:class="nav-cta">"Sign in"</A>
+                </li>
+            }
+            .into_any(),
+        })
+    };
     view! {
         <header class="site-header">
             <nav class="nav" aria-label="Main">
@@ -16,6 +38,7 @@ pub fn Header() -> impl IntoView {
                     <li><a href="/#how-it-works">"How it works"</a></li>
                     <li><A href="/privacy">"Privacy"</A></li>
                     <li><A href="/terms">"Terms"</A></li>
+                    <Transition fallback=|| ()>{account}</Transition>
                 </ul>
             </nav>
         </header>

@@ -1,0 +1,146 @@
+//! Sign-in and account server functions. The moments that set or clear the session cookie are
+//! plain form posts (`server::auth::routes`); everything here reads or edits the account.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// The signed-in user, as the browser may see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub name: String,
+    pub email: String,
+    pub picture: Option<String>,
+    pub time_zone: String,
+    /// How the current session signed in: "email_link" or "google".
+    pub signed_in_with: String,
+}
+
+/// What became of a request for a login link; field problems are values, not errors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LinkRequest {
+    /// A link is on its way (said the same way whether or not an account exists).
+    Sent { email: String },
+    /// The address does not parse; the message says why.
+    InvalidEmail(String),
+}
+
+#[server(prefix = "/api", endpoint = "auth/me")]
+pub async fn current_user() -> Result<Option<Me>, AppError> {
+    let Some(signed_in) = ssr::signed_in().await.map_err(ssr::fail)? else {
+        return Ok(None);
+    };
+    Ok(Some(Me {
+        name: signed_in.user.name,
+        email: signed_in.user.email,
+        picture: signed_in.user.picture,
+        time_zone: signed_in.user.time_zone,
+        signed_in_with: signed_in.session.method,
+    }))
+}
+
+#[server(prefix = "/api", endpoint = "auth/request-link")]
+pub async fn request_login_link(
+    email: String,
+    time_zone: String,
+    next: String,
+) -> Result<LinkRequest, AppError> {
+    use crate::domain::email::EmailAddress;
+    use crate::server::auth::{login_link, request};
+
+    let email = match EmailAddress::parse(&email) {
+        Ok(email) => email,
+        Err(message) => return Ok(LinkRequest::InvalidEmail(message)),
+    };
+    let state = ssr::state().map_err(ssr::fail)?;
+    let parts = ssr::parts().map_err(ssr::fail)?;
+    let ip = request::client_ip(&parts.extensions);
+    login_link::send(
+        &state,
+        &email,
+        &time_zone,
+        &next,
+        &ip,
+        mongodb::bson::DateTime::now(),
+    )
+    .await
+    .map_err(ssr::fail)?;
+    Ok(LinkRequest::Sent {
+        email: email.to_string(),
+    })
+}
+
+/// The address an emailed link signs in as, or `None` if the link is unknown, used or expired.
+/// Looking does not use the link up.
+#[server(prefix = "/api", endpoint = "auth/link-status")]
+pub async fn login_link_email(token: String) -> Result<Option<String>, AppError> {
+    use crate::server::auth::login_link;
+
+    let state = ssr::state().map_err(ssr::fail)?;
+    login_link::peek(&state, &token, mongodb::bson::DateTime::now())
+        .await
+        .map_err(ssr::fail)
+}
+
+/// Field problems with a profile edit.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileErrors {
+    pub name: Option<String>,
+    pub time_zone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProfileUpdate {
+    Saved(Me),
+    Invalid(ProfileErrors),
+}
+
+#[server(prefix = "/api", endpoint = "account/profile")]
+pub async fn update_profile(name: String, time_zone: String) -> Result<ProfileUpdate, AppError> {
+    use crate::server::db;
+
+    let signed_in = ssr::require_user().await.map_err(ssr::fail)?;
+    let name = name.trim().to_string();
+    let mut errors = ProfileErrors::default();
+    if name.is_empty() {
+        errors.name = Some("Enter the name your clients know you by.".to_string());
+    } else if name.chars().count() > 100 {
+        errors.name = Some("Keep the name under 100 characters.".to_string());
+    }
+    if jiff::tz::TimeZone::get(&time_zone).is_err() || time_zone.len() > 64 {
+        errors.time_zone = Some(format!(
+            "“{time_zone}” is not a time zone PayTrack knows. Pick one from the list."
+        ));
+    }
+    if errors != ProfileErrors::default() {
+        return Ok(ProfileUpdate::Invalid(errors));
+    }
+    let state = ssr::state().map_err(ssr::fail)?;
+    let user = db::users::update_profile(&state.db, signed_in.user.id, &name, &time_zone)
+        .await
+        .map_err(|err| ssr::fail(db::user_facing("saving the profile", err)))?
+        .ok_or_else(|| ssr::fail(AppError::Unauthorized))?;
+    Ok(ProfileUpdate::Saved(Me {
+        name: user.name,
+        email: user.email,
+        picture: user.picture,
+        time_zone: user.time_zone,
+        signed_in_with: signed_in.session.method,
+    }))
+}
+
+#[cfg(feature = "ssr")]
+use super::ssr;
+
+/// Every IANA time zone name PayTrack knows, for the profile form.
+#[server(prefix = "/api", endpoint = "account/time-zones")]
+pub async fn time_zones() -> Result<Vec<String>, AppError> {
+    let mut names: Vec<String> = jiff::tz::db()
+        .available()
+        .map(|name| name.to_string())
+        .filter(|name| name.contains('/') || name == "UTC")
+        .collect();
+    names.sort();
+    Ok(names)
+}

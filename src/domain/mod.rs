@@ -1,0 +1,4 @@
+//! Types shared by the server and the browser. Pure, no I/O, unit-tested. Constructors parse
+//! and return `Result`, so a value that exists is valid.
+
+pub mod email;

@@ -1,0 +1,183 @@
+//! Emailed login links: request one (rate limited, answer never says whether an account
+//! exists), then use it once within 15 minutes.
+
+use std::time::Duration;
+
+use mongodb::bson::DateTime;
+
+use super::{request, session, token};
+use crate::domain::email::EmailAddress;
+use crate::error::AppError;
+use crate::server::db::{self, login_tokens::LoginTokenDoc, users::UserDoc};
+use crate::server::email::{Email, templates};
+use crate::server::state::AppState;
+
+pub const VALID_FOR: Duration = Duration::from_secs(15 * 60);
+/// At most this many links per address per window, whoever asks.
+pub const PER_EMAIL: i64 = 3;
+/// At most this many links per client address per window, whatever the email.
+pub const PER_IP: i64 = 10;
+pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// The IANA zone if known, otherwise UTC (the browser sends what it detects).
+pub fn known_time_zone(name: &str) -> String {
+    if !name.is_empty() && name.len() <= 64 && jiff::tz::TimeZone::get(name).is_ok() {
+        name.to_string()
+    } else {
+        "UTC".to_string()
+    }
+}
+
+fn minutes_until(now: DateTime, then: DateTime) -> i64 {
+    ((then.timestamp_millis() - now.timestamp_millis()) / 60_000 + 1).max(1)
+}
+
+async fn limit(state: &AppState, key: &str, max: i64, now: DateTime) -> Result<(), AppError> {
+    let (count, ends) = db::rate_limits::hit(&state.db, key, WINDOW, now)
+        .await
+        .map_err(|err| db::user_facing("counting sign-in link requests", err))?;
+    if count > max {
+        let minutes = minutes_until(now, ends);
+        return Err(AppError::TooManyRequests(format!(
+            "Too many sign-in links were requested. Please wait {minutes} minute{} and try again.",
+            if minutes == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(())
+}
+
+/// Emails a login link to `email`. Succeeds the same way whether or not an account exists.
+pub async fn send(
+    state: &AppState,
+    email: &EmailAddress,
+    time_zone: &str,
+    next: &str,
+    ip: &str,
+    now: DateTime,
+) -> Result<(), AppError> {
+    limit(state, &format!("login-ip:{ip}"), PER_IP, now).await?;
+    limit(
+        state,
+        &format!(
+            "login-email:{}",
+            token::hash(&email.as_str().to_lowercase())
+        ),
+        PER_EMAIL,
+        now,
+    )
+    .await?;
+
+    let raw = token::random()?;
+    let doc = LoginTokenDoc {
+        token_hash: token::hash(&raw),
+        email: email.to_string(),
+        time_zone: known_time_zone(time_zone),
+        next: request::safe_next(next),
+        created_at: now,
+        expires_at: DateTime::from_millis(now.timestamp_millis() + VALID_FOR.as_millis() as i64),
+    };
+    db::login_tokens::insert(&state.db, &doc)
+        .await
+        .map_err(|err| db::user_facing("storing a login link", err))?;
+
+    let url = format!("{}/auth/link?token={raw}", state.config.base_url);
+    let rendered = templates::login_link(&url, (VALID_FOR.as_secs() / 60) as i64);
+    let message = Email {
+        to: email.clone(),
+        reply_to: None,
+        subject: rendered.subject,
+        html: rendered.html,
+        text: rendered.text,
+        kind: "login_link",
+        idempotency_key: format!("login-link-{}", doc.token_hash),
+    };
+    state.mailer.send(&message).await.map_err(|err| {
+        tracing::warn!(error = %err, "sending a login link failed");
+        AppError::Rejected(
+            "We couldn't send the email just now. Please try again in a few minutes.".to_string(),
+        )
+    })?;
+    Ok(())
+}
+
+/// The address a live link is for, without using the link up.
+pub async fn peek(state: &AppState, raw: &str, now: DateTime) -> Result<Option<String>, AppError> {
+    if !token::is_well_formed(raw) {
+        return Ok(None);
+    }
+    let doc = db::login_tokens::peek(&state.db, &token::hash(raw), now)
+        .await
+        .map_err(|err| db::user_facing("looking up a login link", err))?;
+    Ok(doc.map(|d| d.email))
+}
+
+/// A link that worked: who signed in, the new session id, and where to go next.
+pub struct SignedIn {
+    pub user: UserDoc,
+    pub created: bool,
+    pub session_id: String,
+    pub next: String,
+}
+
+/// Uses the link up and starts a session. `None` when the link is unknown, used or expired.
+pub async fn redeem(
+    state: &AppState,
+    raw: &str,
+    origin: session::Origin,
+    now: DateTime,
+) -> Result<Option<SignedIn>, AppError> {
+    if !token::is_well_formed(raw) {
+        return Ok(None);
+    }
+    let Some(doc) = db::login_tokens::consume(&state.db, &token::hash(raw), now)
+        .await
+        .map_err(|err| db::user_facing("using a login link", err))?
+    else {
+        return Ok(None);
+    };
+    let default_name = doc.email.split('@').next().unwrap_or_default().to_string();
+    let (user, created) = db::users::find_or_create(
+        &state.db,
+        db::users::NewUser {
+            email: &doc.email,
+            name: &default_name,
+            time_zone: &doc.time_zone,
+        },
+    )
+    .await
+    .map_err(|err| db::user_facing("finding or creating the account", err))?;
+    let session_id = session::start(&state.db, user.id, origin, now).await?;
+    Ok(Some(SignedIn {
+        user,
+        created,
+        session_id,
+        next: doc.next,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_time_zones_fall_back_to_utc() {
+        assert_eq!(known_time_zone("Europe/Paris"), "Europe/Paris");
+        assert_eq!(
+            known_time_zone("America/Argentina/Buenos_Aires"),
+            "America/Argentina/Buenos_Aires"
+        );
+        assert_eq!(known_time_zone("Mars/Olympus_Mons"), "UTC");
+        assert_eq!(known_time_zone(""), "UTC");
+        assert_eq!(known_time_zone("../../etc/passwd"), "UTC");
+    }
+
+    #[test]
+    fn waiting_time_rounds_up_to_whole_minutes() {
+        let now = DateTime::from_millis(0);
+        assert_eq!(minutes_until(now, DateTime::from_millis(30_000)), 1);
+        assert_eq!(
+            minutes_until(now, DateTime::from_millis(14 * 60_000 + 1)),
+            15
+        );
+    }
+}

@@ -1,0 +1,11 @@
+//! Sign-in machinery that only the server has: tokens, sessions and their cookies, emailed
+//! login links, rate limits, and the cross-origin guard. The server functions that use it live
+//! in `api::auth`.
+
+pub mod login_link;
+pub mod notices;
+pub mod origin;
+pub mod request;
+pub mod routes;
+pub mod session;
+pub mod token;

@@ -1,0 +1,48 @@
+//! Security notices: emails that tell the account owner something changed about how their
+//! account can be reached. Failing to send one is logged and does not undo the change.
+
+use mongodb::bson::DateTime;
+
+use crate::domain::email::EmailAddress;
+use crate::server::db::users::UserDoc;
+use crate::server::email::{Email, templates};
+use crate::server::state::AppState;
+
+async fn send(state: &AppState, user: &UserDoc, kind: &'static str, key: String, body: &str) {
+    let Ok(to) = EmailAddress::parse(&user.email) else {
+        tracing::error!(user = %user.id, "stored email address does not parse; notice not sent");
+        return;
+    };
+    let rendered = templates::security_notice(&user.name, body, &state.config.base_url);
+    let email = Email {
+        to,
+        reply_to: None,
+        subject: rendered.subject,
+        html: rendered.html,
+        text: rendered.text,
+        kind,
+        idempotency_key: key,
+    };
+    if let Err(err) = state.mailer.send(&email).await {
+        tracing::warn!(error = %err, kind, "security notice not sent");
+    }
+}
+
+pub async fn signed_out_everywhere(state: &AppState, user: &UserDoc, sessions: u64, now: DateTime) {
+    let body = format!(
+        "You signed out of PayTrack everywhere: {sessions} session{} ended. If this wasn't you, sign in again and check your account.",
+        if sessions == 1 { "" } else { "s" }
+    );
+    send(
+        state,
+        user,
+        "security_notice",
+        format!(
+            "signed-out-everywhere-{}-{}",
+            user.id,
+            now.timestamp_millis()
+        ),
+        &body,
+    )
+    .await;
+}

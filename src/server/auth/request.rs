@@ -1,0 +1,86 @@
+//! What the auth code needs to know about the request in hand.
+
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+use axum::http::{Extensions, HeaderMap, header};
+
+/// The caller's address as the socket saw it. (Behind a reverse proxy this is the proxy; a
+/// trusted-proxy setting arrives with deployment work.)
+pub fn client_ip(extensions: &Extensions) -> String {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_string(), |info| info.0.ip().to_string())
+}
+
+pub fn user_agent(headers: &HeaderMap) -> String {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|ua| ua.chars().take(200).collect())
+        .unwrap_or_default()
+}
+
+/// The value of cookie `name`, if the request carries it.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
+}
+
+/// Accepts only same-site paths for "come back here after signing in": one leading slash, no
+/// scheme, no `//` or `/\` (which browsers treat as another host), no control characters.
+pub fn safe_next(next: &str) -> String {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.chars().any(|c| c.is_control() || c == '\\')
+        && next.len() <= 512;
+    if ok {
+        next.to_string()
+    } else {
+        "/".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_same_site_paths_are_kept() {
+        assert_eq!(safe_next("/account"), "/account");
+        assert_eq!(
+            safe_next("/invoices?status=open#top"),
+            "/invoices?status=open#top"
+        );
+        for attack in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+            "/ok\r\nSet-Cookie: x=1",
+            "/\tevil",
+        ] {
+            assert_eq!(safe_next(attack), "/", "{attack:?}");
+        }
+    }
+
+    #[test]
+    fn cookies_are_found_among_several() {
+        let mut headers = HeaderMap::new();
+        headers.append(header::COOKIE, "a=1; paytrack_session=abc".parse().unwrap());
+        headers.append(header::COOKIE, "b=2".parse().unwrap());
+        assert_eq!(cookie(&headers, "paytrack_session").as_deref(), Some("abc"));
+        assert_eq!(cookie(&headers, "b").as_deref(), Some("2"));
+        assert_eq!(cookie(&headers, "missing"), None);
+    }
+}

@@ -1,0 +1,75 @@
+//! Sign-in sessions, stored by the hash of their id.
+
+use mongodb::Database;
+use mongodb::bson::oid::ObjectId;
+use mongodb::bson::{DateTime, doc};
+use serde::{Deserialize, Serialize};
+
+use super::schema::SESSIONS;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SessionDoc {
+    /// SHA-256 of the id in the cookie.
+    #[serde(rename = "_id")]
+    pub id_hash: String,
+    pub user_id: ObjectId,
+    pub created_at: DateTime,
+    pub last_seen_at: DateTime,
+    pub expires_at: DateTime,
+    pub user_agent: String,
+    pub ip: String,
+    /// How this session signed in: "email_link" or "google".
+    pub method: String,
+}
+
+pub async fn insert(db: &Database, session: &SessionDoc) -> Result<(), mongodb::error::Error> {
+    db.collection::<SessionDoc>(SESSIONS)
+        .insert_one(session)
+        .await
+        .map(|_| ())
+}
+
+/// The session with this id hash, if it has not expired.
+pub async fn find_live(
+    db: &Database,
+    id_hash: &str,
+    now: DateTime,
+) -> Result<Option<SessionDoc>, mongodb::error::Error> {
+    db.collection::<SessionDoc>(SESSIONS)
+        .find_one(doc! { "_id": id_hash, "expires_at": { "$gt": now } })
+        .await
+}
+
+/// Slides the expiry forward; called at most once a day per session.
+pub async fn renew(
+    db: &Database,
+    id_hash: &str,
+    now: DateTime,
+    expires_at: DateTime,
+) -> Result<(), mongodb::error::Error> {
+    db.collection::<SessionDoc>(SESSIONS)
+        .update_one(
+            doc! { "_id": id_hash },
+            doc! { "$set": { "last_seen_at": now, "expires_at": expires_at } },
+        )
+        .await
+        .map(|_| ())
+}
+
+pub async fn delete(db: &Database, id_hash: &str) -> Result<(), mongodb::error::Error> {
+    db.collection::<SessionDoc>(SESSIONS)
+        .delete_one(doc! { "_id": id_hash })
+        .await
+        .map(|_| ())
+}
+
+/// Ends every session of the user; returns how many there were.
+pub async fn delete_all_for(
+    db: &Database,
+    user_id: ObjectId,
+) -> Result<u64, mongodb::error::Error> {
+    db.collection::<SessionDoc>(SESSIONS)
+        .delete_many(doc! { "user_id": user_id })
+        .await
+        .map(|result| result.deleted_count)
+}

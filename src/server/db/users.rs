@@ -1,0 +1,92 @@
+//! Accounts. One per email address (a unique index makes that hold even under races).
+
+use mongodb::Database;
+use mongodb::bson::oid::ObjectId;
+use mongodb::bson::{DateTime, doc};
+use mongodb::options::ReturnDocument;
+use serde::{Deserialize, Serialize};
+
+use super::schema::{USERS, is_duplicate_key};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UserDoc {
+    #[serde(rename = "_id")]
+    pub id: ObjectId,
+    pub email: String,
+    pub name: String,
+    #[serde(default)]
+    pub picture: Option<String>,
+    pub time_zone: String,
+    pub created_at: DateTime,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub google_id: Option<String>,
+}
+
+/// What a first sign-in knows about the person.
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub time_zone: &'a str,
+}
+
+/// Finds the account for `email`, creating it on first sign-in. Returns the account and
+/// whether it was just created.
+pub async fn find_or_create(
+    db: &Database,
+    new: NewUser<'_>,
+) -> Result<(UserDoc, bool), mongodb::error::Error> {
+    let users = db.collection::<UserDoc>(USERS);
+    let id = ObjectId::new();
+    let upsert = || {
+        users
+            .find_one_and_update(
+                doc! { "email": new.email },
+                doc! { "$setOnInsert": {
+                    "_id": id,
+                    "email": new.email,
+                    "name": new.name,
+                    "time_zone": new.time_zone,
+                    "created_at": DateTime::now(),
+                }},
+            )
+            .upsert(true)
+            .return_document(ReturnDocument::After)
+    };
+    // Two first sign-ins at once: one upsert wins, the other hits the unique index and then
+    // finds the winner's document.
+    let user = match upsert().await {
+        Ok(user) => user,
+        Err(err) if is_duplicate_key(&err) => upsert().await?,
+        Err(err) => return Err(err),
+    };
+    match user {
+        Some(user) => {
+            let created = user.id == id;
+            Ok((user, created))
+        }
+        None => Err(mongodb::error::Error::custom(
+            "upsert returned no document".to_string(),
+        )),
+    }
+}
+
+pub async fn find(db: &Database, id: ObjectId) -> Result<Option<UserDoc>, mongodb::error::Error> {
+    db.collection::<UserDoc>(USERS)
+        .find_one(doc! { "_id": id })
+        .await
+}
+
+pub async fn update_profile(
+    db: &Database,
+    id: ObjectId,
+    name: &str,
+    time_zone: &str,
+) -> Result<Option<UserDoc>, mongodb::error::Error> {
+    db.collection::<UserDoc>(USERS)
+        .find_one_and_update(
+            doc! { "_id": id },
+            doc! { "$set": { "name": name, "time_zone": time_zone } },
+        )
+        .return_document(ReturnDocument::After)
+        .await
+}

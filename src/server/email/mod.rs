@@ -1,0 +1,72 @@
+//! Outgoing email. `Mailer` sends through Resend's HTTP API when `RESEND_API_KEY` is set, and
+//! otherwise stores every email in the development outbox (readable at /dev/outbox), so the
+//! whole product works locally without an account anywhere.
+
+pub mod resend;
+pub mod templates;
+
+use mongodb::Database;
+use mongodb::bson::DateTime;
+use mongodb::bson::oid::ObjectId;
+
+use crate::domain::email::EmailAddress;
+use crate::server::db;
+
+/// One email, ready to send.
+#[derive(Debug, Clone)]
+pub struct Email {
+    pub to: EmailAddress,
+    pub reply_to: Option<EmailAddress>,
+    pub subject: String,
+    pub html: String,
+    pub text: String,
+    /// What the email is for ("login_link", "security_notice", …), for logs and the outbox.
+    pub kind: &'static str,
+    /// The same key for a retry of the same email, so the provider sends it once.
+    pub idempotency_key: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("the email provider refused the email: {0}")]
+    Rejected(String),
+    #[error("the email provider could not be reached: {0}")]
+    Unavailable(String),
+    #[error("storing the email in the outbox failed: {0}")]
+    Outbox(#[from] mongodb::error::Error),
+}
+
+#[derive(Clone)]
+pub enum Mailer {
+    Outbox(Database),
+    Resend(resend::Resend),
+}
+
+impl Mailer {
+    pub fn is_outbox(&self) -> bool {
+        matches!(self, Mailer::Outbox(_))
+    }
+
+    /// Sends `email`; returns the provider's id for it (the outbox id in development).
+    pub async fn send(&self, email: &Email) -> Result<String, MailError> {
+        match self {
+            Mailer::Outbox(db) => {
+                let doc = db::outbox::OutboxDoc {
+                    id: ObjectId::new(),
+                    to: email.to.to_string(),
+                    reply_to: email.reply_to.as_ref().map(ToString::to_string),
+                    subject: email.subject.clone(),
+                    html: email.html.clone(),
+                    text: email.text.clone(),
+                    kind: email.kind.to_string(),
+                    idempotency_key: email.idempotency_key.clone(),
+                    created_at: DateTime::now(),
+                };
+                let id = db::outbox::store(db, &doc).await?;
+                tracing::info!(kind = email.kind, outbox_id = %id, "email stored in the dev outbox");
+                Ok(id.to_hex())
+            }
+            Mailer::Resend(resend) => resend.send(email).await,
+        }
+    }
+}

@@ -1,0 +1,123 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::auth::{Me, ProfileUpdate, UpdateProfile, time_zones};
+use crate::ui::session::use_session;
+
+/// Account settings: profile, how you sign in, and signing out. Signed-out visitors are sent
+/// to sign in and brought back here.
+#[component]
+pub fn Account() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Title text="Account" />
+        <Transition fallback=|| view! { <p class="muted">"Loading your account…"</p> }>
+            {move || Suspend::new(async move {
+                session.0.await.map(|me| match me {
+                    Some(me) => view! { <AccountSettings me /> }.into_any(),
+                    None => view! { <Redirect path="/sign-in?next=/account" /> }.into_any(),
+                })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn AccountSettings(me: Me) -> impl IntoView {
+    let session = use_session();
+    let query = use_query_map();
+    let save = ServerAction::<UpdateProfile>::new();
+    let zones = OnceResource::new(time_zones());
+    Effect::new(move |_| {
+        if let Some(Ok(ProfileUpdate::Saved(_))) = save.value().get() {
+            session.0.refetch();
+        }
+    });
+    let errors = move || match save.value().get() {
+        Some(Ok(ProfileUpdate::Invalid(errors))) => errors,
+        _ => Default::default(),
+    };
+    let saved = move || matches!(save.value().get(), Some(Ok(ProfileUpdate::Saved(_))));
+    let failure = move || {
+        save.value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.to_string())
+    };
+    let unavailable = move || query.read().get("problem").as_deref() == Some("unavailable");
+    let method = if me.signed_in_with == "google" {
+        "Google"
+    } else {
+        "an emailed link"
+    };
+    let current_zone = me.time_zone.clone();
+
+    view! {
+        <section class="page account">
+            <h1>"Your account"</h1>
+            <Show when=unavailable>
+                <p class="notice notice-warning" role="alert">"That didn't work: PayTrack couldn't reach its database. Please try again."</p>
+            </Show>
+
+            <section class="card" aria-labelledby="profile-title">
+                <h2 id="profile-title">"Profile"</h2>
+                <ActionForm action=save attr:class="form">
+                    <label for="name">"Name"</label>
+                    <input id="name" name="name" type="text" autocomplete="name" value=me.name.clone()
+                        aria-invalid=move || errors().name.is_some().to_string() aria-describedby="name-error" />
+                    <p id="name-error" class="field-error">{move || errors().name}</p>
+
+                    <label for="time_zone">"Time zone"</label>
+                    <select id="time_zone" name="time_zone"
+                        aria-invalid=move || errors().time_zone.is_some().to_string() aria-describedby="tz-error tz-help">
+                        <Suspense fallback=move || view! { <option value=current_zone.clone() selected>{current_zone.clone()}</option> }>
+                            {
+                                let current = me.time_zone.clone();
+                                move || {
+                                    let current = current.clone();
+                                    Suspend::new(async move {
+                                        zones.await.map(|zones| zones.into_iter().map(|zone| {
+                                            let selected = zone == current;
+                                            view! { <option value=zone.clone() selected=selected>{zone.clone()}</option> }
+                                        }).collect_view())
+                                    })
+                                }
+                            }
+                        </Suspense>
+                    </select>
+                    <p id="tz-help" class="muted small">"Reminders go out at 9:00 in this zone, and dates are shown in it."</p>
+                    <p id="tz-error" class="field-error">{move || errors().time_zone}</p>
+
+                    <div class="form-actions">
+                        <button type="submit" class="button" disabled=move || save.pending().get()>
+                            {move || if save.pending().get() { "Saving…" } else { "Save profile" }}
+                        </button>
+                        <span class="saved" role="status">{move || saved().then_some("Saved.")}</span>
+                    </div>
+                    <p class="form-error" role="alert">{failure}</p>
+                </ActionForm>
+            </section>
+
+            <section class="card" aria-labelledby="signin-title">
+                <h2 id="signin-title">"How you sign in"</h2>
+                <p>"Email: " <strong>{me.email.clone()}</strong></p>
+                <p class="muted">"This session signed in with " {method} "."</p>
+            </section>
+
+            <section class="card" aria-labelledby="sessions-title">
+                <h2 id="sessions-title">"Sessions"</h2>
+                <div class="button-row">
+                    <form method="post" action="/auth/sign-out">
+                        <button type="submit" class="button button-secondary">"Sign out"</button>
+                    </form>
+                    <form method="post" action="/auth/sign-out-everywhere">
+                        <button type="submit" class="button button-secondary">"Sign out everywhere"</button>
+                    </form>
+                </div>
+                <p class="muted small">"Signing out everywhere ends every session on every device, including this one."</p>
+            </section>
+        </section>
+    }
+}
