@@ -1,0 +1,503 @@
+//! Emailed login links, sessions and the cross-origin guard, through the real server and
+//! database. Emails are read from the dev outbox the server writes to.
+
+mod common;
+
+use common::{TestApp, spawn_app};
+use mongodb::bson::{DateTime, Document, doc};
+use reqwest::header::{COOKIE, LOCATION, ORIGIN, REFERER, SET_COOKIE};
+use serde_json::Value;
+
+const EMAIL: &str = "ada@example.com";
+
+impl TestApp {
+    async fn request_link(&self, email: &str, next: &str) -> reqwest::Response {
+        self.call(
+            "/api/auth/request-link",
+            &[
+                ("email", email),
+                ("time_zone", "Europe/Paris"),
+                ("next", next),
+            ],
+        )
+        .await
+    }
+
+    async fn outbox_count(&self) -> u64 {
+        self.db
+            .collection::<Document>("outbox")
+            .count_documents(doc! {})
+            .await
+            .unwrap()
+    }
+
+    /// The token from the newest login-link email to `email`.
+    async fn latest_token(&self, email: &str) -> String {
+        let mail = self
+            .db
+            .collection::<Document>("outbox")
+            .find_one(doc! { "to": email, "kind": "login_link" })
+            .sort(doc! { "created_at": -1, "_id": -1 })
+            .await
+            .unwrap()
+            .expect("a login email was sent");
+        let text = mail.get_str("text").unwrap();
+        let start = text.find("token=").expect("link in the text part") + "token=".len();
+        text[start..start + 43].to_string()
+    }
+
+    async fn redeem(&self, token: &str, cookie: Option<&str>) -> reqwest::Response {
+        let mut request = self
+            .http
+            .post(self.url("/auth/link"))
+            .form(&[("token", token)]);
+        if let Some(cookie) = cookie {
+            request = request.header(COOKIE, format!("paytrack_session={cookie}"));
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Signs `email` in through a fresh link; returns the session cookie value.
+    async fn sign_in(&self, email: &str) -> String {
+        assert_eq!(self.request_link(email, "/account").await.status(), 200);
+        let token = self.latest_token(email).await;
+        let response = self.redeem(&token, None).await;
+        session_cookie(&response).expect("signed in")
+    }
+
+    async fn me(&self, cookie: &str) -> (Value, Option<String>) {
+        let response = self
+            .http
+            .post(self.url("/api/auth/me"))
+            .header(COOKIE, format!("paytrack_session={cookie}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let renewed = session_cookie(&response);
+        (response.json().await.unwrap(), renewed)
+    }
+
+    async fn post_with_cookie(&self, path: &str, cookie: &str) -> reqwest::Response {
+        self.http
+            .post(self.url(path))
+            .header(COOKIE, format!("paytrack_session={cookie}"))
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("paytrack_session=") && !v.contains("Max-Age=0"))
+        .map(|v| {
+            v["paytrack_session=".len()..]
+                .split(';')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()[LOCATION].to_str().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_link_signs_in_and_creates_the_account_once() {
+    let app = spawn_app().await;
+    let response = app.request_link(EMAIL, "/account").await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body, serde_json::json!({ "Sent": { "email": EMAIL } }));
+
+    let token = app.latest_token(EMAIL).await;
+    let status: Value = app
+        .call("/api/auth/link-status", &[("token", &token)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        status,
+        serde_json::json!(EMAIL),
+        "peeking shows who the link is for"
+    );
+
+    let response = app.redeem(&token, None).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/account");
+    let set_cookie = response.headers()[SET_COOKIE].to_str().unwrap().to_string();
+    for part in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(set_cookie.contains(part), "{set_cookie}");
+    }
+    assert!(
+        !set_cookie.contains("Secure"),
+        "plain http on loopback: {set_cookie}"
+    );
+    let cookie = session_cookie(&response).unwrap();
+
+    let (me, _) = app.me(&cookie).await;
+    assert_eq!(me["email"], EMAIL);
+    assert_eq!(me["name"], "ada");
+    assert_eq!(me["time_zone"], "Europe/Paris");
+    assert_eq!(me["signed_in_with"], "email_link");
+
+    // A second sign-in with the same address lands in the same account.
+    let again = app.sign_in(EMAIL).await;
+    assert_ne!(again, cookie);
+    let users = app.db.collection::<Document>("users");
+    assert_eq!(
+        users
+            .count_documents(doc! { "email": EMAIL })
+            .await
+            .unwrap(),
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_works_once() {
+    let app = spawn_app().await;
+    app.request_link(EMAIL, "/account").await;
+    let token = app.latest_token(EMAIL).await;
+    assert_eq!(app.redeem(&token, None).await.status(), 303);
+
+    let second = app.redeem(&token, None).await;
+    assert_eq!(second.status(), 303);
+    assert_eq!(location(&second), "/sign-in?problem=link");
+    assert!(session_cookie(&second).is_none());
+    let status: Value = app
+        .call("/api/auth/link-status", &[("token", &token)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status, Value::Null);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_uses_of_one_link_sign_in_once() {
+    let app = spawn_app().await;
+    app.request_link(EMAIL, "/account").await;
+    let token = app.latest_token(EMAIL).await;
+    let attempts = futures::future::join_all((0..8).map(|_| app.redeem(&token, None))).await;
+    let winners = attempts
+        .iter()
+        .filter(|r| session_cookie(r).is_some())
+        .count();
+    assert_eq!(winners, 1);
+    let sessions = app.db.collection::<Document>("sessions");
+    assert_eq!(sessions.count_documents(doc! {}).await.unwrap(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_link_fails() {
+    let app = spawn_app().await;
+    app.request_link(EMAIL, "/account").await;
+    let token = app.latest_token(EMAIL).await;
+    app.db
+        .collection::<Document>("login_tokens")
+        .update_many(doc! {}, doc! { "$set": { "expires_at": DateTime::from_millis(DateTime::now().timestamp_millis() - 1000) } })
+        .await
+        .unwrap();
+    let response = app.redeem(&token, None).await;
+    assert_eq!(location(&response), "/sign-in?problem=link");
+    assert!(session_cookie(&response).is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_hashes_of_tokens_and_session_ids_are_stored() {
+    let app = spawn_app().await;
+    app.request_link(EMAIL, "/account").await;
+    let token = app.latest_token(EMAIL).await;
+    let stored = app
+        .db
+        .collection::<Document>("login_tokens")
+        .find_one(doc! {})
+        .await
+        .unwrap()
+        .unwrap();
+    let stored_id = stored.get_str("_id").unwrap();
+    assert_ne!(stored_id, token);
+    assert_eq!(stored_id.len(), 64);
+
+    let cookie = session_cookie(&app.redeem(&token, None).await).unwrap();
+    let session = app
+        .db
+        .collection::<Document>("sessions")
+        .find_one(doc! {})
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(session.get_str("_id").unwrap(), cookie);
+    assert_eq!(session.get_str("_id").unwrap().len(), 64);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn link_requests_are_rate_limited_per_address() {
+    let app = spawn_app().await;
+    for _ in 0..3 {
+        assert_eq!(app.request_link(EMAIL, "/").await.status(), 200);
+    }
+    let sent = app.outbox_count().await;
+    let limited = app.request_link(EMAIL, "/").await;
+    assert_eq!(limited.status(), 429);
+    let error: Value = limited.json().await.unwrap();
+    assert!(
+        error["TooManyRequests"]
+            .as_str()
+            .unwrap()
+            .contains("Too many sign-in links"),
+        "{error}"
+    );
+    assert_eq!(
+        app.outbox_count().await,
+        sent,
+        "a refused request sends nothing"
+    );
+    // Another address is not affected.
+    assert_eq!(
+        app.request_link("grace@example.com", "/").await.status(),
+        200
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn link_requests_are_rate_limited_per_client_address() {
+    let app = spawn_app().await;
+    for i in 0..10 {
+        let email = format!("person{i}@example.com");
+        assert_eq!(app.request_link(&email, "/").await.status(), 200);
+    }
+    let limited = app.request_link("person10@example.com", "/").await;
+    assert_eq!(limited.status(), 429);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_address_is_a_field_error_and_sends_nothing() {
+    let app = spawn_app().await;
+    let response = app.request_link("not-an-address", "/").await;
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    assert!(
+        body["InvalidEmail"].as_str().unwrap().contains("@"),
+        "{body}"
+    );
+    assert_eq!(app.outbox_count().await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_same_site_paths_are_followed_after_sign_in() {
+    let app = spawn_app().await;
+    for (next, expected) in [
+        ("//evil.example/phish", "/"),
+        ("https://evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("/account?tab=profile", "/account?tab=profile"),
+    ] {
+        let email = format!("next{}@example.com", expected.len() + next.len());
+        app.request_link(&email, next).await;
+        let token = app.latest_token(&email).await;
+        let response = app.redeem(&token, None).await;
+        assert_eq!(location(&response), expected, "{next}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_replaces_any_existing_session() {
+    let app = spawn_app().await;
+    let planted = app.sign_in(EMAIL).await;
+    app.request_link(EMAIL, "/").await;
+    let token = app.latest_token(EMAIL).await;
+    let response = app.redeem(&token, Some(&planted)).await;
+    let fresh = session_cookie(&response).unwrap();
+    assert_ne!(fresh, planted, "a new id on every sign-in");
+    assert_eq!(app.me(&planted).await.0, Value::Null, "the old id is dead");
+    assert_eq!(app.me(&fresh).await.0["email"], EMAIL);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_ends_the_session() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(EMAIL).await;
+    let response = app.post_with_cookie("/auth/sign-out", &cookie).await;
+    assert_eq!(response.status(), 303);
+    let cleared = response.headers()[SET_COOKIE].to_str().unwrap();
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    assert_eq!(app.me(&cookie).await.0, Value::Null);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stolen_cookie_dies_when_the_owner_signs_out_everywhere() {
+    let app = spawn_app().await;
+    let laptop = app.sign_in(EMAIL).await;
+    let stolen = app.sign_in(EMAIL).await;
+    let other_user = app.sign_in("grace@example.com").await;
+    let before = app.outbox_count().await;
+
+    let response = app
+        .post_with_cookie("/auth/sign-out-everywhere", &laptop)
+        .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/sign-in?signed_out=everywhere");
+
+    assert_eq!(app.me(&laptop).await.0, Value::Null);
+    assert_eq!(app.me(&stolen).await.0, Value::Null);
+    assert_eq!(app.me(&other_user).await.0["email"], "grace@example.com");
+
+    assert_eq!(app.outbox_count().await, before + 1);
+    let notice = app
+        .db
+        .collection::<Document>("outbox")
+        .find_one(doc! { "kind": "security_notice" })
+        .await
+        .unwrap()
+        .expect("a security notice");
+    assert_eq!(notice.get_str("to").unwrap(), EMAIL);
+    assert!(notice.get_str("text").unwrap().contains("2 sessions ended"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_session_is_signed_out() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(EMAIL).await;
+    app.db
+        .collection::<Document>("sessions")
+        .update_many(doc! {}, doc! { "$set": { "expires_at": DateTime::from_millis(DateTime::now().timestamp_millis() - 1) } })
+        .await
+        .unwrap();
+    assert_eq!(app.me(&cookie).await.0, Value::Null);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_in_use_slides_its_expiry_forward() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(EMAIL).await;
+    let (_, renewed) = app.me(&cookie).await;
+    assert!(
+        renewed.is_none(),
+        "fresh sessions are not renewed on every request"
+    );
+
+    let two_days_ago = DateTime::from_millis(DateTime::now().timestamp_millis() - 2 * 86_400_000);
+    let soon = DateTime::from_millis(DateTime::now().timestamp_millis() + 3_600_000);
+    let sessions = app.db.collection::<Document>("sessions");
+    sessions
+        .update_many(
+            doc! {},
+            doc! { "$set": { "last_seen_at": two_days_ago, "expires_at": soon } },
+        )
+        .await
+        .unwrap();
+    let (me, renewed) = app.me(&cookie).await;
+    assert_eq!(me["email"], EMAIL);
+    assert_eq!(
+        renewed.as_deref(),
+        Some(cookie.as_str()),
+        "same id, fresh Max-Age"
+    );
+    let session = sessions.find_one(doc! {}).await.unwrap().unwrap();
+    let expires = session
+        .get_datetime("expires_at")
+        .unwrap()
+        .timestamp_millis();
+    assert!(expires > DateTime::now().timestamp_millis() + 29 * 86_400_000);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cross_origin_posts_are_refused_and_change_nothing() {
+    let app = spawn_app().await;
+    let form = [("email", EMAIL), ("time_zone", "UTC"), ("next", "/")];
+    let from_evil = app
+        .http
+        .post(app.url("/api/auth/request-link"))
+        .header(ORIGIN, "https://evil.example")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(from_evil.status(), 403);
+    let referred = app
+        .http
+        .post(app.url("/api/auth/request-link"))
+        .header(REFERER, "https://evil.example/page")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(referred.status(), 403);
+    assert_eq!(app.outbox_count().await, 0);
+
+    let same_site = app
+        .http
+        .post(app.url("/api/auth/request-link"))
+        .header(ORIGIN, &app.address)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same_site.status(), 200);
+
+    let cookie = app.sign_in("grace@example.com").await;
+    let forced_sign_out = app
+        .http
+        .post(app.url("/auth/sign-out-everywhere"))
+        .header(ORIGIN, "https://evil.example")
+        .header(COOKIE, format!("paytrack_session={cookie}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forced_sign_out.status(), 403);
+    assert_eq!(app.me(&cookie).await.0["email"], "grace@example.com");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_profile_can_be_corrected_with_field_errors_for_bad_input() {
+    let app = spawn_app().await;
+    let anonymous = app
+        .call(
+            "/api/account/profile",
+            &[("name", "X"), ("time_zone", "UTC")],
+        )
+        .await;
+    assert_eq!(anonymous.status(), 401);
+
+    let cookie = app.sign_in(EMAIL).await;
+    let update = |name: &'static str, zone: &'static str| {
+        app.http
+            .post(app.url("/api/account/profile"))
+            .header(COOKIE, format!("paytrack_session={cookie}"))
+            .form(&[("name", name), ("time_zone", zone)])
+            .send()
+    };
+    let invalid: Value = update("  ", "Mars/Base")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(invalid["Invalid"]["name"].is_string(), "{invalid}");
+    assert!(
+        invalid["Invalid"]["time_zone"]
+            .as_str()
+            .unwrap()
+            .contains("Mars/Base")
+    );
+    assert_eq!(app.me(&cookie).await.0["name"], "ada", "nothing changed");
+
+    let saved: Value = update("Ada Lovelace", "America/New_York")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(saved["Saved"]["name"], "Ada Lovelace");
+    let (me, _) = app.me(&cookie).await;
+    assert_eq!(me["time_zone"], "America/New_York");
+}
