@@ -11,12 +11,20 @@ use crate::ui::session::use_session;
 #[component]
 pub fn Account() -> impl IntoView {
     let session = use_session();
+    // Owned here, above the part that re-renders when the session refetches after a save, so
+    // the outcome ("Saved.", field errors) survives the refresh.
+    let save = ServerAction::<UpdateProfile>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(ProfileUpdate::Saved(_))) = save.value().get() {
+            session.0.refetch();
+        }
+    });
     view! {
         <Title text="Account" />
         <Transition fallback=|| view! { <p class="muted">"Loading your account…"</p> }>
             {move || Suspend::new(async move {
                 session.0.await.map(|me| match me {
-                    Some(me) => view! { <AccountSettings me /> }.into_any(),
+                    Some(me) => view! { <AccountSettings me save /> }.into_any(),
                     None => view! { <Redirect path="/sign-in?next=/account" /> }.into_any(),
                 })
             })}
@@ -25,16 +33,9 @@ pub fn Account() -> impl IntoView {
 }
 
 #[component]
-fn AccountSettings(me: Me) -> impl IntoView {
-    let session = use_session();
+fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
     let query = use_query_map();
-    let save = ServerAction::<UpdateProfile>::new();
     let zones = OnceResource::new(time_zones());
-    Effect::new(move |_| {
-        if let Some(Ok(ProfileUpdate::Saved(_))) = save.value().get() {
-            session.0.refetch();
-        }
-    });
     let errors = move || match save.value().get() {
         Some(Ok(ProfileUpdate::Invalid(errors))) => errors,
         _ => Default::default(),

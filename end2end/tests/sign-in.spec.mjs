@@ -1,0 +1,76 @@
+import { test, expect } from '@playwright/test';
+
+// Each run uses fresh addresses: the server's database lives as long as the test run.
+const unique = () => `e2e-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+
+async function requestLink(page, email) {
+  await page.goto('/sign-in?next=/account');
+  // The hidden time zone is filled in by the hydrated WebAssembly.
+  await expect(page.locator('input[name="time_zone"]')).not.toHaveValue('');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your inbox' })).toBeVisible();
+  await expect(page.getByText(`We sent a sign-in link to ${email}`)).toBeVisible();
+}
+
+async function linkFromOutbox(page, email) {
+  await page.getByRole('link', { name: 'dev outbox' }).click();
+  await expect(page.getByRole('heading', { name: 'Dev outbox' })).toBeVisible();
+  const item = page.locator('.outbox-item', { hasText: email }).first();
+  await item.getByRole('button').click();
+  const text = await item.locator('.outbox-text').textContent();
+  const match = text.match(/https?:\/\/\S+\/auth\/link\?token=[A-Za-z0-9_-]{43}/);
+  expect(match, text).not.toBeNull();
+  return match[0];
+}
+
+test('a login link from the dev outbox signs in, and works only once', async ({ page }) => {
+  const email = unique();
+  await requestLink(page, email);
+  const link = await linkFromOutbox(page, email);
+
+  await page.goto(link);
+  await expect(page.getByText(`You're signing in as ${email}`)).toBeVisible();
+  await page.getByRole('button', { name: 'Continue to PayTrack' }).click();
+
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+  const name = email.split('@')[0];
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: `Account: ${name}` })).toBeVisible();
+
+  await page.goto(link);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('This sign-in link no longer works');
+  await expect(page.getByRole('link', { name: 'Get a new link' })).toBeVisible();
+});
+
+test('signed-out visitors are sent to sign in and brought back', async ({ page }) => {
+  await page.goto('/account');
+  await expect(page).toHaveURL(/\/sign-in\?next=\/account$/);
+  await expect(page.getByRole('heading', { name: 'Sign in to PayTrack' })).toBeVisible();
+});
+
+test('the profile is corrected in place, and signing out returns to the public site', async ({ page }) => {
+  const email = unique();
+  await requestLink(page, email);
+  await page.goto(await linkFromOutbox(page, email));
+  await page.getByRole('button', { name: 'Continue to PayTrack' }).click();
+  await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+
+  await page.getByLabel('Name').fill('');
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.locator('#name-error')).toHaveText('Enter the name your clients know you by.');
+
+  await page.getByLabel('Name').fill('Grace Hopper');
+  await page.getByLabel('Time zone').selectOption('Asia/Tokyo');
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+  // The header follows without a page load.
+  await expect(page.getByRole('link', { name: 'Account: Grace Hopper' })).toBeVisible();
+
+  await page.reload();
+  await expect(page.getByLabel('Time zone')).toHaveValue('Asia/Tokyo');
+
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+});
