@@ -91,8 +91,13 @@ pub fn leptos_options() -> leptos::prelude::LeptosOptions {
 }
 
 pub async fn spawn_app_on(uri: &str) -> TestApp {
+    spawn_app_with(uri, &[]).await
+}
+
+/// A server with extra configuration variables, e.g. an email provider stand-in.
+pub async fn spawn_app_with(uri: &str, extra: &[(&str, &str)]) -> TestApp {
     let name = unique_name("test");
-    let config = config_with(uri, &name, &[]);
+    let config = config_with(uri, &name, extra);
     let mut options = leptos_options();
     let site_root = fake_site_root(&name);
     options.site_root = site_root.to_string_lossy().into_owned().into();
