@@ -8,8 +8,8 @@ use leptos_router::path;
 use crate::ui::components::error_view::ErrorList;
 use crate::ui::components::layout::{Footer, Header};
 use crate::ui::pages::{
-    account::Account, dev_outbox::DevOutbox, landing::Landing, login_link::LoginLink,
-    not_found::NotFound, privacy::Privacy, sign_in::SignIn, terms::Terms,
+    account::Account, account_deleted::AccountDeleted, dev_outbox::DevOutbox, landing::Landing,
+    login_link::LoginLink, not_found::NotFound, privacy::Privacy, sign_in::SignIn, terms::Terms,
 };
 use crate::ui::session::provide_session;
 
@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/sign-in") view=SignIn />
                         <Route path=path!("/auth/link") view=LoginLink />
                         <Route path=path!("/account") view=Account />
+                        <Route path=path!("/account/deleted") view=AccountDeleted />
                         <Route path=path!("/dev/outbox") view=DevOutbox />
                     </Routes>
                 </ErrorBoundary>

@@ -3,110 +3,13 @@
 
 mod common;
 
-use common::{TestApp, spawn_app};
+use common::sign_in::{location, session_cookie};
+use common::spawn_app;
 use mongodb::bson::{DateTime, Document, doc};
-use reqwest::header::{COOKIE, LOCATION, ORIGIN, REFERER, SET_COOKIE};
+use reqwest::header::{COOKIE, ORIGIN, REFERER, SET_COOKIE};
 use serde_json::Value;
 
 const EMAIL: &str = "ada@example.com";
-
-impl TestApp {
-    async fn request_link(&self, email: &str, next: &str) -> reqwest::Response {
-        self.call(
-            "/api/auth/request-link",
-            &[
-                ("email", email),
-                ("time_zone", "Europe/Paris"),
-                ("next", next),
-            ],
-        )
-        .await
-    }
-
-    async fn outbox_count(&self) -> u64 {
-        self.db
-            .collection::<Document>("outbox")
-            .count_documents(doc! {})
-            .await
-            .unwrap()
-    }
-
-    /// The token from the newest login-link email to `email`.
-    async fn latest_token(&self, email: &str) -> String {
-        let mail = self
-            .db
-            .collection::<Document>("outbox")
-            .find_one(doc! { "to": email, "kind": "login_link" })
-            .sort(doc! { "created_at": -1, "_id": -1 })
-            .await
-            .unwrap()
-            .expect("a login email was sent");
-        let text = mail.get_str("text").unwrap();
-        let start = text.find("token=").expect("link in the text part") + "token=".len();
-        text[start..start + 43].to_string()
-    }
-
-    async fn redeem(&self, token: &str, cookie: Option<&str>) -> reqwest::Response {
-        let mut request = self
-            .http
-            .post(self.url("/auth/link"))
-            .form(&[("token", token)]);
-        if let Some(cookie) = cookie {
-            request = request.header(COOKIE, format!("paytrack_session={cookie}"));
-        }
-        request.send().await.unwrap()
-    }
-
-    /// Signs `email` in through a fresh link; returns the session cookie value.
-    async fn sign_in(&self, email: &str) -> String {
-        assert_eq!(self.request_link(email, "/account").await.status(), 200);
-        let token = self.latest_token(email).await;
-        let response = self.redeem(&token, None).await;
-        session_cookie(&response).expect("signed in")
-    }
-
-    async fn me(&self, cookie: &str) -> (Value, Option<String>) {
-        let response = self
-            .http
-            .post(self.url("/api/auth/me"))
-            .header(COOKIE, format!("paytrack_session={cookie}"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        let renewed = session_cookie(&response);
-        (response.json().await.unwrap(), renewed)
-    }
-
-    async fn post_with_cookie(&self, path: &str, cookie: &str) -> reqwest::Response {
-        self.http
-            .post(self.url(path))
-            .header(COOKIE, format!("paytrack_session={cookie}"))
-            .send()
-            .await
-            .unwrap()
-    }
-}
-
-fn session_cookie(response: &reqwest::Response) -> Option<String> {
-    response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("paytrack_session=") && !v.contains("Max-Age=0"))
-        .map(|v| {
-            v["paytrack_session=".len()..]
-                .split(';')
-                .next()
-                .unwrap()
-                .to_string()
-        })
-}
-
-fn location(response: &reqwest::Response) -> String {
-    response.headers()[LOCATION].to_str().unwrap().to_string()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_login_link_signs_in_and_creates_the_account_once() {

@@ -2,6 +2,7 @@
 //! module per collection. Every query lives here, behind functions with names that say what
 //! they do, so access rules (owner scoping, from the sign-in issue on) sit in one layer.
 
+pub mod account_data;
 pub mod counters;
 pub mod login_tokens;
 pub mod outbox;

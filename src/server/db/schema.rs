@@ -13,7 +13,8 @@ use mongodb::{Database, IndexModel};
 pub struct CollectionSpec {
     pub name: &'static str,
     pub indexes: fn() -> Vec<IndexModel>,
-    /// Whether documents in it belong to a user (`user_id`), so export and deletion cover it.
+    /// Whether documents in it belong to a user, so export and deletion cover it (see
+    /// `account_data` for how each collection names its owner).
     pub holds_user_data: bool,
 }
 
@@ -54,8 +55,13 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
     },
     CollectionSpec {
         name: LOGIN_TOKENS,
-        indexes: || vec![expire_at("expires", "expires_at")],
-        holds_user_data: false,
+        indexes: || {
+            vec![
+                expire_at("expires", "expires_at"),
+                index("email", doc! { "email": 1 }, false),
+            ]
+        },
+        holds_user_data: true,
     },
     CollectionSpec {
         name: RATE_LIMITS,
@@ -72,9 +78,10 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
                     true,
                 ),
                 index("newest_first", doc! { "created_at": -1 }, false),
+                index("recipient", doc! { "to": 1 }, false),
             ]
         },
-        holds_user_data: false,
+        holds_user_data: true,
     },
 ];
 

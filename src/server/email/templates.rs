@@ -78,6 +78,26 @@ pub fn security_notice(name: &str, message: &str, base_url: &str) -> Rendered {
     }
 }
 
+/// The receipt sent after an account is deleted.
+pub fn deletion_receipt(email: &str, deleted_at: &str, records: u64) -> Rendered {
+    let subject = "Your PayTrack account was deleted".to_string();
+    let body = format!(
+        r#"<p style="margin:0 0 16px">Your PayTrack account <strong>{email}</strong> was deleted on {deleted_at} (UTC), as you asked.</p>
+<p style="margin:0 0 16px">We removed {records} records: your profile, sessions and everything else stored under your account. All your sessions have ended.</p>
+<p style="margin:0;color:#5c5c74;font-size:13px">Backups roll over within 30 days. You can sign up again at any time with the same address.</p>"#,
+        email = escape(email),
+        deleted_at = escape(deleted_at),
+    );
+    let text = format!(
+        "Your PayTrack account {email} was deleted on {deleted_at} (UTC), as you asked.\n\nWe removed {records} records: your profile, sessions and everything else stored under your account. All your sessions have ended.\n\nBackups roll over within 30 days. You can sign up again at any time with the same address.\n"
+    );
+    Rendered {
+        html: layout(&subject, &body),
+        subject,
+        text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,6 @@
 //! HTTP plumbing outside Leptos' routes: health probes, static files, response headers.
 
+pub mod account;
 pub mod headers;
 pub mod health;
 pub mod static_files;

@@ -48,6 +48,7 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
             .map(|e| e.to_string())
     };
     let unavailable = move || query.read().get("problem").as_deref() == Some("unavailable");
+    let unconfirmed = move || query.read().get("problem").as_deref() == Some("confirm");
     let method = if me.signed_in_with == "google" {
         "Google"
     } else {
@@ -105,6 +106,24 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
                 <h2 id="signin-title">"How you sign in"</h2>
                 <p>"Email: " <strong>{me.email.clone()}</strong></p>
                 <p class="muted">"This session signed in with " {method} "."</p>
+            </section>
+
+            <section class="card" aria-labelledby="data-title">
+                <h2 id="data-title">"Your data"</h2>
+                <p>"Download everything PayTrack holds about you — profile, sessions and, as they arrive, clients, invoices, reminders and emails — as one JSON file. Secrets such as your Stripe key are never included."</p>
+                <a class="button button-secondary" href="/account/export" download rel="external">"Export my data"</a>
+            </section>
+
+            <section class="card danger-zone" id="delete" aria-labelledby="delete-title">
+                <h2 id="delete-title">"Delete your account"</h2>
+                <p>"This removes your profile and everything stored under your account, signs you out everywhere, and emails you a receipt. It cannot be undone."</p>
+                <form method="post" action="/account/delete" class="form">
+                    <label for="confirm">"Type your email address to confirm"</label>
+                    <input id="confirm" name="confirm" type="text" autocomplete="off" spellcheck="false" required
+                        aria-invalid=move || unconfirmed().to_string() aria-describedby="confirm-error" />
+                    <p id="confirm-error" class="field-error">{move || unconfirmed().then_some("That doesn't match your email address, so nothing was deleted.")}</p>
+                    <button type="submit" class="button button-danger">"Delete my account"</button>
+                </form>
             </section>
 
             <section class="card" aria-labelledby="sessions-title">

@@ -1,4 +1,5 @@
 pub mod account;
+pub mod account_deleted;
 pub mod dev_outbox;
 pub mod landing;
 pub mod login_link;

@@ -1,0 +1,69 @@
+//! Everything PayTrack holds about one user, gathered for export or removed for deletion. Both
+//! walk `schema::COLLECTIONS`, so a new collection that holds user data is covered by adding
+//! it there.
+
+use futures::TryStreamExt;
+use mongodb::Database;
+use mongodb::bson::{Bson, Document, doc};
+
+use super::schema::{COLLECTIONS, LOGIN_TOKENS, OUTBOX, USERS};
+use super::users::UserDoc;
+
+/// The filter that finds a user's documents in `collection`.
+fn owned_by(collection: &str, user: &UserDoc) -> Document {
+    match collection {
+        USERS => doc! { "_id": user.id },
+        // Login links are requested by address, before any account exists.
+        LOGIN_TOKENS => doc! { "email": &user.email },
+        OUTBOX => doc! { "to": &user.email },
+        _ => doc! { "user_id": user.id },
+    }
+}
+
+/// Keeps internal keys out of the export: `_id` is a hash of a secret (session id, login
+/// token) everywhere but in `users`, where it becomes the readable account id.
+fn redact(collection: &str, document: &mut Document) {
+    let id = document.remove("_id");
+    if collection == USERS
+        && let Some(Bson::ObjectId(id)) = id
+    {
+        document.insert("id", id.to_hex());
+    }
+    document.remove("user_id");
+}
+
+/// One JSON-ready document: collection name → that collection's documents of the user.
+pub async fn export(db: &Database, user: &UserDoc) -> Result<Document, mongodb::error::Error> {
+    let mut export = Document::new();
+    // The dev outbox holds login links, which are secrets; the email log of invoices and
+    // reminders is exported from its own collection.
+    for spec in COLLECTIONS
+        .iter()
+        .filter(|s| s.holds_user_data && s.name != OUTBOX)
+    {
+        let mut documents: Vec<Document> = db
+            .collection::<Document>(spec.name)
+            .find(owned_by(spec.name, user))
+            .await?
+            .try_collect()
+            .await?;
+        for document in &mut documents {
+            redact(spec.name, document);
+        }
+        export.insert(spec.name, documents);
+    }
+    Ok(export)
+}
+
+/// Removes every document of the user from every collection; returns how many went.
+pub async fn delete(db: &Database, user: &UserDoc) -> Result<u64, mongodb::error::Error> {
+    let mut removed = 0;
+    for spec in COLLECTIONS.iter().filter(|s| s.holds_user_data) {
+        removed += db
+            .collection::<Document>(spec.name)
+            .delete_many(owned_by(spec.name, user))
+            .await?
+            .deleted_count;
+    }
+    Ok(removed)
+}

@@ -1,0 +1,169 @@
+//! The user's data rights: export everything (no secrets), and delete everything.
+
+mod common;
+
+use common::sign_in::{location, session_cookie};
+use common::spawn_app;
+use futures::TryStreamExt;
+use mongodb::bson::{Document, doc};
+use reqwest::header::{CONTENT_DISPOSITION, COOKIE, SET_COOKIE};
+use serde_json::Value;
+
+const EMAIL: &str = "ada@example.com";
+const OTHER: &str = "grace@example.com";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_export_holds_the_profile_and_sessions_and_no_secrets() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(EMAIL).await;
+    app.sign_in(OTHER).await;
+
+    let response = app
+        .http
+        .get(app.url("/account/export"))
+        .header(COOKIE, format!("paytrack_session={cookie}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let disposition = response.headers()[CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        disposition.starts_with("attachment; filename=\"paytrack-export-"),
+        "{disposition}"
+    );
+    let raw = response.text().await.unwrap();
+    let export: Value = serde_json::from_str(&raw).unwrap();
+
+    assert_eq!(export["format"], "paytrack-export/1");
+    assert_eq!(export["account"], EMAIL);
+    let users = export["data"]["users"].as_array().unwrap();
+    assert_eq!(users.len(), 1);
+    assert_eq!(users[0]["email"], EMAIL);
+    assert_eq!(users[0]["time_zone"], "Europe/Paris");
+    let sessions = export["data"]["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 1);
+    assert_eq!(sessions[0]["method"], "email_link");
+
+    // Nothing of the other user, and no secret: not the session id, not its hash.
+    assert!(!raw.contains(OTHER), "{raw}");
+    assert!(!raw.contains(&cookie));
+    let stored = app
+        .db
+        .collection::<Document>("sessions")
+        .find_one(doc! {})
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!raw.contains(stored.get_str("_id").unwrap()));
+    assert!(
+        !raw.contains("token="),
+        "login links never leave the outbox"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_out_export_and_delete_go_to_sign_in() {
+    let app = spawn_app().await;
+    let export = app
+        .http
+        .get(app.url("/account/export"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(export.status(), 303);
+    assert_eq!(location(&export), "/sign-in?next=/account");
+    let delete = app.call("/account/delete", &[("confirm", EMAIL)]).await;
+    assert_eq!(location(&delete), "/sign-in?next=/account");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_confirmation_deletes_nothing() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(EMAIL).await;
+    let response = app
+        .http
+        .post(app.url("/account/delete"))
+        .header(COOKIE, format!("paytrack_session={cookie}"))
+        .form(&[("confirm", "delete")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&response), "/account?problem=confirm#delete");
+    assert_eq!(app.me(&cookie).await.0["email"], EMAIL);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_the_account_leaves_nothing_of_the_user_in_any_collection() {
+    let app = spawn_app().await;
+    let first = app.sign_in(EMAIL).await;
+    let second = app.sign_in(EMAIL).await;
+    app.request_link(EMAIL, "/").await; // an unused login link, too
+    let other = app.sign_in(OTHER).await;
+    let user_id = app
+        .db
+        .collection::<Document>("users")
+        .find_one(doc! { "email": EMAIL })
+        .await
+        .unwrap()
+        .unwrap()
+        .get_object_id("_id")
+        .unwrap()
+        .to_hex();
+
+    let response = app
+        .http
+        .post(app.url("/account/delete"))
+        .header(COOKIE, format!("paytrack_session={first}"))
+        .form(&[("confirm", " ADA@example.com ")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/account/deleted");
+    let cleared = response.headers()[SET_COOKIE].to_str().unwrap();
+    assert!(cleared.contains("Max-Age=0"));
+    assert!(session_cookie(&response).is_none());
+
+    assert_eq!(app.me(&first).await.0, Value::Null);
+    assert_eq!(app.me(&second).await.0, Value::Null);
+    assert_eq!(
+        app.me(&other).await.0["email"],
+        OTHER,
+        "other users are untouched"
+    );
+
+    // Every collection, every document: neither the id nor the address of the user remains,
+    // except the deletion receipt just sent to them.
+    for name in app.db.list_collection_names().await.unwrap() {
+        let documents: Vec<Document> = app
+            .db
+            .collection::<Document>(&name)
+            .find(doc! {})
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap();
+        for document in documents {
+            if document.get_str("kind") == Ok("deletion_receipt") {
+                continue;
+            }
+            let text = format!("{document:?}");
+            assert!(!text.contains(&user_id), "{name}: {text}");
+            assert!(!text.to_lowercase().contains(EMAIL), "{name}: {text}");
+        }
+    }
+
+    let receipt = app
+        .db
+        .collection::<Document>("outbox")
+        .find_one(doc! { "kind": "deletion_receipt" })
+        .await
+        .unwrap()
+        .expect("a receipt was sent");
+    assert_eq!(receipt.get_str("to").unwrap(), EMAIL);
+    assert!(receipt.get_str("text").unwrap().contains("was deleted on"));
+}
