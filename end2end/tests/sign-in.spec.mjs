@@ -34,7 +34,7 @@ test('a login link from the dev outbox signs in, and works only once', async ({ 
   await page.getByRole('button', { name: 'Continue to PayTrack' }).click();
 
   await expect(page).toHaveURL(/\/account$/);
-  await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Your account' })).toBeVisible();
   const name = email.split('@')[0];
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: `Account: ${name}` })).toBeVisible();
 
@@ -54,7 +54,7 @@ test('the profile is corrected in place, and signing out returns to the public s
   await requestLink(page, email);
   await page.goto(await linkFromOutbox(page, email));
   await page.getByRole('button', { name: 'Continue to PayTrack' }).click();
-  await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Your account' })).toBeVisible();
 
   await page.getByLabel('Name').fill('');
   await page.getByRole('button', { name: 'Save profile' }).click();

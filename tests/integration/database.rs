@@ -1,11 +1,9 @@
 //! Start-up against the database: schema creation, readiness when the database goes away and
 //! comes back, and what users see meanwhile.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{
+use crate::common::{
     OwnDatabase, config_with, leptos_options, spawn_app_on, test_mongodb_uri, unique_name,
 };
 use mongodb::Client;
@@ -82,7 +80,7 @@ async fn readiness_follows_the_database_down_and_back_up() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_database_stops_start_up_without_revealing_credentials() {
-    let port = common::free_port();
+    let port = crate::common::free_port();
     let uri = format!("mongodb://paytrack:hunter2@127.0.0.1:{port}");
     let config = config_with(&uri, "unreachable", &[]);
     let err = match Application::build(config, leptos_options()).await {

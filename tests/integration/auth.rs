@@ -1,10 +1,8 @@
 //! Emailed login links, sessions and the cross-origin guard, through the real server and
 //! database. Emails are read from the dev outbox the server writes to.
 
-mod common;
-
-use common::sign_in::{location, session_cookie};
-use common::spawn_app;
+use crate::common::sign_in::{location, session_cookie};
+use crate::common::spawn_app;
 use mongodb::bson::{DateTime, Document, doc};
 use reqwest::header::{COOKIE, ORIGIN, REFERER, SET_COOKIE};
 use serde_json::Value;

@@ -1,8 +1,6 @@
 //! The HTTP surface of a running server: probes, pages, static files, server functions.
 
-mod common;
-
-use common::{CONTACT_EMAIL, spawn_app};
+use crate::common::{CONTACT_EMAIL, spawn_app};
 use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,15 +1,13 @@
 //! Email through Resend's HTTP API, against a local stand-in that records what it receives and
 //! answers the way Resend does.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 
+use crate::common::{spawn_app_with, test_mongodb_uri};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use common::{spawn_app_with, test_mongodb_uri};
 use serde_json::{Value, json};
 
 #[derive(Clone, Default)]

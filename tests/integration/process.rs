@@ -1,11 +1,9 @@
 //! The server binary as an operator runs it: configuration errors and signals.
 
-mod common;
-
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{free_port, test_mongodb_uri, unique_name, wait_for};
+use crate::common::{free_port, test_mongodb_uri, unique_name, wait_for};
 
 fn paytrack() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_paytrack"));

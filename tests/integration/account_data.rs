@@ -1,9 +1,7 @@
 //! The user's data rights: export everything (no secrets), and delete everything.
 
-mod common;
-
-use common::sign_in::{location, session_cookie};
-use common::spawn_app;
+use crate::common::sign_in::{location, session_cookie};
+use crate::common::spawn_app;
 use futures::TryStreamExt;
 use mongodb::bson::{Document, doc};
 use reqwest::header::{CONTENT_DISPOSITION, COOKIE, SET_COOKIE};
