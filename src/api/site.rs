@@ -13,6 +13,8 @@ pub struct SiteInfo {
     pub contact_email: String,
     /// Whether emails go to the dev outbox (local development) instead of real inboxes.
     pub dev_outbox: bool,
+    /// Whether "Continue with Google" is configured (the button is hidden otherwise).
+    pub google_sign_in: bool,
 }
 
 #[server(prefix = "/api", endpoint = "site/info")]
@@ -21,6 +23,7 @@ pub async fn get_site_info() -> Result<SiteInfo, AppError> {
     Ok(SiteInfo {
         contact_email: state.config.contact_email.clone(),
         dev_outbox: crate::api::dev::outbox_available(&state),
+        google_sign_in: state.config.secrets.google.is_some(),
     })
 }
 

@@ -77,6 +77,10 @@ pub struct Secrets {
 pub struct GoogleCredentials {
     pub client_id: String,
     pub client_secret: Secret,
+    /// Google's endpoints; configurable so tests can point them at a local stand-in.
+    pub auth_url: String,
+    pub token_url: String,
+    pub userinfo_url: String,
 }
 
 /// A configuration problem, naming the variable and what is wrong with it.
@@ -216,7 +220,29 @@ impl Config {
         let secrets = Secrets {
             resend_api_key: prefixed_secret(get("RESEND_API_KEY")?, "RESEND_API_KEY", &["re_"])?,
             master_key: master_key(get("PAYTRACK_MASTER_KEY")?)?,
-            google: google(get("GOOGLE_CLIENT_ID")?, get("GOOGLE_CLIENT_SECRET")?)?,
+            google: google(get("GOOGLE_CLIENT_ID")?, get("GOOGLE_CLIENT_SECRET")?)?
+                .map(|(client_id, client_secret)| -> Result<_, ConfigError> {
+                    Ok(GoogleCredentials {
+                        client_id,
+                        client_secret,
+                        auth_url: endpoint(
+                            "GOOGLE_AUTH_URL",
+                            get("GOOGLE_AUTH_URL")?,
+                            "https://accounts.google.com/o/oauth2/v2/auth",
+                        )?,
+                        token_url: endpoint(
+                            "GOOGLE_TOKEN_URL",
+                            get("GOOGLE_TOKEN_URL")?,
+                            "https://oauth2.googleapis.com/token",
+                        )?,
+                        userinfo_url: endpoint(
+                            "GOOGLE_USERINFO_URL",
+                            get("GOOGLE_USERINFO_URL")?,
+                            "https://openidconnect.googleapis.com/v1/userinfo",
+                        )?,
+                    })
+                })
+                .transpose()?,
             stripe_secret_key: prefixed_secret(
                 get("STRIPE_SECRET_KEY")?,
                 "STRIPE_SECRET_KEY",
@@ -330,16 +356,34 @@ fn master_key(value: Option<String>) -> Result<Option<Secret>, ConfigError> {
     }
 }
 
+/// A full http(s) URL (paths allowed), or `default` when unset.
+fn endpoint(
+    variable: &'static str,
+    value: Option<String>,
+    default: &str,
+) -> Result<String, ConfigError> {
+    match value {
+        None => Ok(default.to_string()),
+        Some(v)
+            if (v.starts_with("https://") || v.starts_with("http://"))
+                && !v.contains(char::is_whitespace) =>
+        {
+            Ok(v)
+        }
+        Some(v) => Err(problem(
+            variable,
+            format!("is malformed: expected an http(s) URL, got `{v}`"),
+        )),
+    }
+}
+
 fn google(
     client_id: Option<String>,
     client_secret: Option<String>,
-) -> Result<Option<GoogleCredentials>, ConfigError> {
+) -> Result<Option<(String, Secret)>, ConfigError> {
     match (client_id, client_secret) {
         (None, None) => Ok(None),
-        (Some(client_id), Some(secret)) => Ok(Some(GoogleCredentials {
-            client_id,
-            client_secret: Secret::new(secret),
-        })),
+        (Some(client_id), Some(secret)) => Ok(Some((client_id, Secret::new(secret)))),
         (Some(_), None) => Err(problem(
             "GOOGLE_CLIENT_SECRET",
             "is missing: set it together with GOOGLE_CLIENT_ID, or unset both",
@@ -400,6 +444,9 @@ mod tests {
             ("PAYTRACK_EMAIL_FROM", "nobody"),
             ("RESEND_BASE_URL", "api.resend.com"),
         ];
+        let google = [("GOOGLE_CLIENT_ID", "id"), ("GOOGLE_CLIENT_SECRET", "s")];
+        let err = load(&[URI, google[0], google[1], ("GOOGLE_TOKEN_URL", "token")]).unwrap_err();
+        assert_eq!(err.variable, "GOOGLE_TOKEN_URL");
         for (variable, value) in cases {
             let err = load(&[URI, (variable, value)]).unwrap_err();
             assert_eq!(&err.variable, variable, "{value}");

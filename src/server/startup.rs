@@ -228,6 +228,8 @@ pub fn router(state: AppState) -> Router {
             "/auth/sign-out-everywhere",
             post(auth::routes::sign_out_everywhere),
         )
+        .route("/auth/google/start", get(auth::google::start))
+        .route("/auth/google/callback", get(auth::google::callback))
         .route("/account/export", get(http::account::export))
         .route("/account/delete", post(http::account::delete))
         .leptos_routes_with_context(

@@ -7,5 +7,6 @@ mod account_data;
 mod auth;
 mod database;
 mod email;
+mod google;
 mod http;
 mod process;

@@ -46,3 +46,14 @@ pub async fn signed_out_everywhere(state: &AppState, user: &UserDoc, sessions: u
     )
     .await;
 }
+
+pub async fn google_linked(state: &AppState, user: &UserDoc, now: DateTime) {
+    send(
+        state,
+        user,
+        "security_notice",
+        format!("google-linked-{}-{}", user.id, now.timestamp_millis()),
+        "A Google account was linked to your PayTrack account: you can now sign in with \"Continue with Google\" as well as with an emailed link. If this wasn't you, sign out everywhere from your account page.",
+    )
+    .await;
+}

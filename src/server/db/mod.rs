@@ -5,6 +5,7 @@
 pub mod account_data;
 pub mod counters;
 pub mod login_tokens;
+pub mod oauth_states;
 pub mod outbox;
 pub mod rate_limits;
 pub mod schema;

@@ -24,6 +24,7 @@ pub const SESSIONS: &str = "sessions";
 pub const LOGIN_TOKENS: &str = "login_tokens";
 pub const RATE_LIMITS: &str = "rate_limits";
 pub const OUTBOX: &str = "outbox";
+pub const OAUTH_STATES: &str = "oauth_states";
 
 /// Every collection PayTrack owns. Data-rights features (export, delete) walk this list, so a
 /// new collection must be added here.
@@ -62,6 +63,11 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
             ]
         },
         holds_user_data: true,
+    },
+    CollectionSpec {
+        name: OAUTH_STATES,
+        indexes: || vec![expire_at("expires", "expires_at")],
+        holds_user_data: false,
     },
     CollectionSpec {
         name: RATE_LIMITS,

@@ -90,3 +90,37 @@ pub async fn update_profile(
         .return_document(ReturnDocument::After)
         .await
 }
+
+pub async fn find_by_google_id(
+    db: &Database,
+    google_id: &str,
+) -> Result<Option<UserDoc>, mongodb::error::Error> {
+    db.collection::<UserDoc>(USERS)
+        .find_one(doc! { "google_id": google_id })
+        .await
+}
+
+/// Attaches a Google account to the user, and its picture when the user has none yet.
+pub async fn link_google(
+    db: &Database,
+    id: ObjectId,
+    google_id: &str,
+    picture: Option<&str>,
+) -> Result<Option<UserDoc>, mongodb::error::Error> {
+    let users = db.collection::<UserDoc>(USERS);
+    if let Some(picture) = picture {
+        users
+            .update_one(
+                doc! { "_id": id, "picture": null },
+                doc! { "$set": { "picture": picture } },
+            )
+            .await?;
+    }
+    users
+        .find_one_and_update(
+            doc! { "_id": id },
+            doc! { "$set": { "google_id": google_id } },
+        )
+        .return_document(ReturnDocument::After)
+        .await
+}

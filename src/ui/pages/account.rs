@@ -104,7 +104,10 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
 
             <section class="card" aria-labelledby="signin-title">
                 <h2 id="signin-title">"How you sign in"</h2>
-                <p>"Email: " <strong>{me.email.clone()}</strong></p>
+                <div class="identity">
+                    {me.picture.clone().map(|src| view! { <img class="avatar" src=src alt="Your profile picture" width="48" height="48" referrerpolicy="no-referrer" /> })}
+                    <p>"Email: " <strong>{me.email.clone()}</strong></p>
+                </div>
                 <p class="muted">"This session signed in with " {method} "."</p>
             </section>
 

@@ -6,7 +6,20 @@ use crate::api::auth::{LinkRequest, RequestLoginLink};
 use crate::api::site::get_site_info;
 use crate::ui::browser;
 
-/// Sign in with an emailed link. `?next=` is where to land afterwards; `?problem=` and
+/// Percent-encodes a query value (paths and zone names: letters, digits, `/`, `_`, `-`, `+`).
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Sign in with Google or an emailed link. `?next=` is where to land afterwards; `?problem=` and
 /// `?signed_out=` explain why the user is here.
 #[component]
 pub fn SignIn() -> impl IntoView {
@@ -74,6 +87,21 @@ pub fn SignIn() -> impl IntoView {
                     </div>
                 }
             >
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        site.await.ok().filter(|s| s.google_sign_in).map(|_| {
+                            let href = move || format!(
+                                "/auth/google/start?next={}&tz={}",
+                                encode(&next()),
+                                encode(&time_zone.get()),
+                            );
+                            view! {
+                                <a class="button button-google" href=href rel="external">"Continue with Google"</a>
+                                <p class="divider"><span>"or"</span></p>
+                            }
+                        })
+                    })}
+                </Suspense>
                 <p class="muted">"We'll email you a link that signs you in — no password needed. New here? The same link creates your account."</p>
                 <ActionForm action=request attr:class="form" attr:novalidate=true>
                     <label for="email">"Email address"</label>

@@ -1,0 +1,283 @@
+//! "Continue with Google" against a local stand-in that speaks Google's OAuth 2.0 endpoints:
+//! `/authorize` (redirects straight back with a code), `/token` (checks the PKCE verifier
+//! against the challenge, as Google does), `/userinfo` (OpenID Connect claims).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use base64::Engine;
+use mongodb::bson::{Document, doc};
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::common::sign_in::{location, session_cookie};
+use crate::common::{TestApp, spawn_app_with, test_mongodb_uri};
+
+#[derive(Clone, Default)]
+struct Google {
+    /// code → code_challenge sent with /authorize.
+    challenges: Arc<Mutex<HashMap<String, String>>>,
+    authorize_queries: Arc<Mutex<Vec<HashMap<String, String>>>>,
+    profile: Arc<Mutex<Value>>,
+}
+
+async fn authorize(
+    State(google): State<Google>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Redirect {
+    let code = format!("code-{}", google.challenges.lock().unwrap().len());
+    google.challenges.lock().unwrap().insert(
+        code.clone(),
+        query.get("code_challenge").cloned().unwrap_or_default(),
+    );
+    google.authorize_queries.lock().unwrap().push(query.clone());
+    Redirect::to(&format!(
+        "{}?code={code}&state={}",
+        query["redirect_uri"], query["state"]
+    ))
+}
+
+async fn token(
+    State(google): State<Google>,
+    Form(form): Form<HashMap<String, String>>,
+) -> impl IntoResponse {
+    let challenge = google.challenges.lock().unwrap().remove(&form["code"]);
+    let verifier = form.get("code_verifier").cloned().unwrap_or_default();
+    let computed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(Sha256::digest(verifier.as_bytes()));
+    if challenge.as_deref() != Some(computed.as_str()) {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({ "error": "invalid_grant" })),
+        );
+    }
+    (
+        StatusCode::OK,
+        Json(
+            json!({ "access_token": "ya29.test-token", "token_type": "Bearer", "expires_in": 3599 }),
+        ),
+    )
+}
+
+async fn userinfo(State(google): State<Google>, headers: HeaderMap) -> impl IntoResponse {
+    if headers["authorization"] != "Bearer ya29.test-token" {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({ "error": "invalid_token" })),
+        );
+    }
+    (StatusCode::OK, Json(google.profile.lock().unwrap().clone()))
+}
+
+async fn google_stand_in(profile: Value) -> (String, Google) {
+    let google = Google::default();
+    *google.profile.lock().unwrap() = profile;
+    let router = Router::new()
+        .route("/authorize", get(authorize))
+        .route("/token", post(token))
+        .route("/userinfo", get(userinfo))
+        .with_state(google.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (address, google)
+}
+
+fn profile(email: &str, verified: bool) -> Value {
+    json!({
+        "sub": "110169484474386276334",
+        "email": email,
+        "email_verified": verified,
+        "name": "Ada Lovelace",
+        "picture": "https://lh3.googleusercontent.com/a/ada.png",
+    })
+}
+
+async fn app_with_google(profile: Value) -> (TestApp, Google) {
+    let (address, google) = google_stand_in(profile).await;
+    let app = spawn_app_with(
+        &test_mongodb_uri(),
+        &[
+            (
+                "GOOGLE_CLIENT_ID",
+                "paytrack-test.apps.googleusercontent.com",
+            ),
+            ("GOOGLE_CLIENT_SECRET", "test-secret"),
+            ("GOOGLE_AUTH_URL", &format!("{address}/authorize")),
+            ("GOOGLE_TOKEN_URL", &format!("{address}/token")),
+            ("GOOGLE_USERINFO_URL", &format!("{address}/userinfo")),
+        ],
+    )
+    .await;
+    (app, google)
+}
+
+fn cookie_named(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v[name.len() + 1..].split(';').next().unwrap().to_string())
+}
+
+/// Runs the browser's part: start, Google's redirect, callback. Returns the callback response.
+async fn round_trip(app: &TestApp, state_cookie_override: Option<&str>) -> reqwest::Response {
+    let start = app
+        .http
+        .get(app.url("/auth/google/start?next=%2Faccount&tz=Europe%2FParis"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(start.status(), 303);
+    let state_cookie = cookie_named(&start, "paytrack_google_state").expect("state cookie");
+    let at_google = app.http.get(location(&start)).send().await.unwrap();
+    let callback = at_google.headers()[LOCATION].to_str().unwrap().to_string();
+    let cookie = state_cookie_override.unwrap_or(&state_cookie);
+    app.http
+        .get(callback)
+        .header(COOKIE, format!("paytrack_google_state={cookie}"))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn continue_with_google_creates_the_account_with_pkce_and_state() {
+    let (app, google) = app_with_google(profile("ada@example.com", true)).await;
+    let info: Value = app.call("/api/site/info", &[]).await.json().await.unwrap();
+    assert_eq!(info["google_sign_in"], true);
+
+    let response = round_trip(&app, None).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/account");
+    let cookie = session_cookie(&response).expect("signed in");
+
+    let query = google.authorize_queries.lock().unwrap()[0].clone();
+    assert_eq!(query["code_challenge_method"], "S256");
+    assert_eq!(query["response_type"], "code");
+    assert_eq!(
+        query["redirect_uri"],
+        format!("{}/auth/google/callback", app.address)
+    );
+    assert!(query["scope"].contains("email"));
+
+    let (me, _) = app.me(&cookie).await;
+    assert_eq!(me["email"], "ada@example.com");
+    assert_eq!(me["name"], "Ada Lovelace");
+    assert_eq!(me["picture"], "https://lh3.googleusercontent.com/a/ada.png");
+    assert_eq!(me["time_zone"], "Europe/Paris");
+    assert_eq!(me["signed_in_with"], "google");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_state_that_does_not_match_the_browser_is_refused() {
+    let (app, _) = app_with_google(profile("ada@example.com", true)).await;
+    let response = round_trip(&app, Some("someone-elses-state")).await;
+    assert_eq!(location(&response), "/sign-in?problem=google_state");
+    assert!(session_cookie(&response).is_none());
+    let users = app.db.collection::<Document>("users");
+    assert_eq!(users.count_documents(doc! {}).await.unwrap(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_callback_cannot_be_replayed() {
+    let (app, _) = app_with_google(profile("ada@example.com", true)).await;
+    let start = app
+        .http
+        .get(app.url("/auth/google/start"))
+        .send()
+        .await
+        .unwrap();
+    let state_cookie = cookie_named(&start, "paytrack_google_state").unwrap();
+    let at_google = app.http.get(location(&start)).send().await.unwrap();
+    let callback = at_google.headers()[LOCATION].to_str().unwrap().to_string();
+    let first = app
+        .http
+        .get(&callback)
+        .header(COOKIE, format!("paytrack_google_state={state_cookie}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(session_cookie(&first).is_some());
+    let replay = app
+        .http
+        .get(&callback)
+        .header(COOKIE, format!("paytrack_google_state={state_cookie}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&replay), "/sign-in?problem=google_state");
+    assert!(session_cookie(&replay).is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unverified_google_addresses_are_refused() {
+    let (app, _) = app_with_google(profile("ada@example.com", false)).await;
+    let response = round_trip(&app, None).await;
+    assert_eq!(location(&response), "/sign-in?problem=google_unverified");
+    assert!(session_cookie(&response).is_none());
+    let users = app.db.collection::<Document>("users");
+    assert_eq!(users.count_documents(doc! {}).await.unwrap(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn google_and_login_links_for_one_address_are_one_account() {
+    let (app, _) = app_with_google(profile("ada@example.com", true)).await;
+    let by_link = app.sign_in("ada@example.com").await;
+    let notices_before = app
+        .db
+        .collection::<Document>("outbox")
+        .count_documents(doc! { "kind": "security_notice" })
+        .await
+        .unwrap();
+
+    let by_google = session_cookie(&round_trip(&app, None).await).expect("signed in");
+    let users = app.db.collection::<Document>("users");
+    assert_eq!(users.count_documents(doc! {}).await.unwrap(), 1);
+    let user = users.find_one(doc! {}).await.unwrap().unwrap();
+    assert_eq!(user.get_str("google_id").unwrap(), "110169484474386276334");
+    assert_eq!(app.me(&by_link).await.0["email"], "ada@example.com");
+    assert_eq!(app.me(&by_google).await.0["signed_in_with"], "google");
+
+    let notices = app
+        .db
+        .collection::<Document>("outbox")
+        .count_documents(doc! { "kind": "security_notice", "to": "ada@example.com" })
+        .await
+        .unwrap();
+    assert_eq!(
+        notices,
+        notices_before + 1,
+        "linking Google sends a security notice"
+    );
+
+    // The next Google sign-in finds the account by its Google id, without another notice.
+    round_trip(&app, None).await;
+    let after = app
+        .db
+        .collection::<Document>("outbox")
+        .count_documents(doc! { "kind": "security_notice" })
+        .await
+        .unwrap();
+    assert_eq!(after, notices);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_google_configured_the_flow_is_off() {
+    let app = crate::common::spawn_app().await;
+    let start = app
+        .http
+        .get(app.url("/auth/google/start"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&start), "/sign-in?problem=google_off");
+}
