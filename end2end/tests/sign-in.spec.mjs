@@ -56,6 +56,8 @@ test('the profile is corrected in place, and signing out returns to the public s
   await page.getByRole('button', { name: 'Continue to PayTrack' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Your account' })).toBeVisible();
 
+  await expect(page.locator('.session.current')).toContainText('This device');
+
   await page.getByLabel('Name').fill('');
   await page.getByRole('button', { name: 'Save profile' }).click();
   await expect(page.locator('#name-error')).toHaveText('Enter the name your clients know you by.');

@@ -144,3 +144,44 @@ pub async fn time_zones() -> Result<Vec<String>, AppError> {
     names.sort();
     Ok(names)
 }
+
+/// One of the user's active sessions, as the account page lists them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// RFC 3339, UTC.
+    pub signed_in_at: String,
+    pub last_used_at: String,
+    pub device: String,
+    pub method: String,
+    pub ip: String,
+    /// The session making this request.
+    pub current: bool,
+}
+
+#[server(prefix = "/api", endpoint = "account/sessions")]
+pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
+    use crate::server::db;
+    use mongodb::bson::DateTime;
+
+    let signed_in = ssr::require_user().await.map_err(ssr::fail)?;
+    let state = ssr::state().map_err(ssr::fail)?;
+    let sessions = db::sessions::list_live(&state.db, signed_in.user.id, DateTime::now())
+        .await
+        .map_err(|err| ssr::fail(db::user_facing("listing sessions", err)))?;
+    let time = |at: DateTime| at.try_to_rfc3339_string().unwrap_or_default();
+    Ok(sessions
+        .into_iter()
+        .map(|s| SessionInfo {
+            current: s.id_hash == signed_in.session.id_hash,
+            signed_in_at: time(s.created_at),
+            last_used_at: time(s.last_seen_at),
+            device: if s.user_agent.is_empty() {
+                "Unknown device".to_string()
+            } else {
+                s.user_agent
+            },
+            method: s.method,
+            ip: s.ip,
+        })
+        .collect())
+}

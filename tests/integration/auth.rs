@@ -402,3 +402,30 @@ async fn the_profile_can_be_corrected_with_field_errors_for_bad_input() {
     let (me, _) = app.me(&cookie).await;
     assert_eq!(me["time_zone"], "America/New_York");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_account_lists_its_live_sessions_and_marks_this_one() {
+    let app = spawn_app().await;
+    let laptop = app.sign_in(EMAIL).await;
+    let _phone = app.sign_in(EMAIL).await;
+    app.sign_in("grace@example.com").await;
+    let response = app.post_with_cookie("/api/account/sessions", &laptop).await;
+    assert_eq!(response.status(), 200);
+    let sessions: Value = response.json().await.unwrap();
+    let sessions = sessions.as_array().unwrap();
+    assert_eq!(sessions.len(), 2, "only this user's sessions");
+    assert_eq!(sessions.iter().filter(|s| s["current"] == true).count(), 1);
+    assert!(
+        sessions
+            .iter()
+            .all(|s| s["method"] == "email_link" && s["ip"] == "127.0.0.1")
+    );
+    let text = serde_json::to_string(&sessions).unwrap();
+    assert!(
+        !text.contains(&laptop),
+        "session ids never leave the server"
+    );
+
+    let anonymous = app.call("/api/account/sessions", &[]).await;
+    assert_eq!(anonymous.status(), 401);
+}

@@ -73,3 +73,18 @@ pub async fn delete_all_for(
         .await
         .map(|result| result.deleted_count)
 }
+
+/// The user's live sessions, most recently used first.
+pub async fn list_live(
+    db: &Database,
+    user_id: ObjectId,
+    now: DateTime,
+) -> Result<Vec<SessionDoc>, mongodb::error::Error> {
+    use futures::TryStreamExt;
+    db.collection::<SessionDoc>(SESSIONS)
+        .find(doc! { "user_id": user_id, "expires_at": { "$gt": now } })
+        .sort(doc! { "last_seen_at": -1 })
+        .await?
+        .try_collect()
+        .await
+}

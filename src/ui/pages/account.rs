@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::auth::{Me, ProfileUpdate, UpdateProfile, time_zones};
+use crate::api::auth::{Me, ProfileUpdate, UpdateProfile, my_sessions, time_zones};
 use crate::ui::session::use_session;
 
 /// Account settings: profile, how you sign in, and signing out. Signed-out visitors are sent
@@ -36,6 +36,7 @@ pub fn Account() -> impl IntoView {
 fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
     let query = use_query_map();
     let zones = OnceResource::new(time_zones());
+    let sessions = OnceResource::new(my_sessions());
     let errors = move || match save.value().get() {
         Some(Ok(ProfileUpdate::Invalid(errors))) => errors,
         _ => Default::default(),
@@ -131,6 +132,29 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
 
             <section class="card" aria-labelledby="sessions-title">
                 <h2 id="sessions-title">"Sessions"</h2>
+                <Suspense fallback=|| view! { <p class="muted">"Loading sessions…"</p> }>
+                    {move || Suspend::new(async move {
+                        sessions.await.map(|sessions| view! {
+                            <ul class="session-list">
+                                {sessions.into_iter().map(|s| view! {
+                                    <li class="session" class:current=s.current>
+                                        <strong>{s.device}</strong>
+                                        {s.current.then_some(view! { <span class="badge">"This device"</span> })}
+                                        <br />
+                                        <span class="muted small">
+                                            {format!("Signed in {} with {} from {} · last used {}",
+                                                s.signed_in_at.get(..10).unwrap_or_default(),
+                                                if s.method == "google" { "Google" } else { "an emailed link" },
+                                                s.ip,
+                                                s.last_used_at.get(..16).unwrap_or_default().replace('T', " "))}
+                                            " UTC"
+                                        </span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        })
+                    })}
+                </Suspense>
                 <div class="button-row">
                     <form method="post" action="/auth/sign-out">
                         <button type="submit" class="button button-secondary">"Sign out"</button>
