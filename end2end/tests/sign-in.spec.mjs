@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { MongoClient } from 'mongodb';
 
 // Each run uses fresh addresses: the server's database lives as long as the test run.
 const unique = () => `e2e-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
@@ -75,4 +76,23 @@ test('the profile is corrected in place, and signing out returns to the public s
   await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+});
+
+test('an expired login link fails with a clear page', async ({ page }) => {
+  const email = unique();
+  await requestLink(page, email);
+  const link = await linkFromOutbox(page, email);
+
+  // Fifteen minutes pass: move the stored expiry into the past.
+  const client = new MongoClient(process.env.PAYTRACK_E2E_MONGODB_URI);
+  try {
+    await client.db(process.env.PAYTRACK_E2E_DATABASE).collection('login_tokens')
+      .updateMany({ email }, { $set: { expires_at: new Date(Date.now() - 1000) } });
+  } finally {
+    await client.close();
+  }
+
+  await page.goto(link);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('This sign-in link no longer works');
+  await expect(page.getByText('It has expired or was already used')).toBeVisible();
 });
