@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use axum::extract::{Query, State};
-use axum::http::{Extensions, HeaderMap, HeaderValue, header};
+use axum::http::{Extensions, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use cookie::{Cookie, SameSite};
 use mongodb::bson::DateTime;
@@ -64,9 +64,7 @@ fn state_cookie(value: &str, max_age: Duration, secure: bool) -> String {
 
 fn problem(code: &str, secure: bool) -> Response {
     let mut response = Redirect::to(&format!("/sign-in?problem={code}")).into_response();
-    if let Ok(clear) = HeaderValue::from_str(&state_cookie("", Duration::ZERO, secure)) {
-        response.headers_mut().append(header::SET_COOKIE, clear);
-    }
+    session::append_cookie(&mut response, &state_cookie("", Duration::ZERO, secure));
     response
 }
 
@@ -106,19 +104,17 @@ pub async fn start(State(state): State<AppState>, Query(query): Query<StartQuery
         pkce_verifier: verifier.secret().to_string(),
         next: request::safe_next(&query.next),
         time_zone: login_link::known_time_zone(&query.tz),
-        expires_at: DateTime::from_millis(
-            now.timestamp_millis() + STATE_LIFETIME.as_millis() as i64,
-        ),
+        expires_at: session::after(now, STATE_LIFETIME),
     };
     if let Err(err) = db::oauth_states::insert(&state.db, &doc).await {
         tracing::warn!(error = %err, "could not store the Google sign-in state");
         return problem("unavailable", secure);
     }
     let mut response = Redirect::to(url.as_str()).into_response();
-    if let Ok(cookie) = HeaderValue::from_str(&state_cookie(csrf.secret(), STATE_LIFETIME, secure))
-    {
-        response.headers_mut().append(header::SET_COOKIE, cookie);
-    }
+    session::append_cookie(
+        &mut response,
+        &state_cookie(csrf.secret(), STATE_LIFETIME, secure),
+    );
     response
 }
 
@@ -216,9 +212,7 @@ pub async fn callback(
         state_cookie("", Duration::ZERO, secure),
         session::cookie(&session_id, secure),
     ] {
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            response.headers_mut().append(header::SET_COOKIE, value);
-        }
+        session::append_cookie(&mut response, &cookie);
     }
     response
 }

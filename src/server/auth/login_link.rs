@@ -74,7 +74,7 @@ pub async fn send(
         time_zone: known_time_zone(time_zone),
         next: request::safe_next(next),
         created_at: now,
-        expires_at: DateTime::from_millis(now.timestamp_millis() + VALID_FOR.as_millis() as i64),
+        expires_at: session::after(now, VALID_FOR),
     };
     db::login_tokens::insert(&state.db, &doc)
         .await

@@ -51,6 +51,7 @@ pub fn safe_next(next: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
 
     #[test]
     fn only_same_site_paths_are_kept() {
@@ -77,8 +78,11 @@ mod tests {
     #[test]
     fn cookies_are_found_among_several() {
         let mut headers = HeaderMap::new();
-        headers.append(header::COOKIE, "a=1; paytrack_session=abc".parse().unwrap());
-        headers.append(header::COOKIE, "b=2".parse().unwrap());
+        headers.append(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; paytrack_session=abc"),
+        );
+        headers.append(header::COOKIE, HeaderValue::from_static("b=2"));
         assert_eq!(cookie(&headers, "paytrack_session").as_deref(), Some("abc"));
         assert_eq!(cookie(&headers, "b").as_deref(), Some("2"));
         assert_eq!(cookie(&headers, "missing"), None);

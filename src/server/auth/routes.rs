@@ -3,7 +3,7 @@
 
 use axum::Form;
 use axum::extract::State;
-use axum::http::{Extensions, HeaderMap, HeaderValue, header};
+use axum::http::{Extensions, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use mongodb::bson::DateTime;
 use serde::Deserialize;
@@ -18,9 +18,7 @@ pub struct LinkForm {
 
 fn with_cookie(response: impl IntoResponse, cookie: &str) -> Response {
     let mut response = response.into_response();
-    if let Ok(value) = HeaderValue::from_str(cookie) {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
+    session::append_cookie(&mut response, cookie);
     response
 }
 

@@ -18,8 +18,18 @@ pub const LIFETIME: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 /// A session used again after this long gets a fresh expiry (and cookie).
 pub const RENEW_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
 
-fn later(now: DateTime, by: Duration) -> DateTime {
+/// The instant `by` after `now` (expiry times).
+pub fn after(now: DateTime, by: Duration) -> DateTime {
     DateTime::from_millis(now.timestamp_millis() + by.as_millis() as i64)
+}
+
+/// Adds a `Set-Cookie` header; cookie strings built here are always valid header values.
+pub fn append_cookie(response: &mut axum::response::Response, cookie: &str) {
+    if let Ok(value) = axum::http::HeaderValue::from_str(cookie) {
+        response
+            .headers_mut()
+            .append(axum::http::header::SET_COOKIE, value);
+    }
 }
 
 /// Who is signing in, from where.
@@ -43,7 +53,7 @@ pub async fn start(
         user_id,
         created_at: now,
         last_seen_at: now,
-        expires_at: later(now, LIFETIME),
+        expires_at: after(now, LIFETIME),
         user_agent: origin.user_agent,
         ip: origin.ip,
         method: origin.method.to_string(),
@@ -88,7 +98,7 @@ pub async fn authenticate(
     let stale = now.timestamp_millis() - session.last_seen_at.timestamp_millis()
         >= RENEW_AFTER.as_millis() as i64;
     let renewed_cookie = if stale {
-        db::sessions::renew(db, &id_hash, now, later(now, LIFETIME))
+        db::sessions::renew(db, &id_hash, now, after(now, LIFETIME))
             .await
             .map_err(|err| db::user_facing("renewing a session", err))?;
         Some(id)
