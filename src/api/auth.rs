@@ -15,6 +15,8 @@ pub struct Me {
     pub time_zone: String,
     /// How the current session signed in: "email_link" or "google".
     pub signed_in_with: String,
+    /// Whether a Google account is linked (then "Continue with Google" signs in here too).
+    pub google_linked: bool,
 }
 
 /// What became of a request for a login link; field problems are values, not errors.
@@ -37,6 +39,7 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
         picture: signed_in.user.picture,
         time_zone: signed_in.user.time_zone,
         signed_in_with: signed_in.session.method,
+        google_linked: signed_in.user.google_id.is_some(),
     }))
 }
 
@@ -125,6 +128,7 @@ pub async fn update_profile(name: String, time_zone: String) -> Result<ProfileUp
         name: user.name,
         email: user.email,
         picture: user.picture,
+        google_linked: user.google_id.is_some(),
         time_zone: user.time_zone,
         signed_in_with: signed_in.session.method,
     }))

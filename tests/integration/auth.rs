@@ -48,6 +48,7 @@ async fn a_login_link_signs_in_and_creates_the_account_once() {
     assert_eq!(me["name"], "ada");
     assert_eq!(me["time_zone"], "Europe/Paris");
     assert_eq!(me["signed_in_with"], "email_link");
+    assert_eq!(me["google_linked"], false);
 
     // A second sign-in with the same address lands in the same account.
     let again = app.sign_in(EMAIL).await;

@@ -175,6 +175,7 @@ async fn continue_with_google_creates_the_account_with_pkce_and_state() {
     assert_eq!(me["picture"], "https://lh3.googleusercontent.com/a/ada.png");
     assert_eq!(me["time_zone"], "Europe/Paris");
     assert_eq!(me["signed_in_with"], "google");
+    assert_eq!(me["google_linked"], true);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -109,6 +109,10 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
                     {me.picture.clone().map(|src| view! { <img class="avatar" src=src alt="Your profile picture" width="48" height="48" referrerpolicy="no-referrer" /> })}
                     <p>"Email: " <strong>{me.email.clone()}</strong></p>
                 </div>
+                <ul class="methods">
+                    <li>"Emailed link to " {me.email.clone()} " — always available"</li>
+                    <li>{if me.google_linked { "Google — linked" } else { "Google — not linked (use “Continue with Google” with this address to link it)" }}</li>
+                </ul>
                 <p class="muted">"This session signed in with " {method} "."</p>
             </section>
 
