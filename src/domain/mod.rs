@@ -2,3 +2,4 @@
 //! and return `Result`, so a value that exists is valid.
 
 pub mod email;
+pub mod money;
