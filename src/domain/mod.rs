@@ -2,4 +2,5 @@
 //! and return `Result`, so a value that exists is valid.
 
 pub mod email;
+pub mod invoice;
 pub mod money;

@@ -1,0 +1,356 @@
+//! An invoice's numbers, computed in one place for the server and the browser's live editor.
+//!
+//! Rounding rule: every rounding step rounds half away from zero to the currency's minor unit,
+//! and happens at exactly three points —
+//! 1. each line: quantity × unit price;
+//! 2. a percentage discount: subtotal × rate;
+//! 3. each tax rate: (subtotal − discount) × rate.
+//!
+//! Everything else is exact integer addition, so total = subtotal − discount + tax always
+//! holds to the minor unit, and what the client sees adds up.
+
+use serde::{Deserialize, Serialize};
+
+use super::money::{Currency, Money};
+
+/// A quantity with up to three decimals, stored in thousandths (1.5 h → 1500).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quantity(i64);
+
+/// A percentage with up to three decimals, stored in thousandths of a percent (8.875% → 8875).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Percent(i64);
+
+const MAX_QUANTITY_THOUSANDTHS: i64 = 1_000_000_000_000;
+
+/// Parses non-negative decimal text with at most three decimals into thousandths.
+fn thousandths(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits_ok = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty())
+        || !digits_ok(whole)
+        || !digits_ok(fraction)
+        || fraction.len() > 3
+        || whole.len() > 15
+    {
+        return None;
+    }
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let fraction: i64 = format!("{fraction:0<3}").parse().ok()?;
+    whole.checked_mul(1000)?.checked_add(fraction)
+}
+
+impl Quantity {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match thousandths(text) {
+            Some(value) if value <= MAX_QUANTITY_THOUSANDTHS => Ok(Self(value)),
+            Some(_) => Err("That quantity is too large.".to_string()),
+            None => Err(format!(
+                "“{}” is not a quantity (up to 3 decimals, like 1.5).",
+                text.trim()
+            )),
+        }
+    }
+
+    pub fn from_thousandths(value: i64) -> Self {
+        Self(value.clamp(0, MAX_QUANTITY_THOUSANDTHS))
+    }
+
+    pub fn thousandths(self) -> i64 {
+        self.0
+    }
+}
+
+impl Percent {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match thousandths(text.trim().trim_end_matches('%')) {
+            Some(value) if value <= 100_000 => Ok(Self(value)),
+            Some(_) => Err("A percentage can't be more than 100.".to_string()),
+            None => Err(format!(
+                "“{}” is not a percentage (up to 3 decimals, like 8.875).",
+                text.trim()
+            )),
+        }
+    }
+
+    pub fn from_thousandths(value: i64) -> Self {
+        Self(value.clamp(0, 100_000))
+    }
+
+    pub fn thousandths(self) -> i64 {
+        self.0
+    }
+}
+
+/// `value × numerator / denominator`, rounded half away from zero, in i128 so it cannot
+/// overflow for any i64 inputs.
+fn scale_round(value: i64, numerator: i64, denominator: i64) -> i128 {
+    let product = i128::from(value) * i128::from(numerator);
+    let denominator = i128::from(denominator);
+    let half = denominator / 2;
+    if product >= 0 {
+        (product + half) / denominator
+    } else {
+        (product - half) / denominator
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineItem {
+    pub description: String,
+    pub quantity: Quantity,
+    /// Price of one unit, in the invoice currency's minor units (never negative: reductions
+    /// are the discount's job).
+    pub unit_price_minor: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Discount {
+    None,
+    Percent(Percent),
+    /// A fixed amount in minor units; never more than the subtotal.
+    Fixed(i64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    pub subtotal: Money,
+    pub discount: Money,
+    pub tax: Money,
+    pub total: Money,
+    pub paid: Money,
+    /// What is still owed; never negative (an overpayment shows as zero due).
+    pub due: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TotalsError {
+    #[error("Unit prices can't be negative; use the discount for reductions.")]
+    NegativePrice,
+    #[error("A payment can't be negative.")]
+    NegativePayment,
+    #[error("These amounts are too large to add up.")]
+    Overflow,
+}
+
+fn to_i64(value: i128) -> Result<i64, TotalsError> {
+    i64::try_from(value).map_err(|_| TotalsError::Overflow)
+}
+
+/// The one place invoice numbers are computed (see the module docs for the rounding rule).
+pub fn totals(
+    currency: Currency,
+    lines: &[LineItem],
+    discount: Discount,
+    tax_rates: &[Percent],
+    paid_minor: i64,
+) -> Result<Totals, TotalsError> {
+    if paid_minor < 0 {
+        return Err(TotalsError::NegativePayment);
+    }
+    let mut subtotal: i128 = 0;
+    for line in lines {
+        if line.unit_price_minor < 0 {
+            return Err(TotalsError::NegativePrice);
+        }
+        subtotal += scale_round(line.unit_price_minor, line.quantity.thousandths(), 1000);
+    }
+    let subtotal = to_i64(subtotal)?;
+    let discount = match discount {
+        Discount::None => 0,
+        Discount::Percent(rate) => to_i64(scale_round(subtotal, rate.thousandths(), 100_000))?,
+        Discount::Fixed(amount) => amount.clamp(0, subtotal),
+    };
+    let base = subtotal - discount;
+    let mut tax: i128 = 0;
+    for rate in tax_rates {
+        tax += scale_round(base, rate.thousandths(), 100_000);
+    }
+    let tax = to_i64(tax)?;
+    let total = base.checked_add(tax).ok_or(TotalsError::Overflow)?;
+    let due = (i128::from(total) - i128::from(paid_minor)).max(0);
+    let money = |minor| Money::from_minor(minor, currency);
+    Ok(Totals {
+        subtotal: money(subtotal),
+        discount: money(discount),
+        tax: money(tax),
+        total: money(total),
+        paid: money(paid_minor),
+        due: money(to_i64(due)?),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn line(quantity: &str, unit_price_minor: i64) -> LineItem {
+        LineItem {
+            description: "Work".to_string(),
+            quantity: Quantity::parse(quantity).unwrap(),
+            unit_price_minor,
+        }
+    }
+
+    #[test]
+    fn a_typical_invoice_adds_up() {
+        // 2.5 h × $120.00 + 3 × $19.99, 10% off, 8.875% tax, $100 paid.
+        let t = totals(
+            Currency::USD,
+            &[line("2.5", 12_000), line("3", 1_999)],
+            Discount::Percent(Percent::parse("10").unwrap()),
+            &[Percent::parse("8.875%").unwrap()],
+            10_000,
+        )
+        .unwrap();
+        assert_eq!(t.subtotal.minor(), 35_997);
+        assert_eq!(t.discount.minor(), 3_600); // 3599.7 → 3600
+        assert_eq!(t.tax.minor(), 2_875); // 32397 × 8.875% = 2875.23 → 2875
+        assert_eq!(t.total.minor(), 35_272);
+        assert_eq!(t.due.minor(), 25_272);
+        assert_eq!(t.total.to_string(), "$352.72");
+    }
+
+    #[test]
+    fn each_line_rounds_half_away_from_zero() {
+        // 0.333 × 1.00 = 0.333 → 0.33; 0.005 × 100.00 = 0.50; 1.5 × 0.01 = 0.015 → 0.02
+        let t = totals(Currency::EUR, &[line("0.333", 100)], Discount::None, &[], 0).unwrap();
+        assert_eq!(t.subtotal.minor(), 33);
+        let t = totals(Currency::EUR, &[line("1.5", 1)], Discount::None, &[], 0).unwrap();
+        assert_eq!(t.subtotal.minor(), 2);
+    }
+
+    #[test]
+    fn zero_and_three_decimal_currencies() {
+        // JPY has no minor unit: 1.5 × ¥999 = 1498.5 → ¥1,499; 10% tax → ¥150 (149.9).
+        let t = totals(
+            Currency::JPY,
+            &[line("1.5", 999)],
+            Discount::None,
+            &[Percent::parse("10").unwrap()],
+            0,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                t.subtotal.minor(),
+                t.tax.minor(),
+                t.total.to_string().as_str()
+            ),
+            (1_499, 150, "¥1,649")
+        );
+        // KWD has three decimals: 2 × 1.234 = 2.468; 5% tax = 0.1234 → 0.123.
+        let t = totals(
+            Currency::KWD,
+            &[line("2", 1_234)],
+            Discount::None,
+            &[Percent::parse("5").unwrap()],
+            0,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                t.subtotal.minor(),
+                t.tax.minor(),
+                t.total.to_string().as_str()
+            ),
+            (2_468, 123, "KWD 2.591")
+        );
+    }
+
+    #[test]
+    fn fixed_discounts_never_exceed_the_subtotal_and_overpayments_owe_nothing() {
+        let t = totals(
+            Currency::GBP,
+            &[line("1", 5_000)],
+            Discount::Fixed(9_000),
+            &[],
+            7_000,
+        )
+        .unwrap();
+        assert_eq!(t.discount.minor(), 5_000);
+        assert_eq!(t.total.minor(), 0);
+        assert_eq!(t.due.minor(), 0);
+    }
+
+    #[test]
+    fn bad_input_is_refused_with_a_message() {
+        assert_eq!(
+            totals(Currency::USD, &[line("1", -5)], Discount::None, &[], 0),
+            Err(TotalsError::NegativePrice)
+        );
+        assert_eq!(
+            totals(Currency::USD, &[], Discount::None, &[], -1),
+            Err(TotalsError::NegativePayment)
+        );
+        assert!(
+            Quantity::parse("1.2345")
+                .unwrap_err()
+                .contains("up to 3 decimals")
+        );
+        assert!(Quantity::parse("-1").is_err());
+        assert_eq!(
+            Percent::parse("100.001").unwrap_err(),
+            "A percentage can't be more than 100."
+        );
+        assert!(Percent::parse("abc").is_err());
+        let huge = [line("1000000000", i64::MAX)];
+        assert_eq!(
+            totals(Currency::USD, &huge, Discount::None, &[], 0),
+            Err(TotalsError::Overflow)
+        );
+    }
+
+    fn any_line() -> impl Strategy<Value = LineItem> {
+        (0_i64..10_000_000, 0_i64..100_000_000).prop_map(|(q, p)| LineItem {
+            description: String::new(),
+            quantity: Quantity::from_thousandths(q),
+            unit_price_minor: p,
+        })
+    }
+
+    fn any_discount() -> impl Strategy<Value = Discount> {
+        prop_oneof![
+            Just(Discount::None),
+            (0_i64..=100_000).prop_map(|p| Discount::Percent(Percent::from_thousandths(p))),
+            (0_i64..1_000_000_000).prop_map(Discount::Fixed),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn the_parts_always_add_up(
+            lines in proptest::collection::vec(any_line(), 0..20),
+            discount in any_discount(),
+            rates in proptest::collection::vec((0_i64..=30_000).prop_map(Percent::from_thousandths), 0..3),
+            paid in 0_i64..10_000_000_000,
+        ) {
+            let t = totals(Currency::USD, &lines, discount, &rates, paid).unwrap();
+            prop_assert_eq!(t.total.minor(), t.subtotal.minor() - t.discount.minor() + t.tax.minor());
+            prop_assert!(t.discount.minor() <= t.subtotal.minor());
+            prop_assert!(t.due.minor() >= 0);
+            prop_assert_eq!(t.due.minor(), (t.total.minor() - paid).max(0));
+            prop_assert!(t.total.minor() >= 0);
+        }
+
+        #[test]
+        fn line_order_does_not_matter(mut lines in proptest::collection::vec(any_line(), 0..10), discount in any_discount()) {
+            let forward = totals(Currency::EUR, &lines, discount, &[Percent::from_thousandths(20_000)], 0).unwrap();
+            lines.reverse();
+            let backward = totals(Currency::EUR, &lines, discount, &[Percent::from_thousandths(20_000)], 0).unwrap();
+            prop_assert_eq!(forward, backward);
+        }
+
+        #[test]
+        fn quantities_and_percentages_never_panic(text in "\\PC{0,20}") {
+            let _ = Quantity::parse(&text);
+            let _ = Percent::parse(&text);
+        }
+    }
+}
