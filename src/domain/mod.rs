@@ -1,6 +1,8 @@
 //! Types shared by the server and the browser. Pure, no I/O, unit-tested. Constructors parse
 //! and return `Result`, so a value that exists is valid.
 
+pub mod date;
 pub mod email;
 pub mod invoice;
 pub mod money;
+pub mod status;

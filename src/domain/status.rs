@@ -1,0 +1,136 @@
+//! An invoice's life: draft → open (sent) → partially paid → paid, or void. "Overdue" is not
+//! stored: it is an open or partially paid invoice whose due date is before today in the
+//! user's time zone.
+
+use serde::{Deserialize, Serialize};
+
+use super::date::CalendarDate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum InvoiceStatus {
+    Draft,
+    Open,
+    PartiallyPaid,
+    Paid,
+    Void,
+}
+
+/// What can happen to an invoice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvoiceEvent {
+    Send,
+    /// A payment that leaves something owed.
+    PartPayment,
+    /// A payment that settles the invoice.
+    FullPayment,
+    Void,
+}
+
+impl InvoiceStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            InvoiceStatus::Draft => "Draft",
+            InvoiceStatus::Open => "Open",
+            InvoiceStatus::PartiallyPaid => "Partially paid",
+            InvoiceStatus::Paid => "Paid",
+            InvoiceStatus::Void => "Void",
+        }
+    }
+
+    /// The status after `event`, or why it cannot happen.
+    pub fn apply(self, event: InvoiceEvent) -> Result<InvoiceStatus, String> {
+        use InvoiceEvent as E;
+        use InvoiceStatus as S;
+        match (self, event) {
+            (S::Draft, E::Send) => Ok(S::Open),
+            (S::Open | S::PartiallyPaid, E::PartPayment) => Ok(S::PartiallyPaid),
+            (S::Open | S::PartiallyPaid, E::FullPayment) => Ok(S::Paid),
+            (S::Draft | S::Open, E::Void) => Ok(S::Void),
+            (S::Draft, E::PartPayment | E::FullPayment) => {
+                Err("Send the invoice before recording a payment against it.".to_string())
+            }
+            (S::Open | S::PartiallyPaid | S::Paid, E::Send) => {
+                Err("This invoice has already been sent.".to_string())
+            }
+            (S::PartiallyPaid, E::Void) => Err(
+                "This invoice has payments recorded, so it can't be voided. Record a refund in Stripe first."
+                    .to_string(),
+            ),
+            (S::Paid, E::Void) => Err("A paid invoice can't be voided.".to_string()),
+            (S::Paid, E::PartPayment | E::FullPayment) => Err("This invoice is already paid.".to_string()),
+            (S::Void, _) => Err("This invoice is void; duplicate it to bill again.".to_string()),
+        }
+    }
+
+    /// Whether PayTrack should chase this invoice at all.
+    pub fn is_collectable(self) -> bool {
+        matches!(self, InvoiceStatus::Open | InvoiceStatus::PartiallyPaid)
+    }
+
+    /// Overdue: still collectable and due before `today` (the user's local date).
+    pub fn is_overdue(self, due: CalendarDate, today: CalendarDate) -> bool {
+        self.is_collectable() && due < today
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use InvoiceEvent as E;
+    use InvoiceStatus as S;
+
+    const ALL: [S; 5] = [S::Draft, S::Open, S::PartiallyPaid, S::Paid, S::Void];
+    const EVENTS: [E; 4] = [E::Send, E::PartPayment, E::FullPayment, E::Void];
+
+    #[test]
+    fn the_normal_life_of_an_invoice() {
+        let sent = S::Draft.apply(E::Send).unwrap();
+        let part = sent.apply(E::PartPayment).unwrap();
+        let paid = part.apply(E::FullPayment).unwrap();
+        assert_eq!((sent, part, paid), (S::Open, S::PartiallyPaid, S::Paid));
+        assert_eq!(S::Draft.apply(E::Void), Ok(S::Void));
+        assert_eq!(S::Open.apply(E::Void), Ok(S::Void));
+    }
+
+    #[test]
+    fn every_illegal_transition_explains_itself() {
+        let legal = [
+            (S::Draft, E::Send),
+            (S::Draft, E::Void),
+            (S::Open, E::PartPayment),
+            (S::Open, E::FullPayment),
+            (S::Open, E::Void),
+            (S::PartiallyPaid, E::PartPayment),
+            (S::PartiallyPaid, E::FullPayment),
+        ];
+        for status in ALL {
+            for event in EVENTS {
+                let outcome = status.apply(event);
+                if legal.contains(&(status, event)) {
+                    assert!(outcome.is_ok(), "{status:?} + {event:?}");
+                } else {
+                    let message = outcome.unwrap_err();
+                    assert!(
+                        message.ends_with('.') && message.len() > 20,
+                        "{status:?} + {event:?}: {message}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn overdue_is_derived_from_the_due_date_and_the_users_today() {
+        let due = CalendarDate::parse("2026-11-26").unwrap();
+        let today = CalendarDate::parse("2026-11-27").unwrap();
+        assert!(S::Open.is_overdue(due, today));
+        assert!(S::PartiallyPaid.is_overdue(due, today));
+        assert!(
+            !S::Open.is_overdue(today, today),
+            "due today is not yet overdue"
+        );
+        assert!(!S::Paid.is_overdue(due, today));
+        assert!(!S::Draft.is_overdue(due, today));
+        assert!(!S::Void.is_overdue(due, today));
+    }
+}
