@@ -4,5 +4,6 @@
 pub mod date;
 pub mod email;
 pub mod invoice;
+pub mod invoice_number;
 pub mod money;
 pub mod status;

@@ -112,3 +112,28 @@ async fn a_port_in_use_is_a_clear_start_up_error() {
         "{err}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_concurrent_number_allocations_have_no_duplicates_or_gaps() {
+    use mongodb::bson::oid::ObjectId;
+    use paytrack::server::db::invoice_sequences;
+
+    let client = Client::with_uri_str(test_mongodb_uri()).await.unwrap();
+    let db = client.database(&unique_name("sequences"));
+    schema::ensure(&db).await.unwrap();
+    let (ada, grace) = (ObjectId::new(), ObjectId::new());
+    let calls = (0..50).map(|_| invoice_sequences::next(&db, ada));
+    let mut numbers: Vec<i64> = futures::future::join_all(calls)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=50).collect::<Vec<i64>>());
+    assert_eq!(
+        invoice_sequences::next(&db, grace).await.unwrap(),
+        1,
+        "sequences are per user"
+    );
+    db.drop().await.unwrap();
+}

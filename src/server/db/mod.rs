@@ -4,6 +4,7 @@
 
 pub mod account_data;
 pub mod counters;
+pub mod invoice_sequences;
 pub mod login_tokens;
 pub mod oauth_states;
 pub mod outbox;

@@ -25,6 +25,7 @@ pub const LOGIN_TOKENS: &str = "login_tokens";
 pub const RATE_LIMITS: &str = "rate_limits";
 pub const OUTBOX: &str = "outbox";
 pub const OAUTH_STATES: &str = "oauth_states";
+pub const INVOICE_SEQUENCES: &str = "invoice_sequences";
 
 /// Every collection PayTrack owns. Data-rights features (export, delete) walk this list, so a
 /// new collection must be added here.
@@ -62,6 +63,11 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
                 index("email", doc! { "email": 1 }, false),
             ]
         },
+        holds_user_data: true,
+    },
+    CollectionSpec {
+        name: INVOICE_SEQUENCES,
+        indexes: || vec![index("user", doc! { "user_id": 1 }, true)],
         holds_user_data: true,
     },
     CollectionSpec {
