@@ -1,6 +1,7 @@
 //! Types shared by the server and the browser. Pure, no I/O, unit-tested. Constructors parse
 //! and return `Result`, so a value that exists is valid.
 
+pub mod client;
 pub mod date;
 pub mod email;
 pub mod invoice;

@@ -1,0 +1,190 @@
+//! The people and companies a user bills. The form sends a `ClientInput` of raw text; `parse`
+//! turns it into a `Client` or field-level messages for the form to show next to each field.
+
+use serde::{Deserialize, Serialize};
+
+use super::email::EmailAddress;
+use super::money::Currency;
+
+/// What the client form sends, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientInput {
+    pub name: String,
+    /// One or more addresses separated by commas or new lines; the first is the main one.
+    pub emails: String,
+    pub company: String,
+    pub address: String,
+    pub currency: String,
+    pub notes: String,
+    pub reminders: bool,
+}
+
+/// A valid client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Client {
+    pub name: String,
+    pub emails: Vec<EmailAddress>,
+    pub company: Option<String>,
+    pub address: Option<String>,
+    pub currency: Currency,
+    pub notes: Option<String>,
+    /// Whether PayTrack sends this client payment reminders.
+    pub reminders: bool,
+}
+
+/// Messages per field; empty when the input is valid.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientErrors {
+    pub name: Option<String>,
+    pub emails: Option<String>,
+    pub company: Option<String>,
+    pub address: Option<String>,
+    pub currency: Option<String>,
+    pub notes: Option<String>,
+}
+
+fn optional(text: &str, max: usize, label: &str, error: &mut Option<String>) -> Option<String> {
+    let text = text.trim();
+    if text.chars().count() > max {
+        *error = Some(format!("Keep the {label} under {max} characters."));
+    }
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+impl ClientInput {
+    pub fn parse(&self) -> Result<Client, Box<ClientErrors>> {
+        let mut errors = ClientErrors::default();
+
+        let name = self.name.trim().to_string();
+        if name.is_empty() {
+            errors.name = Some("Enter the client's name.".to_string());
+        } else if name.chars().count() > 120 {
+            errors.name = Some("Keep the name under 120 characters.".to_string());
+        }
+
+        let mut emails: Vec<EmailAddress> = Vec::new();
+        for part in self
+            .emails
+            .split([',', '\n', ';'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            match EmailAddress::parse(part) {
+                Ok(email) if !emails.contains(&email) => emails.push(email),
+                Ok(_) => {}
+                Err(message) => {
+                    // Say which entry, since the field may hold several.
+                    errors.emails = Some(if message.contains(part) {
+                        message
+                    } else {
+                        format!("“{part}”: {message}")
+                    });
+                    break;
+                }
+            }
+        }
+        if errors.emails.is_none() && emails.is_empty() {
+            errors.emails = Some(
+                "Add at least one email address: invoices and reminders go there.".to_string(),
+            );
+        } else if emails.len() > 5 {
+            errors.emails = Some("Up to 5 addresses per client.".to_string());
+        }
+
+        let company = optional(&self.company, 120, "company name", &mut errors.company);
+        let address = optional(&self.address, 500, "address", &mut errors.address);
+        let notes = optional(&self.notes, 2000, "notes", &mut errors.notes);
+        let currency = Currency::parse(&self.currency)
+            .map_err(|m| errors.currency = Some(m))
+            .ok();
+
+        match currency {
+            Some(currency) if errors == ClientErrors::default() => Ok(Client {
+                name,
+                emails,
+                company,
+                address,
+                currency,
+                notes,
+                reminders: self.reminders,
+            }),
+            _ => Err(Box::new(errors)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> ClientInput {
+        ClientInput {
+            name: " Acme Ltd ".to_string(),
+            emails: "billing@acme.example, CFO@Acme.example\nbilling@acme.example".to_string(),
+            company: "Acme Limited".to_string(),
+            address: "1 Road\nLondon".to_string(),
+            currency: "gbp".to_string(),
+            notes: String::new(),
+            reminders: true,
+        }
+    }
+
+    #[test]
+    fn a_valid_client_is_trimmed_and_deduplicated() {
+        let client = input().parse().unwrap();
+        assert_eq!(client.name, "Acme Ltd");
+        let emails: Vec<&str> = client.emails.iter().map(|e| e.as_str()).collect();
+        assert_eq!(emails, ["billing@acme.example", "CFO@acme.example"]);
+        assert_eq!(client.currency, Currency::GBP);
+        assert_eq!(client.notes, None);
+        assert!(client.reminders);
+    }
+
+    #[test]
+    fn every_problem_is_reported_next_to_its_field() {
+        let bad = ClientInput {
+            name: "  ".to_string(),
+            emails: "ok@example.com, nope".to_string(),
+            company: "x".repeat(121),
+            address: String::new(),
+            currency: "XXX".to_string(),
+            notes: String::new(),
+            reminders: false,
+        };
+        let errors = bad.parse().unwrap_err();
+        assert_eq!(errors.name.as_deref(), Some("Enter the client's name."));
+        assert!(errors.emails.unwrap().contains("nope"));
+        assert_eq!(
+            errors.company.as_deref(),
+            Some("Keep the company name under 120 characters.")
+        );
+        assert!(errors.currency.unwrap().contains("XXX"));
+        assert_eq!(errors.address, None);
+    }
+
+    #[test]
+    fn a_client_needs_an_address_to_send_to() {
+        let none = ClientInput {
+            emails: " , ".to_string(),
+            ..input()
+        };
+        assert!(
+            none.parse()
+                .unwrap_err()
+                .emails
+                .unwrap()
+                .starts_with("Add at least one")
+        );
+        let many = ClientInput {
+            emails: (0..6)
+                .map(|i| format!("p{i}@example.com"))
+                .collect::<Vec<_>>()
+                .join(","),
+            ..input()
+        };
+        assert_eq!(
+            many.parse().unwrap_err().emails.as_deref(),
+            Some("Up to 5 addresses per client.")
+        );
+    }
+}
