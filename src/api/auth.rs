@@ -19,6 +19,21 @@ pub struct Me {
     pub google_linked: bool,
 }
 
+#[cfg(feature = "ssr")]
+impl Me {
+    /// The browser's view of `user`, for a session that signed in with `method`.
+    fn new(user: crate::server::db::users::UserDoc, method: String) -> Self {
+        Me {
+            google_linked: user.google_id.is_some(),
+            name: user.name,
+            email: user.email,
+            picture: user.picture,
+            time_zone: user.time_zone,
+            signed_in_with: method,
+        }
+    }
+}
+
 /// What became of a request for a login link; field problems are values, not errors.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LinkRequest {
@@ -33,14 +48,7 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
     let Some(signed_in) = ssr::signed_in().await.map_err(ssr::fail)? else {
         return Ok(None);
     };
-    Ok(Some(Me {
-        name: signed_in.user.name,
-        email: signed_in.user.email,
-        picture: signed_in.user.picture,
-        time_zone: signed_in.user.time_zone,
-        signed_in_with: signed_in.session.method,
-        google_linked: signed_in.user.google_id.is_some(),
-    }))
+    Ok(Some(Me::new(signed_in.user, signed_in.session.method)))
 }
 
 #[server(prefix = "/api", endpoint = "auth/request-link")]
@@ -124,14 +132,10 @@ pub async fn update_profile(name: String, time_zone: String) -> Result<ProfileUp
         .await
         .map_err(|err| ssr::fail(db::user_facing("saving the profile", err)))?
         .ok_or_else(|| ssr::fail(AppError::Unauthorized))?;
-    Ok(ProfileUpdate::Saved(Me {
-        name: user.name,
-        email: user.email,
-        picture: user.picture,
-        google_linked: user.google_id.is_some(),
-        time_zone: user.time_zone,
-        signed_in_with: signed_in.session.method,
-    }))
+    Ok(ProfileUpdate::Saved(Me::new(
+        user,
+        signed_in.session.method,
+    )))
 }
 
 #[cfg(feature = "ssr")]

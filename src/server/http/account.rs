@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::domain::email::EmailAddress;
 use crate::server::auth::session;
 use crate::server::db;
+use crate::server::db::users::UserDoc;
 use crate::server::email::{Email, templates};
 use crate::server::state::AppState;
 
@@ -19,14 +20,27 @@ fn rfc3339(at: DateTime) -> String {
         .unwrap_or_else(|_| at.timestamp_millis().to_string())
 }
 
+/// The signed-in user, or the redirect that answers the request instead: to sign in (and back
+/// to the account page), or back to the account page when the database is unreachable.
+async fn signed_in_user(
+    state: &AppState,
+    headers: &HeaderMap,
+    now: DateTime,
+) -> Result<UserDoc, Response> {
+    match session::authenticate(&state.db, headers, now).await {
+        Ok(Some(authenticated)) => Ok(authenticated.user),
+        Ok(None) => Err(Redirect::to("/sign-in?next=/account").into_response()),
+        Err(_) => Err(Redirect::to("/account?problem=unavailable").into_response()),
+    }
+}
+
 /// `GET /account/export`: a JSON file with everything PayTrack holds about the signed-in user,
 /// secrets excepted.
 pub async fn export(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let now = DateTime::now();
-    let user = match session::authenticate(&state.db, &headers, now).await {
-        Ok(Some(authenticated)) => authenticated.user,
-        Ok(None) => return Redirect::to("/sign-in?next=/account").into_response(),
-        Err(_) => return Redirect::to("/account?problem=unavailable").into_response(),
+    let user = match signed_in_user(&state, &headers, now).await {
+        Ok(user) => user,
+        Err(redirect) => return redirect,
     };
     let data = match db::account_data::export(&state.db, &user).await {
         Ok(data) => data,
@@ -72,10 +86,9 @@ pub async fn delete(
     Form(form): Form<DeleteForm>,
 ) -> Response {
     let now = DateTime::now();
-    let user = match session::authenticate(&state.db, &headers, now).await {
-        Ok(Some(authenticated)) => authenticated.user,
-        Ok(None) => return Redirect::to("/sign-in?next=/account").into_response(),
-        Err(_) => return Redirect::to("/account?problem=unavailable").into_response(),
+    let user = match signed_in_user(&state, &headers, now).await {
+        Ok(user) => user,
+        Err(redirect) => return redirect,
     };
     if !form.confirm.trim().eq_ignore_ascii_case(&user.email) {
         return Redirect::to("/account?problem=confirm#delete").into_response();
