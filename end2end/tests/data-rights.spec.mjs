@@ -1,25 +1,9 @@
 import { test, expect } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-
-const unique = () => `rights-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-
-async function signIn(page, email) {
-  await page.goto('/sign-in?next=/account');
-  await expect(page.locator('input[name="time_zone"]')).not.toHaveValue('');
-  await page.getByLabel('Email address').fill(email);
-  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-  await expect(page.getByRole('heading', { name: 'Check your inbox' })).toBeVisible();
-  await page.goto('/dev/outbox');
-  const item = page.locator('.outbox-item', { hasText: email }).first();
-  await item.getByRole('button').click();
-  const link = (await item.locator('.outbox-text').textContent()).match(/https?:\/\/\S+token=[A-Za-z0-9_-]{43}/)[0];
-  await page.goto(link);
-  await page.getByRole('button', { name: 'Continue to PayTrack' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Your account' })).toBeVisible();
-}
+import { signIn, unique } from './helpers/sign-in.mjs';
 
 test('a user downloads their data, then deletes their account', async ({ page }) => {
-  const email = unique();
+  const email = unique('rights');
   await signIn(page, email);
 
   const downloading = page.waitForEvent('download');

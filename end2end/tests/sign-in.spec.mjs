@@ -1,32 +1,9 @@
 import { test, expect } from '@playwright/test';
 import { MongoClient } from 'mongodb';
-
-// Each run uses fresh addresses: the server's database lives as long as the test run.
-const unique = () => `e2e-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-
-async function requestLink(page, email) {
-  await page.goto('/sign-in?next=/account');
-  // The hidden time zone is filled in by the hydrated WebAssembly.
-  await expect(page.locator('input[name="time_zone"]')).not.toHaveValue('');
-  await page.getByLabel('Email address').fill(email);
-  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
-  await expect(page.getByRole('heading', { name: 'Check your inbox' })).toBeVisible();
-  await expect(page.getByText(`We sent a sign-in link to ${email}`)).toBeVisible();
-}
-
-async function linkFromOutbox(page, email) {
-  await page.getByRole('link', { name: 'dev outbox' }).click();
-  await expect(page.getByRole('heading', { name: 'Dev outbox' })).toBeVisible();
-  const item = page.locator('.outbox-item', { hasText: email }).first();
-  await item.getByRole('button').click();
-  const text = await item.locator('.outbox-text').textContent();
-  const match = text.match(/https?:\/\/\S+\/auth\/link\?token=[A-Za-z0-9_-]{43}/);
-  expect(match, text).not.toBeNull();
-  return match[0];
-}
+import { linkFromOutbox, requestLink, signIn, unique } from './helpers/sign-in.mjs';
 
 test('a login link from the dev outbox signs in, and works only once', async ({ page }) => {
-  const email = unique();
+  const email = unique('e2e');
   await requestLink(page, email);
   const link = await linkFromOutbox(page, email);
 
@@ -51,11 +28,8 @@ test('signed-out visitors are sent to sign in and brought back', async ({ page }
 });
 
 test('the profile is corrected in place, and signing out returns to the public site', async ({ page }) => {
-  const email = unique();
-  await requestLink(page, email);
-  await page.goto(await linkFromOutbox(page, email));
-  await page.getByRole('button', { name: 'Continue to PayTrack' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Your account' })).toBeVisible();
+  const email = unique('e2e');
+  await signIn(page, email);
 
   await expect(page.locator('.session.current')).toContainText('This device');
 
@@ -79,7 +53,7 @@ test('the profile is corrected in place, and signing out returns to the public s
 });
 
 test('an expired login link fails with a clear page', async ({ page }) => {
-  const email = unique();
+  const email = unique('e2e');
   await requestLink(page, email);
   const link = await linkFromOutbox(page, email);
 

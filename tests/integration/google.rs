@@ -128,8 +128,9 @@ fn cookie_named(response: &reqwest::Response, name: &str) -> Option<String> {
         .map(|v| v[name.len() + 1..].split(';').next().unwrap().to_string())
 }
 
-/// Runs the browser's part: start, Google's redirect, callback. Returns the callback response.
-async fn round_trip(app: &TestApp, state_cookie_override: Option<&str>) -> reqwest::Response {
+/// The browser's first two hops: start, then Google's redirect. Returns this browser's state
+/// cookie and the callback URL Google sent it to.
+async fn to_callback(app: &TestApp) -> (String, String) {
     let start = app
         .http
         .get(app.url("/auth/google/start?next=%2Faccount&tz=Europe%2FParis"))
@@ -140,13 +141,28 @@ async fn round_trip(app: &TestApp, state_cookie_override: Option<&str>) -> reqwe
     let state_cookie = cookie_named(&start, "paytrack_google_state").expect("state cookie");
     let at_google = app.http.get(location(&start)).send().await.unwrap();
     let callback = at_google.headers()[LOCATION].to_str().unwrap().to_string();
-    let cookie = state_cookie_override.unwrap_or(&state_cookie);
+    (state_cookie, callback)
+}
+
+/// The last hop: the browser follows the callback carrying `state_cookie`.
+async fn follow_callback(app: &TestApp, callback: &str, state_cookie: &str) -> reqwest::Response {
     app.http
         .get(callback)
-        .header(COOKIE, format!("paytrack_google_state={cookie}"))
+        .header(COOKIE, format!("paytrack_google_state={state_cookie}"))
         .send()
         .await
         .unwrap()
+}
+
+/// The whole round trip; `state_cookie_override` plays a browser holding another state.
+async fn round_trip(app: &TestApp, state_cookie_override: Option<&str>) -> reqwest::Response {
+    let (state_cookie, callback) = to_callback(app).await;
+    follow_callback(
+        app,
+        &callback,
+        state_cookie_override.unwrap_or(&state_cookie),
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -191,30 +207,10 @@ async fn a_state_that_does_not_match_the_browser_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_callback_cannot_be_replayed() {
     let (app, _) = app_with_google(profile("ada@example.com", true)).await;
-    let start = app
-        .http
-        .get(app.url("/auth/google/start"))
-        .send()
-        .await
-        .unwrap();
-    let state_cookie = cookie_named(&start, "paytrack_google_state").unwrap();
-    let at_google = app.http.get(location(&start)).send().await.unwrap();
-    let callback = at_google.headers()[LOCATION].to_str().unwrap().to_string();
-    let first = app
-        .http
-        .get(&callback)
-        .header(COOKIE, format!("paytrack_google_state={state_cookie}"))
-        .send()
-        .await
-        .unwrap();
+    let (state_cookie, callback) = to_callback(&app).await;
+    let first = follow_callback(&app, &callback, &state_cookie).await;
     assert!(session_cookie(&first).is_some());
-    let replay = app
-        .http
-        .get(&callback)
-        .header(COOKIE, format!("paytrack_google_state={state_cookie}"))
-        .send()
-        .await
-        .unwrap();
+    let replay = follow_callback(&app, &callback, &state_cookie).await;
     assert_eq!(location(&replay), "/sign-in?problem=google_state");
     assert!(session_cookie(&replay).is_none());
 }
