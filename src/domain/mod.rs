@@ -5,6 +5,7 @@ pub mod client;
 pub mod date;
 pub mod email;
 pub mod invoice;
+pub mod invoice_draft;
 pub mod invoice_number;
 pub mod money;
 pub mod status;
