@@ -21,6 +21,10 @@ pub enum AppError {
     /// The caller is not signed in (or the session has ended).
     #[error("Please sign in to continue.")]
     Unauthorized,
+    /// The thing asked for does not exist, or belongs to someone else (said the same way, so
+    /// ids of other users' data reveal nothing).
+    #[error("{0}")]
+    NotFound(String),
     /// The request was understood but cannot be carried out; the message says why and what to do.
     #[error("{0}")]
     Rejected(String),
@@ -41,6 +45,7 @@ impl AppError {
             AppError::Network => 502,
             AppError::BadRequest(_) => 400,
             AppError::Unauthorized => 401,
+            AppError::NotFound(_) => 404,
             AppError::Rejected(_) => 422,
             AppError::TooManyRequests(_) => 429,
         }
@@ -60,8 +65,9 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Registration(_) => {
                 AppError::BadRequest("no such server function".to_string())
             }
+            // On the server this is a request body that does not decode into the arguments.
+            ServerFnErrorErr::Deserialization(msg) => AppError::BadRequest(msg),
             ServerFnErrorErr::Serialization(_)
-            | ServerFnErrorErr::Deserialization(_)
             | ServerFnErrorErr::ServerError(_)
             | ServerFnErrorErr::MiddlewareError(_) => AppError::Internal,
         }

@@ -17,6 +17,8 @@ pub struct Me {
     pub signed_in_with: String,
     /// Whether a Google account is linked (then "Continue with Google" signs in here too).
     pub google_linked: bool,
+    /// What the user's invoice numbers start with.
+    pub invoice_prefix: String,
 }
 
 #[cfg(feature = "ssr")]
@@ -25,6 +27,7 @@ impl Me {
     fn new(user: crate::server::db::users::UserDoc, method: String) -> Self {
         Me {
             google_linked: user.google_id.is_some(),
+            invoice_prefix: user.invoice_prefix().as_str().to_string(),
             name: user.name,
             email: user.email,
             picture: user.picture,
@@ -99,6 +102,7 @@ pub async fn login_link_email(token: String) -> Result<Option<String>, AppError>
 pub struct ProfileErrors {
     pub name: Option<String>,
     pub time_zone: Option<String>,
+    pub invoice_prefix: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,7 +112,12 @@ pub enum ProfileUpdate {
 }
 
 #[server(prefix = "/api", endpoint = "account/profile")]
-pub async fn update_profile(name: String, time_zone: String) -> Result<ProfileUpdate, AppError> {
+pub async fn update_profile(
+    name: String,
+    time_zone: String,
+    invoice_prefix: String,
+) -> Result<ProfileUpdate, AppError> {
+    use crate::domain::invoice_number::NumberPrefix;
     use crate::server::db;
 
     let signed_in = ssr::require_user().await.map_err(ssr::fail)?;
@@ -124,14 +133,26 @@ pub async fn update_profile(name: String, time_zone: String) -> Result<ProfileUp
             "“{time_zone}” is not a time zone PayTrack knows. Pick one from the list."
         ));
     }
+    let prefix = NumberPrefix::parse(&invoice_prefix)
+        .map_err(|message| errors.invoice_prefix = Some(message))
+        .ok();
     if errors != ProfileErrors::default() {
         return Ok(ProfileUpdate::Invalid(errors));
     }
     let state = ssr::state().map_err(ssr::fail)?;
-    let user = db::users::update_profile(&state.db, signed_in.user.id, &name, &time_zone)
-        .await
-        .map_err(|err| ssr::fail(db::user_facing("saving the profile", err)))?
-        .ok_or_else(|| ssr::fail(AppError::Unauthorized))?;
+    let user = db::users::update_profile(
+        &state.db,
+        signed_in.user.id,
+        &name,
+        &time_zone,
+        prefix
+            .as_ref()
+            .map(NumberPrefix::as_str)
+            .unwrap_or_default(),
+    )
+    .await
+    .map_err(|err| ssr::fail(db::user_facing("saving the profile", err)))?
+    .ok_or_else(|| ssr::fail(AppError::Unauthorized))?;
     Ok(ProfileUpdate::Saved(Me::new(
         user,
         signed_in.session.method,

@@ -2,7 +2,11 @@
 //! authorizes by itself, calls the domain, and reaches MongoDB only through `server::db`.
 
 pub mod auth;
+pub mod clients;
+pub mod dashboard;
 pub mod dev;
+pub mod invoices;
+pub mod public;
 pub mod site;
 
 #[cfg(feature = "ssr")]
@@ -54,6 +58,37 @@ mod ssr {
     /// The signed-in user, or `Unauthorized`. Every protected server function starts here.
     pub async fn require_user() -> Result<Authenticated, AppError> {
         signed_in().await?.ok_or(AppError::Unauthorized)
+    }
+
+    /// Today's date where the user is (their time zone from the account settings).
+    pub fn today_for(
+        user: &crate::server::db::users::UserDoc,
+    ) -> crate::domain::date::CalendarDate {
+        let zone = jiff::tz::TimeZone::get(&user.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let date = jiff::Timestamp::now().to_zoned(zone).date();
+        crate::domain::date::CalendarDate::new(
+            i32::from(date.year()),
+            date.month().unsigned_abs(),
+            date.day().unsigned_abs(),
+        )
+        .unwrap_or(crate::domain::date::CalendarDate::EPOCH)
+    }
+
+    /// An id from the browser. One that does not parse reads exactly like one that belongs to
+    /// someone else: `what` was not found.
+    pub fn parse_id(text: &str, what: &str) -> Result<mongodb::bson::oid::ObjectId, AppError> {
+        mongodb::bson::oid::ObjectId::parse_str(text.trim()).map_err(|_| not_found(what))
+    }
+
+    pub fn not_found(what: &str) -> AppError {
+        AppError::NotFound(format!(
+            "That {what} doesn't exist, or it isn't in your account."
+        ))
+    }
+
+    /// A driver error as the user may see it, with the cause logged under `context`.
+    pub fn db_error(context: &'static str) -> impl Fn(mongodb::error::Error) -> AppError {
+        move |err| crate::server::db::user_facing(context, err)
     }
 
     /// Sets the response status that matches `err` and hands the error back for `?`.

@@ -27,6 +27,38 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 }
 
 impl CalendarDate {
+    pub const EPOCH: CalendarDate = CalendarDate {
+        year: 1970,
+        month: 1,
+        day: 1,
+    };
+
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    pub fn month(self) -> u8 {
+        self.month
+    }
+
+    /// The first day of the month `months` months before this date's month (0: this month).
+    pub fn first_of_month_back(self, months: u32) -> CalendarDate {
+        let index = i64::from(self.year) * 12 + i64::from(self.month) - 1 - i64::from(months);
+        let year = i32::try_from(index.div_euclid(12))
+            .unwrap_or(1970)
+            .max(1970);
+        CalendarDate {
+            year,
+            month: (index.rem_euclid(12) + 1) as u8,
+            day: 1,
+        }
+    }
+
+    /// "2026-11": how months are keyed in charts.
+    pub fn month_key(self) -> String {
+        format!("{:04}-{:02}", self.year, self.month)
+    }
+
     pub fn new(year: i32, month: u8, day: u8) -> Result<Self, String> {
         if !(1970..=9999).contains(&year) || !(1..=12).contains(&month) {
             return Err(format!(
@@ -121,6 +153,14 @@ impl From<CalendarDate> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_back_cross_year_ends() {
+        let date = CalendarDate::parse("2026-03-31").unwrap();
+        assert_eq!(date.first_of_month_back(0).to_string(), "2026-03-01");
+        assert_eq!(date.first_of_month_back(3).to_string(), "2025-12-01");
+        assert_eq!(date.first_of_month_back(14).month_key(), "2025-01");
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -6,6 +6,8 @@ pub mod date;
 pub mod email;
 pub mod invoice;
 pub mod invoice_draft;
+pub mod invoice_list;
 pub mod invoice_number;
 pub mod money;
+pub mod payment;
 pub mod status;

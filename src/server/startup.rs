@@ -253,6 +253,9 @@ pub fn router(state: AppState) -> Router {
             ),
         )
         .fallback_service(http::static_files::public(&options.site_root, not_found))
+        .layer(axum::middleware::from_fn(
+            http::api_errors::status_from_error,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::origin::refuse_cross_origin,

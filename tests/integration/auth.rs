@@ -365,20 +365,24 @@ async fn the_profile_can_be_corrected_with_field_errors_for_bad_input() {
     let anonymous = app
         .call(
             "/api/account/profile",
-            &[("name", "X"), ("time_zone", "UTC")],
+            &[("name", "X"), ("time_zone", "UTC"), ("invoice_prefix", "")],
         )
         .await;
     assert_eq!(anonymous.status(), 401);
 
     let cookie = app.sign_in(EMAIL).await;
-    let update = |name: &'static str, zone: &'static str| {
+    let update = |name: &'static str, zone: &'static str, prefix: &'static str| {
         app.http
             .post(app.url("/api/account/profile"))
             .header(COOKIE, format!("paytrack_session={cookie}"))
-            .form(&[("name", name), ("time_zone", zone)])
+            .form(&[
+                ("name", name),
+                ("time_zone", zone),
+                ("invoice_prefix", prefix),
+            ])
             .send()
     };
-    let invalid: Value = update("  ", "Mars/Base")
+    let invalid: Value = update("  ", "Mars/Base", "INV <b>")
         .await
         .unwrap()
         .json()
@@ -391,9 +395,14 @@ async fn the_profile_can_be_corrected_with_field_errors_for_bad_input() {
             .unwrap()
             .contains("Mars/Base")
     );
+    assert!(
+        invalid["Invalid"]["invoice_prefix"].is_string(),
+        "{invalid}"
+    );
     assert_eq!(app.me(&cookie).await.0["name"], "ada", "nothing changed");
+    assert_eq!(app.me(&cookie).await.0["invoice_prefix"], "INV-");
 
-    let saved: Value = update("Ada Lovelace", "America/New_York")
+    let saved: Value = update("Ada Lovelace", "America/New_York", "2026/")
         .await
         .unwrap()
         .json()
@@ -402,6 +411,7 @@ async fn the_profile_can_be_corrected_with_field_errors_for_bad_input() {
     assert_eq!(saved["Saved"]["name"], "Ada Lovelace");
     let (me, _) = app.me(&cookie).await;
     assert_eq!(me["time_zone"], "America/New_York");
+    assert_eq!(me["invoice_prefix"], "2026/");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

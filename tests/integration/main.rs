@@ -9,4 +9,6 @@ mod database;
 mod email;
 mod google;
 mod http;
+mod invoices;
 mod process;
+mod tenant_isolation;

@@ -3,8 +3,11 @@
 //! they do, so access rules (owner scoping, from the sign-in issue on) sit in one layer.
 
 pub mod account_data;
+pub mod activity;
+pub mod clients;
 pub mod counters;
 pub mod invoice_sequences;
+pub mod invoices;
 pub mod login_tokens;
 pub mod oauth_states;
 pub mod outbox;

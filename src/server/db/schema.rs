@@ -26,6 +26,9 @@ pub const RATE_LIMITS: &str = "rate_limits";
 pub const OUTBOX: &str = "outbox";
 pub const OAUTH_STATES: &str = "oauth_states";
 pub const INVOICE_SEQUENCES: &str = "invoice_sequences";
+pub const CLIENTS: &str = "clients";
+pub const INVOICES: &str = "invoices";
+pub const ACTIVITY: &str = "activity";
 
 /// Every collection PayTrack owns. Data-rights features (export, delete) walk this list, so a
 /// new collection must be added here.
@@ -68,6 +71,80 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
     CollectionSpec {
         name: INVOICE_SEQUENCES,
         indexes: || vec![index("user", doc! { "user_id": 1 }, true)],
+        holds_user_data: true,
+    },
+    CollectionSpec {
+        name: CLIENTS,
+        indexes: || {
+            vec![index(
+                "by_name",
+                doc! { "user_id": 1, "sort_name": 1, "_id": 1 },
+                false,
+            )]
+        },
+        holds_user_data: true,
+    },
+    CollectionSpec {
+        name: INVOICES,
+        // One index per sort order of the list (owner first, `_id` as the tie-breaker the
+        // cursor uses), plus the dashboard's and the client page's queries.
+        indexes: || {
+            vec![
+                index("number_unique", doc! { "user_id": 1, "sequence": 1 }, true),
+                index(
+                    "by_number",
+                    doc! { "user_id": 1, "sequence": -1, "_id": -1 },
+                    false,
+                ),
+                index(
+                    "by_client_name",
+                    doc! { "user_id": 1, "client_sort": 1, "_id": 1 },
+                    false,
+                ),
+                index(
+                    "by_issue_date",
+                    doc! { "user_id": 1, "issue_date": -1, "_id": -1 },
+                    false,
+                ),
+                index(
+                    "by_due_date",
+                    doc! { "user_id": 1, "due_date": 1, "_id": 1 },
+                    false,
+                ),
+                index(
+                    "by_total",
+                    doc! { "user_id": 1, "total_minor": -1, "_id": -1 },
+                    false,
+                ),
+                index(
+                    "by_status_due",
+                    doc! { "user_id": 1, "status": 1, "due_date": 1 },
+                    false,
+                ),
+                index(
+                    "by_client",
+                    doc! { "user_id": 1, "client_id": 1, "sequence": -1 },
+                    false,
+                ),
+                index(
+                    "by_payment_date",
+                    doc! { "user_id": 1, "payments.date": 1 },
+                    false,
+                ),
+                sparse_unique("public_token_unique", doc! { "public_token": 1 }),
+            ]
+        },
+        holds_user_data: true,
+    },
+    CollectionSpec {
+        name: ACTIVITY,
+        indexes: || {
+            vec![index(
+                "newest_first",
+                doc! { "user_id": 1, "at": -1, "_id": -1 },
+                false,
+            )]
+        },
         holds_user_data: true,
     },
     CollectionSpec {

@@ -20,6 +20,18 @@ pub struct UserDoc {
     pub created_at: DateTime,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub google_id: Option<String>,
+    /// What invoice numbers start with; absent means the default ("INV-").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invoice_prefix: Option<String>,
+}
+
+impl UserDoc {
+    pub fn invoice_prefix(&self) -> crate::domain::invoice_number::NumberPrefix {
+        self.invoice_prefix
+            .as_deref()
+            .and_then(|p| crate::domain::invoice_number::NumberPrefix::parse(p).ok())
+            .unwrap_or_default()
+    }
 }
 
 /// What a first sign-in knows about the person.
@@ -81,11 +93,12 @@ pub async fn update_profile(
     id: ObjectId,
     name: &str,
     time_zone: &str,
+    invoice_prefix: &str,
 ) -> Result<Option<UserDoc>, mongodb::error::Error> {
     db.collection::<UserDoc>(USERS)
         .find_one_and_update(
             doc! { "_id": id },
-            doc! { "$set": { "name": name, "time_zone": time_zone } },
+            doc! { "$set": { "name": name, "time_zone": time_zone, "invoice_prefix": invoice_prefix } },
         )
         .return_document(ReturnDocument::After)
         .await

@@ -1,6 +1,7 @@
 //! HTTP plumbing outside Leptos' routes: health probes, static files, response headers.
 
 pub mod account;
+pub mod api_errors;
 pub mod headers;
 pub mod health;
 pub mod static_files;

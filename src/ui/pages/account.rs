@@ -93,6 +93,13 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
                     <p id="tz-help" class="muted small">"Reminders go out at 9:00 in this zone, and dates are shown in it."</p>
                     <p id="tz-error" class="field-error">{move || errors().time_zone}</p>
 
+                    <label for="invoice_prefix">"Invoice number prefix"</label>
+                    <input id="invoice_prefix" name="invoice_prefix" type="text" maxlength="12" spellcheck="false"
+                        value=me.invoice_prefix.clone()
+                        aria-invalid=move || errors().invoice_prefix.is_some().to_string() aria-describedby="prefix-help prefix-error" />
+                    <p id="prefix-help" class="muted small">"New invoices are numbered with this prefix and the next number of your sequence, like INV-0042."</p>
+                    <p id="prefix-error" class="field-error">{move || errors().invoice_prefix}</p>
+
                     <div class="form-actions">
                         <button type="submit" class="button" disabled=move || save.pending().get()>
                             {move || if save.pending().get() { "Saving…" } else { "Save profile" }}

@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // each test binary uses its own subset of these helpers
 
+pub mod billing;
 pub mod sign_in;
 
 use std::path::PathBuf;

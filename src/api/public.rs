@@ -1,0 +1,35 @@
+//! The client's view of an invoice at its unguessable link. No sign-in: the token in the URL
+//! is the permission, and the page shows only the invoice itself.
+
+use leptos::prelude::*;
+
+use crate::api::invoices::InvoiceDocument;
+use crate::error::AppError;
+
+/// The invoice behind `token`, or `None` when the link is unknown, replaced or the invoice
+/// was voided (all said the same way).
+#[server(prefix = "/api", endpoint = "public/invoice")]
+pub async fn public_invoice(token: String) -> Result<Option<InvoiceDocument>, AppError> {
+    use crate::api::invoices::ssr::document;
+    use crate::api::ssr::{db_error, fail, state, today_for};
+    use crate::server::auth::token::is_well_formed;
+    use crate::server::db::{invoices, users};
+
+    if !is_well_formed(&token) {
+        return Ok(None);
+    }
+    let state = state().map_err(fail)?;
+    let Some(invoice) = invoices::by_public_token(&state.db, &token)
+        .await
+        .map_err(|e| fail(db_error("reading a public invoice")(e)))?
+    else {
+        return Ok(None);
+    };
+    let Some(owner) = users::find(&state.db, invoice.user_id)
+        .await
+        .map_err(|e| fail(db_error("reading an invoice's sender")(e)))?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(document(&invoice, &owner, today_for(&owner))))
+}

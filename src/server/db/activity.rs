@@ -1,0 +1,73 @@
+//! What happened to a user's invoices, newest first: the dashboard's "recent activity".
+
+use futures::TryStreamExt;
+use mongodb::Database;
+use mongodb::bson::oid::ObjectId;
+use mongodb::bson::{DateTime, doc};
+use serde::{Deserialize, Serialize};
+
+use super::invoices::InvoiceDoc;
+use super::schema::ACTIVITY;
+use crate::domain::money::Currency;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ActivityKind {
+    Created,
+    Sent,
+    PaymentRecorded,
+    Paid,
+    Voided,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ActivityDoc {
+    #[serde(rename = "_id")]
+    pub id: ObjectId,
+    pub user_id: ObjectId,
+    pub at: DateTime,
+    pub kind: ActivityKind,
+    pub invoice_id: ObjectId,
+    pub number: String,
+    pub client_name: String,
+    pub amount_minor: i64,
+    pub currency: Currency,
+}
+
+/// Records `kind` for `invoice`; `amount_minor` is the payment for payments, the total otherwise.
+pub async fn record(
+    db: &Database,
+    invoice: &InvoiceDoc,
+    kind: ActivityKind,
+    amount_minor: i64,
+    at: DateTime,
+) -> Result<(), mongodb::error::Error> {
+    let entry = ActivityDoc {
+        id: ObjectId::new(),
+        user_id: invoice.user_id,
+        at,
+        kind,
+        invoice_id: invoice.id,
+        number: invoice.number.clone(),
+        client_name: invoice.bill_to.name.clone(),
+        amount_minor,
+        currency: invoice.currency,
+    };
+    db.collection::<ActivityDoc>(ACTIVITY)
+        .insert_one(entry)
+        .await
+        .map(|_| ())
+}
+
+pub async fn recent(
+    db: &Database,
+    owner: ObjectId,
+    limit: i64,
+) -> Result<Vec<ActivityDoc>, mongodb::error::Error> {
+    db.collection::<ActivityDoc>(ACTIVITY)
+        .find(doc! { "user_id": owner })
+        .sort(doc! { "at": -1, "_id": -1 })
+        .limit(limit)
+        .await?
+        .try_collect()
+        .await
+}

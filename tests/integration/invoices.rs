@@ -1,0 +1,453 @@
+//! Clients and invoices through their server functions: the life of an invoice, numbering
+//! under concurrency, lists, and the dashboard's figures.
+
+use std::collections::BTreeSet;
+
+use mongodb::bson::{Document, doc};
+use serde_json::json;
+
+use crate::common::billing::invoice_input;
+use crate::common::spawn_app;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invoice_goes_from_draft_to_paid_with_totals_from_the_domain() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.test").await;
+    let client = ada.client("Acme Buyer").await;
+    let (id, number) = ada.draft(&client).await;
+    assert_eq!(number, "INV-0001");
+
+    let draft = ada.invoice(&id).await;
+    assert_eq!(draft.status, 200, "{}", draft.body);
+    let totals = &draft.body["document"]["totals"];
+    assert_eq!(totals["subtotal"]["minor"], 21_329);
+    assert_eq!(totals["discount"]["minor"], 2_133);
+    assert_eq!(totals["tax"]["minor"], 960);
+    assert_eq!(totals["total"]["minor"], 20_156);
+    assert_eq!(draft.body["document"]["status"], "Draft");
+    assert!(draft.body["public_url"].is_null());
+
+    let early = ada.pay(&id, "10").await;
+    assert_eq!(early.status, 422);
+    assert!(
+        early.body["Rejected"]
+            .as_str()
+            .unwrap()
+            .contains("Send the invoice")
+    );
+
+    let sent = ada.send(&id).await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    assert_eq!(sent.body["document"]["status"], "Open");
+    let link = sent.body["public_url"].as_str().unwrap().to_string();
+    assert!(link.contains("/i/"), "{link}");
+    let again = ada.send(&id).await;
+    assert_eq!(again.status, 422);
+
+    let too_much = ada.pay(&id, "201.57").await;
+    assert!(
+        too_much.body["Invalid"]["amount"]
+            .as_str()
+            .unwrap()
+            .contains("$201.56"),
+        "{}",
+        too_much.body
+    );
+    let part = ada.pay(&id, "100").await;
+    assert_eq!(part.body["Recorded"]["document"]["status"], "PartiallyPaid");
+    assert_eq!(
+        part.body["Recorded"]["document"]["totals"]["due"]["minor"],
+        10_156
+    );
+    let rest = ada.pay(&id, "101.56").await;
+    assert_eq!(rest.body["Recorded"]["document"]["status"], "Paid");
+    assert_eq!(
+        rest.body["Recorded"]["document"]["totals"]["due"]["minor"],
+        0
+    );
+    assert_eq!(
+        rest.body["Recorded"]["document"]["payments"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    let void = ada.form("/api/invoices/void", &[("id", &id)]).await;
+    assert_eq!(void.status, 422);
+    assert!(void.body["Rejected"].as_str().unwrap().contains("paid"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_gets_field_messages_and_saves_nothing() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.test").await;
+    let bad_client = ada
+        .json(
+            "/api/clients/create",
+            json!({ "input": { "name": "", "emails": "not-an-email", "company": "", "address": "", "currency": "ZZZ", "notes": "", "reminders": true } }),
+        )
+        .await;
+    assert_eq!(bad_client.status, 200);
+    let errors = &bad_client.body["Invalid"];
+    assert!(
+        errors["name"].is_string()
+            && errors["emails"].is_string()
+            && errors["currency"].is_string()
+    );
+
+    let client = ada.client("Acme").await;
+    let mut input = invoice_input(&client);
+    input["lines"][1]["unit_price"] = json!("twelve");
+    input["due_date"] = json!("2025-12-01");
+    let bad = ada
+        .json("/api/invoices/create", json!({ "input": input }))
+        .await;
+    assert_eq!(bad.status, 200, "{}", bad.body);
+    assert!(
+        bad.body["Invalid"]["lines"][1]["unit_price"]
+            .as_str()
+            .unwrap()
+            .contains("twelve")
+    );
+    assert!(bad.body["Invalid"]["due_date"].is_string());
+
+    let garbage = ada
+        .json("/api/invoices/create", json!({ "nonsense": 1 }))
+        .await;
+    assert_eq!(garbage.status, 400, "{}", garbage.body);
+
+    let invoices = app.db.collection::<Document>("invoices");
+    assert_eq!(invoices.count_documents(doc! {}).await.unwrap(), 0);
+    assert_eq!(
+        app.db
+            .collection::<Document>("clients")
+            .count_documents(doc! {})
+            .await
+            .unwrap(),
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifty_concurrent_creates_get_numbers_one_to_fifty() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.test").await;
+    let client = ada.client("Acme").await;
+    let numbers = futures::future::join_all((0..50).map(|_| ada.draft(&client))).await;
+    let numbers: BTreeSet<String> = numbers.into_iter().map(|(_, number)| number).collect();
+    let expected: BTreeSet<String> = (1..=50).map(|n| format!("INV-{n:04}")).collect();
+    assert_eq!(numbers, expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_the_newest_draft_gives_its_number_back() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.test").await;
+    let client = ada.client("Acme").await;
+    let (first, _) = ada.draft(&client).await;
+    let (second, number) = ada.draft(&client).await;
+    assert_eq!(number, "INV-0002");
+    let deleted = ada.form("/api/invoices/delete", &[("id", &second)]).await;
+    assert_eq!(deleted.status, 200, "{}", deleted.body);
+    assert_eq!(ada.draft(&client).await.1, "INV-0002");
+
+    ada.send(&first).await;
+    let refused = ada.form("/api/invoices/delete", &[("id", &first)]).await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.body["Rejected"]
+            .as_str()
+            .unwrap()
+            .contains("Void it")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_filters_searches_sorts_and_pages() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.test").await;
+    let acme = ada.client("Acme").await;
+    let globex = ada.client("Globex").await;
+    let mut ids = Vec::new();
+    for n in 0..7 {
+        let client = if n % 2 == 0 { &acme } else { &globex };
+        ids.push(ada.draft(client).await.0);
+    }
+    ada.send(&ids[0]).await;
+    ada.send(&ids[1]).await;
+
+    let list =
+        |params: serde_json::Value| ada.json("/api/invoices/list", json!({ "params": params }));
+    let params = |pairs: &[(&str, &str)]| {
+        let mut value = json!({ "status": "", "client": "", "from": "", "to": "", "q": "", "sort": "", "dir": "", "after": "" });
+        for (k, v) in pairs {
+            value[*k] = json!(v);
+        }
+        value
+    };
+
+    let all = list(params(&[])).await;
+    let numbers: Vec<&str> = all.body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers[0], "INV-0007", "newest number first");
+    assert_eq!(numbers.len(), 7);
+
+    let outstanding = list(params(&[("status", "outstanding")])).await;
+    assert_eq!(outstanding.body["rows"].as_array().unwrap().len(), 2);
+    // Due 2026-01-31, so both sent invoices are overdue today.
+    let overdue = list(params(&[("status", "overdue")])).await;
+    assert_eq!(overdue.body["rows"].as_array().unwrap().len(), 2);
+    assert_eq!(overdue.body["rows"][0]["overdue"], true);
+
+    let globex_only = list(params(&[("client", &globex)])).await;
+    assert_eq!(globex_only.body["rows"].as_array().unwrap().len(), 3);
+    let searched = list(params(&[("q", "GLOB")])).await;
+    assert_eq!(searched.body["rows"].as_array().unwrap().len(), 3);
+    let by_number = list(params(&[("q", "inv-0005")])).await;
+    assert_eq!(by_number.body["rows"][0]["number"], "INV-0005");
+    let regex_chars = list(params(&[("q", ".*")])).await;
+    assert_eq!(
+        regex_chars.body["rows"].as_array().unwrap().len(),
+        0,
+        "search is literal"
+    );
+
+    let by_client = list(params(&[("sort", "client"), ("dir", "asc")])).await;
+    assert_eq!(by_client.body["rows"][0]["client_name"], "Acme");
+    assert_eq!(by_client.body["rows"][6]["client_name"], "Globex");
+
+    // Paging by cursor visits every invoice once, in order (50 per page; use the filter to
+    // make pages by hand would need 51+ invoices, so check the cursor on a sorted page).
+    let first_page = list(params(&[])).await;
+    assert!(first_page.body["next"].is_null());
+
+    let bad_cursor = list(params(&[("after", "nonsense")])).await;
+    assert_eq!(bad_cursor.status, 400);
+    let bad_status = list(params(&[("status", "late")])).await;
+    assert_eq!(bad_status.status, 422);
+    assert!(
+        bad_status.body["Rejected"]
+            .as_str()
+            .unwrap()
+            .contains("late")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_follow_each_other_without_gaps_or_repeats() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.test").await;
+    let client = ada.client("Acme").await;
+    for _ in 0..120 {
+        ada.draft(&client).await;
+    }
+    let mut seen = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = ada
+            .json(
+                "/api/invoices/list",
+                json!({ "params": { "status": "", "client": "", "from": "", "to": "", "q": "", "sort": "total", "dir": "asc", "after": after } }),
+            )
+            .await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        seen.extend(
+            page.body["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["number"].as_str().unwrap().to_string()),
+        );
+        match page.body["next"].as_str() {
+            Some(next) => after = next.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 120);
+    assert_eq!(seen.iter().collect::<BTreeSet<_>>().len(), 120);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_adds_up_outstanding_aging_and_cash() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.test").await;
+    let client = ada.client("Acme").await;
+    let (paid, _) = ada.draft(&client).await;
+    let (open, _) = ada.draft(&client).await;
+    ada.send(&paid).await;
+    ada.send(&open).await;
+    ada.pay(&paid, "201.56").await;
+    let today = ada.invoice(&open).await.body["today"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let this_month = ada
+        .json(
+            "/api/invoices/payment",
+            json!({ "id": open, "payment": { "amount": "50", "date": today, "method": "cash" } }),
+        )
+        .await;
+    assert_eq!(this_month.status, 200, "{}", this_month.body);
+
+    let dashboard = ada.form("/api/dashboard", &[]).await;
+    assert_eq!(dashboard.status, 200, "{}", dashboard.body);
+    let usd = &dashboard.body["currencies"][0];
+    assert_eq!(usd["currency"], "USD");
+    assert_eq!(usd["outstanding"]["minor"], 15_156);
+    assert_eq!(usd["overdue"]["minor"], 15_156, "due 2026-01-31");
+    assert_eq!(usd["paid_this_month"]["minor"], 5_000);
+    let collected: i64 = usd["collected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["minor"].as_i64().unwrap())
+        .sum();
+    assert!(collected >= 5_000);
+    assert_eq!(dashboard.body["months"].as_array().unwrap().len(), 12);
+    assert_eq!(dashboard.body["coming_due"][0]["id"], open);
+    assert_eq!(dashboard.body["activity"][0]["what"], "Payment recorded");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_link_shows_the_invoice_and_stops_working_when_replaced_or_voided() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.test").await;
+    let client = ada.client("Acme").await;
+    let (id, _) = ada.draft(&client).await;
+    let sent = ada.send(&id).await;
+    let link = sent.body["public_url"].as_str().unwrap();
+    let token = link.rsplit('/').next().unwrap().to_string();
+
+    let app = &app;
+    let public = |token: String| async move {
+        app.call("/api/public/invoice", &[("token", &token)])
+            .await
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()
+    };
+    let seen = public(token.clone()).await;
+    assert_eq!(seen["number"], "INV-0001");
+    assert_eq!(seen["totals"]["total"]["minor"], 20_156);
+    assert!(seen.get("id").is_none() && seen.get("client_id").is_none());
+
+    let replaced = ada.form("/api/invoices/new-link", &[("id", &id)]).await;
+    let new_link = replaced.body["public_url"].as_str().unwrap().to_string();
+    assert_ne!(new_link, link);
+    assert!(public(token).await.is_null(), "the old link is dead");
+    let new_token = new_link.rsplit('/').next().unwrap().to_string();
+    assert_eq!(public(new_token.clone()).await["number"], "INV-0001");
+
+    ada.form("/api/invoices/void", &[("id", &id)]).await;
+    assert!(
+        public(new_token).await.is_null(),
+        "void invoices have no public page"
+    );
+    assert!(public("x".repeat(43)).await.is_null());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_send_changes_what_it_can_and_says_why_it_skipped_the_rest() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.test").await;
+    let client = ada.client("Acme").await;
+    let (a, _) = ada.draft(&client).await;
+    let (b, number_b) = ada.draft(&client).await;
+    ada.send(&b).await;
+    let outcome = ada
+        .json(
+            "/api/invoices/bulk",
+            json!({ "ids": [a, b, "nope"], "action": "send" }),
+        )
+        .await;
+    assert_eq!(outcome.status, 200, "{}", outcome.body);
+    assert_eq!(outcome.body["done"], 1);
+    let skipped = outcome.body["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 2);
+    assert!(skipped[0].as_str().unwrap().starts_with(&number_b));
+    let unknown = ada
+        .json(
+            "/api/invoices/bulk",
+            json!({ "ids": [], "action": "delete-everything" }),
+        )
+        .await;
+    assert_eq!(unknown.status, 422);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn duplicating_keeps_the_lines_and_the_payment_terms() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.test").await;
+    let client = ada.client("Acme").await;
+    let (id, _) = ada.draft(&client).await;
+    let copy = ada.form("/api/invoices/duplicate", &[("id", &id)]).await;
+    let copy_id = copy.body["Saved"]["id"].as_str().unwrap();
+    assert_eq!(copy.body["Saved"]["number"], "INV-0002");
+    let copy = ada.invoice(copy_id).await.body;
+    assert_eq!(copy["document"]["lines"].as_array().unwrap().len(), 3);
+    assert_eq!(copy["document"]["issue_date"], copy["today"]);
+    assert_eq!(copy["document"]["totals"]["total"]["minor"], 20_156);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn editing_a_client_readdresses_drafts_but_not_sent_invoices() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.test").await;
+    let client = ada.client("Acme").await;
+    let (sent, _) = ada.draft(&client).await;
+    let (draft, _) = ada.draft(&client).await;
+    ada.send(&sent).await;
+    let mut input = crate::common::billing::client_input("Acme Renamed");
+    input["emails"] = json!("billing@acme.test");
+    let saved = ada
+        .json(
+            "/api/clients/update",
+            json!({ "id": client, "input": input }),
+        )
+        .await;
+    assert_eq!(saved.body["Saved"]["name"], "Acme Renamed");
+    assert_eq!(
+        ada.invoice(&draft).await.body["document"]["bill_to"]["name"],
+        "Acme Renamed"
+    );
+    assert_eq!(
+        ada.invoice(&sent).await.body["document"]["bill_to"]["name"],
+        "Acme"
+    );
+
+    let archived = ada
+        .form(
+            "/api/clients/archive",
+            &[("id", &client), ("archived", "true")],
+        )
+        .await;
+    assert_eq!(archived.body["archived"], true);
+    let listed = ada
+        .form(
+            "/api/clients/list",
+            &[("search", ""), ("include_archived", "false")],
+        )
+        .await;
+    assert_eq!(listed.body.as_array().unwrap().len(), 0);
+    let refused = ada
+        .json(
+            "/api/invoices/create",
+            json!({ "input": invoice_input(&client) }),
+        )
+        .await;
+    assert!(
+        refused.body["Invalid"]["client"]
+            .as_str()
+            .unwrap()
+            .contains("archived")
+    );
+
+    let detail = ada.form("/api/clients/get", &[("id", &client)]).await;
+    assert_eq!(detail.body["balances"][0]["minor"], 20_156);
+    assert_eq!(detail.body["invoices"].as_array().unwrap().len(), 2);
+}
