@@ -8,8 +8,11 @@ use leptos_router::path;
 use crate::ui::components::error_view::ErrorList;
 use crate::ui::components::layout::{Footer, Header};
 use crate::ui::pages::{
-    account::Account, account_deleted::AccountDeleted, dev_outbox::DevOutbox, landing::Landing,
-    login_link::LoginLink, not_found::NotFound, privacy::Privacy, sign_in::SignIn, terms::Terms,
+    account::Account, account_deleted::AccountDeleted, client_detail::ClientDetail,
+    clients::Clients, dashboard::Dashboard, dev_outbox::DevOutbox, invoice_editor::EditInvoice,
+    invoice_editor::NewInvoice, invoice_view::InvoiceView, invoices::Invoices, landing::Landing,
+    login_link::LoginLink, not_found::NotFound, privacy::Privacy, public_invoice::PublicInvoice,
+    sign_in::SignIn, terms::Terms,
 };
 use crate::ui::session::provide_session;
 
@@ -62,6 +65,14 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account") view=Account />
                         <Route path=path!("/account/deleted") view=AccountDeleted />
                         <Route path=path!("/dev/outbox") view=DevOutbox />
+                        <Route path=path!("/dashboard") view=Dashboard />
+                        <Route path=path!("/invoices") view=Invoices />
+                        <Route path=path!("/invoices/new") view=NewInvoice />
+                        <Route path=path!("/invoices/:id") view=InvoiceView />
+                        <Route path=path!("/invoices/:id/edit") view=EditInvoice />
+                        <Route path=path!("/clients") view=Clients />
+                        <Route path=path!("/clients/:id") view=ClientDetail />
+                        <Route path=path!("/i/:token") view=PublicInvoice />
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! PayTrack: invoicing and automatic payment chasing for freelancers.
 //!
 //! One crate, two builds: feature `ssr` is the server (axum + leptos_axum, MongoDB) and feature

@@ -1,7 +1,12 @@
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    paytrack::server::startup::run_from_env().await
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        // `paytrack seed …` fills an account with demo data; anything else serves.
+        Some("seed") => paytrack::server::seed::run(&args[1..]).await,
+        _ => paytrack::server::startup::run_from_env().await,
+    }
 }
 
 #[cfg(not(feature = "ssr"))]

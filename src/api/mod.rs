@@ -22,9 +22,11 @@ mod ssr {
     use crate::server::state::AppState;
 
     /// The server state provided to every server function by the router.
+    #[track_caller]
     pub fn state() -> Result<AppState, AppError> {
+        let caller = std::panic::Location::caller();
         use_context::<AppState>().ok_or_else(|| {
-            tracing::error!("server function called without AppState in context");
+            tracing::error!(%caller, "server function called without AppState in context");
             AppError::Internal
         })
     }
@@ -38,8 +40,14 @@ mod ssr {
     }
 
     /// The signed-in user and session, if any. Renews the cookie when the session slid forward.
-    pub async fn signed_in() -> Result<Option<Authenticated>, AppError> {
-        let state = state()?;
+    #[track_caller]
+    pub fn signed_in() -> impl std::future::Future<Output = Result<Option<Authenticated>, AppError>>
+    {
+        let state = state();
+        async move { signed_in_with(state?).await }
+    }
+
+    async fn signed_in_with(state: AppState) -> Result<Option<Authenticated>, AppError> {
         let parts = parts()?;
         let authenticated =
             session::authenticate(&state.db, &parts.headers, DateTime::now()).await?;
@@ -56,8 +64,10 @@ mod ssr {
     }
 
     /// The signed-in user, or `Unauthorized`. Every protected server function starts here.
-    pub async fn require_user() -> Result<Authenticated, AppError> {
-        signed_in().await?.ok_or(AppError::Unauthorized)
+    #[track_caller]
+    pub fn require_user() -> impl std::future::Future<Output = Result<Authenticated, AppError>> {
+        let signed_in = signed_in();
+        async move { signed_in.await?.ok_or(AppError::Unauthorized) }
     }
 
     /// Today's date where the user is (their time zone from the account settings).

@@ -233,6 +233,55 @@ impl InvoiceInput {
     }
 }
 
+impl InvoiceInput {
+    /// Totals of what can be read so far, for the editor to show while the user types: lines
+    /// that do not parse yet count as nothing, as do an unreadable discount or tax rate.
+    /// `None` until the currency is known.
+    pub fn preview(&self) -> Option<(Totals, Vec<Option<Money>>)> {
+        let currency = Currency::parse(&self.currency).ok()?;
+        let parsed: Vec<Option<LineItem>> = self
+            .lines
+            .iter()
+            .map(|input| {
+                parse_line(input, Some(currency)).0.or_else(|| {
+                    // A line without a description yet still has an amount worth showing.
+                    let quantity = Quantity::parse(&input.quantity).ok()?;
+                    let price = Money::parse(&input.unit_price, currency).ok()?;
+                    (!price.is_negative()).then(|| LineItem {
+                        description: String::new(),
+                        quantity,
+                        unit_price_minor: price.minor(),
+                    })
+                })
+            })
+            .collect();
+        let amounts = parsed
+            .iter()
+            .map(|line| {
+                let line = line.as_ref()?;
+                totals(currency, std::slice::from_ref(line), Discount::None, &[], 0)
+                    .ok()
+                    .map(|t| t.subtotal)
+            })
+            .collect();
+        let lines: Vec<LineItem> = parsed.into_iter().flatten().collect();
+        let discount = match self.discount_kind.as_str() {
+            "percent" => Percent::parse(&self.discount_value)
+                .map(Discount::Percent)
+                .unwrap_or(Discount::None),
+            "fixed" => Money::parse(&self.discount_value, currency)
+                .ok()
+                .filter(|m| !m.is_negative())
+                .map(|m| Discount::Fixed(m.minor()))
+                .unwrap_or(Discount::None),
+            _ => Discount::None,
+        };
+        let tax_rates = parse_tax_rates(&self.tax_rates).unwrap_or_default();
+        let totals = totals(currency, &lines, discount, &tax_rates, 0).ok()?;
+        Some((totals, amounts))
+    }
+}
+
 impl InvoiceDraft {
     pub fn totals(&self, paid_minor: i64) -> Result<Totals, super::invoice::TotalsError> {
         totals(
@@ -391,6 +440,29 @@ mod tests {
         yen.discount_value = "500".to_string();
         let draft = yen.parse().unwrap();
         assert_eq!(draft.discount, Discount::Fixed(500));
+    }
+
+    #[test]
+    fn the_preview_counts_what_can_be_read_and_agrees_with_the_draft() {
+        let form = input();
+        let (preview, amounts) = form.preview().unwrap();
+        assert_eq!(preview, form.parse().unwrap().totals(0).unwrap());
+        assert_eq!(amounts[0].unwrap().minor(), 20_000);
+
+        let mut typing = input();
+        typing.lines[1].unit_price = "12.".to_string();
+        typing.lines[0].description = String::new();
+        typing.discount_value = "1O".to_string();
+        let (preview, amounts) = typing.preview().unwrap();
+        assert_eq!(amounts[0].unwrap().minor(), 20_000, "no description yet");
+        assert_eq!(amounts[1].unwrap().minor(), 1_200);
+        assert_eq!(
+            preview.discount.minor(),
+            0,
+            "unreadable discount counts as none"
+        );
+        typing.currency = String::new();
+        assert!(typing.preview().is_none());
     }
 
     #[test]

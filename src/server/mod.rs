@@ -7,6 +7,7 @@ pub mod db;
 pub mod email;
 pub mod http;
 pub mod secret;
+pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -3,5 +3,7 @@
 
 pub mod browser;
 pub mod components;
+pub mod debounce;
 pub mod pages;
 pub mod session;
+pub mod url;

@@ -451,3 +451,70 @@ async fn editing_a_client_readdresses_drafts_but_not_sent_invoices() {
     assert_eq!(detail.body["balances"][0]["minor"], 20_156);
     assert_eq!(detail.body["invoices"].as_array().unwrap().len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_seed_command_fills_an_account_that_then_works_like_any_other() {
+    use paytrack::domain::date::CalendarDate;
+    use paytrack::server::seed::{SeedOptions, seed};
+
+    let app = spawn_app().await;
+    let options = SeedOptions::parse(&[
+        "--email".into(),
+        "demo@example.test".into(),
+        "--clients".into(),
+        "7".into(),
+        "--invoices".into(),
+        "300".into(),
+    ])
+    .unwrap();
+    let today = CalendarDate::parse("2026-11-27").unwrap();
+    assert_eq!(seed(&app.db, &options, today).await.unwrap(), (7, 300));
+
+    let invoices = app.db.collection::<Document>("invoices");
+    assert_eq!(invoices.count_documents(doc! {}).await.unwrap(), 300);
+    // Every stored figure agrees with the status it claims.
+    let inconsistent = invoices
+        .count_documents(doc! { "$or": [
+            { "status": "Paid", "due_minor": { "$ne": 0 } },
+            { "status": "Open", "paid_minor": { "$ne": 0 } },
+            { "status": "Void", "paid_minor": { "$ne": 0 } },
+            { "status": "PartiallyPaid", "paid_minor": 0 },
+        ]})
+        .await
+        .unwrap();
+    assert_eq!(inconsistent, 0);
+    assert!(
+        invoices
+            .count_documents(doc! { "status": "Paid" })
+            .await
+            .unwrap()
+            > 100
+    );
+
+    let demo = app.user("demo@example.test").await;
+    let dashboard = demo.form("/api/dashboard", &[]).await;
+    assert_eq!(dashboard.status, 200, "{}", dashboard.body);
+    assert!(!dashboard.body["currencies"].as_array().unwrap().is_empty());
+    let client = demo
+        .form(
+            "/api/clients/list",
+            &[("search", ""), ("include_archived", "false")],
+        )
+        .await
+        .body[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        demo.draft(&client).await.1,
+        "INV-0301",
+        "numbering continues after the seed"
+    );
+
+    assert!(
+        SeedOptions::parse(&["--invoices".into(), "lots".into()])
+            .unwrap_err()
+            .contains("lots")
+    );
+    assert!(SeedOptions::parse(&["--colour".into(), "red".into()]).is_err());
+}

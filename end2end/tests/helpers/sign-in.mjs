@@ -32,3 +32,8 @@ export async function signIn(page, email) {
   await page.getByRole('button', { name: 'Continue to PayTrack' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Your account' })).toBeVisible();
 }
+
+// Waits until the WebAssembly has taken over the page (after a full page load).
+export async function hydrated(page) {
+  await page.locator('body[data-hydrated]').waitFor();
+}

@@ -18,3 +18,19 @@ pub async fn next(db: &Database, user_id: ObjectId) -> Result<i64, mongodb::erro
     )
     .await
 }
+
+/// Moves the sequence forward to at least `last` (after importing numbered invoices).
+pub async fn advance_to(
+    db: &Database,
+    user_id: ObjectId,
+    last: i64,
+) -> Result<(), mongodb::error::Error> {
+    db.collection::<mongodb::bson::Document>(INVOICE_SEQUENCES)
+        .update_one(
+            doc! { "_id": user_id.to_hex() },
+            doc! { "$max": { "last": last }, "$setOnInsert": { "user_id": user_id } },
+        )
+        .upsert(true)
+        .await
+        .map(|_| ())
+}

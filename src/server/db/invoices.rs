@@ -171,23 +171,20 @@ pub enum WriteError {
     Encode(#[from] mongodb::bson::ser::Error),
 }
 
-/// Creates a draft with the next number of the owner's sequence.
-pub async fn create(
-    db: &Database,
+/// A new draft as stored: `content` plus the fields every invoice starts with.
+pub fn draft_document(
     owner: ObjectId,
-    prefix: &NumberPrefix,
+    sequence: i64,
+    number: &str,
     draft: Content<'_>,
     now: DateTime,
-) -> Result<InvoiceDoc, WriteError> {
-    let sequence = invoice_sequences::next(db, owner).await?;
-    let number = format_number(prefix, sequence);
-    let mut document = content(draft, &number)?;
-    let id = ObjectId::new();
+) -> Result<Document, mongodb::bson::ser::Error> {
+    let mut document = content(draft, number)?;
     document.extend(doc! {
-        "_id": id,
+        "_id": ObjectId::new(),
         "user_id": owner,
         "sequence": sequence,
-        "number": &number,
+        "number": number,
         "status": status_bson(InvoiceStatus::Draft),
         "paid_minor": 0_i64,
         "payments": [],
@@ -197,6 +194,28 @@ pub async fn create(
         "paid_on": Bson::Null,
         "voided_at": Bson::Null,
     });
+    Ok(document)
+}
+
+/// Creates a draft with the next number of the owner's sequence.
+pub async fn create(
+    db: &Database,
+    owner: ObjectId,
+    prefix: &NumberPrefix,
+    draft: Content<'_>,
+    now: DateTime,
+) -> Result<InvoiceDoc, WriteError> {
+    let sequence = invoice_sequences::next(db, owner).await?;
+    let document = draft_document(
+        owner,
+        sequence,
+        &format_number(prefix, sequence),
+        draft,
+        now,
+    )?;
+    let id = document.get_object_id("_id").map_err(|_| {
+        WriteError::Db(mongodb::error::Error::custom("a new invoice without an id"))
+    })?;
     db.collection::<Document>(INVOICES)
         .insert_one(document)
         .await?;
@@ -205,6 +224,17 @@ pub async fn create(
             "invoice vanished right after insert",
         ))
     })
+}
+
+/// Stores invoices built with `draft_document` (the seed command's bulk path).
+pub async fn insert_many(
+    db: &Database,
+    documents: Vec<Document>,
+) -> Result<(), mongodb::error::Error> {
+    db.collection::<Document>(INVOICES)
+        .insert_many(documents)
+        .await
+        .map(|_| ())
 }
 
 pub async fn get(

@@ -8,9 +8,12 @@ use crate::ui::session::use_session;
 #[component]
 pub fn Header() -> impl IntoView {
     let session = use_session();
-    let account = move || {
+    let links = move || {
         session.0.get().map(|user| match user {
             Ok(Some(me)) => view! {
+                <li><A href="/dashboard">"Dashboard"</A></li>
+                <li><A href="/invoices">"Invoices"</A></li>
+                <li><A href="/clients">"Clients"</A></li>
                 <li>
                     <A href="/account" attr:class="nav-user">
                         <span class="visually-hidden">"Account: "</span>
@@ -20,6 +23,9 @@ pub fn Header() -> impl IntoView {
             }
             .into_any(),
             _ => view! {
+                <li><a href="/#how-it-works">"How it works"</a></li>
+                <li><A href="/privacy">"Privacy"</A></li>
+                <li><A href="/terms">"Terms"</A></li>
                 <li>
                     <A href="/sign-in" attr:class="nav-cta">"Sign in"</A>
                 </li>
@@ -35,10 +41,7 @@ pub fn Header() -> impl IntoView {
                     <span>"PayTrack"</span>
                 </A>
                 <ul class="nav-links">
-                    <li><a href="/#how-it-works">"How it works"</a></li>
-                    <li><A href="/privacy">"Privacy"</A></li>
-                    <li><A href="/terms">"Terms"</A></li>
-                    <Transition fallback=|| ()>{account}</Transition>
+                    <Transition fallback=|| ()>{links}</Transition>
                 </ul>
             </nav>
         </header>

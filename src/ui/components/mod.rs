@@ -1,4 +1,10 @@
+pub mod charts;
+pub mod client_form;
 pub mod contact_email;
 pub mod error_view;
+pub mod invoice_cells;
+pub mod invoice_paper;
 pub mod layout;
+pub mod signed_in;
+pub mod status_badge;
 pub mod status_check;

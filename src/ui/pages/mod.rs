@@ -1,9 +1,16 @@
 pub mod account;
 pub mod account_deleted;
+pub mod client_detail;
+pub mod clients;
+pub mod dashboard;
 pub mod dev_outbox;
+pub mod invoice_editor;
+pub mod invoice_view;
+pub mod invoices;
 pub mod landing;
 pub mod login_link;
 pub mod not_found;
 pub mod privacy;
+pub mod public_invoice;
 pub mod sign_in;
 pub mod terms;

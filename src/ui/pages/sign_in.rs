@@ -5,19 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::auth::{LinkRequest, RequestLoginLink};
 use crate::api::site::get_site_info;
 use crate::ui::browser;
-
-/// Percent-encodes a query value (paths and zone names: letters, digits, `/`, `_`, `-`, `+`).
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
+use crate::ui::url::encode;
 
 /// Sign in with Google or an emailed link. `?next=` is where to land afterwards; `?problem=` and
 /// `?signed_out=` explain why the user is here.
@@ -28,7 +16,7 @@ pub fn SignIn() -> impl IntoView {
         query
             .read()
             .get("next")
-            .unwrap_or_else(|| "/account".to_string())
+            .unwrap_or_else(|| "/dashboard".to_string())
     };
     let notice = move || {
         let q = query.read();

@@ -1,0 +1,162 @@
+import { test, expect } from '@playwright/test';
+import { hydrated, signIn, unique } from './helpers/sign-in.mjs';
+
+// Reads a dashboard figure, waiting for the page to show the expected value.
+async function expectStat(page, testId, value) {
+  await expect(page.getByTestId(testId)).toHaveText(value);
+}
+
+async function openDashboard(page) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+}
+
+test('a client, an invoice with live totals, sending, part and full payment, and the dashboard following', async ({ page, browser }) => {
+  await signIn(page, unique('billing'));
+  // Client-side navigation from here on: a full reload would reset this marker.
+  await page.evaluate(() => { window.__noReload = true; });
+
+  await openDashboard(page);
+  await expect(page.getByRole('heading', { name: 'Nothing owed yet' })).toBeVisible();
+  await page.getByRole('link', { name: 'Add your first client' }).click();
+
+  await page.getByLabel('Name').fill('Acme Corp');
+  await page.getByLabel('Email', { exact: true }).fill('not an email');
+  await page.getByRole('button', { name: 'Add client' }).click();
+  await expect(page.locator('#new-client-emails-error')).toContainText('not an email');
+  await page.getByLabel('Email', { exact: true }).fill('pay@acme.test');
+  await page.getByRole('button', { name: 'Add client' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Acme Corp');
+  await expect(page.getByTestId('client-balance')).toHaveText('Nothing owed');
+
+  await page.getByRole('link', { name: 'New invoice' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'New invoice' })).toBeVisible();
+  await expect(page.getByLabel('Client')).toHaveValue(/[0-9a-f]{24}/);
+
+  const line = (n, field) => page.getByLabel(`Line ${n} ${field}`);
+  await line(1, 'description').fill('Design');
+  await line(1, 'quantity').fill('2.5');
+  await line(1, 'unit price').fill('80');
+  await expect(page.getByTestId('total')).toHaveText('$200.00');
+  await page.getByRole('button', { name: 'Add line' }).click();
+  await line(2, 'description').fill('Stamps');
+  await line(2, 'quantity').fill('3');
+  await line(2, 'unit price').fill('0.10');
+  await page.getByRole('button', { name: 'Add line' }).click();
+  await line(3, 'description').fill('Hosting');
+  await line(3, 'unit price').fill('12.99');
+  // Reorder: hosting before stamps, by keyboard-reachable buttons.
+  await page.getByRole('button', { name: 'Move line 3 up' }).click();
+  await expect(line(2, 'description')).toHaveValue('Hosting');
+  await expect(page.getByTestId('subtotal')).toHaveText('$213.29');
+
+  await page.getByLabel('Discount', { exact: true }).selectOption('percent');
+  await page.getByLabel('Discount value').fill('10');
+  await page.getByLabel('Tax rates (%)').fill('5');
+  await expect(page.getByTestId('discount')).toHaveText('−$21.33');
+  await expect(page.getByTestId('tax')).toHaveText('$9.60');
+  await expect(page.getByTestId('total')).toHaveText('$201.56');
+  await expect(page.getByText('Unsaved changes')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await expect(page).toHaveURL(/\/invoices\/[0-9a-f]{24}$/);
+  const paper = page.getByRole('article', { name: /^Invoice / });
+  await expect(paper.locator('.status')).toHaveText('Draft');
+  await expect(paper.getByRole('row', { name: /^Hosting/ })).toContainText('$12.99');
+  await expect(paper.getByRole('row', { name: /^Total/ })).toContainText('$201.56');
+  const number = (await paper.locator('.paper-number').textContent()).trim();
+  expect(number).toMatch(/^INV-\d{4}$/);
+
+  await page.getByRole('button', { name: 'Mark as sent' }).click();
+  await expect(paper.locator('.status')).toHaveText('Open');
+  const link = await page.getByLabel('Client link').inputValue();
+  expect(link).toMatch(/\/i\/[A-Za-z0-9_-]{43}$/);
+
+  await openDashboard(page);
+  await expectStat(page, 'outstanding-USD', '$201.56');
+  await expectStat(page, 'paid-USD', '$0.00');
+  await expect(page.getByRole('img', { name: /Outstanding by age — Current: \$201\.56/ })).toBeVisible();
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Invoices' }).click();
+  await page.locator('#invoice-row-0').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(number);
+
+  await page.getByLabel('Amount (USD)').fill('250');
+  await page.getByRole('button', { name: 'Record payment' }).click();
+  await expect(page.locator('#payment-amount-error')).toContainText('more than the $201.56 still owed');
+  await page.getByLabel('Amount (USD)').fill('100');
+  await page.getByRole('button', { name: 'Record payment' }).click();
+  await expect(paper.locator('.status')).toHaveText('Partially paid');
+  await expect(paper.locator('.paper-due')).toHaveText('$101.56');
+
+  await openDashboard(page);
+  await expectStat(page, 'outstanding-USD', '$101.56');
+  await expectStat(page, 'paid-USD', '$100.00');
+  await page.getByRole('link', { name: number }).first().click();
+
+  // The form offers what is still owed.
+  await expect(page.getByLabel('Amount (USD)')).toHaveValue('101.56');
+  await page.getByRole('button', { name: 'Record payment' }).click();
+  await expect(paper.locator('.status')).toHaveText('Paid');
+  await expect(page.getByRole('heading', { name: 'Record a payment' })).toHaveCount(0);
+
+  await openDashboard(page);
+  await expectStat(page, 'outstanding-USD', '$0.00');
+  await expectStat(page, 'paid-USD', '$201.56');
+  await expect(page.getByRole('img', { name: /Collected per month, last 12 months: \$201\.56 in total/ })).toBeVisible();
+  expect(await page.evaluate(() => window.__noReload)).toBe(true);
+
+  // The client's page, in a browser without the user's session: the invoice and nothing else.
+  const client = await (await browser.newContext()).newPage();
+  await client.goto(link);
+  await expect(client.getByRole('article', { name: `Invoice ${number}` })).toBeVisible();
+  await expect(client.locator('.paper .status')).toHaveText('Paid');
+  await expect(client.getByRole('link', { name: 'Dashboard' })).toHaveCount(0);
+  await client.goto(link.replace(/.{5}$/, 'xxxxx'));
+  await expect(client.getByRole('heading', { name: "This invoice link doesn't work any more" })).toBeVisible();
+});
+
+test('the invoice list filters by status and searches as you type', async ({ page }) => {
+  await signIn(page, unique('lists'));
+  await page.goto('/clients?new=1');
+  await hydrated(page);
+  await page.getByLabel('Name').fill('Globex');
+  await page.getByLabel('Email', { exact: true }).fill('ap@globex.test');
+  await page.getByRole('button', { name: 'Add client' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Globex');
+
+  const clientId = page.url().match(/\/clients\/([0-9a-f]{24})$/)[1];
+
+  for (const description of ['Audit', 'Review']) {
+    await page.goto(`/invoices/new?client=${clientId}`);
+    await hydrated(page);
+    await page.getByLabel('Line 1 description').fill(description);
+    await page.getByLabel('Line 1 unit price').fill('500');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect(page).toHaveURL(/\/invoices\/[0-9a-f]{24}$/);
+  }
+
+  await page.goto('/invoices');
+  await hydrated(page);
+  const rows = page.locator('.data-table tbody tr');
+  await expect(rows).toHaveCount(2);
+  await rows.first().getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'Send selected' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Done: 1 invoice(s).' })).toBeVisible();
+
+  await page.getByRole('link', { name: 'Outstanding' }).click();
+  await expect(page).toHaveURL(/status=outstanding/);
+  await expect(rows).toHaveCount(1);
+  await page.getByRole('link', { name: 'Drafts' }).click();
+  await expect(rows).toHaveCount(1);
+  await page.getByRole('link', { name: 'All' }).click();
+
+  await page.keyboard.press('/');
+  await expect(page.getByLabel('Search')).toBeFocused();
+  await page.keyboard.type('zzz-nothing');
+  await expect(page).toHaveURL(/q=zzz-nothing/);
+  await expect(page.getByRole('heading', { name: 'No invoices match' })).toBeVisible();
+  await page.getByRole('link', { name: 'Clear filters' }).first().click();
+  await expect(rows).toHaveCount(2);
+});

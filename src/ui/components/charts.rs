@@ -1,0 +1,140 @@
+//! The dashboard's charts, drawn as SVG by Leptos itself (no chart library). Each chart is an
+//! image with a text alternative, and its numbers are also in a table screen readers can read.
+//! Floats appear only in geometry: amounts stay integers and are formatted by `Money`.
+
+use leptos::prelude::*;
+
+use crate::api::dashboard::AGING_LABELS;
+use crate::domain::money::Money;
+
+const WIDTH: f64 = 640.0;
+const HEIGHT: f64 = 240.0;
+const TOP: f64 = 28.0;
+const BOTTOM: f64 = 36.0;
+
+/// Bar height in drawing units for `value` on a scale up to `max`.
+fn bar_height(value: i64, max: i64) -> f64 {
+    if max <= 0 || value <= 0 {
+        0.0
+    } else {
+        (value as f64 / max as f64) * (HEIGHT - TOP - BOTTOM)
+    }
+}
+
+/// "2026-11" → "Nov".
+fn month_label(key: &str) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    key.get(5..7)
+        .and_then(|m| m.parse::<usize>().ok())
+        .and_then(|m| NAMES.get(m.wrapping_sub(1)))
+        .copied()
+        .unwrap_or("")
+}
+
+/// Outstanding money by how late it is: five bars, green for not yet due, warmer as it ages.
+#[component]
+pub fn AgingChart(aging: [Money; 5], counts: [u32; 5], id: String) -> impl IntoView {
+    let max = aging.iter().map(|m| m.minor()).max().unwrap_or(0);
+    let slot = WIDTH / 5.0;
+    let summary = AGING_LABELS
+        .iter()
+        .zip(aging.iter())
+        .map(|(label, amount)| format!("{label}: {amount}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let title_id = format!("{id}-title");
+    let labelled_by = title_id.clone();
+    view! {
+        <figure class="chart">
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby=labelled_by preserveAspectRatio="xMidYMid meet">
+                <title id=title_id>{format!("Outstanding by age — {summary}")}</title>
+                <line class="chart-axis" x1="0" x2=WIDTH y1=HEIGHT - BOTTOM y2=HEIGHT - BOTTOM />
+                {aging.iter().enumerate().map(|(i, amount)| {
+                    let h = bar_height(amount.minor(), max);
+                    let x = slot * i as f64 + slot * 0.2;
+                    let y = HEIGHT - BOTTOM - h;
+                    view! {
+                        <g class=format!("bar bar-age-{i}")>
+                            <rect x=x y=y width=slot * 0.6 height=h.max(1.0) rx="4">
+                                <title>{format!("{}: {amount} ({} invoices)", AGING_LABELS[i], counts[i])}</title>
+                            </rect>
+                            <text class="chart-value" x=x + slot * 0.3 y=y - 8.0 text-anchor="middle">{amount.to_string()}</text>
+                            <text class="chart-label" x=x + slot * 0.3 y=HEIGHT - BOTTOM + 22.0 text-anchor="middle">{AGING_LABELS[i]}</text>
+                        </g>
+                    }
+                }).collect_view()}
+            </svg>
+            <table class="visually-hidden">
+                <caption>"Outstanding by age"</caption>
+                <thead><tr><th scope="col">"Age"</th><th scope="col">"Amount"</th><th scope="col">"Invoices"</th></tr></thead>
+                <tbody>
+                    {aging.iter().enumerate().map(|(i, amount)| view! {
+                        <tr><th scope="row">{AGING_LABELS[i]}</th><td>{amount.to_string()}</td><td>{counts[i]}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </figure>
+    }
+}
+
+/// Money collected per month for the last twelve months, this month last.
+#[component]
+pub fn CashChart(months: Vec<String>, collected: Vec<Money>, id: String) -> impl IntoView {
+    let max = collected.iter().map(|m| m.minor()).max().unwrap_or(0);
+    let slot = WIDTH / months.len().max(1) as f64;
+    let total: i64 = collected.iter().map(|m| m.minor()).sum();
+    let currency = collected.first().map(|m| m.currency());
+    let title_id = format!("{id}-title");
+    let labelled_by = title_id.clone();
+    let peak = currency.map(|c| Money::from_minor(max, c).to_string());
+    let sum = currency.map(|c| Money::from_minor(total, c).to_string());
+    let last = months.len().saturating_sub(1);
+    view! {
+        <figure class="chart">
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby=labelled_by preserveAspectRatio="xMidYMid meet">
+                <title id=title_id>{format!("Collected per month, last 12 months: {} in total", sum.clone().unwrap_or_default())}</title>
+                <line class="chart-grid" x1="0" x2=WIDTH y1=TOP y2=TOP />
+                <text class="chart-label" x="0" y=TOP - 8.0>{peak.map(|p| format!("Best month: {p}"))}</text>
+                <line class="chart-axis" x1="0" x2=WIDTH y1=HEIGHT - BOTTOM y2=HEIGHT - BOTTOM />
+                {months.iter().zip(collected.iter()).enumerate().map(|(i, (month, amount))| {
+                    let h = bar_height(amount.minor(), max);
+                    let x = slot * i as f64 + slot * 0.15;
+                    view! {
+                        <g class="bar bar-cash" class:bar-current=i == last>
+                            <rect x=x y=HEIGHT - BOTTOM - h width=slot * 0.7 height=h.max(1.0) rx="3">
+                                <title>{format!("{month}: {amount}")}</title>
+                            </rect>
+                            <text class="chart-label" x=x + slot * 0.35 y=HEIGHT - BOTTOM + 22.0 text-anchor="middle">{month_label(month)}</text>
+                        </g>
+                    }
+                }).collect_view()}
+            </svg>
+            <table class="visually-hidden">
+                <caption>"Collected per month"</caption>
+                <thead><tr><th scope="col">"Month"</th><th scope="col">"Collected"</th></tr></thead>
+                <tbody>
+                    {months.iter().zip(collected.iter()).map(|(month, amount)| view! {
+                        <tr><th scope="row">{month.clone()}</th><td>{amount.to_string()}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_scale_to_the_largest_and_never_go_negative() {
+        assert_eq!(bar_height(0, 0), 0.0);
+        assert_eq!(bar_height(-5, 10), 0.0);
+        assert_eq!(bar_height(10, 10), HEIGHT - TOP - BOTTOM);
+        assert_eq!(month_label("2026-01"), "Jan");
+        assert_eq!(month_label("2026-12"), "Dec");
+        assert_eq!(month_label("bad"), "");
+    }
+}

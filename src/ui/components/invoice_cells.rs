@@ -1,0 +1,29 @@
+//! One invoice as table cells, shared by the invoice list and a client's history.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api::invoices::InvoiceRow;
+use crate::ui::components::status_badge::StatusBadge;
+
+/// Number (linked), client (optional), dates, total, amount due and status.
+#[component]
+pub fn InvoiceCells(
+    row: InvoiceRow,
+    #[prop(optional)] with_client: bool,
+    /// The row itself takes keyboard focus (and Enter opens it), so the link skips the tab order.
+    #[prop(optional)]
+    in_focusable_row: bool,
+) -> impl IntoView {
+    view! {
+        <td>
+            <A href=format!("/invoices/{}", row.id) attr:tabindex=in_focusable_row.then_some("-1")>{row.number.clone()}</A>
+        </td>
+        {with_client.then(|| view! { <td>{row.client_name.clone()}</td> })}
+        <td>{row.issue_date.to_string()}</td>
+        <td>{row.due_date.to_string()}</td>
+        <td class="num">{row.total.to_string()}</td>
+        <td class="num">{row.due.to_string()}</td>
+        <td><StatusBadge status=row.status overdue=row.overdue /></td>
+    }
+}

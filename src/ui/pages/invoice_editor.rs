@@ -1,0 +1,499 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+use crate::api::clients::ClientSummary;
+use crate::api::invoices::{
+    EditorContext, InvoiceDetail, InvoiceSave, create_invoice, get_invoice, load_editor_context,
+    update_invoice,
+};
+use crate::domain::client::ClientInput;
+use crate::domain::invoice_draft::{InvoiceErrors, InvoiceInput, LineErrors, LineInput, MAX_LINES};
+use crate::domain::money::Currency;
+use crate::ui::browser;
+use crate::ui::components::client_form::ClientForm;
+use crate::ui::components::signed_in::or_sign_in;
+
+/// `/invoices/new` (optionally `?client=<id>`).
+#[component]
+pub fn NewInvoice() -> impl IntoView {
+    view! {
+        <Title text="New invoice" />
+        <EditorLoader id=None />
+    }
+}
+
+/// `/invoices/:id/edit` (drafts only; the server refuses the rest).
+#[component]
+pub fn EditInvoice() -> impl IntoView {
+    let params = use_params_map();
+    let id = params.read_untracked().get("id").unwrap_or_default();
+    view! {
+        <Title text="Edit invoice" />
+        <EditorLoader id=Some(id.clone()) />
+    }
+}
+
+#[component]
+fn EditorLoader(id: Option<String>) -> impl IntoView {
+    let query = use_query_map();
+    let preselect = query.read_untracked().get("client");
+    let context = Resource::new(|| (), |_| load_editor_context());
+    let existing = Resource::new(
+        move || id.clone(),
+        |id| async move {
+            match id {
+                Some(id) => get_invoice(id).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="muted" role="status">"Loading the editor…"</p> }>
+            {move || {
+                let preselect = preselect.clone();
+                Suspend::new(async move {
+                    let loaded = match (context.await, existing.await) {
+                        (Ok(context), Ok(existing)) => Ok((context, existing)),
+                        (Err(err), _) | (_, Err(err)) => Err(err),
+                    };
+                    or_sign_in(loaded.map(|(context, existing)| view! { <Editor context existing preselect /> }))
+                })
+            }}
+        </Transition>
+    }
+}
+
+/// One line of the editor; the key keeps each row's inputs stable while lines move.
+#[derive(Clone, Copy)]
+struct LineRow {
+    key: u64,
+    description: RwSignal<String>,
+    quantity: RwSignal<String>,
+    unit_price: RwSignal<String>,
+}
+
+impl LineRow {
+    fn new(key: u64, line: LineInput) -> Self {
+        LineRow {
+            key,
+            description: RwSignal::new(line.description),
+            quantity: RwSignal::new(line.quantity),
+            unit_price: RwSignal::new(line.unit_price),
+        }
+    }
+
+    fn input(&self) -> LineInput {
+        LineInput {
+            description: self.description.get(),
+            quantity: self.quantity.get(),
+            unit_price: self.unit_price.get(),
+        }
+    }
+}
+
+const TERMS: [(&str, &str); 5] = [
+    ("", "Custom date"),
+    ("0", "Due on receipt"),
+    ("14", "Net 14"),
+    ("30", "Net 30"),
+    ("60", "Net 60"),
+];
+
+fn terms_of(input: &InvoiceInput) -> String {
+    use crate::domain::date::CalendarDate;
+    let (Ok(issued), Ok(due)) = (
+        CalendarDate::parse(&input.issue_date),
+        CalendarDate::parse(&input.due_date),
+    ) else {
+        return String::new();
+    };
+    let days = issued.days_until(due).to_string();
+    if TERMS.iter().any(|(d, _)| *d == days) {
+        days
+    } else {
+        String::new()
+    }
+}
+
+#[component]
+fn Editor(
+    context: EditorContext,
+    existing: Option<InvoiceDetail>,
+    preselect: Option<String>,
+) -> impl IntoView {
+    let navigate = use_navigate();
+    let navigate_away = navigate.clone();
+    let editing_id = existing.as_ref().map(|d| d.id.clone());
+    let back_to = match &editing_id {
+        Some(id) => format!("/invoices/{id}"),
+        None => "/invoices".to_string(),
+    };
+    let title = existing
+        .as_ref()
+        .map(|d| format!("Edit {}", d.document.number))
+        .unwrap_or_else(|| "New invoice".to_string());
+    let clients = RwSignal::new(context.clients.clone());
+    let initial = match &existing {
+        Some(detail) => detail.input.clone(),
+        None => {
+            let client = preselect
+                .as_ref()
+                .and_then(|id| context.clients.iter().find(|c| &c.id == id));
+            InvoiceInput {
+                client_id: client.map(|c| c.id.clone()).unwrap_or_default(),
+                issue_date: context.today.to_string(),
+                due_date: context
+                    .today
+                    .add_days(30)
+                    .unwrap_or(context.today)
+                    .to_string(),
+                currency: client
+                    .map(|c| c.currency)
+                    .unwrap_or(Currency::USD)
+                    .code()
+                    .to_string(),
+                lines: vec![LineInput {
+                    quantity: "1".to_string(),
+                    ..Default::default()
+                }],
+                discount_kind: "none".to_string(),
+                ..Default::default()
+            }
+        }
+    };
+
+    let client_id = RwSignal::new(initial.client_id.clone());
+    let issue_date = RwSignal::new(initial.issue_date.clone());
+    let due_date = RwSignal::new(initial.due_date.clone());
+    let terms = RwSignal::new(terms_of(&initial));
+    let currency = RwSignal::new(initial.currency.clone());
+    let discount_kind = RwSignal::new(initial.discount_kind.clone());
+    let discount_value = RwSignal::new(initial.discount_value.clone());
+    let tax_rates = RwSignal::new(initial.tax_rates.clone());
+    let notes = RwSignal::new(initial.notes.clone());
+    let next_key = StoredValue::new(initial.lines.len() as u64);
+    let lines = RwSignal::new(
+        initial
+            .lines
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, line)| LineRow::new(i as u64, line))
+            .collect::<Vec<_>>(),
+    );
+    let errors = RwSignal::new(InvoiceErrors::default());
+    let adding_client = RwSignal::new(false);
+    let saved = RwSignal::new(false);
+
+    let input = Memo::new(move |_| InvoiceInput {
+        client_id: client_id.get(),
+        issue_date: issue_date.get(),
+        due_date: due_date.get(),
+        currency: currency.get(),
+        lines: lines.get().iter().map(LineRow::input).collect(),
+        discount_kind: discount_kind.get(),
+        discount_value: discount_value.get(),
+        tax_rates: tax_rates.get(),
+        notes: notes.get(),
+    });
+    let initial = StoredValue::new(initial);
+    let dirty = Memo::new(move |_| !saved.get() && initial.with_value(|i| *i != input.get()));
+    let preview = Memo::new(move |_| input.get().preview());
+
+    // Leaving with unsaved changes (closing the tab, reloading) asks first.
+    let guard = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        if dirty.get_untracked() {
+            ev.prevent_default();
+            ev.set_return_value("You have unsaved changes.");
+        }
+    });
+    on_cleanup(move || guard.remove());
+
+    // Net terms move the due date with the issue date.
+    Effect::new(move |_| {
+        use crate::domain::date::CalendarDate;
+        let days = terms.get();
+        let issued = issue_date.get();
+        if let (Ok(days), Ok(issued)) = (days.parse::<i64>(), CalendarDate::parse(&issued))
+            && let Ok(due) = issued.add_days(days)
+        {
+            due_date.set(due.to_string());
+        }
+    });
+
+    let pick_client = move |id: String| {
+        if let Some(client) = clients.with_untracked(|cs| cs.iter().find(|c| c.id == id).cloned()) {
+            // A new invoice follows the client's usual currency until the user picks another.
+            if input.with_untracked(|i| i.lines.iter().all(|l| l.unit_price.is_empty())) {
+                currency.set(client.currency.code().to_string());
+            }
+        }
+        client_id.set(id);
+    };
+
+    let save = Action::new(move |input: &InvoiceInput| {
+        let input = input.clone();
+        let id = editing_id.clone();
+        async move {
+            match id {
+                Some(id) => update_invoice(id, input).await,
+                None => create_invoice(input).await,
+            }
+        }
+    });
+    let failure = move || {
+        save.value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.to_string())
+    };
+    Effect::new(move |_| match save.value().get() {
+        Some(Ok(InvoiceSave::Saved { id, .. })) => {
+            saved.set(true);
+            navigate(&format!("/invoices/{id}"), Default::default());
+        }
+        Some(Ok(InvoiceSave::Invalid(found))) => {
+            errors.set(found);
+            browser::focus("editor-problems");
+        }
+        _ => {}
+    });
+
+    let add_line = move |_| {
+        let key = next_key.get_value();
+        next_key.set_value(key + 1);
+        lines.update(|ls| {
+            ls.push(LineRow::new(
+                key,
+                LineInput {
+                    quantity: "1".to_string(),
+                    ..Default::default()
+                },
+            ))
+        });
+        browser::focus(&format!("line-{key}-description"));
+    };
+    let move_line = move |key: u64, by: isize| {
+        lines.update(|ls| {
+            if let Some(from) = ls.iter().position(|l| l.key == key) {
+                let to = from as isize + by;
+                if to >= 0 && (to as usize) < ls.len() {
+                    ls.swap(from, to as usize);
+                }
+            }
+        });
+        browser::focus(&format!(
+            "line-{key}-{}",
+            if by < 0 { "up" } else { "down" }
+        ));
+    };
+    let remove_line = move |key: u64| {
+        lines.update(|ls| ls.retain(|l| l.key != key));
+        errors.update(|e| e.lines.clear());
+    };
+    let line_error = move |index: usize| -> LineErrors {
+        errors.with(|e| e.lines.get(index).cloned().unwrap_or_default())
+    };
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(input.get_untracked());
+    };
+    let cancel = move |_| {
+        if !dirty.get_untracked() || browser::confirm("Discard your changes to this invoice?") {
+            saved.set(true);
+            navigate_away(&back_to, Default::default());
+        }
+    };
+    let has_errors = move || !errors.with(InvoiceErrors::is_empty);
+
+    view! {
+        <section class="page editor">
+            <div class="page-head">
+                <h1>{title}</h1>
+                <span class="muted small" role="status">{move || dirty.get().then_some("Unsaved changes")}</span>
+            </div>
+            <form class="invoice-form" on:submit=submit novalidate>
+                <div id="editor-problems" tabindex="-1" class="notice notice-warning" role="alert" class:hidden=move || !has_errors()>
+                    {move || has_errors().then_some("Some fields need a look — the messages are next to them.")}
+                    {move || errors.get().line_items.map(|m| view! { <p>{m}</p> })}
+                </div>
+
+                <div class="card editor-grid">
+                    <div class="field">
+                        <label for="invoice-client">"Client"</label>
+                        <div class="inline">
+                            <select id="invoice-client" aria-invalid=move || errors.get().client.is_some().to_string() aria-describedby="client-error"
+                                on:change=move |ev| {
+                                    let value = event_target_value(&ev);
+                                    if value == "__new" { adding_client.set(true); } else { pick_client(value); }
+                                }>
+                                <option value="" selected=move || client_id.get().is_empty()>"Choose a client…"</option>
+                                <For each=move || clients.get() key=|c| c.id.clone() let:c>
+                                    {
+                                        let id = c.id.clone();
+                                        view! { <option value=c.id.clone() selected=move || client_id.get() == id>{c.name.clone()}{c.company.clone().map(|co| format!(" — {co}"))}</option> }
+                                    }
+                                </For>
+                                <option value="__new">"+ New client…"</option>
+                            </select>
+                            <button type="button" class="button button-secondary" on:click=move |_| adding_client.set(true)>"New client"</button>
+                        </div>
+                        <p id="client-error" class="field-error">{move || errors.get().client}</p>
+                    </div>
+                    <Show when=move || adding_client.get()>
+                        <div class="inline-client card" role="group" aria-label="New client">
+                            <h2 class="h3">"New client"</h2>
+                            <ClientForm initial=ClientInput { reminders: true, currency: currency.get_untracked(), ..Default::default() }
+                                id_prefix="inline-client" compact=true
+                                on_saved=Callback::new(move |summary: ClientSummary| {
+                                    let id = summary.id.clone();
+                                    clients.update(|cs| cs.push(summary));
+                                    pick_client(id);
+                                    adding_client.set(false);
+                                    browser::focus("invoice-client");
+                                })
+                                on_cancel=Callback::new(move |_| adding_client.set(false)) />
+                        </div>
+                    </Show>
+                    <div class="field">
+                        <label for="invoice-currency">"Currency"</label>
+                        <select id="invoice-currency" aria-invalid=move || errors.get().currency.is_some().to_string() aria-describedby="currency-error"
+                            on:change=move |ev| currency.set(event_target_value(&ev))>
+                            {Currency::ALL.into_iter().map(|c| {
+                                let code = c.code();
+                                view! { <option value=code selected=move || currency.get() == code>{code}</option> }
+                            }).collect_view()}
+                        </select>
+                        <p id="currency-error" class="field-error">{move || errors.get().currency}</p>
+                    </div>
+                    <div class="field">
+                        <label for="invoice-issued">"Issue date"</label>
+                        <input id="invoice-issued" type="date" bind:value=issue_date
+                            aria-invalid=move || errors.get().issue_date.is_some().to_string() aria-describedby="issued-error" />
+                        <p id="issued-error" class="field-error">{move || errors.get().issue_date}</p>
+                    </div>
+                    <div class="field">
+                        <label for="invoice-terms">"Payment terms"</label>
+                        <select id="invoice-terms" on:change=move |ev| terms.set(event_target_value(&ev))>
+                            {TERMS.into_iter().map(|(days, label)| view! {
+                                <option value=days selected=move || terms.get() == days>{label}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="invoice-due">"Due date"</label>
+                        <input id="invoice-due" type="date" prop:value=move || due_date.get()
+                            on:input=move |ev| { terms.set(String::new()); due_date.set(event_target_value(&ev)); }
+                            aria-invalid=move || errors.get().due_date.is_some().to_string() aria-describedby="due-error" />
+                        <p id="due-error" class="field-error">{move || errors.get().due_date}</p>
+                    </div>
+                </div>
+
+                <fieldset class="card lines-editor">
+                    <legend>"Line items"</legend>
+                    <div class="line-head" aria-hidden="true">
+                        <span>"Description"</span><span>"Qty"</span><span>"Unit price"</span><span class="num">"Amount"</span><span></span>
+                    </div>
+                    <For each=move || lines.get() key=|line| line.key let:line>
+                        {
+                            let key = line.key;
+                            let index = move || lines.with(|ls| ls.iter().position(|l| l.key == key).unwrap_or(0));
+                            let amount = move || preview.with(|p| p.as_ref().and_then(|(_, amounts)| amounts.get(index()).copied().flatten()).map(|m| m.to_string()).unwrap_or_default());
+                            let id = move |field: &str| format!("line-{key}-{field}");
+                            view! {
+                                <div class="line" role="group" aria-label=move || format!("Line {}", index() + 1)>
+                                    <div>
+                                        <label class="visually-hidden" for=id("description")>{move || format!("Line {} description", index() + 1)}</label>
+                                        <input id=id("description") type="text" placeholder="What you did or sold" bind:value=line.description
+                                            aria-invalid=move || line_error(index()).description.is_some().to_string() />
+                                        <p class="field-error">{move || line_error(index()).description}</p>
+                                    </div>
+                                    <div>
+                                        <label class="visually-hidden" for=id("quantity")>{move || format!("Line {} quantity", index() + 1)}</label>
+                                        <input id=id("quantity") type="text" inputmode="decimal" bind:value=line.quantity
+                                            aria-invalid=move || line_error(index()).quantity.is_some().to_string() />
+                                        <p class="field-error">{move || line_error(index()).quantity}</p>
+                                    </div>
+                                    <div>
+                                        <label class="visually-hidden" for=id("price")>{move || format!("Line {} unit price", index() + 1)}</label>
+                                        <input id=id("price") type="text" inputmode="decimal" placeholder="0.00" bind:value=line.unit_price
+                                            aria-invalid=move || line_error(index()).unit_price.is_some().to_string() />
+                                        <p class="field-error">{move || line_error(index()).unit_price}</p>
+                                    </div>
+                                    <output class="num line-amount" for=format!("{} {}", id("quantity"), id("price"))>{amount}</output>
+                                    <div class="line-tools">
+                                        <button type="button" id=id("up") class="icon-button" aria-label=move || format!("Move line {} up", index() + 1)
+                                            disabled=move || index() == 0 on:click=move |_| move_line(key, -1)>"↑"</button>
+                                        <button type="button" id=id("down") class="icon-button" aria-label=move || format!("Move line {} down", index() + 1)
+                                            disabled={move || index() + 1 >= lines.with(Vec::len)} on:click=move |_| move_line(key, 1)>"↓"</button>
+                                        <button type="button" class="icon-button" aria-label=move || format!("Remove line {}", index() + 1)
+                                            disabled={move || lines.with(Vec::len) <= 1} on:click=move |_| remove_line(key)>"✕"</button>
+                                    </div>
+                                </div>
+                            }
+                        }
+                    </For>
+                    <button type="button" class="button button-secondary" on:click=add_line
+                        disabled={move || lines.with(Vec::len) >= MAX_LINES}>"Add line"</button>
+                </fieldset>
+
+                <div class="editor-bottom">
+                    <div class="card editor-grid">
+                        <div class="field">
+                            <label for="invoice-discount-kind">"Discount"</label>
+                            <div class="inline">
+                                <select id="invoice-discount-kind" on:change=move |ev| discount_kind.set(event_target_value(&ev))>
+                                    {[("none", "None"), ("percent", "Percent"), ("fixed", "Fixed amount")].into_iter().map(|(kind, label)| view! {
+                                        <option value=kind selected=move || discount_kind.get() == kind>{label}</option>
+                                    }).collect_view()}
+                                </select>
+                                <Show when=move || discount_kind.get() != "none">
+                                    <label class="visually-hidden" for="invoice-discount">"Discount value"</label>
+                                    <input id="invoice-discount" type="text" inputmode="decimal" bind:value=discount_value
+                                        placeholder=move || if discount_kind.get() == "percent" { "10" } else { "50.00" }
+                                        aria-invalid=move || errors.get().discount.is_some().to_string() aria-describedby="discount-error" />
+                                </Show>
+                            </div>
+                            <p id="discount-error" class="field-error">{move || errors.get().discount}</p>
+                        </div>
+                        <div class="field">
+                            <label for="invoice-tax">"Tax rates (%)"</label>
+                            <input id="invoice-tax" type="text" inputmode="decimal" placeholder="e.g. 20, or 5, 9.975" bind:value=tax_rates
+                                aria-invalid=move || errors.get().tax_rates.is_some().to_string() aria-describedby="tax-error" />
+                            <p id="tax-error" class="field-error">{move || errors.get().tax_rates}</p>
+                        </div>
+                        <div class="field field-wide">
+                            <label for="invoice-notes">"Notes and payment terms " <span class="muted">"(shown on the invoice)"</span></label>
+                            <textarea id="invoice-notes" rows="3" bind:value=notes
+                                aria-invalid=move || errors.get().notes.is_some().to_string() aria-describedby="notes-error"></textarea>
+                            <p id="notes-error" class="field-error">{move || errors.get().notes}</p>
+                        </div>
+                    </div>
+
+                    <aside class="card live-totals" aria-label="Totals" aria-live="polite">
+                        {move || match preview.get() {
+                            Some((totals, _)) => view! {
+                                <dl>
+                                    <dt>"Subtotal"</dt><dd data-testid="subtotal">{totals.subtotal.to_string()}</dd>
+                                    <dt>"Discount"</dt><dd data-testid="discount">{format!("−{}", totals.discount)}</dd>
+                                    <dt>"Tax"</dt><dd data-testid="tax">{totals.tax.to_string()}</dd>
+                                    <dt class="grand">"Total"</dt><dd class="grand" data-testid="total">{totals.total.to_string()}</dd>
+                                </dl>
+                            }.into_any(),
+                            None => view! { <p class="muted">"Pick a currency to see totals."</p> }.into_any(),
+                        }}
+                        <div class="form-actions">
+                            <button type="submit" class="button" disabled=move || save.pending().get()>
+                                {move || if save.pending().get() { "Saving…" } else { "Save draft" }}
+                            </button>
+                            <button type="button" class="button button-secondary" on:click=cancel>"Cancel"</button>
+                        </div>
+                        <p class="form-error" role="alert">{failure}</p>
+                    </aside>
+                </div>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,214 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::api::invoices::{
+    InvoiceDetail, InvoiceSave, PaymentSave, delete_draft, duplicate_invoice, get_invoice,
+    record_payment, replace_public_link, send_invoice, void_invoice,
+};
+use crate::domain::payment::{PaymentErrors, PaymentInput, PaymentMethod};
+use crate::domain::status::InvoiceStatus;
+use crate::error::AppError;
+use crate::ui::browser;
+use crate::ui::components::invoice_paper::InvoicePaper;
+use crate::ui::components::signed_in::or_sign_in;
+
+/// `/invoices/:id`: the invoice as the client will see it, with what the user can do next.
+#[component]
+pub fn InvoiceView() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    view! {
+        <Title text="Invoice" />
+        <InvoiceScreen id />
+    }
+}
+
+#[component]
+fn InvoiceScreen(id: Memo<String>) -> impl IntoView {
+    let version = RwSignal::new(0_u32);
+    let invoice = Resource::new(move || (id.get(), version.get()), |(id, _)| get_invoice(id));
+    let refresh = Callback::new(move |_| version.update(|v| *v += 1));
+    view! {
+        <section class="page invoice-view">
+            <Transition fallback=|| view! { <p class="muted" role="status">"Loading the invoice…"</p> }>
+                {move || Suspend::new(async move {
+                    or_sign_in(invoice.await.map(|detail| view! {
+                        <Title text=detail.document.number.clone() />
+                        <InvoiceActions detail=detail.clone() refresh />
+                        <InvoicePaper document=detail.document />
+                    }))
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView {
+    let navigate = use_navigate();
+    let status = detail.document.status;
+    let id = StoredValue::new(detail.id.clone());
+    let problem = RwSignal::new(None::<String>);
+    let copied = RwSignal::new(false);
+
+    // One action per button; each reports failure in the same place and refreshes on success.
+    let change = Action::new(move |what: &&'static str| {
+        let what = *what;
+        let id = id.get_value();
+        async move {
+            match what {
+                "send" => send_invoice(id).await.map(|_| None),
+                "void" => void_invoice(id).await.map(|_| None),
+                "link" => replace_public_link(id).await.map(|_| None),
+                "delete" => delete_draft(id)
+                    .await
+                    .map(|_| Some("/invoices".to_string())),
+                "duplicate" => match duplicate_invoice(id).await? {
+                    InvoiceSave::Saved { id, .. } => Ok(Some(format!("/invoices/{id}/edit"))),
+                    InvoiceSave::Invalid(_) => Err(AppError::Rejected(
+                        "This invoice's client is archived; restore them to duplicate it."
+                            .to_string(),
+                    )),
+                },
+                _ => Ok(None),
+            }
+        }
+    });
+    Effect::new(move |_| match change.value().get() {
+        Some(Ok(Some(path))) => navigate(&path, Default::default()),
+        Some(Ok(None)) => {
+            problem.set(None);
+            refresh.run(());
+        }
+        Some(Err(err)) => problem.set(Some(err.to_string())),
+        None => {}
+    });
+    let run = move |what: &'static str, question: Option<&'static str>| {
+        if question.is_none_or(browser::confirm) {
+            change.dispatch(what);
+        }
+    };
+    let busy = move || change.pending().get();
+    let public_url = detail.public_url.clone();
+
+    view! {
+        <div class="page-head">
+            <h1>{detail.document.number.clone()} <span class="muted h-sub">{format!(" · {}", detail.document.bill_to.name)}</span></h1>
+            <div class="button-row no-print">
+                {(status == InvoiceStatus::Draft).then(|| view! {
+                    <A href=format!("/invoices/{}/edit", detail.id) attr:class="button button-secondary">"Edit"</A>
+                    <button type="button" class="button" disabled=busy on:click=move |_| run("send", None)>"Mark as sent"</button>
+                    <button type="button" class="button button-danger" disabled=busy
+                        on:click=move |_| run("delete", Some("Delete this draft? This can't be undone."))>"Delete draft"</button>
+                })}
+                {(status == InvoiceStatus::Open).then(|| view! {
+                    <button type="button" class="button button-danger" disabled=busy
+                        on:click=move |_| run("void", Some("Void this invoice? The client's link stops working and it can't be reopened."))>"Void"</button>
+                })}
+                <button type="button" class="button button-secondary" disabled=busy on:click=move |_| run("duplicate", None)>"Duplicate"</button>
+                <button type="button" class="button button-secondary" on:click=move |_| browser::print_page()>"Print or save PDF"</button>
+            </div>
+        </div>
+        <p class="form-error no-print" role="alert">{move || problem.get()}</p>
+        {(status == InvoiceStatus::Draft).then(|| view! {
+            <p class="muted small no-print">"Marking it as sent opens it for payment and gives it a private link for your client. Emailing it and the reminders that follow arrive with PayTrack's reminder engine."</p>
+        })}
+
+        {public_url.map(|url| {
+            let shown = url.clone();
+            view! {
+                <section class="card share no-print" aria-labelledby="share-title">
+                    <h2 id="share-title" class="h3">"Your client's link"</h2>
+                    <p class="muted small">"Anyone with this link sees this invoice and nothing else of your account. Make a new link if it went to the wrong person."</p>
+                    <div class="inline">
+                        <label class="visually-hidden" for="public-link">"Client link"</label>
+                        <input id="public-link" type="text" readonly value=shown on:focus=move |ev| {
+                            use web_sys::wasm_bindgen::JsCast;
+                            if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) { input.select(); }
+                        } />
+                        <button type="button" class="button button-secondary" on:click=move |_| copied.set(browser::copy_to_clipboard(&url))>
+                            {move || if copied.get() { "Copied" } else { "Copy link" }}
+                        </button>
+                        <button type="button" class="button button-secondary" disabled=busy
+                            on:click=move |_| run("link", Some("Make a new link? The current one stops working at once."))>"New link"</button>
+                    </div>
+                </section>
+            }
+        })}
+
+        {status.is_collectable().then(|| view! { <PaymentForm detail=detail.clone() refresh /> })}
+    }
+}
+
+#[component]
+fn PaymentForm(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView {
+    let id = detail.id.clone();
+    let amount = RwSignal::new(detail.document.totals.due.to_decimal_string());
+    let date = RwSignal::new(detail.today.to_string());
+    let method = RwSignal::new(PaymentMethod::BankTransfer.key().to_string());
+    let record = Action::new(move |payment: &PaymentInput| {
+        let payment = payment.clone();
+        let id = id.clone();
+        async move { record_payment(id, payment).await }
+    });
+    let errors = move || match record.value().get() {
+        Some(Ok(PaymentSave::Invalid(errors))) => errors,
+        _ => PaymentErrors::default(),
+    };
+    let failure = move || {
+        record
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.to_string())
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(PaymentSave::Recorded(_))) = record.value().get() {
+            refresh.run(());
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        record.dispatch(PaymentInput {
+            amount: amount.get_untracked(),
+            date: date.get_untracked(),
+            method: method.get_untracked(),
+        });
+    };
+    view! {
+        <section class="card no-print" aria-labelledby="payment-title">
+            <h2 id="payment-title" class="h3">"Record a payment"</h2>
+            <p class="muted small">{format!("Still owed: {}. Record money that reached you outside Stripe; a part payment leaves the rest open.", detail.document.totals.due)}</p>
+            <form class="form form-inline" on:submit=submit novalidate>
+                <div>
+                    <label for="payment-amount">{format!("Amount ({})", detail.document.totals.due.currency().code())}</label>
+                    <input id="payment-amount" type="text" inputmode="decimal" bind:value=amount
+                        aria-invalid=move || errors().amount.is_some().to_string() aria-describedby="payment-amount-error" />
+                    <p id="payment-amount-error" class="field-error">{move || errors().amount}</p>
+                </div>
+                <div>
+                    <label for="payment-date">"Received on"</label>
+                    <input id="payment-date" type="date" bind:value=date
+                        aria-invalid=move || errors().date.is_some().to_string() aria-describedby="payment-date-error" />
+                    <p id="payment-date-error" class="field-error">{move || errors().date}</p>
+                </div>
+                <div>
+                    <label for="payment-method">"Method"</label>
+                    <select id="payment-method" on:change=move |ev| method.set(event_target_value(&ev))
+                        aria-invalid=move || errors().method.is_some().to_string() aria-describedby="payment-method-error">
+                        {PaymentMethod::MANUAL.into_iter().map(|m| view! {
+                            <option value=m.key() selected=move || method.get() == m.key()>{m.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    <p id="payment-method-error" class="field-error">{move || errors().method}</p>
+                </div>
+                <button type="submit" class="button" disabled=move || record.pending().get()>
+                    {move || if record.pending().get() { "Recording…" } else { "Record payment" }}
+                </button>
+            </form>
+            <p class="form-error" role="alert">{failure}</p>
+        </section>
+    }
+}

@@ -1,0 +1,43 @@
+use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+
+use crate::api::public::public_invoice;
+use crate::ui::browser;
+use crate::ui::components::invoice_paper::InvoicePaper;
+
+/// `/i/:token`: what the client opens from their email. No account, no navigation into the
+/// sender's data; search engines are asked not to index it.
+#[component]
+pub fn PublicInvoice() -> impl IntoView {
+    let params = use_params_map();
+    let token = params.read_untracked().get("token").unwrap_or_default();
+    let invoice = Resource::new(move || token.clone(), public_invoice);
+    view! {
+        <Meta name="robots" content="noindex, nofollow" />
+        <Meta name="referrer" content="no-referrer" />
+        <section class="page public-invoice">
+            <Transition fallback=|| view! { <p class="muted" role="status">"Loading the invoice…"</p> }>
+                {move || Suspend::new(async move {
+                    invoice.await.map(|found| match found {
+                        Some(document) => view! {
+                            <Title text=format!("Invoice {} from {}", document.number, document.from_name) />
+                            <div class="button-row no-print public-actions">
+                                <button type="button" class="button button-secondary" on:click=move |_| browser::print_page()>"Print or save PDF"</button>
+                            </div>
+                            <InvoicePaper document />
+                            <p class="muted small no-print">"Questions about this invoice? Reply to the email it came with."</p>
+                        }.into_any(),
+                        None => view! {
+                            <Title text="Link not available" />
+                            <div class="card empty">
+                                <h1>"This invoice link doesn't work any more"</h1>
+                                <p>"It may have been replaced with a new one, or the invoice was cancelled. Ask the sender for a current link."</p>
+                            </div>
+                        }.into_any(),
+                    })
+                })}
+            </Transition>
+        </section>
+    }
+}
