@@ -58,10 +58,10 @@ queries = [
     ("clients: all", "/api/clients/list", "search=&include_archived=false", "application/x-www-form-urlencoded"),
 ]
 
-RUNS = 200
+RUNS = 30
 print(f"{'query':32} {'p50 ms':>8} {'p99 ms':>8} {'rows':>6}")
 for name, path, body, content_type in queries:
-    for _ in range(10):  # warm-up
+    for _ in range(3):  # warm-up
         post(path, body, content_type, cookie)
     timings = []
     for _ in range(RUNS):

@@ -58,6 +58,14 @@ test('a client, an invoice with live totals, sending, part and full payment, and
   await expect(page.getByTestId('total')).toHaveText('$201.56');
   await expect(page.getByText('Unsaved changes')).toBeVisible();
 
+  // Following a link now asks first; saying no keeps the editor and everything typed.
+  let question = '';
+  page.once('dialog', (dialog) => { question = dialog.message(); dialog.dismiss(); });
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Invoices' }).click();
+  await expect.poll(() => question).toContain('unsaved changes');
+  await expect(page.getByRole('heading', { level: 1, name: 'New invoice' })).toBeVisible();
+  await expect(page.getByTestId('total')).toHaveText('$201.56');
+
   await page.getByRole('button', { name: 'Save draft' }).click();
   await expect(page).toHaveURL(/\/invoices\/[0-9a-f]{24}$/);
   const paper = page.getByRole('article', { name: /^Invoice / });
@@ -159,4 +167,10 @@ test('the invoice list filters by status and searches as you type', async ({ pag
   await expect(page.getByRole('heading', { name: 'No invoices match' })).toBeVisible();
   await page.getByRole('link', { name: 'Clear filters' }).first().click();
   await expect(rows).toHaveCount(2);
+});
+
+test('signed-out visitors are sent to sign in, keeping the view they asked for', async ({ page }) => {
+  await page.goto('/invoices?status=overdue');
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Finvoices%3Fstatus%3Doverdue$/);
+  await expect(page.getByRole('heading', { name: 'Sign in to PayTrack' })).toBeVisible();
 });

@@ -69,3 +69,63 @@ pub fn mark_hydrated() {
         let _ = body.set_attribute("data-hydrated", "true");
     }
 }
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    /// The page's "may I leave?" check, consulted by the one link listener below.
+    static LEAVE_CHECK: std::cell::RefCell<Option<Box<dyn Fn() -> bool>>> =
+        const { std::cell::RefCell::new(None) };
+    static LINK_LISTENER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// While `has_unsaved_changes()` is true, clicking any link (in-app navigation never fires
+/// `beforeunload`) first asks whether to leave. The check lasts until the calling component
+/// is cleaned up.
+pub fn guard_links(has_unsaved_changes: impl Fn() -> bool + 'static, question: &'static str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::prelude::on_cleanup;
+        use web_sys::wasm_bindgen::JsCast;
+        use web_sys::wasm_bindgen::closure::Closure;
+
+        LEAVE_CHECK.with(|check| {
+            *check.borrow_mut() = Some(Box::new(move || {
+                !has_unsaved_changes() || confirm(question)
+            }))
+        });
+        on_cleanup(|| LEAVE_CHECK.with(|check| *check.borrow_mut() = None));
+        if LINK_LISTENER.with(|installed| installed.replace(true)) {
+            return;
+        }
+        // Capture phase, so it runs before the router's own click handler can navigate.
+        let listener = Closure::<dyn FnMut(web_sys::MouseEvent)>::new(|ev: web_sys::MouseEvent| {
+            let on_link = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest("a[href]").ok().flatten())
+                .is_some();
+            let stay = on_link
+                && LEAVE_CHECK.with(|check| {
+                    check
+                        .borrow()
+                        .as_ref()
+                        .is_some_and(|may_leave| !may_leave())
+                });
+            if stay {
+                ev.prevent_default();
+                ev.stop_immediate_propagation();
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window.add_event_listener_with_callback_and_bool(
+                "click",
+                listener.as_ref().unchecked_ref(),
+                true,
+            );
+        }
+        // Installed once for the life of the page.
+        listener.forget();
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (has_unsaved_changes, question);
+}

@@ -26,10 +26,12 @@ pub fn or_sign_in<V: IntoView + 'static>(loaded: Result<V, AppError>) -> AnyView
 #[component]
 fn SignInFirst() -> impl IntoView {
     let location = use_location();
-    let here = format!(
-        "{}{}",
-        location.pathname.get_untracked(),
-        location.search.get_untracked()
-    );
+    // The router's `search` comes without its leading "?".
+    let search = location.search.get_untracked();
+    let here = if search.is_empty() {
+        location.pathname.get_untracked()
+    } else {
+        format!("{}?{search}", location.pathname.get_untracked())
+    };
     view! { <Redirect path=format!("/sign-in?next={}", encode(&here)) /> }
 }

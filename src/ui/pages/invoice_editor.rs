@@ -209,6 +209,11 @@ fn Editor(
         }
     });
     on_cleanup(move || guard.remove());
+    // … and so does following a link inside PayTrack.
+    browser::guard_links(
+        move || dirty.get_untracked(),
+        "This invoice has unsaved changes. Leave without saving?",
+    );
 
     // Net terms move the due date with the issue date.
     Effect::new(move |_| {
