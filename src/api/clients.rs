@@ -81,13 +81,11 @@ pub async fn list_clients(
 #[server(prefix = "/api", endpoint = "clients/get")]
 pub async fn get_client(id: String) -> Result<ClientDetail, AppError> {
     use crate::api::invoices::ssr::row;
-    use crate::api::ssr::{db_error, fail, not_found, parse_id, require_user, state, today_for};
+    use crate::api::ssr::{db_error, fail, not_found, signed_in_with_id, today_for};
     use crate::domain::invoice_list::ListParams;
     use crate::server::db::{clients, invoices};
 
-    let user = require_user().await.map_err(fail)?.user;
-    let state = state().map_err(fail)?;
-    let id = parse_id(&id, "client").map_err(fail)?;
+    let (user, id, state) = signed_in_with_id(&id, "client").await.map_err(fail)?;
     let client = clients::get(&state.db, user.id, id)
         .await
         .map_err(|e| fail(db_error("reading a client")(e)))?
@@ -136,16 +134,14 @@ pub async fn create_client(input: ClientInput) -> Result<ClientSave, AppError> {
 
 #[server(prefix = "/api", endpoint = "clients/update", input = Json)]
 pub async fn update_client(id: String, input: ClientInput) -> Result<ClientSave, AppError> {
-    use crate::api::ssr::{db_error, fail, not_found, parse_id, require_user, state};
+    use crate::api::ssr::{db_error, fail, not_found, signed_in_with_id};
     use crate::server::db::{clients, invoices};
 
-    let user = require_user().await.map_err(fail)?.user;
-    let id = parse_id(&id, "client").map_err(fail)?;
+    let (user, id, state) = signed_in_with_id(&id, "client").await.map_err(fail)?;
     let client = match input.parse() {
         Ok(client) => client,
         Err(errors) => return Ok(ClientSave::Invalid(*errors)),
     };
-    let state = state().map_err(fail)?;
     let saved = clients::update(
         &state.db,
         user.id,
@@ -166,12 +162,10 @@ pub async fn update_client(id: String, input: ClientInput) -> Result<ClientSave,
 /// Archives (or, with `archived = false`, restores) a client. Their invoices stay as they are.
 #[server(prefix = "/api", endpoint = "clients/archive")]
 pub async fn archive_client(id: String, archived: bool) -> Result<ClientSummary, AppError> {
-    use crate::api::ssr::{db_error, fail, not_found, parse_id, require_user, state};
+    use crate::api::ssr::{db_error, fail, not_found, signed_in_with_id};
     use crate::server::db::clients;
 
-    let user = require_user().await.map_err(fail)?.user;
-    let id = parse_id(&id, "client").map_err(fail)?;
-    let state = state().map_err(fail)?;
+    let (user, id, state) = signed_in_with_id(&id, "client").await.map_err(fail)?;
     let saved = clients::set_archived(
         &state.db,
         user.id,

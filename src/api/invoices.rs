@@ -439,11 +439,9 @@ pub async fn list_invoices(params: ListParams) -> Result<InvoicePage, AppError> 
 
 #[server(prefix = "/api", endpoint = "invoices/get")]
 pub async fn get_invoice(id: String) -> Result<InvoiceDetail, AppError> {
-    use crate::api::ssr::{fail, parse_id, require_user, state, today_for};
+    use crate::api::ssr::{fail, signed_in_with_id, today_for};
 
-    let user = require_user().await.map_err(fail)?.user;
-    let id = parse_id(&id, "invoice").map_err(fail)?;
-    let state = state().map_err(fail)?;
+    let (user, id, state) = signed_in_with_id(&id, "invoice").await.map_err(fail)?;
     let invoice = ssr::load(&state, user.id, id).await.map_err(fail)?;
     Ok(ssr::detail(&state, &invoice, &user, today_for(&user)))
 }
@@ -498,12 +496,10 @@ pub async fn create_invoice(input: InvoiceInput) -> Result<InvoiceSave, AppError
 
 #[server(prefix = "/api", endpoint = "invoices/update", input = Json)]
 pub async fn update_invoice(id: String, input: InvoiceInput) -> Result<InvoiceSave, AppError> {
-    use crate::api::ssr::{fail, parse_id, require_user, state};
+    use crate::api::ssr::{fail, signed_in_with_id};
     use crate::server::db::invoices;
 
-    let user = require_user().await.map_err(fail)?.user;
-    let id = parse_id(&id, "invoice").map_err(fail)?;
-    let state = state().map_err(fail)?;
+    let (user, id, state) = signed_in_with_id(&id, "invoice").await.map_err(fail)?;
     let existing = ssr::load(&state, user.id, id).await.map_err(fail)?;
     if existing.status != InvoiceStatus::Draft {
         return Err(fail(AppError::Rejected(
@@ -543,11 +539,9 @@ pub async fn update_invoice(id: String, input: InvoiceInput) -> Result<InvoiceSa
 /// A new draft with the same client and lines, dated today with the same payment terms.
 #[server(prefix = "/api", endpoint = "invoices/duplicate")]
 pub async fn duplicate_invoice(id: String) -> Result<InvoiceSave, AppError> {
-    use crate::api::ssr::{fail, parse_id, require_user, state, today_for};
+    use crate::api::ssr::{fail, signed_in_with_id, today_for};
 
-    let user = require_user().await.map_err(fail)?.user;
-    let id = parse_id(&id, "invoice").map_err(fail)?;
-    let state = state().map_err(fail)?;
+    let (user, id, state) = signed_in_with_id(&id, "invoice").await.map_err(fail)?;
     let original = ssr::load(&state, user.id, id).await.map_err(fail)?;
     let mut input = original.draft().to_input();
     let today = today_for(&user);
@@ -559,22 +553,18 @@ pub async fn duplicate_invoice(id: String) -> Result<InvoiceSave, AppError> {
 
 #[server(prefix = "/api", endpoint = "invoices/send")]
 pub async fn send_invoice(id: String) -> Result<InvoiceDetail, AppError> {
-    use crate::api::ssr::{fail, parse_id, require_user, state, today_for};
+    use crate::api::ssr::{fail, signed_in_with_id, today_for};
 
-    let user = require_user().await.map_err(fail)?.user;
-    let id = parse_id(&id, "invoice").map_err(fail)?;
-    let state = state().map_err(fail)?;
+    let (user, id, state) = signed_in_with_id(&id, "invoice").await.map_err(fail)?;
     let sent = ssr::send(&state, &user, id).await.map_err(fail)?;
     Ok(ssr::detail(&state, &sent, &user, today_for(&user)))
 }
 
 #[server(prefix = "/api", endpoint = "invoices/void")]
 pub async fn void_invoice(id: String) -> Result<InvoiceDetail, AppError> {
-    use crate::api::ssr::{fail, parse_id, require_user, state, today_for};
+    use crate::api::ssr::{fail, signed_in_with_id, today_for};
 
-    let user = require_user().await.map_err(fail)?.user;
-    let id = parse_id(&id, "invoice").map_err(fail)?;
-    let state = state().map_err(fail)?;
+    let (user, id, state) = signed_in_with_id(&id, "invoice").await.map_err(fail)?;
     let voided = ssr::void(&state, &user, id).await.map_err(fail)?;
     Ok(ssr::detail(&state, &voided, &user, today_for(&user)))
 }
@@ -582,12 +572,10 @@ pub async fn void_invoice(id: String) -> Result<InvoiceDetail, AppError> {
 /// Deletes a draft. Sent invoices are records and are voided instead.
 #[server(prefix = "/api", endpoint = "invoices/delete")]
 pub async fn delete_draft(id: String) -> Result<(), AppError> {
-    use crate::api::ssr::{db_error, fail, parse_id, require_user, state};
+    use crate::api::ssr::{db_error, fail, signed_in_with_id};
     use crate::server::db::invoices;
 
-    let user = require_user().await.map_err(fail)?.user;
-    let id = parse_id(&id, "invoice").map_err(fail)?;
-    let state = state().map_err(fail)?;
+    let (user, id, state) = signed_in_with_id(&id, "invoice").await.map_err(fail)?;
     let invoice = ssr::load(&state, user.id, id).await.map_err(fail)?;
     if invoice.status != InvoiceStatus::Draft {
         return Err(fail(AppError::Rejected(
@@ -608,14 +596,12 @@ pub async fn delete_draft(id: String) -> Result<(), AppError> {
 /// Records a payment received outside Stripe; the invoice becomes partially paid or paid.
 #[server(prefix = "/api", endpoint = "invoices/payment", input = Json)]
 pub async fn record_payment(id: String, payment: PaymentInput) -> Result<PaymentSave, AppError> {
-    use crate::api::ssr::{fail, parse_id, require_user, state, today_for};
+    use crate::api::ssr::{fail, signed_in_with_id, today_for};
     use crate::domain::status::InvoiceEvent;
     use crate::server::db::activity::ActivityKind;
     use crate::server::db::invoices;
 
-    let user = require_user().await.map_err(fail)?.user;
-    let id = parse_id(&id, "invoice").map_err(fail)?;
-    let state = state().map_err(fail)?;
+    let (user, id, state) = signed_in_with_id(&id, "invoice").await.map_err(fail)?;
     let today = today_for(&user);
     // A conditional update: if another payment lands between the read and the write, read
     // again and decide against the new balance.
@@ -676,12 +662,10 @@ pub async fn record_payment(id: String, payment: PaymentInput) -> Result<Payment
 /// A new link for the client (the old one stops working), e.g. after it was forwarded by mistake.
 #[server(prefix = "/api", endpoint = "invoices/new-link")]
 pub async fn replace_public_link(id: String) -> Result<InvoiceDetail, AppError> {
-    use crate::api::ssr::{db_error, fail, parse_id, require_user, state, today_for};
+    use crate::api::ssr::{db_error, fail, signed_in_with_id, today_for};
     use crate::server::db::invoices;
 
-    let user = require_user().await.map_err(fail)?.user;
-    let id = parse_id(&id, "invoice").map_err(fail)?;
-    let state = state().map_err(fail)?;
+    let (user, id, state) = signed_in_with_id(&id, "invoice").await.map_err(fail)?;
     let invoice = ssr::load(&state, user.id, id).await.map_err(fail)?;
     if !invoice.status.is_collectable() {
         return Err(fail(AppError::Rejected(

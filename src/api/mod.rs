@@ -90,6 +90,24 @@ mod ssr {
         mongodb::bson::oid::ObjectId::parse_str(text.trim()).map_err(|_| not_found(what))
     }
 
+    /// The common start of a function acting on one of the user's things: who is asking, the
+    /// id they sent (parsed; a malformed one is "not found"), and the server state.
+    pub async fn signed_in_with_id(
+        id: &str,
+        what: &str,
+    ) -> Result<
+        (
+            crate::server::db::users::UserDoc,
+            mongodb::bson::oid::ObjectId,
+            AppState,
+        ),
+        AppError,
+    > {
+        let user = require_user().await?.user;
+        let id = parse_id(id, what)?;
+        Ok((user, id, state()?))
+    }
+
     pub fn not_found(what: &str) -> AppError {
         AppError::NotFound(format!(
             "That {what} doesn't exist, or it isn't in your account."
