@@ -217,6 +217,21 @@ async fn the_list_filters_searches_sorts_and_pages() {
         "search is literal"
     );
 
+    let in_january = list(params(&[("from", "2026-01-01"), ("to", "2026-01-31")])).await;
+    assert_eq!(in_january.body["rows"].as_array().unwrap().len(), 7);
+    let in_2025 = list(params(&[("from", "2025-01-01"), ("to", "2025-12-31")])).await;
+    assert_eq!(in_2025.body["rows"].as_array().unwrap().len(), 0);
+    for sort in ["due", "issued", "total"] {
+        let sorted = list(params(&[("sort", sort)])).await;
+        assert_eq!(
+            sorted.body["rows"].as_array().unwrap().len(),
+            7,
+            "sorted by {sort}"
+        );
+    }
+    let drafts_of_acme = list(params(&[("status", "draft"), ("client", &acme)])).await;
+    assert_eq!(drafts_of_acme.body["rows"].as_array().unwrap().len(), 3);
+
     let by_client = list(params(&[("sort", "client"), ("dir", "asc")])).await;
     assert_eq!(by_client.body["rows"][0]["client_name"], "Acme");
     assert_eq!(by_client.body["rows"][6]["client_name"], "Globex");

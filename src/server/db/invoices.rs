@@ -447,6 +447,38 @@ fn sort_field(key: SortKey) -> &'static str {
     }
 }
 
+/// The index a list query should walk. The most selective filter wins (one client, a status
+/// other than paid, an issue-date range): those touch few invoices, sorted in memory after.
+/// Otherwise the sort key's own index, read in order so the page stops at the limit. Named
+/// explicitly because the local server's planner otherwise takes the first index starting
+/// with `user_id`, whatever the sort; MongoDB's planner would agree with these choices.
+fn index_for(query: &ListQuery, client: Option<ObjectId>) -> &'static str {
+    let narrow_status = matches!(
+        query.status,
+        Some(
+            StatusFilter::Draft
+                | StatusFilter::Outstanding
+                | StatusFilter::Overdue
+                | StatusFilter::Void
+        )
+    );
+    if client.is_some() {
+        "by_client"
+    } else if narrow_status {
+        "by_status_due"
+    } else if query.issued_from.is_some() || query.issued_to.is_some() {
+        "by_issue_date"
+    } else {
+        match query.sort {
+            SortKey::Number => "by_number",
+            SortKey::Client => "by_client_name",
+            SortKey::IssueDate => "by_issue_date",
+            SortKey::DueDate => "by_due_date",
+            SortKey::Total => "by_total",
+        }
+    }
+}
+
 /// The opaque position after `invoice` in a list sorted by `key`.
 pub fn cursor_after(invoice: &InvoiceDoc, key: SortKey) -> String {
     let value = match key {
@@ -538,6 +570,9 @@ pub async fn list(
         .collection::<InvoiceDoc>(INVOICES)
         .find(filter)
         .sort(doc! { field: direction, "_id": direction })
+        .hint(mongodb::options::Hint::Name(
+            index_for(query, client).to_string(),
+        ))
         .limit(limit as i64 + 1)
         .await?
         .try_collect()
@@ -560,6 +595,7 @@ pub async fn coming_due(
     db.collection::<InvoiceDoc>(INVOICES)
         .find(doc! { "user_id": owner, "status": { "$in": collectable() } })
         .sort(doc! { "due_date": 1, "_id": 1 })
+        .hint(mongodb::options::Hint::Name("by_status_due".to_string()))
         .limit(limit)
         .await?
         .try_collect()
