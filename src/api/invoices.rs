@@ -169,11 +169,6 @@ pub(crate) mod ssr {
         }
     }
 
-    fn thousandths_text(value: i64) -> String {
-        let text = format!("{}.{:03}", value / 1000, value % 1000);
-        text.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-
     pub fn document(invoice: &InvoiceDoc, user: &UserDoc, today: CalendarDate) -> InvoiceDocument {
         let money = |minor| Money::from_minor(minor, invoice.currency);
         let paid = invoice.paid_minor;
@@ -222,7 +217,7 @@ pub(crate) mod ssr {
                     .unwrap_or(money(0));
                     LineView {
                         description: line.description.clone(),
-                        quantity: thousandths_text(line.quantity.thousandths()),
+                        quantity: line.quantity.to_string(),
                         unit_price: money(line.unit_price_minor),
                         amount,
                     }
@@ -230,17 +225,14 @@ pub(crate) mod ssr {
                 .collect(),
             discount_label: match invoice.discount {
                 Discount::None => None,
-                Discount::Percent(rate) => Some(format!(
-                    "Discount ({}%)",
-                    thousandths_text(rate.thousandths())
-                )),
+                Discount::Percent(rate) => Some(format!("Discount ({}%)", rate)),
                 Discount::Fixed(_) => Some("Discount".to_string()),
             },
             tax_label: (!invoice.tax_rates.is_empty()).then(|| {
                 let rates: Vec<String> = invoice
                     .tax_rates
                     .iter()
-                    .map(|r| format!("{}%", thousandths_text(r.thousandths())))
+                    .map(|rate| format!("{rate}%"))
                     .collect();
                 format!("Tax ({})", rates.join(" + "))
             }),

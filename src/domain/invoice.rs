@@ -87,6 +87,26 @@ impl Percent {
     }
 }
 
+/// Thousandths as the shortest decimal text: 2500 → "2.5", 1000 → "1", 8875 → "8.875".
+fn thousandths_text(value: i64, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+    let text = format!("{}.{:03}", value / 1000, value % 1000);
+    f.write_str(text.trim_end_matches('0').trim_end_matches('.'))
+}
+
+/// What `Quantity::parse` reads back: "2.5".
+impl std::fmt::Display for Quantity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        thousandths_text(self.0, f)
+    }
+}
+
+/// The number without the sign, as `Percent::parse` reads it back: "8.875".
+impl std::fmt::Display for Percent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        thousandths_text(self.0, f)
+    }
+}
+
 /// `value × numerator / denominator`, rounded half away from zero, in i128 so it cannot
 /// overflow for any i64 inputs.
 fn scale_round(value: i64, numerator: i64, denominator: i64) -> i128 {
@@ -189,6 +209,15 @@ pub fn totals(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn quantities_and_rates_print_as_typed() {
+        assert_eq!(Quantity::parse("2.50").unwrap().to_string(), "2.5");
+        assert_eq!(Quantity::parse("3").unwrap().to_string(), "3");
+        assert_eq!(Quantity::parse("0.125").unwrap().to_string(), "0.125");
+        assert_eq!(Percent::parse("8.875%").unwrap().to_string(), "8.875");
+        assert_eq!(Percent::parse("20").unwrap().to_string(), "20");
+    }
 
     fn line(quantity: &str, unit_price_minor: i64) -> LineItem {
         LineItem {

@@ -296,13 +296,9 @@ impl InvoiceDraft {
     /// The editor's text for this draft (to edit it again, or to duplicate it).
     pub fn to_input(&self) -> InvoiceInput {
         let money = |minor| Money::from_minor(minor, self.currency).to_decimal_string();
-        let thousandths = |value: i64| {
-            let text = format!("{}.{:03}", value / 1000, value % 1000);
-            text.trim_end_matches('0').trim_end_matches('.').to_string()
-        };
         let (discount_kind, discount_value) = match self.discount {
             Discount::None => ("none", String::new()),
-            Discount::Percent(rate) => ("percent", thousandths(rate.thousandths())),
+            Discount::Percent(rate) => ("percent", rate.to_string()),
             Discount::Fixed(amount) => ("fixed", money(amount)),
         };
         InvoiceInput {
@@ -315,7 +311,7 @@ impl InvoiceDraft {
                 .iter()
                 .map(|line| LineInput {
                     description: line.description.clone(),
-                    quantity: thousandths(line.quantity.thousandths()),
+                    quantity: line.quantity.to_string(),
                     unit_price: money(line.unit_price_minor),
                 })
                 .collect(),
@@ -324,7 +320,7 @@ impl InvoiceDraft {
             tax_rates: self
                 .tax_rates
                 .iter()
-                .map(|rate| thousandths(rate.thousandths()))
+                .map(|rate| rate.to_string())
                 .collect::<Vec<_>>()
                 .join(", "),
             notes: self.notes.clone().unwrap_or_default(),

@@ -447,38 +447,6 @@ fn sort_field(key: SortKey) -> &'static str {
     }
 }
 
-/// The index a list query should walk. The most selective filter wins (one client, a status
-/// other than paid, an issue-date range): those touch few invoices, sorted in memory after.
-/// Otherwise the sort key's own index, read in order so the page stops at the limit. Named
-/// explicitly because the local server's planner otherwise takes the first index starting
-/// with `user_id`, whatever the sort; MongoDB's planner would agree with these choices.
-fn index_for(query: &ListQuery, client: Option<ObjectId>) -> &'static str {
-    let narrow_status = matches!(
-        query.status,
-        Some(
-            StatusFilter::Draft
-                | StatusFilter::Outstanding
-                | StatusFilter::Overdue
-                | StatusFilter::Void
-        )
-    );
-    if client.is_some() {
-        "by_client"
-    } else if narrow_status {
-        "by_status_due"
-    } else if query.issued_from.is_some() || query.issued_to.is_some() {
-        "by_issue_date"
-    } else {
-        match query.sort {
-            SortKey::Number => "by_number",
-            SortKey::Client => "by_client_name",
-            SortKey::IssueDate => "by_issue_date",
-            SortKey::DueDate => "by_due_date",
-            SortKey::Total => "by_total",
-        }
-    }
-}
-
 /// The opaque position after `invoice` in a list sorted by `key`.
 pub fn cursor_after(invoice: &InvoiceDoc, key: SortKey) -> String {
     let value = match key {
@@ -519,60 +487,63 @@ pub async fn list(
     today: CalendarDate,
     limit: usize,
 ) -> Result<(Vec<InvoiceDoc>, Option<String>), ListError> {
-    let mut clauses = vec![doc! { "user_id": owner }];
+    // One flat filter (no `$and`): the local server plans indexes only for top-level fields.
+    let mut filter = doc! { "user_id": owner };
     match query.status {
         None => {}
         Some(StatusFilter::Draft) => {
-            clauses.push(doc! { "status": status_bson(InvoiceStatus::Draft) });
+            filter.insert("status", status_bson(InvoiceStatus::Draft));
         }
         Some(StatusFilter::Outstanding) => {
-            clauses.push(doc! { "status": { "$in": collectable() } })
+            filter.insert("status", doc! { "$in": collectable() });
         }
-        Some(StatusFilter::Overdue) => clauses.push(doc! {
-            "status": { "$in": collectable() },
-            "due_date": { "$lt": today.to_string() },
-        }),
+        Some(StatusFilter::Overdue) => {
+            filter.insert("status", doc! { "$in": collectable() });
+            filter.insert("due_date", doc! { "$lt": today.to_string() });
+        }
         Some(StatusFilter::Paid) => {
-            clauses.push(doc! { "status": status_bson(InvoiceStatus::Paid) })
+            filter.insert("status", status_bson(InvoiceStatus::Paid));
         }
         Some(StatusFilter::Void) => {
-            clauses.push(doc! { "status": status_bson(InvoiceStatus::Void) })
+            filter.insert("status", status_bson(InvoiceStatus::Void));
         }
     }
     if let Some(client) = client {
-        clauses.push(doc! { "client_id": client });
+        filter.insert("client_id", client);
     }
+    let mut issued = Document::new();
     if let Some(from) = query.issued_from {
-        clauses.push(doc! { "issue_date": { "$gte": from.to_string() } });
+        issued.insert("$gte", from.to_string());
     }
     if let Some(to) = query.issued_to {
-        clauses.push(doc! { "issue_date": { "$lte": to.to_string() } });
+        issued.insert("$lte", to.to_string());
+    }
+    if !issued.is_empty() {
+        filter.insert("issue_date", issued);
     }
     if !query.search.is_empty() {
-        clauses.push(doc! { "search": { "$regex": regex_escape(&query.search.to_lowercase()) } });
+        filter.insert(
+            "search",
+            doc! { "$regex": regex_escape(&query.search.to_lowercase()) },
+        );
     }
     let field = sort_field(query.sort);
     let direction = if query.descending { -1 } else { 1 };
     if let Some(cursor) = &query.after {
         let (value, id) = parse_cursor(cursor, query.sort).ok_or(ListError::BadCursor)?;
         let beyond = if query.descending { "$lt" } else { "$gt" };
-        clauses.push(doc! { "$or": [
-            { field: { beyond: value.clone() } },
-            { field: value, "_id": { beyond: id } },
-        ]});
+        filter.insert(
+            "$or",
+            vec![
+                doc! { field: { beyond: value.clone() } },
+                doc! { field: value, "_id": { beyond: id } },
+            ],
+        );
     }
-    let filter = if clauses.len() == 1 {
-        clauses.remove(0)
-    } else {
-        doc! { "$and": clauses }
-    };
     let mut page: Vec<InvoiceDoc> = db
         .collection::<InvoiceDoc>(INVOICES)
         .find(filter)
         .sort(doc! { field: direction, "_id": direction })
-        .hint(mongodb::options::Hint::Name(
-            index_for(query, client).to_string(),
-        ))
         .limit(limit as i64 + 1)
         .await?
         .try_collect()
@@ -595,7 +566,6 @@ pub async fn coming_due(
     db.collection::<InvoiceDoc>(INVOICES)
         .find(doc! { "user_id": owner, "status": { "$in": collectable() } })
         .sort(doc! { "due_date": 1, "_id": 1 })
-        .hint(mongodb::options::Hint::Name("by_status_due".to_string()))
         .limit(limit)
         .await?
         .try_collect()

@@ -87,13 +87,15 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
     CollectionSpec {
         name: INVOICES,
         // One index per sort order of the list (owner first, `_id` as the tie-breaker the
-        // cursor uses), plus the dashboard's and the client page's queries.
+        // cursor uses), plus the dashboard's and the client page's queries. All ascending:
+        // MongoDB walks them backwards for descending sorts, and the local server returns
+        // nothing for a `$gte` bound on a descending key.
         indexes: || {
             vec![
                 index("number_unique", doc! { "user_id": 1, "sequence": 1 }, true),
                 index(
-                    "by_number",
-                    doc! { "user_id": 1, "sequence": -1, "_id": -1 },
+                    "by_sequence",
+                    doc! { "user_id": 1, "sequence": 1, "_id": 1 },
                     false,
                 ),
                 index(
@@ -102,8 +104,8 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
                     false,
                 ),
                 index(
-                    "by_issue_date",
-                    doc! { "user_id": 1, "issue_date": -1, "_id": -1 },
+                    "by_issued",
+                    doc! { "user_id": 1, "issue_date": 1, "_id": 1 },
                     false,
                 ),
                 index(
@@ -112,8 +114,8 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
                     false,
                 ),
                 index(
-                    "by_total",
-                    doc! { "user_id": 1, "total_minor": -1, "_id": -1 },
+                    "by_amount",
+                    doc! { "user_id": 1, "total_minor": 1, "_id": 1 },
                     false,
                 ),
                 index(
@@ -122,8 +124,8 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
                     false,
                 ),
                 index(
-                    "by_client",
-                    doc! { "user_id": 1, "client_id": 1, "sequence": -1 },
+                    "by_client_sequence",
+                    doc! { "user_id": 1, "client_id": 1, "sequence": 1 },
                     false,
                 ),
                 index(
