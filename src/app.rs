@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 use crate::ui::components::error_view::ErrorList;
 use crate::ui::components::layout::{Footer, Header};
@@ -72,7 +72,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/invoices/:id/edit") view=EditInvoice />
                         <Route path=path!("/clients") view=Clients />
                         <Route path=path!("/clients/:id") view=ClientDetail />
-                        <Route path=path!("/i/:token") view=PublicInvoice />
+                        // Rendered whole before sending, so an unknown link can answer 404.
+                        <Route path=path!("/i/:token") view=PublicInvoice ssr=SsrMode::Async />
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -354,9 +354,30 @@ async fn the_public_link_shows_the_invoice_and_stops_working_when_replaced_or_vo
     let replaced = ada.form("/api/invoices/new-link", &[("id", &id)]).await;
     let new_link = replaced.body["public_url"].as_str().unwrap().to_string();
     assert_ne!(new_link, link);
-    assert!(public(token).await.is_null(), "the old link is dead");
+    assert!(
+        public(token.clone()).await.is_null(),
+        "the old link is dead"
+    );
     let new_token = new_link.rsplit('/').next().unwrap().to_string();
     assert_eq!(public(new_token.clone()).await["number"], "INV-0001");
+
+    // The page itself: 200 with the invoice, 404 for a dead link.
+    let page = app
+        .http
+        .get(app.url(&format!("/i/{new_token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("INV-0001"));
+    let dead = app
+        .http
+        .get(app.url(&format!("/i/{token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dead.status(), 404);
+    assert!(dead.text().await.unwrap().contains("any more"));
 
     ada.form("/api/invoices/void", &[("id", &id)]).await;
     assert!(

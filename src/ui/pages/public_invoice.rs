@@ -28,13 +28,19 @@ pub fn PublicInvoice() -> impl IntoView {
                             <InvoicePaper document />
                             <p class="muted small no-print">"Questions about this invoice? Reply to the email it came with."</p>
                         }.into_any(),
-                        None => view! {
+                        None => {
+                            #[cfg(feature = "ssr")]
+                            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                                response.set_status(axum::http::StatusCode::NOT_FOUND);
+                            }
+                            view! {
                             <Title text="Link not available" />
                             <div class="card empty">
                                 <h1>"This invoice link doesn't work any more"</h1>
                                 <p>"It may have been replaced with a new one, or the invoice was cancelled. Ask the sender for a current link."</p>
                             </div>
-                        }.into_any(),
+                        }.into_any()
+                        }
                     })
                 })}
             </Transition>
