@@ -1,6 +1,15 @@
 import { test, expect } from '@playwright/test';
 import { hydrated, signIn, unique } from './helpers/sign-in.mjs';
 
+// Collects what the browser reports as broken (a hydration mismatch panics the app and
+// shows up here), so a test can assert the pages stayed healthy.
+function watchForErrors(page) {
+  const errors = [];
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
 // Reads a dashboard figure, waiting for the page to show the expected value.
 async function expectStat(page, testId, value) {
   await expect(page.getByTestId(testId)).toHaveText(value);
@@ -12,6 +21,7 @@ async function openDashboard(page) {
 }
 
 test('a client, an invoice with live totals, sending, part and full payment, and the dashboard following', async ({ page, browser }) => {
+  const errors = watchForErrors(page);
   await signIn(page, unique('billing'));
   // Client-side navigation from here on: a full reload would reset this marker.
   await page.evaluate(() => { window.__noReload = true; });
@@ -114,6 +124,7 @@ test('a client, an invoice with live totals, sending, part and full payment, and
   await expectStat(page, 'paid-USD', '$201.56');
   await expect(page.getByRole('img', { name: /Collected per month, last 12 months: \$201\.56 in total/ })).toBeVisible();
   expect(await page.evaluate(() => window.__noReload)).toBe(true);
+  expect(errors).toEqual([]);
 
   // The client's page, in a browser without the user's session: the invoice and nothing else.
   const client = await (await browser.newContext()).newPage();
@@ -126,6 +137,7 @@ test('a client, an invoice with live totals, sending, part and full payment, and
 });
 
 test('the invoice list filters by status and searches as you type', async ({ page }) => {
+  const errors = watchForErrors(page);
   await signIn(page, unique('lists'));
   await page.goto('/clients?new=1');
   await hydrated(page);
@@ -167,6 +179,13 @@ test('the invoice list filters by status and searches as you type', async ({ pag
   await expect(page.getByRole('heading', { name: 'No invoices match' })).toBeVisible();
   await page.getByRole('link', { name: 'Clear filters' }).first().click();
   await expect(rows).toHaveCount(2);
+  const invoiceHref = await rows.first().getByRole('link').getAttribute('href');
+  for (const path of ['/dashboard', `/clients/${clientId}`, invoiceHref, `${invoiceHref}/edit`]) {
+    await page.goto(path);
+    await hydrated(page);
+  }
+  // Every page above was loaded whole at least once and hydrated without a mismatch.
+  expect(errors).toEqual([]);
 });
 
 test('signed-out visitors are sent to sign in, keeping the view they asked for', async ({ page }) => {
