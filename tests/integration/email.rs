@@ -128,3 +128,143 @@ async fn a_refused_email_is_a_clear_message_and_leaks_nothing() {
     assert!(!error.contains("re_test_key_123"), "{error}");
     assert_eq!(recorded.0.lock().unwrap().len(), 1);
 }
+
+/// A Resend stand-in that answers each request with the next scripted (status, retry-after,
+/// body), repeating the last one, and records the `Idempotency-Key` of every request.
+async fn scripted_resend(
+    script: Vec<(StatusCode, Option<&'static str>, Value)>,
+) -> (String, Arc<Mutex<Vec<String>>>) {
+    let keys = Arc::new(Mutex::new(Vec::new()));
+    let seen = keys.clone();
+    let router = axum::Router::new().route(
+        "/emails",
+        post(move |headers: HeaderMap| {
+            let seen = seen.clone();
+            let script = script.clone();
+            async move {
+                let index = {
+                    let mut seen = seen.lock().unwrap();
+                    seen.push(
+                        headers["idempotency-key"]
+                            .to_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                    );
+                    seen.len() - 1
+                };
+                let (status, retry_after, body) = script[index.min(script.len() - 1)].clone();
+                let mut response_headers = HeaderMap::new();
+                if let Some(seconds) = retry_after {
+                    response_headers.insert("retry-after", seconds.parse().unwrap());
+                }
+                (status, response_headers, Json(body))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    (address, keys)
+}
+
+fn resend_client(base: &str) -> paytrack::server::email::resend::Resend {
+    use paytrack::server::email::resend::{Resend, RetryPolicy};
+    use paytrack::server::secret::Secret;
+    Resend::new(
+        base,
+        Secret::new("re_test_key_123".into()),
+        "PayTrack <billing@paytrack.test>".into(),
+    )
+    .unwrap()
+    .with_retry(RetryPolicy {
+        attempts: 4,
+        first_pause: std::time::Duration::from_millis(20),
+        longest_pause: std::time::Duration::from_secs(2),
+    })
+}
+
+fn an_email() -> paytrack::server::email::Email {
+    paytrack::server::email::Email {
+        to: paytrack::domain::email::EmailAddress::parse("client@example.com").unwrap(),
+        reply_to: None,
+        subject: "Invoice INV-0001".into(),
+        html: "<p>Hello</p>".into(),
+        text: "Hello".into(),
+        kind: "test",
+        idempotency_key: "invoice-1/step-0".into(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limits_and_server_errors_are_retried_with_the_same_idempotency_key() {
+    let rate_limited = json!({ "statusCode": 429, "name": "rate_limit_exceeded", "message": "Too many requests." });
+    let (base, keys) = scripted_resend(vec![
+        (StatusCode::TOO_MANY_REQUESTS, Some("1"), rate_limited),
+        (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            None,
+            json!({ "message": "Internal error" }),
+        ),
+        (
+            StatusCode::OK,
+            None,
+            json!({ "id": "49a3999c-0ce1-4ea6-ab68-afcd6dc2e794" }),
+        ),
+    ])
+    .await;
+    let started = std::time::Instant::now();
+    let id = resend_client(&base).send(&an_email()).await.unwrap();
+    assert_eq!(id, "49a3999c-0ce1-4ea6-ab68-afcd6dc2e794");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(1),
+        "retry-after was honoured"
+    );
+    assert_eq!(*keys.lock().unwrap(), vec!["invoice-1/step-0"; 3]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_validation_error_is_final_and_keeps_resends_message() {
+    let (base, keys) = scripted_resend(vec![(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        None,
+        json!({ "statusCode": 422, "name": "validation_error", "message": "Invalid `to` field." }),
+    )])
+    .await;
+    let err = resend_client(&base).send(&an_email()).await.unwrap_err();
+    assert!(
+        matches!(&err, paytrack::server::email::MailError::Rejected(m) if m == "Invalid `to` field."),
+        "{err}"
+    );
+    assert_eq!(keys.lock().unwrap().len(), 1, "not retried");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_retry_after_or_a_storm_ends_the_send_as_unavailable_without_sleeping_it_out() {
+    let (base, keys) = scripted_resend(vec![(
+        StatusCode::TOO_MANY_REQUESTS,
+        Some("60"),
+        json!({ "message": "Too many requests." }),
+    )])
+    .await;
+    let started = std::time::Instant::now();
+    let err = resend_client(&base).send(&an_email()).await.unwrap_err();
+    assert!(matches!(
+        err,
+        paytrack::server::email::MailError::Unavailable(_)
+    ));
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+    assert_eq!(keys.lock().unwrap().len(), 1);
+
+    let (base, keys) = scripted_resend(vec![(
+        StatusCode::SERVICE_UNAVAILABLE,
+        None,
+        json!({ "message": "Service unavailable" }),
+    )])
+    .await;
+    let err = resend_client(&base).send(&an_email()).await.unwrap_err();
+    assert!(matches!(
+        err,
+        paytrack::server::email::MailError::Unavailable(_)
+    ));
+    assert_eq!(keys.lock().unwrap().len(), 4, "four attempts in all");
+}

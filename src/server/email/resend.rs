@@ -1,6 +1,15 @@
 //! Resend's HTTP API (`POST /emails`). The base URL is configurable so tests can point it at a
 //! local stand-in that records requests.
+//!
+//! Rate limits (429), server errors (5xx) and network failures are retried a few times with
+//! growing pauses, honouring `retry-after`, always with the same `Idempotency-Key` so Resend
+//! sends the email once. Any other 4xx is final and carries Resend's own message. A wait longer
+//! than the policy allows is not slept through: the send fails as unavailable, for the caller
+//! (a person waiting on a page, or a job that will run again) to retry later.
 
+use std::time::Duration;
+
+use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::{Email, MailError};
@@ -12,6 +21,39 @@ pub struct Resend {
     base_url: String,
     api_key: Secret,
     from: String,
+    retry: RetryPolicy,
+}
+
+/// How hard to try before giving up on one send.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included.
+    pub attempts: u32,
+    /// The pause after the first failure; it doubles after each further one.
+    pub first_pause: Duration,
+    /// The longest pause worth waiting for (a longer `retry-after` ends the send instead).
+    pub longest_pause: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            attempts: 4,
+            first_pause: Duration::from_millis(250),
+            longest_pause: Duration::from_secs(5),
+        }
+    }
+}
+
+/// What one attempt came to.
+enum Attempt {
+    Sent(String),
+    /// Worth another try, after the server's `retry-after` if it gave one.
+    Transient {
+        message: String,
+        retry_after: Option<Duration>,
+    },
+    Final(String),
 }
 
 #[derive(Serialize)]
@@ -46,10 +88,43 @@ impl Resend {
             base_url: base_url.trim_end_matches('/').to_string(),
             api_key,
             from,
+            retry: RetryPolicy::default(),
         })
     }
 
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
     pub async fn send(&self, email: &Email) -> Result<String, MailError> {
+        let mut pause = self.retry.first_pause;
+        let mut attempt = 1;
+        loop {
+            let (message, retry_after) = match self.attempt(email).await {
+                Attempt::Sent(id) => {
+                    tracing::info!(kind = email.kind, resend_id = %id, attempt, "email sent");
+                    return Ok(id);
+                }
+                Attempt::Final(message) => return Err(MailError::Rejected(message)),
+                Attempt::Transient {
+                    message,
+                    retry_after,
+                } => (message, retry_after),
+            };
+            let wait = retry_after.unwrap_or(pause);
+            if attempt >= self.retry.attempts || wait > self.retry.longest_pause {
+                tracing::warn!(kind = email.kind, attempt, %message, "email not sent, giving up for now");
+                return Err(MailError::Unavailable(message));
+            }
+            tracing::info!(kind = email.kind, attempt, %message, wait_ms = wait.as_millis() as u64, "email send failed, retrying");
+            tokio::time::sleep(wait).await;
+            pause = pause.saturating_mul(2);
+            attempt += 1;
+        }
+    }
+
+    async fn attempt(&self, email: &Email) -> Attempt {
         let body = SendRequest {
             from: &self.from,
             to: [email.to.as_str()],
@@ -65,26 +140,44 @@ impl Resend {
             .header("Idempotency-Key", &email.idempotency_key)
             .json(&body)
             .send()
-            .await
-            .map_err(|err| MailError::Unavailable(err.without_url().to_string()))?;
+            .await;
+        let response = match response {
+            Ok(response) => response,
+            Err(err) => {
+                return Attempt::Transient {
+                    message: err.without_url().to_string(),
+                    retry_after: None,
+                };
+            }
+        };
         let status = response.status();
         if status.is_success() {
-            let sent: SendResponse = response
-                .json()
-                .await
-                .map_err(|err| MailError::Unavailable(err.without_url().to_string()))?;
-            tracing::info!(kind = email.kind, resend_id = %sent.id, "email sent");
-            return Ok(sent.id);
+            return match response.json::<SendResponse>().await {
+                Ok(sent) => Attempt::Sent(sent.id),
+                Err(err) => Attempt::Transient {
+                    message: err.without_url().to_string(),
+                    retry_after: None,
+                },
+            };
         }
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
         let message = response
             .json::<ErrorResponse>()
             .await
             .map(|e| e.message)
             .unwrap_or_else(|_| format!("HTTP {status}"));
-        if status.as_u16() == 429 || status.is_server_error() {
-            Err(MailError::Unavailable(message))
+        if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+            Attempt::Transient {
+                message,
+                retry_after,
+            }
         } else {
-            Err(MailError::Rejected(message))
+            Attempt::Final(message)
         }
     }
 }
