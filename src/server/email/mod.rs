@@ -4,6 +4,7 @@
 
 pub mod resend;
 pub mod templates;
+pub mod webhook_signature;
 
 use mongodb::Database;
 use mongodb::bson::DateTime;
