@@ -21,8 +21,9 @@ async function openDashboard(page) {
 }
 
 test('a client, an invoice with live totals, sending, part and full payment, and the dashboard following', async ({ page, browser }) => {
-  const errors = watchForErrors(page);
   await signIn(page, unique('billing'));
+  // Watched from here: the dev outbox used to sign in shows emails in a sandboxed frame.
+  const errors = watchForErrors(page);
   // Client-side navigation from here on: a full reload would reset this marker.
   await page.evaluate(() => { window.__noReload = true; });
 
@@ -137,8 +138,8 @@ test('a client, an invoice with live totals, sending, part and full payment, and
 });
 
 test('the invoice list filters by status and searches as you type', async ({ page }) => {
-  const errors = watchForErrors(page);
   await signIn(page, unique('lists'));
+  const errors = watchForErrors(page);
   await page.goto('/clients?new=1');
   await hydrated(page);
   await page.getByLabel('Name').fill('Globex');
