@@ -21,6 +21,8 @@ pub struct ClientSummary {
     pub currency: Currency,
     pub reminders: bool,
     pub archived: bool,
+    /// Why email to this client is not getting through, if Resend said so.
+    pub email_problem: Option<String>,
 }
 
 /// One client's page: details, what they owe, and their invoices.
@@ -53,6 +55,7 @@ pub(crate) fn summary(client: &crate::server::db::clients::ClientDoc) -> ClientS
         currency: client.currency,
         reminders: client.reminders,
         archived: client.archived,
+        email_problem: client.email_problem.as_ref().map(|p| p.message()),
     }
 }
 

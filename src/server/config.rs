@@ -66,6 +66,8 @@ impl Config {
 #[derive(Debug, Clone, Default)]
 pub struct Secrets {
     pub resend_api_key: Option<Secret>,
+    /// Signs Resend's delivery webhooks (`whsec_…`); without it `/webhooks/resend` is off.
+    pub resend_webhook_secret: Option<Secret>,
     /// 32-byte key that encrypts users' Stripe keys at rest.
     pub master_key: Option<Secret>,
     pub google: Option<GoogleCredentials>,
@@ -219,6 +221,11 @@ impl Config {
 
         let secrets = Secrets {
             resend_api_key: prefixed_secret(get("RESEND_API_KEY")?, "RESEND_API_KEY", &["re_"])?,
+            resend_webhook_secret: prefixed_secret(
+                get("RESEND_WEBHOOK_SECRET")?,
+                "RESEND_WEBHOOK_SECRET",
+                &["whsec_"],
+            )?,
             master_key: master_key(get("PAYTRACK_MASTER_KEY")?)?,
             google: google(get("GOOGLE_CLIENT_ID")?, get("GOOGLE_CLIENT_SECRET")?)?
                 .map(|(client_id, client_secret)| -> Result<_, ConfigError> {

@@ -232,6 +232,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/google/callback", get(auth::google::callback))
         .route("/account/export", get(http::account::export))
         .route("/account/delete", post(http::account::delete))
+        .route("/webhooks/resend", post(http::webhooks::resend))
         .leptos_routes_with_context(
             &state,
             routes,

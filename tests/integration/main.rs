@@ -11,4 +11,5 @@ mod google;
 mod http;
 mod invoices;
 mod process;
+mod resend_webhooks;
 mod tenant_isolation;

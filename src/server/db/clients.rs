@@ -29,6 +29,39 @@ pub struct ClientDoc {
     pub archived: bool,
     pub created_at: DateTime,
     pub updated_at: DateTime,
+    /// Set when Resend reports an address of this client bounced or complained; cleared when
+    /// the user edits the client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_problem: Option<EmailProblem>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EmailProblem {
+    pub address: String,
+    /// "bounced" or "complained".
+    pub kind: String,
+    pub at: DateTime,
+}
+
+impl EmailProblem {
+    /// What the user reads on the client's page.
+    pub fn message(&self) -> String {
+        let when = self
+            .at
+            .try_to_rfc3339_string()
+            .map(|t| t.get(..10).unwrap_or_default().to_string())
+            .unwrap_or_default();
+        match self.kind.as_str() {
+            "complained" => format!(
+                "{} marked an email from you as spam on {when}. PayTrack sends nothing more to that address; edit the client to change it.",
+                self.address
+            ),
+            _ => format!(
+                "Email to {} bounced on {when}: the address doesn't accept mail. Edit the client to fix it; reminders to it are paused until then.",
+                self.address
+            ),
+        }
+    }
 }
 
 impl ClientDoc {
@@ -87,6 +120,7 @@ pub async fn insert(
         archived: false,
         created_at: now,
         updated_at: now,
+        email_problem: None,
     };
     db.collection::<ClientDoc>(CLIENTS).insert_one(&doc).await?;
     Ok(doc)
@@ -112,7 +146,7 @@ pub async fn update(
     db.collection::<ClientDoc>(CLIENTS)
         .find_one_and_update(
             doc! { "_id": id, "user_id": owner },
-            doc! { "$set": fields(client, now) },
+            doc! { "$set": fields(client, now), "$unset": { "email_problem": "" } },
         )
         .return_document(ReturnDocument::After)
         .await
@@ -183,4 +217,22 @@ pub fn regex_escape(text: &str) -> String {
         escaped.push(c);
     }
     escaped
+}
+
+/// Marks every client with `address` as undeliverable (Resend reported a bounce or a
+/// complaint for it); returns how many were marked.
+pub async fn mark_email_problem(
+    db: &Database,
+    address: &str,
+    kind: &str,
+    at: DateTime,
+) -> Result<u64, mongodb::error::Error> {
+    let problem = doc! { "address": address, "kind": kind, "at": at };
+    db.collection::<ClientDoc>(CLIENTS)
+        .update_many(
+            doc! { "emails": address },
+            doc! { "$set": { "email_problem": problem } },
+        )
+        .await
+        .map(|r| r.modified_count)
 }

@@ -15,6 +15,7 @@ pub mod rate_limits;
 pub mod schema;
 pub mod sessions;
 pub mod users;
+pub mod webhook_events;
 
 use std::time::Duration;
 

@@ -29,6 +29,7 @@ pub const INVOICE_SEQUENCES: &str = "invoice_sequences";
 pub const CLIENTS: &str = "clients";
 pub const INVOICES: &str = "invoices";
 pub const ACTIVITY: &str = "activity";
+pub const WEBHOOK_EVENTS: &str = "webhook_events";
 
 /// Every collection PayTrack owns. Data-rights features (export, delete) walk this list, so a
 /// new collection must be added here.
@@ -148,6 +149,12 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
             )]
         },
         holds_user_data: true,
+    },
+    CollectionSpec {
+        // Ids of webhook events already handled, so a redelivery changes nothing.
+        name: WEBHOOK_EVENTS,
+        indexes: || vec![expire_at("expires", "expires_at")],
+        holds_user_data: false,
     },
     CollectionSpec {
         name: OAUTH_STATES,

@@ -5,6 +5,7 @@ pub mod api_errors;
 pub mod headers;
 pub mod health;
 pub mod static_files;
+pub mod webhooks;
 
 use axum::Json;
 use axum::http::StatusCode;

@@ -78,6 +78,9 @@ fn ClientBody(detail: Detail, refresh: Callback<()>) -> impl IntoView {
             </div>
         </div>
         <p class="form-error" role="alert">{failure}</p>
+        {detail.summary.email_problem.clone().map(|problem| view! {
+            <p class="notice notice-warning" role="alert" data-testid="email-problem">{problem}</p>
+        })}
         <Show when=move || archived.get()>
             <p class="notice">"Archived: hidden from lists and the invoice editor. Existing invoices are unchanged."</p>
         </Show>

@@ -103,6 +103,7 @@ fn ClientList() -> impl IntoView {
                                                     <A href=format!("/clients/{}", c.id)>{c.name.clone()}</A>
                                                     {c.company.clone().map(|co| view! { <span class="muted">{format!(" — {co}")}</span> })}
                                                     {c.archived.then(|| view! { <span class="badge">"Archived"</span> })}
+                                                    {c.email_problem.is_some().then(|| view! { <span class="status status-overdue">"Email failing"</span> })}
                                                 </td>
                                                 <td>{c.email.clone()}</td>
                                                 <td>{c.currency.code()}</td>

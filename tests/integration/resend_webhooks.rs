@@ -1,0 +1,127 @@
+//! Resend's delivery webhooks: signed the way Resend (Svix) signs them, handled once per event
+//! id, and a bounce marks the client's address for the user to see.
+
+use mongodb::bson::{Document, doc};
+use paytrack::server::email::webhook_signature::sign;
+use serde_json::json;
+
+use crate::common::{TestApp, spawn_app_with, test_mongodb_uri};
+
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+async fn app_with_webhooks() -> TestApp {
+    spawn_app_with(&test_mongodb_uri(), &[("RESEND_WEBHOOK_SECRET", SECRET)]).await
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+fn bounce(to: &str) -> String {
+    json!({
+        "type": "email.bounced",
+        "created_at": "2026-11-27T09:00:00.000Z",
+        "data": {
+            "email_id": "56761188-7520-42d8-8898-ff6fc54ce618",
+            "from": "PayTrack <billing@paytrack.test>",
+            "to": [to],
+            "subject": "Invoice INV-0001",
+            "bounce": { "message": "The recipient's mailbox does not exist.", "type": "Permanent" }
+        }
+    })
+    .to_string()
+}
+
+async fn deliver(app: &TestApp, id: &str, timestamp: i64, signature: &str, body: &str) -> u16 {
+    app.http
+        .post(app.url("/webhooks/resend"))
+        .header("svix-id", id)
+        .header("svix-timestamp", timestamp.to_string())
+        .header("svix-signature", signature)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_bounce_marks_the_clients_address_once() {
+    let app = app_with_webhooks().await;
+    let ada = app.user("ada@example.test").await;
+    let client = ada.client("Acme Buyer").await; // acme.buyer@client.test
+    let body = bounce("acme.buyer@client.test");
+    let at = now();
+    let signature = sign(SECRET, "msg_bounce_1", at, body.as_bytes()).unwrap();
+
+    assert_eq!(
+        deliver(&app, "msg_bounce_1", at, &signature, &body).await,
+        200
+    );
+    let detail = ada.form("/api/clients/get", &[("id", &client)]).await.body;
+    let problem = detail["summary"]["email_problem"].as_str().unwrap();
+    assert!(
+        problem.contains("acme.buyer@client.test") && problem.contains("bounced"),
+        "{problem}"
+    );
+
+    // A redelivery of the same event changes nothing (not even the date).
+    let clients = app.db.collection::<Document>("clients");
+    let before = clients.find_one(doc! {}).await.unwrap();
+    assert_eq!(
+        deliver(&app, "msg_bounce_1", at, &signature, &body).await,
+        200
+    );
+    assert_eq!(clients.find_one(doc! {}).await.unwrap(), before);
+
+    // Fixing the address clears the warning.
+    let mut input = crate::common::billing::client_input("Acme Buyer");
+    input["emails"] = json!("payables@acme.test");
+    ada.json(
+        "/api/clients/update",
+        json!({ "id": client, "input": input }),
+    )
+    .await;
+    let detail = ada.form("/api/clients/get", &[("id", &client)]).await.body;
+    assert!(detail["summary"]["email_problem"].is_null());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_stale_or_unsigned_events_are_refused_and_change_nothing() {
+    let app = app_with_webhooks().await;
+    let ada = app.user("ada@example.test").await;
+    ada.client("Acme Buyer").await;
+    let body = bounce("acme.buyer@client.test");
+    let at = now();
+    let forged = sign("whsec_b3RoZXJzZWNyZXQ=", "msg_2", at, body.as_bytes()).unwrap();
+    assert_eq!(deliver(&app, "msg_2", at, &forged, &body).await, 401);
+    let stale_at = at - 10 * 60;
+    let stale = sign(SECRET, "msg_3", stale_at, body.as_bytes()).unwrap();
+    assert_eq!(deliver(&app, "msg_3", stale_at, &stale, &body).await, 401);
+    let genuine = sign(SECRET, "msg_4", at, body.as_bytes()).unwrap();
+    let tampered = body.replace("acme.buyer", "someone.else");
+    assert_eq!(deliver(&app, "msg_4", at, &genuine, &tampered).await, 401);
+    assert_eq!(deliver(&app, "msg_5", at, "", &body).await, 401);
+
+    let marked = app
+        .db
+        .collection::<Document>("clients")
+        .count_documents(doc! { "email_problem": { "$exists": true } })
+        .await
+        .unwrap();
+    assert_eq!(marked, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_secret_the_endpoint_is_off() {
+    let app = crate::common::spawn_app().await;
+    let body = bounce("acme.buyer@client.test");
+    let at = now();
+    let signature = sign(SECRET, "msg_6", at, body.as_bytes()).unwrap();
+    assert_eq!(deliver(&app, "msg_6", at, &signature, &body).await, 404);
+}
