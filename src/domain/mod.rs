@@ -4,10 +4,12 @@
 pub mod client;
 pub mod date;
 pub mod email;
+pub mod html;
 pub mod invoice;
 pub mod invoice_draft;
 pub mod invoice_list;
 pub mod invoice_number;
 pub mod money;
 pub mod payment;
+pub mod reminder_policy;
 pub mod status;

@@ -1,21 +1,7 @@
 //! The emails PayTrack writes itself (sign-in and account notices). Every value that came from
 //! a person is HTML-escaped before it goes into the HTML part.
 
-/// Escapes text for HTML element content and double-quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::domain::html::escape;
 
 /// Wraps `body` (already-safe HTML) in a simple, email-client-friendly layout.
 fn layout(title: &str, body: &str) -> String {
