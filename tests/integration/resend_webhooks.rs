@@ -7,6 +7,7 @@ use serde_json::json;
 
 use crate::common::{TestApp, spawn_app_with, test_mongodb_uri};
 
+/// Not a live secret: the example secret from Svix's documentation on verifying webhooks.
 const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
 async fn app_with_webhooks() -> TestApp {
