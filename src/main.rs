@@ -5,6 +5,8 @@ async fn main() -> std::process::ExitCode {
     match args.first().map(String::as_str) {
         // `paytrack seed …` fills an account with demo data; anything else serves.
         Some("seed") => paytrack::server::seed::run(&args[1..]).await,
+        // `paytrack send-due` runs one pass of the email engine and exits.
+        Some("send-due") => paytrack::server::jobs::command::run(&args[1..]).await,
         _ => paytrack::server::startup::run_from_env().await,
     }
 }

@@ -159,6 +159,12 @@ pub async fn update_client(id: String, input: ClientInput) -> Result<ClientSave,
         tracing::error!(error = %err, "updating drafts after a client edit");
         return Err(fail(AppError::Internal));
     }
+    // A fixed address lifts the hold a bounce put on the client's invoices; reminders
+    // switched on or off take effect on every open invoice.
+    if let Err(err) = invoices::lift_bounce_holds(&state.db, user.id, saved.id).await {
+        tracing::error!(error = %err, "lifting bounce holds after a client edit");
+    }
+    crate::api::reminders::ssr::replan_all(&state, &user, Some(saved.id)).await;
     Ok(ClientSave::Saved(summary(&saved)))
 }
 

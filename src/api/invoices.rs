@@ -288,6 +288,21 @@ pub(crate) mod ssr {
         }
     }
 
+    /// Cancels an invoice's scheduled emails. A failure here is logged, not shown: the engine
+    /// re-reads the invoice before sending and skips one that is paid or void.
+    pub async fn stop_emails(state: &AppState, invoice: ObjectId, reason: &str) {
+        if let Err(err) = crate::server::db::email_jobs::cancel_scheduled(
+            &state.db,
+            invoice,
+            crate::server::db::email_jobs::Cancel::All,
+            reason,
+        )
+        .await
+        {
+            tracing::warn!(error = %err, %invoice, "cancelling scheduled emails");
+        }
+    }
+
     /// The message when a conditional update found the invoice changed under it.
     fn changed_meanwhile() -> AppError {
         AppError::Rejected(
@@ -318,6 +333,11 @@ pub(crate) mod ssr {
             .map_err(db_error("sending an invoice"))?
             .ok_or_else(changed_meanwhile)?;
         note(state, &sent, ActivityKind::Sent, sent.total_minor).await;
+        // The invoice is sent whatever the email does: a failed send is retried by the
+        // engine, and the invoice page shows how it went.
+        if let Err(err) = state.engine.send_invoice_email(user.id, sent.id).await {
+            tracing::error!(error = %err, invoice = %sent.id, "sending the invoice email");
+        }
         Ok(sent)
     }
 
@@ -336,6 +356,7 @@ pub(crate) mod ssr {
             .map_err(db_error("voiding an invoice"))?
             .ok_or_else(changed_meanwhile)?;
         note(state, &voided, ActivityKind::Voided, voided.total_minor).await;
+        stop_emails(state, voided.id, "void").await;
         Ok(voided)
     }
 
@@ -640,6 +661,7 @@ pub async fn record_payment(id: String, payment: PaymentInput) -> Result<Payment
             .await;
             if to == InvoiceStatus::Paid {
                 ssr::note(&state, &saved, ActivityKind::Paid, saved.total_minor).await;
+                ssr::stop_emails(&state, saved.id, "paid").await;
             }
             return Ok(PaymentSave::Recorded(Box::new(ssr::detail(
                 &state, &saved, &user, today,

@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod dev;
 pub mod invoices;
 pub mod public;
+pub mod reminders;
 pub mod site;
 
 #[cfg(feature = "ssr")]

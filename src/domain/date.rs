@@ -37,6 +37,10 @@ impl CalendarDate {
         self.year
     }
 
+    pub fn day(self) -> u8 {
+        self.day
+    }
+
     pub fn month(self) -> u8 {
         self.month
     }
@@ -125,6 +129,18 @@ impl CalendarDate {
         )
     }
 
+    /// "Thu 10 Dec 2026": how people read a date in an email or a timeline.
+    pub fn long(self) -> String {
+        const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        // 1970-01-01 was a Thursday.
+        let weekday = DAYS[self.days_since_epoch().rem_euclid(7) as usize];
+        let month = MONTHS[usize::from(self.month.clamp(1, 12) - 1)];
+        format!("{weekday} {} {month} {}", self.day, self.year)
+    }
+
     /// Whole days from `self` to `later` (negative if `later` is earlier).
     pub fn days_until(self, later: CalendarDate) -> i64 {
         later.days_since_epoch() - self.days_since_epoch()
@@ -152,6 +168,24 @@ impl From<CalendarDate> for String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn long_dates_name_the_weekday_and_month() {
+        assert_eq!(
+            CalendarDate::parse("2026-12-10").unwrap().long(),
+            "Thu 10 Dec 2026"
+        );
+        assert_eq!(CalendarDate::EPOCH.long(), "Thu 1 Jan 1970");
+        assert_eq!(
+            CalendarDate::parse("2026-11-29").unwrap().long(),
+            "Sun 29 Nov 2026"
+        );
+        assert_eq!(
+            CalendarDate::parse("2027-03-01").unwrap().long(),
+            "Mon 1 Mar 2027"
+        );
+    }
+
     use super::*;
 
     #[test]

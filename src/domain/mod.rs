@@ -12,4 +12,5 @@ pub mod invoice_number;
 pub mod money;
 pub mod payment;
 pub mod reminder_policy;
+pub mod reminder_schedule;
 pub mod status;

@@ -36,6 +36,9 @@ pub struct Config {
     pub secrets: Secrets,
     /// True when the base URL was derived from the bind address rather than given.
     pub base_url_derived: bool,
+    /// How often this server looks for emails that are due; `None` when it does not (another
+    /// process runs the engine, or a test drives it with its own clock).
+    pub email_worker_every: Option<std::time::Duration>,
 }
 
 impl Config {
@@ -114,6 +117,15 @@ impl Config {
             Ok(value) => Ok(Some(value)),
             Err(std::env::VarError::NotPresent) => Ok(None),
             Err(std::env::VarError::NotUnicode(_)) => Err(()),
+        })
+    }
+
+    /// For commands run from the shell: the configuration, or the problem printed and the
+    /// exit code for a usage error.
+    pub fn for_command() -> Result<Self, std::process::ExitCode> {
+        Self::from_env().map_err(|err| {
+            eprintln!("paytrack: {err}");
+            std::process::ExitCode::from(2)
         })
     }
 
@@ -262,6 +274,22 @@ impl Config {
             )?,
         };
 
+        let email_worker_every = match get("PAYTRACK_EMAIL_WORKER_SECONDS")?.as_deref() {
+            None => Some(std::time::Duration::from_secs(60)),
+            Some("off") => None,
+            Some(v) => match v.parse::<u64>() {
+                Ok(seconds @ 1..=3600) => Some(std::time::Duration::from_secs(seconds)),
+                _ => {
+                    return Err(problem(
+                        "PAYTRACK_EMAIL_WORKER_SECONDS",
+                        format!(
+                            "is malformed: expected seconds from 1 to 3600, or `off`, got `{v}`"
+                        ),
+                    ));
+                }
+            },
+        };
+
         if production && secrets.resend_api_key.is_none() {
             return Err(problem(
                 "RESEND_API_KEY",
@@ -280,6 +308,7 @@ impl Config {
             resend_base_url,
             secrets,
             base_url_derived,
+            email_worker_every,
         })
     }
 }

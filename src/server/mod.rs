@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod email;
 pub mod http;
+pub mod jobs;
 pub mod secret;
 pub mod seed;
 pub mod startup;

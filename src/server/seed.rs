@@ -9,7 +9,7 @@ use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{Bson, DateTime, Document, to_bson};
 
 use super::config::{Config, Environment};
-use super::db::{self, clients, invoice_sequences, invoices, schema, users};
+use super::db::{self, clients, invoice_sequences, invoices, users};
 use crate::domain::client::Client;
 use crate::domain::date::CalendarDate;
 use crate::domain::email::EmailAddress;
@@ -357,12 +357,9 @@ pub async fn run(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let config = match Config::from_env() {
+    let config = match Config::for_command() {
         Ok(config) => config,
-        Err(err) => {
-            eprintln!("{err}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     if config.environment == Environment::Production {
         eprintln!(
@@ -371,13 +368,7 @@ pub async fn run(args: &[String]) -> ExitCode {
         return ExitCode::from(2);
     }
     let result = async {
-        let client = db::client(config.mongodb_uri.expose())
-            .await
-            .map_err(|e| format!("cannot reach the database: {e}"))?;
-        let database = client.database(&config.mongodb_database);
-        schema::ensure(&database)
-            .await
-            .map_err(|e| format!("cannot prepare the database: {e}"))?;
+        let database = db::open_for_command(&config).await?;
         let today = {
             let date = jiff::Timestamp::now()
                 .to_zoned(jiff::tz::TimeZone::UTC)

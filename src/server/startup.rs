@@ -17,7 +17,9 @@ use tower_http::trace::TraceLayer;
 
 use super::auth;
 use super::config::Config;
-use super::email::{Mailer, resend::Resend};
+use super::email::Mailer;
+use super::jobs::clock::SystemClock;
+use super::jobs::engine::Engine;
 use super::state::AppState;
 use super::{db, http, telemetry};
 use crate::app::{App, shell};
@@ -137,22 +139,20 @@ impl Application {
             // Bound to port 0 (tests), the real port is known only now.
             config.base_url = format!("http://{local_addr}");
         }
-        let mailer = match &config.secrets.resend_api_key {
-            Some(key) => Mailer::Resend(
-                Resend::new(
-                    &config.resend_base_url,
-                    key.clone(),
-                    config.email_from.clone(),
-                )
-                .map_err(|err| StartupError::Mailer(err.to_string()))?,
-            ),
-            None => Mailer::Outbox(database.clone()),
-        };
+        let mailer = Mailer::from_config(&config, &database)
+            .map_err(|err| StartupError::Mailer(err.to_string()))?;
+        let engine = Engine::new(
+            database.clone(),
+            mailer.clone(),
+            Arc::new(SystemClock),
+            config.base_url.clone(),
+        );
         let state = AppState {
             leptos_options,
             db: database,
             config: Arc::new(config),
             mailer,
+            engine,
         };
         Ok(Self {
             state,
@@ -163,6 +163,13 @@ impl Application {
 
     /// Serves until `shutdown` completes, then lets in-flight requests finish.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) {
+        let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
+        let worker = self.state.config.email_worker_every.map(|every| {
+            let engine = self.state.engine.clone();
+            tokio::spawn(engine.run(every, async move {
+                let _ = worker_stopped.await;
+            }))
+        });
         let router = router(self.state);
         // Without TCP_NODELAY, a response written as headers then body (ServeDir streams files)
         // waits out the client's delayed ACK: ~40 ms per static file instead of well under 1 ms.
@@ -177,6 +184,11 @@ impl Application {
             .await
         {
             tracing::error!(error = %err, "server stopped with an error");
+        }
+        // Let a send in flight finish and be recorded before the process exits.
+        let _ = stop_worker.send(());
+        if let Some(worker) = worker {
+            let _ = worker.await;
         }
     }
 }

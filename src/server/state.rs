@@ -8,6 +8,7 @@ use mongodb::Database;
 
 use super::config::Config;
 use super::email::Mailer;
+use super::jobs::engine::Engine;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -15,6 +16,9 @@ pub struct AppState {
     pub db: Database,
     pub config: Arc<Config>,
     pub mailer: Mailer,
+    /// Sends invoice emails and reminders; server functions use it to send an invoice email
+    /// at once, the worker to run what is due.
+    pub engine: Engine,
 }
 
 impl FromRef<AppState> for LeptosOptions {

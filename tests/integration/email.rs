@@ -186,6 +186,8 @@ fn resend_client(base: &str) -> paytrack::server::email::resend::Resend {
 fn an_email() -> paytrack::server::email::Email {
     paytrack::server::email::Email {
         to: paytrack::domain::email::EmailAddress::parse("client@example.com").unwrap(),
+        cc: Vec::new(),
+        sender_name: None,
         reply_to: None,
         subject: "Invoice INV-0001".into(),
         html: "<p>Hello</p>".into(),

@@ -11,5 +11,6 @@ mod google;
 mod http;
 mod invoices;
 mod process;
+mod reminders;
 mod resend_webhooks;
 mod tenant_isolation;

@@ -84,6 +84,8 @@ pub async fn send(
     let rendered = templates::login_link(&url, (VALID_FOR.as_secs() / 60) as i64);
     let message = Email {
         to: email.clone(),
+        cc: Vec::new(),
+        sender_name: None,
         reply_to: None,
         subject: rendered.subject,
         html: rendered.html,

@@ -16,6 +16,8 @@ async fn send(state: &AppState, user: &UserDoc, kind: &'static str, key: String,
     let rendered = templates::security_notice(&user.name, body, &state.config.base_url);
     let email = Email {
         to,
+        cc: Vec::new(),
+        sender_name: None,
         reply_to: None,
         subject: rendered.subject,
         html: rendered.html,

@@ -88,6 +88,19 @@ pub struct InvoiceDoc {
     pub sent_at: Option<DateTime>,
     pub paid_on: Option<CalendarDate>,
     pub voided_at: Option<DateTime>,
+    /// Why reminders are held for this invoice (paused by the user, or its address bounced).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminders_paused: Option<ReminderPause>,
+    /// No reminder before this local date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<CalendarDate>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReminderPause {
+    /// "paused" (the user) or "bounced" (the client's address).
+    pub reason: String,
+    pub at: DateTime,
 }
 
 impl InvoiceDoc {
@@ -699,4 +712,95 @@ fn as_i64(value: Option<&Bson>) -> i64 {
         Some(Bson::Int64(v)) => *v,
         _ => 0,
     }
+}
+
+/// Applies `update` to an open or partly paid invoice of `owner`; `None` when there is no
+/// such invoice (paid and void ones have no reminders to change).
+async fn update_collectable(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    mut update: Document,
+    now: DateTime,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    let mut set = update.get_document("$set").cloned().unwrap_or_default();
+    set.insert("updated_at", now);
+    update.insert("$set", set);
+    db.collection::<InvoiceDoc>(INVOICES)
+        .find_one_and_update(
+            doc! { "_id": id, "user_id": owner, "status": { "$in": collectable() } },
+            update,
+        )
+        .return_document(ReturnDocument::After)
+        .await
+}
+
+/// Holds reminders (`reason` "paused" by the user, or "bounced").
+pub async fn pause_reminders(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    reason: &str,
+    now: DateTime,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    let update = doc! { "$set": { "reminders_paused": { "reason": reason, "at": now } } };
+    update_collectable(db, owner, id, update, now).await
+}
+
+/// Lifts a pause and any snooze.
+pub async fn resume_reminders(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    now: DateTime,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    let update = doc! { "$unset": { "reminders_paused": "", "snoozed_until": "" } };
+    update_collectable(db, owner, id, update, now).await
+}
+
+/// No reminder before `until` (a snooze also lifts a pause).
+pub async fn snooze_reminders(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    until: CalendarDate,
+    now: DateTime,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    let update = doc! {
+        "$set": { "snoozed_until": until.to_string() },
+        "$unset": { "reminders_paused": "" },
+    };
+    update_collectable(db, owner, id, update, now).await
+}
+
+/// The owner's invoices still being chased or waiting to be (open or partly paid).
+pub async fn open_of_owner(
+    db: &Database,
+    owner: ObjectId,
+    client: Option<ObjectId>,
+) -> Result<Vec<InvoiceDoc>, mongodb::error::Error> {
+    let mut filter = doc! { "user_id": owner, "status": { "$in": collectable() } };
+    if let Some(client) = client {
+        filter.insert("client_id", client);
+    }
+    db.collection::<InvoiceDoc>(INVOICES)
+        .find(filter)
+        .await?
+        .try_collect()
+        .await
+}
+
+/// Lifts the holds a bounce put on a client's invoices (the user fixed the address).
+pub async fn lift_bounce_holds(
+    db: &Database,
+    owner: ObjectId,
+    client: ObjectId,
+) -> Result<u64, mongodb::error::Error> {
+    db.collection::<InvoiceDoc>(INVOICES)
+        .update_many(
+            doc! { "user_id": owner, "client_id": client, "reminders_paused.reason": "bounced" },
+            doc! { "$unset": { "reminders_paused": "" } },
+        )
+        .await
+        .map(|r| r.modified_count)
 }

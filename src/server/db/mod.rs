@@ -6,6 +6,7 @@ pub mod account_data;
 pub mod activity;
 pub mod clients;
 pub mod counters;
+pub mod email_jobs;
 pub mod invoice_sequences;
 pub mod invoices;
 pub mod login_tokens;
@@ -37,6 +38,19 @@ pub async fn client(uri: &str) -> Result<Client, mongodb::error::Error> {
     options.server_selection_timeout = Some(SERVER_SELECTION_TIMEOUT);
     options.connect_timeout = Some(SERVER_SELECTION_TIMEOUT);
     Client::with_options(options)
+}
+
+/// The configured database with its collections and indexes in place, for commands run from
+/// the shell (`paytrack seed`, `paytrack send-due`); the message says what failed.
+pub async fn open_for_command(config: &crate::server::config::Config) -> Result<Database, String> {
+    let client = client(config.mongodb_uri.expose())
+        .await
+        .map_err(|e| format!("cannot reach the database: {e}"))?;
+    let database = client.database(&config.mongodb_database);
+    schema::ensure(&database)
+        .await
+        .map_err(|e| format!("cannot prepare the database: {e}"))?;
+    Ok(database)
 }
 
 pub async fn ping(db: &Database) -> Result<(), mongodb::error::Error> {

@@ -12,6 +12,8 @@ pub struct OutboxDoc {
     #[serde(rename = "_id")]
     pub id: ObjectId,
     pub to: String,
+    #[serde(default)]
+    pub cc: Vec<String>,
     pub reply_to: Option<String>,
     pub subject: String,
     pub html: String,

@@ -30,6 +30,7 @@ pub const CLIENTS: &str = "clients";
 pub const INVOICES: &str = "invoices";
 pub const ACTIVITY: &str = "activity";
 pub const WEBHOOK_EVENTS: &str = "webhook_events";
+pub const EMAIL_JOBS: &str = "email_jobs";
 
 /// Every collection PayTrack owns. Data-rights features (export, delete) walk this list, so a
 /// new collection must be added here.
@@ -147,6 +148,26 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
                 doc! { "user_id": 1, "at": -1, "_id": -1 },
                 false,
             )]
+        },
+        holds_user_data: true,
+    },
+    CollectionSpec {
+        // One document per (invoice, step): the unique index is what makes a second email
+        // for the same step impossible. The engine finds work through `due` and `leases`,
+        // so a tick costs what is due, not what is open.
+        name: EMAIL_JOBS,
+        indexes: || {
+            vec![
+                index("step_unique", doc! { "invoice_id": 1, "step": 1 }, true),
+                index("due", doc! { "state": 1, "due_at": 1 }, false),
+                index("leases", doc! { "state": 1, "lease_until": 1 }, false),
+                index(
+                    "by_invoice",
+                    doc! { "user_id": 1, "invoice_id": 1, "due_at": 1 },
+                    false,
+                ),
+                index("by_provider_id", doc! { "provider_id": 1 }, false),
+            ]
         },
         holds_user_data: true,
     },

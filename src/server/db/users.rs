@@ -23,9 +23,16 @@ pub struct UserDoc {
     /// What invoice numbers start with; absent means the default ("INV-").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_prefix: Option<String>,
+    /// The reminder policy and send hour; absent means the defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminders: Option<crate::domain::reminder_schedule::ReminderSettings>,
 }
 
 impl UserDoc {
+    pub fn reminder_settings(&self) -> crate::domain::reminder_schedule::ReminderSettings {
+        self.reminders.clone().unwrap_or_default()
+    }
+
     pub fn invoice_prefix(&self) -> crate::domain::invoice_number::NumberPrefix {
         self.invoice_prefix
             .as_deref()
@@ -133,6 +140,22 @@ pub async fn link_google(
         .find_one_and_update(
             doc! { "_id": id },
             doc! { "$set": { "google_id": google_id } },
+        )
+        .return_document(ReturnDocument::After)
+        .await
+}
+
+pub async fn set_reminder_settings(
+    db: &Database,
+    id: ObjectId,
+    settings: &crate::domain::reminder_schedule::ReminderSettings,
+) -> Result<Option<UserDoc>, mongodb::error::Error> {
+    let settings = mongodb::bson::to_bson(settings)
+        .map_err(|e| mongodb::error::Error::custom(e.to_string()))?;
+    db.collection::<UserDoc>(USERS)
+        .find_one_and_update(
+            doc! { "_id": id },
+            doc! { "$set": { "reminders": settings } },
         )
         .return_document(ReturnDocument::After)
         .await

@@ -2,6 +2,7 @@
 //! otherwise stores every email in the development outbox (readable at /dev/outbox), so the
 //! whole product works locally without an account anywhere.
 
+pub mod invoice_emails;
 pub mod resend;
 pub mod templates;
 pub mod webhook_signature;
@@ -17,6 +18,11 @@ use crate::server::db;
 #[derive(Debug, Clone)]
 pub struct Email {
     pub to: EmailAddress,
+    /// Further addresses of the same recipient (a client with several), copied in.
+    pub cc: Vec<EmailAddress>,
+    /// Whose email it is when sent on a user's behalf: the From name becomes
+    /// "Ada Lovelace via PayTrack" (the address stays PayTrack's, which is what can be sent).
+    pub sender_name: Option<String>,
     pub reply_to: Option<EmailAddress>,
     pub subject: String,
     pub html: String,
@@ -44,6 +50,21 @@ pub enum Mailer {
 }
 
 impl Mailer {
+    /// Resend when its key is configured, otherwise the dev outbox in `db`.
+    pub fn from_config(
+        config: &crate::server::config::Config,
+        db: &Database,
+    ) -> Result<Self, reqwest::Error> {
+        Ok(match &config.secrets.resend_api_key {
+            Some(key) => Mailer::Resend(resend::Resend::new(
+                &config.resend_base_url,
+                key.clone(),
+                config.email_from.clone(),
+            )?),
+            None => Mailer::Outbox(db.clone()),
+        })
+    }
+
     pub fn is_outbox(&self) -> bool {
         matches!(self, Mailer::Outbox(_))
     }
@@ -55,6 +76,7 @@ impl Mailer {
                 let doc = db::outbox::OutboxDoc {
                     id: ObjectId::new(),
                     to: email.to.to_string(),
+                    cc: email.cc.iter().map(ToString::to_string).collect(),
                     reply_to: email.reply_to.as_ref().map(ToString::to_string),
                     subject: email.subject.clone(),
                     html: email.html.clone(),

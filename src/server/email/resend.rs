@@ -58,13 +58,45 @@ enum Attempt {
 
 #[derive(Serialize)]
 struct SendRequest<'a> {
-    from: &'a str,
+    from: String,
     to: [&'a str; 1],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cc: Vec<&'a str>,
     subject: &'a str,
     html: &'a str,
     text: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     reply_to: Option<&'a str>,
+}
+
+/// `from` ("PayTrack <billing@example.com>") with the sender's name in front:
+/// "Ada Lovelace via PayTrack <billing@example.com>". Characters that would break the header
+/// are dropped from the name.
+fn from_on_behalf(from: &str, sender: Option<&str>) -> String {
+    let Some(sender) = sender else {
+        return from.to_string();
+    };
+    let name: String = sender
+        .chars()
+        .filter(|c| !matches!(c, '<' | '>' | '"' | ',' | ';' | '\\') && !c.is_control())
+        .take(60)
+        .collect();
+    let name = name.trim();
+    if name.is_empty() {
+        return from.to_string();
+    }
+    match from.split_once('<') {
+        Some((display, address)) => {
+            let display = display.trim().trim_matches('"').trim();
+            let display = if display.is_empty() {
+                "PayTrack"
+            } else {
+                display
+            };
+            format!("{name} via {display} <{}", address.trim())
+        }
+        None => format!("{name} via PayTrack <{}>", from.trim()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -126,8 +158,9 @@ impl Resend {
 
     async fn attempt(&self, email: &Email) -> Attempt {
         let body = SendRequest {
-            from: &self.from,
+            from: from_on_behalf(&self.from, email.sender_name.as_deref()),
             to: [email.to.as_str()],
+            cc: email.cc.iter().map(|c| c.as_str()).collect(),
             subject: &email.subject,
             html: &email.html,
             text: &email.text,
@@ -179,5 +212,29 @@ impl Resend {
         } else {
             Attempt::Final(message)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::from_on_behalf;
+
+    #[test]
+    fn the_sender_name_goes_in_front_of_the_configured_from() {
+        let from = "PayTrack <billing@paytrack.test>";
+        assert_eq!(from_on_behalf(from, None), from);
+        assert_eq!(
+            from_on_behalf(from, Some("Ada Lovelace")),
+            "Ada Lovelace via PayTrack <billing@paytrack.test>"
+        );
+        assert_eq!(
+            from_on_behalf(from, Some("Evil\r\nBcc: <x@y>, \"Co\"")),
+            "EvilBcc: x@y Co via PayTrack <billing@paytrack.test>"
+        );
+        assert_eq!(from_on_behalf(from, Some("<>")), from);
+        assert_eq!(
+            from_on_behalf("billing@paytrack.test", Some("Ada")),
+            "Ada via PayTrack <billing@paytrack.test>"
+        );
     }
 }

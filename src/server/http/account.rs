@@ -105,6 +105,8 @@ pub async fn delete(
         let receipt = templates::deletion_receipt(&user.email, &rfc3339(now), records);
         let email = Email {
             to,
+            cc: Vec::new(),
+            sender_name: None,
             reply_to: None,
             subject: receipt.subject,
             html: receipt.html,

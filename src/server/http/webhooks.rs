@@ -1,6 +1,7 @@
 //! `POST /webhooks/resend`: Resend's delivery events. Verified by signature, handled once per
 //! event id, and acted on only for what changes something: a bounce or a spam complaint marks
-//! the address as undeliverable on every client that has it.
+//! the address as undeliverable on every client that has it and holds the reminders of the
+//! invoice the email was about; a delivery is noted on that invoice's email log.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -11,7 +12,7 @@ use mongodb::bson::DateTime;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::server::db::{self, clients, webhook_events};
+use crate::server::db::{self, clients, email_jobs, invoices, webhook_events};
 use crate::server::email::webhook_signature::{self, Signed};
 use crate::server::state::AppState;
 
@@ -27,6 +28,9 @@ struct Event {
 struct EventData {
     #[serde(default)]
     to: Vec<String>,
+    /// Resend's id of the email, as its send answered: it finds the invoice email it was.
+    #[serde(default)]
+    email_id: Option<String>,
 }
 
 fn answer(status: StatusCode, message: &str) -> Response {
@@ -90,9 +94,47 @@ pub async fn resend(State(state): State<AppState>, headers: HeaderMap, body: Byt
             }
         }
     }
+    if let Err(err) = note_delivery(&state, &event).await {
+        db::user_facing("recording an email delivery", err);
+        return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
+    }
     if let Err(err) = webhook_events::record(&state.db, &event_id).await {
         db::user_facing("recording a webhook event", err);
         return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
     }
     answer(StatusCode::OK, "handled")
+}
+
+/// Notes on the invoice's email log what became of the email; a bounce or complaint also
+/// holds that invoice's reminders, so PayTrack stops writing to an address that refuses mail.
+async fn note_delivery(state: &AppState, event: &Event) -> Result<(), mongodb::error::Error> {
+    let delivery = match event.kind.as_str() {
+        "email.delivered" => "delivered",
+        "email.bounced" => "bounced",
+        "email.complained" => "complained",
+        _ => return Ok(()),
+    };
+    let Some(email_id) = event.data.email_id.as_deref() else {
+        return Ok(());
+    };
+    let Some(job) = email_jobs::set_delivery(&state.db, email_id, delivery).await? else {
+        return Ok(());
+    };
+    if delivery != "delivered" {
+        let now = DateTime::now();
+        if invoices::pause_reminders(&state.db, job.user_id, job.invoice_id, "bounced", now)
+            .await?
+            .is_some()
+        {
+            email_jobs::cancel_scheduled(
+                &state.db,
+                job.invoice_id,
+                email_jobs::Cancel::Reminders,
+                "bounced",
+            )
+            .await?;
+            tracing::info!(invoice = %job.invoice_id, delivery, "reminders held after a failed delivery");
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,389 @@
+//! When an invoice's emails go out, and why one does not. The server supplies the clock and
+//! the time zone; everything here is about calendar dates and the policy, so it is pure.
+//!
+//! The rules, in the order a person would ask about them:
+//! - The invoice email goes out when the invoice is sent.
+//! - Reminders go out on their step's date at the user's send hour, local time.
+//! - A step on or before the day the invoice was sent is skipped: the client has just had it.
+//! - Only one email per run of catching up: if the server was down across several steps,
+//!   the latest one due is sent and the earlier ones are skipped as superseded.
+//! - Paid and void invoices are never chased; paused ones, bounced addresses and clients with
+//!   reminders off are not chased until that changes.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::date::CalendarDate;
+use super::reminder_policy::{ReminderPolicy, ReminderStep};
+use super::status::InvoiceStatus;
+
+/// One email an invoice can get: the invoice itself, or the reminder `offset` days from due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Step {
+    Invoice,
+    Reminder(i32),
+}
+
+impl Step {
+    /// The stored key: unique per invoice, and part of the email's idempotency key.
+    pub fn key(self) -> String {
+        match self {
+            Step::Invoice => "invoice".to_string(),
+            Step::Reminder(offset) => format!("reminder:{offset}"),
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Step> {
+        if key == "invoice" {
+            return Some(Step::Invoice);
+        }
+        key.strip_prefix("reminder:")?
+            .parse()
+            .ok()
+            .map(Step::Reminder)
+    }
+
+    /// "Invoice", "3 days before due", "On the due date", "7 days after due".
+    pub fn label(self) -> String {
+        match self {
+            Step::Invoice => "Invoice".to_string(),
+            Step::Reminder(offset) => offset_label(offset),
+        }
+    }
+}
+
+pub fn offset_label(offset: i32) -> String {
+    let days = |n: i32| {
+        if n == 1 {
+            "1 day".to_string()
+        } else {
+            format!("{n} days")
+        }
+    };
+    match offset {
+        0 => "On the due date".to_string(),
+        n if n < 0 => format!("{} before due", days(-n)),
+        n => format!("{} after due", days(n)),
+    }
+}
+
+/// The local hour reminders go out at. Kept to waking hours: a reminder at 3 a.m. reads as
+/// spam and lands under the morning's mail anyway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub struct SendHour(u8);
+
+impl SendHour {
+    pub const EARLIEST: u8 = 6;
+    pub const LATEST: u8 = 21;
+
+    pub fn new(hour: u8) -> Result<Self, String> {
+        if (Self::EARLIEST..=Self::LATEST).contains(&hour) {
+            Ok(SendHour(hour))
+        } else {
+            Err(format!(
+                "Pick an hour from {:02}:00 to {:02}:00, so reminders never arrive in the middle of the night.",
+                Self::EARLIEST,
+                Self::LATEST
+            ))
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let hour = text.trim();
+        let hour = hour.split_once(':').map_or(hour, |(h, _)| h);
+        hour.parse::<u8>()
+            .map_err(|_| "Pick the hour reminders go out at.".to_string())
+            .and_then(SendHour::new)
+    }
+
+    pub fn hour(self) -> u8 {
+        self.0
+    }
+}
+
+impl Default for SendHour {
+    fn default() -> Self {
+        SendHour(9)
+    }
+}
+
+impl TryFrom<u8> for SendHour {
+    type Error = String;
+    fn try_from(hour: u8) -> Result<Self, String> {
+        SendHour::new(hour)
+    }
+}
+
+impl From<SendHour> for u8 {
+    fn from(hour: SendHour) -> u8 {
+        hour.0
+    }
+}
+
+impl fmt::Display for SendHour {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}:00", self.0)
+    }
+}
+
+/// A user's reminder settings: what is sent and at what hour.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderSettings {
+    pub policy: ReminderPolicy,
+    pub send_hour: SendHour,
+}
+
+/// Why an email was not, or will not be, sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SkipReason {
+    Paid,
+    Void,
+    Paused,
+    Bounced,
+    RemindersOff,
+    /// The step fell on or before the day the invoice went out.
+    BeforeSent,
+    /// A later step was due too (the server was down, or the invoice was paused): only the
+    /// latest is sent.
+    Superseded,
+    /// The invoice or its account no longer exists.
+    Gone,
+}
+
+impl SkipReason {
+    pub const ALL: [SkipReason; 8] = [
+        SkipReason::Paid,
+        SkipReason::Void,
+        SkipReason::Paused,
+        SkipReason::Bounced,
+        SkipReason::RemindersOff,
+        SkipReason::BeforeSent,
+        SkipReason::Superseded,
+        SkipReason::Gone,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            SkipReason::Paid => "paid",
+            SkipReason::Void => "void",
+            SkipReason::Paused => "paused",
+            SkipReason::Bounced => "bounced",
+            SkipReason::RemindersOff => "reminders_off",
+            SkipReason::BeforeSent => "before_sent",
+            SkipReason::Superseded => "superseded",
+            SkipReason::Gone => "gone",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<SkipReason> {
+        SkipReason::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// For the timeline: "Skipped — paid".
+    pub fn describe(self) -> &'static str {
+        match self {
+            SkipReason::Paid => "paid",
+            SkipReason::Void => "the invoice was voided",
+            SkipReason::Paused => "reminders are paused for this invoice",
+            SkipReason::Bounced => "the client's email address bounced",
+            SkipReason::RemindersOff => "reminders are off for this client",
+            SkipReason::BeforeSent => "it fell before the invoice was sent",
+            SkipReason::Superseded => "a later reminder was due, and only that one was sent",
+            SkipReason::Gone => "the invoice no longer exists",
+        }
+    }
+}
+
+/// What decides whether an invoice is chased right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChaseState {
+    pub status: InvoiceStatus,
+    pub paused: bool,
+    pub bounced: bool,
+    pub reminders_off: bool,
+}
+
+impl ChaseState {
+    /// Why no reminder goes out, or `None` when the invoice is chased. Paid and void come
+    /// first: they are final, the others can change back.
+    pub fn hold(self) -> Option<SkipReason> {
+        match self.status {
+            InvoiceStatus::Paid => Some(SkipReason::Paid),
+            InvoiceStatus::Void => Some(SkipReason::Void),
+            InvoiceStatus::Draft => Some(SkipReason::BeforeSent),
+            InvoiceStatus::Open | InvoiceStatus::PartiallyPaid => {
+                if self.bounced {
+                    Some(SkipReason::Bounced)
+                } else if self.paused {
+                    Some(SkipReason::Paused)
+                } else if self.reminders_off {
+                    Some(SkipReason::RemindersOff)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// The local date a step falls on.
+pub fn step_date(due: CalendarDate, offset: i32) -> Option<CalendarDate> {
+    due.add_days(i64::from(offset)).ok()
+}
+
+/// The next reminder after the last one handled (`after`, by offset), skipping steps on or
+/// before the day the invoice was sent.
+pub fn next_reminder(
+    policy: &ReminderPolicy,
+    due: CalendarDate,
+    sent_on: CalendarDate,
+    after: Option<i32>,
+) -> Option<&ReminderStep> {
+    policy.steps().iter().find(|step| {
+        after.is_none_or(|a| step.offset_days > a)
+            && step_date(due, step.offset_days).is_some_and(|date| date > sent_on)
+    })
+}
+
+/// Catching up: of the steps from `from` on, the latest whose time has come (`is_due` says
+/// so). Returns `from` itself when no later step is due.
+pub fn catch_up(policy: &ReminderPolicy, from: i32, is_due: impl Fn(i32) -> bool) -> i32 {
+    policy
+        .steps()
+        .iter()
+        .map(|s| s.offset_days)
+        .filter(|&offset| offset > from && is_due(offset))
+        .max()
+        .unwrap_or(from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> CalendarDate {
+        CalendarDate::parse(text).unwrap()
+    }
+
+    #[test]
+    fn step_keys_round_trip() {
+        for step in [
+            Step::Invoice,
+            Step::Reminder(-3),
+            Step::Reminder(0),
+            Step::Reminder(14),
+        ] {
+            assert_eq!(Step::from_key(&step.key()), Some(step));
+        }
+        assert_eq!(Step::Reminder(-3).key(), "reminder:-3");
+        assert_eq!(Step::from_key("reminder:soon"), None);
+        assert_eq!(Step::from_key("other"), None);
+    }
+
+    #[test]
+    fn labels_read_as_sentences() {
+        assert_eq!(Step::Reminder(-3).label(), "3 days before due");
+        assert_eq!(Step::Reminder(-1).label(), "1 day before due");
+        assert_eq!(Step::Reminder(0).label(), "On the due date");
+        assert_eq!(Step::Reminder(7).label(), "7 days after due");
+    }
+
+    #[test]
+    fn send_hours_stay_in_waking_hours() {
+        assert_eq!(SendHour::default().hour(), 9);
+        assert_eq!(SendHour::parse("09:00").unwrap().hour(), 9);
+        assert_eq!(SendHour::parse("21").unwrap().hour(), 21);
+        assert!(
+            SendHour::parse("3")
+                .unwrap_err()
+                .contains("middle of the night")
+        );
+        assert!(SendHour::parse("22:00").is_err());
+        assert!(SendHour::parse("noon").is_err());
+        assert_eq!(SendHour::new(6).unwrap().to_string(), "06:00");
+    }
+
+    #[test]
+    fn the_first_reminder_is_the_first_step_after_the_sending_day() {
+        let policy = ReminderPolicy::default();
+        let due = date("2026-12-10");
+        // Sent well ahead: the first step (3 days before) is next.
+        let first = next_reminder(&policy, due, date("2026-11-20"), None).unwrap();
+        assert_eq!(first.offset_days, -3);
+        // Sent two days before due: −3 already passed, so the due-date reminder is next.
+        let first = next_reminder(&policy, due, date("2026-12-08"), None).unwrap();
+        assert_eq!(first.offset_days, 0);
+        // Sent on the due date: the same-day reminder would repeat the invoice, skip it.
+        let first = next_reminder(&policy, due, due, None).unwrap();
+        assert_eq!(first.offset_days, 3);
+        // After +7 comes +14, then nothing.
+        let sent = date("2026-11-20");
+        assert_eq!(
+            next_reminder(&policy, due, sent, Some(7))
+                .unwrap()
+                .offset_days,
+            14
+        );
+        assert!(next_reminder(&policy, due, sent, Some(14)).is_none());
+    }
+
+    #[test]
+    fn catching_up_sends_only_the_latest_due_step() {
+        let policy = ReminderPolicy::default();
+        // Down from before +3 until after +7: +7 is sent, +3 is superseded.
+        assert_eq!(catch_up(&policy, 3, |offset| offset <= 8), 7);
+        // Nothing later is due: the step itself.
+        assert_eq!(catch_up(&policy, 3, |offset| offset <= 3), 3);
+        assert_eq!(catch_up(&policy, 14, |_| true), 14);
+    }
+
+    #[test]
+    fn paid_and_void_hold_before_anything_that_can_change_back() {
+        let chased = ChaseState {
+            status: InvoiceStatus::Open,
+            paused: false,
+            bounced: false,
+            reminders_off: false,
+        };
+        assert_eq!(chased.hold(), None);
+        let all = ChaseState {
+            paused: true,
+            bounced: true,
+            reminders_off: true,
+            ..chased
+        };
+        assert_eq!(all.hold(), Some(SkipReason::Bounced));
+        for (status, reason) in [
+            (InvoiceStatus::Paid, SkipReason::Paid),
+            (InvoiceStatus::Void, SkipReason::Void),
+        ] {
+            assert_eq!(ChaseState { status, ..all }.hold(), Some(reason));
+        }
+        assert_eq!(
+            ChaseState {
+                paused: true,
+                ..chased
+            }
+            .hold(),
+            Some(SkipReason::Paused)
+        );
+        assert_eq!(
+            ChaseState {
+                reminders_off: true,
+                status: InvoiceStatus::PartiallyPaid,
+                ..chased
+            }
+            .hold(),
+            Some(SkipReason::RemindersOff)
+        );
+    }
+
+    #[test]
+    fn skip_reasons_round_trip_through_their_codes() {
+        for reason in SkipReason::ALL {
+            assert_eq!(SkipReason::from_code(reason.code()), Some(reason));
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! From calendar dates to instants: when each step of an invoice goes out in the user's time
+//! zone, and putting the next one on the schedule.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use mongodb::Database;
+use mongodb::bson::DateTime;
+
+use crate::domain::date::CalendarDate;
+use crate::domain::reminder_schedule::{SendHour, SkipReason, Step, next_reminder, step_date};
+use crate::server::db::email_jobs::{self, EmailJobDoc, JobState};
+use crate::server::db::invoices::InvoiceDoc;
+use crate::server::db::users::UserDoc;
+
+pub fn zone_of(user: &UserDoc) -> TimeZone {
+    TimeZone::get(&user.time_zone).unwrap_or(TimeZone::UTC)
+}
+
+/// The instant `date` at `hour` local time in `zone`. In a daylight-saving gap the clock
+/// skips forward, as a wall clock would.
+pub fn send_instant(date: CalendarDate, hour: SendHour, zone: &TimeZone) -> Option<Timestamp> {
+    let civil = jiff::civil::date(
+        i16::try_from(date.year()).ok()?,
+        i8::try_from(date.month()).ok()?,
+        i8::try_from(date.day()).ok()?,
+    )
+    .at(i8::try_from(hour.hour()).ok()?, 0, 0, 0);
+    civil.to_zoned(zone.clone()).ok().map(|z| z.timestamp())
+}
+
+pub fn local_date(at: Timestamp, zone: &TimeZone) -> CalendarDate {
+    let date = at.to_zoned(zone.clone()).date();
+    CalendarDate::new(
+        i32::from(date.year()),
+        date.month().unsigned_abs(),
+        date.day().unsigned_abs(),
+    )
+    .unwrap_or(CalendarDate::EPOCH)
+}
+
+pub fn to_bson(at: Timestamp) -> DateTime {
+    DateTime::from_millis(at.as_millisecond())
+}
+
+pub fn from_bson(at: DateTime) -> Timestamp {
+    Timestamp::from_millisecond(at.timestamp_millis()).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+/// When a reminder step of `invoice` goes out, snooze included.
+pub fn reminder_instant(user: &UserDoc, invoice: &InvoiceDoc, offset: i32) -> Option<Timestamp> {
+    let zone = zone_of(user);
+    let hour = user.reminder_settings().send_hour;
+    let mut date = step_date(invoice.due_date, offset)?;
+    if let Some(until) = invoice.snoozed_until {
+        date = date.max(until);
+    }
+    send_instant(date, hour, &zone)
+}
+
+/// The local day the invoice went out.
+pub fn sent_on(user: &UserDoc, invoice: &InvoiceDoc) -> CalendarDate {
+    let sent = invoice
+        .sent_at
+        .map(from_bson)
+        .unwrap_or(Timestamp::UNIX_EPOCH);
+    local_date(sent, &zone_of(user))
+}
+
+/// The highest reminder offset already dealt with (claimed, sent, skipped or failed).
+pub fn last_handled(jobs: &[EmailJobDoc]) -> Option<i32> {
+    jobs.iter()
+        .filter(|job| {
+            matches!(
+                job.state,
+                JobState::Claimed | JobState::Sent | JobState::Skipped | JobState::Failed
+            )
+        })
+        .filter_map(|job| match Step::from_key(&job.step) {
+            Some(Step::Reminder(offset)) => Some(offset),
+            _ => None,
+        })
+        .max()
+}
+
+/// Puts the next reminder of `invoice` after `after` on the schedule, if the invoice is being
+/// chased. Steps that fell on or before the day it was sent are recorded as skipped, so the
+/// timeline can say why they never went out.
+pub async fn schedule_next(
+    db: &Database,
+    user: &UserDoc,
+    invoice: &InvoiceDoc,
+    after: Option<i32>,
+) -> Result<Option<Step>, mongodb::error::Error> {
+    if !invoice.status.is_collectable() || invoice.reminders_paused.is_some() {
+        return Ok(None);
+    }
+    let settings = user.reminder_settings();
+    let sent_on = sent_on(user, invoice);
+    let Some(step) = next_reminder(&settings.policy, invoice.due_date, sent_on, after) else {
+        return Ok(None);
+    };
+    for earlier in settings.policy.steps() {
+        if earlier.offset_days < step.offset_days && after.is_none_or(|a| earlier.offset_days > a) {
+            let at = reminder_instant(user, invoice, earlier.offset_days)
+                .map(to_bson)
+                .unwrap_or_else(DateTime::now);
+            email_jobs::record_skipped(
+                db,
+                user.id,
+                invoice.id,
+                &Step::Reminder(earlier.offset_days).key(),
+                SkipReason::BeforeSent.code(),
+                at,
+            )
+            .await?;
+        }
+    }
+    let Some(at) = reminder_instant(user, invoice, step.offset_days) else {
+        return Ok(None);
+    };
+    let next = Step::Reminder(step.offset_days);
+    email_jobs::schedule(db, user.id, invoice.id, &next.key(), to_bson(at)).await?;
+    Ok(Some(next))
+}
+
+/// Re-plans an invoice after something changed (policy, send hour, pause, snooze, the
+/// client's reminders): its scheduled reminders are cancelled and the next one after those
+/// already dealt with is scheduled again.
+pub async fn replan(
+    db: &Database,
+    user: &UserDoc,
+    invoice: &InvoiceDoc,
+) -> Result<Option<Step>, mongodb::error::Error> {
+    let jobs = email_jobs::of_invoice(db, user.id, invoice.id).await?;
+    email_jobs::cancel_scheduled(db, invoice.id, email_jobs::Cancel::Reminders, "replanned")
+        .await?;
+    schedule_next(db, user, invoice, last_handled(&jobs)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_send_hour_is_local_time_in_the_users_zone() {
+        let date = CalendarDate::parse("2026-12-10").unwrap();
+        let hour = SendHour::default();
+        let paris = TimeZone::get("Europe/Paris").unwrap();
+        assert_eq!(
+            send_instant(date, hour, &paris).unwrap().to_string(),
+            "2026-12-10T08:00:00Z"
+        );
+        let auckland = TimeZone::get("Pacific/Auckland").unwrap();
+        assert_eq!(
+            send_instant(date, hour, &auckland).unwrap().to_string(),
+            "2026-12-09T20:00:00Z"
+        );
+        // Summer time in New York: 09:00 EDT.
+        let new_york = TimeZone::get("America/New_York").unwrap();
+        let june = CalendarDate::parse("2026-06-10").unwrap();
+        assert_eq!(
+            send_instant(june, hour, &new_york).unwrap().to_string(),
+            "2026-06-10T13:00:00Z"
+        );
+    }
+
+    #[test]
+    fn local_dates_follow_the_zone_not_utc() {
+        let at: Timestamp = "2026-12-09T20:00:00Z".parse().unwrap();
+        let auckland = TimeZone::get("Pacific/Auckland").unwrap();
+        assert_eq!(local_date(at, &auckland).to_string(), "2026-12-10");
+        assert_eq!(local_date(at, &TimeZone::UTC).to_string(), "2026-12-09");
+    }
+}

@@ -1,0 +1,639 @@
+//! The email engine over simulated weeks: the real server and database, a clock the test
+//! moves, and a Resend stand-in that answers like Resend (including its idempotency: a
+//! repeated `Idempotency-Key` gets the first answer back and no second email).
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use jiff::{SignedDuration, Timestamp, ToSpan};
+use mongodb::bson::{Document, doc, oid::ObjectId};
+use paytrack::server::email::Mailer;
+use paytrack::server::email::resend::{Resend, RetryPolicy};
+use paytrack::server::jobs::clock::ManualClock;
+use paytrack::server::jobs::engine::{Engine, TickReport};
+use paytrack::server::secret::Secret;
+use serde_json::{Value, json};
+
+use crate::common::billing::{User, invoice_input};
+use crate::common::{TestApp, spawn_app};
+
+/// How the stand-in answers the next request.
+#[derive(Clone, Copy)]
+enum Reply {
+    /// 429 with `retry-after: 0`.
+    RateLimited,
+    ServerError,
+    /// 422 with Resend's message: a permanent refusal.
+    Invalid,
+    /// Never answers (the sender is killed meanwhile).
+    Hang,
+}
+
+#[derive(Default)]
+struct Inbox {
+    /// Every request: its idempotency key and body.
+    requests: Vec<(String, Value)>,
+    /// Emails accepted, by idempotency key, with the id Resend gave them.
+    accepted: HashMap<String, String>,
+    script: VecDeque<Reply>,
+}
+
+#[derive(Clone, Default)]
+struct ResendStandIn(Arc<Mutex<Inbox>>);
+
+impl ResendStandIn {
+    async fn start() -> (String, Self) {
+        let stand_in = ResendStandIn::default();
+        let router = axum::Router::new()
+            .route("/emails", post(receive))
+            .with_state(stand_in.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        (address, stand_in)
+    }
+
+    fn script(&self, replies: impl IntoIterator<Item = Reply>) {
+        self.0.lock().unwrap().script.extend(replies);
+    }
+
+    fn requests(&self) -> Vec<(String, Value)> {
+        self.0.lock().unwrap().requests.clone()
+    }
+
+    /// Idempotency keys of the emails actually sent, sorted.
+    fn sent_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self.0.lock().unwrap().accepted.keys().cloned().collect();
+        keys.sort();
+        keys
+    }
+}
+
+async fn receive(
+    State(stand_in): State<ResendStandIn>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Response {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let reply = {
+        let mut inbox = stand_in.0.lock().unwrap();
+        inbox.requests.push((key.clone(), body));
+        inbox.script.pop_front()
+    };
+    match reply {
+        None => {
+            let mut inbox = stand_in.0.lock().unwrap();
+            let id = inbox
+                .accepted
+                .entry(key)
+                .or_insert_with(|| ObjectId::new().to_hex())
+                .clone();
+            (StatusCode::OK, Json(json!({ "id": id }))).into_response()
+        }
+        Some(Reply::RateLimited) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [("retry-after", "0")],
+            Json(json!({ "statusCode": 429, "name": "rate_limit_exceeded", "message": "Too many requests. You can only make 2 requests per second." })),
+        )
+            .into_response(),
+        Some(Reply::ServerError) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(json!({ "statusCode": 500, "name": "internal_server_error", "message": "An unexpected error occurred." })),
+        )
+            .into_response(),
+        Some(Reply::Invalid) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({ "statusCode": 422, "name": "validation_error", "message": "Invalid `to` field. The email address needs to follow the `email@example.com` format." })),
+        )
+            .into_response(),
+        Some(Reply::Hang) => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            StatusCode::GATEWAY_TIMEOUT.into_response()
+        }
+    }
+}
+
+fn engine(app: &TestApp, resend: &str, clock: Arc<ManualClock>) -> Engine {
+    engine_on(app.db.clone(), app, resend, clock)
+}
+
+fn engine_on(
+    db: mongodb::Database,
+    app: &TestApp,
+    resend: &str,
+    clock: Arc<ManualClock>,
+) -> Engine {
+    let mailer = Resend::new(
+        resend,
+        Secret::new("re_test_engine".to_string()),
+        "PayTrack <reminders@paytrack.test>".to_string(),
+    )
+    .unwrap()
+    .with_retry(RetryPolicy {
+        attempts: 3,
+        first_pause: Duration::from_millis(5),
+        longest_pause: Duration::from_secs(1),
+    });
+    Engine::new(db, Mailer::Resend(mailer), clock, app.address.clone())
+}
+
+/// Today in Paris (the test users' zone) plus `days`, as the editor writes dates.
+fn paris_date(days: i64) -> String {
+    let zone = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
+    let today = Timestamp::now().to_zoned(zone).date();
+    today.checked_add(days.days()).unwrap().to_string()
+}
+
+/// A sent invoice due in `due_in` days; returns its id.
+async fn sent_invoice(user: &User<'_>, client: &str, due_in: i64) -> String {
+    let mut input = invoice_input(client);
+    input["issue_date"] = json!(paris_date(0));
+    input["due_date"] = json!(paris_date(due_in));
+    let saved = user
+        .json("/api/invoices/create", json!({ "input": input }))
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let id = saved.body["Saved"]["id"].as_str().unwrap().to_string();
+    let sent = user.send(&id).await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    id
+}
+
+/// Ticks every six hours from now for `days` days, calling `each_day` at the start of each.
+async fn run_days(engine: &Engine, clock: &ManualClock, days: i64) -> TickReport {
+    let mut total = TickReport::default();
+    for _ in 0..days * 4 {
+        clock.advance(SignedDuration::from_hours(6));
+        let report = engine.tick().await.unwrap();
+        total.claimed += report.claimed;
+        total.sent += report.sent;
+        total.skipped += report.skipped;
+        total.failed += report.failed;
+        total.deferred += report.deferred;
+        total.lost += report.lost;
+    }
+    total
+}
+
+fn reminder_keys(invoice: &str, offsets: &[i32]) -> Vec<String> {
+    let mut keys: Vec<String> = offsets
+        .iter()
+        .map(|o| format!("paytrack-{invoice}-reminder:{o}"))
+        .collect();
+    keys.sort();
+    keys
+}
+
+async fn jobs_of(app: &TestApp, invoice: &str) -> Vec<Document> {
+    use futures::TryStreamExt;
+    app.db
+        .collection::<Document>("email_jobs")
+        .find(doc! { "invoice_id": ObjectId::parse_str(invoice).unwrap() })
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn five_steps_over_thirty_days_send_exactly_five_reminders_each_at_nine_local() {
+    let app = spawn_app().await;
+    let (resend, stand_in) = ResendStandIn::start().await;
+    let user = app.user("ada@example.com").await;
+    let client = user.client("Grace Hopper").await;
+    let invoice = sent_invoice(&user, &client, 10).await;
+
+    let clock = Arc::new(ManualClock::new(Timestamp::now()));
+    let engine = engine(&app, &resend, clock.clone());
+    let report = run_days(&engine, &clock, 30).await;
+
+    assert_eq!(
+        stand_in.sent_keys(),
+        reminder_keys(&invoice, &[-3, 0, 3, 7, 14])
+    );
+    assert_eq!(stand_in.requests().len(), 5, "one request per reminder");
+    assert_eq!(report.sent, 5);
+    assert_eq!(report.failed, 0);
+
+    // Each went out on its day, at or after 09:00 in Paris, to the client, replying to Ada.
+    let zone = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
+    for job in jobs_of(&app, &invoice).await {
+        let step = job.get_str("step").unwrap();
+        assert_eq!(job.get_str("state").unwrap(), "sent", "{step}");
+        let Some(offset) = step.strip_prefix("reminder:") else {
+            continue; // the invoice email itself, sent from the outbox when the user sent it
+        };
+        let offset: i64 = offset.parse().unwrap();
+        let sent_at =
+            Timestamp::from_millisecond(job.get_datetime("sent_at").unwrap().timestamp_millis())
+                .unwrap()
+                .to_zoned(zone.clone());
+        assert_eq!(
+            sent_at.date().to_string(),
+            paris_date(10 + offset),
+            "{step}"
+        );
+        assert!(sent_at.hour() >= 9, "{step} went out at {sent_at}");
+    }
+    for (key, body) in stand_in.requests() {
+        assert_eq!(body["to"], json!(["grace.hopper@client.test"]), "{key}");
+        assert_eq!(body["reply_to"], "ada@example.com");
+        assert!(
+            body["from"]
+                .as_str()
+                .unwrap()
+                .ends_with("via PayTrack <reminders@paytrack.test>")
+        );
+        assert!(body["text"].as_str().unwrap().contains("/i/"), "pay link");
+    }
+    let overdue = stand_in
+        .requests()
+        .into_iter()
+        .find(|(key, _)| key.ends_with("reminder:7"))
+        .unwrap()
+        .1;
+    assert_eq!(
+        overdue["subject"],
+        json!(format!("Reminder: invoice INV-0001 is 7 days overdue"))
+    );
+
+    // Another month changes nothing.
+    let later = run_days(&engine, &clock, 30).await;
+    assert_eq!(later.claimed, 0);
+    assert_eq!(stand_in.requests().len(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_payment_on_day_four_stops_every_later_reminder() {
+    let app = spawn_app().await;
+    let (resend, stand_in) = ResendStandIn::start().await;
+    let user = app.user("ada@example.com").await;
+    let client = user.client("Grace Hopper").await;
+    let invoice = sent_invoice(&user, &client, 5).await;
+
+    let clock = Arc::new(ManualClock::new(Timestamp::now()));
+    let engine = engine(&app, &resend, clock.clone());
+    run_days(&engine, &clock, 4).await;
+    assert_eq!(stand_in.sent_keys(), reminder_keys(&invoice, &[-3]));
+
+    let paid = user.pay(&invoice, "201.56").await;
+    assert_eq!(paid.status, 200, "{}", paid.body);
+    let report = run_days(&engine, &clock, 26).await;
+    assert_eq!(report.sent, 0);
+    assert_eq!(stand_in.requests().len(), 1);
+
+    // The timeline says why the rest never went out.
+    let timeline = user
+        .form("/api/reminders/invoice", &[("id", invoice.as_str())])
+        .await;
+    assert_eq!(timeline.status, 200, "{}", timeline.body);
+    assert_eq!(timeline.body["state"], "done");
+    let items = timeline.body["timeline"].as_array().unwrap();
+    let status_of = |step: &str| {
+        items
+            .iter()
+            .find(|i| i["step"] == step)
+            .map(|i| (i["status"].clone(), i["note"].as_str().unwrap().to_string()))
+            .unwrap()
+    };
+    assert_eq!(status_of("invoice").0, "Sent");
+    assert_eq!(status_of("reminder:-3").0, "Sent");
+    for step in ["reminder:0", "reminder:3", "reminder:7", "reminder:14"] {
+        let (status, note) = status_of(step);
+        assert_eq!(status, "Skipped", "{step}");
+        assert!(note.contains("paid"), "{step}: {note}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_engines_at_once_send_each_reminder_exactly_once() {
+    let app = spawn_app().await;
+    let (resend, stand_in) = ResendStandIn::start().await;
+    let user = app.user("ada@example.com").await;
+    let client = user.client("Grace Hopper").await;
+    let mut invoices = Vec::new();
+    for due_in in 1..=12 {
+        invoices.push(sent_invoice(&user, &client, due_in + 3).await);
+    }
+
+    let clock = Arc::new(ManualClock::new(Timestamp::now()));
+    // Two engines with their own connections, as two servers would have, claiming in small
+    // batches so their claims interleave.
+    let second_db = mongodb::Client::with_uri_str(crate::common::test_mongodb_uri())
+        .await
+        .unwrap()
+        .database(app.db.name());
+    let first = engine(&app, &resend, clock.clone()).with_batch(3, 2);
+    let second = engine_on(second_db, &app, &resend, clock.clone()).with_batch(3, 2);
+    let (mut from_first, mut from_second) = (0, 0);
+    for _ in 0..35 * 4 {
+        clock.advance(SignedDuration::from_hours(6));
+        let (a, b) = tokio::join!(first.tick(), second.tick());
+        from_first += a.unwrap().sent;
+        from_second += b.unwrap().sent;
+    }
+
+    let expected: Vec<String> = {
+        let mut all: Vec<String> = invoices
+            .iter()
+            .flat_map(|i| reminder_keys(i, &[-3, 0, 3, 7, 14]))
+            .collect();
+        all.sort();
+        all
+    };
+    assert_eq!(stand_in.sent_keys(), expected);
+    assert_eq!(
+        stand_in.requests().len(),
+        expected.len(),
+        "no email was even attempted twice"
+    );
+    assert_eq!(from_first + from_second, expected.len());
+    assert!(
+        from_first > 0 && from_second > 0,
+        "both engines worked: {from_first} / {from_second}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_storm_of_429s_and_500s_is_absorbed_and_a_refusal_is_logged() {
+    let app = spawn_app().await;
+    let (resend, stand_in) = ResendStandIn::start().await;
+    let user = app.user("ada@example.com").await;
+    let client = user.client("Grace Hopper").await;
+    let invoice = sent_invoice(&user, &client, 10).await;
+
+    // The first reminder meets ten failures in a row: more than one send's retries.
+    stand_in.script(
+        [Reply::RateLimited; 6]
+            .into_iter()
+            .chain([Reply::ServerError; 4]),
+    );
+    let clock = Arc::new(ManualClock::new(Timestamp::now()));
+    let engine = engine(&app, &resend, clock.clone());
+    // Hour by hour through the first reminder's day, so the deferred send comes back soon.
+    let mut deferred = 0;
+    for _ in 0..(8 * 24) {
+        clock.advance(SignedDuration::from_hours(1));
+        deferred += engine.tick().await.unwrap().deferred;
+    }
+    assert!(deferred >= 2, "the storm deferred the send: {deferred}");
+    assert_eq!(stand_in.sent_keys(), reminder_keys(&invoice, &[-3]));
+    let keys: Vec<String> = stand_in.requests().into_iter().map(|(k, _)| k).collect();
+    assert_eq!(
+        keys.len(),
+        11,
+        "ten failures, then the one that went through"
+    );
+    assert!(
+        keys.iter().all(|k| k == &keys[0]),
+        "every attempt had the same key"
+    );
+
+    // A refusal is final: logged with Resend's message, and the next step still goes.
+    stand_in.script([Reply::Invalid]);
+    run_days(&engine, &clock, 4).await;
+    let jobs = jobs_of(&app, &invoice).await;
+    let due_day = jobs
+        .iter()
+        .find(|j| j.get_str("step").unwrap() == "reminder:0")
+        .unwrap();
+    assert_eq!(due_day.get_str("state").unwrap(), "failed");
+    assert!(
+        due_day
+            .get_str("reason")
+            .unwrap()
+            .contains("email@example.com` format")
+    );
+    run_days(&engine, &clock, 4).await;
+    assert!(
+        stand_in
+            .sent_keys()
+            .contains(&format!("paytrack-{invoice}-reminder:3"))
+    );
+    let timeline = user
+        .form("/api/reminders/invoice", &[("id", invoice.as_str())])
+        .await;
+    let failed = timeline.body["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["step"] == "reminder:0")
+        .unwrap()
+        .clone();
+    assert_eq!(failed["status"], "Failed");
+    assert!(
+        failed["note"]
+            .as_str()
+            .unwrap()
+            .contains("Invalid `to` field")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_server_down_for_days_catches_up_once_with_the_latest_reminder() {
+    let app = spawn_app().await;
+    let (resend, stand_in) = ResendStandIn::start().await;
+    let user = app.user("ada@example.com").await;
+    let client = user.client("Grace Hopper").await;
+    let invoice = sent_invoice(&user, &client, 4).await;
+
+    let clock = Arc::new(ManualClock::new(Timestamp::now()));
+    let engine = engine(&app, &resend, clock.clone());
+    run_days(&engine, &clock, 2).await;
+    assert_eq!(stand_in.sent_keys(), reminder_keys(&invoice, &[-3]));
+
+    // Down from day 2 to day 13: the due-date, +3 and +7 reminders all came due meanwhile.
+    clock.advance(SignedDuration::from_hours(24 * 11));
+    let report = engine.tick().await.unwrap();
+    assert_eq!(report.sent, 1, "{report:?}");
+    assert_eq!(stand_in.sent_keys(), reminder_keys(&invoice, &[-3, 7]));
+    let jobs = jobs_of(&app, &invoice).await;
+    for step in ["reminder:0", "reminder:3"] {
+        let job = jobs
+            .iter()
+            .find(|j| j.get_str("step").unwrap() == step)
+            .unwrap_or_else(|| panic!("{step} has a record"));
+        assert_eq!(job.get_str("state").unwrap(), "skipped", "{step}");
+        assert_eq!(job.get_str("reason").unwrap(), "superseded", "{step}");
+    }
+    // Then back on schedule: +14 on its day.
+    run_days(&engine, &clock, 10).await;
+    assert_eq!(stand_in.sent_keys(), reminder_keys(&invoice, &[-3, 7, 14]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pausing_cancels_what_is_planned_and_resuming_catches_up_once() {
+    let app = spawn_app().await;
+    let (resend, stand_in) = ResendStandIn::start().await;
+    let user = app.user("ada@example.com").await;
+    let client = user.client("Grace Hopper").await;
+    let invoice = sent_invoice(&user, &client, 5).await;
+
+    let paused = user
+        .form("/api/reminders/pause", &[("id", invoice.as_str())])
+        .await;
+    assert_eq!(paused.status, 200, "{}", paused.body);
+    assert_eq!(paused.body["state"], "paused");
+    assert_eq!(paused.body["can_resume"], true);
+    let clock = Arc::new(ManualClock::new(Timestamp::now()));
+    let engine = engine(&app, &resend, clock.clone());
+    run_days(&engine, &clock, 9).await;
+    assert!(stand_in.requests().is_empty(), "nothing while paused");
+
+    // Resuming on day 9: the due-date and +3 reminders were missed; only +3 goes, once.
+    let resumed = user
+        .form("/api/reminders/resume", &[("id", invoice.as_str())])
+        .await;
+    assert_eq!(resumed.status, 200, "{}", resumed.body);
+    assert_eq!(resumed.body["state"], "active");
+    run_days(&engine, &clock, 1).await;
+    assert_eq!(stand_in.sent_keys(), reminder_keys(&invoice, &[3]));
+
+    // A snooze past +7 holds it until the snooze ends, then it goes that morning.
+    let until = paris_date(15);
+    let snoozed = user
+        .form(
+            "/api/reminders/snooze",
+            &[("id", invoice.as_str()), ("until", until.as_str())],
+        )
+        .await;
+    assert_eq!(snoozed.status, 200, "{}", snoozed.body);
+    assert_eq!(snoozed.body["state"], "snoozed");
+    run_days(&engine, &clock, 4).await; // day 14
+    assert_eq!(stand_in.sent_keys(), reminder_keys(&invoice, &[3]));
+    run_days(&engine, &clock, 2).await; // day 16
+    assert_eq!(stand_in.sent_keys(), reminder_keys(&invoice, &[3, 7]));
+
+    // Bad input changes nothing.
+    for (until, message) in [
+        ("yesterday", "date"),
+        (paris_date(0).as_str(), "after today"),
+        (paris_date(400).as_str(), "up to a year"),
+    ] {
+        let refused = user
+            .form(
+                "/api/reminders/snooze",
+                &[("id", invoice.as_str()), ("until", until)],
+            )
+            .await;
+        assert_eq!(refused.status, 400, "{until}: {}", refused.body);
+        assert!(
+            refused.body.to_string().contains(message),
+            "{until}: {}",
+            refused.body
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_sender_loses_nothing_and_sends_nothing_twice() {
+    let app = spawn_app().await;
+    let (resend, stand_in) = ResendStandIn::start().await;
+    let user = app.user("ada@example.com").await;
+    let client = user.client("Grace Hopper").await;
+    let mut invoices = Vec::new();
+    for _ in 0..3 {
+        invoices.push(sent_invoice(&user, &client, 5).await);
+    }
+    // The first reminder (3 days before due) is due from day 2, 09:00 Paris.
+    let due_day = Timestamp::now()
+        .checked_add(SignedDuration::from_hours(24 * 3))
+        .unwrap();
+    stand_in.script([Reply::Hang]);
+
+    let send_due = |at: Timestamp| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_paytrack"));
+        command
+            .args(["send-due", "--at", &at.to_string()])
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("RUST_LOG", "warn")
+            .env("MONGODB_URI", crate::common::test_mongodb_uri())
+            .env("MONGODB_DATABASE", app.db.name())
+            .env("PAYTRACK_BASE_URL", &app.address)
+            .env("RESEND_API_KEY", "re_test_engine")
+            .env("RESEND_BASE_URL", &resend)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        command
+    };
+
+    // A sender that hangs on its first email, killed without warning.
+    let mut child = send_due(due_day).spawn().unwrap();
+    crate::common::wait_for(Duration::from_secs(60), || stand_in.requests().len() == 3);
+    std::thread::sleep(Duration::from_millis(500)); // the two answered sends get recorded
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert_eq!(
+        stand_in.sent_keys().len(),
+        2,
+        "one email was cut off mid-send"
+    );
+
+    // Within the lease nobody touches the claimed job.
+    let early = send_due(due_day.checked_add(SignedDuration::from_mins(4)).unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        early.status.success(),
+        "{}",
+        String::from_utf8_lossy(&early.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&early.stdout).starts_with("claimed 0,"),
+        "{}",
+        String::from_utf8_lossy(&early.stdout)
+    );
+
+    // After it, the job is claimed again and sent with the same key.
+    let after = send_due(due_day.checked_add(SignedDuration::from_mins(6)).unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        after.status.success(),
+        "{}",
+        String::from_utf8_lossy(&after.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&after.stdout).starts_with("claimed 1, sent 1,"),
+        "{}",
+        String::from_utf8_lossy(&after.stdout)
+    );
+
+    let expected: Vec<String> = {
+        let mut all: Vec<String> = invoices
+            .iter()
+            .flat_map(|i| reminder_keys(i, &[-3]))
+            .collect();
+        all.sort();
+        all
+    };
+    assert_eq!(stand_in.sent_keys(), expected, "nothing lost");
+    let requests = stand_in.requests();
+    assert_eq!(requests.len(), 4, "the cut-off email was tried again, once");
+    let retried = &requests[3].0;
+    assert_eq!(
+        requests.iter().filter(|(k, _)| k == retried).count(),
+        2,
+        "with the same idempotency key"
+    );
+    for invoice in &invoices {
+        let jobs = jobs_of(&app, invoice).await;
+        let first = jobs
+            .iter()
+            .find(|j| j.get_str("step").unwrap() == "reminder:-3")
+            .unwrap();
+        assert_eq!(first.get_str("state").unwrap(), "sent");
+    }
+}
