@@ -183,6 +183,9 @@ pub async fn snooze_reminders(id: String, until: String) -> Result<InvoiceRemind
     use crate::server::db::invoices;
 
     let (user, id, state) = signed_in_with_id(&id, "invoice").await.map_err(fail)?;
+    crate::api::invoices::ssr::load(&state, user.id, id)
+        .await
+        .map_err(fail)?;
     let today = today_for(&user);
     let until = CalendarDate::parse(&until).map_err(|m| fail(AppError::BadRequest(m)))?;
     if until <= today {
@@ -409,7 +412,11 @@ pub(crate) mod ssr {
                 }
                 None => (String::new(), String::new(), String::new()),
             };
-            let (status, at, note) = match job_of(&step.key()) {
+            // A job still scheduled for a held invoice will be cancelled when its time comes;
+            // the hold is what the user needs to read.
+            let job =
+                job_of(&step.key()).filter(|j| hold.is_none() || j.state != JobState::Scheduled);
+            let (status, at, note) = match job {
                 Some(job) => from_job(job),
                 None => {
                     let reason = hold.or_else(|| {

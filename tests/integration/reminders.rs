@@ -637,3 +637,126 @@ async fn a_killed_sender_loses_nothing_and_sends_nothing_twice() {
         assert_eq!(first.get_str("state").unwrap(), "sent");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_policy_with_an_unknown_variable_saves_nothing_and_a_new_policy_replans() {
+    let app = spawn_app().await;
+    let (resend, stand_in) = ResendStandIn::start().await;
+    let user = app.user("ada@example.com").await;
+    let client = user.client("Grace Hopper").await;
+    let invoice = sent_invoice(&user, &client, 10).await;
+
+    let refused = user
+        .json(
+            "/api/reminders/save",
+            json!({ "send_hour": "3", "steps": [
+                { "offset_days": "1", "subject": "Overdue", "body": "Pay {{amount}} now" },
+            ]}),
+        )
+        .await;
+    assert_eq!(refused.status, 200, "{}", refused.body);
+    let invalid = &refused.body["Invalid"];
+    assert!(
+        invalid["send_hour"]
+            .as_str()
+            .unwrap()
+            .contains("middle of the night")
+    );
+    let body_error = invalid["policy"]["each"][0]["body"].as_str().unwrap();
+    assert!(
+        body_error.contains("{{amount}}") && body_error.contains("{{amount_due}}"),
+        "{body_error}"
+    );
+    let settings = user.form("/api/reminders/settings", &[]).await;
+    assert_eq!(settings.body["send_hour"], 9, "nothing saved");
+    assert_eq!(settings.body["steps"].as_array().unwrap().len(), 5);
+
+    let saved = user
+        .json(
+            "/api/reminders/save",
+            json!({ "send_hour": "10", "steps": [
+                { "offset_days": "1", "subject": "Overdue: {{invoice_number}}", "body": "Hi {{client_name}}, please pay {{amount_due}}: {{pay_link}}" },
+                { "offset_days": "5", "subject": "Still overdue: {{invoice_number}}", "body": "{{days_overdue}} days now." },
+            ]}),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert_eq!(saved.body["Saved"]["send_hour"], 10);
+
+    // The open invoice follows the new policy at once.
+    let timeline = user
+        .form("/api/reminders/invoice", &[("id", invoice.as_str())])
+        .await;
+    let items = timeline.body["timeline"].as_array().unwrap();
+    let labels: Vec<&str> = items.iter().map(|i| i["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["Invoice", "1 day after due", "5 days after due"]);
+    assert!(
+        items[1]["when"].as_str().unwrap().ends_with(", 10:00"),
+        "{}",
+        items[1]
+    );
+    assert_eq!(items[1]["subject"], "Overdue: INV-0001");
+    assert!(
+        items[1]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Hi Grace Hopper, please pay $201.56: http")
+    );
+    assert_eq!(
+        items[2]["text"].as_str().unwrap().lines().next(),
+        Some("5 days now.")
+    );
+
+    let clock = Arc::new(ManualClock::new(Timestamp::now()));
+    let engine = engine(&app, &resend, clock.clone());
+    run_days(&engine, &clock, 20).await;
+    assert_eq!(stand_in.sent_keys(), reminder_keys(&invoice, &[1, 5]));
+    let first = &stand_in.requests()[0].1;
+    assert_eq!(first["subject"], "Overdue: INV-0001");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_client_with_reminders_off_gets_none_until_they_are_on_again() {
+    let app = spawn_app().await;
+    let (resend, stand_in) = ResendStandIn::start().await;
+    let user = app.user("ada@example.com").await;
+    let client = user.client("Grace Hopper").await;
+    let invoice = sent_invoice(&user, &client, 4).await;
+
+    let mut input = crate::common::billing::client_input("Grace Hopper");
+    input["reminders"] = json!(false);
+    let off = user
+        .json(
+            "/api/clients/update",
+            json!({ "id": client, "input": input }),
+        )
+        .await;
+    assert_eq!(off.status, 200, "{}", off.body);
+    let timeline = user
+        .form("/api/reminders/invoice", &[("id", invoice.as_str())])
+        .await;
+    assert_eq!(timeline.body["state"], "off");
+    assert!(
+        timeline.body["timeline"][1]["note"]
+            .as_str()
+            .unwrap()
+            .contains("reminders are off for this client")
+    );
+
+    let clock = Arc::new(ManualClock::new(Timestamp::now()));
+    let engine = engine(&app, &resend, clock.clone());
+    run_days(&engine, &clock, 8).await;
+    assert!(stand_in.requests().is_empty());
+
+    input["reminders"] = json!(true);
+    let on = user
+        .json(
+            "/api/clients/update",
+            json!({ "id": client, "input": input }),
+        )
+        .await;
+    assert_eq!(on.status, 200, "{}", on.body);
+    run_days(&engine, &clock, 1).await;
+    // Day 9: −3, 0 and +3 all came due while off; only +3 goes.
+    assert_eq!(stand_in.sent_keys(), reminder_keys(&invoice, &[3]));
+}

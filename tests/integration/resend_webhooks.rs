@@ -126,3 +126,114 @@ async fn without_a_secret_the_endpoint_is_off() {
     let signature = sign(SECRET, "msg_6", at, body.as_bytes()).unwrap();
     assert_eq!(deliver(&app, "msg_6", at, &signature, &body).await, 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bounced_invoice_email_holds_its_reminders_until_the_address_is_fixed() {
+    let app = app_with_webhooks().await;
+    let ada = app.user("ada@example.test").await;
+    let client = ada.client("Acme Buyer").await;
+    // Due well ahead, so reminders are planned.
+    let mut input = crate::common::billing::invoice_input(&client);
+    input["due_date"] = json!("2099-01-31");
+    let created = ada
+        .json("/api/invoices/create", json!({ "input": input }))
+        .await;
+    let invoice = created.body["Saved"]["id"].as_str().unwrap().to_string();
+    assert_eq!(ada.send(&invoice).await.status, 200);
+    let jobs = app.db.collection::<Document>("email_jobs");
+    assert_eq!(
+        jobs.count_documents(doc! { "state": "scheduled" })
+            .await
+            .unwrap(),
+        1,
+        "the first reminder is planned"
+    );
+    let sent = jobs
+        .find_one(doc! { "step": "invoice" })
+        .await
+        .unwrap()
+        .expect("the invoice email was sent");
+    assert_eq!(sent.get_str("state").unwrap(), "sent");
+    let email_id = sent.get_str("provider_id").unwrap().to_string();
+    let event = |kind: &str| {
+        json!({
+            "type": kind,
+            "created_at": "2026-11-27T09:00:00.000Z",
+            "data": { "email_id": email_id, "to": ["acme.buyer@client.test"], "subject": "Invoice" }
+        })
+        .to_string()
+    };
+
+    let delivered = event("email.delivered");
+    let at = now();
+    let signature = sign(SECRET, "msg_delivered", at, delivered.as_bytes()).unwrap();
+    assert_eq!(
+        deliver(&app, "msg_delivered", at, &signature, &delivered).await,
+        200
+    );
+    let timeline = ada
+        .form("/api/reminders/invoice", &[("id", invoice.as_str())])
+        .await;
+    assert!(
+        timeline.body["timeline"][0]["note"]
+            .as_str()
+            .unwrap()
+            .ends_with("delivered."),
+        "{}",
+        timeline.body
+    );
+
+    let bounced = event("email.bounced");
+    let signature = sign(SECRET, "msg_bounced", at, bounced.as_bytes()).unwrap();
+    assert_eq!(
+        deliver(&app, "msg_bounced", at, &signature, &bounced).await,
+        200
+    );
+    let timeline = ada
+        .form("/api/reminders/invoice", &[("id", invoice.as_str())])
+        .await;
+    assert_eq!(timeline.body["state"], "bounced", "{}", timeline.body);
+    assert!(
+        timeline.body["summary"]
+            .as_str()
+            .unwrap()
+            .contains("acme.buyer@client.test")
+    );
+    assert_eq!(
+        jobs.count_documents(doc! { "state": "scheduled" })
+            .await
+            .unwrap(),
+        0,
+        "nothing stays scheduled for a bounced address"
+    );
+    // A late "delivered" does not hide the bounce.
+    let signature = sign(SECRET, "msg_delivered_late", at, delivered.as_bytes()).unwrap();
+    deliver(&app, "msg_delivered_late", at, &signature, &delivered).await;
+    let sent = jobs
+        .find_one(doc! { "step": "invoice" })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(sent.get_str("delivery").unwrap(), "bounced");
+
+    // Fixing the address lifts the hold and plans the next reminder again.
+    let mut input = crate::common::billing::client_input("Acme Buyer");
+    input["emails"] = json!("buyer@acme.test");
+    let fixed = ada
+        .json(
+            "/api/clients/update",
+            json!({ "id": client, "input": input }),
+        )
+        .await;
+    assert_eq!(fixed.status, 200, "{}", fixed.body);
+    let timeline = ada
+        .form("/api/reminders/invoice", &[("id", invoice.as_str())])
+        .await;
+    assert_ne!(timeline.body["state"], "bounced", "{}", timeline.body);
+    assert_eq!(
+        jobs.count_documents(doc! { "state": "scheduled" })
+            .await
+            .unwrap(),
+        1
+    );
+}

@@ -57,7 +57,13 @@ impl Fixture {
     /// Every document of every billing collection, to compare before and after.
     async fn snapshot(&self) -> Vec<Document> {
         let mut all = Vec::new();
-        for name in ["clients", "invoices", "invoice_sequences", "activity"] {
+        for name in [
+            "clients",
+            "invoices",
+            "invoice_sequences",
+            "activity",
+            "email_jobs",
+        ] {
             let mut cursor = self
                 .app
                 .db
@@ -245,6 +251,64 @@ async fn bulk_action() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn load_invoice_reminders() {
+    let f = Fixture::new().await;
+    f.refused(f.bob().form("/api/reminders/invoice", &[("id", &f.sent)]))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pause_reminders() {
+    let f = Fixture::new().await;
+    f.refused(f.bob().form("/api/reminders/pause", &[("id", &f.sent)]))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resume_reminders() {
+    let f = Fixture::new().await;
+    assert_eq!(
+        f.ada()
+            .form("/api/reminders/pause", &[("id", &f.sent)])
+            .await
+            .status,
+        200
+    );
+    f.refused(f.bob().form("/api/reminders/resume", &[("id", &f.sent)]))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn snooze_reminders() {
+    let f = Fixture::new().await;
+    f.refused(f.bob().form(
+        "/api/reminders/snooze",
+        &[("id", &f.sent), ("until", "2099-01-01")],
+    ))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reminder_settings_are_each_users_own() {
+    let f = Fixture::new().await;
+    let mut steps = Vec::new();
+    steps.push(
+        json!({ "offset_days": "2", "subject": "Bob's {{invoice_number}}", "body": "Pay up" }),
+    );
+    let saved = f
+        .bob()
+        .json(
+            "/api/reminders/save",
+            json!({ "send_hour": "10", "steps": steps }),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let ada = f.ada().form("/api/reminders/settings", &[]).await;
+    assert_eq!(ada.body["send_hour"], 9);
+    assert_eq!(ada.body["steps"].as_array().unwrap().len(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dashboard() {
     let f = Fixture::new().await;
     let bob = f.bob().form("/api/dashboard", &[]).await;
@@ -270,6 +334,11 @@ async fn signed_out_callers_get_401_everywhere() {
         "/api/invoices/new-link",
         "/api/invoices/editor",
         "/api/dashboard",
+        "/api/reminders/settings",
+        "/api/reminders/invoice",
+        "/api/reminders/pause",
+        "/api/reminders/resume",
+        "/api/reminders/snooze",
     ] {
         let answer = f
             .app
@@ -280,6 +349,7 @@ async fn signed_out_callers_get_401_everywhere() {
                     ("search", ""),
                     ("include_archived", "false"),
                     ("archived", "true"),
+                    ("until", "2099-01-01"),
                 ],
             )
             .await;
