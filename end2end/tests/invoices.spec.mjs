@@ -86,7 +86,7 @@ test('a client, an invoice with live totals, sending, part and full payment, and
   const number = (await paper.locator('.paper-number').textContent()).trim();
   expect(number).toMatch(/^INV-\d{4}$/);
 
-  await page.getByRole('button', { name: 'Mark as sent' }).click();
+  await page.getByRole('button', { name: 'Send to client' }).click();
   await expect(paper.locator('.status')).toHaveText('Open');
   const link = await page.getByLabel('Client link').inputValue();
   expect(link).toMatch(/\/i\/[A-Za-z0-9_-]{43}$/);

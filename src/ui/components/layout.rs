@@ -14,6 +14,7 @@ pub fn Header() -> impl IntoView {
                 <li><A href="/dashboard">"Dashboard"</A></li>
                 <li><A href="/invoices">"Invoices"</A></li>
                 <li><A href="/clients">"Clients"</A></li>
+                <li><A href="/reminders">"Reminders"</A></li>
                 <li>
                     <A href="/account" attr:class="nav-user">
                         <span class="visually-hidden">"Account: "</span>

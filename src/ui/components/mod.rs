@@ -5,6 +5,7 @@ pub mod error_view;
 pub mod invoice_cells;
 pub mod invoice_paper;
 pub mod layout;
+pub mod reminder_timeline;
 pub mod signed_in;
 pub mod status_badge;
 pub mod status_check;

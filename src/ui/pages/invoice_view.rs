@@ -7,11 +7,13 @@ use crate::api::invoices::{
     InvoiceDetail, InvoiceSave, PaymentSave, delete_draft, duplicate_invoice, get_invoice,
     record_payment, replace_public_link, send_invoice, void_invoice,
 };
+use crate::api::reminders::load_invoice_reminders;
 use crate::domain::payment::{PaymentErrors, PaymentInput, PaymentMethod};
 use crate::domain::status::InvoiceStatus;
 use crate::error::AppError;
 use crate::ui::browser;
 use crate::ui::components::invoice_paper::InvoicePaper;
+use crate::ui::components::reminder_timeline::ReminderTimeline;
 use crate::ui::components::signed_in::or_sign_in;
 
 /// `/invoices/:id`: the invoice as the client will see it, with what the user can do next.
@@ -29,14 +31,24 @@ pub fn InvoiceView() -> impl IntoView {
 fn InvoiceScreen(id: Memo<String>) -> impl IntoView {
     let version = RwSignal::new(0_u32);
     let invoice = Resource::new(move || (id.get(), version.get()), |(id, _)| get_invoice(id));
+    let reminders = Resource::new(
+        move || (id.get(), version.get()),
+        |(id, _)| load_invoice_reminders(id),
+    );
     let refresh = Callback::new(move |_| version.update(|v| *v += 1));
     view! {
         <section class="page invoice-view">
             <Transition fallback=|| view! { <p class="muted" role="status">"Loading the invoice…"</p> }>
                 {move || Suspend::new(async move {
-                    or_sign_in(invoice.await.map(|detail| view! {
+                    // Both read in one suspense: a second boundary would hydrate separately.
+                    let loaded = match (invoice.await, reminders.await) {
+                        (Ok(detail), Ok(reminders)) => Ok((detail, reminders)),
+                        (Err(err), _) | (_, Err(err)) => Err(err),
+                    };
+                    or_sign_in(loaded.map(|(detail, reminders)| view! {
                         <Title text=detail.document.number.clone() />
                         <InvoiceActions detail=detail.clone() refresh />
+                        <ReminderTimeline reminders refresh />
                         <InvoicePaper document=detail.document />
                     }))
                 })}
@@ -99,7 +111,7 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
             <div class="button-row no-print">
                 {(status == InvoiceStatus::Draft).then(|| view! {
                     <A href=format!("/invoices/{}/edit", detail.id) attr:class="button button-secondary">"Edit"</A>
-                    <button type="button" class="button" disabled=busy on:click=move |_| run("send", None)>"Mark as sent"</button>
+                    <button type="button" class="button" disabled=busy on:click=move |_| run("send", None)>"Send to client"</button>
                     <button type="button" class="button button-danger" disabled=busy
                         on:click=move |_| run("delete", Some("Delete this draft? This can't be undone."))>"Delete draft"</button>
                 })}
@@ -113,7 +125,10 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
         </div>
         <p class="form-error no-print" role="alert">{move || problem.get()}</p>
         {(status == InvoiceStatus::Draft).then(|| view! {
-            <p class="muted small no-print">"Marking it as sent opens it for payment and gives it a private link for your client. Emailing it and the reminders that follow arrive with PayTrack's reminder engine."</p>
+            <p class="muted small no-print">{format!(
+                "Sending emails it to {} with a private link to view and pay it, and opens it for payment. Reminders then follow your policy until it is paid.",
+                detail.document.bill_to.emails.join(", ")
+            )}</p>
         })}
 
         {public_url.map(|url| {

@@ -12,5 +12,6 @@ pub mod login_link;
 pub mod not_found;
 pub mod privacy;
 pub mod public_invoice;
+pub mod reminder_settings;
 pub mod sign_in;
 pub mod terms;
