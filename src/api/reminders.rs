@@ -548,7 +548,7 @@ pub(crate) mod ssr {
                         .unwrap_or("the email provider refused it.")
                 ),
             ),
-            JobState::Claimed => (
+            JobState::Claimed | JobState::Batched => (
                 TimelineStatus::Sending,
                 Some(from_bson(job.due_at)),
                 "Going out now.".to_string(),

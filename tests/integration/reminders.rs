@@ -37,10 +37,12 @@ enum Reply {
 
 #[derive(Default)]
 struct Inbox {
-    /// Every request: its idempotency key and body.
+    /// Every request: its idempotency key and body (an array for a batch).
     requests: Vec<(String, Value)>,
-    /// Emails accepted, by idempotency key, with the id Resend gave them.
+    /// Emails accepted, by their own key (`X-PayTrack-Email-Key`), with the id Resend gave.
     accepted: HashMap<String, String>,
+    /// Batches accepted, by idempotency key: a repeat gets the same ids and sends nothing.
+    batches: HashMap<String, Vec<String>>,
     script: VecDeque<Reply>,
 }
 
@@ -52,6 +54,7 @@ impl ResendStandIn {
         let stand_in = ResendStandIn::default();
         let router = axum::Router::new()
             .route("/emails", post(receive))
+            .route("/emails/batch", post(receive))
             .with_state(stand_in.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = format!("http://{}", listener.local_addr().unwrap());
@@ -67,7 +70,15 @@ impl ResendStandIn {
         self.0.lock().unwrap().requests.clone()
     }
 
-    /// Idempotency keys of the emails actually sent, sorted.
+    /// How many emails were attempted in all (a batch counts its emails).
+    fn emails_attempted(&self) -> usize {
+        self.requests()
+            .iter()
+            .map(|(_, body)| body.as_array().map_or(1, Vec::len))
+            .sum()
+    }
+
+    /// Keys of the emails actually sent, sorted.
     fn sent_keys(&self) -> Vec<String> {
         let mut keys: Vec<String> = self.0.lock().unwrap().accepted.keys().cloned().collect();
         keys.sort();
@@ -93,12 +104,35 @@ async fn receive(
     match reply {
         None => {
             let mut inbox = stand_in.0.lock().unwrap();
-            let id = inbox
-                .accepted
-                .entry(key)
-                .or_insert_with(|| ObjectId::new().to_hex())
-                .clone();
-            (StatusCode::OK, Json(json!({ "id": id }))).into_response()
+            let body = inbox.requests.last().unwrap().1.clone();
+            let Some(batch) = body.as_array() else {
+                let id = inbox
+                    .accepted
+                    .entry(key)
+                    .or_insert_with(|| ObjectId::new().to_hex())
+                    .clone();
+                return (StatusCode::OK, Json(json!({ "id": id }))).into_response();
+            };
+            if let Some(ids) = inbox.batches.get(&key) {
+                let data: Vec<Value> = ids.iter().map(|id| json!({ "id": id })).collect();
+                return (StatusCode::OK, Json(json!({ "data": data }))).into_response();
+            }
+            let mut ids = Vec::new();
+            for email in batch {
+                let own = email["headers"]["X-PayTrack-Email-Key"]
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                let id = ObjectId::new().to_hex();
+                assert!(
+                    inbox.accepted.insert(own.clone(), id.clone()).is_none(),
+                    "{own} was sent twice"
+                );
+                ids.push(id);
+            }
+            inbox.batches.insert(key, ids.clone());
+            let data: Vec<Value> = ids.iter().map(|id| json!({ "id": id })).collect();
+            (StatusCode::OK, Json(json!({ "data": data }))).into_response()
         }
         Some(Reply::RateLimited) => (
             StatusCode::TOO_MANY_REQUESTS,
@@ -181,6 +215,7 @@ async fn run_days(engine: &Engine, clock: &ManualClock, days: i64) -> TickReport
         total.failed += report.failed;
         total.deferred += report.deferred;
         total.lost += report.lost;
+        total.batches += report.batches;
     }
     total
 }
@@ -354,7 +389,7 @@ async fn two_engines_at_once_send_each_reminder_exactly_once() {
     };
     assert_eq!(stand_in.sent_keys(), expected);
     assert_eq!(
-        stand_in.requests().len(),
+        stand_in.emails_attempted(),
         expected.len(),
         "no email was even attempted twice"
     );
@@ -569,19 +604,19 @@ async fn a_killed_sender_loses_nothing_and_sends_nothing_twice() {
         command
     };
 
-    // A sender that hangs on its first email, killed without warning.
+    // A sender that hangs on its first request — the three reminders in one batch — and is
+    // killed without warning.
     let mut child = send_due(due_day).spawn().unwrap();
-    crate::common::wait_for(Duration::from_secs(60), || stand_in.requests().len() == 3);
-    std::thread::sleep(Duration::from_millis(500)); // the two answered sends get recorded
+    crate::common::wait_for(Duration::from_secs(60), || stand_in.requests().len() == 1);
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
-    assert_eq!(
-        stand_in.sent_keys().len(),
-        2,
-        "one email was cut off mid-send"
+    assert!(
+        stand_in.sent_keys().is_empty(),
+        "the batch was cut off mid-send"
     );
+    assert_eq!(stand_in.requests()[0].1.as_array().map(Vec::len), Some(3));
 
-    // Within the lease nobody touches the claimed job.
+    // Within the lease nobody touches it.
     let early = send_due(due_day.checked_add(SignedDuration::from_mins(4)).unwrap())
         .output()
         .unwrap();
@@ -591,12 +626,12 @@ async fn a_killed_sender_loses_nothing_and_sends_nothing_twice() {
         String::from_utf8_lossy(&early.stderr)
     );
     assert!(
-        String::from_utf8_lossy(&early.stdout).starts_with("claimed 0,"),
+        String::from_utf8_lossy(&early.stdout).starts_with("claimed 0, sent 0,"),
         "{}",
         String::from_utf8_lossy(&early.stdout)
     );
 
-    // After it, the job is claimed again and sent with the same key.
+    // After it, the same batch goes again under the same key: Resend sends each email once.
     let after = send_due(due_day.checked_add(SignedDuration::from_mins(6)).unwrap())
         .output()
         .unwrap();
@@ -606,7 +641,7 @@ async fn a_killed_sender_loses_nothing_and_sends_nothing_twice() {
         String::from_utf8_lossy(&after.stderr)
     );
     assert!(
-        String::from_utf8_lossy(&after.stdout).starts_with("claimed 1, sent 1,"),
+        String::from_utf8_lossy(&after.stdout).starts_with("claimed 3, sent 3,"),
         "{}",
         String::from_utf8_lossy(&after.stdout)
     );
@@ -621,13 +656,12 @@ async fn a_killed_sender_loses_nothing_and_sends_nothing_twice() {
     };
     assert_eq!(stand_in.sent_keys(), expected, "nothing lost");
     let requests = stand_in.requests();
-    assert_eq!(requests.len(), 4, "the cut-off email was tried again, once");
-    let retried = &requests[3].0;
+    assert_eq!(requests.len(), 2, "the cut-off batch was sent again, once");
     assert_eq!(
-        requests.iter().filter(|(k, _)| k == retried).count(),
-        2,
-        "with the same idempotency key"
+        requests[0].0, requests[1].0,
+        "under the same idempotency key"
     );
+    assert_eq!(requests[0].1, requests[1].1, "with exactly the same emails");
     for invoice in &invoices {
         let jobs = jobs_of(&app, invoice).await;
         let first = jobs
@@ -635,7 +669,59 @@ async fn a_killed_sender_loses_nothing_and_sends_nothing_twice() {
             .find(|j| j.get_str("step").unwrap() == "reminder:-3")
             .unwrap();
         assert_eq!(first.get_str("state").unwrap(), "sent");
+        assert!(first.get_str("provider_id").is_ok());
     }
+    // A later pass finds nothing left to do.
+    let last = send_due(due_day.checked_add(SignedDuration::from_mins(30)).unwrap())
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&last.stdout).starts_with("claimed 0,"));
+    assert_eq!(stand_in.requests().len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reminders_due_together_go_in_one_batch_and_a_refused_batch_goes_one_by_one() {
+    let app = spawn_app().await;
+    let (resend, stand_in) = ResendStandIn::start().await;
+    let user = app.user("ada@example.com").await;
+    let client = user.client("Grace Hopper").await;
+    let mut invoices = Vec::new();
+    for _ in 0..4 {
+        invoices.push(sent_invoice(&user, &client, 5).await);
+    }
+    let clock = Arc::new(ManualClock::new(Timestamp::now()));
+    let engine = engine(&app, &resend, clock.clone());
+
+    // Day 2: four reminders due at once, one request.
+    let report = run_days(&engine, &clock, 2).await;
+    assert_eq!((report.sent, report.batches), (4, 1), "{report:?}");
+    let requests = stand_in.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].1.as_array().unwrap().len(), 4);
+    for email in requests[0].1.as_array().unwrap() {
+        assert_eq!(email["to"], json!(["grace.hopper@client.test"]));
+        assert_eq!(email["reply_to"], "ada@example.com");
+    }
+
+    // Day 5: Resend refuses the batch as a whole; each goes on its own under its own key.
+    stand_in.script([Reply::Invalid]);
+    let report = run_days(&engine, &clock, 3).await;
+    assert_eq!(report.sent, 4, "{report:?}");
+    let requests = stand_in.requests();
+    assert_eq!(requests.len(), 1 + 1 + 4);
+    for (key, body) in &requests[2..] {
+        assert!(key.ends_with("-reminder:0"), "{key}");
+        assert_eq!(&body["headers"]["X-PayTrack-Email-Key"], &json!(key));
+    }
+    let expected: Vec<String> = {
+        let mut all: Vec<String> = invoices
+            .iter()
+            .flat_map(|i| reminder_keys(i, &[-3, 0]))
+            .collect();
+        all.sort();
+        all
+    };
+    assert_eq!(stand_in.sent_keys(), expected);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -21,6 +21,8 @@ use super::schema::{EMAIL_JOBS, is_duplicate_key};
 pub enum JobState {
     Scheduled,
     Claimed,
+    /// Handed to a batch (`email_batches`), which records it: no claim can take it back.
+    Batched,
     Sent,
     Skipped,
     Failed,
@@ -32,6 +34,7 @@ impl JobState {
         match self {
             JobState::Scheduled => "scheduled",
             JobState::Claimed => "claimed",
+            JobState::Batched => "batched",
             JobState::Sent => "sent",
             JobState::Skipped => "skipped",
             JobState::Failed => "failed",
@@ -57,6 +60,9 @@ pub struct EmailJobDoc {
     /// cannot overwrite the one that took over.
     #[serde(default)]
     pub claim: Option<String>,
+    /// The batch it went into, if it went out with others.
+    #[serde(default)]
+    pub batch: Option<ObjectId>,
     #[serde(default)]
     pub attempts: i32,
     #[serde(default)]
@@ -118,6 +124,7 @@ pub async fn schedule(
         due_at,
         lease_until: None,
         claim: None,
+        batch: None,
         attempts: 0,
         to: Vec::new(),
         subject: None,
@@ -343,6 +350,57 @@ pub async fn finish(
     claim: &str,
     outcome: Outcome<'_>,
 ) -> Result<bool, mongodb::error::Error> {
+    let holder = doc! { "_id": id, "claim": claim, "state": JobState::Claimed.code() };
+    record(db, holder, outcome).await
+}
+
+/// Records the outcome of a job that went into `batch`.
+pub async fn finish_batched(
+    db: &Database,
+    id: ObjectId,
+    batch: ObjectId,
+    outcome: Outcome<'_>,
+) -> Result<bool, mongodb::error::Error> {
+    let holder = doc! { "_id": id, "batch": batch, "state": JobState::Batched.code() };
+    record(db, holder, outcome).await
+}
+
+/// Hands claimed jobs to `batch`; returns the ids this claim still held (only those are in
+/// the batch).
+pub async fn hand_to_batch(
+    db: &Database,
+    ids: &[ObjectId],
+    claim: &str,
+    batch: ObjectId,
+) -> Result<Vec<ObjectId>, mongodb::error::Error> {
+    jobs(db)
+        .update_many(
+            doc! { "_id": { "$in": ids }, "claim": claim, "state": JobState::Claimed.code() },
+            doc! { "$set": {
+                "state": JobState::Batched.code(),
+                "batch": batch,
+                "updated_at": DateTime::now(),
+            }, "$unset": { "lease_until": "" } },
+        )
+        .await?;
+    let handed: Vec<mongodb::bson::Document> = db
+        .collection::<mongodb::bson::Document>(EMAIL_JOBS)
+        .find(doc! { "_id": { "$in": ids }, "batch": batch })
+        .projection(doc! { "_id": 1 })
+        .await?
+        .try_collect()
+        .await?;
+    Ok(handed
+        .iter()
+        .filter_map(|d| d.get_object_id("_id").ok())
+        .collect())
+}
+
+async fn record(
+    db: &Database,
+    holder: mongodb::bson::Document,
+    outcome: Outcome<'_>,
+) -> Result<bool, mongodb::error::Error> {
     let now = DateTime::now();
     let update = match outcome {
         Outcome::Sent {
@@ -373,13 +431,26 @@ pub async fn finish(
             "state": JobState::Cancelled.code(), "reason": reason, "updated_at": now,
         }, "$unset": { "lease_until": "" } },
     };
-    let result = jobs(db)
-        .update_one(
-            doc! { "_id": id, "claim": claim, "state": JobState::Claimed.code() },
-            update,
-        )
-        .await?;
+    let result = jobs(db).update_one(holder, update).await?;
     Ok(result.matched_count == 1)
+}
+
+/// The jobs still waiting on `batch` (not yet recorded).
+pub async fn waiting_on(
+    db: &Database,
+    batch: ObjectId,
+) -> Result<Vec<ObjectId>, mongodb::error::Error> {
+    let waiting: Vec<mongodb::bson::Document> = db
+        .collection::<mongodb::bson::Document>(EMAIL_JOBS)
+        .find(doc! { "batch": batch, "state": JobState::Batched.code() })
+        .projection(doc! { "_id": 1 })
+        .await?
+        .try_collect()
+        .await?;
+    Ok(waiting
+        .iter()
+        .filter_map(|d| d.get_object_id("_id").ok())
+        .collect())
 }
 
 /// Every email of one invoice, oldest step first (for the timeline and the email log).

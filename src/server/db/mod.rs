@@ -6,6 +6,7 @@ pub mod account_data;
 pub mod activity;
 pub mod clients;
 pub mod counters;
+pub mod email_batches;
 pub mod email_jobs;
 pub mod invoice_sequences;
 pub mod invoices;

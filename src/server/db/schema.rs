@@ -31,6 +31,7 @@ pub const INVOICES: &str = "invoices";
 pub const ACTIVITY: &str = "activity";
 pub const WEBHOOK_EVENTS: &str = "webhook_events";
 pub const EMAIL_JOBS: &str = "email_jobs";
+pub const EMAIL_BATCHES: &str = "email_batches";
 
 /// Every collection PayTrack owns. Data-rights features (export, delete) walk this list, so a
 /// new collection must be added here.
@@ -167,9 +168,22 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
                     false,
                 ),
                 index("by_provider_id", doc! { "provider_id": 1 }, false),
+                index("by_batch", doc! { "batch": 1 }, false),
             ]
         },
         holds_user_data: true,
+    },
+    CollectionSpec {
+        // Emails sent to Resend together. Rendered emails are kept only until the batch is
+        // sent (minutes; hours while Resend is down), then dropped; the batch goes a day later.
+        name: EMAIL_BATCHES,
+        indexes: || {
+            vec![
+                index("leases", doc! { "state": 1, "lease_until": 1 }, false),
+                expire_at("expires", "expires_at"),
+            ]
+        },
+        holds_user_data: false,
     },
     CollectionSpec {
         // Ids of webhook events already handled, so a redelivery changes nothing.

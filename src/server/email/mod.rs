@@ -69,6 +69,21 @@ impl Mailer {
         matches!(self, Mailer::Outbox(_))
     }
 
+    /// Sends `emails` in one request under `key` (see `Resend::send_batch`); the outbox
+    /// stores each under its own key. Returns the ids in order.
+    pub async fn send_batch(&self, emails: &[Email], key: &str) -> Result<Vec<String>, MailError> {
+        match self {
+            Mailer::Outbox(_) => {
+                let mut ids = Vec::with_capacity(emails.len());
+                for email in emails {
+                    ids.push(self.send(email).await?);
+                }
+                Ok(ids)
+            }
+            Mailer::Resend(resend) => resend.send_batch(emails, key).await,
+        }
+    }
+
     /// Sends `email`; returns the provider's id for it (the outbox id in development).
     pub async fn send(&self, email: &Email) -> Result<String, MailError> {
         match self {

@@ -46,8 +46,8 @@ impl Default for RetryPolicy {
 }
 
 /// What one attempt came to.
-enum Attempt {
-    Sent(String),
+enum Attempt<T> {
+    Sent(T),
     /// Worth another try, after the server's `retry-after` if it gave one.
     Transient {
         message: String,
@@ -59,6 +59,9 @@ enum Attempt {
 #[derive(Serialize)]
 struct SendRequest<'a> {
     from: String,
+    /// `X-PayTrack-Email-Key`: which invoice and step the email is, for support and for
+    /// matching an email inside a batch.
+    headers: std::collections::BTreeMap<&'static str, &'a str>,
     to: [&'a str; 1],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     cc: Vec<&'a str>,
@@ -105,6 +108,14 @@ struct SendResponse {
 }
 
 #[derive(Deserialize)]
+struct BatchResponse {
+    data: Vec<SendResponse>,
+}
+
+/// Resend takes up to 100 emails in one batch.
+pub const BATCH_LIMIT: usize = 100;
+
+#[derive(Deserialize)]
 struct ErrorResponse {
     message: String,
 }
@@ -129,15 +140,71 @@ impl Resend {
         self
     }
 
+    /// Sends one email, under its own idempotency key.
     pub async fn send(&self, email: &Email) -> Result<String, MailError> {
+        let body = self.request(email);
+        let id = self
+            .with_retries(
+                email.kind,
+                &email.idempotency_key,
+                "emails",
+                &body,
+                |r: SendResponse| r.id,
+            )
+            .await?;
+        tracing::info!(kind = email.kind, resend_id = %id, "email sent");
+        Ok(id)
+    }
+
+    /// Sends up to `BATCH_LIMIT` emails in one request under one idempotency key (repeating a
+    /// batch must repeat it exactly: same emails, same key). Returns Resend's ids in order.
+    /// Resend checks the whole batch first: a refusal means none of it was sent.
+    pub async fn send_batch(&self, emails: &[Email], key: &str) -> Result<Vec<String>, MailError> {
+        let body: Vec<SendRequest<'_>> = emails.iter().map(|e| self.request(e)).collect();
+        let ids = self
+            .with_retries("batch", key, "emails/batch", &body, |r: BatchResponse| {
+                r.data.into_iter().map(|d| d.id).collect::<Vec<_>>()
+            })
+            .await?;
+        if ids.len() != emails.len() {
+            return Err(MailError::Unavailable(format!(
+                "Resend answered a batch of {} with {} ids",
+                emails.len(),
+                ids.len()
+            )));
+        }
+        tracing::info!(emails = ids.len(), "email batch sent");
+        Ok(ids)
+    }
+
+    fn request<'a>(&'a self, email: &'a Email) -> SendRequest<'a> {
+        SendRequest {
+            from: from_on_behalf(&self.from, email.sender_name.as_deref()),
+            headers: [("X-PayTrack-Email-Key", email.idempotency_key.as_str())].into(),
+            to: [email.to.as_str()],
+            cc: email.cc.iter().map(|c| c.as_str()).collect(),
+            subject: &email.subject,
+            html: &email.html,
+            text: &email.text,
+            reply_to: email.reply_to.as_ref().map(|r| r.as_str()),
+        }
+    }
+
+    /// Posts `body` to `path` until it is accepted, refused for good, or not worth waiting
+    /// for; every attempt carries the same idempotency key.
+    async fn with_retries<B: Serialize, R: serde::de::DeserializeOwned, T>(
+        &self,
+        kind: &str,
+        key: &str,
+        path: &str,
+        body: &B,
+        accepted: impl Fn(R) -> T,
+    ) -> Result<T, MailError> {
         let mut pause = self.retry.first_pause;
         let mut attempt = 1;
         loop {
-            let (message, retry_after) = match self.attempt(email).await {
-                Attempt::Sent(id) => {
-                    tracing::info!(kind = email.kind, resend_id = %id, attempt, "email sent");
-                    return Ok(id);
-                }
+            let (message, retry_after) = match self.attempt(key, path, body).await {
+                Attempt::Sent(response) => return Ok(accepted(response)),
                 Attempt::Final(message) => return Err(MailError::Rejected(message)),
                 Attempt::Transient {
                     message,
@@ -146,32 +213,28 @@ impl Resend {
             };
             let wait = retry_after.unwrap_or(pause);
             if attempt >= self.retry.attempts || wait > self.retry.longest_pause {
-                tracing::warn!(kind = email.kind, attempt, %message, "email not sent, giving up for now");
+                tracing::warn!(kind, attempt, %message, "email not sent, giving up for now");
                 return Err(MailError::Unavailable(message));
             }
-            tracing::info!(kind = email.kind, attempt, %message, wait_ms = wait.as_millis() as u64, "email send failed, retrying");
+            tracing::info!(kind, attempt, %message, wait_ms = wait.as_millis() as u64, "email send failed, retrying");
             tokio::time::sleep(wait).await;
             pause = pause.saturating_mul(2);
             attempt += 1;
         }
     }
 
-    async fn attempt(&self, email: &Email) -> Attempt {
-        let body = SendRequest {
-            from: from_on_behalf(&self.from, email.sender_name.as_deref()),
-            to: [email.to.as_str()],
-            cc: email.cc.iter().map(|c| c.as_str()).collect(),
-            subject: &email.subject,
-            html: &email.html,
-            text: &email.text,
-            reply_to: email.reply_to.as_ref().map(|r| r.as_str()),
-        };
+    async fn attempt<B: Serialize, R: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+        path: &str,
+        body: &B,
+    ) -> Attempt<R> {
         let response = self
             .http
-            .post(format!("{}/emails", self.base_url))
+            .post(format!("{}/{path}", self.base_url))
             .bearer_auth(self.api_key.expose())
-            .header("Idempotency-Key", &email.idempotency_key)
-            .json(&body)
+            .header("Idempotency-Key", key)
+            .json(body)
             .send()
             .await;
         let response = match response {
@@ -185,8 +248,8 @@ impl Resend {
         };
         let status = response.status();
         if status.is_success() {
-            return match response.json::<SendResponse>().await {
-                Ok(sent) => Attempt::Sent(sent.id),
+            return match response.json::<R>().await {
+                Ok(sent) => Attempt::Sent(sent),
                 Err(err) => Attempt::Transient {
                     message: err.without_url().to_string(),
                     retry_after: None,

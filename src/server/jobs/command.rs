@@ -65,8 +65,13 @@ pub async fn run(args: &[String]) -> ExitCode {
     match result {
         Ok(report) => {
             println!(
-                "claimed {}, sent {}, skipped {}, failed {}, deferred {}",
-                report.claimed, report.sent, report.skipped, report.failed, report.deferred
+                "claimed {}, sent {}, skipped {}, failed {}, deferred {}; {} batch requests",
+                report.claimed,
+                report.sent,
+                report.skipped,
+                report.failed,
+                report.deferred,
+                report.batches
             );
             ExitCode::SUCCESS
         }

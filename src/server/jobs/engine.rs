@@ -19,11 +19,13 @@ use super::clock::Clock;
 use super::plan::{local_date, reminder_instant, schedule_next, send_instant, to_bson, zone_of};
 use crate::domain::email::EmailAddress;
 use crate::domain::reminder_schedule::{ChaseState, SkipReason, Step, catch_up, step_date};
+use crate::server::db::email_batches;
 use crate::server::db::email_jobs::{self, EmailJobDoc, Outcome};
 use crate::server::db::invoices::InvoiceDoc;
 use crate::server::db::users::UserDoc;
 use crate::server::db::{clients, invoices, users};
 use crate::server::email::invoice_emails::{InvoiceFacts, invoice_email, reminder_email};
+use crate::server::email::resend::BATCH_LIMIT;
 use crate::server::email::{Email, MailError, Mailer};
 
 /// Sends that failed for a passing reason are tried again this many times in all, with
@@ -32,9 +34,9 @@ const MAX_ATTEMPTS: i32 = 10;
 
 #[derive(Clone)]
 pub struct Engine {
-    db: Database,
-    mailer: Mailer,
-    clock: Arc<dyn Clock>,
+    pub(super) db: Database,
+    pub(super) mailer: Mailer,
+    pub(super) clock: Arc<dyn Clock>,
     base_url: String,
     /// How long a claim is exclusive; longer than any one send with its retries.
     lease: SignedDuration,
@@ -55,6 +57,8 @@ pub struct TickReport {
     pub deferred: usize,
     /// Claims that lost their lease before recording (another engine took over).
     pub lost: usize,
+    /// Requests to Resend's batch endpoint.
+    pub batches: usize,
 }
 
 /// How one job ended.
@@ -65,6 +69,41 @@ pub enum Handled {
     Failed(String),
     Deferred,
     Lost,
+}
+
+/// What deciding about a job comes to.
+pub(super) enum Decision {
+    Done(Handled),
+    Send(Box<Prepared>),
+}
+
+/// An email ready to go, with the job it is for.
+pub(super) struct Prepared {
+    pub job: EmailJobDoc,
+    pub email: Email,
+}
+
+/// The email's own idempotency key: the same for every attempt at this step of this invoice.
+pub(super) fn email_key(job: &EmailJobDoc) -> String {
+    format!("paytrack-{}-{}", job.invoice_id, job.step)
+}
+
+pub(super) fn recipients_of(email: &Email) -> Vec<String> {
+    std::iter::once(email.to.to_string())
+        .chain(email.cc.iter().map(ToString::to_string))
+        .collect()
+}
+
+impl TickReport {
+    pub(super) fn count(&mut self, handled: &Handled) {
+        match handled {
+            Handled::Sent { .. } => self.sent += 1,
+            Handled::Skipped(_) => self.skipped += 1,
+            Handled::Failed(_) => self.failed += 1,
+            Handled::Deferred => self.deferred += 1,
+            Handled::Lost => self.lost += 1,
+        }
+    }
 }
 
 impl Engine {
@@ -95,13 +134,27 @@ impl Engine {
         self.clock.now()
     }
 
-    /// Handles everything due now, batch after batch, until nothing is left.
+    /// Handles everything due now, claim after claim, until nothing is left. Emails decided
+    /// together go to Resend as one batch.
     pub async fn tick(&self) -> Result<TickReport, mongodb::error::Error> {
         let mut report = TickReport::default();
         loop {
             let now = self.clock.now();
             let claim = ObjectId::new().to_hex();
             let lease_until = now.checked_add(self.lease).unwrap_or(now);
+            let batches = email_batches::claim_due(
+                &self.db,
+                to_bson(now),
+                to_bson(lease_until),
+                &claim,
+                self.batch,
+            )
+            .await?;
+            let retried = !batches.is_empty();
+            for batch in batches {
+                report.claimed += batch.emails.len();
+                self.deliver_batch(batch, &claim, &mut report).await?;
+            }
             let jobs = email_jobs::claim_due(
                 &self.db,
                 to_bson(now),
@@ -111,21 +164,33 @@ impl Engine {
             )
             .await?;
             if jobs.is_empty() {
+                if retried {
+                    continue;
+                }
                 return Ok(report);
             }
             report.claimed += jobs.len();
-            let results: Vec<_> = futures::stream::iter(jobs)
-                .map(|job| self.process(job))
+            let decisions: Vec<_> = futures::stream::iter(jobs)
+                .map(|job| self.decide(job))
                 .buffer_unordered(self.concurrency)
                 .collect()
                 .await;
-            for result in results {
-                match result? {
-                    Handled::Sent { .. } => report.sent += 1,
-                    Handled::Skipped(_) => report.skipped += 1,
-                    Handled::Failed(_) => report.failed += 1,
-                    Handled::Deferred => report.deferred += 1,
-                    Handled::Lost => report.lost += 1,
+            let mut ready = Vec::new();
+            for decision in decisions {
+                match decision? {
+                    Decision::Done(handled) => report.count(&handled),
+                    Decision::Send(prepared) => ready.push(*prepared),
+                }
+            }
+            while !ready.is_empty() {
+                let rest = ready.split_off(ready.len().min(BATCH_LIMIT));
+                let chunk = std::mem::replace(&mut ready, rest);
+                if let [single] = chunk.as_slice() {
+                    let handled = self.send_single(single).await?;
+                    report.count(&handled);
+                } else {
+                    self.batch_out(chunk, &claim, now, lease_until, &mut report)
+                        .await?;
                 }
             }
         }
@@ -151,7 +216,10 @@ impl Engine {
         )
         .await?
         {
-            Some(job) => self.process(job).await.map(Some),
+            Some(job) => match self.decide(job).await? {
+                Decision::Done(handled) => Ok(Some(handled)),
+                Decision::Send(prepared) => self.send_single(&prepared).await.map(Some),
+            },
             None => Ok(None),
         }
     }
@@ -188,20 +256,21 @@ impl Engine {
         }
     }
 
-    async fn process(&self, job: EmailJobDoc) -> Result<Handled, mongodb::error::Error> {
+    /// Re-reads the job's invoice and decides: skip, defer, or an email to send.
+    async fn decide(&self, job: EmailJobDoc) -> Result<Decision, mongodb::error::Error> {
         use tracing::Instrument;
         let span = tracing::info_span!("email_job", job = %job.id, step = %job.step);
         self.handle(job).instrument(span).await
     }
 
-    async fn handle(&self, job: EmailJobDoc) -> Result<Handled, mongodb::error::Error> {
+    async fn handle(&self, job: EmailJobDoc) -> Result<Decision, mongodb::error::Error> {
         let Some(step) = Step::from_key(&job.step) else {
-            return self.skip(&job, SkipReason::Gone).await;
+            return self.skip(&job, SkipReason::Gone).await.map(Decision::Done);
         };
         let user = users::find(&self.db, job.user_id).await?;
         let invoice = invoices::get(&self.db, job.user_id, job.invoice_id).await?;
         let (Some(user), Some(invoice)) = (user, invoice) else {
-            return self.skip(&job, SkipReason::Gone).await;
+            return self.skip(&job, SkipReason::Gone).await.map(Decision::Done);
         };
         match step {
             Step::Invoice => self.send_invoice(&job, &user, &invoice).await,
@@ -214,22 +283,18 @@ impl Engine {
         job: &EmailJobDoc,
         user: &UserDoc,
         invoice: &InvoiceDoc,
-    ) -> Result<Handled, mongodb::error::Error> {
+    ) -> Result<Decision, mongodb::error::Error> {
         if let Some(reason) = match invoice.status {
             crate::domain::status::InvoiceStatus::Void => Some(SkipReason::Void),
             crate::domain::status::InvoiceStatus::Draft => Some(SkipReason::BeforeSent),
             _ => None,
         } {
-            return self.skip(job, reason).await;
+            return self.skip(job, reason).await.map(Decision::Done);
         }
         let today = local_date(self.clock.now(), &zone_of(user));
         let facts = InvoiceFacts::of(user, invoice, &self.base_url, today);
-        let rendered = invoice_email(&facts);
-        let handled = self.deliver(job, user, invoice, rendered).await?;
-        if matches!(handled, Handled::Sent { .. } | Handled::Failed(_)) {
-            schedule_next(&self.db, user, invoice, None).await?;
-        }
-        Ok(handled)
+        self.prepare(job, user, invoice, invoice_email(&facts))
+            .await
     }
 
     async fn send_reminder(
@@ -238,7 +303,7 @@ impl Engine {
         user: &UserDoc,
         invoice: &InvoiceDoc,
         offset: i32,
-    ) -> Result<Handled, mongodb::error::Error> {
+    ) -> Result<Decision, mongodb::error::Error> {
         let client = clients::get(&self.db, user.id, invoice.client_id).await?;
         let chase = ChaseState {
             status: invoice.status,
@@ -254,7 +319,7 @@ impl Engine {
             reminders_off: client.as_ref().is_some_and(|c| !c.reminders),
         };
         if let Some(reason) = chase.hold() {
-            return match reason {
+            let handled = match reason {
                 // These can change back; cancelled jobs are scheduled again when they do.
                 SkipReason::Paused | SkipReason::Bounced | SkipReason::RemindersOff => {
                     let outcome = Outcome::Cancelled {
@@ -264,6 +329,7 @@ impl Engine {
                 }
                 _ => self.skip(job, reason).await,
             };
+            return handled.map(Decision::Done);
         }
         let settings = user.reminder_settings();
         let now = self.clock.now();
@@ -273,7 +339,7 @@ impl Engine {
             && until > local_date(now, &zone)
             && let Some(at) = send_instant(until, settings.send_hour, &zone)
         {
-            return self.defer(job, at, None).await;
+            return self.defer(job, at, None).await.map(Decision::Done);
         }
         let Some(step) = settings
             .policy
@@ -284,7 +350,7 @@ impl Engine {
             // The user removed this step from the policy since it was scheduled.
             let handled = self.skip(job, SkipReason::Superseded).await?;
             schedule_next(&self.db, user, invoice, Some(offset)).await?;
-            return Ok(handled);
+            return Ok(Decision::Done(handled));
         };
         let latest = catch_up(&settings.policy, offset, |later| {
             reminder_instant(user, invoice, later).is_some_and(|at| at <= now)
@@ -317,25 +383,22 @@ impl Engine {
                 )
                 .await?;
             }
-            return Ok(handled);
+            return Ok(Decision::Done(handled));
         }
         let facts = InvoiceFacts::of(user, invoice, &self.base_url, local_date(now, &zone));
-        let rendered = reminder_email(&facts, step);
-        let handled = self.deliver(job, user, invoice, rendered).await?;
-        if matches!(handled, Handled::Sent { .. } | Handled::Failed(_)) {
-            schedule_next(&self.db, user, invoice, Some(offset)).await?;
-        }
-        Ok(handled)
+        self.prepare(job, user, invoice, reminder_email(&facts, step))
+            .await
     }
 
-    /// Sends `rendered` to the invoice's client and records the outcome.
-    async fn deliver(
+    /// The email for `rendered`, addressed to the invoice's client from the user — or a
+    /// failure recorded when the client has no address.
+    async fn prepare(
         &self,
         job: &EmailJobDoc,
         user: &UserDoc,
         invoice: &InvoiceDoc,
         rendered: crate::server::email::templates::Rendered,
-    ) -> Result<Handled, mongodb::error::Error> {
+    ) -> Result<Decision, mongodb::error::Error> {
         let client = clients::get(&self.db, user.id, invoice.client_id).await?;
         let addresses = client
             .as_ref()
@@ -350,7 +413,8 @@ impl Engine {
             };
             return self
                 .finish(job, outcome, Handled::Failed(message.to_string()))
-                .await;
+                .await
+                .map(Decision::Done);
         };
         let email = Email {
             to,
@@ -365,12 +429,22 @@ impl Engine {
             } else {
                 "reminder"
             },
-            idempotency_key: format!("paytrack-{}-{}", job.invoice_id, job.step),
+            idempotency_key: email_key(job),
         };
-        let to_list: Vec<String> = std::iter::once(email.to.to_string())
-            .chain(email.cc.iter().map(ToString::to_string))
-            .collect();
-        match self.mailer.send(&email).await {
+        Ok(Decision::Send(Box::new(Prepared {
+            job: job.clone(),
+            email,
+        })))
+    }
+
+    /// Sends one prepared email under its own key and records the outcome.
+    pub(super) async fn send_single(
+        &self,
+        prepared: &Prepared,
+    ) -> Result<Handled, mongodb::error::Error> {
+        let (job, email) = (&prepared.job, &prepared.email);
+        let to_list = recipients_of(email);
+        let handled = match self.mailer.send(email).await {
             Ok(provider_id) => {
                 let outcome = Outcome::Sent {
                     to: &to_list,
@@ -381,30 +455,63 @@ impl Engine {
                 let handled = Handled::Sent {
                     provider_id: provider_id.clone(),
                 };
-                self.finish(job, outcome, handled).await
+                self.finish(job, outcome, handled).await?
             }
-            Err(err) => {
-                let message = match &err {
-                    MailError::Rejected(message) => message.clone(),
-                    _ if job.attempts >= MAX_ATTEMPTS => {
-                        format!("Gave up after {MAX_ATTEMPTS} attempts: {err}")
-                    }
-                    _ => {
-                        let pause = SignedDuration::from_mins(1 << job.attempts.clamp(0, 6));
-                        let now = self.clock.now();
-                        let at = now.checked_add(pause).unwrap_or(now);
-                        return self.defer(job, at, Some(&err.to_string())).await;
-                    }
-                };
-                let outcome = Outcome::Failed {
-                    to: &to_list,
-                    subject: &email.subject,
-                    message: &message,
-                };
-                self.finish(job, outcome, Handled::Failed(message.clone()))
-                    .await
+            Err(err) => match self.failure(&err, job.attempts) {
+                Err(at) => return self.defer(job, at, Some(&err.to_string())).await,
+                Ok(message) => {
+                    let outcome = Outcome::Failed {
+                        to: &to_list,
+                        subject: &email.subject,
+                        message: &message,
+                    };
+                    self.finish(job, outcome, Handled::Failed(message.clone()))
+                        .await?
+                }
+            },
+        };
+        if matches!(handled, Handled::Sent { .. } | Handled::Failed(_)) {
+            self.schedule_after(job.user_id, job.invoice_id, &job.step)
+                .await?;
+        }
+        Ok(handled)
+    }
+
+    /// What a send failure comes to after `attempts`: `Ok(message)` when it is final (a
+    /// refusal, or too many tries), `Err(when)` to try again later.
+    pub(super) fn failure(&self, err: &MailError, attempts: i32) -> Result<String, Timestamp> {
+        match err {
+            MailError::Rejected(message) => Ok(message.clone()),
+            _ if attempts >= MAX_ATTEMPTS => {
+                Ok(format!("Gave up after {MAX_ATTEMPTS} attempts: {err}"))
+            }
+            _ => {
+                let pause = SignedDuration::from_mins(1 << attempts.clamp(0, 6));
+                let now = self.clock.now();
+                Err(now.checked_add(pause).unwrap_or(now))
             }
         }
+    }
+
+    /// After a job's email went out (or failed for good): the invoice's next reminder.
+    pub(super) async fn schedule_after(
+        &self,
+        owner: ObjectId,
+        invoice: ObjectId,
+        step: &str,
+    ) -> Result<(), mongodb::error::Error> {
+        let user = users::find(&self.db, owner).await?;
+        let invoice = invoices::get(&self.db, owner, invoice).await?;
+        let (Some(user), Some(invoice)) = (user, invoice) else {
+            return Ok(());
+        };
+        let after = match Step::from_key(step) {
+            Some(Step::Reminder(offset)) => Some(offset),
+            _ => None,
+        };
+        schedule_next(&self.db, &user, &invoice, after)
+            .await
+            .map(|_| ())
     }
 
     async fn skip(
@@ -418,7 +525,7 @@ impl Engine {
         self.finish(job, outcome, Handled::Skipped(reason)).await
     }
 
-    async fn defer(
+    pub(super) async fn defer(
         &self,
         job: &EmailJobDoc,
         at: Timestamp,

@@ -1,6 +1,7 @@
 //! Work that happens on a schedule rather than on a request: the email engine (invoice emails
 //! and reminders), its clock and its planning.
 
+pub mod batches;
 pub mod clock;
 pub mod command;
 pub mod engine;
