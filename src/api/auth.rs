@@ -153,6 +153,10 @@ pub async fn update_profile(
     .await
     .map_err(|err| ssr::fail(db::user_facing("saving the profile", err)))?
     .ok_or_else(|| ssr::fail(AppError::Unauthorized))?;
+    if user.time_zone != signed_in.user.time_zone {
+        // Reminders go out at the send hour where the user is now.
+        crate::api::reminders::ssr::replan_all(&state, &user, None).await;
+    }
     Ok(ProfileUpdate::Saved(Me::new(
         user,
         signed_in.session.method,

@@ -345,6 +345,16 @@ pub async fn seed(
     invoice_sequences::advance_to(db, user.id, first + options.invoices as i64 - 1)
         .await
         .map_err(fail("advancing the invoice sequence"))?;
+    // Open invoices are chased like any other: each gets its next reminder planned. Those
+    // long overdue get one catch-up reminder from the engine, as imported invoices would.
+    for invoice in invoices::open_of_owner(db, user.id, None)
+        .await
+        .map_err(fail("listing open invoices"))?
+    {
+        crate::server::jobs::plan::schedule_next(db, &user, &invoice, None)
+            .await
+            .map_err(fail("planning reminders"))?;
+    }
     Ok((options.clients, options.invoices))
 }
 

@@ -519,6 +519,19 @@ async fn the_seed_command_fills_an_account_that_then_works_like_any_other() {
         .await
         .unwrap();
     assert_eq!(inconsistent, 0);
+    // Every open invoice has its next reminder planned, and nothing else has one.
+    let open = invoices
+        .count_documents(doc! { "status": { "$in": ["Open", "PartiallyPaid"] } })
+        .await
+        .unwrap();
+    assert!(open > 0);
+    let planned = app
+        .db
+        .collection::<Document>("email_jobs")
+        .distinct("invoice_id", doc! { "state": "scheduled" })
+        .await
+        .unwrap();
+    assert_eq!(planned.len() as u64, open);
     assert!(
         invoices
             .count_documents(doc! { "status": "Paid" })

@@ -208,14 +208,7 @@ async fn run_days(engine: &Engine, clock: &ManualClock, days: i64) -> TickReport
     let mut total = TickReport::default();
     for _ in 0..days * 4 {
         clock.advance(SignedDuration::from_hours(6));
-        let report = engine.tick().await.unwrap();
-        total.claimed += report.claimed;
-        total.sent += report.sent;
-        total.skipped += report.skipped;
-        total.failed += report.failed;
-        total.deferred += report.deferred;
-        total.lost += report.lost;
-        total.batches += report.batches;
+        total.add(&engine.tick().await.unwrap());
     }
     total
 }
@@ -845,4 +838,47 @@ async fn a_client_with_reminders_off_gets_none_until_they_are_on_again() {
     run_days(&engine, &clock, 1).await;
     // Day 9: −3, 0 and +3 all came due while off; only +3 goes.
     assert_eq!(stand_in.sent_keys(), reminder_keys(&invoice, &[3]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn moving_time_zone_moves_the_send_hour_with_it() {
+    let app = spawn_app().await;
+    let user = app.user("ada@example.com").await;
+    let client = user.client("Grace Hopper").await;
+    let invoice = sent_invoice(&user, &client, 10).await;
+    let planned_at = || async {
+        let jobs = jobs_of(&app, &invoice).await;
+        let job = jobs
+            .iter()
+            .find(|j| j.get_str("state").unwrap() == "scheduled")
+            .expect("a reminder is planned")
+            .clone();
+        Timestamp::from_millisecond(job.get_datetime("due_at").unwrap().timestamp_millis()).unwrap()
+    };
+    let paris = planned_at().await;
+    assert_eq!(
+        paris
+            .to_zoned(jiff::tz::TimeZone::get("Europe/Paris").unwrap())
+            .hour(),
+        9
+    );
+    let moved = user
+        .form(
+            "/api/account/profile",
+            &[
+                ("name", "Ada"),
+                ("time_zone", "America/New_York"),
+                ("invoice_prefix", "INV-"),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.body);
+    let new_york = planned_at().await;
+    assert_eq!(
+        new_york
+            .to_zoned(jiff::tz::TimeZone::get("America/New_York").unwrap())
+            .hour(),
+        9
+    );
+    assert_ne!(paris, new_york);
 }

@@ -83,6 +83,33 @@ pub struct EmailJobDoc {
     pub updated_at: DateTime,
 }
 
+impl EmailJobDoc {
+    /// A new job for `step` of an invoice, due at `due_at`.
+    pub fn scheduled(owner: ObjectId, invoice: ObjectId, step: &str, due_at: DateTime) -> Self {
+        let now = DateTime::now();
+        EmailJobDoc {
+            id: ObjectId::new(),
+            user_id: owner,
+            invoice_id: invoice,
+            step: step.to_string(),
+            state: JobState::Scheduled,
+            due_at,
+            lease_until: None,
+            claim: None,
+            batch: None,
+            attempts: 0,
+            to: Vec::new(),
+            subject: None,
+            provider_id: None,
+            sent_at: None,
+            reason: None,
+            delivery: None,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 fn jobs(db: &Database) -> mongodb::Collection<EmailJobDoc> {
     db.collection::<EmailJobDoc>(EMAIL_JOBS)
 }
@@ -98,46 +125,35 @@ pub async fn schedule(
     due_at: DateTime,
 ) -> Result<bool, mongodb::error::Error> {
     let now = DateTime::now();
-    let moved = jobs(db)
+    // One upsert: it moves a scheduled or cancelled job, or creates the step's job; if the
+    // step already has one that is claimed or finished, the insert hits the unique index.
+    let upserted = jobs(db)
         .update_one(
             doc! {
                 "invoice_id": invoice,
                 "step": step,
                 "state": { "$in": [JobState::Scheduled.code(), JobState::Cancelled.code()] },
             },
-            doc! { "$set": {
-                "state": JobState::Scheduled.code(),
-                "due_at": due_at,
-                "updated_at": now,
-            }, "$unset": { "reason": "" } },
+            doc! {
+                "$set": {
+                    "state": JobState::Scheduled.code(),
+                    "due_at": due_at,
+                    "updated_at": now,
+                },
+                "$unset": { "reason": "" },
+                "$setOnInsert": {
+                    "_id": ObjectId::new(),
+                    "user_id": owner,
+                    "attempts": 0,
+                    "to": [],
+                    "created_at": now,
+                },
+            },
         )
-        .await?;
-    if moved.matched_count > 0 {
-        return Ok(true);
-    }
-    let job = EmailJobDoc {
-        id: ObjectId::new(),
-        user_id: owner,
-        invoice_id: invoice,
-        step: step.to_string(),
-        state: JobState::Scheduled,
-        due_at,
-        lease_until: None,
-        claim: None,
-        batch: None,
-        attempts: 0,
-        to: Vec::new(),
-        subject: None,
-        provider_id: None,
-        sent_at: None,
-        reason: None,
-        delivery: None,
-        created_at: now,
-        updated_at: now,
-    };
-    match jobs(db).insert_one(&job).await {
+        .upsert(true)
+        .await;
+    match upserted {
         Ok(_) => Ok(true),
-        // The step already has a job that is claimed or finished.
         Err(err) if is_duplicate_key(&err) => Ok(false),
         Err(err) => Err(err),
     }

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use jiff::Timestamp;
 use mongodb::bson::oid::ObjectId;
 
+use super::books::Books;
 use super::engine::{Engine, Handled, Prepared, TickReport};
 use super::plan::to_bson;
 use crate::domain::email::EmailAddress;
@@ -69,6 +70,7 @@ impl Engine {
         claim: &str,
         now: Timestamp,
         lease_until: Timestamp,
+        books: &Books,
         report: &mut TickReport,
     ) -> Result<(), mongodb::error::Error> {
         let emails: Vec<BatchEmail> = chunk.iter().map(to_batch_email).collect();
@@ -83,7 +85,7 @@ impl Engine {
             batch.emails.retain(|e| handed.contains(&e.job_id));
             email_batches::keep_only(&self.db, batch.id, &batch.emails).await?;
         }
-        self.deliver_batch(batch, claim, report).await
+        self.deliver_batch(batch, claim, books, report).await
     }
 
     /// Sends (or finishes recording) a batch this claim holds.
@@ -91,6 +93,7 @@ impl Engine {
         &self,
         mut batch: BatchDoc,
         claim: &str,
+        books: &Books,
         report: &mut TickReport,
     ) -> Result<(), mongodb::error::Error> {
         let waiting: HashSet<ObjectId> = email_jobs::waiting_on(&self.db, batch.id)
@@ -105,8 +108,8 @@ impl Engine {
             return Ok(());
         }
         match batch.state {
-            BatchState::Sent => self.record_batch(&batch, claim, report).await,
-            BatchState::Split => self.send_one_by_one(&batch, claim, report).await,
+            BatchState::Sent => self.record_batch(&batch, claim, books, report).await,
+            BatchState::Split => self.send_one_by_one(&batch, claim, books, report).await,
             BatchState::Claimed | BatchState::Recorded => {
                 let emails: Vec<Email> = batch.emails.iter().filter_map(from_batch_email).collect();
                 report.batches += 1;
@@ -124,14 +127,14 @@ impl Engine {
                         if email_batches::mark_sent(&self.db, batch.id, claim, &batch.sent_ids)
                             .await?
                         {
-                            self.record_batch(&batch, claim, report).await?;
+                            self.record_batch(&batch, claim, books, report).await?;
                         }
                         Ok(())
                     }
                     Err(MailError::Rejected(message)) if batch.emails.len() > 1 => {
                         tracing::warn!(batch = %batch.id, %message, "Resend refused a batch; sending its emails one by one");
                         if email_batches::mark_split(&self.db, batch.id, claim).await? {
-                            self.send_one_by_one(&batch, claim, report).await?;
+                            self.send_one_by_one(&batch, claim, books, report).await?;
                         }
                         Ok(())
                     }
@@ -143,7 +146,7 @@ impl Engine {
                         }
                         Ok(message) => {
                             for stored in &batch.emails {
-                                self.record_one(&batch, stored, Err(&message), report)
+                                self.record_one(&batch, stored, Err(&message), books, report)
                                     .await?;
                             }
                             email_batches::mark_recorded(
@@ -166,12 +169,32 @@ impl Engine {
         &self,
         batch: &BatchDoc,
         claim: &str,
+        books: &Books,
         report: &mut TickReport,
     ) -> Result<(), mongodb::error::Error> {
-        for stored in &batch.emails {
-            if let Some(sent) = batch.sent_ids.iter().find(|s| s.job_id == stored.job_id) {
-                self.record_one(batch, stored, Ok(&sent.provider_id), report)
-                    .await?;
+        use futures::FutureExt;
+        let sent: Vec<(&BatchEmail, &str)> = batch
+            .emails
+            .iter()
+            .filter_map(|stored| {
+                let id = batch.sent_ids.iter().find(|s| s.job_id == stored.job_id)?;
+                Some((stored, id.provider_id.as_str()))
+            })
+            .collect();
+        // Each job's record is its own write; a group of them goes at once.
+        for group in sent.chunks(self.concurrency) {
+            let records = group.iter().map(|&(stored, provider_id)| {
+                // Boxed so the compiler sees a `Send` future for these exact lifetimes.
+                async move {
+                    let mut counted = TickReport::default();
+                    self.record_one(batch, stored, Ok(provider_id), books, &mut counted)
+                        .await
+                        .map(|()| counted)
+                }
+                .boxed()
+            });
+            for counted in futures::future::join_all(records).await {
+                report.add(&counted?);
             }
         }
         email_batches::mark_recorded(&self.db, batch.id, claim, to_bson(self.now())).await?;
@@ -184,19 +207,29 @@ impl Engine {
         &self,
         batch: &BatchDoc,
         claim: &str,
+        books: &Books,
         report: &mut TickReport,
     ) -> Result<(), mongodb::error::Error> {
         for stored in &batch.emails {
             let Some(email) = from_batch_email(stored) else {
-                self.record_one(batch, stored, Err("The address is not valid."), report)
-                    .await?;
+                self.record_one(
+                    batch,
+                    stored,
+                    Err("The address is not valid."),
+                    books,
+                    report,
+                )
+                .await?;
                 continue;
             };
             match self.mailer.send(&email).await {
-                Ok(id) => self.record_one(batch, stored, Ok(&id), report).await?,
+                Ok(id) => {
+                    self.record_one(batch, stored, Ok(&id), books, report)
+                        .await?
+                }
                 Err(err) => match self.failure(&err, batch.attempts) {
                     Ok(message) => {
-                        self.record_one(batch, stored, Err(&message), report)
+                        self.record_one(batch, stored, Err(&message), books, report)
                             .await?
                     }
                     Err(at) => {
@@ -219,6 +252,7 @@ impl Engine {
         batch: &BatchDoc,
         stored: &BatchEmail,
         result: Result<&str, &str>,
+        books: &Books,
         report: &mut TickReport,
     ) -> Result<(), mongodb::error::Error> {
         let to = std::iter::once(stored.to.clone())
@@ -247,7 +281,7 @@ impl Engine {
         };
         if email_jobs::finish_batched(&self.db, stored.job_id, batch.id, outcome).await? {
             report.count(&handled);
-            self.schedule_after(stored.user_id, stored.invoice_id, &stored.step)
+            self.schedule_after(stored.user_id, stored.invoice_id, &stored.step, books)
                 .await?;
         }
         Ok(())
@@ -271,26 +305,12 @@ mod tests {
             kind: "reminder",
             idempotency_key: "paytrack-x-reminder:3".into(),
         };
-        let job = crate::server::db::email_jobs::EmailJobDoc {
-            id: ObjectId::new(),
-            user_id: ObjectId::new(),
-            invoice_id: ObjectId::new(),
-            step: "reminder:3".into(),
-            state: crate::server::db::email_jobs::JobState::Claimed,
-            due_at: mongodb::bson::DateTime::now(),
-            lease_until: None,
-            claim: None,
-            batch: None,
-            attempts: 1,
-            to: Vec::new(),
-            subject: None,
-            provider_id: None,
-            sent_at: None,
-            reason: None,
-            delivery: None,
-            created_at: mongodb::bson::DateTime::now(),
-            updated_at: mongodb::bson::DateTime::now(),
-        };
+        let job = crate::server::db::email_jobs::EmailJobDoc::scheduled(
+            ObjectId::new(),
+            ObjectId::new(),
+            "reminder:3",
+            mongodb::bson::DateTime::now(),
+        );
         let stored = to_batch_email(&Prepared {
             job,
             email: email.clone(),

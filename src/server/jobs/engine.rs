@@ -10,20 +10,22 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use jiff::{SignedDuration, Timestamp};
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
 
+use super::books::Books;
 use super::clock::Clock;
 use super::plan::{local_date, reminder_instant, schedule_next, send_instant, to_bson, zone_of};
 use crate::domain::email::EmailAddress;
 use crate::domain::reminder_schedule::{ChaseState, SkipReason, Step, catch_up, step_date};
+use crate::server::db::clients::ClientDoc;
 use crate::server::db::email_batches;
 use crate::server::db::email_jobs::{self, EmailJobDoc, Outcome};
 use crate::server::db::invoices::InvoiceDoc;
 use crate::server::db::users::UserDoc;
-use crate::server::db::{clients, invoices, users};
+use crate::server::db::{invoices, users};
 use crate::server::email::invoice_emails::{InvoiceFacts, invoice_email, reminder_email};
 use crate::server::email::resend::BATCH_LIMIT;
 use crate::server::email::{Email, MailError, Mailer};
@@ -43,7 +45,7 @@ pub struct Engine {
     /// Jobs claimed at once.
     batch: i64,
     /// Sends in flight at once.
-    concurrency: usize,
+    pub(super) concurrency: usize,
 }
 
 /// What one tick did.
@@ -95,6 +97,17 @@ pub(super) fn recipients_of(email: &Email) -> Vec<String> {
 }
 
 impl TickReport {
+    /// Adds what another part of the tick did.
+    pub fn add(&mut self, other: &TickReport) {
+        self.claimed += other.claimed;
+        self.sent += other.sent;
+        self.skipped += other.skipped;
+        self.failed += other.failed;
+        self.deferred += other.deferred;
+        self.lost += other.lost;
+        self.batches += other.batches;
+    }
+
     pub(super) fn count(&mut self, handled: &Handled) {
         match handled {
             Handled::Sent { .. } => self.sent += 1,
@@ -114,8 +127,8 @@ impl Engine {
             clock,
             base_url,
             lease: SignedDuration::from_mins(5),
-            batch: 100,
-            concurrency: 8,
+            batch: 500,
+            concurrency: 16,
         }
     }
 
@@ -153,7 +166,8 @@ impl Engine {
             let retried = !batches.is_empty();
             for batch in batches {
                 report.claimed += batch.emails.len();
-                self.deliver_batch(batch, &claim, &mut report).await?;
+                self.deliver_batch(batch, &claim, &Books::default(), &mut report)
+                    .await?;
             }
             let jobs = email_jobs::claim_due(
                 &self.db,
@@ -170,8 +184,10 @@ impl Engine {
                 return Ok(report);
             }
             report.claimed += jobs.len();
+            let books = Books::load(&self.db, &jobs).await?;
             let decisions: Vec<_> = futures::stream::iter(jobs)
-                .map(|job| self.decide(job))
+                // Boxed so the compiler sees a `Send` future for these exact lifetimes.
+                .map(|job| self.decide(job, &books).boxed())
                 .buffer_unordered(self.concurrency)
                 .collect()
                 .await;
@@ -186,10 +202,10 @@ impl Engine {
                 let rest = ready.split_off(ready.len().min(BATCH_LIMIT));
                 let chunk = std::mem::replace(&mut ready, rest);
                 if let [single] = chunk.as_slice() {
-                    let handled = self.send_single(single).await?;
+                    let handled = self.send_single(single, &books).await?;
                     report.count(&handled);
                 } else {
-                    self.batch_out(chunk, &claim, now, lease_until, &mut report)
+                    self.batch_out(chunk, &claim, now, lease_until, &books, &mut report)
                         .await?;
                 }
             }
@@ -216,10 +232,13 @@ impl Engine {
         )
         .await?
         {
-            Some(job) => match self.decide(job).await? {
-                Decision::Done(handled) => Ok(Some(handled)),
-                Decision::Send(prepared) => self.send_single(&prepared).await.map(Some),
-            },
+            Some(job) => {
+                let books = Books::load(&self.db, std::slice::from_ref(&job)).await?;
+                match self.decide(job, &books).await? {
+                    Decision::Done(handled) => Ok(Some(handled)),
+                    Decision::Send(prepared) => self.send_single(&prepared, &books).await.map(Some),
+                }
+            }
             None => Ok(None),
         }
     }
@@ -257,24 +276,36 @@ impl Engine {
     }
 
     /// Re-reads the job's invoice and decides: skip, defer, or an email to send.
-    async fn decide(&self, job: EmailJobDoc) -> Result<Decision, mongodb::error::Error> {
+    async fn decide(
+        &self,
+        job: EmailJobDoc,
+        books: &Books,
+    ) -> Result<Decision, mongodb::error::Error> {
         use tracing::Instrument;
         let span = tracing::info_span!("email_job", job = %job.id, step = %job.step);
-        self.handle(job).instrument(span).await
+        self.handle(job, books).instrument(span).await
     }
 
-    async fn handle(&self, job: EmailJobDoc) -> Result<Decision, mongodb::error::Error> {
+    async fn handle(
+        &self,
+        job: EmailJobDoc,
+        books: &Books,
+    ) -> Result<Decision, mongodb::error::Error> {
         let Some(step) = Step::from_key(&job.step) else {
             return self.skip(&job, SkipReason::Gone).await.map(Decision::Done);
         };
-        let user = users::find(&self.db, job.user_id).await?;
-        let invoice = invoices::get(&self.db, job.user_id, job.invoice_id).await?;
+        let user = books.user(job.user_id);
+        let invoice = books.invoice(job.user_id, job.invoice_id);
         let (Some(user), Some(invoice)) = (user, invoice) else {
             return self.skip(&job, SkipReason::Gone).await.map(Decision::Done);
         };
+        let client = books.client(user.id, invoice.client_id);
         match step {
-            Step::Invoice => self.send_invoice(&job, &user, &invoice).await,
-            Step::Reminder(offset) => self.send_reminder(&job, &user, &invoice, offset).await,
+            Step::Invoice => self.send_invoice(&job, user, invoice, client).await,
+            Step::Reminder(offset) => {
+                self.send_reminder(&job, user, invoice, client, offset)
+                    .await
+            }
         }
     }
 
@@ -283,6 +314,7 @@ impl Engine {
         job: &EmailJobDoc,
         user: &UserDoc,
         invoice: &InvoiceDoc,
+        client: Option<&ClientDoc>,
     ) -> Result<Decision, mongodb::error::Error> {
         if let Some(reason) = match invoice.status {
             crate::domain::status::InvoiceStatus::Void => Some(SkipReason::Void),
@@ -293,7 +325,7 @@ impl Engine {
         }
         let today = local_date(self.clock.now(), &zone_of(user));
         let facts = InvoiceFacts::of(user, invoice, &self.base_url, today);
-        self.prepare(job, user, invoice, invoice_email(&facts))
+        self.prepare(job, user, invoice, client, invoice_email(&facts))
             .await
     }
 
@@ -302,9 +334,9 @@ impl Engine {
         job: &EmailJobDoc,
         user: &UserDoc,
         invoice: &InvoiceDoc,
+        client: Option<&ClientDoc>,
         offset: i32,
     ) -> Result<Decision, mongodb::error::Error> {
-        let client = clients::get(&self.db, user.id, invoice.client_id).await?;
         let chase = ChaseState {
             status: invoice.status,
             paused: invoice
@@ -315,8 +347,8 @@ impl Engine {
                 .reminders_paused
                 .as_ref()
                 .is_some_and(|p| p.reason == "bounced")
-                || client.as_ref().is_some_and(|c| c.email_problem.is_some()),
-            reminders_off: client.as_ref().is_some_and(|c| !c.reminders),
+                || client.is_some_and(|c| c.email_problem.is_some()),
+            reminders_off: client.is_some_and(|c| !c.reminders),
         };
         if let Some(reason) = chase.hold() {
             let handled = match reason {
@@ -386,7 +418,7 @@ impl Engine {
             return Ok(Decision::Done(handled));
         }
         let facts = InvoiceFacts::of(user, invoice, &self.base_url, local_date(now, &zone));
-        self.prepare(job, user, invoice, reminder_email(&facts, step))
+        self.prepare(job, user, invoice, client, reminder_email(&facts, step))
             .await
     }
 
@@ -397,12 +429,10 @@ impl Engine {
         job: &EmailJobDoc,
         user: &UserDoc,
         invoice: &InvoiceDoc,
+        client: Option<&ClientDoc>,
         rendered: crate::server::email::templates::Rendered,
     ) -> Result<Decision, mongodb::error::Error> {
-        let client = clients::get(&self.db, user.id, invoice.client_id).await?;
-        let addresses = client
-            .as_ref()
-            .map_or(&invoice.bill_to.emails, |c| &c.emails);
+        let addresses = client.map_or(&invoice.bill_to.emails, |c| &c.emails);
         let mut recipients = addresses.iter().filter_map(|a| EmailAddress::parse(a).ok());
         let Some(to) = recipients.next() else {
             let message = "The client has no email address.";
@@ -441,6 +471,7 @@ impl Engine {
     pub(super) async fn send_single(
         &self,
         prepared: &Prepared,
+        books: &Books,
     ) -> Result<Handled, mongodb::error::Error> {
         let (job, email) = (&prepared.job, &prepared.email);
         let to_list = recipients_of(email);
@@ -471,7 +502,7 @@ impl Engine {
             },
         };
         if matches!(handled, Handled::Sent { .. } | Handled::Failed(_)) {
-            self.schedule_after(job.user_id, job.invoice_id, &job.step)
+            self.schedule_after(job.user_id, job.invoice_id, &job.step, books)
                 .await?;
         }
         Ok(handled)
@@ -499,9 +530,16 @@ impl Engine {
         owner: ObjectId,
         invoice: ObjectId,
         step: &str,
+        books: &Books,
     ) -> Result<(), mongodb::error::Error> {
-        let user = users::find(&self.db, owner).await?;
-        let invoice = invoices::get(&self.db, owner, invoice).await?;
+        let user = match books.user(owner) {
+            Some(user) => Some(user.clone()),
+            None => users::find(&self.db, owner).await?,
+        };
+        let invoice = match books.invoice(owner, invoice) {
+            Some(invoice) => Some(invoice.clone()),
+            None => invoices::get(&self.db, owner, invoice).await?,
+        };
         let (Some(user), Some(invoice)) = (user, invoice) else {
             return Ok(());
         };

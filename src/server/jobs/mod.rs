@@ -2,6 +2,7 @@
 //! and reminders), its clock and its planning.
 
 pub mod batches;
+pub mod books;
 pub mod clock;
 pub mod command;
 pub mod engine;
