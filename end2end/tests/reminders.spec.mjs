@@ -75,6 +75,7 @@ test('edit the reminder policy, preview an invoice timeline, pause, snooze and r
   const item = (step) => reminders.locator(`.timeline-item[data-step="${step}"]`);
   await expect(item('invoice')).toHaveAttribute('data-status', 'Sent');
   await expect(item('invoice')).toContainText('To accounts@lovelace.test');
+  await expect(item('invoice').locator('.email-id')).toHaveText(/^Email id [0-9a-f]{24}$/);
   await expect(reminders.locator('.timeline-item')).toHaveCount(6);
   for (const step of ['reminder:-3', 'reminder:0', 'reminder:3', 'reminder:7', 'reminder:10']) {
     await expect(item(step)).toHaveAttribute('data-status', 'Planned');

@@ -66,6 +66,8 @@ pub struct TimelineItem {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// Resend's id of the email once sent, for a support request about it.
+    pub email_id: Option<String>,
 }
 
 /// Where the chasing of an invoice stands, in a sentence, and what the user can do about it.
@@ -375,6 +377,7 @@ pub(crate) mod ssr {
             subject: invoice_mail.subject,
             text: invoice_mail.text,
             html: invoice_mail.html,
+            email_id: invoice_job.and_then(|j| j.provider_id.clone()),
         });
 
         // Steps of the policy, plus any step emailed under an earlier policy.
@@ -416,6 +419,7 @@ pub(crate) mod ssr {
             // the hold is what the user needs to read.
             let job =
                 job_of(&step.key()).filter(|j| hold.is_none() || j.state != JobState::Scheduled);
+            let email_id = job.and_then(|j| j.provider_id.clone());
             let (status, at, note) = match job {
                 Some(job) => from_job(job),
                 None => {
@@ -452,6 +456,7 @@ pub(crate) mod ssr {
                 subject,
                 text,
                 html,
+                email_id,
             });
         }
 

@@ -225,6 +225,39 @@ async fn rate_limits_and_server_errors_are_retried_with_the_same_idempotency_key
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idempotent_request_still_in_flight_is_asked_again_but_a_key_conflict_is_final() {
+    let (base, keys) = scripted_resend(vec![
+        (
+            StatusCode::CONFLICT,
+            None,
+            json!({ "statusCode": 409, "name": "concurrent_idempotent_requests", "message": "Same idempotency key used while original request is still in progress." }),
+        ),
+        (
+            StatusCode::OK,
+            None,
+            json!({ "id": "5fa0b4a4-5b52-4ab2-9d1c-5b4b1d3a41e8" }),
+        ),
+    ])
+    .await;
+    let id = resend_client(&base).send(&an_email()).await.unwrap();
+    assert_eq!(id, "5fa0b4a4-5b52-4ab2-9d1c-5b4b1d3a41e8");
+    assert_eq!(keys.lock().unwrap().len(), 2);
+
+    let (base, keys) = scripted_resend(vec![(
+        StatusCode::CONFLICT,
+        None,
+        json!({ "statusCode": 409, "name": "invalid_idempotent_request", "message": "Same idempotency key used with a different request payload." }),
+    )])
+    .await;
+    let err = resend_client(&base).send(&an_email()).await.unwrap_err();
+    assert!(
+        matches!(&err, paytrack::server::email::MailError::Rejected(m) if m.contains("different request payload")),
+        "{err}"
+    );
+    assert_eq!(keys.lock().unwrap().len(), 1, "not retried");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_validation_error_is_final_and_keeps_resends_message() {
     let (base, keys) = scripted_resend(vec![(
         StatusCode::UNPROCESSABLE_ENTITY,

@@ -118,6 +118,8 @@ pub const BATCH_LIMIT: usize = 100;
 #[derive(Deserialize)]
 struct ErrorResponse {
     message: String,
+    #[serde(default)]
+    name: String,
 }
 
 impl Resend {
@@ -262,12 +264,15 @@ impl Resend {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let message = response
+        let (message, name) = response
             .json::<ErrorResponse>()
             .await
-            .map(|e| e.message)
-            .unwrap_or_else(|_| format!("HTTP {status}"));
-        if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+            .map(|e| (e.message, e.name))
+            .unwrap_or_else(|_| (format!("HTTP {status}"), String::new()));
+        // A 409 "concurrent_idempotent_requests" means the same key is still being handled
+        // (another attempt is in flight): worth asking again. Any other 409 is a real conflict.
+        let in_flight = status == StatusCode::CONFLICT && name == "concurrent_idempotent_requests";
+        if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() || in_flight {
             Attempt::Transient {
                 message,
                 retry_after,

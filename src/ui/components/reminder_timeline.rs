@@ -108,6 +108,7 @@ fn TimelineEntry(item: TimelineItem) -> impl IntoView {
                     <span class=format!("badge badge-{class}")>{status.label()}</span>
                 </p>
                 {(!item.note.is_empty()).then(|| view! { <p class="muted small">{item.note.clone()}</p> })}
+                {item.email_id.clone().map(|id| view! { <p class="muted small email-id">"Email id " <code>{id}</code></p> })}
                 {has_email.then(|| view! {
                     <button type="button" class="link-button" aria-expanded=move || open.get().to_string()
                         on:click=move |_| open.update(|o| *o = !*o)>
