@@ -882,3 +882,84 @@ async fn moving_time_zone_moves_the_send_hour_with_it() {
     );
     assert_ne!(paris, new_york);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_email_once_tried_on_its_own_never_joins_a_batch() {
+    let (resend, stand_in) = ResendStandIn::start().await;
+    let app = spawn_app().await;
+    let user = app.user("ada@example.com").await;
+    let client = user.client("Grace Hopper").await;
+    let (a, b, c) = (
+        sent_invoice(&user, &client, 10).await,
+        sent_invoice(&user, &client, 10).await,
+        sent_invoice(&user, &client, 10).await,
+    );
+    // A's invoice email went through the outbox; make it a job tried once on its own and
+    // waiting to be tried again, next to two fresh reminders due at the same time.
+    let jobs = app.db.collection::<Document>("email_jobs");
+    let a_id = ObjectId::parse_str(&a).unwrap();
+    jobs.delete_many(doc! {}).await.unwrap();
+    let now = Timestamp::now();
+    let due = paytrack::server::jobs::plan::to_bson(now);
+    let mut retried = paytrack::server::db::email_jobs::EmailJobDoc::scheduled(
+        user_id(&app).await,
+        a_id,
+        "invoice",
+        due,
+    );
+    retried.attempts = 1;
+    app.db
+        .collection::<paytrack::server::db::email_jobs::EmailJobDoc>("email_jobs")
+        .insert_one(&retried)
+        .await
+        .unwrap();
+    for invoice in [&b, &c] {
+        paytrack::server::db::email_jobs::schedule(
+            &app.db,
+            user_id(&app).await,
+            ObjectId::parse_str(invoice).unwrap(),
+            "reminder:-3",
+            due,
+        )
+        .await
+        .unwrap();
+    }
+
+    let clock = Arc::new(ManualClock::new(now + SignedDuration::from_mins(1)));
+    let report = engine(&app, &resend, clock).tick().await.unwrap();
+    assert_eq!((report.sent, report.batches), (3, 1), "{report:?}");
+    let requests = stand_in.requests();
+    let single = requests
+        .iter()
+        .find(|(_, body)| body.is_object())
+        .expect("one email on its own");
+    assert_eq!(single.0, format!("paytrack-{a}-invoice"));
+    let batch = requests
+        .iter()
+        .find(|(_, body)| body.is_array())
+        .expect("one batch");
+    let in_batch: Vec<&str> = batch
+        .1
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["headers"]["X-PayTrack-Email-Key"].as_str().unwrap())
+        .collect();
+    assert_eq!(in_batch.len(), 2);
+    assert!(
+        in_batch
+            .iter()
+            .all(|k| k.ends_with("-reminder:-3") && !k.contains(&a))
+    );
+}
+
+async fn user_id(app: &TestApp) -> ObjectId {
+    app.db
+        .collection::<Document>("users")
+        .find_one(doc! { "email": "ada@example.com" })
+        .await
+        .unwrap()
+        .unwrap()
+        .get_object_id("_id")
+        .unwrap()
+}

@@ -191,12 +191,21 @@ impl Engine {
                 .buffer_unordered(self.concurrency)
                 .collect()
                 .await;
-            let mut ready = Vec::new();
+            let mut ready: Vec<Prepared> = Vec::new();
             for decision in decisions {
                 match decision? {
                     Decision::Done(handled) => report.count(&handled),
                     Decision::Send(prepared) => ready.push(*prepared),
                 }
+            }
+            // A job claimed before may already have been tried on its own, under its own
+            // key; putting it in a batch (under the batch's key) could send it twice. Only
+            // first claims are batched.
+            let (mut ready, retried): (Vec<_>, Vec<_>) =
+                ready.into_iter().partition(|p| p.job.attempts <= 1);
+            for prepared in &retried {
+                let handled = self.send_single(prepared, &books).await?;
+                report.count(&handled);
             }
             while !ready.is_empty() {
                 let rest = ready.split_off(ready.len().min(BATCH_LIMIT));
