@@ -73,6 +73,8 @@ pub struct Secrets {
     pub resend_webhook_secret: Option<Secret>,
     /// 32-byte key that encrypts users' Stripe keys at rest.
     pub master_key: Option<Secret>,
+    /// Master keys retired by a rotation: they open what they sealed, never seal.
+    pub master_key_previous: Vec<Secret>,
     pub google: Option<GoogleCredentials>,
     pub stripe_secret_key: Option<Secret>,
     pub stripe_webhook_secret: Option<Secret>,
@@ -239,6 +241,7 @@ impl Config {
                 &["whsec_"],
             )?,
             master_key: master_key(get("PAYTRACK_MASTER_KEY")?)?,
+            master_key_previous: previous_master_keys(get("PAYTRACK_MASTER_KEY_PREVIOUS")?)?,
             google: google(get("GOOGLE_CLIENT_ID")?, get("GOOGLE_CLIENT_SECRET")?)?
                 .map(|(client_id, client_secret)| -> Result<_, ConfigError> {
                     Ok(GoogleCredentials {
@@ -289,6 +292,19 @@ impl Config {
                 }
             },
         };
+
+        if production && secrets.master_key.is_none() {
+            return Err(problem(
+                "PAYTRACK_MASTER_KEY",
+                "is required in production: it encrypts users' Stripe keys at rest (make one with `openssl rand -base64 32` and keep it safe: without it they cannot be read)",
+            ));
+        }
+        if !secrets.master_key_previous.is_empty() && secrets.master_key.is_none() {
+            return Err(problem(
+                "PAYTRACK_MASTER_KEY_PREVIOUS",
+                "is set without PAYTRACK_MASTER_KEY: previous keys only open, the current key seals",
+            ));
+        }
 
         if production && secrets.resend_api_key.is_none() {
             return Err(problem(
@@ -375,19 +391,44 @@ fn prefixed_secret(
 }
 
 fn master_key(value: Option<String>) -> Result<Option<Secret>, ConfigError> {
-    let Some(v) = value else { return Ok(None) };
+    value
+        .map(|v| one_master_key("PAYTRACK_MASTER_KEY", "it", v))
+        .transpose()
+}
+
+/// Keys retired by a rotation, comma-separated: they still open what they sealed.
+fn previous_master_keys(value: Option<String>) -> Result<Vec<Secret>, ConfigError> {
+    let Some(v) = value else {
+        return Ok(Vec::new());
+    };
+    v.split(',')
+        .enumerate()
+        .map(|(i, key)| {
+            one_master_key(
+                "PAYTRACK_MASTER_KEY_PREVIOUS",
+                &format!("key {}", i + 1),
+                key.trim().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// 32 bytes in base64; the message names which key is wrong, never what it is.
+fn one_master_key(variable: &'static str, which: &str, v: String) -> Result<Secret, ConfigError> {
     match base64::engine::general_purpose::STANDARD.decode(v.as_bytes()) {
-        Ok(bytes) if bytes.len() == 32 => Ok(Some(Secret::new(v))),
+        Ok(bytes) if bytes.len() == 32 => Ok(Secret::new(v)),
         Ok(bytes) => Err(problem(
-            "PAYTRACK_MASTER_KEY",
+            variable,
             format!(
-                "is malformed: it must be 32 bytes in base64, it decodes to {} bytes (make one with `openssl rand -base64 32`)",
+                "is malformed: {which} must be 32 bytes in base64, it decodes to {} bytes (make one with `openssl rand -base64 32`)",
                 bytes.len()
             ),
         )),
         Err(_) => Err(problem(
-            "PAYTRACK_MASTER_KEY",
-            "is malformed: it is not valid base64 (make one with `openssl rand -base64 32`)",
+            variable,
+            format!(
+                "is malformed: {which} is not valid base64 (make one with `openssl rand -base64 32`)"
+            ),
         )),
     }
 }
@@ -529,6 +570,9 @@ mod tests {
             "PAYTRACK_EMAIL_FROM",
             "PayTrack <billing@paytrack.example.com>",
         ));
+        assert_eq!(load(&vars).unwrap_err().variable, "PAYTRACK_MASTER_KEY");
+        let key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
+        vars.push(("PAYTRACK_MASTER_KEY", &key));
         assert_eq!(load(&vars).unwrap_err().variable, "RESEND_API_KEY");
         vars.push(("RESEND_API_KEY", "re_123456"));
         let config = load(&vars)?;
@@ -564,6 +608,33 @@ mod tests {
         let key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
         let config = load(&[URI, ("PAYTRACK_MASTER_KEY", &key)])?;
         assert!(config.secrets.master_key.is_some());
+        assert!(config.secrets.master_key_previous.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn previous_master_keys_are_checked_one_by_one() -> Result<(), ConfigError> {
+        let b64 = |byte: u8| base64::engine::general_purpose::STANDARD.encode([byte; 32]);
+        let (current, old, older) = (b64(1), b64(2), b64(3));
+        let both = format!("{old}, {older}");
+        let config = load(&[
+            URI,
+            ("PAYTRACK_MASTER_KEY", &current),
+            ("PAYTRACK_MASTER_KEY_PREVIOUS", &both),
+        ])?;
+        assert_eq!(config.secrets.master_key_previous.len(), 2);
+        let broken = format!("{old},c2hvcnQ=");
+        let err = load(&[
+            URI,
+            ("PAYTRACK_MASTER_KEY", &current),
+            ("PAYTRACK_MASTER_KEY_PREVIOUS", &broken),
+        ])
+        .unwrap_err();
+        assert_eq!(err.variable, "PAYTRACK_MASTER_KEY_PREVIOUS");
+        assert!(err.problem.contains("key 2 must be 32 bytes"), "{err}");
+        assert!(!err.to_string().contains(&old));
+        let err = load(&[URI, ("PAYTRACK_MASTER_KEY_PREVIOUS", &old)]).unwrap_err();
+        assert!(err.problem.contains("without PAYTRACK_MASTER_KEY"), "{err}");
         Ok(())
     }
     #[test]

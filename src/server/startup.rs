@@ -17,6 +17,7 @@ use tower_http::trace::TraceLayer;
 
 use super::auth;
 use super::config::Config;
+use super::crypto::Keyring;
 use super::email::Mailer;
 use super::jobs::clock::SystemClock;
 use super::jobs::engine::Engine;
@@ -41,6 +42,8 @@ pub enum StartupError {
     Schema(mongodb::error::Error),
     #[error("cannot set up email delivery: {0}")]
     Mailer(String),
+    #[error("cannot use the master key: {0}")]
+    MasterKey(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -141,6 +144,13 @@ impl Application {
         }
         let mailer = Mailer::from_config(&config, &database)
             .map_err(|err| StartupError::Mailer(err.to_string()))?;
+        let keyring = match &config.secrets.master_key {
+            Some(current) => Some(Arc::new(
+                Keyring::from_base64(current, &config.secrets.master_key_previous)
+                    .map_err(StartupError::MasterKey)?,
+            )),
+            None => None,
+        };
         let engine = Engine::new(
             database.clone(),
             mailer.clone(),
@@ -153,6 +163,7 @@ impl Application {
             config: Arc::new(config),
             mailer,
             engine,
+            keyring,
         };
         Ok(Self {
             state,

@@ -7,6 +7,7 @@ use leptos::prelude::LeptosOptions;
 use mongodb::Database;
 
 use super::config::Config;
+use super::crypto::Keyring;
 use super::email::Mailer;
 use super::jobs::engine::Engine;
 
@@ -19,6 +20,9 @@ pub struct AppState {
     /// Sends invoice emails and reminders; server functions use it to send an invoice email
     /// at once, the worker to run what is due.
     pub engine: Engine,
+    /// Seals and opens users' Stripe secrets; `None` in development without
+    /// `PAYTRACK_MASTER_KEY` (production requires it).
+    pub keyring: Option<Arc<Keyring>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
