@@ -253,6 +253,12 @@ async fn main() {
         report.claimed, report.sent, report.skipped, report.failed, report.deferred, report.lost
     );
     println!(
+        "  time: claiming {:.1} s, reading and deciding {:.1} s, sending and recording {:.1} s",
+        report.claiming.as_secs_f64(),
+        report.deciding.as_secs_f64(),
+        report.delivering.as_secs_f64()
+    );
+    println!(
         "  requests to Resend:     {} batches, {} emails received",
         report.batches,
         accepted.load(Ordering::Relaxed)

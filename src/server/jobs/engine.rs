@@ -61,6 +61,11 @@ pub struct TickReport {
     pub lost: usize,
     /// Requests to Resend's batch endpoint.
     pub batches: usize,
+    /// Where the time went: finding and claiming due work; reading invoices and deciding;
+    /// sending and recording (and scheduling the next steps).
+    pub claiming: Duration,
+    pub deciding: Duration,
+    pub delivering: Duration,
 }
 
 /// How one job ended.
@@ -106,6 +111,9 @@ impl TickReport {
         self.deferred += other.deferred;
         self.lost += other.lost;
         self.batches += other.batches;
+        self.claiming += other.claiming;
+        self.deciding += other.deciding;
+        self.delivering += other.delivering;
     }
 
     pub(super) fn count(&mut self, handled: &Handled) {
@@ -155,6 +163,7 @@ impl Engine {
             let now = self.clock.now();
             let claim = ObjectId::new().to_hex();
             let lease_until = now.checked_add(self.lease).unwrap_or(now);
+            let claiming = std::time::Instant::now();
             let batches = email_batches::claim_due(
                 &self.db,
                 to_bson(now),
@@ -163,12 +172,16 @@ impl Engine {
                 self.batch,
             )
             .await?;
+            report.claiming += claiming.elapsed();
             let retried = !batches.is_empty();
+            let delivering = std::time::Instant::now();
             for batch in batches {
                 report.claimed += batch.emails.len();
                 self.deliver_batch(batch, &claim, &Books::default(), &mut report)
                     .await?;
             }
+            report.delivering += delivering.elapsed();
+            let claiming = std::time::Instant::now();
             let jobs = email_jobs::claim_due(
                 &self.db,
                 to_bson(now),
@@ -177,6 +190,7 @@ impl Engine {
                 self.batch,
             )
             .await?;
+            report.claiming += claiming.elapsed();
             if jobs.is_empty() {
                 if retried {
                     continue;
@@ -184,6 +198,7 @@ impl Engine {
                 return Ok(report);
             }
             report.claimed += jobs.len();
+            let deciding = std::time::Instant::now();
             let books = Books::load(&self.db, &jobs).await?;
             let decisions: Vec<_> = futures::stream::iter(jobs)
                 // Boxed so the compiler sees a `Send` future for these exact lifetimes.
@@ -198,6 +213,8 @@ impl Engine {
                     Decision::Send(prepared) => ready.push(*prepared),
                 }
             }
+            report.deciding += deciding.elapsed();
+            let delivering = std::time::Instant::now();
             // A job claimed before may already have been tried on its own, under its own
             // key; putting it in a batch (under the batch's key) could send it twice. Only
             // first claims are batched.
@@ -218,6 +235,7 @@ impl Engine {
                         .await?;
                 }
             }
+            report.delivering += delivering.elapsed();
         }
     }
 
