@@ -7,11 +7,22 @@ use serde_json::json;
 
 use crate::common::{TestApp, spawn_app_with, test_mongodb_uri};
 
-/// Not a live secret: the example secret from Svix's documentation on verifying webhooks.
-const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+/// A signing secret made for these tests, in Resend's format (`whsec_` and base64).
+static SECRET: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    use base64::Engine as _;
+    let bytes = b"paytrack integration tests only";
+    format!(
+        "whsec_{}",
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    )
+});
 
 async fn app_with_webhooks() -> TestApp {
-    spawn_app_with(&test_mongodb_uri(), &[("RESEND_WEBHOOK_SECRET", SECRET)]).await
+    spawn_app_with(
+        &test_mongodb_uri(),
+        &[("RESEND_WEBHOOK_SECRET", SECRET.as_str())],
+    )
+    .await
 }
 
 fn now() -> i64 {
@@ -58,7 +69,7 @@ async fn a_signed_bounce_marks_the_clients_address_once() {
     let client = ada.client("Acme Buyer").await; // acme.buyer@client.test
     let body = bounce("acme.buyer@client.test");
     let at = now();
-    let signature = sign(SECRET, "msg_bounce_1", at, body.as_bytes()).unwrap();
+    let signature = sign(&SECRET, "msg_bounce_1", at, body.as_bytes()).unwrap();
 
     assert_eq!(
         deliver(&app, "msg_bounce_1", at, &signature, &body).await,
@@ -102,9 +113,9 @@ async fn forged_stale_or_unsigned_events_are_refused_and_change_nothing() {
     let forged = sign("whsec_b3RoZXJzZWNyZXQ=", "msg_2", at, body.as_bytes()).unwrap();
     assert_eq!(deliver(&app, "msg_2", at, &forged, &body).await, 401);
     let stale_at = at - 10 * 60;
-    let stale = sign(SECRET, "msg_3", stale_at, body.as_bytes()).unwrap();
+    let stale = sign(&SECRET, "msg_3", stale_at, body.as_bytes()).unwrap();
     assert_eq!(deliver(&app, "msg_3", stale_at, &stale, &body).await, 401);
-    let genuine = sign(SECRET, "msg_4", at, body.as_bytes()).unwrap();
+    let genuine = sign(&SECRET, "msg_4", at, body.as_bytes()).unwrap();
     let tampered = body.replace("acme.buyer", "someone.else");
     assert_eq!(deliver(&app, "msg_4", at, &genuine, &tampered).await, 401);
     assert_eq!(deliver(&app, "msg_5", at, "", &body).await, 401);
@@ -123,7 +134,7 @@ async fn without_a_secret_the_endpoint_is_off() {
     let app = crate::common::spawn_app().await;
     let body = bounce("acme.buyer@client.test");
     let at = now();
-    let signature = sign(SECRET, "msg_6", at, body.as_bytes()).unwrap();
+    let signature = sign(&SECRET, "msg_6", at, body.as_bytes()).unwrap();
     assert_eq!(deliver(&app, "msg_6", at, &signature, &body).await, 404);
 }
 
@@ -166,7 +177,7 @@ async fn a_bounced_invoice_email_holds_its_reminders_until_the_address_is_fixed(
 
     let delivered = event("email.delivered");
     let at = now();
-    let signature = sign(SECRET, "msg_delivered", at, delivered.as_bytes()).unwrap();
+    let signature = sign(&SECRET, "msg_delivered", at, delivered.as_bytes()).unwrap();
     assert_eq!(
         deliver(&app, "msg_delivered", at, &signature, &delivered).await,
         200
@@ -184,7 +195,7 @@ async fn a_bounced_invoice_email_holds_its_reminders_until_the_address_is_fixed(
     );
 
     let bounced = event("email.bounced");
-    let signature = sign(SECRET, "msg_bounced", at, bounced.as_bytes()).unwrap();
+    let signature = sign(&SECRET, "msg_bounced", at, bounced.as_bytes()).unwrap();
     assert_eq!(
         deliver(&app, "msg_bounced", at, &signature, &bounced).await,
         200
@@ -207,7 +218,7 @@ async fn a_bounced_invoice_email_holds_its_reminders_until_the_address_is_fixed(
         "nothing stays scheduled for a bounced address"
     );
     // A late "delivered" does not hide the bounce.
-    let signature = sign(SECRET, "msg_delivered_late", at, delivered.as_bytes()).unwrap();
+    let signature = sign(&SECRET, "msg_delivered_late", at, delivered.as_bytes()).unwrap();
     deliver(&app, "msg_delivered_late", at, &signature, &delivered).await;
     let sent = jobs
         .find_one(doc! { "step": "invoice" })
