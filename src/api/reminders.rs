@@ -225,7 +225,7 @@ pub(crate) mod ssr {
 
     use super::{InvoiceReminders, ReminderSettingsForm, TimelineItem, TimelineStatus};
     use crate::domain::reminder_policy::{ReminderPolicy, StepInput, VARIABLES};
-    use crate::domain::reminder_schedule::{ChaseState, SkipReason, Step, offset_label};
+    use crate::domain::reminder_schedule::{SkipReason, Step, offset_label};
     use crate::domain::status::InvoiceStatus;
     use crate::error::AppError;
     use crate::server::db::clients::ClientDoc;
@@ -321,16 +321,6 @@ pub(crate) mod ssr {
         ))
     }
 
-    fn chase_state(invoice: &InvoiceDoc, client: Option<&ClientDoc>) -> ChaseState {
-        let pause = invoice.reminders_paused.as_ref().map(|p| p.reason.as_str());
-        ChaseState {
-            status: invoice.status,
-            paused: pause == Some("paused"),
-            bounced: pause == Some("bounced") || client.is_some_and(|c| c.email_problem.is_some()),
-            reminders_off: client.is_some_and(|c| !c.reminders),
-        }
-    }
-
     /// The timeline and the sentence above it, from the invoice, its jobs and the policy.
     pub fn build(
         user: &UserDoc,
@@ -343,7 +333,7 @@ pub(crate) mod ssr {
         let settings = user.reminder_settings();
         let zone = zone_of(user);
         let today = local_date(now, &zone);
-        let chase = chase_state(invoice, client);
+        let chase = plan::chase_state(invoice, client);
         let hold = chase.hold();
         let sent_on = invoice.sent_at.map(|_| plan::sent_on(user, invoice));
         let job_of = |step: &str| {

@@ -233,6 +233,19 @@ pub async fn cancel_scheduled(
         .map(|r| r.modified_count)
 }
 
+/// What claiming does to a job: claimed by `claim` until `lease_until`, one attempt more.
+fn claim_update(lease_until: DateTime, claim: &str) -> mongodb::bson::Document {
+    doc! {
+        "$set": {
+            "state": JobState::Claimed.code(),
+            "lease_until": lease_until,
+            "claim": claim,
+            "updated_at": DateTime::now(),
+        },
+        "$inc": { "attempts": 1 },
+    }
+}
+
 /// Claims up to `limit` jobs whose time has come — scheduled ones due by `now`, and claimed
 /// ones whose lease ran out (their engine died) — for `lease` under the claim id `claim`.
 ///
@@ -274,18 +287,7 @@ pub async fn claim_due(
         let mut filter = ready;
         filter.insert("_id", doc! { "$in": &ids });
         jobs(db)
-            .update_many(
-                filter,
-                doc! {
-                    "$set": {
-                        "state": JobState::Claimed.code(),
-                        "lease_until": lease_until,
-                        "claim": claim,
-                        "updated_at": DateTime::now(),
-                    },
-                    "$inc": { "attempts": 1 },
-                },
-            )
+            .update_many(filter, claim_update(lease_until, claim))
             .await?;
         candidates.extend(ids);
     }
@@ -317,15 +319,7 @@ pub async fn claim_one(
                 "state": JobState::Scheduled.code(),
                 "due_at": { "$lte": now },
             },
-            doc! {
-                "$set": {
-                    "state": JobState::Claimed.code(),
-                    "lease_until": lease_until,
-                    "claim": claim,
-                    "updated_at": DateTime::now(),
-                },
-                "$inc": { "attempts": 1 },
-            },
+            claim_update(lease_until, claim),
         )
         .return_document(ReturnDocument::After)
         .await

@@ -17,9 +17,11 @@ use mongodb::bson::oid::ObjectId;
 
 use super::books::Books;
 use super::clock::Clock;
-use super::plan::{local_date, reminder_instant, schedule_next, send_instant, to_bson, zone_of};
+use super::plan::{
+    chase_state, local_date, reminder_instant, schedule_next, send_instant, to_bson, zone_of,
+};
 use crate::domain::email::EmailAddress;
-use crate::domain::reminder_schedule::{ChaseState, SkipReason, Step, catch_up, step_date};
+use crate::domain::reminder_schedule::{SkipReason, Step, catch_up, step_date};
 use crate::server::db::clients::ClientDoc;
 use crate::server::db::email_batches;
 use crate::server::db::email_jobs::{self, EmailJobDoc, Outcome};
@@ -364,19 +366,7 @@ impl Engine {
         client: Option<&ClientDoc>,
         offset: i32,
     ) -> Result<Decision, mongodb::error::Error> {
-        let chase = ChaseState {
-            status: invoice.status,
-            paused: invoice
-                .reminders_paused
-                .as_ref()
-                .is_some_and(|p| p.reason != "bounced"),
-            bounced: invoice
-                .reminders_paused
-                .as_ref()
-                .is_some_and(|p| p.reason == "bounced")
-                || client.is_some_and(|c| c.email_problem.is_some()),
-            reminders_off: client.is_some_and(|c| !c.reminders),
-        };
+        let chase = chase_state(invoice, client);
         if let Some(reason) = chase.hold() {
             let handled = match reason {
                 // These can change back; cancelled jobs are scheduled again when they do.

@@ -7,7 +7,10 @@ use mongodb::Database;
 use mongodb::bson::DateTime;
 
 use crate::domain::date::CalendarDate;
-use crate::domain::reminder_schedule::{SendHour, SkipReason, Step, next_reminder, step_date};
+use crate::domain::reminder_schedule::{
+    ChaseState, SendHour, SkipReason, Step, next_reminder, step_date,
+};
+use crate::server::db::clients::ClientDoc;
 use crate::server::db::email_jobs::{self, EmailJobDoc, JobState};
 use crate::server::db::invoices::InvoiceDoc;
 use crate::server::db::users::UserDoc;
@@ -55,6 +58,18 @@ pub fn reminder_instant(user: &UserDoc, invoice: &InvoiceDoc, offset: i32) -> Op
         date = date.max(until);
     }
     send_instant(date, hour, &zone)
+}
+
+/// What decides whether `invoice` is chased now: its status, a pause (by the user, or by a
+/// bounce), and its client's address problems and reminder setting.
+pub fn chase_state(invoice: &InvoiceDoc, client: Option<&ClientDoc>) -> ChaseState {
+    let pause = invoice.reminders_paused.as_ref().map(|p| p.reason.as_str());
+    ChaseState {
+        status: invoice.status,
+        paused: pause.is_some_and(|reason| reason != "bounced"),
+        bounced: pause == Some("bounced") || client.is_some_and(|c| c.email_problem.is_some()),
+        reminders_off: client.is_some_and(|c| !c.reminders),
+    }
 }
 
 /// The local day the invoice went out.
