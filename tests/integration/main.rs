@@ -13,4 +13,5 @@ mod invoices;
 mod process;
 mod reminders;
 mod resend_webhooks;
+mod stripe_contract;
 mod tenant_isolation;
