@@ -12,7 +12,8 @@ use crate::ui::pages::{
     clients::Clients, dashboard::Dashboard, dev_outbox::DevOutbox, invoice_editor::EditInvoice,
     invoice_editor::NewInvoice, invoice_view::InvoiceView, invoices::Invoices, landing::Landing,
     login_link::LoginLink, not_found::NotFound, privacy::Privacy, public_invoice::PublicInvoice,
-    reminder_settings::ReminderSettings, sign_in::SignIn, terms::Terms,
+    reminder_settings::ReminderSettings, sign_in::SignIn, stripe_settings::StripeSettings,
+    terms::Terms,
 };
 use crate::ui::session::provide_session;
 
@@ -73,6 +74,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/clients") view=Clients />
                         <Route path=path!("/clients/:id") view=ClientDetail />
                         <Route path=path!("/reminders") view=ReminderSettings />
+                        <Route path=path!("/stripe") view=StripeSettings />
                         // Rendered whole before sending, so an unknown link can answer 404.
                         <Route path=path!("/i/:token") view=PublicInvoice ssr=SsrMode::Async />
                     </Routes>

@@ -9,6 +9,7 @@ pub mod invoices;
 pub mod public;
 pub mod reminders;
 pub mod site;
+pub mod stripe;
 
 #[cfg(feature = "ssr")]
 mod ssr {

@@ -10,6 +10,7 @@ pub mod invoice_draft;
 pub mod invoice_list;
 pub mod invoice_number;
 pub mod money;
+pub mod pay_with;
 pub mod payment;
 pub mod reminder_policy;
 pub mod reminder_schedule;

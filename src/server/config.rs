@@ -33,6 +33,8 @@ pub struct Config {
     pub email_from: String,
     /// Resend's API origin; tests point it at a local stand-in.
     pub resend_base_url: String,
+    /// Stripe's API origin for users' own accounts; tests point it at a local stand-in.
+    pub stripe_api_base: String,
     pub secrets: Secrets,
     /// True when the base URL was derived from the bind address rather than given.
     pub base_url_derived: bool,
@@ -233,6 +235,11 @@ impl Config {
             None => "https://api.resend.com".to_string(),
         };
 
+        let stripe_api_base = match get("STRIPE_API_BASE")? {
+            Some(v) => parse_url("STRIPE_API_BASE", &v)?,
+            None => "https://api.stripe.com".to_string(),
+        };
+
         let secrets = Secrets {
             resend_api_key: prefixed_secret(get("RESEND_API_KEY")?, "RESEND_API_KEY", &["re_"])?,
             resend_webhook_secret: prefixed_secret(
@@ -322,6 +329,7 @@ impl Config {
             contact_email,
             email_from,
             resend_base_url,
+            stripe_api_base,
             secrets,
             base_url_derived,
             email_worker_every,

@@ -12,4 +12,5 @@ pub mod secret;
 pub mod seed;
 pub mod startup;
 pub mod state;
+pub mod stripe;
 pub mod telemetry;

@@ -2,6 +2,10 @@
 //! binary for all of them, so the dependency tree is linked once.
 
 mod common;
+// Shared with the stand-in process of the end-to-end tests; not every helper is used here.
+#[allow(dead_code)]
+#[path = "../stripe_stand_in/mod.rs"]
+mod stripe_stand_in;
 
 mod account_data;
 mod auth;
@@ -13,5 +17,6 @@ mod invoices;
 mod process;
 mod reminders;
 mod resend_webhooks;
+mod stripe_connect;
 mod stripe_contract;
 mod tenant_isolation;

@@ -59,3 +59,15 @@ pub async fn google_linked(state: &AppState, user: &UserDoc, now: DateTime) {
     )
     .await;
 }
+
+/// A Stripe key was connected, changed or disconnected (`body` says which).
+pub async fn stripe_changed(state: &AppState, user: &UserDoc, body: &str, now: DateTime) {
+    send(
+        state,
+        user,
+        "security_notice",
+        format!("stripe-changed-{}-{}", user.id, now.timestamp_millis()),
+        body,
+    )
+    .await;
+}

@@ -6,7 +6,7 @@ use futures::TryStreamExt;
 use mongodb::Database;
 use mongodb::bson::{Bson, Document, doc};
 
-use super::schema::{COLLECTIONS, LOGIN_TOKENS, OUTBOX, USERS};
+use super::schema::{COLLECTIONS, LOGIN_TOKENS, OUTBOX, STRIPE_CONNECTIONS, USERS};
 use super::users::UserDoc;
 
 /// The filter that finds a user's documents in `collection`.
@@ -30,6 +30,15 @@ fn redact(collection: &str, document: &mut Document) {
         document.insert("id", id.to_hex());
     }
     document.remove("user_id");
+    // The Stripe key and signing secret stay sealed on the server, even from their owner: the
+    // export is a file that travels. The last four characters say which key it was.
+    if collection == STRIPE_CONNECTIONS {
+        document.remove("key");
+        document.remove("hook_id");
+        if let Some(Bson::Document(webhook)) = document.get_mut("webhook") {
+            webhook.remove("secret");
+        }
+    }
 }
 
 /// One JSON-ready document: collection name → that collection's documents of the user.

@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod rate_limits;
 pub mod schema;
 pub mod sessions;
+pub mod stripe_connections;
 pub mod users;
 pub mod webhook_events;
 

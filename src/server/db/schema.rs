@@ -32,6 +32,7 @@ pub const ACTIVITY: &str = "activity";
 pub const WEBHOOK_EVENTS: &str = "webhook_events";
 pub const EMAIL_JOBS: &str = "email_jobs";
 pub const EMAIL_BATCHES: &str = "email_batches";
+pub const STRIPE_CONNECTIONS: &str = "stripe_connections";
 
 /// Every collection PayTrack owns. Data-rights features (export, delete) walk this list, so a
 /// new collection must be added here.
@@ -184,6 +185,17 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
             ]
         },
         holds_user_data: false,
+    },
+    CollectionSpec {
+        // Sealed Stripe keys and signing secrets: the export leaves those out (account_data).
+        name: STRIPE_CONNECTIONS,
+        indexes: || {
+            vec![
+                index("user_unique", doc! { "user_id": 1 }, true),
+                index("hook_unique", doc! { "hook_id": 1 }, true),
+            ]
+        },
+        holds_user_data: true,
     },
     CollectionSpec {
         // Ids of webhook events already handled, so a redelivery changes nothing.

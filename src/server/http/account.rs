@@ -93,6 +93,14 @@ pub async fn delete(
     if !form.confirm.trim().eq_ignore_ascii_case(&user.email) {
         return Redirect::to("/account?problem=confirm#delete").into_response();
     }
+    // PayTrack's webhook endpoint goes from the user's Stripe account first, while the key
+    // that can remove it still exists (best effort: a revoked key cannot).
+    if let (Ok(Some(connection)), Some(keyring)) = (
+        db::stripe_connections::of_user(&state.db, user.id).await,
+        state.keyring.as_ref(),
+    ) {
+        crate::api::stripe::ssr::remove_webhook(&state, keyring, &connection).await;
+    }
     let records = match db::account_data::delete(&state.db, &user).await {
         Ok(records) => records,
         Err(err) => {

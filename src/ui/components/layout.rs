@@ -15,6 +15,7 @@ pub fn Header() -> impl IntoView {
                 <li><A href="/invoices">"Invoices"</A></li>
                 <li><A href="/clients">"Clients"</A></li>
                 <li><A href="/reminders">"Reminders"</A></li>
+                <li><A href="/stripe">"Stripe"</A></li>
                 <li>
                     <A href="/account" attr:class="nav-user">
                         <span class="visually-hidden">"Account: "</span>

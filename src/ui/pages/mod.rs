@@ -14,4 +14,5 @@ pub mod privacy;
 pub mod public_invoice;
 pub mod reminder_settings;
 pub mod sign_in;
+pub mod stripe_settings;
 pub mod terms;

@@ -26,6 +26,13 @@ pub fn unique_name(prefix: &str) -> String {
     format!("{prefix}_{}", ObjectId::new().to_hex())
 }
 
+fn random_master_key() -> String {
+    use base64::Engine as _;
+    let mut key = [0_u8; 32];
+    getrandom::fill(&mut key).expect("randomness for a master key");
+    base64::engine::general_purpose::STANDARD.encode(key)
+}
+
 /// Configuration as the server would read it from `vars`, plus what every test needs.
 pub fn config_with(uri: &str, database: &str, extra: &[(&str, &str)]) -> Config {
     let mut vars: Vec<(String, String)> = vec![
@@ -35,6 +42,8 @@ pub fn config_with(uri: &str, database: &str, extra: &[(&str, &str)]) -> Config 
         ("PAYTRACK_CONTACT_EMAIL".into(), CONTACT_EMAIL.into()),
         // Tests drive the email engine themselves, with their own clock.
         ("PAYTRACK_EMAIL_WORKER_SECONDS".into(), "off".into()),
+        // Users' Stripe keys are sealed under it; a new one for every test app.
+        ("PAYTRACK_MASTER_KEY".into(), random_master_key()),
     ];
     vars.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     Config::from_lookup(|name| {

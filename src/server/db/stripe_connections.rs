@@ -1,0 +1,173 @@
+//! A user's connection to their own Stripe account: the API key and webhook signing secret,
+//! each sealed (server/crypto.rs), what the key opens, and how clients pay. One per user.
+//! The sealed values never leave the server: views are built from the other fields.
+
+use futures::TryStreamExt;
+use mongodb::Database;
+use mongodb::bson::oid::ObjectId;
+use mongodb::bson::{DateTime, doc, to_bson};
+use mongodb::options::ReturnDocument;
+use serde::{Deserialize, Serialize};
+
+use super::schema::STRIPE_CONNECTIONS;
+use crate::domain::pay_with::PayWith;
+use crate::server::crypto::Sealed;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StripeConnectionDoc {
+    #[serde(rename = "_id")]
+    pub id: ObjectId,
+    pub user_id: ObjectId,
+    pub account_id: String,
+    pub account_name: String,
+    pub country: String,
+    pub default_currency: String,
+    pub livemode: bool,
+    /// "restricted" or "secret".
+    pub key_kind: String,
+    pub key_last4: String,
+    pub key: Sealed,
+    /// The opaque part of this connection's webhook URL (`/webhooks/stripe/connected/{id}`).
+    pub hook_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<WebhookDoc>,
+    pub pay_with: PayWith,
+    /// Set when Stripe refused the key (revoked, expired): nothing is created until the user
+    /// connects a working key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub broken: Option<Broken>,
+    pub connected_at: DateTime,
+    pub updated_at: DateTime,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WebhookDoc {
+    /// The endpoint PayTrack registered through the API; `None` when the user pasted the
+    /// secret of an endpoint they added themselves.
+    pub endpoint_id: Option<String>,
+    pub secret: Sealed,
+    pub added_at: DateTime,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Broken {
+    pub reason: String,
+    pub at: DateTime,
+}
+
+pub async fn of_user(
+    db: &Database,
+    user: ObjectId,
+) -> Result<Option<StripeConnectionDoc>, mongodb::error::Error> {
+    db.collection::<StripeConnectionDoc>(STRIPE_CONNECTIONS)
+        .find_one(doc! { "user_id": user })
+        .await
+}
+
+pub async fn by_hook_id(
+    db: &Database,
+    hook_id: &str,
+) -> Result<Option<StripeConnectionDoc>, mongodb::error::Error> {
+    db.collection::<StripeConnectionDoc>(STRIPE_CONNECTIONS)
+        .find_one(doc! { "hook_id": hook_id })
+        .await
+}
+
+/// Saves `connection` as the user's only one (a new key replaces the old), returning the one
+/// it replaced.
+pub async fn replace(
+    db: &Database,
+    connection: &StripeConnectionDoc,
+) -> Result<Option<StripeConnectionDoc>, mongodb::error::Error> {
+    db.collection::<StripeConnectionDoc>(STRIPE_CONNECTIONS)
+        .find_one_and_replace(doc! { "user_id": connection.user_id }, connection)
+        .upsert(true)
+        .return_document(ReturnDocument::Before)
+        .await
+}
+
+pub async fn set_webhook(
+    db: &Database,
+    user: ObjectId,
+    webhook: &WebhookDoc,
+) -> Result<Option<StripeConnectionDoc>, mongodb::error::Error> {
+    db.collection::<StripeConnectionDoc>(STRIPE_CONNECTIONS)
+        .find_one_and_update(
+            doc! { "user_id": user },
+            doc! { "$set": { "webhook": to_bson(webhook)?, "updated_at": DateTime::now() } },
+        )
+        .return_document(ReturnDocument::After)
+        .await
+}
+
+pub async fn set_pay_with(
+    db: &Database,
+    user: ObjectId,
+    pay_with: PayWith,
+) -> Result<Option<StripeConnectionDoc>, mongodb::error::Error> {
+    db.collection::<StripeConnectionDoc>(STRIPE_CONNECTIONS)
+        .find_one_and_update(
+            doc! { "user_id": user },
+            doc! { "$set": { "pay_with": to_bson(&pay_with)?, "updated_at": DateTime::now() } },
+        )
+        .return_document(ReturnDocument::After)
+        .await
+}
+
+/// Marks the connection broken; true only for the call that changed it, so the user is told
+/// once. `key_last4` makes sure a newer key connected meanwhile is not marked.
+pub async fn mark_broken(
+    db: &Database,
+    user: ObjectId,
+    key_last4: &str,
+    reason: &str,
+) -> Result<bool, mongodb::error::Error> {
+    let changed = db
+        .collection::<StripeConnectionDoc>(STRIPE_CONNECTIONS)
+        .update_one(
+            doc! { "user_id": user, "key_last4": key_last4, "broken": { "$exists": false } },
+            doc! { "$set": { "broken": { "reason": reason, "at": DateTime::now() } } },
+        )
+        .await?;
+    Ok(changed.modified_count == 1)
+}
+
+pub async fn delete(
+    db: &Database,
+    user: ObjectId,
+) -> Result<Option<StripeConnectionDoc>, mongodb::error::Error> {
+    db.collection::<StripeConnectionDoc>(STRIPE_CONNECTIONS)
+        .find_one_and_delete(doc! { "user_id": user })
+        .await
+}
+
+/// Every connection, for re-sealing under a new master key.
+pub async fn all(db: &Database) -> Result<Vec<StripeConnectionDoc>, mongodb::error::Error> {
+    db.collection::<StripeConnectionDoc>(STRIPE_CONNECTIONS)
+        .find(doc! {})
+        .await?
+        .try_collect()
+        .await
+}
+
+/// Stores re-sealed values, only if the connection still holds the ones they replace.
+pub async fn store_resealed(
+    db: &Database,
+    id: ObjectId,
+    old_key: &Sealed,
+    key: &Sealed,
+    webhook_secret: Option<&Sealed>,
+) -> Result<bool, mongodb::error::Error> {
+    let mut set = doc! { "key": to_bson(key)? };
+    if let Some(secret) = webhook_secret {
+        set.insert("webhook.secret", to_bson(secret)?);
+    }
+    let changed = db
+        .collection::<StripeConnectionDoc>(STRIPE_CONNECTIONS)
+        .update_one(
+            doc! { "_id": id, "key": to_bson(old_key)? },
+            doc! { "$set": set },
+        )
+        .await?;
+    Ok(changed.modified_count == 1)
+}

@@ -1,0 +1,97 @@
+//! Checking a pasted key against the account it opens, and the webhook endpoint PayTrack
+//! registers in that account so Stripe tells it when a client pays.
+
+use stripe_connect::account::RetrieveForMyAccountAccount;
+use stripe_misc::webhook_endpoint::{
+    CreateWebhookEndpoint, CreateWebhookEndpointEnabledEvents, DeleteWebhookEndpoint,
+};
+
+use super::api_key::StripeKey;
+use super::client::{StripeApi, StripeProblem};
+use crate::server::secret::Secret;
+
+/// What the user sees of the account a key opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountSummary {
+    pub id: String,
+    pub name: String,
+    pub country: String,
+    /// Lower-case ISO code, as Stripe gives it (`eur`).
+    pub default_currency: String,
+}
+
+/// The events PayTrack acts on: payment links (through Checkout) and hosted invoices.
+pub const EVENTS: [CreateWebhookEndpointEnabledEvents; 6] = [
+    CreateWebhookEndpointEnabledEvents::CheckoutSessionCompleted,
+    CreateWebhookEndpointEnabledEvents::CheckoutSessionAsyncPaymentSucceeded,
+    CreateWebhookEndpointEnabledEvents::CheckoutSessionAsyncPaymentFailed,
+    CreateWebhookEndpointEnabledEvents::InvoicePaid,
+    CreateWebhookEndpointEnabledEvents::InvoicePaymentFailed,
+    CreateWebhookEndpointEnabledEvents::InvoiceVoided,
+];
+
+/// A live call with the key: it works, and this is the account it opens.
+pub async fn check_key(api: &StripeApi, key: &StripeKey) -> Result<AccountSummary, StripeProblem> {
+    let account = api
+        .call(key, &RetrieveForMyAccountAccount::new(), None)
+        .await?;
+    let dashboard_name = account
+        .settings
+        .as_ref()
+        .and_then(|s| s.dashboard.display_name.clone());
+    let business_name = account
+        .business_profile
+        .as_ref()
+        .and_then(|p| p.name.clone());
+    let name = dashboard_name
+        .or(business_name)
+        .or(account.email.clone())
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| account.id.as_str().to_string());
+    Ok(AccountSummary {
+        id: account.id.as_str().to_string(),
+        name,
+        country: account.country.unwrap_or_default(),
+        default_currency: account
+            .default_currency
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+    })
+}
+
+/// An endpoint registered for PayTrack, with the signing secret Stripe shows only now.
+pub struct RegisteredEndpoint {
+    pub id: String,
+    pub secret: Secret,
+}
+
+/// Registers `url` for `EVENTS`. `idempotency` ties it to this connection, so a retry after a
+/// lost answer gets the same endpoint (and secret) back rather than a second one.
+pub async fn register_endpoint(
+    api: &StripeApi,
+    key: &StripeKey,
+    url: &str,
+    idempotency: &str,
+) -> Result<RegisteredEndpoint, StripeProblem> {
+    let request = CreateWebhookEndpoint::new(EVENTS.to_vec(), url)
+        .description("PayTrack: marks invoices paid when your clients pay");
+    let endpoint = api.call(key, &request, Some(idempotency)).await?;
+    let secret = endpoint.secret.ok_or(StripeProblem::Unexpected)?;
+    Ok(RegisteredEndpoint {
+        id: endpoint.id.as_str().to_string(),
+        secret: Secret::new(secret),
+    })
+}
+
+/// Removes an endpoint PayTrack registered (on disconnect). One already gone is fine.
+pub async fn remove_endpoint(
+    api: &StripeApi,
+    key: &StripeKey,
+    id: &str,
+) -> Result<(), StripeProblem> {
+    match api.call(key, &DeleteWebhookEndpoint::new(id), None).await {
+        Ok(_) => Ok(()),
+        Err(StripeProblem::Refused(message)) if message.contains("No such") => Ok(()),
+        Err(problem) => Err(problem),
+    }
+}

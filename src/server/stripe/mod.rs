@@ -1,0 +1,7 @@
+//! Users' own Stripe accounts: their API keys, the payment links and hosted invoices their
+//! clients pay through, and the webhooks and polling that tell PayTrack an invoice is paid.
+
+pub mod account;
+pub mod api_key;
+pub mod client;
+pub mod reseal;

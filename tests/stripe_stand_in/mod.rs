@@ -1,0 +1,1000 @@
+//! A local stand-in for Stripe's API, for tests: the endpoints PayTrack calls, answering with
+//! Stripe's own object shapes (`tests/fixtures/stripe/fixtures3.json`) filled with the
+//! request's values. Like Stripe it takes form-encoded bodies with bracketed keys, needs a
+//! bearer key, honours `Idempotency-Key` (same key and body → the saved answer again; same key,
+//! other body → 400), answers errors in Stripe's `{"error": {…}}` form, and signs the webhook
+//! events it delivers with the signing secret of the endpoint it registered.
+//!
+//! Each API key is its own account. A key containing `invalid` is refused (401); a revoked key
+//! too; a restricted key containing `nowebhooks` lacks the webhook endpoint permission (403).
+//!
+//! Test control lives under `/_stand_in/` (not Stripe's): script failures, revoke a key, pay a
+//! payment link or an invoice (which delivers the signed event), read the request log.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Map, Value, json};
+
+/// One request the stand-in received (for assertions).
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub method: String,
+    pub path: String,
+    pub key: String,
+    pub idempotency_key: Option<String>,
+    pub form: Value,
+    pub status: u16,
+}
+
+#[derive(Default)]
+struct Books {
+    objects: HashMap<String, Value>,
+    /// (account, idempotency key) → (request fingerprint, status, body).
+    idempotent: HashMap<(String, String), (String, u16, Value)>,
+    revoked: Vec<String>,
+    /// Answered, in order, instead of the next requests (status, error type, code, message).
+    failures: Vec<(u16, String, Option<String>, String)>,
+    received: Vec<Received>,
+    next_id: u64,
+}
+
+#[derive(Clone)]
+pub struct StripeStandIn {
+    books: Arc<Mutex<Books>>,
+    fixtures: Arc<Map<String, Value>>,
+    http: reqwest::Client,
+}
+
+impl StripeStandIn {
+    pub fn new() -> Self {
+        let text = include_str!("../fixtures/stripe/fixtures3.json");
+        let all: Value = serde_json::from_str(text).expect("the Stripe fixtures are JSON");
+        let fixtures = all["resources"]
+            .as_object()
+            .cloned()
+            .expect("fixtures have resources");
+        StripeStandIn {
+            books: Arc::default(),
+            fixtures: Arc::new(fixtures),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// Serves on 127.0.0.1:`port` (0: any) and returns the base URL to give PayTrack.
+    pub async fn serve(&self, port: u16) -> String {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .expect("a port for the Stripe stand-in");
+        let addr = listener.local_addr().expect("a bound address");
+        let router = self.router();
+        tokio::spawn(async move {
+            axum::serve(listener, router).await.ok();
+        });
+        format!("http://{addr}/")
+    }
+
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/v1/account", get(account))
+            .route("/v1/customers", post(create_customer))
+            .route("/v1/customers/{id}", get(retrieve))
+            .route("/v1/payment_links", post(create_payment_link))
+            .route(
+                "/v1/payment_links/{id}",
+                get(retrieve).post(update_payment_link),
+            )
+            .route("/v1/checkout/sessions", get(list_sessions))
+            .route("/v1/checkout/sessions/{id}", get(retrieve))
+            .route("/v1/invoiceitems", post(create_invoice_item))
+            .route("/v1/invoices", post(create_invoice))
+            .route("/v1/invoices/{id}", get(retrieve))
+            .route("/v1/invoices/{id}/finalize", post(finalize_invoice))
+            .route("/v1/invoices/{id}/void", post(void_invoice))
+            .route("/v1/webhook_endpoints", post(create_webhook_endpoint))
+            .route(
+                "/v1/webhook_endpoints/{id}",
+                axum::routing::delete(delete_webhook_endpoint),
+            )
+            .route("/_stand_in/fail", post(control_fail))
+            .route("/_stand_in/revoke", post(control_revoke))
+            .route("/_stand_in/pay", post(control_pay))
+            .with_state(self.clone())
+    }
+
+    /// The next `count` API requests get this Stripe error instead of an answer.
+    pub fn fail_next(
+        &self,
+        count: usize,
+        status: u16,
+        kind: &str,
+        code: Option<&str>,
+        message: &str,
+    ) {
+        let mut books = self.books.lock().expect("stand-in lock");
+        for _ in 0..count {
+            books.failures.push((
+                status,
+                kind.into(),
+                code.map(str::to_string),
+                message.into(),
+            ));
+        }
+    }
+
+    pub fn revoke(&self, key: &str) {
+        self.books
+            .lock()
+            .expect("stand-in lock")
+            .revoked
+            .push(key.to_string());
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.books.lock().expect("stand-in lock").received.clone()
+    }
+
+    pub fn object(&self, id: &str) -> Option<Value> {
+        self.books
+            .lock()
+            .expect("stand-in lock")
+            .objects
+            .get(id)
+            .cloned()
+    }
+
+    /// Objects of one kind (`"payment_link"`, `"invoice"`, …) in one account.
+    pub fn objects(&self, kind: &str, account: &str) -> Vec<Value> {
+        let books = self.books.lock().expect("stand-in lock");
+        let mut found: Vec<Value> = books
+            .objects
+            .values()
+            .filter(|o| o["object"] == kind && o["__account"] == account)
+            .cloned()
+            .collect();
+        found.sort_by_key(|o| o["created"].as_i64());
+        found
+    }
+
+    /// The account a key stands for.
+    pub fn account_of(key: &str) -> String {
+        let digest: u64 = key.bytes().fold(1469598103934665603, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(1099511628211)
+        });
+        format!("acct_{:016X}", digest)
+    }
+
+    /// A client pays: a payment link gets a completed checkout session, an invoice is paid.
+    /// `outcome` is `paid`, `processing` (a bank debit under way), `succeeded` (that debit
+    /// settles) or `failed`. Delivers the event to the account's webhook endpoints and returns
+    /// it.
+    pub async fn pay(&self, target: &str, outcome: &str) -> Result<Value, String> {
+        let (event, endpoints) = {
+            let mut books = self.books.lock().expect("stand-in lock");
+            let Some(object) = books.objects.get(target).cloned() else {
+                return Err(format!("no object {target}"));
+            };
+            let account = object["__account"].as_str().unwrap_or_default().to_string();
+            let (event_type, changed) = match object["object"].as_str() {
+                Some("payment_link") => self.settle_link(&mut books, &object, outcome)?,
+                Some("checkout.session") => self.settle_session(&mut books, &object, outcome)?,
+                Some("invoice") => self.settle_invoice(&mut books, &object, outcome)?,
+                _ => return Err(format!("{target} cannot be paid")),
+            };
+            let event = self.event(&mut books, &account, event_type, &changed);
+            let endpoints: Vec<(String, String)> = books
+                .objects
+                .values()
+                .filter(|o| o["object"] == "webhook_endpoint" && o["__account"] == account)
+                .map(|o| {
+                    (
+                        o["url"].as_str().unwrap_or_default().to_string(),
+                        o["__secret"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect();
+            (event, endpoints)
+        };
+        for (url, secret) in endpoints {
+            self.deliver(&url, &secret, &event).await;
+        }
+        Ok(event)
+    }
+
+    /// Posts `event` to `url` signed with `secret`, as Stripe does.
+    pub async fn deliver(&self, url: &str, secret: &str, event: &Value) -> u16 {
+        let payload = public(event).to_string();
+        let signature = stripe_webhook::Webhook::generate_test_header(&payload, secret, None);
+        match self
+            .http
+            .post(url)
+            .header("stripe-signature", signature)
+            .header("content-type", "application/json")
+            .body(payload)
+            .send()
+            .await
+        {
+            Ok(response) => response.status().as_u16(),
+            Err(_) => 0,
+        }
+    }
+
+    fn settle_link(
+        &self,
+        books: &mut Books,
+        link: &Value,
+        outcome: &str,
+    ) -> Result<(&'static str, Value), String> {
+        if link["active"] != true {
+            return Err("this payment link is deactivated".into());
+        }
+        let id = new_id(books, "cs_test");
+        let amount: i64 = link["__amount"].as_i64().unwrap_or(0);
+        let mut session = self.fixture("checkout.session");
+        let fields = json!({
+            "id": id,
+            "payment_link": link["id"],
+            "metadata": link["metadata"],
+            "mode": "payment",
+            "status": "complete",
+            "payment_status": if outcome == "paid" { "paid" } else { "unpaid" },
+            "amount_total": amount,
+            "amount_subtotal": amount,
+            "currency": link["currency"],
+            "url": Value::Null,
+            "created": now(),
+            "livemode": false,
+            "payment_intent": format!("pi_{}", &id[8..]),
+            "__account": link["__account"],
+        });
+        merge(&mut session, &fields);
+        books.objects.insert(id, session.clone());
+        let event = match outcome {
+            "paid" | "processing" => "checkout.session.completed",
+            _ => return Err(format!("a new session cannot be {outcome}")),
+        };
+        Ok((event, session))
+    }
+
+    fn settle_session(
+        &self,
+        books: &mut Books,
+        session: &Value,
+        outcome: &str,
+    ) -> Result<(&'static str, Value), String> {
+        let (status, event) = match outcome {
+            "succeeded" => ("paid", "checkout.session.async_payment_succeeded"),
+            "failed" => ("unpaid", "checkout.session.async_payment_failed"),
+            _ => return Err(format!("a session cannot become {outcome}")),
+        };
+        let mut session = session.clone();
+        session["payment_status"] = json!(status);
+        let id = session["id"].as_str().unwrap_or_default().to_string();
+        books.objects.insert(id, session.clone());
+        Ok((event, session))
+    }
+
+    fn settle_invoice(
+        &self,
+        books: &mut Books,
+        invoice: &Value,
+        outcome: &str,
+    ) -> Result<(&'static str, Value), String> {
+        if invoice["status"] != "open" {
+            return Err(format!("the invoice is {}", invoice["status"]));
+        }
+        let mut invoice = invoice.clone();
+        let event = match outcome {
+            "paid" => {
+                let due = invoice["amount_due"].clone();
+                merge(
+                    &mut invoice,
+                    &json!({"status": "paid", "amount_paid": due, "amount_remaining": 0, "paid": true}),
+                );
+                "invoice.paid"
+            }
+            "failed" => {
+                invoice["attempt_count"] =
+                    json!(invoice["attempt_count"].as_i64().unwrap_or(0) + 1);
+                "invoice.payment_failed"
+            }
+            _ => return Err(format!("an invoice cannot be {outcome}")),
+        };
+        let id = invoice["id"].as_str().unwrap_or_default().to_string();
+        books.objects.insert(id, invoice.clone());
+        Ok((event, invoice))
+    }
+
+    fn event(&self, books: &mut Books, account: &str, kind: &str, object: &Value) -> Value {
+        let id = new_id(books, "evt");
+        let mut event = self.fixture("event");
+        merge(
+            &mut event,
+            &json!({
+                "id": id,
+                "type": kind,
+                "created": now(),
+                "livemode": false,
+                "pending_webhooks": 1,
+                "request": {"id": Value::Null, "idempotency_key": Value::Null},
+                "__account": account,
+            }),
+        );
+        event["data"] = json!({ "object": public(object) });
+        books.objects.insert(id, event.clone());
+        event
+    }
+
+    fn fixture(&self, name: &str) -> Value {
+        self.fixtures.get(name).cloned().unwrap_or(Value::Null)
+    }
+}
+
+impl Default for StripeStandIn {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+fn new_id(books: &mut Books, prefix: &str) -> String {
+    books.next_id += 1;
+    format!("{prefix}_{:014}", books.next_id)
+}
+
+/// Sets every field of `fields` on `target` (objects merge one level deep).
+fn merge(target: &mut Value, fields: &Value) {
+    if let (Some(target), Some(fields)) = (target.as_object_mut(), fields.as_object()) {
+        for (key, value) in fields {
+            target.insert(key.clone(), value.clone());
+        }
+    }
+}
+
+/// An object as Stripe shows it: without the stand-in's own `__` fields.
+fn public(object: &Value) -> Value {
+    match object {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(key, _)| !key.starts_with("__"))
+                .map(|(key, value)| (key.clone(), public(value)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(public).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Stripe's form encoding (`line_items[0][price_data][currency]=eur`) as nested JSON; lists
+/// come back as arrays. Values stay strings, as on the wire.
+pub fn parse_form(body: &str) -> Value {
+    let mut root = Value::Object(Map::new());
+    for (key, value) in url::form_urlencoded::parse(body.as_bytes()) {
+        let mut path: Vec<String> = Vec::new();
+        let (head, rest) = key.split_once('[').unwrap_or((&key, ""));
+        path.push(head.to_string());
+        for part in rest.split('[') {
+            let part = part.trim_end_matches(']');
+            if !part.is_empty() || !rest.is_empty() {
+                path.push(part.to_string());
+            }
+        }
+        let mut at = &mut root;
+        for (i, part) in path.iter().enumerate() {
+            let last = i + 1 == path.len();
+            let map = at.as_object_mut().expect("form levels are objects");
+            if last {
+                map.insert(part.clone(), Value::String(value.to_string()));
+                break;
+            }
+            at = map
+                .entry(part.clone())
+                .or_insert_with(|| Value::Object(Map::new()));
+        }
+    }
+    arrays(root)
+}
+
+fn arrays(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let numbered = !map.is_empty() && map.keys().all(|k| k.parse::<usize>().is_ok());
+            if numbered {
+                let mut items: Vec<(usize, Value)> = map
+                    .into_iter()
+                    .map(|(k, v)| (k.parse().unwrap_or(0), arrays(v)))
+                    .collect();
+                items.sort_by_key(|(i, _)| *i);
+                Value::Array(items.into_iter().map(|(_, v)| v).collect())
+            } else {
+                Value::Object(map.into_iter().map(|(k, v)| (k, arrays(v))).collect())
+            }
+        }
+        other => other,
+    }
+}
+
+fn int(value: &Value) -> i64 {
+    value
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .or_else(|| value.as_i64())
+        .unwrap_or(0)
+}
+
+fn stripe_error(status: u16, kind: &str, code: Option<&str>, message: &str) -> (u16, Value) {
+    (
+        status,
+        json!({ "error": { "type": kind, "code": code, "message": message } }),
+    )
+}
+
+fn reply((status, body): (u16, Value)) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [
+            ("content-type", "application/json"),
+            ("request-id", "req_standin"),
+        ],
+        public(&body).to_string(),
+    )
+        .into_response()
+}
+
+/// What every API request goes through: the key, scripted failures, idempotency, the log.
+struct Call {
+    account: String,
+    form: Value,
+}
+
+impl StripeStandIn {
+    fn handle(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &HeaderMap,
+        body: &str,
+        act: impl FnOnce(&mut Books, &Call) -> (u16, Value),
+    ) -> Response {
+        let key = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default()
+            .to_string();
+        let idempotency_key = headers
+            .get("idempotency-key")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let form = parse_form(body);
+        let mut books = self.books.lock().expect("stand-in lock");
+        let answer = self.answer(
+            &mut books,
+            &method,
+            path,
+            &key,
+            idempotency_key.as_deref(),
+            body,
+            &form,
+            act,
+        );
+        books.received.push(Received {
+            method: method.to_string(),
+            path: path.to_string(),
+            key,
+            idempotency_key,
+            form,
+            status: answer.0,
+        });
+        reply(answer)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn answer(
+        &self,
+        books: &mut Books,
+        method: &Method,
+        path: &str,
+        key: &str,
+        idempotency_key: Option<&str>,
+        body: &str,
+        form: &Value,
+        act: impl FnOnce(&mut Books, &Call) -> (u16, Value),
+    ) -> (u16, Value) {
+        let well_formed = ["sk_test_", "sk_live_", "rk_test_", "rk_live_"]
+            .iter()
+            .any(|p| key.starts_with(p))
+            && key.len() >= 20;
+        if !well_formed || key.contains("invalid") {
+            let shown = key.get(key.len().saturating_sub(4)..).unwrap_or_default();
+            return stripe_error(
+                401,
+                "invalid_request_error",
+                None,
+                &format!("Invalid API Key provided: sk_****{shown}"),
+            );
+        }
+        if books.revoked.iter().any(|k| k == key) {
+            return stripe_error(
+                401,
+                "invalid_request_error",
+                Some("api_key_expired"),
+                "Expired API Key provided.",
+            );
+        }
+        if !books.failures.is_empty() {
+            let (status, kind, code, message) = books.failures.remove(0);
+            return stripe_error(status, &kind, code.as_deref(), &message);
+        }
+        if key.starts_with("rk_")
+            && key.contains("nowebhooks")
+            && path.starts_with("/v1/webhook_endpoints")
+        {
+            return stripe_error(
+                403,
+                "invalid_request_error",
+                None,
+                "The provided key does not have the required permissions for this endpoint: rak_webhook_write.",
+            );
+        }
+        let account = Self::account_of(key);
+        let fingerprint = format!("{method} {path} {body}");
+        if let Some(idem) = idempotency_key.filter(|_| method == Method::POST) {
+            let slot = (account.clone(), idem.to_string());
+            if let Some((seen, status, saved)) = books.idempotent.get(&slot) {
+                if *seen != fingerprint {
+                    return stripe_error(
+                        400,
+                        "idempotency_error",
+                        None,
+                        "Keys for idempotent requests can only be used with the same parameters they were first used with.",
+                    );
+                }
+                return (*status, saved.clone());
+            }
+            let answer = act(
+                books,
+                &Call {
+                    account,
+                    form: form.clone(),
+                },
+            );
+            books
+                .idempotent
+                .insert(slot, (fingerprint, answer.0, answer.1.clone()));
+            return answer;
+        }
+        act(
+            books,
+            &Call {
+                account,
+                form: form.clone(),
+            },
+        )
+    }
+
+    fn create(
+        &self,
+        books: &mut Books,
+        call: &Call,
+        kind: &str,
+        prefix: &str,
+        fields: Value,
+    ) -> (u16, Value) {
+        let id = new_id(books, prefix);
+        let mut object = self.fixture(kind);
+        merge(
+            &mut object,
+            &json!({
+                "id": id,
+                "created": now(),
+                "livemode": false,
+                "metadata": call.form.get("metadata").cloned().unwrap_or(json!({})),
+                "__account": call.account,
+            }),
+        );
+        merge(&mut object, &fields);
+        books.objects.insert(id, object.clone());
+        (200, object)
+    }
+}
+
+fn missing(id: &str) -> (u16, Value) {
+    stripe_error(
+        404,
+        "invalid_request_error",
+        Some("resource_missing"),
+        &format!("No such object: '{id}'"),
+    )
+}
+
+/// The object `id` if it belongs to the caller's account.
+fn owned(books: &Books, call: &Call, id: &str) -> Result<Value, (u16, Value)> {
+    books
+        .objects
+        .get(id)
+        .filter(|o| o["__account"] == call.account.as_str())
+        .cloned()
+        .ok_or_else(|| missing(id))
+}
+
+/// Changes the caller's object `id` with `edit` (which may refuse with a Stripe error) and
+/// answers with the object as changed.
+fn change(
+    books: &mut Books,
+    call: &Call,
+    id: &str,
+    edit: impl FnOnce(&mut Value, &Value) -> Result<(), (u16, Value)>,
+) -> (u16, Value) {
+    let mut object = match owned(books, call, id) {
+        Ok(object) => object,
+        Err(err) => return err,
+    };
+    if let Err(err) = edit(&mut object, &call.form) {
+        return err;
+    }
+    books.objects.insert(id.to_string(), object.clone());
+    (200, object)
+}
+
+async fn account(State(s): State<StripeStandIn>, headers: HeaderMap) -> Response {
+    s.handle(Method::GET, "/v1/account", &headers, "", |_, call| {
+        let mut account = s.fixture("account");
+        merge(
+            &mut account,
+            &json!({
+                "id": call.account,
+                "country": "FR",
+                "default_currency": "eur",
+                "email": "owner@studio.test",
+                "charges_enabled": true,
+            }),
+        );
+        account["business_profile"]["name"] = json!("Studio Test SARL");
+        account["settings"]["dashboard"]["display_name"] = json!("Studio Test");
+        (200, account)
+    })
+}
+
+async fn retrieve(
+    State(s): State<StripeStandIn>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let path = format!("/v1/…/{id}");
+    s.handle(
+        Method::GET,
+        &path,
+        &headers,
+        "",
+        |books, call| match owned(books, call, &id) {
+            Ok(object) => (200, object),
+            Err(err) => err,
+        },
+    )
+}
+
+async fn create_customer(
+    State(s): State<StripeStandIn>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    s.handle(
+        Method::POST,
+        "/v1/customers",
+        &headers,
+        &body,
+        |books, call| {
+            let f = &call.form;
+            s.create(books, call, "customer", "cus", json!({
+            "email": f.get("email"), "name": f.get("name"), "description": f.get("description"),
+            "discount": Value::Null,
+        }))
+        },
+    )
+}
+
+async fn create_payment_link(
+    State(s): State<StripeStandIn>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    s.handle(
+        Method::POST,
+        "/v1/payment_links",
+        &headers,
+        &body,
+        |books, call| {
+            let Some(item) = call.form["line_items"].get(0) else {
+                return stripe_error(
+                    400,
+                    "invalid_request_error",
+                    Some("parameter_missing"),
+                    "Missing required param: line_items.",
+                );
+            };
+            let price = &item["price_data"];
+            let amount = int(&price["unit_amount"]) * int(&item["quantity"]).max(1);
+            if amount <= 0 || price["currency"].as_str().is_none() {
+                return stripe_error(
+                    400,
+                    "invalid_request_error",
+                    Some("parameter_invalid_integer"),
+                    "Invalid line_items[0][price_data]: unit_amount and currency are required.",
+                );
+            }
+            let (status, mut link) = s.create(
+                books,
+                call,
+                "payment_link",
+                "plink",
+                json!({
+                    "active": true,
+                    "currency": price["currency"],
+                    "__amount": amount,
+                    "__product": price["product_data"]["name"],
+                }),
+            );
+            let id = link["id"].as_str().unwrap_or_default().to_string();
+            link["url"] = json!(format!("https://buy.stripe.com/test_{id}"));
+            books.objects.insert(id, link.clone());
+            (status, link)
+        },
+    )
+}
+
+async fn update_payment_link(
+    State(s): State<StripeStandIn>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: String,
+) -> Response {
+    let path = format!("/v1/payment_links/{id}");
+    s.handle(Method::POST, &path, &headers, &body, |books, call| {
+        change(books, call, &id, |link, form| {
+            if let Some(active) = form.get("active").and_then(Value::as_str) {
+                link["active"] = json!(active == "true");
+            }
+            Ok(())
+        })
+    })
+}
+
+async fn list_sessions(
+    State(s): State<StripeStandIn>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    s.handle(Method::GET, "/v1/checkout/sessions", &headers, "", |books, call| {
+        let link = query.get("payment_link").cloned();
+        let mut data: Vec<Value> = books
+            .objects
+            .values()
+            .filter(|o| o["object"] == "checkout.session" && o["__account"] == call.account.as_str())
+            .filter(|o| link.as_ref().is_none_or(|l| o["payment_link"] == l.as_str()))
+            .cloned()
+            .collect();
+        data.sort_by_key(|o| std::cmp::Reverse(o["created"].as_i64()));
+        (200, json!({ "object": "list", "data": data, "has_more": false, "url": "/v1/checkout/sessions" }))
+    })
+}
+
+async fn create_invoice_item(
+    State(s): State<StripeStandIn>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    s.handle(
+        Method::POST,
+        "/v1/invoiceitems",
+        &headers,
+        &body,
+        |books, call| {
+            let f = &call.form;
+            let customer = f["customer"].as_str().unwrap_or_default().to_string();
+            if owned(books, call, &customer).is_err() {
+                return missing(&customer);
+            }
+            let amount = int(&f["amount"]);
+            s.create(
+                books,
+                call,
+                "invoiceitem",
+                "ii",
+                json!({
+                    "customer": customer, "amount": amount, "currency": f["currency"],
+                    "description": f.get("description"), "invoice": f.get("invoice"),
+                }),
+            )
+        },
+    )
+}
+
+async fn create_invoice(
+    State(s): State<StripeStandIn>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    s.handle(Method::POST, "/v1/invoices", &headers, &body, |books, call| {
+        let f = &call.form;
+        let customer = f["customer"].as_str().unwrap_or_default().to_string();
+        if owned(books, call, &customer).is_err() {
+            return missing(&customer);
+        }
+        let (status, invoice) = s.create(books, call, "invoice", "in", json!({
+            "customer": customer, "status": "draft", "currency": f["currency"],
+            "collection_method": f.get("collection_method"), "auto_advance": false,
+            "amount_due": 0, "amount_paid": 0, "amount_remaining": 0, "hosted_invoice_url": Value::Null,
+        }));
+        // Pending items of this customer join the new invoice, as on Stripe.
+        let id = invoice["id"].as_str().unwrap_or_default().to_string();
+        let mut total = 0;
+        for item in books.objects.values_mut() {
+            if item["object"] == "invoiceitem" && item["customer"] == customer.as_str() && item["invoice"].is_null() {
+                item["invoice"] = json!(id);
+                total += item["amount"].as_i64().unwrap_or(0);
+            }
+        }
+        let mut invoice = invoice;
+        merge(&mut invoice, &json!({"amount_due": total, "amount_remaining": total, "total": total, "subtotal": total}));
+        books.objects.insert(id, invoice.clone());
+        (status, invoice)
+    })
+}
+
+async fn finalize_invoice(
+    State(s): State<StripeStandIn>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: String,
+) -> Response {
+    let path = format!("/v1/invoices/{id}/finalize");
+    s.handle(Method::POST, &path, &headers, &body, |books, call| {
+        change(books, call, &id, |invoice, _| {
+            if invoice["status"] != "draft" {
+                return Err(stripe_error(
+                    400,
+                    "invalid_request_error",
+                    Some("invoice_not_editable"),
+                    "This invoice is already finalized.",
+                ));
+            }
+            merge(
+                invoice,
+                &json!({
+                    "status": "open",
+                    "number": format!("STANDIN-{}", &id[3..]),
+                    "hosted_invoice_url": format!("https://invoice.stripe.com/i/test_{id}"),
+                }),
+            );
+            Ok(())
+        })
+    })
+}
+
+async fn void_invoice(
+    State(s): State<StripeStandIn>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: String,
+) -> Response {
+    let path = format!("/v1/invoices/{id}/void");
+    s.handle(Method::POST, &path, &headers, &body, |books, call| {
+        change(books, call, &id, |invoice, _| {
+            if invoice["status"] != "open" {
+                return Err(stripe_error(
+                    400,
+                    "invalid_request_error",
+                    Some("invoice_not_editable"),
+                    "Only open invoices can be voided.",
+                ));
+            }
+            invoice["status"] = json!("void");
+            Ok(())
+        })
+    })
+}
+
+async fn create_webhook_endpoint(
+    State(s): State<StripeStandIn>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    s.handle(
+        Method::POST,
+        "/v1/webhook_endpoints",
+        &headers,
+        &body,
+        |books, call| {
+            let f = &call.form;
+            let secret = format!("whsec_standin{:020}", books.next_id * 7919 + 17);
+            let (status, mut endpoint) = s.create(
+                books,
+                call,
+                "webhook_endpoint",
+                "we",
+                json!({
+                    "url": f["url"], "enabled_events": f["enabled_events"], "status": "enabled",
+                    "description": f.get("description"), "__secret": secret,
+                }),
+            );
+            let id = endpoint["id"].as_str().unwrap_or_default().to_string();
+            books.objects.insert(id, endpoint.clone());
+            // Stripe shows the secret only in the creation answer.
+            endpoint["secret"] = json!(secret);
+            (status, endpoint)
+        },
+    )
+}
+
+async fn delete_webhook_endpoint(
+    State(s): State<StripeStandIn>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let path = format!("/v1/webhook_endpoints/{id}");
+    s.handle(Method::DELETE, &path, &headers, "", |books, call| {
+        if owned(books, call, &id).is_err() {
+            return missing(&id);
+        }
+        books.objects.remove(&id);
+        (
+            200,
+            json!({ "id": id, "object": "webhook_endpoint", "deleted": true }),
+        )
+    })
+}
+
+async fn control_fail(
+    State(s): State<StripeStandIn>,
+    Query(q): Query<HashMap<String, String>>,
+) -> StatusCode {
+    let count = q.get("count").and_then(|c| c.parse().ok()).unwrap_or(1);
+    let status = q.get("status").and_then(|c| c.parse().ok()).unwrap_or(500);
+    let kind = q.get("type").map(String::as_str).unwrap_or("api_error");
+    let message = q
+        .get("message")
+        .map(String::as_str)
+        .unwrap_or("Scripted failure.");
+    s.fail_next(
+        count,
+        status,
+        kind,
+        q.get("code").map(String::as_str),
+        message,
+    );
+    StatusCode::NO_CONTENT
+}
+
+async fn control_revoke(
+    State(s): State<StripeStandIn>,
+    Query(q): Query<HashMap<String, String>>,
+) -> StatusCode {
+    s.revoke(q.get("key").map(String::as_str).unwrap_or_default());
+    StatusCode::NO_CONTENT
+}
+
+/// `POST /_stand_in/pay?target=plink_…&outcome=paid`: the client pays.
+async fn control_pay(
+    State(s): State<StripeStandIn>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let target = q.get("target").cloned().unwrap_or_default();
+    let outcome = q.get("outcome").cloned().unwrap_or_else(|| "paid".into());
+    match s.pay(&target, &outcome).await {
+        Ok(event) => (StatusCode::OK, public(&event).to_string()).into_response(),
+        Err(message) => (StatusCode::BAD_REQUEST, message).into_response(),
+    }
+}
