@@ -138,6 +138,9 @@ pub async fn load_dashboard() -> Result<Dashboard, AppError> {
                     ActivityKind::PaymentRecorded => "Payment recorded",
                     ActivityKind::Paid => "Paid in full",
                     ActivityKind::Voided => "Voided",
+                    ActivityKind::PaidWithStripe => "Paid through Stripe",
+                    ActivityKind::StripePaymentProcessing => "Payment on its way (Stripe)",
+                    ActivityKind::StripePaymentFailed => "Stripe payment failed",
                 }
                 .to_string(),
                 invoice_id: entry.invoice_id.to_hex(),

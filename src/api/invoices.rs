@@ -81,6 +81,10 @@ pub struct InvoiceDocument {
     pub totals: Totals,
     pub notes: Option<String>,
     pub payments: Vec<PaymentView>,
+    /// Stripe's page where the client pays what is due, while it takes payments.
+    pub pay_url: Option<String>,
+    /// A payment made through Stripe is settling (a bank debit): not paid yet.
+    pub payment_processing: bool,
 }
 
 /// The owner's view of one invoice.
@@ -238,6 +242,11 @@ pub(crate) mod ssr {
             }),
             totals,
             notes: invoice.notes.clone(),
+            pay_url: crate::server::email::invoice_emails::pay_url(invoice),
+            payment_processing: invoice.status.is_collectable()
+                && invoice.stripe.as_ref().is_some_and(|p| {
+                    p.state == crate::server::stripe::payments::PayState::Processing
+                }),
             payments: invoice
                 .payments
                 .iter()
@@ -328,10 +337,21 @@ pub(crate) mod ssr {
             ));
         }
         let token = crate::server::auth::token::random()?;
-        let sent = invoices::mark_sent(&state.db, user.id, id, &token, DateTime::now())
-            .await
-            .map_err(db_error("sending an invoice"))?
-            .ok_or_else(changed_meanwhile)?;
+        // What the client pays through is made first: an invoice never goes out announcing a
+        // payment link it does not have. A retry after a failure reuses it (idempotency keys).
+        let stripe =
+            crate::server::stripe::collect::open_for_send(state, user, &invoice, &token).await?;
+        let sent = invoices::mark_sent(
+            &state.db,
+            user.id,
+            id,
+            &token,
+            stripe.as_ref(),
+            DateTime::now(),
+        )
+        .await
+        .map_err(write_failure("sending an invoice"))?
+        .ok_or_else(changed_meanwhile)?;
         note(state, &sent, ActivityKind::Sent, sent.total_minor).await;
         // The invoice is sent whatever the email does: a failed send is retried by the
         // engine, and the invoice page shows how it went.
@@ -357,6 +377,7 @@ pub(crate) mod ssr {
             .ok_or_else(changed_meanwhile)?;
         note(state, &voided, ActivityKind::Voided, voided.total_minor).await;
         stop_emails(state, voided.id, "void").await;
+        crate::server::stripe::collect::close(state, &voided).await;
         Ok(voided)
     }
 
@@ -662,6 +683,10 @@ pub async fn record_payment(id: String, payment: PaymentInput) -> Result<Payment
             if to == InvoiceStatus::Paid {
                 ssr::note(&state, &saved, ActivityKind::Paid, saved.total_minor).await;
                 ssr::stop_emails(&state, saved.id, "paid").await;
+                // Paid another way: the Stripe link must not take a second payment.
+                crate::server::stripe::collect::close(&state, &saved).await;
+            } else {
+                crate::server::stripe::collect::replace(&state, &user, &saved).await;
             }
             return Ok(PaymentSave::Recorded(Box::new(ssr::detail(
                 &state, &saved, &user, today,

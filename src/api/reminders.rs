@@ -288,6 +288,9 @@ pub(crate) mod ssr {
         match crate::api::invoices::ssr::load(state, user.id, id).await {
             Ok(invoice) => AppError::Rejected(match invoice.status {
                 InvoiceStatus::Draft => "Reminders start once the invoice is sent.".to_string(),
+                _ if invoice.reminders_paused.as_ref().is_some_and(|p| p.reason == crate::server::jobs::plan::PROCESSING) => {
+                    "Your client's payment is on its way: reminders start again by themselves if it fails.".to_string()
+                }
                 _ => "This invoice is paid or void, so it has no reminders.".to_string(),
             }),
             Err(err) => err,
@@ -468,6 +471,10 @@ pub(crate) mod ssr {
                     None => "Reminders are held because an email to the client bounced. Fix the client's address, then resume.".to_string(),
                 },
             ),
+            (_, Some(SkipReason::PaymentProcessing)) => (
+                "processing",
+                "Your client's payment is on its way (a bank debit takes a few days): reminders wait until it settles, and start again if it fails.".to_string(),
+            ),
             (_, Some(SkipReason::Paused)) => (
                 "paused",
                 "Reminders are paused. Resume to pick up with the next one due.".to_string(),
@@ -495,7 +502,9 @@ pub(crate) mod ssr {
             state: state.to_string(),
             summary,
             can_pause: open && pause.is_none(),
+            // A settling payment lifts its own hold: resuming by hand would chase money on its way.
             can_resume: open
+                && pause != Some(crate::server::jobs::plan::PROCESSING)
                 && (pause.is_some() || invoice.snoozed_until.is_some_and(|u| u > today)),
             can_snooze: open,
             today,

@@ -34,6 +34,10 @@ pub struct StripeConnectionView {
     /// The URL to give Stripe when adding the endpoint by hand.
     pub webhook_url: String,
     pub pay_with: PayWith,
+    /// Email the user when a client pays.
+    pub notify_paid: bool,
+    /// Email the client a receipt when they pay.
+    pub client_receipts: bool,
     /// Why the connection stopped working, when it did.
     pub broken: Option<String>,
 }
@@ -106,6 +110,8 @@ pub(crate) mod ssr {
             },
             webhook_url: webhook_url(state, &connection.hook_id),
             pay_with: connection.pay_with,
+            notify_paid: connection.notify_paid,
+            client_receipts: connection.client_receipts,
             broken: connection.broken.as_ref().map(|b| b.reason.clone()),
         }
     }
@@ -192,6 +198,8 @@ pub(crate) mod ssr {
             hook_id,
             webhook,
             pay_with: previous.as_ref().map(|p| p.pay_with).unwrap_or_default(),
+            notify_paid: previous.as_ref().is_none_or(|p| p.notify_paid),
+            client_receipts: previous.as_ref().is_none_or(|p| p.client_receipts),
             broken: None,
             connected_at: now,
             updated_at: now,
@@ -366,6 +374,29 @@ pub async fn choose_pay_with(mode: String) -> Result<StripeConnectionView, AppEr
                 "Connect a Stripe key first.".to_string(),
             ))
         })?;
+    Ok(ssr::view(&state, &saved))
+}
+
+/// Which confirmation emails go out when a client pays through Stripe.
+#[server(prefix = "/api", endpoint = "stripe/payment-emails")]
+pub async fn save_payment_emails(
+    notify_paid: bool,
+    client_receipts: bool,
+) -> Result<StripeConnectionView, AppError> {
+    use crate::api::ssr::{db_error, fail, require_user};
+    use crate::server::db::stripe_connections;
+
+    let user = require_user().await.map_err(fail)?.user;
+    let state = crate::api::ssr::state().map_err(fail)?;
+    let saved =
+        stripe_connections::set_payment_emails(&state.db, user.id, notify_paid, client_receipts)
+            .await
+            .map_err(|e| fail(db_error("saving payment emails")(e)))?
+            .ok_or_else(|| {
+                fail(AppError::Rejected(
+                    "Connect a Stripe key first.".to_string(),
+                ))
+            })?;
     Ok(ssr::view(&state, &saved))
 }
 

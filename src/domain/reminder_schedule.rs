@@ -150,10 +150,12 @@ pub enum SkipReason {
     Superseded,
     /// The invoice or its account no longer exists.
     Gone,
+    /// The client paid with a method that settles later (a bank debit).
+    PaymentProcessing,
 }
 
 impl SkipReason {
-    pub const ALL: [SkipReason; 8] = [
+    pub const ALL: [SkipReason; 9] = [
         SkipReason::Paid,
         SkipReason::Void,
         SkipReason::Paused,
@@ -162,6 +164,7 @@ impl SkipReason {
         SkipReason::BeforeSent,
         SkipReason::Superseded,
         SkipReason::Gone,
+        SkipReason::PaymentProcessing,
     ];
 
     pub fn code(self) -> &'static str {
@@ -174,6 +177,7 @@ impl SkipReason {
             SkipReason::BeforeSent => "before_sent",
             SkipReason::Superseded => "superseded",
             SkipReason::Gone => "gone",
+            SkipReason::PaymentProcessing => "payment_processing",
         }
     }
 
@@ -192,6 +196,7 @@ impl SkipReason {
             SkipReason::BeforeSent => "it fell before the invoice was sent",
             SkipReason::Superseded => "a later reminder was due, and only that one was sent",
             SkipReason::Gone => "the invoice no longer exists",
+            SkipReason::PaymentProcessing => "the client's payment is on its way",
         }
     }
 }
@@ -200,6 +205,8 @@ impl SkipReason {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChaseState {
     pub status: InvoiceStatus,
+    /// A payment is settling: chasing would ask for money already on its way.
+    pub processing: bool,
     pub paused: bool,
     pub bounced: bool,
     pub reminders_off: bool,
@@ -214,7 +221,9 @@ impl ChaseState {
             InvoiceStatus::Void => Some(SkipReason::Void),
             InvoiceStatus::Draft => Some(SkipReason::BeforeSent),
             InvoiceStatus::Open | InvoiceStatus::PartiallyPaid => {
-                if self.bounced {
+                if self.processing {
+                    Some(SkipReason::PaymentProcessing)
+                } else if self.bounced {
                     Some(SkipReason::Bounced)
                 } else if self.paused {
                     Some(SkipReason::Paused)
@@ -343,6 +352,7 @@ mod tests {
     fn paid_and_void_hold_before_anything_that_can_change_back() {
         let chased = ChaseState {
             status: InvoiceStatus::Open,
+            processing: false,
             paused: false,
             bounced: false,
             reminders_off: false,
@@ -355,6 +365,19 @@ mod tests {
             ..chased
         };
         assert_eq!(all.hold(), Some(SkipReason::Bounced));
+        let settling = ChaseState {
+            processing: true,
+            ..all
+        };
+        assert_eq!(settling.hold(), Some(SkipReason::PaymentProcessing));
+        assert_eq!(
+            ChaseState {
+                status: InvoiceStatus::Paid,
+                ..settling
+            }
+            .hold(),
+            Some(SkipReason::Paid)
+        );
         for (status, reason) in [
             (InvoiceStatus::Paid, SkipReason::Paid),
             (InvoiceStatus::Void, SkipReason::Void),

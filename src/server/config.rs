@@ -41,6 +41,9 @@ pub struct Config {
     /// How often this server looks for emails that are due; `None` when it does not (another
     /// process runs the engine, or a test drives it with its own clock).
     pub email_worker_every: Option<std::time::Duration>,
+    /// How often this server asks Stripe about open payments (reconciliation); `None` when
+    /// it does not.
+    pub reconcile_every: Option<std::time::Duration>,
 }
 
 impl Config {
@@ -300,6 +303,22 @@ impl Config {
             },
         };
 
+        let reconcile_every = match get("PAYTRACK_RECONCILE_SECONDS")?.as_deref() {
+            None => Some(std::time::Duration::from_secs(300)),
+            Some("off") => None,
+            Some(v) => match v.parse::<u64>() {
+                Ok(seconds @ 10..=86_400) => Some(std::time::Duration::from_secs(seconds)),
+                _ => {
+                    return Err(problem(
+                        "PAYTRACK_RECONCILE_SECONDS",
+                        format!(
+                            "is malformed: expected seconds from 10 to 86400, or `off`, got `{v}`"
+                        ),
+                    ));
+                }
+            },
+        };
+
         if production && secrets.master_key.is_none() {
             return Err(problem(
                 "PAYTRACK_MASTER_KEY",
@@ -333,6 +352,7 @@ impl Config {
             secrets,
             base_url_derived,
             email_worker_every,
+            reconcile_every,
         })
     }
 }

@@ -64,6 +64,7 @@ pub async fn run_from_env() -> ExitCode {
 }
 
 async fn start() -> Result<(), StartupError> {
+    let shutdown = shutdown_signal();
     let config = Config::from_env()?;
     let leptos_options = load_leptos_options()?;
     let app = Application::build(config, leptos_options).await?;
@@ -72,7 +73,7 @@ async fn start() -> Result<(), StartupError> {
         addr = %app.local_addr,
         "PayTrack is listening"
     );
-    app.serve(shutdown_signal()).await;
+    app.serve(shutdown).await;
     tracing::info!("PayTrack stopped");
     Ok(())
 }
@@ -102,6 +103,45 @@ fn check_hash_file(options: &LeptosOptions) -> Result<(), StartupError> {
             "hash-files is on but the binary's folder cannot be determined".to_string(),
         )),
     }
+}
+
+/// What handlers, workers and commands share, around an open database.
+fn app_state(
+    config: Config,
+    leptos_options: LeptosOptions,
+    database: mongodb::Database,
+) -> Result<AppState, StartupError> {
+    let mailer = Mailer::from_config(&config, &database)
+        .map_err(|err| StartupError::Mailer(err.to_string()))?;
+    let keyring = match &config.secrets.master_key {
+        Some(current) => Some(Arc::new(
+            Keyring::from_base64(current, &config.secrets.master_key_previous)
+                .map_err(StartupError::MasterKey)?,
+        )),
+        None => None,
+    };
+    let engine = Engine::new(
+        database.clone(),
+        mailer.clone(),
+        Arc::new(SystemClock),
+        config.base_url.clone(),
+    );
+    Ok(AppState {
+        leptos_options,
+        db: database,
+        config: Arc::new(config),
+        mailer,
+        engine,
+        keyring,
+    })
+}
+
+/// The shared state for a command run from the shell (no pages are rendered).
+pub async fn state_for_command() -> Result<AppState, String> {
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    let database = db::open_for_command(&config).await?;
+    let options = LeptosOptions::builder().output_name("paytrack").build();
+    app_state(config, options, database).map_err(|e| e.to_string())
 }
 
 /// A server whose socket is bound and whose database is ready, not yet accepting requests.
@@ -142,29 +182,7 @@ impl Application {
             // Bound to port 0 (tests), the real port is known only now.
             config.base_url = format!("http://{local_addr}");
         }
-        let mailer = Mailer::from_config(&config, &database)
-            .map_err(|err| StartupError::Mailer(err.to_string()))?;
-        let keyring = match &config.secrets.master_key {
-            Some(current) => Some(Arc::new(
-                Keyring::from_base64(current, &config.secrets.master_key_previous)
-                    .map_err(StartupError::MasterKey)?,
-            )),
-            None => None,
-        };
-        let engine = Engine::new(
-            database.clone(),
-            mailer.clone(),
-            Arc::new(SystemClock),
-            config.base_url.clone(),
-        );
-        let state = AppState {
-            leptos_options,
-            db: database,
-            config: Arc::new(config),
-            mailer,
-            engine,
-            keyring,
-        };
+        let state = app_state(config, leptos_options, database)?;
         Ok(Self {
             state,
             local_addr,
@@ -180,6 +198,16 @@ impl Application {
             tokio::spawn(engine.run(every, async move {
                 let _ = worker_stopped.await;
             }))
+        });
+        let (stop_reconcile, reconcile_stopped) = tokio::sync::oneshot::channel::<()>();
+        let reconciler = self.state.config.reconcile_every.map(|every| {
+            tokio::spawn(crate::server::jobs::reconcile::run(
+                self.state.clone(),
+                every,
+                async move {
+                    let _ = reconcile_stopped.await;
+                },
+            ))
         });
         let router = router(self.state);
         // Without TCP_NODELAY, a response written as headers then body (ServeDir streams files)
@@ -198,8 +226,12 @@ impl Application {
         }
         // Let a send in flight finish and be recorded before the process exits.
         let _ = stop_worker.send(());
+        let _ = stop_reconcile.send(());
         if let Some(worker) = worker {
             let _ = worker.await;
+        }
+        if let Some(reconciler) = reconciler {
+            let _ = reconciler.await;
         }
     }
 }
@@ -256,6 +288,10 @@ pub fn router(state: AppState) -> Router {
         .route("/account/export", get(http::account::export))
         .route("/account/delete", post(http::account::delete))
         .route("/webhooks/resend", post(http::webhooks::resend))
+        .route(
+            "/webhooks/stripe/connected/{hook_id}",
+            post(http::stripe_webhooks::connected),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -289,27 +325,39 @@ pub fn router(state: AppState) -> Router {
     http::headers::security(app).layer(TraceLayer::new_for_http())
 }
 
-/// Completes on SIGINT (Ctrl-C) or SIGTERM (what service managers send).
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Completes on SIGINT (Ctrl-C) or SIGTERM (what service managers send). The handlers are
+/// installed by this call, not when the future is first polled: a SIGTERM that arrives while
+/// the server is still starting (the port may already accept connections) is then a clean
+/// shutdown rather than the default, abrupt termination.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    let (terminate, interrupt) = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::terminate()).ok(),
+            signal(SignalKind::interrupt()).ok(),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            let wait = |signal: Option<tokio::signal::unix::Signal>| async move {
+                match signal {
+                    Some(mut signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = wait(terminate) => {},
+                () = wait(interrupt) => {},
+            }
+        }
+        #[cfg(not(unix))]
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+        tracing::info!("shutdown signal received, finishing in-flight requests");
     }
-    tracing::info!("shutdown signal received, finishing in-flight requests");
 }

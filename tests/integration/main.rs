@@ -19,4 +19,5 @@ mod reminders;
 mod resend_webhooks;
 mod stripe_connect;
 mod stripe_contract;
+mod stripe_payments;
 mod tenant_isolation;

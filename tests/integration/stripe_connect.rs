@@ -239,6 +239,14 @@ async fn a_key_without_webhook_permission_connects_and_the_secret_can_be_pasted(
         .form("/api/stripe/pay-with", &[("mode", "hosted_invoice")])
         .await;
     assert_eq!(mode.body["pay_with"], "hosted_invoice");
+    let emails = user
+        .form(
+            "/api/stripe/payment-emails",
+            &[("notify_paid", "true"), ("client_receipts", "false")],
+        )
+        .await;
+    assert_eq!(emails.body["notify_paid"], true);
+    assert_eq!(emails.body["client_receipts"], false);
     let wrong = user
         .form("/api/stripe/pay-with", &[("mode", "cheque")])
         .await;

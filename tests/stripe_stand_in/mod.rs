@@ -796,30 +796,37 @@ async fn create_invoice_item(
     headers: HeaderMap,
     body: String,
 ) -> Response {
-    s.handle(
-        Method::POST,
-        "/v1/invoiceitems",
-        &headers,
-        &body,
-        |books, call| {
-            let f = &call.form;
-            let customer = f["customer"].as_str().unwrap_or_default().to_string();
-            if owned(books, call, &customer).is_err() {
-                return missing(&customer);
+    s.handle(Method::POST, "/v1/invoiceitems", &headers, &body, |books, call| {
+        let f = &call.form;
+        let customer = f["customer"].as_str().unwrap_or_default().to_string();
+        if owned(books, call, &customer).is_err() {
+            return missing(&customer);
+        }
+        let amount = int(&f["amount"]);
+        // Added to a draft invoice when one is named (as PayTrack does).
+        if let Some(invoice) = f["invoice"].as_str() {
+            let total = match owned(books, call, invoice) {
+                Ok(found) if found["status"] == "draft" => found["amount_due"].as_i64().unwrap_or(0) + amount,
+                Ok(_) => {
+                    return stripe_error(400, "invalid_request_error", Some("invoice_not_editable"), "The invoice is finalized.");
+                }
+                Err(err) => return err,
+            };
+            if let Some(target) = books.objects.get_mut(invoice) {
+                merge(target, &json!({"amount_due": total, "amount_remaining": total, "total": total, "subtotal": total}));
             }
-            let amount = int(&f["amount"]);
-            s.create(
-                books,
-                call,
-                "invoiceitem",
-                "ii",
-                json!({
-                    "customer": customer, "amount": amount, "currency": f["currency"],
-                    "description": f.get("description"), "invoice": f.get("invoice"),
-                }),
-            )
-        },
-    )
+        }
+        s.create(
+            books,
+            call,
+            "invoiceitem",
+            "ii",
+            json!({
+                "customer": customer, "amount": amount, "currency": f["currency"],
+                "description": f.get("description"), "invoice": f.get("invoice"),
+            }),
+        )
+    })
 }
 
 async fn create_invoice(

@@ -17,6 +17,11 @@ pub enum ActivityKind {
     PaymentRecorded,
     Paid,
     Voided,
+    /// Paid through Stripe (the payment itself is also `PaymentRecorded`).
+    PaidWithStripe,
+    /// A bank debit started through Stripe; not money yet.
+    StripePaymentProcessing,
+    StripePaymentFailed,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -33,6 +33,16 @@ pub struct ClientDoc {
     /// the user edits the client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_problem: Option<EmailProblem>,
+    /// The Stripe customer made for this client in each of the user's Stripe accounts (for
+    /// Stripe-hosted invoices), so one client is one customer there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stripe_customers: Vec<StripeCustomer>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StripeCustomer {
+    pub account_id: String,
+    pub customer_id: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -107,6 +117,7 @@ pub async fn insert(
     now: DateTime,
 ) -> Result<ClientDoc, mongodb::error::Error> {
     let doc = ClientDoc {
+        stripe_customers: Vec::new(),
         id: ObjectId::new(),
         user_id: owner,
         name: client.name.clone(),
@@ -235,4 +246,28 @@ pub async fn mark_email_problem(
         )
         .await
         .map(|r| r.modified_count)
+}
+
+/// Keeps the Stripe customer made for `client` in `account_id` (the first one kept wins).
+pub async fn add_stripe_customer(
+    db: &Database,
+    owner: ObjectId,
+    client: ObjectId,
+    account_id: &str,
+    customer_id: &str,
+) -> Result<(), mongodb::error::Error> {
+    db.collection::<ClientDoc>(CLIENTS)
+        .update_one(
+            doc! {
+                "_id": client,
+                "user_id": owner,
+                "stripe_customers.account_id": { "$ne": account_id },
+            },
+            doc! { "$push": { "stripe_customers": {
+                "account_id": account_id,
+                "customer_id": customer_id,
+            } } },
+        )
+        .await
+        .map(|_| ())
 }

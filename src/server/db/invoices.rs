@@ -20,6 +20,8 @@ use crate::domain::invoice_number::{NumberPrefix, format_number};
 use crate::domain::money::Currency;
 use crate::domain::payment::{Payment, PaymentMethod};
 use crate::domain::status::InvoiceStatus;
+use crate::server::jobs::plan::PROCESSING;
+use crate::server::stripe::payments::{PayState, StripePay};
 
 /// Who the invoice is addressed to, as it was when the invoice was written (a sent invoice is
 /// a document; renaming the client later does not rewrite it).
@@ -94,6 +96,12 @@ pub struct InvoiceDoc {
     /// No reminder before this local date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<CalendarDate>,
+    /// What the client pays through in the user's Stripe account, once sent with one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stripe: Option<StripePay>,
+    /// When reconciliation next asks Stripe about `stripe` (absent: never, e.g. settled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stripe_check_at: Option<DateTime>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -321,20 +329,124 @@ pub async fn mark_sent(
     owner: ObjectId,
     id: ObjectId,
     public_token: &str,
+    stripe: Option<&StripePay>,
     now: DateTime,
-) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
-    db.collection::<InvoiceDoc>(INVOICES)
+) -> Result<Option<InvoiceDoc>, WriteError> {
+    let mut set = doc! {
+        "status": status_bson(InvoiceStatus::Open),
+        "sent_at": now,
+        "updated_at": now,
+        "public_token": public_token,
+    };
+    if let Some(stripe) = stripe {
+        set.insert("stripe", to_bson(stripe)?);
+        set.insert(
+            "stripe_check_at",
+            DateTime::from_millis(now.timestamp_millis() + FIRST_CHECK_MS),
+        );
+    }
+    Ok(db
+        .collection::<InvoiceDoc>(INVOICES)
         .find_one_and_update(
             doc! { "_id": id, "user_id": owner, "status": status_bson(InvoiceStatus::Draft) },
-            doc! { "$set": {
-                "status": status_bson(InvoiceStatus::Open),
-                "sent_at": now,
-                "updated_at": now,
-                "public_token": public_token,
-            }},
+            doc! { "$set": set },
         )
         .return_document(ReturnDocument::After)
+        .await?)
+}
+
+/// Reconciliation first asks Stripe this long after a payment link goes out.
+pub const FIRST_CHECK_MS: i64 = 10 * 60 * 1000;
+
+/// Replaces what the client pays through (a new amount after a part payment), or removes it.
+pub async fn set_stripe(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    stripe: Option<&StripePay>,
+    now: DateTime,
+) -> Result<Option<InvoiceDoc>, WriteError> {
+    let update = match stripe {
+        Some(stripe) => doc! { "$set": {
+            "stripe": to_bson(stripe)?,
+            "stripe_check_at": DateTime::from_millis(now.timestamp_millis() + FIRST_CHECK_MS),
+        } },
+        None => doc! { "$unset": { "stripe": "", "stripe_check_at": "" } },
+    };
+    Ok(db
+        .collection::<InvoiceDoc>(INVOICES)
+        .find_one_and_update(doc! { "_id": id, "user_id": owner }, update)
+        .return_document(ReturnDocument::After)
+        .await?)
+}
+
+/// Moves the payment's state, only while the invoice still pays through `object_id`.
+pub async fn set_pay_state(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    object_id: &str,
+    state: PayState,
+    reference: Option<&str>,
+) -> Result<Option<InvoiceDoc>, WriteError> {
+    let mut set = doc! { "stripe.state": to_bson(&state)? };
+    if let Some(reference) = reference {
+        set.insert("stripe.reference", reference);
+    }
+    let mut update = doc! { "$set": set };
+    if matches!(state, PayState::Paid | PayState::Closed) {
+        update.insert("$unset", doc! { "stripe_check_at": "" });
+    }
+    Ok(db
+        .collection::<InvoiceDoc>(INVOICES)
+        .find_one_and_update(
+            doc! { "_id": id, "user_id": owner, "stripe.object_id": object_id },
+            update,
+        )
+        .return_document(ReturnDocument::After)
+        .await?)
+}
+
+/// The invoice of `owner` that pays through Stripe object `object_id`.
+pub async fn by_stripe_object(
+    db: &Database,
+    owner: ObjectId,
+    object_id: &str,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    db.collection::<InvoiceDoc>(INVOICES)
+        .find_one(doc! { "user_id": owner, "stripe.object_id": object_id })
         .await
+}
+
+/// Open payments due a look from reconciliation, oldest check first.
+pub async fn stripe_checks_due(
+    db: &Database,
+    now: DateTime,
+    limit: i64,
+) -> Result<Vec<InvoiceDoc>, mongodb::error::Error> {
+    db.collection::<InvoiceDoc>(INVOICES)
+        .find(doc! { "stripe_check_at": { "$lte": now }, "status": { "$in": collectable() } })
+        .sort(doc! { "stripe_check_at": 1 })
+        .limit(limit)
+        .await?
+        .try_collect()
+        .await
+}
+
+/// When reconciliation looks at this invoice next.
+pub async fn set_stripe_check_at(
+    db: &Database,
+    id: ObjectId,
+    at: Option<DateTime>,
+) -> Result<(), mongodb::error::Error> {
+    let update = match at {
+        Some(at) => doc! { "$set": { "stripe_check_at": at } },
+        None => doc! { "$unset": { "stripe_check_at": "" } },
+    };
+    db.collection::<InvoiceDoc>(INVOICES)
+        .update_one(doc! { "_id": id }, update)
+        .await
+        .map(|_| ())
 }
 
 /// Draft or open with nothing paid → void. The public link stops working.
@@ -728,8 +840,48 @@ async fn update_collectable(
     update.insert("$set", set);
     db.collection::<InvoiceDoc>(INVOICES)
         .find_one_and_update(
-            doc! { "_id": id, "user_id": owner, "status": { "$in": collectable() } },
+            doc! {
+                "_id": id,
+                "user_id": owner,
+                "status": { "$in": collectable() },
+                // A settling payment's hold is lifted only by the payment's outcome.
+                "reminders_paused.reason": { "$ne": PROCESSING },
+            },
             update,
+        )
+        .return_document(ReturnDocument::After)
+        .await
+}
+
+/// Holds reminders while a client's payment settles (a bank debit), replacing any other hold.
+pub async fn hold_for_processing(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    now: DateTime,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    db.collection::<InvoiceDoc>(INVOICES)
+        .find_one_and_update(
+            doc! { "_id": id, "user_id": owner, "status": { "$in": collectable() } },
+            doc! { "$set": {
+                "reminders_paused": { "reason": PROCESSING, "at": now },
+                "updated_at": now,
+            } },
+        )
+        .return_document(ReturnDocument::After)
+        .await
+}
+
+/// Lifts the hold of a settling payment (it failed, or the invoice was paid).
+pub async fn release_processing(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    db.collection::<InvoiceDoc>(INVOICES)
+        .find_one_and_update(
+            doc! { "_id": id, "user_id": owner, "reminders_paused.reason": PROCESSING },
+            doc! { "$unset": { "reminders_paused": "" } },
         )
         .return_document(ReturnDocument::After)
         .await

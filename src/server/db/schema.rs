@@ -132,6 +132,14 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
                     doc! { "user_id": 1, "client_id": 1, "sequence": 1 },
                     false,
                 ),
+                // Webhooks find the invoice a Stripe payment link or invoice belongs to;
+                // reconciliation walks the open payments due a look.
+                index(
+                    "by_stripe_object",
+                    doc! { "user_id": 1, "stripe.object_id": 1 },
+                    false,
+                ),
+                sparse("stripe_checks", doc! { "stripe_check_at": 1 }),
                 index(
                     "by_payment_date",
                     doc! { "user_id": 1, "payments.date": 1 },
@@ -267,6 +275,19 @@ fn index(name: &str, keys: Document, unique: bool) -> IndexModel {
 }
 
 /// Unique where the field exists (e.g. only Google sign-ins have a Google id).
+/// An index of only the documents that have the key.
+fn sparse(name: &str, keys: Document) -> IndexModel {
+    IndexModel::builder()
+        .keys(keys)
+        .options(
+            IndexOptions::builder()
+                .name(name.to_string())
+                .sparse(true)
+                .build(),
+        )
+        .build()
+}
+
 fn sparse_unique(name: &str, keys: Document) -> IndexModel {
     IndexModel::builder()
         .keys(keys)

@@ -32,12 +32,22 @@ pub struct StripeConnectionDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook: Option<WebhookDoc>,
     pub pay_with: PayWith,
+    /// Email the user when a client pays ("you got paid").
+    #[serde(default = "on")]
+    pub notify_paid: bool,
+    /// Email the client a receipt when they pay.
+    #[serde(default = "on")]
+    pub client_receipts: bool,
     /// Set when Stripe refused the key (revoked, expired): nothing is created until the user
     /// connects a working key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub broken: Option<Broken>,
     pub connected_at: DateTime,
     pub updated_at: DateTime,
+}
+
+fn on() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -170,4 +180,23 @@ pub async fn store_resealed(
         )
         .await?;
     Ok(changed.modified_count == 1)
+}
+
+pub async fn set_payment_emails(
+    db: &Database,
+    user: ObjectId,
+    notify_paid: bool,
+    client_receipts: bool,
+) -> Result<Option<StripeConnectionDoc>, mongodb::error::Error> {
+    db.collection::<StripeConnectionDoc>(STRIPE_CONNECTIONS)
+        .find_one_and_update(
+            doc! { "user_id": user },
+            doc! { "$set": {
+                "notify_paid": notify_paid,
+                "client_receipts": client_receipts,
+                "updated_at": DateTime::now(),
+            } },
+        )
+        .return_document(ReturnDocument::After)
+        .await
 }

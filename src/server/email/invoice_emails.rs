@@ -9,6 +9,7 @@ use crate::server::db::invoices::InvoiceDoc;
 use crate::server::db::users::UserDoc;
 
 /// What the emails say about one invoice.
+#[derive(Clone)]
 pub struct InvoiceFacts {
     pub sender_name: String,
     pub client_name: String,
@@ -17,8 +18,22 @@ pub struct InvoiceFacts {
     pub total: String,
     pub due_date: CalendarDate,
     pub today: CalendarDate,
-    /// Where the client sees the invoice and pays it.
+    /// Where the client sees the invoice (its public page).
     pub link: String,
+    /// Where the client pays it in the user's Stripe, while that is open.
+    pub pay_url: Option<String>,
+}
+
+/// The Stripe page an open invoice is paid on, if it has one that still takes payments.
+pub fn pay_url(invoice: &InvoiceDoc) -> Option<String> {
+    use crate::server::stripe::payments::PayState;
+    invoice
+        .stripe
+        .as_ref()
+        .filter(|p| {
+            invoice.status.is_collectable() && matches!(p.state, PayState::Open | PayState::Failed)
+        })
+        .map(|p| p.url.clone())
 }
 
 impl InvoiceFacts {
@@ -37,7 +52,14 @@ impl InvoiceFacts {
             due_date: invoice.due_date,
             today,
             link,
+            pay_url: pay_url(invoice),
         }
+    }
+
+    /// What `{{pay_link}}` and the button lead to: Stripe's page when the client can pay
+    /// there, the invoice's page otherwise.
+    fn pay_target(&self) -> &str {
+        self.pay_url.as_deref().unwrap_or(&self.link)
     }
 
     fn days_overdue(&self) -> i64 {
@@ -66,8 +88,13 @@ pub fn invoice_email(facts: &InvoiceFacts) -> Rendered {
         facts.due_date_text(),
         facts.sender_name
     );
-    let html = layout(facts, &subject, &paragraphs_html(&escape(&intro)));
-    let text = format!("{intro}\n\nView and pay the invoice: {}\n", facts.link);
+    let html = layout(
+        facts,
+        &subject,
+        &paragraphs_html(&escape(&intro)),
+        &buttons_html(facts),
+    );
+    let text = format!("{intro}\n\n{}\n", links_text(facts));
     Rendered {
         subject,
         html,
@@ -84,16 +111,21 @@ pub fn reminder_email(facts: &InvoiceFacts, step: &ReminderStep) -> Rendered {
         amount_due: &facts.amount_due,
         due_date: &due_date,
         days_overdue: facts.days_overdue(),
-        pay_link: &facts.link,
+        pay_link: facts.pay_target(),
         sender_name: &facts.sender_name,
     };
     let subject = step.subject.render_text(&values);
     let body_text = step.body.render_text(&values);
     let body_html = step.body.render_html(&values);
-    let html = layout(facts, &subject, &paragraphs_html(&body_html));
+    let html = layout(
+        facts,
+        &subject,
+        &paragraphs_html(&body_html),
+        &buttons_html(facts),
+    );
     let mut text = body_text;
-    if !text.contains(&facts.link) {
-        text.push_str(&format!("\n\nView and pay the invoice: {}", facts.link));
+    if !text.contains(facts.pay_target()) {
+        text.push_str(&format!("\n\n{}", links_text(facts)));
     }
     text.push('\n');
     Rendered {
@@ -101,6 +133,69 @@ pub fn reminder_email(facts: &InvoiceFacts, step: &ReminderStep) -> Rendered {
         html,
         text,
     }
+}
+
+/// To the client: their payment arrived. `facts` are of the paid invoice; `paid` is what they
+/// paid, formatted.
+pub fn receipt_email(facts: &InvoiceFacts, paid: &str, paid_on: CalendarDate) -> Rendered {
+    let subject = format!(
+        "Receipt: invoice {} from {} is paid",
+        facts.number, facts.sender_name
+    );
+    let intro = format!(
+        "Hi {},\n\nThank you: your payment of {paid} for invoice {} was received on {}. Nothing more is owed on this invoice.\n\nYou can keep the invoice page as your receipt.\n\n{}",
+        facts.client_name,
+        facts.number,
+        paid_on.long(),
+        facts.sender_name
+    );
+    // `facts` are of the paid invoice: nothing is due and there is nothing left to pay.
+    let html = layout(
+        facts,
+        &subject,
+        &paragraphs_html(&escape(&intro)),
+        &button(&facts.link, "View the invoice"),
+    );
+    let text = format!("{intro}\n\nThe invoice: {}\n", facts.link);
+    Rendered {
+        subject,
+        html,
+        text,
+    }
+}
+
+/// The links under a text email: pay (when Stripe takes it) and view.
+fn links_text(facts: &InvoiceFacts) -> String {
+    match &facts.pay_url {
+        Some(pay) => format!(
+            "Pay {} now: {pay}\nView the invoice: {}",
+            facts.amount_due, facts.link
+        ),
+        None => format!("View and pay the invoice: {}", facts.link),
+    }
+}
+
+/// The button (or buttons) under an HTML email.
+fn buttons_html(facts: &InvoiceFacts) -> String {
+    match &facts.pay_url {
+        Some(pay) => format!(
+            r#"<a href="{pay}" style="{BUTTON}">Pay {amount} now</a> <a href="{link}" style="display:inline-block;padding:12px 8px;color:#4f46e5">View the invoice</a>"#,
+            pay = escape(pay),
+            amount = escape(&facts.amount_due),
+            link = escape(&facts.link),
+        ),
+        None => button(&facts.link, "View and pay invoice"),
+    }
+}
+
+const BUTTON: &str = "display:inline-block;padding:12px 22px;background:#4f46e5;color:#ffffff;border-radius:999px;text-decoration:none;font-weight:600";
+
+fn button(href: &str, label: &str) -> String {
+    format!(
+        r#"<a href="{href}" style="{BUTTON}">{label}</a>"#,
+        href = escape(href),
+        label = escape(label)
+    )
 }
 
 /// Blank-line separated paragraphs of already-escaped text, line breaks kept.
@@ -121,7 +216,7 @@ fn paragraphs_html(escaped: &str) -> String {
 
 /// The client-facing frame: the sender's name on top, the message, a summary of the invoice
 /// and the button to it.
-fn layout(facts: &InvoiceFacts, title: &str, message: &str) -> String {
+fn layout(facts: &InvoiceFacts, title: &str, message: &str, buttons: &str) -> String {
     let row = |label: &str, value: &str| {
         format!(
             r#"<tr><td style="padding:6px 0;color:#5c5c74">{label}</td><td style="padding:6px 0;text-align:right;font-weight:600">{value}</td></tr>"#,
@@ -141,7 +236,7 @@ fn layout(facts: &InvoiceFacts, title: &str, message: &str) -> String {
 {due}
 {amount}
 </table>
-<p style="margin:0 0 24px"><a href="{link}" style="display:inline-block;padding:12px 22px;background:#4f46e5;color:#ffffff;border-radius:999px;text-decoration:none;font-weight:600">View and pay invoice</a></p>
+<p style="margin:0 0 24px">{buttons}</p>
 <p style="margin:0;color:#5c5c74;font-size:13px">Questions about this invoice? Reply to this email to reach {sender}.</p>
 </td></tr></table>
 <p style="margin:16px 0 0;color:#8a8aa0;font-size:12px">Sent with PayTrack</p>
@@ -152,7 +247,6 @@ fn layout(facts: &InvoiceFacts, title: &str, message: &str) -> String {
         number = row("Invoice", &facts.number),
         due = row("Due", &facts.due_date_text()),
         amount = row("Amount due", &facts.amount_due),
-        link = escape(&facts.link),
     )
 }
 

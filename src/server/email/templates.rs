@@ -84,6 +84,58 @@ pub fn deletion_receipt(email: &str, deleted_at: &str, records: u64) -> Rendered
     }
 }
 
+/// To the user: a client paid an invoice through Stripe.
+pub fn got_paid(
+    name: &str,
+    number: &str,
+    client: &str,
+    amount: &str,
+    invoice_url: &str,
+) -> Rendered {
+    let subject = format!("You got paid: {amount} for {number}");
+    let body = format!(
+        r#"<p style="margin:0 0 16px">Hi {name},</p>
+<p style="margin:0 0 16px">{client} paid {amount} for invoice {number} through Stripe. The invoice is marked paid and its reminders have stopped.</p>
+<p style="margin:0"><a href="{url}" style="color:#4f46e5">Open the invoice</a></p>"#,
+        name = escape(name),
+        client = escape(client),
+        amount = escape(amount),
+        number = escape(number),
+        url = escape(invoice_url),
+    );
+    let text = format!(
+        "Hi {name},\n\n{client} paid {amount} for invoice {number} through Stripe. The invoice is marked paid and its reminders have stopped.\n\nOpen the invoice: {invoice_url}\n"
+    );
+    Rendered {
+        html: layout(&subject, &body),
+        subject,
+        text,
+    }
+}
+
+/// To the user, once: Stripe no longer accepts their key.
+pub fn stripe_key_broken(name: &str, last4: &str, problem: &str, settings_url: &str) -> Rendered {
+    let subject = "Your Stripe key stopped working".to_string();
+    let body = format!(
+        r#"<p style="margin:0 0 16px">Hi {name},</p>
+<p style="margin:0 0 16px">Stripe refused the key ending in {last4}: {problem}</p>
+<p style="margin:0 0 16px">Until you connect a working key, invoices cannot be sent with a payment link and PayTrack cannot see payments made through Stripe. Reminders keep going out.</p>
+<p style="margin:0"><a href="{url}" style="color:#4f46e5">Connect a new key</a></p>"#,
+        name = escape(name),
+        last4 = escape(last4),
+        problem = escape(problem),
+        url = escape(settings_url),
+    );
+    let text = format!(
+        "Hi {name},\n\nStripe refused the key ending in {last4}: {problem}\n\nUntil you connect a working key, invoices cannot be sent with a payment link and PayTrack cannot see payments made through Stripe. Reminders keep going out.\n\nConnect a new key: {settings_url}\n"
+    );
+    Rendered {
+        html: layout(&subject, &body),
+        subject,
+        text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

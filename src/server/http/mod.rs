@@ -5,6 +5,7 @@ pub mod api_errors;
 pub mod headers;
 pub mod health;
 pub mod static_files;
+pub mod stripe_webhooks;
 pub mod webhooks;
 
 use axum::Json;

@@ -33,7 +33,7 @@ struct EventData {
     email_id: Option<String>,
 }
 
-fn answer(status: StatusCode, message: &str) -> Response {
+pub(super) fn answer(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({ "status": message }))).into_response()
 }
 

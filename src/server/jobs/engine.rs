@@ -286,14 +286,7 @@ impl Engine {
     /// Runs ticks every `every` until `stop` resolves. Errors are logged and the loop goes on:
     /// a database blip must not stop reminders for good.
     pub async fn run(self, every: Duration, stop: impl std::future::Future<Output = ()>) {
-        tokio::pin!(stop);
-        let mut interval = tokio::time::interval(every);
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = &mut stop => return,
-                _ = interval.tick() => {}
-            }
+        super::every(every, stop, || async {
             match self.tick().await {
                 Ok(report) if report.claimed > 0 => {
                     tracing::info!(?report, "email engine tick");
@@ -301,7 +294,8 @@ impl Engine {
                 Ok(_) => {}
                 Err(err) => tracing::error!(error = %err, "email engine tick failed"),
             }
-        }
+        })
+        .await;
     }
 
     /// Re-reads the job's invoice and decides: skip, defer, or an email to send.
@@ -370,7 +364,10 @@ impl Engine {
         if let Some(reason) = chase.hold() {
             let handled = match reason {
                 // These can change back; cancelled jobs are scheduled again when they do.
-                SkipReason::Paused | SkipReason::Bounced | SkipReason::RemindersOff => {
+                SkipReason::Paused
+                | SkipReason::Bounced
+                | SkipReason::RemindersOff
+                | SkipReason::PaymentProcessing => {
                     let outcome = Outcome::Cancelled {
                         reason: reason.code(),
                     };

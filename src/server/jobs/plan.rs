@@ -62,11 +62,15 @@ pub fn reminder_instant(user: &UserDoc, invoice: &InvoiceDoc, offset: i32) -> Op
 
 /// What decides whether `invoice` is chased now: its status, a pause (by the user, or by a
 /// bounce), and its client's address problems and reminder setting.
+/// The `reminders_paused` reason while a client's payment settles.
+pub const PROCESSING: &str = "processing";
+
 pub fn chase_state(invoice: &InvoiceDoc, client: Option<&ClientDoc>) -> ChaseState {
     let pause = invoice.reminders_paused.as_ref().map(|p| p.reason.as_str());
     ChaseState {
         status: invoice.status,
-        paused: pause.is_some_and(|reason| reason != "bounced"),
+        processing: pause == Some(PROCESSING),
+        paused: pause.is_some_and(|reason| reason != "bounced" && reason != PROCESSING),
         bounced: pause == Some("bounced") || client.is_some_and(|c| c.email_problem.is_some()),
         reminders_off: client.is_some_and(|c| !c.reminders),
     }

@@ -91,7 +91,7 @@ pub async fn remove_endpoint(
 ) -> Result<(), StripeProblem> {
     match api.call(key, &DeleteWebhookEndpoint::new(id), None).await {
         Ok(_) => Ok(()),
-        Err(StripeProblem::Refused(message)) if message.contains("No such") => Ok(()),
+        Err(StripeProblem::NotFound) => Ok(()),
         Err(problem) => Err(problem),
     }
 }

@@ -34,6 +34,9 @@ pub enum StripeProblem {
     Unreachable,
     #[error("Stripe refused the request: {0}")]
     Refused(String),
+    /// The object asked for does not exist in this account.
+    #[error("Stripe has no such object in this account.")]
+    NotFound,
     #[error(
         "Stripe answered in a way PayTrack did not understand. Try again; if it keeps happening, contact support."
     )]
@@ -62,6 +65,7 @@ impl StripeProblem {
                     (401, _, Some(ApiErrorsCode::ApiKeyExpired)) => StripeProblem::RevokedKey,
                     (401, _, _) => StripeProblem::InvalidKey,
                     (403, _, _) => StripeProblem::MissingPermission(permission_in(&message)),
+                    (404, _, _) => StripeProblem::NotFound,
                     (429, _, _) => StripeProblem::RateLimited,
                     (500..=599, _, _) => StripeProblem::Unreachable,
                     (_, ApiErrorsType::ApiError, _) => StripeProblem::Unreachable,

@@ -4,4 +4,6 @@
 pub mod account;
 pub mod api_key;
 pub mod client;
+pub mod collect;
+pub mod payments;
 pub mod reseal;

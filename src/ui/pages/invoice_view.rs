@@ -104,6 +104,8 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
     };
     let busy = move || change.pending().get();
     let public_url = detail.public_url.clone();
+    let pay_url = detail.document.pay_url.clone();
+    let processing = detail.document.payment_processing;
 
     view! {
         <div class="page-head">
@@ -149,6 +151,12 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
                         <button type="button" class="button button-secondary" disabled=busy
                             on:click=move |_| run("link", Some("Make a new link? The current one stops working at once."))>"New link"</button>
                     </div>
+                    {pay_url.clone().map(|pay| view! {
+                        <p class="small">"Pays through Stripe at "<a href=pay.clone() rel="noopener" class="stripe-pay-link">{pay.clone()}</a>" — in every email and on the client's page."</p>
+                    })}
+                    {processing.then(|| view! {
+                        <p class="notice small" role="status">"A payment through Stripe is on its way (a bank debit): reminders wait until it settles."</p>
+                    })}
                 </section>
             }
         })}

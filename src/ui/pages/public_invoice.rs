@@ -22,6 +22,12 @@ pub fn PublicInvoice() -> impl IntoView {
                     invoice.await.map(|found| match found {
                         Some(document) => view! {
                             <Title text=format!("Invoice {} from {}", document.number, document.from_name) />
+                            <PayBox
+                                pay_url=document.pay_url.clone()
+                                processing=document.payment_processing
+                                due=document.totals.due.to_string()
+                                paid=document.status == crate::domain::status::InvoiceStatus::Paid
+                            />
                             <div class="button-row no-print public-actions">
                                 <button type="button" class="button button-secondary" on:click=move |_| browser::print_page()>"Print or save PDF"</button>
                             </div>
@@ -45,5 +51,35 @@ pub fn PublicInvoice() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// What the client can do about paying: pay on Stripe, wait for a payment settling, or
+/// nothing (paid). Without Stripe, the invoice itself says how to pay.
+#[component]
+fn PayBox(pay_url: Option<String>, processing: bool, due: String, paid: bool) -> impl IntoView {
+    if paid {
+        return view! {
+            <p class="notice notice-success no-print" role="status">"Paid in full. Thank you!"</p>
+        }
+        .into_any();
+    }
+    if processing {
+        return view! {
+            <p class="notice no-print" role="status">
+                "Your payment is on its way: bank payments take a few working days to arrive. Nothing more to do."
+            </p>
+        }
+        .into_any();
+    }
+    match pay_url {
+        Some(url) => view! {
+            <div class="card pay-box no-print">
+                <a class="button primary pay-link" href=url rel="noopener">{format!("Pay {due} now")}</a>
+                <p class="muted small">"Secure payment by card or bank through Stripe."</p>
+            </div>
+        }
+        .into_any(),
+        None => ().into_any(),
     }
 }

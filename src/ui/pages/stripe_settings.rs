@@ -7,7 +7,7 @@ use leptos_meta::Title;
 
 use crate::api::stripe::{
     StripeConnect, StripeConnectionView, WebhookView, choose_pay_with, connect_stripe,
-    disconnect_stripe, save_stripe_signing_secret, stripe_connection,
+    disconnect_stripe, save_payment_emails, save_stripe_signing_secret, stripe_connection,
 };
 use crate::domain::pay_with::PayWith;
 use crate::ui::components::signed_in::or_sign_in;
@@ -173,6 +173,7 @@ fn Connected(
         </div>
         <Webhook view=view.clone() connection />
         <PayWithChoice current=view.pay_with />
+        <PaymentEmails notify_paid=view.notify_paid client_receipts=view.client_receipts />
         <details class="card">
             <summary>"Use another key"</summary>
             <ConnectForm connection />
@@ -285,6 +286,49 @@ fn PayWithChoice(current: PayWith) -> impl IntoView {
                     </label>
                 })
                 .collect_view()}
+            <p class="form-error" role="alert">{failure}</p>
+        </fieldset>
+    }
+}
+
+#[component]
+fn PaymentEmails(notify_paid: bool, client_receipts: bool) -> impl IntoView {
+    let me = RwSignal::new(notify_paid);
+    let client = RwSignal::new(client_receipts);
+    let save = Action::new(move |(me, client): &(bool, bool)| {
+        let (me, client) = (*me, *client);
+        async move { save_payment_emails(me, client).await }
+    });
+    // Optimistic: the boxes change at once; what the server saved (or refused) wins.
+    Effect::new(move || match save.value().get() {
+        Some(Ok(view)) => {
+            me.set(view.notify_paid);
+            client.set(view.client_receipts);
+        }
+        Some(Err(_)) => {
+            me.set(notify_paid);
+            client.set(client_receipts);
+        }
+        None => {}
+    });
+    let failure = move || {
+        save.value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.to_string())
+    };
+    let changed = move || save.dispatch((me.get_untracked(), client.get_untracked()));
+    view! {
+        <fieldset class="card payment-emails">
+            <legend>"When a client pays through Stripe"</legend>
+            <label class="choice">
+                <input type="checkbox" prop:checked=me on:change=move |ev| { me.set(event_target_checked(&ev)); changed(); } />
+                <span>"Email me (\"You got paid\")"</span>
+            </label>
+            <label class="choice">
+                <input type="checkbox" prop:checked=client on:change=move |ev| { client.set(event_target_checked(&ev)); changed(); } />
+                <span>"Email my client a receipt"</span>
+            </label>
             <p class="form-error" role="alert">{failure}</p>
         </fieldset>
     }

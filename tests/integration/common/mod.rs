@@ -42,6 +42,7 @@ pub fn config_with(uri: &str, database: &str, extra: &[(&str, &str)]) -> Config 
         ("PAYTRACK_CONTACT_EMAIL".into(), CONTACT_EMAIL.into()),
         // Tests drive the email engine themselves, with their own clock.
         ("PAYTRACK_EMAIL_WORKER_SECONDS".into(), "off".into()),
+        ("PAYTRACK_RECONCILE_SECONDS".into(), "off".into()),
         // Users' Stripe keys are sealed under it; a new one for every test app.
         ("PAYTRACK_MASTER_KEY".into(), random_master_key()),
     ];
@@ -59,6 +60,8 @@ pub fn config_with(uri: &str, database: &str, extra: &[(&str, &str)]) -> Config 
 pub struct TestApp {
     pub address: String,
     pub db: Database,
+    /// The server's own state, for tests that run its jobs (reconciliation) directly.
+    pub state: paytrack::server::state::AppState,
     pub http: reqwest::Client,
     pub site_root: PathBuf,
     uri: String,
@@ -120,10 +123,12 @@ pub async fn spawn_app_with(uri: &str, extra: &[(&str, &str)]) -> TestApp {
         .expect("the app starts");
     let address = format!("http://{}", app.local_addr);
     let db = app.state.db.clone();
+    let state = app.state.clone();
     let server = tokio::spawn(app.serve(std::future::pending()));
     TestApp {
         address,
         db,
+        state,
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()

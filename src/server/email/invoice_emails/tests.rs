@@ -11,7 +11,83 @@ fn facts() -> InvoiceFacts {
         due_date: CalendarDate::parse("2026-12-10").unwrap(),
         today: CalendarDate::parse("2026-12-17").unwrap(),
         link: "https://paytrack.test/i/tok?a=1&b=2".to_string(),
+        pay_url: None,
     }
+}
+
+fn with_stripe() -> InvoiceFacts {
+    InvoiceFacts {
+        pay_url: Some("https://buy.stripe.com/test_abc?x=1&y=2".to_string()),
+        ..facts()
+    }
+}
+
+#[test]
+fn with_a_stripe_link_the_client_is_sent_to_pay_there_and_can_still_view_the_invoice() {
+    let email = invoice_email(&with_stripe());
+    assert!(
+        email
+            .text
+            .contains("Pay $1,250.00 now: https://buy.stripe.com/test_abc?x=1&y=2")
+    );
+    assert!(
+        email
+            .text
+            .contains("View the invoice: https://paytrack.test/i/tok?a=1&b=2")
+    );
+    assert!(
+        email
+            .html
+            .contains(r#"href="https://buy.stripe.com/test_abc?x=1&amp;y=2""#)
+    );
+    assert!(email.html.contains("Pay $1,250.00 now"));
+
+    // In a reminder, {{pay_link}} is Stripe's page, and the links are not repeated under it.
+    let policy = ReminderPolicy::default();
+    let step = &policy.steps()[2];
+    let reminder = reminder_email(&with_stripe(), step);
+    assert!(
+        reminder
+            .text
+            .contains("https://buy.stripe.com/test_abc?x=1&y=2")
+    );
+    assert_eq!(
+        reminder.text.matches("buy.stripe.com").count(),
+        1,
+        "{}",
+        reminder.text
+    );
+    // Without Stripe, {{pay_link}} is the invoice's page.
+    let reminder = reminder_email(&facts(), step);
+    assert!(
+        reminder
+            .text
+            .contains("https://paytrack.test/i/tok?a=1&b=2")
+    );
+    assert!(!reminder.text.contains("stripe"));
+}
+
+#[test]
+fn a_receipt_thanks_the_client_and_offers_nothing_to_pay() {
+    let paid = InvoiceFacts {
+        amount_due: "$0.00".to_string(),
+        ..facts()
+    };
+    let receipt = receipt_email(
+        &paid,
+        "$1,250.00",
+        CalendarDate::parse("2026-12-12").unwrap(),
+    );
+    assert_eq!(
+        receipt.subject,
+        "Receipt: invoice INV-0042 from Ada <Lovelace> is paid"
+    );
+    assert!(receipt.text.contains(
+        "your payment of $1,250.00 for invoice INV-0042 was received on Sat 12 Dec 2026"
+    ));
+    assert!(receipt.html.contains("View the invoice"));
+    assert!(!receipt.html.contains("Pay "));
+    assert!(receipt.html.contains("Babbage &amp; Co"));
 }
 
 #[test]

@@ -1,0 +1,202 @@
+//! `POST /webhooks/stripe/connected/{hook id}`: payment events from a user's own Stripe
+//! account. The opaque id in the path names the connection; the event is verified with that
+//! connection's signing secret (Stripe-Signature, five-minute tolerance), handled once per
+//! event id, and never trusted for state: the object is fetched again from Stripe, so events
+//! arriving late, twice or out of order all end in what Stripe says now.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use stripe_webhook::{EventObject, Webhook, WebhookError};
+
+use super::webhooks::answer;
+use crate::server::crypto::Purpose;
+use crate::server::db::{self, invoices, users, webhook_events};
+use crate::server::state::AppState;
+use crate::server::stripe::client::StripeProblem;
+use crate::server::stripe::collect::{self, Connected};
+use crate::server::stripe::payments::{self, Remote};
+
+/// What an event is about: a checkout session of a payment link, or a Stripe invoice.
+enum Subject {
+    Session {
+        id: String,
+        link: String,
+        failed: bool,
+    },
+    Invoice {
+        id: String,
+        failed: bool,
+    },
+}
+
+fn subject_of(object: &EventObject) -> Option<Subject> {
+    let session = |s: &stripe_shared::CheckoutSession, failed: bool| {
+        s.payment_link.as_ref().map(|link| Subject::Session {
+            id: s.id.as_str().to_string(),
+            link: link.id().as_str().to_string(),
+            failed,
+        })
+    };
+    let invoice = |i: &stripe_shared::Invoice, failed: bool| {
+        i.id.as_ref().map(|id| Subject::Invoice {
+            id: id.as_str().to_string(),
+            failed,
+        })
+    };
+    match object {
+        EventObject::CheckoutSessionCompleted(s)
+        | EventObject::CheckoutSessionAsyncPaymentSucceeded(s) => session(s, false),
+        EventObject::CheckoutSessionAsyncPaymentFailed(s) => session(s, true),
+        EventObject::InvoicePaid(i) | EventObject::InvoiceVoided(i) => invoice(i, false),
+        EventObject::InvoicePaymentFailed(i) => invoice(i, true),
+        _ => None,
+    }
+}
+
+pub async fn connected(
+    State(state): State<AppState>,
+    Path(hook_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    if !crate::server::auth::token::is_well_formed(&hook_id) {
+        return answer(StatusCode::NOT_FOUND, "unknown endpoint");
+    }
+    let connection = match db::stripe_connections::by_hook_id(&state.db, &hook_id).await {
+        Ok(Some(connection)) => connection,
+        Ok(None) => return answer(StatusCode::NOT_FOUND, "unknown endpoint"),
+        Err(err) => {
+            db::user_facing("finding a Stripe connection", err);
+            return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
+        }
+    };
+    let (Some(webhook), Some(keyring)) = (&connection.webhook, state.keyring.as_ref()) else {
+        return answer(StatusCode::NOT_FOUND, "no signing secret for this endpoint");
+    };
+    let secret = match keyring.open(
+        connection.user_id,
+        Purpose::StripeWebhookSecret,
+        &webhook.secret,
+    ) {
+        Ok(secret) => secret,
+        Err(err) => {
+            tracing::error!(error = %err, user = %connection.user_id, "a webhook signing secret does not open");
+            return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
+        }
+    };
+    let Ok(payload) = std::str::from_utf8(&body) else {
+        return answer(StatusCode::BAD_REQUEST, "not UTF-8");
+    };
+    let signature = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let event = match Webhook::construct_event(payload, signature, secret.expose()) {
+        Ok(event) => event,
+        // Signed by Stripe but of a shape PayTrack does not read: nothing to do, and no
+        // redelivery wanted.
+        Err(WebhookError::BadParse(reason)) => {
+            tracing::info!(%reason, "a signed Stripe event PayTrack does not read");
+            return answer(StatusCode::OK, "ignored");
+        }
+        Err(err) => {
+            tracing::warn!(reason = %err, user = %connection.user_id, "refused a Stripe webhook");
+            return answer(StatusCode::BAD_REQUEST, "signature refused");
+        }
+    };
+    let event_id = format!("stripe:{}:{}", connection.account_id, event.id.as_str());
+    match webhook_events::handled(&state.db, &event_id).await {
+        Ok(false) => {}
+        Ok(true) => return answer(StatusCode::OK, "already handled"),
+        Err(err) => {
+            db::user_facing("checking a webhook event", err);
+            return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
+        }
+    }
+    let outcome = match subject_of(&event.data.object) {
+        None => Ok("ignored"),
+        Some(subject) => act(&state, connection.user_id, subject).await,
+    };
+    match outcome {
+        Ok(message) => {
+            if let Err(err) = webhook_events::record(&state.db, &event_id).await {
+                db::user_facing("recording a webhook event", err);
+                return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
+            }
+            answer(StatusCode::OK, message)
+        }
+        // Stripe delivers again later (with backoff, for three days).
+        Err(reason) => {
+            tracing::warn!(%reason, event = %event.id.as_str(), "a Stripe event could not be handled yet");
+            answer(StatusCode::SERVICE_UNAVAILABLE, "try again")
+        }
+    }
+}
+
+/// Re-reads the subject from Stripe and records what it says on the invoice it belongs to.
+async fn act(
+    state: &AppState,
+    owner: mongodb::bson::oid::ObjectId,
+    subject: Subject,
+) -> Result<&'static str, String> {
+    let object = match &subject {
+        Subject::Session { link, .. } => link.clone(),
+        Subject::Invoice { id, .. } => id.clone(),
+    };
+    let invoice = match invoices::by_stripe_object(&state.db, owner, &object).await {
+        Ok(Some(invoice)) => invoice,
+        // A payment link or invoice made outside PayTrack, or of an invoice since deleted.
+        Ok(None) => return Ok("not a PayTrack invoice"),
+        Err(err) => return Err(err.to_string()),
+    };
+    let Some(pay) = invoice.stripe.clone() else {
+        return Ok("not a PayTrack invoice");
+    };
+    let user = match users::find(&state.db, owner).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Ok("no such user"),
+        Err(err) => return Err(err.to_string()),
+    };
+    let connected: Connected = match collect::connected(state, owner).await {
+        Ok(Some(connected)) => connected,
+        Ok(None) => return Ok("Stripe is disconnected"),
+        Err(err) => return Err(err.to_string()),
+    };
+    let fresh = match &subject {
+        Subject::Session { id, .. } => {
+            payments::session_status(&connected.api, &connected.key, id, &pay).await
+        }
+        Subject::Invoice { .. } => payments::status(&connected.api, &connected.key, &pay).await,
+    };
+    let remote = match fresh {
+        Ok(remote) => remote,
+        // Not in the account (an event about something since deleted, or a forgery with a
+        // leaked secret): nothing to record, and a redelivery would not change that.
+        Err(StripeProblem::NotFound) => return Ok("not found in Stripe"),
+        Err(problem) => {
+            collect::note_problem(state, &connected, &problem).await;
+            return Err(problem.to_string());
+        }
+    };
+    // A failure event names the attempt that failed; the object read now says only "not paid".
+    let remote = match (&subject, remote) {
+        (
+            Subject::Session {
+                id, failed: true, ..
+            },
+            Remote::Processing { .. } | Remote::Open,
+        ) => Remote::Failed {
+            reference: id.clone(),
+        },
+        (Subject::Invoice { id, failed: true }, Remote::Open) => Remote::Failed {
+            reference: id.clone(),
+        },
+        (_, remote) => remote,
+    };
+    collect::settle(state, &user, &invoice, remote)
+        .await
+        .map(|_| "handled")
+        .map_err(|err| err.to_string())
+}

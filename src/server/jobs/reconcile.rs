@@ -1,0 +1,182 @@
+//! Reconciliation: asks users' Stripe accounts about open payments, for accounts whose
+//! webhook never arrives (none registered, or a delivery lost) — so an invoice paid through
+//! Stripe ends up paid either way, recorded once through `collect::settle`.
+//!
+//! Each invoice with an open payment carries `stripe_check_at`. A pass takes those due, reads
+//! each from Stripe and moves the next look: soon while nothing else would notice (no
+//! webhook), rarely as a safety net when a webhook exists. A rate limit from an account defers
+//! that account's other checks in the pass and backs off; other accounts carry on.
+
+use std::collections::HashSet;
+use std::process::ExitCode;
+
+use mongodb::bson::DateTime;
+use mongodb::bson::oid::ObjectId;
+
+use crate::server::db::invoices::{self, InvoiceDoc};
+use crate::server::db::users;
+use crate::server::state::AppState;
+use crate::server::stripe::client::StripeProblem;
+use crate::server::stripe::collect::{self, Settled};
+use crate::server::stripe::payments::{self, PayState};
+
+const MINUTE_MS: i64 = 60_000;
+/// How many invoices one pass looks at.
+const PASS_LIMIT: i64 = 200;
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ReconcileReport {
+    pub checked: u32,
+    pub paid: u32,
+    pub changed: u32,
+    /// Put off to a later pass (rate limit, Stripe unreachable).
+    pub deferred: u32,
+}
+
+fn later(now: DateTime, minutes: i64) -> DateTime {
+    DateTime::from_millis(now.timestamp_millis() + minutes * MINUTE_MS)
+}
+
+/// One pass over the checks due at `now`.
+pub async fn pass(
+    state: &AppState,
+    now: DateTime,
+) -> Result<ReconcileReport, mongodb::error::Error> {
+    let mut report = ReconcileReport::default();
+    let mut limited: HashSet<ObjectId> = HashSet::new();
+    for invoice in invoices::stripe_checks_due(&state.db, now, PASS_LIMIT).await? {
+        if limited.contains(&invoice.user_id) {
+            report.deferred += 1;
+            invoices::set_stripe_check_at(&state.db, invoice.id, Some(later(now, 10))).await?;
+            continue;
+        }
+        match check(state, &invoice, now).await? {
+            Checked::Next(at, settled) => {
+                report.checked += 1;
+                match settled {
+                    Settled::Paid => report.paid += 1,
+                    Settled::Unchanged => {}
+                    _ => report.changed += 1,
+                }
+                invoices::set_stripe_check_at(&state.db, invoice.id, at).await?;
+            }
+            Checked::Limited => {
+                report.deferred += 1;
+                limited.insert(invoice.user_id);
+                invoices::set_stripe_check_at(&state.db, invoice.id, Some(later(now, 10))).await?;
+            }
+            Checked::Retry => {
+                report.deferred += 1;
+                invoices::set_stripe_check_at(&state.db, invoice.id, Some(later(now, 5))).await?;
+            }
+        }
+    }
+    Ok(report)
+}
+
+enum Checked {
+    /// When to look again (`None`: never — settled, or nothing left to ask).
+    Next(Option<DateTime>, Settled),
+    Limited,
+    Retry,
+}
+
+async fn check(
+    state: &AppState,
+    invoice: &InvoiceDoc,
+    now: DateTime,
+) -> Result<Checked, mongodb::error::Error> {
+    let Some(pay) = invoice.stripe.clone() else {
+        return Ok(Checked::Next(None, Settled::Unchanged));
+    };
+    let Some(user) = users::find(&state.db, invoice.user_id).await? else {
+        return Ok(Checked::Next(None, Settled::Unchanged));
+    };
+    // Disconnected, broken, or another account now: nothing can be asked (a new connection
+    // to the same account picks the invoice up again when its payment is next touched).
+    let connected = match collect::connected(state, user.id).await {
+        Ok(Some(connected)) if connected.connection.account_id == pay.account_id => connected,
+        _ => return Ok(Checked::Next(None, Settled::Unchanged)),
+    };
+    let remote = match payments::status(&connected.api, &connected.key, &pay).await {
+        Ok(remote) => remote,
+        Err(StripeProblem::RateLimited) => return Ok(Checked::Limited),
+        Err(problem) if problem.is_transient() => return Ok(Checked::Retry),
+        Err(problem) => {
+            collect::note_problem(state, &connected, &problem).await;
+            tracing::warn!(invoice = %invoice.id, reason = %problem, "reconciliation could not read a payment");
+            return Ok(Checked::Next(Some(later(now, 60)), Settled::Unchanged));
+        }
+    };
+    let settled = match collect::settle(state, &user, invoice, remote).await {
+        Ok(settled) => settled,
+        Err(err) => {
+            tracing::warn!(invoice = %invoice.id, error = %err, "reconciliation could not record a payment");
+            return Ok(Checked::Retry);
+        }
+    };
+    let state_now = match settled {
+        Settled::Paid | Settled::Closed => return Ok(Checked::Next(None, settled)),
+        Settled::Processing => PayState::Processing,
+        _ => pay.state,
+    };
+    let minutes = match (state_now, connected.connection.webhook.is_some()) {
+        // A bank debit takes days: hourly is plenty.
+        (PayState::Processing, _) => 60,
+        // The webhook is the fast path; this is the net under it.
+        (_, true) => 6 * 60,
+        (_, false) => 15,
+    };
+    Ok(Checked::Next(Some(later(now, minutes)), settled))
+}
+
+/// The worker loop inside the server.
+pub async fn run(
+    state: AppState,
+    every: std::time::Duration,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    tokio::pin!(stop);
+    let mut interval = tokio::time::interval(every);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = &mut stop => return,
+            _ = interval.tick() => {}
+        }
+        match pass(&state, DateTime::now()).await {
+            Ok(report) if report == ReconcileReport::default() => {}
+            Ok(report) => tracing::info!(?report, "reconciliation pass"),
+            Err(err) => tracing::warn!(error = %err, "reconciliation pass stopped"),
+        }
+    }
+}
+
+/// `paytrack reconcile`: one pass from the shell (for cron, with the in-server worker off).
+pub async fn command(args: &[String]) -> ExitCode {
+    crate::server::telemetry::init();
+    if !args.is_empty() {
+        eprintln!("usage: paytrack reconcile");
+        return ExitCode::from(2);
+    }
+    let state = match crate::server::startup::state_for_command().await {
+        Ok(state) => state,
+        Err(message) => {
+            eprintln!("paytrack: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match pass(&state, DateTime::now()).await {
+        Ok(report) => {
+            println!(
+                "checked {}, paid {}, changed {}, deferred {}",
+                report.checked, report.paid, report.changed, report.deferred
+            );
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("paytrack: the pass stopped: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

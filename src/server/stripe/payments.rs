@@ -1,0 +1,358 @@
+//! What a client pays through, in the user's own Stripe account: a Payment Link for the
+//! amount due, or a finalized Stripe-hosted invoice with the same lines. Every create carries an
+//! idempotency key made of the invoice id and the amount, so a retry, a double click or two
+//! servers never create two, while a new amount (after a part payment) gets a new one.
+//! Also reads where a payment stands, for webhooks (which re-fetch) and reconciliation.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use stripe_billing::invoice::{
+    CreateInvoice, FinalizeInvoiceInvoice, RetrieveInvoice, VoidInvoiceInvoice,
+};
+use stripe_billing::invoice_item::CreateInvoiceItem;
+use stripe_checkout::checkout_session::{ListCheckoutSession, RetrieveCheckoutSession};
+use stripe_core::customer::CreateCustomer;
+use stripe_payment::payment_link::{
+    AfterCompletionRedirectParams, CompletedSessionsParams, CreatePaymentLink,
+    CreatePaymentLinkAfterCompletion, CreatePaymentLinkAfterCompletionType,
+    CreatePaymentLinkLineItems, CreatePaymentLinkLineItemsPriceData,
+    CreatePaymentLinkLineItemsPriceDataProductData, RestrictionsParams, UpdatePaymentLink,
+};
+use stripe_shared::{
+    CheckoutSessionPaymentStatus, CheckoutSessionStatus, InvoiceCollectionMethod, InvoiceStatus,
+};
+
+use super::api_key::StripeKey;
+use super::client::{StripeApi, StripeProblem};
+use crate::domain::pay_with::PayWith;
+use crate::server::db::invoices::InvoiceDoc;
+
+/// Where the client pays an invoice, as stored on it (`invoices.stripe`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StripePay {
+    pub account_id: String,
+    pub mode: PayWith,
+    /// `plink_…` or `in_…`.
+    pub object_id: String,
+    pub url: String,
+    /// What this link or invoice collects.
+    pub amount_minor: i64,
+    pub state: PayState,
+    /// The checkout session (payment links) or invoice that last moved the state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayState {
+    /// Waiting for the client.
+    Open,
+    /// Paid with a method that settles later (a bank debit): not paid until it does.
+    Processing,
+    Paid,
+    /// The last attempt failed; the link still works.
+    Failed,
+    /// Deactivated or voided: nothing can be paid through it.
+    Closed,
+}
+
+/// What Stripe says about a payment, read fresh.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Remote {
+    Open,
+    Processing {
+        reference: String,
+    },
+    Paid {
+        reference: String,
+        amount_minor: i64,
+    },
+    Failed {
+        reference: String,
+    },
+    Voided,
+}
+
+/// What is needed to open a payment for an invoice.
+pub struct Opening<'a> {
+    pub account_id: &'a str,
+    pub mode: PayWith,
+    pub invoice: &'a InvoiceDoc,
+    /// The client's page, where a paid checkout returns to.
+    pub return_url: &'a str,
+    /// A Stripe customer already made for this client in this account.
+    pub customer: Option<&'a str>,
+}
+
+/// The currency as Stripe spells it.
+fn currency(invoice: &InvoiceDoc) -> Result<stripe_types::Currency, StripeProblem> {
+    stripe_types::Currency::from_str(&invoice.currency.code().to_lowercase())
+        .map_err(|_| StripeProblem::Unexpected)
+}
+
+fn metadata(invoice: &InvoiceDoc) -> HashMap<String, String> {
+    HashMap::from([
+        ("paytrack_invoice".to_string(), invoice.id.to_hex()),
+        ("paytrack_number".to_string(), invoice.number.clone()),
+    ])
+}
+
+/// Opens what the client pays through. For a hosted invoice, `customer` is reused or made
+/// (and returned, for the caller to keep).
+pub async fn open(
+    api: &StripeApi,
+    key: &StripeKey,
+    opening: &Opening<'_>,
+) -> Result<(StripePay, Option<String>), StripeProblem> {
+    let invoice = opening.invoice;
+    let amount = invoice.due_minor;
+    match opening.mode {
+        PayWith::PaymentLink => {
+            let price = CreatePaymentLinkLineItemsPriceData {
+                product_data: Some(CreatePaymentLinkLineItemsPriceDataProductData::new(
+                    format!("Invoice {}", invoice.number),
+                )),
+                unit_amount: Some(amount),
+                ..CreatePaymentLinkLineItemsPriceData::new(currency(invoice)?)
+            };
+            let mut line = CreatePaymentLinkLineItems::new(1_u64);
+            line.price_data = Some(price);
+            let mut after = CreatePaymentLinkAfterCompletion::new(
+                CreatePaymentLinkAfterCompletionType::Redirect,
+            );
+            after.redirect = Some(AfterCompletionRedirectParams::new(opening.return_url));
+            let request = CreatePaymentLink::new(vec![line])
+                .metadata(metadata(invoice))
+                .after_completion(after)
+                // One payment per link: a second visit cannot pay the invoice twice.
+                .restrictions(RestrictionsParams::new(CompletedSessionsParams::new(1)));
+            let key_for = format!("paytrack-plink-{}-{amount}", invoice.id.to_hex());
+            let link = api.call(key, &request, Some(&key_for)).await?;
+            Ok((
+                StripePay {
+                    account_id: opening.account_id.to_string(),
+                    mode: PayWith::PaymentLink,
+                    object_id: link.id.as_str().to_string(),
+                    url: link.url,
+                    amount_minor: amount,
+                    state: PayState::Open,
+                    reference: None,
+                },
+                None,
+            ))
+        }
+        PayWith::HostedInvoice => hosted_invoice(api, key, opening).await,
+    }
+}
+
+async fn hosted_invoice(
+    api: &StripeApi,
+    key: &StripeKey,
+    opening: &Opening<'_>,
+) -> Result<(StripePay, Option<String>), StripeProblem> {
+    let invoice = opening.invoice;
+    let id = invoice.id.to_hex();
+    let amount = invoice.due_minor;
+    let customer = match opening.customer {
+        Some(customer) => customer.to_string(),
+        None => {
+            let mut request = CreateCustomer::new()
+                .name(invoice.bill_to.name.clone())
+                .metadata(HashMap::from([(
+                    "paytrack_client".to_string(),
+                    invoice.client_id.to_hex(),
+                )]));
+            if let Some(email) = invoice.bill_to.emails.first() {
+                request = request.email(email.clone());
+            }
+            let key_for = format!(
+                "paytrack-customer-{}-{}",
+                invoice.client_id.to_hex(),
+                opening.account_id
+            );
+            api.call(key, &request, Some(&key_for))
+                .await?
+                .id
+                .as_str()
+                .to_string()
+        }
+    };
+    // Due at the end of the due date, and never in the past (Stripe refuses that).
+    let due = (invoice.due_date.days_since_epoch() * 86_400 + 86_399).max(now_unix() + 3600);
+    let draft = CreateInvoice::new()
+        .customer(customer.clone())
+        .currency(currency(invoice)?)
+        .collection_method(InvoiceCollectionMethod::SendInvoice)
+        .due_date(due)
+        // PayTrack sends the emails: Stripe's own stay off.
+        .auto_advance(false)
+        .description(format!("Invoice {}", invoice.number))
+        .metadata(metadata(invoice));
+    let created = api
+        .call(
+            key,
+            &draft,
+            Some(&format!("paytrack-invoice-{id}-{amount}")),
+        )
+        .await?;
+    let stripe_invoice = created.id.clone().ok_or(StripeProblem::Unexpected)?;
+    // One item for what is still owed, described by the invoice's lines: a part payment made
+    // outside Stripe must not be billed twice, and Stripe's total must equal ours exactly.
+    let description = items_description(invoice);
+    let item = CreateInvoiceItem::new()
+        .customer(customer.clone())
+        .invoice(stripe_invoice.as_str().to_string())
+        .amount(amount)
+        .currency(currency(invoice)?)
+        .description(description);
+    api.call(key, &item, Some(&format!("paytrack-item-{id}-{amount}")))
+        .await?;
+    let finalized = api
+        .call(
+            key,
+            &FinalizeInvoiceInvoice::new(stripe_invoice.clone()).auto_advance(false),
+            Some(&format!("paytrack-finalize-{id}-{amount}")),
+        )
+        .await?;
+    let url = finalized
+        .hosted_invoice_url
+        .ok_or(StripeProblem::Unexpected)?;
+    Ok((
+        StripePay {
+            account_id: opening.account_id.to_string(),
+            mode: PayWith::HostedInvoice,
+            object_id: stripe_invoice.as_str().to_string(),
+            url,
+            amount_minor: amount,
+            state: PayState::Open,
+            reference: None,
+        },
+        Some(customer),
+    ))
+}
+
+/// The Stripe invoice's single line: the invoice number, then each of our lines.
+fn items_description(invoice: &InvoiceDoc) -> String {
+    let mut text = format!("Invoice {}", invoice.number);
+    for line in invoice.lines.iter().take(20) {
+        text.push_str(&format!("; {} × {}", line.quantity, line.description));
+    }
+    if invoice.paid_minor > 0 {
+        text.push_str("; less payments received");
+    }
+    text.chars().take(480).collect()
+}
+
+fn now_unix() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
+/// Stops the link or voids the invoice, so nothing more can be paid through it.
+pub async fn close(api: &StripeApi, key: &StripeKey, pay: &StripePay) -> Result<(), StripeProblem> {
+    match pay.mode {
+        PayWith::PaymentLink => {
+            api.call(
+                key,
+                &UpdatePaymentLink::new(pay.object_id.as_str()).active(false),
+                None,
+            )
+            .await?;
+        }
+        PayWith::HostedInvoice => {
+            match api
+                .call(key, &VoidInvoiceInvoice::new(pay.object_id.as_str()), None)
+                .await
+            {
+                Ok(_) => {}
+                // Already paid or voided in Stripe: nothing left to stop.
+                Err(StripeProblem::Refused(_) | StripeProblem::NotFound) => {}
+                Err(problem) => return Err(problem),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Where the payment stands, read from Stripe now.
+pub async fn status(
+    api: &StripeApi,
+    key: &StripeKey,
+    pay: &StripePay,
+) -> Result<Remote, StripeProblem> {
+    match pay.mode {
+        PayWith::PaymentLink => {
+            let sessions = api
+                .call(
+                    key,
+                    &ListCheckoutSession::new()
+                        .payment_link(pay.object_id.as_str())
+                        .limit(10),
+                    None,
+                )
+                .await?;
+            Ok(remote_of_sessions(&sessions.data, pay))
+        }
+        PayWith::HostedInvoice => {
+            let invoice = api
+                .call(key, &RetrieveInvoice::new(pay.object_id.as_str()), None)
+                .await?;
+            Ok(match invoice.status {
+                Some(InvoiceStatus::Paid) => Remote::Paid {
+                    reference: pay.object_id.clone(),
+                    amount_minor: invoice.amount_paid,
+                },
+                Some(InvoiceStatus::Void | InvoiceStatus::Uncollectible) => Remote::Voided,
+                _ => Remote::Open,
+            })
+        }
+    }
+}
+
+/// One checkout session read fresh (for a webhook about it).
+pub async fn session_status(
+    api: &StripeApi,
+    key: &StripeKey,
+    session: &str,
+    pay: &StripePay,
+) -> Result<Remote, StripeProblem> {
+    let session = api
+        .call(key, &RetrieveCheckoutSession::new(session), None)
+        .await?;
+    Ok(remote_of_sessions(std::slice::from_ref(&session), pay))
+}
+
+/// A paid session wins; a completed one still unpaid is a payment settling — unless it is the
+/// one already known to have failed.
+fn remote_of_sessions(sessions: &[stripe_shared::CheckoutSession], pay: &StripePay) -> Remote {
+    if let Some(paid) = sessions.iter().find(|s| {
+        matches!(
+            s.payment_status,
+            CheckoutSessionPaymentStatus::Paid | CheckoutSessionPaymentStatus::NoPaymentRequired
+        )
+    }) {
+        return Remote::Paid {
+            reference: paid.id.as_str().to_string(),
+            amount_minor: paid.amount_total.unwrap_or(pay.amount_minor),
+        };
+    }
+    let settling = sessions.iter().find(|s| {
+        s.status == Some(CheckoutSessionStatus::Complete)
+            && s.payment_status == CheckoutSessionPaymentStatus::Unpaid
+    });
+    match settling {
+        Some(s)
+            if pay.state == PayState::Failed && pay.reference.as_deref() == Some(s.id.as_str()) =>
+        {
+            Remote::Failed {
+                reference: s.id.as_str().to_string(),
+            }
+        }
+        Some(s) => Remote::Processing {
+            reference: s.id.as_str().to_string(),
+        },
+        None => Remote::Open,
+    }
+}
