@@ -1,0 +1,104 @@
+import { test, expect } from '@playwright/test';
+import { hydrated, signIn, unique } from './helpers/sign-in.mjs';
+
+// The Stripe stand-in `scripts/test` started; the server talks to it as to Stripe.
+const stripe = process.env.PAYTRACK_E2E_STRIPE_URL;
+
+function watchForErrors(page) {
+  const errors = [];
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+function dateIn(days) {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+test('connect Stripe, send an invoice with its pay link, and see it paid by a signed event', async ({ page, request }) => {
+  expect(stripe, 'PAYTRACK_E2E_STRIPE_URL is set by scripts/test').toBeTruthy();
+  await signIn(page, unique('stripe'));
+  const errors = watchForErrors(page);
+
+  // Connect a key: a publishable key is refused with what to do; a restricted key connects.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Stripe', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Stripe' })).toBeVisible();
+  await hydrated(page);
+  await expect(page.getByRole('cell', { name: 'Payment Links' })).toBeVisible();
+  const key = page.getByLabel('API key');
+  await key.fill('pk_test_51ThisIsPublishableNotSecret');
+  await page.getByRole('button', { name: 'Connect' }).click();
+  await expect(page.locator('#stripe-key-problem')).toContainText('publishable key');
+  await expect(key).toHaveValue('');
+  const secretKey = `rk_test_51E2e${Date.now()}Key${Math.floor(Math.random() * 1e6)}Ab12`;
+  await key.fill(secretKey);
+  await page.getByRole('button', { name: 'Connect' }).click();
+  const account = page.locator('.stripe-account');
+  await expect(account).toContainText('Studio Test');
+  await expect(account).toContainText('Test mode');
+  await expect(account).toContainText('rk_test_…Ab12');
+  await expect(page.locator('body')).not.toContainText(secretKey);
+  await expect(page.locator('.stripe-webhook')).toContainText('PayTrack registered its webhook');
+  await expect(page.getByRole('radio', { name: /Payment link/ })).toBeChecked();
+
+  // An invoice due in 20 days, sent to the client.
+  const id = await page.evaluate(async ({ issue, due }) => {
+    const post = (url, body) => fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => r.json());
+    const client = await post('/api/clients/create', { input: {
+      name: 'Noether & Sons', emails: 'pay@noether.test', company: '', address: '',
+      currency: 'EUR', notes: '', reminders: true,
+    } });
+    const invoice = await post('/api/invoices/create', { input: {
+      client_id: client.Saved.id, issue_date: issue, due_date: due, currency: 'EUR',
+      lines: [{ description: 'Algebra lessons', quantity: '3', unit_price: '150' }],
+      discount_kind: 'none', discount_value: '', tax_rates: '', notes: '',
+    } });
+    return invoice.Saved.id;
+  }, { issue: dateIn(0), due: dateIn(20) });
+  await page.goto(`/invoices/${id}`);
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Send to client' }).click();
+  const payLink = page.locator('a.stripe-pay-link');
+  await expect(payLink).toHaveAttribute('href', /^https:\/\/buy\.stripe\.com\/test_plink_/);
+  const payUrl = await payLink.getAttribute('href');
+  const plink = payUrl.split('test_')[1];
+  const publicUrl = await page.locator('#public-link').inputValue();
+  const reminders = page.getByRole('region', { name: 'Emails and reminders' });
+  await expect(reminders.locator('.timeline-item[data-step="reminder:0"]')).toHaveAttribute('data-status', 'Planned');
+
+  // The client's page offers the pay link.
+  await page.goto(publicUrl);
+  const pay = page.getByRole('link', { name: 'Pay €450.00 now' });
+  await expect(pay).toHaveAttribute('href', payUrl);
+
+  // The client pays: Stripe sends its signed checkout.session.completed to PayTrack.
+  const paid = await request.post(`${stripe}/_stand_in/pay?target=${plink}&outcome=paid`);
+  expect(paid.ok()).toBeTruthy();
+  expect((await paid.json()).type).toBe('checkout.session.completed');
+
+  await page.reload();
+  await expect(page.getByRole('status').filter({ hasText: 'Paid in full' })).toBeVisible();
+  await expect(page.getByRole('link', { name: /Pay .* now/ })).toHaveCount(0);
+
+  // The owner's dashboard and the invoice say paid; the remaining reminders were skipped.
+  await page.goto('/dashboard');
+  await hydrated(page);
+  await expect(page.locator('body')).toContainText('Paid through Stripe');
+  await page.goto(`/invoices/${id}`);
+  await hydrated(page);
+  await expect(page.locator('.status.status-paid').first()).toHaveText('Paid');
+  await expect(reminders.getByRole('status')).toHaveText('Paid: nothing more is sent.');
+  for (const step of ['reminder:-3', 'reminder:0', 'reminder:3']) {
+    const item = reminders.locator(`.timeline-item[data-step="${step}"]`);
+    await expect(item).toHaveAttribute('data-status', 'Skipped');
+    await expect(item).toContainText('paid');
+  }
+  expect(errors).toEqual([]);
+});
