@@ -8,12 +8,12 @@ use leptos_router::{SsrMode, path};
 use crate::ui::components::error_view::ErrorList;
 use crate::ui::components::layout::{Footer, Header};
 use crate::ui::pages::{
-    account::Account, account_deleted::AccountDeleted, client_detail::ClientDetail,
-    clients::Clients, dashboard::Dashboard, dev_outbox::DevOutbox, invoice_editor::EditInvoice,
-    invoice_editor::NewInvoice, invoice_view::InvoiceView, invoices::Invoices, landing::Landing,
-    login_link::LoginLink, not_found::NotFound, privacy::Privacy, public_invoice::PublicInvoice,
-    reminder_settings::ReminderSettings, sign_in::SignIn, stripe_settings::StripeSettings,
-    terms::Terms,
+    account::Account, account_deleted::AccountDeleted, billing::Billing,
+    client_detail::ClientDetail, clients::Clients, dashboard::Dashboard, dev_outbox::DevOutbox,
+    invoice_editor::EditInvoice, invoice_editor::NewInvoice, invoice_view::InvoiceView,
+    invoices::Invoices, landing::Landing, login_link::LoginLink, not_found::NotFound,
+    privacy::Privacy, public_invoice::PublicInvoice, reminder_settings::ReminderSettings,
+    sign_in::SignIn, stripe_settings::StripeSettings, terms::Terms,
 };
 use crate::ui::session::provide_session;
 
@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/clients/:id") view=ClientDetail />
                         <Route path=path!("/reminders") view=ReminderSettings />
                         <Route path=path!("/stripe") view=StripeSettings />
+                        <Route path=path!("/billing") view=Billing />
                         // Rendered whole before sending, so an unknown link can answer 404.
                         <Route path=path!("/i/:token") view=PublicInvoice ssr=SsrMode::Async />
                     </Routes>

@@ -31,6 +31,10 @@ pub enum AppError {
     /// Too many attempts in a short time; the message says when to try again.
     #[error("{0}")]
     TooManyRequests(String),
+    /// The Free plan does not allow this; the message says which limit. The page offers the
+    /// upgrade (`/billing`).
+    #[error("{0}")]
+    PlanLimit(String),
     /// The request itself was malformed (bad arguments, unknown endpoint).
     #[error("PayTrack couldn't understand that request: {0}")]
     BadRequest(String),
@@ -48,6 +52,7 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::Rejected(_) => 422,
             AppError::TooManyRequests(_) => 429,
+            AppError::PlanLimit(_) => 402,
         }
     }
 }

@@ -19,6 +19,8 @@ pub struct Me {
     pub google_linked: bool,
     /// What the user's invoice numbers start with.
     pub invoice_prefix: String,
+    /// The last renewal of their Pro subscription failed (Stripe is retrying).
+    pub payment_failed: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -26,6 +28,11 @@ impl Me {
     /// The browser's view of `user`, for a session that signed in with `method`.
     fn new(user: crate::server::db::users::UserDoc, method: String) -> Self {
         Me {
+            payment_failed: user
+                .billing
+                .as_ref()
+                .and_then(|b| b.subscription.as_ref())
+                .is_some_and(|s| s.status == crate::domain::plan::BillingStatus::PastDue),
             google_linked: user.google_id.is_some(),
             invoice_prefix: user.invoice_prefix().as_str().to_string(),
             name: user.name,

@@ -129,6 +129,9 @@ pub async fn create_client(input: ClientInput) -> Result<ClientSave, AppError> {
         Err(errors) => return Ok(ClientSave::Invalid(*errors)),
     };
     let state = state().map_err(fail)?;
+    crate::server::limits::allow_active_client(&state, &user)
+        .await
+        .map_err(fail)?;
     let saved = clients::insert(&state.db, user.id, &client, mongodb::bson::DateTime::now())
         .await
         .map_err(|e| fail(db_error("saving a new client")(e)))?;
@@ -175,6 +178,17 @@ pub async fn archive_client(id: String, archived: bool) -> Result<ClientSummary,
     use crate::server::db::clients;
 
     let (user, id, state) = signed_in_with_id(&id, "client").await.map_err(fail)?;
+    if !archived {
+        // Restoring makes the client active again: it counts against the Free plan.
+        let current = clients::get(&state.db, user.id, id)
+            .await
+            .map_err(|e| fail(db_error("reading a client")(e)))?;
+        if current.is_some_and(|c| c.archived) {
+            crate::server::limits::allow_active_client(&state, &user)
+                .await
+                .map_err(fail)?;
+        }
+    }
     let saved = clients::set_archived(
         &state.db,
         user.id,

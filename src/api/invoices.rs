@@ -85,6 +85,8 @@ pub struct InvoiceDocument {
     pub pay_url: Option<String>,
     /// A payment made through Stripe is settling (a bank debit): not paid yet.
     pub payment_processing: bool,
+    /// The client's page carries "Sent with PayTrack" (the sender is on Free).
+    pub branded: bool,
 }
 
 /// The owner's view of one invoice.
@@ -243,6 +245,7 @@ pub(crate) mod ssr {
             totals,
             notes: invoice.notes.clone(),
             pay_url: crate::server::email::invoice_emails::pay_url(invoice),
+            branded: false,
             payment_processing: invoice.status.is_collectable()
                 && invoice.stripe.as_ref().is_some_and(|p| {
                     p.state == crate::server::stripe::payments::PayState::Processing
@@ -508,6 +511,9 @@ pub async fn create_invoice(input: InvoiceInput) -> Result<InvoiceSave, AppError
         Ok(checked) => checked,
         Err(errors) => return Ok(InvoiceSave::Invalid(errors)),
     };
+    crate::server::limits::allow_new_invoice(&state, &user)
+        .await
+        .map_err(fail)?;
     let invoice = invoices::create(
         &state.db,
         user.id,

@@ -2,6 +2,7 @@
 //! authorizes by itself, calls the domain, and reaches MongoDB only through `server::db`.
 
 pub mod auth;
+pub mod billing;
 pub mod clients;
 pub mod dashboard;
 pub mod dev;

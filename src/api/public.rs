@@ -31,5 +31,8 @@ pub async fn public_invoice(token: String) -> Result<Option<InvoiceDocument>, Ap
     else {
         return Ok(None);
     };
-    Ok(Some(document(&invoice, &owner, today_for(&owner))))
+    let mut document = document(&invoice, &owner, today_for(&owner));
+    document.branded =
+        crate::server::limits::plan_of(&state, &owner) == crate::domain::plan::Plan::Free;
+    Ok(Some(document))
 }

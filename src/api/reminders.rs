@@ -116,6 +116,8 @@ pub async fn save_reminder_settings(
             });
         }
     };
+    crate::server::limits::allow_reminder_steps(&state, &user, policy.steps().len())
+        .map_err(fail)?;
     let settings = ReminderSettings { policy, send_hour };
     let saved = users::set_reminder_settings(&state.db, user.id, &settings)
         .await

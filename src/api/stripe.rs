@@ -152,6 +152,7 @@ pub(crate) mod ssr {
         use crate::server::stripe::account;
 
         let keyring = keyring(state)?;
+        crate::server::limits::allow_payment_links(state, user)?;
         let key = match StripeKey::parse(input) {
             Ok(key) => key,
             Err(message) => return Ok(StripeConnect::Invalid(message.to_string())),

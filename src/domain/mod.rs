@@ -12,6 +12,7 @@ pub mod invoice_number;
 pub mod money;
 pub mod pay_with;
 pub mod payment;
+pub mod plan;
 pub mod reminder_policy;
 pub mod reminder_schedule;
 pub mod status;

@@ -44,6 +44,18 @@ pub struct Config {
     /// How often this server asks Stripe about open payments (reconciliation); `None` when
     /// it does not.
     pub reconcile_every: Option<std::time::Duration>,
+    /// PayTrack's own subscriptions; `None` when not configured, and then nobody is limited
+    /// (a self-hosted PayTrack without billing has no plans).
+    pub billing: Option<BillingConfig>,
+    /// What the Free plan allows when billing is on.
+    pub free_limits: crate::domain::plan::FreeLimits,
+}
+
+/// The Pro prices in PayTrack's own Stripe account.
+#[derive(Debug, Clone)]
+pub struct BillingConfig {
+    pub price_monthly: String,
+    pub price_yearly: String,
 }
 
 impl Config {
@@ -332,6 +344,54 @@ impl Config {
             ));
         }
 
+        let billing = match (
+            &secrets.stripe_secret_key,
+            get("STRIPE_PRICE_PRO_MONTHLY")?,
+            get("STRIPE_PRICE_PRO_YEARLY")?,
+        ) {
+            (None, None, None) => None,
+            (Some(_), Some(monthly), Some(yearly)) => Some(BillingConfig {
+                price_monthly: price_id("STRIPE_PRICE_PRO_MONTHLY", monthly)?,
+                price_yearly: price_id("STRIPE_PRICE_PRO_YEARLY", yearly)?,
+            }),
+            (None, _, _) => {
+                return Err(problem(
+                    "STRIPE_SECRET_KEY",
+                    "is required with the Pro prices: it is PayTrack's own Stripe account, where subscriptions are billed",
+                ));
+            }
+            (Some(_), None, _) => {
+                return Err(problem(
+                    "STRIPE_PRICE_PRO_MONTHLY",
+                    "is required with STRIPE_SECRET_KEY: the id (price_…) of Pro's monthly price",
+                ));
+            }
+            (Some(_), Some(_), None) => {
+                return Err(problem(
+                    "STRIPE_PRICE_PRO_YEARLY",
+                    "is required with STRIPE_SECRET_KEY: the id (price_…) of Pro's yearly price",
+                ));
+            }
+        };
+        let defaults = crate::domain::plan::FreeLimits::default();
+        let free_limits = crate::domain::plan::FreeLimits {
+            active_clients: limit(
+                "PAYTRACK_FREE_ACTIVE_CLIENTS",
+                get("PAYTRACK_FREE_ACTIVE_CLIENTS")?,
+                defaults.active_clients,
+            )?,
+            invoices_per_month: limit(
+                "PAYTRACK_FREE_INVOICES_PER_MONTH",
+                get("PAYTRACK_FREE_INVOICES_PER_MONTH")?,
+                defaults.invoices_per_month,
+            )?,
+            reminder_steps: limit(
+                "PAYTRACK_FREE_REMINDER_STEPS",
+                get("PAYTRACK_FREE_REMINDER_STEPS")?,
+                defaults.reminder_steps,
+            )?,
+        };
+
         if production && secrets.resend_api_key.is_none() {
             return Err(problem(
                 "RESEND_API_KEY",
@@ -353,7 +413,40 @@ impl Config {
             base_url_derived,
             email_worker_every,
             reconcile_every,
+            billing,
+            free_limits,
         })
+    }
+}
+
+fn price_id(variable: &'static str, value: String) -> Result<String, ConfigError> {
+    if value.starts_with("price_")
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        Ok(value)
+    } else {
+        Err(problem(
+            variable,
+            format!("is malformed: expected a Stripe price id such as price_1Abc…, got `{value}`"),
+        ))
+    }
+}
+
+fn limit(variable: &'static str, value: Option<String>, default: u32) -> Result<u32, ConfigError> {
+    match value {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=100_000).contains(n))
+            .ok_or_else(|| {
+                problem(
+                    variable,
+                    format!("is malformed: expected a whole number from 1 to 100000, got `{v}`"),
+                )
+            }),
     }
 }
 
@@ -684,5 +777,45 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(err.variable, "PAYTRACK_BIND_ADDR");
+    }
+
+    #[test]
+    fn billing_needs_the_key_and_both_prices_and_limits_default_or_parse() {
+        let key = ("STRIPE_SECRET_KEY", "sk_test_paytrack");
+        let monthly = ("STRIPE_PRICE_PRO_MONTHLY", "price_monthly1");
+        let yearly = ("STRIPE_PRICE_PRO_YEARLY", "price_yearly1");
+        let config = load(&[URI]).unwrap();
+        assert!(config.billing.is_none());
+        assert_eq!(
+            config.free_limits,
+            crate::domain::plan::FreeLimits::default()
+        );
+        let config = load(&[
+            URI,
+            key,
+            monthly,
+            yearly,
+            ("PAYTRACK_FREE_ACTIVE_CLIENTS", "10"),
+        ])
+        .unwrap();
+        let billing = config.billing.unwrap();
+        assert_eq!(billing.price_yearly, "price_yearly1");
+        assert_eq!(config.free_limits.active_clients, 10);
+        assert_eq!(
+            load(&[URI, key]).unwrap_err().variable,
+            "STRIPE_PRICE_PRO_MONTHLY"
+        );
+        assert_eq!(
+            load(&[URI, key, monthly]).unwrap_err().variable,
+            "STRIPE_PRICE_PRO_YEARLY"
+        );
+        assert_eq!(
+            load(&[URI, monthly, yearly]).unwrap_err().variable,
+            "STRIPE_SECRET_KEY"
+        );
+        let bad = load(&[URI, key, monthly, ("STRIPE_PRICE_PRO_YEARLY", "prod_123")]).unwrap_err();
+        assert!(bad.problem.contains("price id"), "{bad}");
+        let bad = load(&[URI, ("PAYTRACK_FREE_INVOICES_PER_MONTH", "0")]).unwrap_err();
+        assert_eq!(bad.variable, "PAYTRACK_FREE_INVOICES_PER_MONTH");
     }
 }

@@ -8,6 +8,7 @@ pub mod db;
 pub mod email;
 pub mod http;
 pub mod jobs;
+pub mod limits;
 pub mod secret;
 pub mod seed;
 pub mod startup;

@@ -289,6 +289,10 @@ pub fn router(state: AppState) -> Router {
         .route("/account/delete", post(http::account::delete))
         .route("/webhooks/resend", post(http::webhooks::resend))
         .route(
+            "/webhooks/stripe/billing",
+            post(http::billing_webhooks::billing),
+        )
+        .route(
             "/webhooks/stripe/connected/{hook_id}",
             post(http::stripe_webhooks::connected),
         )

@@ -14,6 +14,7 @@ mod email;
 mod google;
 mod http;
 mod invoices;
+mod plans;
 mod process;
 mod reminders;
 mod resend_webhooks;

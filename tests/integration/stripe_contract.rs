@@ -37,6 +37,10 @@ fn every_object_paytrack_reads_deserializes() {
     assert_eq!(item.amount, 1000);
     let endpoint: stripe_misc::WebhookEndpoint = reads_as("webhook_endpoint");
     assert!(endpoint.id.as_str().starts_with("we_"));
+    let subscription: stripe_shared::Subscription = reads_as("subscription");
+    assert!(subscription.id.as_str().starts_with("sub_"));
+    let portal: stripe_billing::BillingPortalSession = reads_as("billing_portal.session");
+    assert!(portal.url.starts_with("https://"));
     let event: stripe_shared::Event = reads_as("event");
     assert!(event.id.as_str().starts_with("evt_"));
 }

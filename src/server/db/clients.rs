@@ -212,6 +212,7 @@ pub async fn list(
         .await
 }
 
+/// How many of the owner's clients are active (not archived): also what the Free plan counts.
 pub async fn count_active(db: &Database, owner: ObjectId) -> Result<u64, mongodb::error::Error> {
     db.collection::<ClientDoc>(CLIENTS)
         .count_documents(doc! { "user_id": owner, "archived": false })

@@ -956,3 +956,14 @@ pub async fn lift_bounce_holds(
         .await
         .map(|r| r.modified_count)
 }
+
+/// How many invoices the owner created since `since` (the start of their month).
+pub async fn count_created_since(
+    db: &Database,
+    owner: ObjectId,
+    since: DateTime,
+) -> Result<u64, mongodb::error::Error> {
+    db.collection::<InvoiceDoc>(INVOICES)
+        .count_documents(doc! { "user_id": owner, "created_at": { "$gte": since } })
+        .await
+}

@@ -48,6 +48,8 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
             vec![
                 index("email_unique", doc! { "email": 1 }, true),
                 sparse_unique("google_id_unique", doc! { "google_id": 1 }),
+                // Billing webhooks find the user by their customer in PayTrack's Stripe.
+                sparse("billing_customer", doc! { "billing.customer_id": 1 }),
             ]
         },
         holds_user_data: true,

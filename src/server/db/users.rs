@@ -26,6 +26,20 @@ pub struct UserDoc {
     /// The reminder policy and send hour; absent means the defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminders: Option<crate::domain::reminder_schedule::ReminderSettings>,
+    /// PayTrack's own subscription, once the user went to Checkout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing: Option<BillingDoc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BillingDoc {
+    /// The customer in PayTrack's Stripe account.
+    pub customer_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subscription: Option<crate::domain::plan::Subscription>,
+    pub updated_at: DateTime,
 }
 
 impl UserDoc {
@@ -158,5 +172,40 @@ pub async fn set_reminder_settings(
             doc! { "$set": { "reminders": settings } },
         )
         .return_document(ReturnDocument::After)
+        .await
+}
+
+/// Records the user's subscription as Stripe reports it now.
+pub async fn store_subscription(
+    db: &Database,
+    user: ObjectId,
+    customer_id: &str,
+    subscription_id: &str,
+    subscription: &crate::domain::plan::Subscription,
+) -> Result<Option<UserDoc>, mongodb::error::Error> {
+    let billing = BillingDoc {
+        customer_id: customer_id.to_string(),
+        subscription_id: Some(subscription_id.to_string()),
+        subscription: Some(subscription.clone()),
+        updated_at: DateTime::now(),
+    };
+    let billing = mongodb::bson::to_bson(&billing)
+        .map_err(|e| mongodb::error::Error::custom(e.to_string()))?;
+    db.collection::<UserDoc>(USERS)
+        .find_one_and_update(
+            doc! { "_id": user },
+            doc! { "$set": { "billing": billing } },
+        )
+        .return_document(ReturnDocument::After)
+        .await
+}
+
+/// The user who is `customer_id` in PayTrack's Stripe account.
+pub async fn by_billing_customer(
+    db: &Database,
+    customer_id: &str,
+) -> Result<Option<UserDoc>, mongodb::error::Error> {
+    db.collection::<UserDoc>(USERS)
+        .find_one(doc! { "billing.customer_id": customer_id })
         .await
 }

@@ -93,6 +93,18 @@ pub async fn delete(
     if !form.confirm.trim().eq_ignore_ascii_case(&user.email) {
         return Redirect::to("/account?problem=confirm#delete").into_response();
     }
+    // PayTrack stops billing first: a deleted account must never be charged again. If Stripe
+    // cannot be reached, nothing is deleted and the user is asked to try again.
+    if let (Some(subscription), Some(stripe)) = (
+        user.billing
+            .as_ref()
+            .and_then(|b| b.subscription_id.as_ref()),
+        crate::server::stripe::billing::PayTrackStripe::from_config(&state.config),
+    ) && let Err(problem) = stripe.cancel_now(subscription).await
+    {
+        tracing::error!(user = %user.id, reason = %problem, "subscription not canceled; account kept");
+        return Redirect::to("/account?problem=billing#delete").into_response();
+    }
     // PayTrack's webhook endpoint goes from the user's Stripe account first, while the key
     // that can remove it still exists (best effort: a revoked key cannot).
     if let (Ok(Some(connection)), Some(keyring)) = (

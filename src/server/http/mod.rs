@@ -2,9 +2,11 @@
 
 pub mod account;
 pub mod api_errors;
+pub mod billing_webhooks;
 pub mod headers;
 pub mod health;
 pub mod static_files;
+pub mod stripe_events;
 pub mod stripe_webhooks;
 pub mod webhooks;
 

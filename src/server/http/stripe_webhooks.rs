@@ -1,18 +1,18 @@
 //! `POST /webhooks/stripe/connected/{hook id}`: payment events from a user's own Stripe
 //! account. The opaque id in the path names the connection; the event is verified with that
 //! connection's signing secret (Stripe-Signature, five-minute tolerance), handled once per
-//! event id, and never trusted for state: the object is fetched again from Stripe, so events
+//! event id (`stripe_events`), and never trusted for state: the object is fetched again from Stripe, so events
 //! arriving late, twice or out of order all end in what Stripe says now.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use stripe_webhook::{EventObject, Webhook, WebhookError};
+use stripe_webhook::EventObject;
 
 use super::webhooks::answer;
 use crate::server::crypto::Purpose;
-use crate::server::db::{self, invoices, users, webhook_events};
+use crate::server::db::{self, invoices, users};
 use crate::server::state::AppState;
 use crate::server::stripe::client::StripeProblem;
 use crate::server::stripe::collect::{self, Connected};
@@ -86,53 +86,19 @@ pub async fn connected(
             return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
         }
     };
-    let Ok(payload) = std::str::from_utf8(&body) else {
-        return answer(StatusCode::BAD_REQUEST, "not UTF-8");
-    };
-    let signature = headers
-        .get("stripe-signature")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let event = match Webhook::construct_event(payload, signature, secret.expose()) {
-        Ok(event) => event,
-        // Signed by Stripe but of a shape PayTrack does not read: nothing to do, and no
-        // redelivery wanted.
-        Err(WebhookError::BadParse(reason)) => {
-            tracing::info!(%reason, "a signed Stripe event PayTrack does not read");
-            return answer(StatusCode::OK, "ignored");
-        }
-        Err(err) => {
-            tracing::warn!(reason = %err, user = %connection.user_id, "refused a Stripe webhook");
-            return answer(StatusCode::BAD_REQUEST, "signature refused");
-        }
-    };
-    let event_id = format!("stripe:{}:{}", connection.account_id, event.id.as_str());
-    match webhook_events::handled(&state.db, &event_id).await {
-        Ok(false) => {}
-        Ok(true) => return answer(StatusCode::OK, "already handled"),
-        Err(err) => {
-            db::user_facing("checking a webhook event", err);
-            return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
-        }
-    }
-    let outcome = match subject_of(&event.data.object) {
-        None => Ok("ignored"),
-        Some(subject) => act(&state, connection.user_id, subject).await,
-    };
-    match outcome {
-        Ok(message) => {
-            if let Err(err) = webhook_events::record(&state.db, &event_id).await {
-                db::user_facing("recording a webhook event", err);
-                return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
+    let prefix = format!("stripe:{}", connection.account_id);
+    let owner = connection.user_id;
+    let state = &state;
+    super::stripe_events::handle(state, &headers, &body, secret.expose(), &prefix, |event| {
+        let subject = subject_of(&event.data.object);
+        async move {
+            match subject {
+                None => Ok("ignored"),
+                Some(subject) => act(state, owner, subject).await,
             }
-            answer(StatusCode::OK, message)
         }
-        // Stripe delivers again later (with backoff, for three days).
-        Err(reason) => {
-            tracing::warn!(%reason, event = %event.id.as_str(), "a Stripe event could not be handled yet");
-            answer(StatusCode::SERVICE_UNAVAILABLE, "try again")
-        }
-    }
+    })
+    .await
 }
 
 /// Re-reads the subject from Stripe and records what it says on the invoice it belongs to.

@@ -148,6 +148,11 @@ pub async fn open_for_send(
     invoice: &InvoiceDoc,
     token: &str,
 ) -> Result<Option<StripePay>, AppError> {
+    // Payment links are Pro: after a downgrade, invoices go out without one (nothing else of
+    // the connection changes, and payments already under way are still recorded).
+    if crate::server::limits::plan_of(state, user) == crate::domain::plan::Plan::Free {
+        return Ok(None);
+    }
     let Some(connected) = connected(state, user.id).await? else {
         return Ok(None);
     };

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod api_key;
+pub mod billing;
 pub mod client;
 pub mod collect;
 pub mod payments;

@@ -132,6 +132,7 @@ pub fn ClientForm(
                 })}
             </div>
             <p class="form-error" role="alert">{failure}</p>
+            <crate::ui::components::upgrade_link::UpgradeLink when=Signal::derive(move || crate::ui::components::upgrade_link::is_plan_limit(save.value().get())) />
         </form>
     }
 }

@@ -16,6 +16,7 @@ pub fn Header() -> impl IntoView {
                 <li><A href="/clients">"Clients"</A></li>
                 <li><A href="/reminders">"Reminders"</A></li>
                 <li><A href="/stripe">"Stripe"</A></li>
+                <li><A href="/billing">"Plan"</A></li>
                 <li>
                     <A href="/account" attr:class="nav-user">
                         <span class="visually-hidden">"Account: "</span>
@@ -35,6 +36,20 @@ pub fn Header() -> impl IntoView {
             .into_any(),
         })
     };
+    // A failed renewal of Pro: said on every page until the card is fixed.
+    let payment_failed = move || {
+        session.0.get().map(|user| match user {
+            Ok(Some(me)) if me.payment_failed => view! {
+                <p class="banner banner-warning" role="alert">
+                    "Your last PayTrack payment failed, and Stripe will try again. "
+                    <A href="/billing">"Update your card"</A>
+                    " to keep Pro."
+                </p>
+            }
+            .into_any(),
+            _ => ().into_any(),
+        })
+    };
     view! {
         <header class="site-header">
             <nav class="nav" aria-label="Main">
@@ -46,6 +61,7 @@ pub fn Header() -> impl IntoView {
                     <Transition fallback=|| ()>{links}</Transition>
                 </ul>
             </nav>
+            <Transition fallback=|| ()>{payment_failed}</Transition>
         </header>
     }
 }

@@ -9,3 +9,4 @@ pub mod reminder_timeline;
 pub mod signed_in;
 pub mod status_badge;
 pub mod status_check;
+pub mod upgrade_link;

@@ -50,6 +50,7 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
     };
     let unavailable = move || query.read().get("problem").as_deref() == Some("unavailable");
     let unconfirmed = move || query.read().get("problem").as_deref() == Some("confirm");
+    let billing_down = move || query.read().get("problem").as_deref() == Some("billing");
     let method = if me.signed_in_with == "google" {
         "Google"
     } else {
@@ -62,6 +63,9 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
             <h1>"Your account"</h1>
             <Show when=unavailable>
                 <p class="notice notice-warning" role="alert">"That didn't work: PayTrack couldn't reach its database. Please try again."</p>
+            </Show>
+            <Show when=billing_down>
+                <p class="notice notice-warning" role="alert">"Your account was not deleted: PayTrack could not cancel your Pro subscription with Stripe, and will not delete an account it might still charge. Please try again in a minute."</p>
             </Show>
 
             <section class="card" aria-labelledby="profile-title">

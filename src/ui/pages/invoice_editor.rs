@@ -496,6 +496,7 @@ fn Editor(
                             <button type="button" class="button button-secondary" on:click=cancel>"Cancel"</button>
                         </div>
                         <p class="form-error" role="alert">{failure}</p>
+            <crate::ui::components::upgrade_link::UpgradeLink when=Signal::derive(move || crate::ui::components::upgrade_link::is_plan_limit(save.value().get())) />
                     </aside>
                 </div>
             </form>

@@ -20,7 +20,9 @@ pub fn PublicInvoice() -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted" role="status">"Loading the invoice…"</p> }>
                 {move || Suspend::new(async move {
                     invoice.await.map(|found| match found {
-                        Some(document) => view! {
+                        Some(document) => {
+                            let branded = document.branded;
+                            view! {
                             <Title text=format!("Invoice {} from {}", document.number, document.from_name) />
                             <PayBox
                                 pay_url=document.pay_url.clone()
@@ -33,7 +35,11 @@ pub fn PublicInvoice() -> impl IntoView {
                             </div>
                             <InvoicePaper document />
                             <p class="muted small no-print">"Questions about this invoice? Reply to the email it came with."</p>
-                        }.into_any(),
+                            {branded.then(|| view! {
+                                <p class="powered-by small no-print">"Sent with "<a href="/">"PayTrack"</a>" — invoices that chase late payments for you."</p>
+                            })}
+                        }.into_any()
+                        }
                         None => {
                             #[cfg(feature = "ssr")]
                             if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {

@@ -182,6 +182,7 @@ fn PolicyForm(form: ReminderSettingsForm) -> impl IntoView {
             </div>
             <p class="form-status" role="status">{move || saved().then_some("Saved. Open invoices follow the new reminders from now on.")}</p>
             <p class="form-error" role="alert">{failure}</p>
+            <crate::ui::components::upgrade_link::UpgradeLink when=Signal::derive(move || crate::ui::components::upgrade_link::is_plan_limit(save.value().get())) />
         </form>
     }
 }

@@ -112,6 +112,7 @@ fn ConnectForm(connection: RwSignal<Option<StripeConnectionView>>) -> impl IntoV
                 "PayTrack checks the key with Stripe, then stores it encrypted. It is never shown again: only its last four characters."
             </p>
             <p id="stripe-key-problem" class="form-error" role="alert">{problem}</p>
+            <crate::ui::components::upgrade_link::UpgradeLink when=Signal::derive(move || crate::ui::components::upgrade_link::is_plan_limit(connect.value().get())) />
             <button class="button primary" type="submit" disabled=move || connect.pending().get()>
                 {move || if connect.pending().get() { "Checking with Stripe…" } else { "Connect" }}
             </button>
