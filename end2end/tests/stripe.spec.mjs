@@ -23,6 +23,18 @@ test('connect Stripe, send an invoice with its pay link, and see it paid by a si
   await signIn(page, unique('stripe'));
   const errors = watchForErrors(page);
 
+  // Payment links are Pro: this user subscribes first (Checkout completed in the stand-in).
+  const checkout = await page.evaluate(async () => {
+    const r = await fetch('/api/billing/checkout', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: 'interval=month',
+    });
+    return r.json();
+  });
+  const upgraded = await request.post(`${stripe}/_stand_in/pay?target=${checkout.split('/').pop()}&outcome=paid`);
+  expect(upgraded.ok()).toBeTruthy();
+
   // Connect a key: a publishable key is refused with what to do; a restricted key connects.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Stripe', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Stripe' })).toBeVisible();

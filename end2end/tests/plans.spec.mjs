@@ -1,0 +1,76 @@
+import { test, expect } from '@playwright/test';
+import { hydrated, signIn, unique } from './helpers/sign-in.mjs';
+
+// The Stripe stand-in `scripts/test` started also plays PayTrack's own Stripe account.
+const stripe = process.env.PAYTRACK_E2E_STRIPE_URL;
+
+function watchForErrors(page) {
+  const errors = [];
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+test('a Free user hits the client limit, upgrades through Checkout and gets Pro', async ({ page, request }) => {
+  await signIn(page, unique('plans'));
+  const errors = watchForErrors(page);
+
+  // Three clients are what Free allows.
+  await page.evaluate(async () => {
+    for (const name of ['Ada', 'Grace', 'Hedy']) {
+      await fetch('/api/clients/create', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ input: {
+          name, emails: `${name.toLowerCase()}@clients.test`, company: '', address: '',
+          currency: 'EUR', notes: '', reminders: true,
+        } }),
+      });
+    }
+  });
+
+  // The fourth is refused where it is typed, with the way out.
+  await page.goto('/clients');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'New client' }).click();
+  await page.getByLabel('Name').fill('Katherine');
+  await page.getByLabel('Email', { exact: true }).fill('katherine@clients.test');
+  await page.getByRole('button', { name: 'Add client' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'up to 3 active clients' })).toBeVisible();
+  await page.getByRole('link', { name: 'See plans and upgrade' }).click();
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Plan and billing' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: "You're on Free" })).toBeVisible();
+  await expect(page.locator('.meter-row', { hasText: 'Active clients' })).toContainText('3 of 3');
+
+  // Checkout is Stripe's page: the browser goes there (played here), the client pays, and
+  // Stripe comes back to PayTrack's success page.
+  let session = null;
+  await page.route('https://checkout.stripe.com/**', async (route) => {
+    session = route.request().url().split('/').pop();
+    await route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Stripe Checkout</title><h1>Stripe Checkout</h1>' });
+  });
+  await page.getByRole('button', { name: 'Upgrade to Pro — monthly' }).click();
+  await expect(page.getByRole('heading', { name: 'Stripe Checkout' })).toBeVisible();
+  expect(session).toMatch(/^cs_test_/);
+  const paid = await request.post(`${stripe}/_stand_in/pay?target=${session}&outcome=paid`);
+  expect(paid.ok()).toBeTruthy();
+
+  await page.goto('/billing?upgraded=1');
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: "You're on Pro" })).toBeVisible();
+  await expect(page.locator('.plan-card')).toContainText('Renews on');
+  await expect(page.getByRole('button', { name: 'Manage billing' })).toBeVisible();
+
+  // The fourth client now saves.
+  await page.goto('/clients');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'New client' }).click();
+  await page.getByLabel('Name').fill('Katherine');
+  await page.getByLabel('Email', { exact: true }).fill('katherine@clients.test');
+  await page.getByRole('button', { name: 'Add client' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Katherine');
+  // The one failed request is the refusal under test (402 Payment Required).
+  expect(errors.filter((e) => !e.includes('402 (Payment Required)'))).toEqual([]);
+  expect(errors.length).toBe(1);
+});
