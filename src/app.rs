@@ -19,6 +19,8 @@ use crate::ui::session::provide_session;
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::http::csp::set_for_page();
     view! {
         <!DOCTYPE html>
         <html lang="en">

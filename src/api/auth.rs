@@ -21,6 +21,8 @@ pub struct Me {
     pub invoice_prefix: String,
     /// The last renewal of their Pro subscription failed (Stripe is retrying).
     pub payment_failed: bool,
+    /// Crisp's website id when the support chat is configured (it loads on app pages only).
+    pub support_chat: Option<String>,
 }
 
 #[cfg(feature = "ssr")]
@@ -28,6 +30,9 @@ impl Me {
     /// The browser's view of `user`, for a session that signed in with `method`.
     fn new(user: crate::server::db::users::UserDoc, method: String) -> Self {
         Me {
+            support_chat: crate::api::ssr::state()
+                .ok()
+                .and_then(|state| state.config.crisp_website_id.clone()),
             payment_failed: user
                 .billing
                 .as_ref()

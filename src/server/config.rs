@@ -49,6 +49,8 @@ pub struct Config {
     pub billing: Option<BillingConfig>,
     /// What the Free plan allows when billing is on.
     pub free_limits: crate::domain::plan::FreeLimits,
+    /// Crisp's website id: the support chat loads on app pages only when it is set.
+    pub crisp_website_id: Option<String>,
 }
 
 /// The Pro prices in PayTrack's own Stripe account.
@@ -392,6 +394,23 @@ impl Config {
             )?,
         };
 
+        let crisp_website_id = match get("CRISP_WEBSITE_ID")? {
+            None => None,
+            Some(id)
+                if id.len() == 36 && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') =>
+            {
+                Some(id.to_lowercase())
+            }
+            Some(id) => {
+                return Err(problem(
+                    "CRISP_WEBSITE_ID",
+                    format!(
+                        "is malformed: expected Crisp's website id, a UUID such as 8c2b1c1e-…, got `{id}`"
+                    ),
+                ));
+            }
+        };
+
         if production && secrets.resend_api_key.is_none() {
             return Err(problem(
                 "RESEND_API_KEY",
@@ -415,6 +434,7 @@ impl Config {
             reconcile_every,
             billing,
             free_limits,
+            crisp_website_id,
         })
     }
 }
@@ -641,6 +661,7 @@ mod tests {
             ("STRIPE_WEBHOOK_SECRET", "secret"),
             ("PAYTRACK_EMAIL_FROM", "nobody"),
             ("RESEND_BASE_URL", "api.resend.com"),
+            ("CRISP_WEBSITE_ID", "not-a-website"),
         ];
         let google = [("GOOGLE_CLIENT_ID", "id"), ("GOOGLE_CLIENT_SECRET", "s")];
         let err = load(&[URI, google[0], google[1], ("GOOGLE_TOKEN_URL", "token")]).unwrap_err();

@@ -129,3 +129,43 @@ pub fn guard_links(has_unsaved_changes: impl Fn() -> bool + 'static, question: &
     #[cfg(not(feature = "hydrate"))]
     let _ = (has_unsaved_changes, question);
 }
+
+/// Starts Crisp's support chat once, telling it who is writing. Loads Crisp's script from its
+/// own origin (the page's Content-Security-Policy allows exactly Crisp's origins when a
+/// website id is configured).
+#[cfg(feature = "hydrate")]
+pub fn start_support_chat(website_id: &str, email: &str, name: &str) {
+    use js_sys::{Array, Reflect};
+    use wasm_bindgen::JsValue;
+
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if Reflect::has(&window, &"$crisp".into()).unwrap_or(false) {
+        return;
+    }
+    let command = |key: &str, value: &str| -> JsValue {
+        Array::of3(&"set".into(), &key.into(), &Array::of1(&value.into())).into()
+    };
+    let queue = Array::of2(
+        &command("user:email", email),
+        &command("user:nickname", name),
+    );
+    let _ = Reflect::set(&window, &"$crisp".into(), &queue);
+    let _ = Reflect::set(
+        &window,
+        &"CRISP_WEBSITE_ID".into(),
+        &JsValue::from_str(website_id),
+    );
+    let Some(document) = window.document() else {
+        return;
+    };
+    if let (Ok(script), Some(body)) = (document.create_element("script"), document.body()) {
+        let _ = script.set_attribute("src", "https://client.crisp.chat/l.js");
+        let _ = script.set_attribute("async", "");
+        let _ = body.append_child(&script);
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub fn start_support_chat(_website_id: &str, _email: &str, _name: &str) {}

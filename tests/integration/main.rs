@@ -21,4 +21,5 @@ mod resend_webhooks;
 mod stripe_connect;
 mod stripe_contract;
 mod stripe_payments;
+mod support_chat;
 mod tenant_isolation;

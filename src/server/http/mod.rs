@@ -3,6 +3,7 @@
 pub mod account;
 pub mod api_errors;
 pub mod billing_webhooks;
+pub mod csp;
 pub mod headers;
 pub mod health;
 pub mod static_files;

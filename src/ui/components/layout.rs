@@ -36,6 +36,14 @@ pub fn Header() -> impl IntoView {
             .into_any(),
         })
     };
+    // Support chat for signed-in users, when configured (nothing is loaded otherwise).
+    Effect::new(move || {
+        if let Some(Ok(Some(me))) = session.0.get()
+            && let Some(website) = &me.support_chat
+        {
+            crate::ui::browser::start_support_chat(website, &me.email, &me.name);
+        }
+    });
     // A failed renewal of Pro: said on every page until the card is fixed.
     let payment_failed = move || {
         session.0.get().map(|user| match user {
