@@ -12,8 +12,9 @@ use crate::ui::pages::{
     client_detail::ClientDetail, clients::Clients, dashboard::Dashboard, dev_outbox::DevOutbox,
     invoice_editor::EditInvoice, invoice_editor::NewInvoice, invoice_view::InvoiceView,
     invoices::Invoices, landing::Landing, login_link::LoginLink, not_found::NotFound,
-    privacy::Privacy, public_invoice::PublicInvoice, reminder_settings::ReminderSettings,
-    sign_in::SignIn, stripe_settings::StripeSettings, terms::Terms,
+    operator::Operator, privacy::Privacy, public_invoice::PublicInvoice,
+    reminder_settings::ReminderSettings, sign_in::SignIn, stripe_settings::StripeSettings,
+    terms::Terms,
 };
 use crate::ui::session::provide_session;
 
@@ -78,6 +79,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/reminders") view=ReminderSettings />
                         <Route path=path!("/stripe") view=StripeSettings />
                         <Route path=path!("/billing") view=Billing />
+                        <Route path=path!("/operator") view=Operator />
                         // Rendered whole before sending, so an unknown link can answer 404.
                         <Route path=path!("/i/:token") view=PublicInvoice ssr=SsrMode::Async />
                     </Routes>

@@ -23,16 +23,20 @@ pub struct Me {
     pub payment_failed: bool,
     /// Crisp's website id when the support chat is configured (it loads on app pages only).
     pub support_chat: Option<String>,
+    /// Listed in PAYTRACK_OPERATORS: the usage page is theirs.
+    pub operator: bool,
 }
 
 #[cfg(feature = "ssr")]
 impl Me {
     /// The browser's view of `user`, for a session that signed in with `method`.
     fn new(user: crate::server::db::users::UserDoc, method: String) -> Self {
+        let config = crate::api::ssr::state().ok().map(|state| state.config);
         Me {
-            support_chat: crate::api::ssr::state()
-                .ok()
-                .and_then(|state| state.config.crisp_website_id.clone()),
+            support_chat: config.as_ref().and_then(|c| c.crisp_website_id.clone()),
+            operator: config
+                .as_ref()
+                .is_some_and(|c| c.operators.contains(&user.email.to_lowercase())),
             payment_failed: user
                 .billing
                 .as_ref()

@@ -135,6 +135,12 @@ pub async fn create_client(input: ClientInput) -> Result<ClientSave, AppError> {
     let saved = clients::insert(&state.db, user.id, &client, mongodb::bson::DateTime::now())
         .await
         .map_err(|e| fail(db_error("saving a new client")(e)))?;
+    crate::server::db::usage::count(
+        &state.db,
+        crate::domain::usage::UsageEvent::ClientCreated,
+        crate::server::db::usage::today(),
+    )
+    .await;
     Ok(ClientSave::Saved(summary(&saved)))
 }
 

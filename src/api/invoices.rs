@@ -356,6 +356,12 @@ pub(crate) mod ssr {
         .map_err(write_failure("sending an invoice"))?
         .ok_or_else(changed_meanwhile)?;
         note(state, &sent, ActivityKind::Sent, sent.total_minor).await;
+        crate::server::db::usage::count(
+            &state.db,
+            crate::domain::usage::UsageEvent::InvoiceSent,
+            crate::server::db::usage::today(),
+        )
+        .await;
         // The invoice is sent whatever the email does: a failed send is retried by the
         // engine, and the invoice page shows how it went.
         if let Err(err) = state.engine.send_invoice_email(user.id, sent.id).await {
@@ -688,6 +694,12 @@ pub async fn record_payment(id: String, payment: PaymentInput) -> Result<Payment
             .await;
             if to == InvoiceStatus::Paid {
                 ssr::note(&state, &saved, ActivityKind::Paid, saved.total_minor).await;
+                crate::server::db::usage::count(
+                    &state.db,
+                    crate::domain::usage::UsageEvent::InvoicePaid,
+                    crate::server::db::usage::today(),
+                )
+                .await;
                 ssr::stop_emails(&state, saved.id, "paid").await;
                 // Paid another way: the Stripe link must not take a second payment.
                 crate::server::stripe::collect::close(&state, &saved).await;

@@ -7,6 +7,7 @@ pub mod clients;
 pub mod dashboard;
 pub mod dev;
 pub mod invoices;
+pub mod operator;
 pub mod public;
 pub mod reminders;
 pub mod site;

@@ -16,3 +16,4 @@ pub mod plan;
 pub mod reminder_policy;
 pub mod reminder_schedule;
 pub mod status;
+pub mod usage;

@@ -51,6 +51,8 @@ pub struct Config {
     pub free_limits: crate::domain::plan::FreeLimits,
     /// Crisp's website id: the support chat loads on app pages only when it is set.
     pub crisp_website_id: Option<String>,
+    /// Who may see the usage page (`/operator`): lower-cased email addresses.
+    pub operators: Vec<String>,
 }
 
 /// The Pro prices in PayTrack's own Stripe account.
@@ -411,6 +413,23 @@ impl Config {
             }
         };
 
+        let operators = match get("PAYTRACK_OPERATORS")? {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(|address| {
+                    crate::domain::email::EmailAddress::parse(address.trim())
+                        .map(|a| a.to_string().to_lowercase())
+                        .map_err(|_| {
+                            problem(
+                                "PAYTRACK_OPERATORS",
+                                format!("is malformed: `{}` is not an email address (the list is comma-separated)", address.trim()),
+                            )
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+
         if production && secrets.resend_api_key.is_none() {
             return Err(problem(
                 "RESEND_API_KEY",
@@ -435,6 +454,7 @@ impl Config {
             billing,
             free_limits,
             crisp_website_id,
+            operators,
         })
     }
 }
@@ -662,6 +682,7 @@ mod tests {
             ("PAYTRACK_EMAIL_FROM", "nobody"),
             ("RESEND_BASE_URL", "api.resend.com"),
             ("CRISP_WEBSITE_ID", "not-a-website"),
+            ("PAYTRACK_OPERATORS", "ops@example.com, nobody"),
         ];
         let google = [("GOOGLE_CLIENT_ID", "id"), ("GOOGLE_CLIENT_SECRET", "s")];
         let err = load(&[URI, google[0], google[1], ("GOOGLE_TOKEN_URL", "token")]).unwrap_err();

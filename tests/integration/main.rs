@@ -23,3 +23,4 @@ mod stripe_contract;
 mod stripe_payments;
 mod support_chat;
 mod tenant_isolation;
+mod usage;

@@ -300,6 +300,16 @@ async fn five_steps_over_thirty_days_send_exactly_five_reminders_each_at_nine_lo
     let later = run_days(&engine, &clock, 30).await;
     assert_eq!(later.claimed, 0);
     assert_eq!(stand_in.requests().len(), 5);
+    // Each reminder that went out is counted for the operators' usage page (not the invoice
+    // email itself, which counts as "invoice sent").
+    let counted: i64 = app
+        .db
+        .collection::<mongodb::bson::Document>("usage_daily")
+        .find_one(mongodb::bson::doc! { "event": "reminder_sent" })
+        .await
+        .unwrap()
+        .map_or(0, |d| d.get_i64("count").unwrap_or(0));
+    assert_eq!(counted, 5);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -273,7 +273,14 @@ async fn account_for(
         db::users::link_google(&state.db, user.id, &profile.sub, profile.picture.as_deref())
             .await?
             .unwrap_or(user);
-    if !created {
+    if created {
+        crate::server::db::usage::count(
+            &state.db,
+            crate::domain::usage::UsageEvent::SignUp,
+            crate::server::db::usage::today(),
+        )
+        .await;
+    } else {
         notices::google_linked(state, &linked, now).await;
     }
     Ok(linked)

@@ -148,6 +148,14 @@ pub async fn redeem(
     )
     .await
     .map_err(|err| db::user_facing("finding or creating the account", err))?;
+    if created {
+        crate::server::db::usage::count(
+            &state.db,
+            crate::domain::usage::UsageEvent::SignUp,
+            crate::server::db::usage::today(),
+        )
+        .await;
+    }
     let session_id = session::start(&state.db, user.id, origin, now).await?;
     Ok(Some(SignedIn {
         user,

@@ -17,6 +17,7 @@ pub mod rate_limits;
 pub mod schema;
 pub mod sessions;
 pub mod stripe_connections;
+pub mod usage;
 pub mod users;
 pub mod webhook_events;
 

@@ -33,6 +33,7 @@ pub const WEBHOOK_EVENTS: &str = "webhook_events";
 pub const EMAIL_JOBS: &str = "email_jobs";
 pub const EMAIL_BATCHES: &str = "email_batches";
 pub const STRIPE_CONNECTIONS: &str = "stripe_connections";
+pub const USAGE_DAILY: &str = "usage_daily";
 
 /// Every collection PayTrack owns. Data-rights features (export, delete) walk this list, so a
 /// new collection must be added here.
@@ -206,6 +207,12 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
             ]
         },
         holds_user_data: true,
+    },
+    CollectionSpec {
+        // Counts per (day, event), nothing about who: the operators' usage page.
+        name: USAGE_DAILY,
+        indexes: || vec![index("by_day", doc! { "day": 1 }, false)],
+        holds_user_data: false,
     },
     CollectionSpec {
         // Ids of webhook events already handled, so a redelivery changes nothing.

@@ -281,6 +281,7 @@ impl Engine {
         };
         if email_jobs::finish_batched(&self.db, stored.job_id, batch.id, outcome).await? {
             report.count(&handled);
+            self.count_reminder(&stored.step, &handled).await;
             self.schedule_after(stored.user_id, stored.invoice_id, &stored.step, books)
                 .await?;
         }

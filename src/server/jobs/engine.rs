@@ -519,7 +519,21 @@ impl Engine {
             self.schedule_after(job.user_id, job.invoice_id, &job.step, books)
                 .await?;
         }
+        self.count_reminder(&job.step, &handled).await;
         Ok(handled)
+    }
+
+    /// Counts a reminder that went out, for the operators' usage page (the invoice email is
+    /// counted when the user sends the invoice).
+    pub(super) async fn count_reminder(&self, step: &str, handled: &Handled) {
+        if matches!(handled, Handled::Sent { .. }) && step.starts_with("reminder:") {
+            crate::server::db::usage::count(
+                &self.db,
+                crate::domain::usage::UsageEvent::ReminderSent,
+                crate::server::db::usage::today(),
+            )
+            .await;
+        }
     }
 
     /// What a send failure comes to after `attempts`: `Ok(message)` when it is final (a

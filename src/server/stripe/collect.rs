@@ -467,6 +467,12 @@ async fn record_payment(
                     saved.total_minor,
                 )
                 .await;
+                crate::server::db::usage::count(
+                    &state.db,
+                    crate::domain::usage::UsageEvent::InvoicePaid,
+                    crate::server::db::usage::today(),
+                )
+                .await;
                 if let Err(err) = email_jobs::cancel_scheduled(
                     &state.db,
                     saved.id,

@@ -124,6 +124,54 @@ pub fn CashChart(months: Vec<String>, collected: Vec<Money>, id: String) -> impl
     }
 }
 
+/// A count per day as bars (the operators' usage page), with the same numbers as a table.
+#[component]
+pub fn DailyChart(
+    days: Vec<crate::domain::date::CalendarDate>,
+    counts: Vec<i64>,
+    label: String,
+    id: String,
+) -> impl IntoView {
+    let max = counts.iter().copied().max().unwrap_or(0);
+    let total: i64 = counts.iter().sum();
+    let slot = WIDTH / days.len().max(1) as f64;
+    let title_id = format!("{id}-title");
+    let labelled_by = title_id.clone();
+    let first = days.first().map(|d| d.to_string()).unwrap_or_default();
+    let last = days.last().map(|d| d.to_string()).unwrap_or_default();
+    view! {
+        <figure class="chart chart-daily">
+            <figcaption><strong>{label.clone()}</strong>" "<span class="muted">{format!("{total} in {} days", days.len())}</span></figcaption>
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby=labelled_by preserveAspectRatio="xMidYMid meet">
+                <title id=title_id>{format!("{label} per day from {first} to {last}: {total} in total, at most {max} a day")}</title>
+                <line class="chart-grid" x1="0" x2=WIDTH y1=TOP y2=TOP />
+                <text class="chart-label" x="0" y=TOP - 8.0>{format!("Peak: {max}")}</text>
+                <line class="chart-axis" x1="0" x2=WIDTH y1=HEIGHT - BOTTOM y2=HEIGHT - BOTTOM />
+                {days.iter().zip(counts.iter()).enumerate().map(|(i, (day, count))| {
+                    let h = bar_height(*count, max);
+                    let x = slot * i as f64 + slot * 0.1;
+                    view! {
+                        <rect class="bar bar-cash" x=x y=HEIGHT - BOTTOM - h width=slot * 0.8 height=h.max(1.0) rx="2">
+                            <title>{format!("{day}: {count}")}</title>
+                        </rect>
+                    }
+                }).collect_view()}
+                <text class="chart-label" x="0" y=HEIGHT - BOTTOM + 22.0>{first.clone()}</text>
+                <text class="chart-label" x=WIDTH y=HEIGHT - BOTTOM + 22.0 text-anchor="end">{last.clone()}</text>
+            </svg>
+            <table class="visually-hidden">
+                <caption>{format!("{label} per day")}</caption>
+                <thead><tr><th scope="col">"Day"</th><th scope="col">"Count"</th></tr></thead>
+                <tbody>
+                    {days.iter().zip(counts.iter()).map(|(day, count)| view! {
+                        <tr><th scope="row">{day.to_string()}</th><td>{*count}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </figure>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

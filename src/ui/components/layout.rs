@@ -17,6 +17,7 @@ pub fn Header() -> impl IntoView {
                 <li><A href="/reminders">"Reminders"</A></li>
                 <li><A href="/stripe">"Stripe"</A></li>
                 <li><A href="/billing">"Plan"</A></li>
+                {me.operator.then(|| view! { <li><A href="/operator">"Usage"</A></li> })}
                 <li>
                     <A href="/account" attr:class="nav-user">
                         <span class="visually-hidden">"Account: "</span>

@@ -11,6 +11,7 @@ pub mod invoices;
 pub mod landing;
 pub mod login_link;
 pub mod not_found;
+pub mod operator;
 pub mod privacy;
 pub mod public_invoice;
 pub mod reminder_settings;

@@ -1,0 +1,26 @@
+import { test, expect } from '@playwright/test';
+import { hydrated, signIn } from './helpers/sign-in.mjs';
+
+// scripts/test lists this address in PAYTRACK_OPERATORS.
+const operator = process.env.PAYTRACK_E2E_OPERATOR;
+
+test('an operator sees usage drawn per day, and the page is theirs alone', async ({ page }) => {
+  expect(operator, 'PAYTRACK_E2E_OPERATOR is set by scripts/test').toBeTruthy();
+  const errors = [];
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+  page.on('pageerror', (error) => errors.push(error.message));
+  await signIn(page, operator);
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Usage' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Usage' })).toBeVisible();
+  await hydrated(page);
+  // Earlier specs signed people up today: the count is drawn and readable as a table.
+  await expect(page.getByTestId('sign-ups')).not.toHaveText('0');
+  const charts = page.locator('figure.chart-daily');
+  await expect(charts).toHaveCount(5);
+  await expect(charts.first().locator('svg[role="img"] title').first()).toContainText('Sign-ups per day');
+  await expect(charts.first().locator('table caption')).toHaveText('Sign-ups per day');
+  await expect(page.locator('[data-plan="Free"]')).toBeVisible();
+  await expect(page.locator('[data-plan="Pro"]')).toBeVisible();
+  expect(errors).toEqual([]);
+});

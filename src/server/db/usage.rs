@@ -1,0 +1,67 @@
+//! Daily counts of product events (`domain::usage`), for the operators' page. One document per
+//! (day, event) holding only a number: nothing here identifies a user, so it is not user data
+//! (export and deletion leave it alone, and it cannot be traced back).
+
+use futures::TryStreamExt;
+use mongodb::Database;
+use mongodb::bson::doc;
+use serde::{Deserialize, Serialize};
+
+use super::schema::USAGE_DAILY;
+use crate::domain::date::CalendarDate;
+use crate::domain::usage::UsageEvent;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UsageDoc {
+    #[serde(rename = "_id")]
+    pub id: String,
+    pub day: String,
+    pub event: UsageEvent,
+    pub count: i64,
+}
+
+/// Adds one `event` on `day` (UTC). Counting is a convenience: a failure is logged, never
+/// passed on to the action that was counted.
+pub async fn count(db: &Database, event: UsageEvent, day: CalendarDate) {
+    let day = day.to_string();
+    let counted = db
+        .collection::<UsageDoc>(USAGE_DAILY)
+        .update_one(
+            doc! { "_id": format!("{day}:{}", event.key()) },
+            doc! {
+                "$inc": { "count": 1_i64 },
+                "$setOnInsert": { "day": &day, "event": event.key() },
+            },
+        )
+        .upsert(true)
+        .await;
+    if let Err(err) = counted {
+        tracing::warn!(error = %err, event = event.key(), "counting a usage event");
+    }
+}
+
+/// Today in UTC, the day events are counted under.
+pub fn today() -> CalendarDate {
+    let date = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    CalendarDate::new(
+        i32::from(date.year()),
+        date.month().unsigned_abs(),
+        date.day().unsigned_abs(),
+    )
+    .unwrap_or(CalendarDate::EPOCH)
+}
+
+/// Every count from `since` on.
+pub async fn since(
+    db: &Database,
+    since: CalendarDate,
+) -> Result<Vec<UsageDoc>, mongodb::error::Error> {
+    db.collection::<UsageDoc>(USAGE_DAILY)
+        .find(doc! { "day": { "$gte": since.to_string() } })
+        .sort(doc! { "day": 1 })
+        .await?
+        .try_collect()
+        .await
+}
