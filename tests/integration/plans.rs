@@ -193,6 +193,25 @@ async fn free_limits_are_refused_on_the_server_and_lifted_by_pro() {
     assert_eq!(overview["status"], "active");
     assert_eq!(overview["interval"], "month");
     assert_eq!(user.new_client("Five").await.status, 200);
+    let restore = user
+        .form(
+            "/api/clients/archive",
+            &[("id", clients[0].as_str()), ("archived", "false")],
+        )
+        .await;
+    assert_eq!(restore.status, 200, "{}", restore.body);
+    let connected = user
+        .form(
+            "/api/stripe/connect",
+            &[("key", "rk_test_51SomeUsersOwnKey000011")],
+        )
+        .await;
+    assert_eq!(connected.status, 200, "{}", connected.body);
+    assert!(
+        connected.body["Connected"].is_object(),
+        "{}",
+        connected.body
+    );
     assert_eq!(
         user.form("/api/invoices/duplicate", &[("id", first.as_str())])
             .await
