@@ -12,7 +12,7 @@ use crate::ui::pages::{
     client_detail::ClientDetail, clients::Clients, dashboard::Dashboard, dev_outbox::DevOutbox,
     invoice_editor::EditInvoice, invoice_editor::NewInvoice, invoice_view::InvoiceView,
     invoices::Invoices, landing::Landing, login_link::LoginLink, not_found::NotFound,
-    operator::Operator, privacy::Privacy, public_invoice::PublicInvoice,
+    operator::Operator, pricing::Pricing, privacy::Privacy, public_invoice::PublicInvoice,
     reminder_settings::ReminderSettings, sign_in::SignIn, stripe_settings::StripeSettings,
     terms::Terms,
 };
@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=Landing />
                         <Route path=path!("/privacy") view=Privacy />
                         <Route path=path!("/terms") view=Terms />
+                        <Route path=path!("/pricing") view=Pricing />
                         <Route path=path!("/sign-in") view=SignIn />
                         <Route path=path!("/auth/link") view=LoginLink />
                         <Route path=path!("/account") view=Account />

@@ -53,8 +53,13 @@ mod ssr {
 
     async fn signed_in_with(state: AppState) -> Result<Option<Authenticated>, AppError> {
         let parts = parts()?;
-        let authenticated =
-            session::authenticate(&state.db, &parts.headers, DateTime::now()).await?;
+        let authenticated = session::authenticate(&state.db, &parts.headers, DateTime::now())
+            .await?
+            .map(|mut a| {
+                // Everything a request does with the user sees what their plan allows.
+                a.user = crate::server::limits::apply(&state, a.user);
+                a
+            });
         if let Some(id) = authenticated
             .as_ref()
             .and_then(|a| a.renewed_cookie.as_ref())

@@ -255,7 +255,8 @@ pub(crate) mod ssr {
     }
 
     pub fn form(user: &UserDoc) -> ReminderSettingsForm {
-        let settings = user.reminder_settings();
+        // The form edits what was saved, even where the plan chases with fewer steps.
+        let settings = user.saved_reminder_settings();
         ReminderSettingsForm {
             send_hour: settings.send_hour.hour(),
             steps: inputs(&settings.policy),

@@ -15,6 +15,8 @@ pub struct SiteInfo {
     pub dev_outbox: bool,
     /// Whether "Continue with Google" is configured (the button is hidden otherwise).
     pub google_sign_in: bool,
+    /// The Free plan's limits when this installation bills (no plans otherwise).
+    pub free_limits: Option<crate::domain::plan::FreeLimits>,
 }
 
 #[server(prefix = "/api", endpoint = "site/info")]
@@ -24,6 +26,11 @@ pub async fn get_site_info() -> Result<SiteInfo, AppError> {
         contact_email: state.config.contact_email.clone(),
         dev_outbox: crate::api::dev::outbox_available(&state),
         google_sign_in: state.config.secrets.google.is_some(),
+        free_limits: state
+            .config
+            .billing
+            .as_ref()
+            .map(|_| state.config.free_limits),
     })
 }
 

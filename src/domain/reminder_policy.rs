@@ -228,6 +228,13 @@ impl ReminderPolicy {
         &self.steps
     }
 
+    /// The first `n` steps (at least one): what a plan that allows `n` reminders chases with.
+    pub fn first(&self, n: usize) -> ReminderPolicy {
+        ReminderPolicy {
+            steps: self.steps.iter().take(n.max(1)).cloned().collect(),
+        }
+    }
+
     /// The local date each step falls on for an invoice due on `due`.
     pub fn dates(&self, due: CalendarDate) -> Vec<(usize, CalendarDate)> {
         self.steps
@@ -392,5 +399,16 @@ mod tests {
         assert!(ReminderPolicy::parse(&[]).unwrap_err().steps.is_some());
         let sorted = ReminderPolicy::parse(&[step("7", "b"), step("-1", "a")]).unwrap();
         assert_eq!(sorted.steps()[0].offset_days, -1);
+    }
+
+    #[test]
+    fn a_policy_cut_to_its_first_steps_keeps_their_order_and_at_least_one() {
+        let policy = ReminderPolicy::default();
+        let cut = policy.first(2);
+        assert_eq!(cut.steps().len(), 2);
+        assert_eq!(cut.steps()[0].offset_days, policy.steps()[0].offset_days);
+        assert_eq!(cut.steps()[1].offset_days, policy.steps()[1].offset_days);
+        assert_eq!(policy.first(0).steps().len(), 1);
+        assert_eq!(policy.first(99).steps().len(), policy.steps().len());
     }
 }

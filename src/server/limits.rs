@@ -14,7 +14,12 @@ use crate::server::state::AppState;
 
 /// The plan the user has now.
 pub fn plan_of(state: &AppState, user: &UserDoc) -> Plan {
-    if state.config.billing.is_none() {
+    plan_with(state.config.billing.is_some(), user)
+}
+
+/// The plan the user has now, on an installation that bills (`billing_on`) or not.
+pub fn plan_with(billing_on: bool, user: &UserDoc) -> Plan {
+    if !billing_on {
         return Plan::Pro;
     }
     let now = jiff::Timestamp::now().as_second();
@@ -22,6 +27,34 @@ pub fn plan_of(state: &AppState, user: &UserDoc) -> Plan {
         .as_ref()
         .and_then(|b| b.subscription.as_ref())
         .map_or(Plan::Free, |s| s.plan_at(now))
+}
+
+/// The reminder steps `plan` chases with, when billing limits them.
+pub fn step_cap(free_steps: Option<u32>, plan: Plan) -> Option<usize> {
+    match (free_steps, plan) {
+        (Some(steps), Plan::Free) => Some(steps as usize),
+        _ => None,
+    }
+}
+
+/// Marks `user` with what their plan allows (see `UserDoc::reminder_step_cap`).
+pub fn apply(state: &AppState, user: UserDoc) -> UserDoc {
+    cap_reminders(free_reminder_steps(state), user)
+}
+
+/// Free's reminder steps when this installation bills.
+pub fn free_reminder_steps(state: &AppState) -> Option<u32> {
+    state
+        .config
+        .billing
+        .as_ref()
+        .map(|_| state.config.free_limits.reminder_steps)
+}
+
+/// `apply` for code that holds only the Free step count (the email engine).
+pub fn cap_reminders(free_steps: Option<u32>, mut user: UserDoc) -> UserDoc {
+    user.reminder_step_cap = step_cap(free_steps, plan_with(free_steps.is_some(), &user));
+    user
 }
 
 fn refuse(limit: Limit) -> AppError {

@@ -125,6 +125,12 @@ fn app_state(
         mailer.clone(),
         Arc::new(SystemClock),
         config.base_url.clone(),
+    )
+    .with_free_reminder_steps(
+        config
+            .billing
+            .as_ref()
+            .map(|_| config.free_limits.reminder_steps),
     );
     Ok(AppState {
         leptos_options,

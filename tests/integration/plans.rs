@@ -405,3 +405,96 @@ async fn without_billing_nothing_is_limited_and_the_webhook_is_off() {
         .unwrap();
     assert_eq!(response.status().as_u16(), 404);
 }
+
+#[tokio::test]
+async fn the_pricing_page_shows_this_installations_free_limits() {
+    let Billing { app, .. } = app_with_billing().await;
+    let html = app
+        .http
+        .get(app.url("/pricing"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Up to 3 active clients"), "{html}");
+    assert!(html.contains("5 new invoices a month"));
+    assert!(html.contains("Go Pro"));
+
+    let unbilled = crate::common::spawn_app().await;
+    let html = unbilled
+        .http
+        .get(unbilled.url("/pricing"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("no plans: everything is included"), "{html}");
+}
+
+#[tokio::test]
+async fn after_a_downgrade_the_saved_policy_stays_but_only_free_steps_are_chased() {
+    let Billing { app, stripe, .. } = app_with_billing().await;
+    let user = app.user("downgraded@example.com").await;
+    user.upgrade(&stripe, "month").await;
+    let steps: Vec<Value> = [0, 3, 7, 14, 21]
+        .iter()
+        .map(|offset| json!({ "offset_days": offset.to_string(), "subject": "Invoice {{invoice_number}}", "body": "Please pay {{pay_link}}" }))
+        .collect();
+    let saved = user
+        .json(
+            "/api/reminders/save",
+            json!({ "send_hour": "9", "steps": steps }),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+
+    // The paid period ran out (as if time had passed): Free again.
+    app.db
+        .collection::<mongodb::bson::Document>("users")
+        .update_one(
+            mongodb::bson::doc! { "email": "downgraded@example.com" },
+            mongodb::bson::doc! { "$set": {
+                "billing.subscription.status": "canceled",
+                "billing.subscription.current_period_end": 1_000_i64,
+            } },
+        )
+        .await
+        .unwrap();
+    assert_eq!(user.billing().await["plan"], "free");
+
+    // A new invoice is chased with Free's two steps; the five saved steps are kept.
+    let client = user.client("Tyrell").await;
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    let mut input = invoice_input(&client);
+    input["issue_date"] = json!(today.to_string());
+    input["due_date"] = json!(
+        today
+            .checked_add(jiff::Span::new().days(20))
+            .unwrap()
+            .to_string()
+    );
+    let created = user
+        .json("/api/invoices/create", json!({ "input": input }))
+        .await;
+    let id = created.body["Saved"]["id"].as_str().unwrap().to_string();
+    assert_eq!(user.send(&id).await.status, 200);
+    let timeline = user
+        .form("/api/reminders/invoice", &[("id", id.as_str())])
+        .await
+        .body;
+    let reminders: Vec<&Value> = timeline["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|item| item["step"] != "invoice")
+        .collect();
+    assert_eq!(reminders.len(), 2, "{timeline}");
+    let form = user.form("/api/reminders/settings", &[]).await.body;
+    assert_eq!(form["steps"].as_array().unwrap().len(), 5);
+}

@@ -29,6 +29,11 @@ pub struct UserDoc {
     /// PayTrack's own subscription, once the user went to Checkout.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing: Option<BillingDoc>,
+    /// How many reminder steps this user's plan chases with, when it limits them (Free, with
+    /// billing on). Never stored: set by `limits::apply` on the user as loaded, so the engine,
+    /// the planning and the timeline all read the same effective policy.
+    #[serde(skip)]
+    pub reminder_step_cap: Option<usize>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -43,7 +48,18 @@ pub struct BillingDoc {
 }
 
 impl UserDoc {
+    /// The policy and send hour reminders go out with: what the user saved, cut to what their
+    /// plan allows (the saved policy itself is never changed, so upgrading restores it).
     pub fn reminder_settings(&self) -> crate::domain::reminder_schedule::ReminderSettings {
+        let mut settings = self.reminders.clone().unwrap_or_default();
+        if let Some(cap) = self.reminder_step_cap {
+            settings.policy = settings.policy.first(cap);
+        }
+        settings
+    }
+
+    /// What the user saved, whatever their plan (the settings form edits this).
+    pub fn saved_reminder_settings(&self) -> crate::domain::reminder_schedule::ReminderSettings {
         self.reminders.clone().unwrap_or_default()
     }
 

@@ -121,7 +121,7 @@ async fn act(
         return Ok("not a PayTrack invoice");
     };
     let user = match users::find(&state.db, owner).await {
-        Ok(Some(user)) => user,
+        Ok(Some(user)) => crate::server::limits::apply(state, user),
         Ok(None) => return Ok("no such user"),
         Err(err) => return Err(err.to_string()),
     };

@@ -62,6 +62,14 @@ impl Books {
         })
     }
 
+    /// Replaces each user by `f(user)` (marking what their plan allows).
+    pub fn cap_users(&mut self, f: impl Fn(UserDoc) -> UserDoc) {
+        self.users = std::mem::take(&mut self.users)
+            .into_iter()
+            .map(|(id, user)| (id, f(user)))
+            .collect();
+    }
+
     pub fn user(&self, id: ObjectId) -> Option<&UserDoc> {
         self.users.get(&id)
     }

@@ -48,6 +48,9 @@ pub struct Engine {
     batch: i64,
     /// Sends in flight at once.
     pub(super) concurrency: usize,
+    /// Free's reminder steps when the installation bills (users on Free are chased with that
+    /// many); `None` without billing.
+    free_reminder_steps: Option<u32>,
 }
 
 /// What one tick did.
@@ -139,7 +142,22 @@ impl Engine {
             lease: SignedDuration::from_mins(5),
             batch: 500,
             concurrency: 16,
+            free_reminder_steps: None,
         }
+    }
+
+    /// Chases users on Free with at most `steps` reminders (`None`: no plans).
+    pub fn with_free_reminder_steps(mut self, steps: Option<u32>) -> Self {
+        self.free_reminder_steps = steps;
+        self
+    }
+
+    /// The round's users, invoices and clients, each user marked with what their plan allows.
+    pub(super) async fn books(&self, jobs: &[EmailJobDoc]) -> Result<Books, mongodb::error::Error> {
+        let mut books = Books::load(&self.db, jobs).await?;
+        books
+            .cap_users(|user| crate::server::limits::cap_reminders(self.free_reminder_steps, user));
+        Ok(books)
     }
 
     pub fn with_lease(mut self, lease: SignedDuration) -> Self {
@@ -201,7 +219,7 @@ impl Engine {
             }
             report.claimed += jobs.len();
             let deciding = std::time::Instant::now();
-            let books = Books::load(&self.db, &jobs).await?;
+            let books = self.books(&jobs).await?;
             let decisions: Vec<_> = futures::stream::iter(jobs)
                 // Boxed so the compiler sees a `Send` future for these exact lifetimes.
                 .map(|job| self.decide(job, &books).boxed())
@@ -262,7 +280,7 @@ impl Engine {
         .await?
         {
             Some(job) => {
-                let books = Books::load(&self.db, std::slice::from_ref(&job)).await?;
+                let books = self.books(std::slice::from_ref(&job)).await?;
                 match self.decide(job, &books).await? {
                     Decision::Done(handled) => Ok(Some(handled)),
                     Decision::Send(prepared) => self.send_single(&prepared, &books).await.map(Some),
@@ -562,7 +580,9 @@ impl Engine {
     ) -> Result<(), mongodb::error::Error> {
         let user = match books.user(owner) {
             Some(user) => Some(user.clone()),
-            None => users::find(&self.db, owner).await?,
+            None => users::find(&self.db, owner)
+                .await?
+                .map(|user| crate::server::limits::cap_reminders(self.free_reminder_steps, user)),
         };
         let invoice = match books.invoice(owner, invoice) {
             Some(invoice) => Some(invoice.clone()),

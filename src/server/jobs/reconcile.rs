@@ -92,6 +92,7 @@ async fn check(
     let Some(user) = users::find(&state.db, invoice.user_id).await? else {
         return Ok(Checked::Next(None, Settled::Unchanged));
     };
+    let user = crate::server::limits::apply(state, user);
     // Disconnected, broken, or another account now: nothing can be asked (a new connection
     // to the same account picks the invoice up again when its payment is next touched).
     let connected = match collect::connected(state, user.id).await {

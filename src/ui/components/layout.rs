@@ -28,6 +28,7 @@ pub fn Header() -> impl IntoView {
             .into_any(),
             _ => view! {
                 <li><a href="/#how-it-works">"How it works"</a></li>
+                <li><A href="/pricing">"Pricing"</A></li>
                 <li><A href="/privacy">"Privacy"</A></li>
                 <li><A href="/terms">"Terms"</A></li>
                 <li>
@@ -81,6 +82,7 @@ pub fn Footer() -> impl IntoView {
         <footer class="site-footer">
             <p>"PayTrack — get paid on time, without the awkward emails."</p>
             <ul class="footer-links">
+                <li><A href="/pricing">"Pricing"</A></li>
                 <li><A href="/privacy">"Privacy policy"</A></li>
                 <li><A href="/terms">"Terms of service"</A></li>
             </ul>

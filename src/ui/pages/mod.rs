@@ -12,6 +12,7 @@ pub mod landing;
 pub mod login_link;
 pub mod not_found;
 pub mod operator;
+pub mod pricing;
 pub mod privacy;
 pub mod public_invoice;
 pub mod reminder_settings;
