@@ -332,9 +332,7 @@ async fn the_subscriptions_life_moves_the_plan_and_old_events_cannot_undo_it() {
 
     // Signed with another secret, or stale: refused.
     assert_eq!(
-        stripe
-            .deliver(&url, "whsec_notPayTracksSecret000000", &late)
-            .await,
+        stripe.deliver(&url, "whsec_notPayTracks01", &late).await,
         400
     );
     let payload = late.to_string();

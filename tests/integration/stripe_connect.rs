@@ -224,7 +224,7 @@ async fn a_key_without_webhook_permission_connects_and_the_secret_can_be_pasted(
     let pasted = user
         .form(
             "/api/stripe/signing-secret",
-            &[("secret", "whsec_PastedByTheUserAbcdefghijkl")],
+            &[("secret", "whsec_PastedByTheUser01")],
         )
         .await;
     assert_eq!(

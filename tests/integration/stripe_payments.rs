@@ -346,7 +346,7 @@ async fn forged_stale_and_unknown_events_change_nothing() {
                 .as_u16()
         }
     };
-    let wrong = Webhook::generate_test_header(&event, "whsec_notTheSecretOfThisEndpoint00", None);
+    let wrong = Webhook::generate_test_header(&event, "whsec_notTheEndpoints1", None);
     assert_eq!(post(wrong, url.clone(), event.clone()).await, 400);
     let stale = Webhook::generate_test_header(
         &event,
