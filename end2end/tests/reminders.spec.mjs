@@ -1,20 +1,12 @@
 import { test, expect } from '@playwright/test';
 import { hydrated, signIn, unique } from './helpers/sign-in.mjs';
+import { clientAndInvoice, dateIn } from './helpers/books.mjs';
 
 function watchForErrors(page) {
   const errors = [];
   page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
   page.on('pageerror', (error) => errors.push(error.message));
   return errors;
-}
-
-// YYYY-MM-DD `days` from today in the browser's zone (the account's zone: it was read from
-// this browser at sign-in).
-function dateIn(days) {
-  const d = new Date();
-  d.setDate(d.getDate() + days);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
 test('edit the reminder policy, preview an invoice timeline, pause, snooze and resume it', async ({ page }) => {
@@ -46,23 +38,11 @@ test('edit the reminder policy, preview an invoice timeline, pause, snooze and r
   await expect(bodyError).toBeEmpty();
 
   // A client and an invoice due in ten days, through the same server functions the pages use.
-  const id = await page.evaluate(async ({ issue, due }) => {
-    const post = (url, body) => fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-    }).then((r) => r.json());
-    const client = await post('/api/clients/create', { input: {
-      name: 'Lovelace Labs', emails: 'accounts@lovelace.test', company: '', address: '',
-      currency: 'EUR', notes: '', reminders: true,
-    } });
-    const invoice = await post('/api/invoices/create', { input: {
-      client_id: client.Saved.id, issue_date: issue, due_date: due, currency: 'EUR',
-      lines: [{ description: 'Analysis', quantity: '4', unit_price: '125' }],
-      discount_kind: 'none', discount_value: '', tax_rates: '', notes: '',
-    } });
-    return invoice.Saved.id;
-  }, { issue: dateIn(0), due: dateIn(10) });
+  const id = await clientAndInvoice(page, {
+    client: { name: 'Lovelace Labs', emails: 'accounts@lovelace.test' },
+    line: { description: 'Analysis', quantity: '4', unit_price: '125' },
+    dueIn: 10,
+  });
   expect(id).toMatch(/^[0-9a-f]{24}$/);
 
   await page.goto(`/invoices/${id}`);

@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { hydrated, signIn, unique } from './helpers/sign-in.mjs';
+import { clientAndInvoice } from './helpers/books.mjs';
 
 // The Stripe stand-in `scripts/test` started; the server talks to it as to Stripe.
 const stripe = process.env.PAYTRACK_E2E_STRIPE_URL;
@@ -11,12 +12,6 @@ function watchForErrors(page) {
   return errors;
 }
 
-function dateIn(days) {
-  const d = new Date();
-  d.setDate(d.getDate() + days);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
 
 test('connect Stripe, send an invoice with its pay link, and see it paid by a signed event', async ({ page, request }) => {
   expect(stripe, 'PAYTRACK_E2E_STRIPE_URL is set by scripts/test').toBeTruthy();
@@ -57,23 +52,11 @@ test('connect Stripe, send an invoice with its pay link, and see it paid by a si
   await expect(page.getByRole('radio', { name: /Payment link/ })).toBeChecked();
 
   // An invoice due in 20 days, sent to the client.
-  const id = await page.evaluate(async ({ issue, due }) => {
-    const post = (url, body) => fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-    }).then((r) => r.json());
-    const client = await post('/api/clients/create', { input: {
-      name: 'Noether & Sons', emails: 'pay@noether.test', company: '', address: '',
-      currency: 'EUR', notes: '', reminders: true,
-    } });
-    const invoice = await post('/api/invoices/create', { input: {
-      client_id: client.Saved.id, issue_date: issue, due_date: due, currency: 'EUR',
-      lines: [{ description: 'Algebra lessons', quantity: '3', unit_price: '150' }],
-      discount_kind: 'none', discount_value: '', tax_rates: '', notes: '',
-    } });
-    return invoice.Saved.id;
-  }, { issue: dateIn(0), due: dateIn(20) });
+  const id = await clientAndInvoice(page, {
+    client: { name: 'Noether & Sons', emails: 'pay@noether.test' },
+    line: { description: 'Algebra lessons', quantity: '3', unit_price: '150' },
+    dueIn: 20,
+  });
   await page.goto(`/invoices/${id}`);
   await hydrated(page);
   await page.getByRole('button', { name: 'Send to client' }).click();

@@ -42,15 +42,7 @@ pub async fn count(db: &Database, event: UsageEvent, day: CalendarDate) {
 
 /// Today in UTC, the day events are counted under.
 pub fn today() -> CalendarDate {
-    let date = jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date();
-    CalendarDate::new(
-        i32::from(date.year()),
-        date.month().unsigned_abs(),
-        date.day().unsigned_abs(),
-    )
-    .unwrap_or(CalendarDate::EPOCH)
+    crate::server::jobs::plan::local_date(jiff::Timestamp::now(), &jiff::tz::TimeZone::UTC)
 }
 
 /// Every count from `since` on.

@@ -1,0 +1,31 @@
+// A client and an invoice made through the same server functions the pages use, from inside
+// the signed-in page (so the session cookie goes with them).
+
+// YYYY-MM-DD `days` from today in the browser's zone (the account's zone: it was read from
+// this browser at sign-in).
+export function dateIn(days) {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+// Creates `client` and a draft invoice for it with `line`, issued today and due in `dueIn`
+// days; returns the invoice id.
+export async function clientAndInvoice(page, { client, line, dueIn }) {
+  return page.evaluate(async ({ client, line, issue, due }) => {
+    const post = (url, body) => fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => r.json());
+    const saved = await post('/api/clients/create', { input: {
+      company: '', address: '', currency: 'EUR', notes: '', reminders: true, ...client,
+    } });
+    const invoice = await post('/api/invoices/create', { input: {
+      client_id: saved.Saved.id, issue_date: issue, due_date: due, currency: 'EUR',
+      lines: [line], discount_kind: 'none', discount_value: '', tax_rates: '', notes: '',
+    } });
+    return invoice.Saved.id;
+  }, { client, line, issue: dateIn(0), due: dateIn(dueIn) });
+}
