@@ -55,6 +55,7 @@ test('a Free user hits the client limit, upgrades through Checkout and gets Pro'
   expect(session).toMatch(/^cs_test_/);
   const paid = await request.post(`${stripe}/_stand_in/pay?target=${session}&outcome=paid`);
   expect(paid.ok()).toBeTruthy();
+  const subscription = (await paid.json()).data.object.subscription;
 
   await page.goto('/billing?upgraded=1');
   await hydrated(page);
@@ -70,6 +71,18 @@ test('a Free user hits the client limit, upgrades through Checkout and gets Pro'
   await page.getByLabel('Email', { exact: true }).fill('katherine@clients.test');
   await page.getByRole('button', { name: 'Add client' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Katherine');
+  // A renewal fails: every page says so, and the button goes straight to Stripe's portal.
+  const failed = await request.post(`${stripe}/_stand_in/pay?target=${subscription}&outcome=fail`);
+  expect(failed.ok()).toBeTruthy();
+  await page.goto('/dashboard');
+  await hydrated(page);
+  await expect(page.getByRole('alert').filter({ hasText: 'Your last PayTrack payment failed' })).toBeVisible();
+  await page.route('https://billing.stripe.com/**', (route) => route.fulfill({
+    contentType: 'text/html', body: '<!doctype html><title>Stripe portal</title><h1>Stripe billing portal</h1>',
+  }));
+  await page.getByRole('button', { name: 'Update your card' }).click();
+  await expect(page.getByRole('heading', { name: 'Stripe billing portal' })).toBeVisible();
+
   // The one failed request is the refusal under test (402 Payment Required).
   expect(errors.filter((e) => !e.includes('402 (Payment Required)'))).toEqual([]);
   expect(errors.length).toBe(1);

@@ -169,3 +169,10 @@ pub fn start_support_chat(website_id: &str, email: &str, name: &str) {
 
 #[cfg(not(feature = "hydrate"))]
 pub fn start_support_chat(_website_id: &str, _email: &str, _name: &str) {}
+
+/// Sends the browser to `url` (a page Stripe gave: Checkout or the customer portal).
+pub fn go_to(url: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().set_href(url);
+    }
+}

@@ -46,14 +46,26 @@ pub fn Header() -> impl IntoView {
             crate::ui::browser::start_support_chat(website, &me.email, &me.name);
         }
     });
-    // A failed renewal of Pro: said on every page until the card is fixed.
+    // A failed renewal of Pro: said on every page until the card is fixed, with the way
+    // straight to Stripe's portal (and the billing page if the portal cannot open).
+    let portal = Action::new(|_: &()| crate::api::billing::open_billing_portal());
+    Effect::new(move || {
+        if let Some(Ok(url)) = portal.value().get() {
+            crate::ui::browser::go_to(&url);
+        }
+    });
+    let portal_failed = move || portal.value().get().is_some_and(|r| r.is_err());
     let payment_failed = move || {
         session.0.get().map(|user| match user {
             Ok(Some(me)) if me.payment_failed => view! {
                 <p class="banner banner-warning" role="alert">
                     "Your last PayTrack payment failed, and Stripe will try again. "
-                    <A href="/billing">"Update your card"</A>
+                    <button type="button" class="link-button" disabled=move || portal.pending().get()
+                        on:click=move |_| { portal.dispatch(()); }>"Update your card"</button>
                     " to keep Pro."
+                    <Show when=portal_failed>
+                        " Stripe's page could not be opened: try again from "<A href="/billing">"your plan"</A>"."
+                    </Show>
                 </p>
             }
             .into_any(),

@@ -32,13 +32,6 @@ pub fn Billing() -> impl IntoView {
     }
 }
 
-/// Sends the browser to a URL Stripe gave (Checkout or the portal).
-fn go_to(url: &str) {
-    if let Some(window) = web_sys::window() {
-        let _ = window.location().set_href(url);
-    }
-}
-
 #[component]
 fn Overview(overview: BillingOverview) -> impl IntoView {
     if !overview.enabled {
@@ -54,12 +47,12 @@ fn Overview(overview: BillingOverview) -> impl IntoView {
     let portal = Action::new(move |_: &()| async move { open_billing_portal().await });
     Effect::new(move || {
         if let Some(Ok(url)) = checkout.value().get() {
-            go_to(&url);
+            crate::ui::browser::go_to(&url);
         }
     });
     Effect::new(move || {
         if let Some(Ok(url)) = portal.value().get() {
-            go_to(&url);
+            crate::ui::browser::go_to(&url);
         }
     });
     let problem = move || {
