@@ -116,23 +116,6 @@ pub(crate) mod ssr {
         }
     }
 
-    /// The user's key, opened for one call. A key that no longer opens (the master key it was
-    /// sealed under was removed) reads as "not connected" with the cause logged.
-    pub fn open_key(
-        keyring: &Keyring,
-        connection: &StripeConnectionDoc,
-    ) -> Result<StripeKey, AppError> {
-        let secret = keyring
-            .open(connection.user_id, Purpose::StripeKey, &connection.key)
-            .map_err(|err| {
-                tracing::error!(error = %err, user = %connection.user_id, "a stored Stripe key does not open");
-                AppError::Rejected(
-                    "PayTrack can no longer read your Stripe key. Connect it again.".to_string(),
-                )
-            })?;
-        StripeKey::stored(secret).map_err(|_| AppError::Internal)
-    }
-
     pub async fn connection_of(
         state: &AppState,
         user: ObjectId,
@@ -274,7 +257,7 @@ pub(crate) mod ssr {
         else {
             return;
         };
-        let Ok(key) = open_key(keyring, connection) else {
+        let Ok(key) = crate::server::stripe::collect::open_key(keyring, connection) else {
             return;
         };
         if let Err(problem) =

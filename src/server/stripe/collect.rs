@@ -51,21 +51,30 @@ pub async fn connected(state: &AppState, user: ObjectId) -> Result<Option<Connec
         tracing::error!("a Stripe connection exists but no master key is configured");
         AppError::Internal
     })?;
-    let secret = keyring
-        .open(connection.user_id, Purpose::StripeKey, &connection.key)
-        .map_err(|err| {
-            tracing::error!(error = %err, %user, "a stored Stripe key does not open");
-            AppError::Rejected(
-                "PayTrack can no longer read your Stripe key. Connect it again on the Stripe page."
-                    .to_string(),
-            )
-        })?;
-    let key = StripeKey::stored(secret).map_err(|_| AppError::Internal)?;
+    let key = open_key(keyring, &connection)?;
     Ok(Some(Connected {
         connection,
         key,
         api: StripeApi::new(&state.config.stripe_api_base),
     }))
+}
+
+/// The user's key, opened for one call. A key that no longer opens (the master key it was
+/// sealed under was removed) asks the user to connect again, with the cause logged.
+pub fn open_key(
+    keyring: &crate::server::crypto::Keyring,
+    connection: &StripeConnectionDoc,
+) -> Result<StripeKey, AppError> {
+    let secret = keyring
+        .open(connection.user_id, Purpose::StripeKey, &connection.key)
+        .map_err(|err| {
+            tracing::error!(error = %err, user = %connection.user_id, "a stored Stripe key does not open");
+            AppError::Rejected(
+                "PayTrack can no longer read your Stripe key. Connect it again on the Stripe page."
+                    .to_string(),
+            )
+        })?;
+    StripeKey::stored(secret).map_err(|_| AppError::Internal)
 }
 
 /// Records that Stripe refused the key: the connection is marked broken and the user told,
