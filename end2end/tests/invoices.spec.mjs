@@ -1,14 +1,6 @@
 import { test, expect } from '@playwright/test';
+import { watchForErrors } from './helpers/browser.mjs';
 import { hydrated, signIn, unique } from './helpers/sign-in.mjs';
-
-// Collects what the browser reports as broken (a hydration mismatch panics the app and
-// shows up here), so a test can assert the pages stayed healthy.
-function watchForErrors(page) {
-  const errors = [];
-  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
-  page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
-}
 
 // Reads a dashboard figure, waiting for the page to show the expected value.
 async function expectStat(page, testId, value) {

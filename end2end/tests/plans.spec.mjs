@@ -1,14 +1,18 @@
 import { test, expect } from '@playwright/test';
+import { watchForErrors } from './helpers/browser.mjs';
 import { hydrated, signIn, unique } from './helpers/sign-in.mjs';
 
 // The Stripe stand-in `scripts/test` started also plays PayTrack's own Stripe account.
 const stripe = process.env.PAYTRACK_E2E_STRIPE_URL;
 
-function watchForErrors(page) {
-  const errors = [];
-  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
-  page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
+// Adds the fourth client where people type it: the clients page's form.
+async function addKatherine(page) {
+  await page.goto('/clients');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'New client' }).click();
+  await page.getByLabel('Name').fill('Katherine');
+  await page.getByLabel('Email', { exact: true }).fill('katherine@clients.test');
+  await page.getByRole('button', { name: 'Add client' }).click();
 }
 
 test('a Free user hits the client limit, upgrades through Checkout and gets Pro', async ({ page, request }) => {
@@ -30,12 +34,7 @@ test('a Free user hits the client limit, upgrades through Checkout and gets Pro'
   });
 
   // The fourth is refused where it is typed, with the way out.
-  await page.goto('/clients');
-  await hydrated(page);
-  await page.getByRole('button', { name: 'New client' }).click();
-  await page.getByLabel('Name').fill('Katherine');
-  await page.getByLabel('Email', { exact: true }).fill('katherine@clients.test');
-  await page.getByRole('button', { name: 'Add client' }).click();
+  await addKatherine(page);
   await expect(page.getByRole('alert').filter({ hasText: 'up to 3 active clients' })).toBeVisible();
   await page.getByRole('link', { name: 'See plans and upgrade' }).click();
 
@@ -64,12 +63,7 @@ test('a Free user hits the client limit, upgrades through Checkout and gets Pro'
   await expect(page.getByRole('button', { name: 'Manage billing' })).toBeVisible();
 
   // The fourth client now saves.
-  await page.goto('/clients');
-  await hydrated(page);
-  await page.getByRole('button', { name: 'New client' }).click();
-  await page.getByLabel('Name').fill('Katherine');
-  await page.getByLabel('Email', { exact: true }).fill('katherine@clients.test');
-  await page.getByRole('button', { name: 'Add client' }).click();
+  await addKatherine(page);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Katherine');
   // A renewal fails: every page says so, and the button goes straight to Stripe's portal.
   const failed = await request.post(`${stripe}/_stand_in/pay?target=${subscription}&outcome=fail`);

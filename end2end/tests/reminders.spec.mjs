@@ -1,13 +1,7 @@
 import { test, expect } from '@playwright/test';
+import { watchForErrors } from './helpers/browser.mjs';
 import { hydrated, signIn, unique } from './helpers/sign-in.mjs';
 import { clientAndInvoice, dateIn } from './helpers/books.mjs';
-
-function watchForErrors(page) {
-  const errors = [];
-  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
-  page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
-}
 
 test('edit the reminder policy, preview an invoice timeline, pause, snooze and resume it', async ({ page }) => {
   await signIn(page, unique('reminders'));

@@ -1,16 +1,10 @@
 import { test, expect } from '@playwright/test';
+import { watchForErrors } from './helpers/browser.mjs';
 import { hydrated, signIn, unique } from './helpers/sign-in.mjs';
 import { clientAndInvoice } from './helpers/books.mjs';
 
 // The Stripe stand-in `scripts/test` started; the server talks to it as to Stripe.
 const stripe = process.env.PAYTRACK_E2E_STRIPE_URL;
-
-function watchForErrors(page) {
-  const errors = [];
-  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
-  page.on('pageerror', (error) => errors.push(error.message));
-  return errors;
-}
 
 
 test('connect Stripe, send an invoice with its pay link, and see it paid by a signed event', async ({ page, request }) => {

@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { watchForErrors } from './helpers/browser.mjs';
 import { hydrated, signIn } from './helpers/sign-in.mjs';
 
 // scripts/test lists this address in PAYTRACK_OPERATORS.
@@ -7,11 +8,7 @@ const operator = process.env.PAYTRACK_E2E_OPERATOR;
 test('an operator sees usage drawn per day, and the page is theirs alone', async ({ page }) => {
   expect(operator, 'PAYTRACK_E2E_OPERATOR is set by scripts/test').toBeTruthy();
   await signIn(page, operator);
-  // Watched from here, as in the other specs: the dev outbox used to sign in shows other
-  // tests' emails in sandboxed frames, whose blocked scripts are not this page's errors.
-  const errors = [];
-  page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
-  page.on('pageerror', (error) => errors.push(error.message));
+  const errors = watchForErrors(page);
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Usage' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Usage' })).toBeVisible();

@@ -404,32 +404,21 @@ async fn without_billing_nothing_is_limited_and_the_webhook_is_off() {
     assert_eq!(response.status().as_u16(), 404);
 }
 
+async fn pricing(app: &TestApp) -> String {
+    let response = app.http.get(app.url("/pricing")).send().await.unwrap();
+    response.text().await.unwrap()
+}
+
 #[tokio::test]
 async fn the_pricing_page_shows_this_installations_free_limits() {
     let Billing { app, .. } = app_with_billing().await;
-    let html = app
-        .http
-        .get(app.url("/pricing"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = pricing(&app).await;
     assert!(html.contains("Up to 3 active clients"), "{html}");
     assert!(html.contains("5 new invoices a month"));
     assert!(html.contains("Go Pro"));
 
     let unbilled = crate::common::spawn_app().await;
-    let html = unbilled
-        .http
-        .get(unbilled.url("/pricing"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = pricing(&unbilled).await;
     assert!(html.contains("no plans: everything is included"), "{html}");
 }
 

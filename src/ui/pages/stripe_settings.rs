@@ -10,6 +10,7 @@ use crate::api::stripe::{
     disconnect_stripe, save_payment_emails, save_stripe_signing_secret, stripe_connection,
 };
 use crate::domain::pay_with::PayWith;
+use crate::error::AppError;
 use crate::ui::components::signed_in::or_sign_in;
 
 /// The permissions a restricted key needs, as Stripe's dashboard names them.
@@ -56,6 +57,24 @@ fn Connection(current: Option<StripeConnectionView>) -> impl IntoView {
     }
 }
 
+/// For a form that sends a key or secret: the connection the server accepted is shown, and
+/// what it refused comes back in words for the form to say.
+fn follow(
+    action: Action<String, Result<StripeConnect, AppError>>,
+    connection: RwSignal<Option<StripeConnectionView>>,
+) -> impl Fn() -> Option<String> + Copy {
+    Effect::new(move || {
+        if let Some(Ok(StripeConnect::Connected(view))) = action.value().get() {
+            connection.set(Some(view));
+        }
+    });
+    move || match action.value().get() {
+        Some(Ok(StripeConnect::Invalid(message))) => Some(message),
+        Some(Err(err)) => Some(err.to_string()),
+        _ => None,
+    }
+}
+
 #[component]
 fn ConnectForm(connection: RwSignal<Option<StripeConnectionView>>) -> impl IntoView {
     let key = RwSignal::new(String::new());
@@ -63,16 +82,7 @@ fn ConnectForm(connection: RwSignal<Option<StripeConnectionView>>) -> impl IntoV
         let key = key.clone();
         async move { connect_stripe(key).await }
     });
-    Effect::new(move || {
-        if let Some(Ok(StripeConnect::Connected(view))) = connect.value().get() {
-            connection.set(Some(view));
-        }
-    });
-    let problem = move || match connect.value().get() {
-        Some(Ok(StripeConnect::Invalid(message))) => Some(message),
-        Some(Err(err)) => Some(err.to_string()),
-        _ => None,
-    };
+    let problem = follow(connect, connection);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         connect.dispatch(key.get_untracked());
@@ -192,16 +202,7 @@ fn Webhook(
         let secret = secret.clone();
         async move { save_stripe_signing_secret(secret).await }
     });
-    Effect::new(move || {
-        if let Some(Ok(StripeConnect::Connected(view))) = save.value().get() {
-            connection.set(Some(view));
-        }
-    });
-    let problem = move || match save.value().get() {
-        Some(Ok(StripeConnect::Invalid(message))) => Some(message),
-        Some(Err(err)) => Some(err.to_string()),
-        _ => None,
-    };
+    let problem = follow(save, connection);
     let status = match view.webhook {
         WebhookView::Registered => {
             "PayTrack registered its webhook in your Stripe account: payments show up within seconds."
