@@ -3,6 +3,9 @@
 //! due emails to Resend (a local stand-in answering at once) took, and memory. Run by
 //! `bench/email-engine`, which provides the database; asserts nothing.
 
+// Test and example code: a failed unwrap is a failed run, which is what it should be.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;

@@ -2,6 +2,9 @@
 //! `cargo run --example stripe_stand_in --features ssr -- <port>`. Integration tests run the
 //! same code in-process (`tests/stripe_stand_in/`).
 
+// Test and example code: a failed unwrap is a failed run, which is what it should be.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 // The integration tests use the other half (request log, object look-ups).
 #[allow(dead_code)]
 #[path = "../tests/stripe_stand_in/mod.rs"]

@@ -41,6 +41,13 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// `what` does not exist or is not the caller's: said the same way for both.
+    pub fn not_found(what: &str) -> AppError {
+        AppError::NotFound(format!(
+            "That {what} doesn't exist, or it isn't in your account."
+        ))
+    }
+
     /// The HTTP status a server function answers with when it fails with this error.
     pub fn status_code(&self) -> u16 {
         match self {
@@ -64,19 +71,45 @@ impl FromServerFnError for AppError {
         match value {
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Network,
             ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => {
-                AppError::BadRequest(msg)
+                AppError::BadRequest(for_people(&msg))
             }
             ServerFnErrorErr::UnsupportedRequestMethod(msg) => AppError::BadRequest(msg),
             ServerFnErrorErr::Registration(_) => {
                 AppError::BadRequest("no such server function".to_string())
             }
             // On the server this is a request body that does not decode into the arguments.
-            ServerFnErrorErr::Deserialization(msg) => AppError::BadRequest(msg),
+            ServerFnErrorErr::Deserialization(msg) => AppError::BadRequest(for_people(&msg)),
             ServerFnErrorErr::Serialization(_)
             | ServerFnErrorErr::ServerError(_)
             | ServerFnErrorErr::MiddlewareError(_) => AppError::Internal,
         }
     }
+}
+
+/// A decoder's complaint about the arguments, said for a person: which value was not one of
+/// the choices, or which was missing, without positions in the request body.
+fn for_people(message: &str) -> String {
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(message)
+        .trim_start_matches("Error(\"")
+        .trim_end_matches('"');
+    let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    if message.starts_with("unknown variant")
+        && let Some((given, choices)) = quoted.split_first()
+    {
+        return format!(
+            "“{given}” is not one of the choices ({}).",
+            choices.join(", ")
+        );
+    }
+    if message.starts_with("missing field")
+        && let Some(field) = quoted.first()
+    {
+        return format!("“{field}” is missing.");
+    }
+    message.to_string()
 }
 
 #[cfg(test)]
@@ -104,6 +137,19 @@ mod tests {
         let err =
             AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field `x`".into()));
         assert_eq!(err.status_code(), 400);
-        assert!(err.to_string().contains("missing field `x`"));
+        assert!(err.to_string().contains("“x” is missing"), "{err}");
+    }
+
+    #[test]
+    fn a_value_that_is_not_a_choice_is_named_with_the_choices() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Deserialization(
+            "unknown variant `cheque`, expected `payment_link` or `hosted_invoice` at line 1 column 17"
+                .into(),
+        ));
+        assert_eq!(err.status_code(), 400);
+        assert_eq!(
+            err.to_string(),
+            "PayTrack couldn't understand that request: “cheque” is not one of the choices (payment_link, hosted_invoice)."
+        );
     }
 }

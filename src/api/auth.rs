@@ -64,7 +64,7 @@ pub enum LinkRequest {
 
 #[server(prefix = "/api", endpoint = "auth/me")]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
-    let Some(signed_in) = ssr::signed_in().await.map_err(ssr::fail)? else {
+    let Some(signed_in) = ssr::signed_in().await? else {
         return Ok(None);
     };
     Ok(Some(Me::new(signed_in.user, signed_in.session.method)))
@@ -83,8 +83,8 @@ pub async fn request_login_link(
         Ok(email) => email,
         Err(message) => return Ok(LinkRequest::InvalidEmail(message)),
     };
-    let state = ssr::state().map_err(ssr::fail)?;
-    let parts = ssr::parts().map_err(ssr::fail)?;
+    let state = ssr::state()?;
+    let parts = ssr::parts()?;
     let ip = request::client_ip(&parts.extensions);
     login_link::send(
         &state,
@@ -94,8 +94,7 @@ pub async fn request_login_link(
         &ip,
         mongodb::bson::DateTime::now(),
     )
-    .await
-    .map_err(ssr::fail)?;
+    .await?;
     Ok(LinkRequest::Sent {
         email: email.to_string(),
     })
@@ -107,10 +106,8 @@ pub async fn request_login_link(
 pub async fn login_link_email(token: String) -> Result<Option<String>, AppError> {
     use crate::server::auth::login_link;
 
-    let state = ssr::state().map_err(ssr::fail)?;
-    login_link::peek(&state, &token, mongodb::bson::DateTime::now())
-        .await
-        .map_err(ssr::fail)
+    let state = ssr::state()?;
+    login_link::peek(&state, &token, mongodb::bson::DateTime::now()).await
 }
 
 /// Field problems with a profile edit.
@@ -136,7 +133,7 @@ pub async fn update_profile(
     use crate::domain::invoice_number::NumberPrefix;
     use crate::server::db;
 
-    let signed_in = ssr::require_user().await.map_err(ssr::fail)?;
+    let signed_in = ssr::require_user().await?;
     let name = name.trim().to_string();
     let mut errors = ProfileErrors::default();
     if name.is_empty() {
@@ -155,7 +152,7 @@ pub async fn update_profile(
     if errors != ProfileErrors::default() {
         return Ok(ProfileUpdate::Invalid(errors));
     }
-    let state = ssr::state().map_err(ssr::fail)?;
+    let state = ssr::state()?;
     let user = db::users::update_profile(
         &state.db,
         signed_in.user.id,
@@ -167,11 +164,11 @@ pub async fn update_profile(
             .unwrap_or_default(),
     )
     .await
-    .map_err(|err| ssr::fail(db::user_facing("saving the profile", err)))?
-    .ok_or_else(|| ssr::fail(AppError::Unauthorized))?;
+    .map_err(|err| db::user_facing("saving the profile", err))?
+    .ok_or(AppError::Unauthorized)?;
     if user.time_zone != signed_in.user.time_zone {
         // Reminders go out at the send hour where the user is now.
-        crate::api::reminders::ssr::replan_all(&state, &user, None).await;
+        crate::server::chasing::replan_all(&state, &user, None).await;
     }
     Ok(ProfileUpdate::Saved(Me::new(
         user,
@@ -212,11 +209,11 @@ pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
     use crate::server::db;
     use mongodb::bson::DateTime;
 
-    let signed_in = ssr::require_user().await.map_err(ssr::fail)?;
-    let state = ssr::state().map_err(ssr::fail)?;
+    let signed_in = ssr::require_user().await?;
+    let state = ssr::state()?;
     let sessions = db::sessions::list_live(&state.db, signed_in.user.id, DateTime::now())
         .await
-        .map_err(|err| ssr::fail(db::user_facing("listing sessions", err)))?;
+        .map_err(|err| db::user_facing("listing sessions", err))?;
     let time = |at: DateTime| at.try_to_rfc3339_string().unwrap_or_default();
     Ok(sessions
         .into_iter()

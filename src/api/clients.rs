@@ -1,14 +1,20 @@
-//! Client server functions: list, read, create, edit, archive. Each one is owner-scoped through
-//! `server::db::clients`; another user's id reads as "not found".
+//! Client server functions: list, read, create, edit, archive, each over one operation of
+//! `server::clients`; another user's id reads as "not found".
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use crate::api::invoices::InvoiceRow;
+use crate::api::invoices::wire::InvoiceRow;
 use crate::domain::client::{ClientErrors, ClientInput};
 use crate::domain::money::{Currency, Money};
 use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use {
+    crate::api::ssr::{signed_in_with_id, who_asks},
+    crate::server::clients,
+};
 
 /// A client as lists and pickers show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,145 +71,55 @@ pub async fn list_clients(
     search: String,
     include_archived: bool,
 ) -> Result<Vec<ClientSummary>, AppError> {
-    use crate::api::ssr::{db_error, fail, require_user, state};
-    use crate::server::db::clients;
-
-    let user = require_user().await.map_err(fail)?.user;
-    let state = state().map_err(fail)?;
-    if search.chars().count() > 100 {
-        return Err(fail(AppError::Rejected(
-            "Keep the search under 100 characters.".to_string(),
-        )));
-    }
-    let clients = clients::list(&state.db, user.id, include_archived, &search, 1000)
-        .await
-        .map_err(|e| fail(db_error("listing clients")(e)))?;
+    let (user, state) = who_asks().await?;
+    let clients = clients::list(&state, user.id, include_archived, &search).await?;
     Ok(clients.iter().map(summary).collect())
 }
 
 #[server(prefix = "/api", endpoint = "clients/get")]
 pub async fn get_client(id: String) -> Result<ClientDetail, AppError> {
-    use crate::api::invoices::ssr::row;
-    use crate::api::ssr::{db_error, fail, not_found, signed_in_with_id, today_for};
-    use crate::domain::invoice_list::ListParams;
-    use crate::server::db::{clients, invoices};
+    use crate::api::invoices::views::row;
 
-    let (user, id, state) = signed_in_with_id(&id, "client").await.map_err(fail)?;
-    let client = clients::get(&state.db, user.id, id)
-        .await
-        .map_err(|e| fail(db_error("reading a client")(e)))?
-        .ok_or_else(|| fail(not_found("client")))?;
-    let balances = invoices::balances_of_client(&state.db, user.id, id)
-        .await
-        .map_err(|e| fail(db_error("adding up a client's balance")(e)))?
-        .into_iter()
-        .filter(|(_, due)| *due > 0)
-        .map(|(currency, due)| Money::from_minor(due, currency))
-        .collect();
-    let today = today_for(&user);
-    let query = ListParams::default()
-        .parse()
-        .map_err(|m| fail(AppError::BadRequest(m)))?;
-    let (history, _) = invoices::list(&state.db, user.id, &query, Some(id), today, 100)
-        .await
-        .map_err(|e| fail(crate::api::invoices::ssr::list_error(e)))?;
+    let (user, id, state) = signed_in_with_id(&id, "client").await?;
+    let file = clients::file(&state, &user, id).await?;
+    let today = crate::server::jobs::plan::today_of(&user);
     Ok(ClientDetail {
-        summary: summary(&client),
-        emails: client.emails.clone(),
-        address: client.address.clone(),
-        notes: client.notes.clone(),
-        input: client.to_input(),
-        balances,
-        invoices: history.iter().map(|i| row(i, today)).collect(),
+        summary: summary(&file.client),
+        emails: file.client.emails.clone(),
+        address: file.client.address.clone(),
+        notes: file.client.notes.clone(),
+        input: file.client.to_input(),
+        balances: file.balances,
+        invoices: file.invoices.iter().map(|i| row(i, today)).collect(),
     })
 }
 
 #[server(prefix = "/api", endpoint = "clients/create", input = Json)]
 pub async fn create_client(input: ClientInput) -> Result<ClientSave, AppError> {
-    use crate::api::ssr::{db_error, fail, require_user, state};
-    use crate::server::db::clients;
-
-    let user = require_user().await.map_err(fail)?.user;
+    let (user, state) = who_asks().await?;
     let client = match input.parse() {
         Ok(client) => client,
         Err(errors) => return Ok(ClientSave::Invalid(*errors)),
     };
-    let state = state().map_err(fail)?;
-    crate::server::limits::allow_active_client(&state, &user)
-        .await
-        .map_err(fail)?;
-    let saved = clients::insert(&state.db, user.id, &client, mongodb::bson::DateTime::now())
-        .await
-        .map_err(|e| fail(db_error("saving a new client")(e)))?;
-    crate::server::db::usage::count(
-        &state.db,
-        crate::domain::usage::UsageEvent::ClientCreated,
-        crate::server::db::usage::today(),
-    )
-    .await;
+    let saved = clients::create(&state, &user, &client).await?;
     Ok(ClientSave::Saved(summary(&saved)))
 }
 
 #[server(prefix = "/api", endpoint = "clients/update", input = Json)]
 pub async fn update_client(id: String, input: ClientInput) -> Result<ClientSave, AppError> {
-    use crate::api::ssr::{db_error, fail, not_found, signed_in_with_id};
-    use crate::server::db::{clients, invoices};
-
-    let (user, id, state) = signed_in_with_id(&id, "client").await.map_err(fail)?;
+    let (user, id, state) = signed_in_with_id(&id, "client").await?;
     let client = match input.parse() {
         Ok(client) => client,
         Err(errors) => return Ok(ClientSave::Invalid(*errors)),
     };
-    let saved = clients::update(
-        &state.db,
-        user.id,
-        id,
-        &client,
-        mongodb::bson::DateTime::now(),
-    )
-    .await
-    .map_err(|e| fail(db_error("saving a client")(e)))?
-    .ok_or_else(|| fail(not_found("client")))?;
-    if let Err(err) = invoices::readdress_drafts(&state.db, user.id, &saved).await {
-        tracing::error!(error = %err, "updating drafts after a client edit");
-        return Err(fail(AppError::Internal));
-    }
-    // A fixed address lifts the hold a bounce put on the client's invoices; reminders
-    // switched on or off take effect on every open invoice.
-    if let Err(err) = invoices::lift_bounce_holds(&state.db, user.id, saved.id).await {
-        tracing::error!(error = %err, "lifting bounce holds after a client edit");
-    }
-    crate::api::reminders::ssr::replan_all(&state, &user, Some(saved.id)).await;
+    let saved = clients::update(&state, &user, id, &client).await?;
     Ok(ClientSave::Saved(summary(&saved)))
 }
 
 /// Archives (or, with `archived = false`, restores) a client. Their invoices stay as they are.
 #[server(prefix = "/api", endpoint = "clients/archive")]
 pub async fn archive_client(id: String, archived: bool) -> Result<ClientSummary, AppError> {
-    use crate::api::ssr::{db_error, fail, not_found, signed_in_with_id};
-    use crate::server::db::clients;
-
-    let (user, id, state) = signed_in_with_id(&id, "client").await.map_err(fail)?;
-    if !archived {
-        // Restoring makes the client active again: it counts against the Free plan.
-        let current = clients::get(&state.db, user.id, id)
-            .await
-            .map_err(|e| fail(db_error("reading a client")(e)))?;
-        if current.is_some_and(|c| c.archived) {
-            crate::server::limits::allow_active_client(&state, &user)
-                .await
-                .map_err(fail)?;
-        }
-    }
-    let saved = clients::set_archived(
-        &state.db,
-        user.id,
-        id,
-        archived,
-        mongodb::bson::DateTime::now(),
-    )
-    .await
-    .map_err(|e| fail(db_error("archiving a client")(e)))?
-    .ok_or_else(|| fail(not_found("client")))?;
+    let (user, id, state) = signed_in_with_id(&id, "client").await?;
+    let saved = clients::archive(&state, &user, id, archived).await?;
     Ok(summary(&saved))
 }

@@ -22,16 +22,16 @@ pub struct OutboxEmail {
 pub async fn outbox() -> Result<Vec<OutboxEmail>, AppError> {
     use crate::server::db;
 
-    let state = ssr::state().map_err(ssr::fail)?;
+    let state = ssr::state()?;
     if !outbox_available(&state) {
-        return Err(ssr::fail(AppError::Rejected(
+        return Err(AppError::Rejected(
             "The dev outbox exists only in local development, when no email provider is configured."
                 .to_string(),
-        )));
+        ));
     }
     let emails = db::outbox::latest(&state.db, 50)
         .await
-        .map_err(|err| ssr::fail(db::user_facing("reading the dev outbox", err)))?;
+        .map_err(|err| db::user_facing("reading the dev outbox", err))?;
     Ok(emails
         .into_iter()
         .map(|e| OutboxEmail {

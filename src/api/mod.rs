@@ -1,5 +1,7 @@
 //! Server functions, one module per area. Each is a public HTTP endpoint: it authenticates and
-//! authorizes by itself, calls the domain, and reaches MongoDB only through `server::db`.
+//! authorizes by itself (`ssr::who_asks`), parses into domain types, calls one operation of
+//! the server layer and maps its answer to a wire type. The HTTP status of a failure is set in
+//! one place, from the `AppError` (`server::http::api_errors`).
 
 pub mod auth;
 pub mod billing;
@@ -20,9 +22,11 @@ mod ssr {
     use leptos::prelude::use_context;
     use leptos_axum::ResponseOptions;
     use mongodb::bson::DateTime;
+    use mongodb::bson::oid::ObjectId;
 
     use crate::error::AppError;
     use crate::server::auth::session::{self, Authenticated};
+    use crate::server::db::users::UserDoc;
     use crate::server::state::AppState;
 
     /// The server state provided to every server function by the router.
@@ -79,62 +83,26 @@ mod ssr {
         async move { signed_in.await?.ok_or(AppError::Unauthorized) }
     }
 
-    /// Today's date where the user is (their time zone from the account settings).
-    pub fn today_for(
-        user: &crate::server::db::users::UserDoc,
-    ) -> crate::domain::date::CalendarDate {
-        let zone = jiff::tz::TimeZone::get(&user.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-        let date = jiff::Timestamp::now().to_zoned(zone).date();
-        crate::domain::date::CalendarDate::new(
-            i32::from(date.year()),
-            date.month().unsigned_abs(),
-            date.day().unsigned_abs(),
-        )
-        .unwrap_or(crate::domain::date::CalendarDate::EPOCH)
+    /// Who asks, and the server state: the start of every function acting for a user.
+    pub async fn who_asks() -> Result<(UserDoc, AppState), AppError> {
+        let user = require_user().await?.user;
+        Ok((user, state()?))
     }
 
     /// An id from the browser. One that does not parse reads exactly like one that belongs to
     /// someone else: `what` was not found.
-    pub fn parse_id(text: &str, what: &str) -> Result<mongodb::bson::oid::ObjectId, AppError> {
-        mongodb::bson::oid::ObjectId::parse_str(text.trim()).map_err(|_| not_found(what))
+    pub fn parse_id(text: &str, what: &str) -> Result<ObjectId, AppError> {
+        ObjectId::parse_str(text.trim()).map_err(|_| AppError::not_found(what))
     }
 
-    /// The common start of a function acting on one of the user's things: who is asking, the
-    /// id they sent (parsed; a malformed one is "not found"), and the server state.
+    /// `who_asks` for a function acting on one of the user's things, with the id they sent
+    /// (parsed; a malformed one is "not found").
     pub async fn signed_in_with_id(
         id: &str,
         what: &str,
-    ) -> Result<
-        (
-            crate::server::db::users::UserDoc,
-            mongodb::bson::oid::ObjectId,
-            AppState,
-        ),
-        AppError,
-    > {
+    ) -> Result<(UserDoc, ObjectId, AppState), AppError> {
         let user = require_user().await?.user;
         let id = parse_id(id, what)?;
         Ok((user, id, state()?))
-    }
-
-    pub fn not_found(what: &str) -> AppError {
-        AppError::NotFound(format!(
-            "That {what} doesn't exist, or it isn't in your account."
-        ))
-    }
-
-    /// A driver error as the user may see it, with the cause logged under `context`.
-    pub fn db_error(context: &'static str) -> impl Fn(mongodb::error::Error) -> AppError {
-        move |err| crate::server::db::user_facing(context, err)
-    }
-
-    /// Sets the response status that matches `err` and hands the error back for `?`.
-    pub fn fail(err: AppError) -> AppError {
-        if let Some(response) = use_context::<ResponseOptions>()
-            && let Ok(status) = axum::http::StatusCode::from_u16(err.status_code())
-        {
-            response.set_status(status);
-        }
-        err
     }
 }

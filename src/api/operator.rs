@@ -160,16 +160,14 @@ mod ssr {
 
 #[server(prefix = "/api", endpoint = "operator/usage")]
 pub async fn load_usage() -> Result<UsageReport, AppError> {
-    use crate::api::ssr::{db_error, fail, require_user, state};
+    use crate::api::ssr::{require_user, state};
 
-    let user = require_user().await.map_err(fail)?.user;
-    let state = state().map_err(fail)?;
+    let user = require_user().await?.user;
+    let state = state()?;
     if !state.config.operators.contains(&user.email.to_lowercase()) {
-        return Err(fail(AppError::NotFound(
-            "That page doesn't exist.".to_string(),
-        )));
+        return Err(AppError::NotFound("That page doesn't exist.".to_string()));
     }
     ssr::report(&state)
         .await
-        .map_err(|e| fail(db_error("reading usage")(e)))
+        .map_err(crate::server::db::failed("reading usage"))
 }

@@ -21,7 +21,7 @@ pub struct SiteInfo {
 
 #[server(prefix = "/api", endpoint = "site/info")]
 pub async fn get_site_info() -> Result<SiteInfo, AppError> {
-    let state = ssr::state().map_err(ssr::fail)?;
+    let state = ssr::state()?;
     Ok(SiteInfo {
         contact_email: state.config.contact_email.clone(),
         dev_outbox: crate::api::dev::outbox_available(&state),
@@ -46,10 +46,10 @@ pub struct StatusCheck {
 pub async fn record_status_check() -> Result<StatusCheck, AppError> {
     use crate::server::db;
 
-    let state = ssr::state().map_err(ssr::fail)?;
+    let state = ssr::state()?;
     let checks = db::counters::increment(&state.db, "status_checks")
         .await
-        .map_err(|err| ssr::fail(db::user_facing("recording a status check", err)))?;
+        .map_err(|err| db::user_facing("recording a status check", err))?;
     Ok(StatusCheck { checks })
 }
 

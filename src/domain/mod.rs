@@ -1,7 +1,9 @@
 //! Types shared by the server and the browser. Pure, no I/O, unit-tested. Constructors parse
 //! and return `Result`, so a value that exists is valid.
 
+pub mod bulk;
 pub mod client;
+pub mod dashboard;
 pub mod date;
 pub mod email;
 pub mod html;
@@ -10,10 +12,13 @@ pub mod invoice_draft;
 pub mod invoice_list;
 pub mod invoice_number;
 pub mod money;
+pub mod pause;
 pub mod pay_with;
 pub mod payment;
 pub mod plan;
 pub mod reminder_policy;
 pub mod reminder_schedule;
 pub mod status;
+pub mod stripe_pay;
+pub mod timeline;
 pub mod usage;

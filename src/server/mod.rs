@@ -2,16 +2,23 @@
 //! start-up. Compiled with feature `ssr` only, so none of it reaches the browser bundle.
 
 pub mod auth;
+pub mod chasing;
+pub mod clients;
 pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod email;
 pub mod http;
+pub mod invoicing;
 pub mod jobs;
 pub mod limits;
+pub mod payments;
+pub mod reports;
 pub mod secret;
 pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod stripe;
+pub mod stripe_account;
+pub mod subscription;
 pub mod telemetry;

@@ -4,7 +4,7 @@
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use axum::Router;
 use axum::body::Body;
@@ -17,10 +17,6 @@ use tower_http::trace::TraceLayer;
 
 use super::auth;
 use super::config::Config;
-use super::crypto::Keyring;
-use super::email::Mailer;
-use super::jobs::clock::SystemClock;
-use super::jobs::engine::Engine;
 use super::state::AppState;
 use super::{db, http, telemetry};
 use crate::app::{App, shell};
@@ -40,10 +36,8 @@ pub enum StartupError {
     Database(mongodb::error::Error),
     #[error("cannot prepare the database (collections and indexes): {0}")]
     Schema(mongodb::error::Error),
-    #[error("cannot set up email delivery: {0}")]
-    Mailer(String),
-    #[error("cannot use the master key: {0}")]
-    MasterKey(String),
+    #[error(transparent)]
+    State(#[from] super::state::StateError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -105,51 +99,6 @@ fn check_hash_file(options: &LeptosOptions) -> Result<(), StartupError> {
     }
 }
 
-/// What handlers, workers and commands share, around an open database.
-fn app_state(
-    config: Config,
-    leptos_options: LeptosOptions,
-    database: mongodb::Database,
-) -> Result<AppState, StartupError> {
-    let mailer = Mailer::from_config(&config, &database)
-        .map_err(|err| StartupError::Mailer(err.to_string()))?;
-    let keyring = match &config.secrets.master_key {
-        Some(current) => Some(Arc::new(
-            Keyring::from_base64(current, &config.secrets.master_key_previous)
-                .map_err(StartupError::MasterKey)?,
-        )),
-        None => None,
-    };
-    let engine = Engine::new(
-        database.clone(),
-        mailer.clone(),
-        Arc::new(SystemClock),
-        config.base_url.clone(),
-    )
-    .with_free_reminder_steps(
-        config
-            .billing
-            .as_ref()
-            .map(|_| config.free_limits.reminder_steps),
-    );
-    Ok(AppState {
-        leptos_options,
-        db: database,
-        config: Arc::new(config),
-        mailer,
-        engine,
-        keyring,
-    })
-}
-
-/// The shared state for a command run from the shell (no pages are rendered).
-pub async fn state_for_command() -> Result<AppState, String> {
-    let config = Config::from_env().map_err(|e| e.to_string())?;
-    let database = db::open_for_command(&config).await?;
-    let options = LeptosOptions::builder().output_name("paytrack").build();
-    app_state(config, options, database).map_err(|e| e.to_string())
-}
-
 /// A server whose socket is bound and whose database is ready, not yet accepting requests.
 pub struct Application {
     pub state: AppState,
@@ -188,7 +137,7 @@ impl Application {
             // Bound to port 0 (tests), the real port is known only now.
             config.base_url = format!("http://{local_addr}");
         }
-        let state = app_state(config, leptos_options, database)?;
+        let state = AppState::assemble(config, leptos_options, database)?;
         Ok(Self {
             state,
             local_addr,

@@ -8,7 +8,9 @@ use mongodb::Database;
 
 use super::config::Config;
 use super::crypto::Keyring;
+use super::db;
 use super::email::Mailer;
+use super::jobs::clock::SystemClock;
 use super::jobs::engine::Engine;
 
 #[derive(Clone)]
@@ -28,5 +30,61 @@ pub struct AppState {
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
+    }
+}
+
+/// Why the shared state could not be put together (printed as one line at start-up).
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("cannot set up email delivery: {0}")]
+    Mailer(String),
+    #[error("cannot use the master key: {0}")]
+    MasterKey(String),
+}
+
+impl AppState {
+    /// What handlers, workers and commands share, around an open database.
+    pub fn assemble(
+        config: Config,
+        leptos_options: LeptosOptions,
+        database: Database,
+    ) -> Result<AppState, StateError> {
+        let mailer = Mailer::from_config(&config, &database)
+            .map_err(|err| StateError::Mailer(err.to_string()))?;
+        let keyring = match &config.secrets.master_key {
+            Some(current) => Some(Arc::new(
+                Keyring::from_base64(current, &config.secrets.master_key_previous)
+                    .map_err(StateError::MasterKey)?,
+            )),
+            None => None,
+        };
+        let engine = Engine::new(
+            database.clone(),
+            mailer.clone(),
+            Arc::new(SystemClock),
+            config.base_url.clone(),
+        )
+        .with_free_reminder_steps(
+            config
+                .billing
+                .as_ref()
+                .map(|_| config.free_limits.reminder_steps),
+        );
+        Ok(AppState {
+            leptos_options,
+            db: database,
+            config: Arc::new(config),
+            mailer,
+            engine,
+            keyring,
+        })
+    }
+
+    /// The shared state for a command run from the shell (no pages are rendered).
+    pub async fn for_command() -> Result<AppState, String> {
+        let config = Config::from_env().map_err(|e| e.to_string())?;
+        let database = db::open_for_command(&config).await?;
+        let options = LeptosOptions::builder().output_name("paytrack").build();
+        Self::assemble(config, options, database).map_err(|e| e.to_string())
     }
 }

@@ -412,7 +412,12 @@ async fn bulk_send_changes_what_it_can_and_says_why_it_skipped_the_rest() {
             json!({ "ids": [], "action": "delete-everything" }),
         )
         .await;
-    assert_eq!(unknown.status, 422);
+    assert_eq!(unknown.status, 400, "{}", unknown.body);
+    assert!(
+        unknown.body.to_string().contains("delete-everything"),
+        "the refusal names what was sent: {}",
+        unknown.body
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,6 +1,9 @@
 //! Integration tests: the real server, in-process, against the local test database. One test
 //! binary for all of them, so the dependency tree is linked once.
 
+// Test and example code: a failed unwrap is a failed run, which is what it should be.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 // Shared with the stand-in process of the end-to-end tests; not every helper is used here.
 #[allow(dead_code)]

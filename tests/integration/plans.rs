@@ -254,11 +254,14 @@ async fn checkout_is_one_session_per_click_and_carries_the_user() {
         session["__sub_metadata"]["paytrack_user"],
         session["client_reference_id"]
     );
-    assert_eq!(
-        user.form("/api/billing/checkout", &[("interval", "weekly")])
-            .await
-            .status,
-        422
+    let weekly = user
+        .form("/api/billing/checkout", &[("interval", "weekly")])
+        .await;
+    assert_eq!(weekly.status, 400, "{}", weekly.body);
+    assert!(
+        weekly.body.to_string().contains("weekly"),
+        "{}",
+        weekly.body
     );
     // No customer yet: nothing to manage.
     assert_eq!(user.form("/api/billing/portal", &[]).await.status, 422);

@@ -250,7 +250,12 @@ async fn a_key_without_webhook_permission_connects_and_the_secret_can_be_pasted(
     let wrong = user
         .form("/api/stripe/pay-with", &[("mode", "cheque")])
         .await;
-    assert_eq!(wrong.status, 422);
+    assert_eq!(wrong.status, 400, "{}", wrong.body);
+    assert!(
+        wrong.body.to_string().contains("cheque"),
+        "the refusal names what was sent: {}",
+        wrong.body
+    );
     assert_eq!(user.stripe_view().await["pay_with"], "hosted_invoice");
 }
 

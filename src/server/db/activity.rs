@@ -24,6 +24,22 @@ pub enum ActivityKind {
     StripePaymentFailed,
 }
 
+impl ActivityKind {
+    /// What happened, as the dashboard's activity list says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ActivityKind::Created => "Draft created",
+            ActivityKind::Sent => "Sent",
+            ActivityKind::PaymentRecorded => "Payment recorded",
+            ActivityKind::Paid => "Paid in full",
+            ActivityKind::Voided => "Voided",
+            ActivityKind::PaidWithStripe => "Paid through Stripe",
+            ActivityKind::StripePaymentProcessing => "Payment on its way (Stripe)",
+            ActivityKind::StripePaymentFailed => "Stripe payment failed",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ActivityDoc {
     #[serde(rename = "_id")]
@@ -75,4 +91,28 @@ pub async fn recent(
         .await?
         .try_collect()
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_its_own_label() {
+        let kinds = [
+            ActivityKind::Created,
+            ActivityKind::Sent,
+            ActivityKind::PaymentRecorded,
+            ActivityKind::Paid,
+            ActivityKind::Voided,
+            ActivityKind::PaidWithStripe,
+            ActivityKind::StripePaymentProcessing,
+            ActivityKind::StripePaymentFailed,
+        ];
+        let mut labels: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
+        labels.sort_unstable();
+        labels.dedup();
+        assert_eq!(labels.len(), kinds.len());
+        assert_eq!(ActivityKind::PaidWithStripe.label(), "Paid through Stripe");
+    }
 }

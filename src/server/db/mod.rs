@@ -78,6 +78,11 @@ pub fn user_facing(context: &'static str, err: mongodb::error::Error) -> AppErro
     }
 }
 
+/// `user_facing` under `context`, for `map_err`.
+pub fn failed(context: &'static str) -> impl Fn(mongodb::error::Error) -> AppError {
+    move |err| user_facing(context, err)
+}
+
 /// Adds one to the integer `field` of document `id` and returns the new value, creating the
 /// document (with `on_insert` and the field at 0) if needed.
 ///

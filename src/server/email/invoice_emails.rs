@@ -26,7 +26,7 @@ pub struct InvoiceFacts {
 
 /// The Stripe page an open invoice is paid on, if it has one that still takes payments.
 pub fn pay_url(invoice: &InvoiceDoc) -> Option<String> {
-    use crate::server::stripe::payments::PayState;
+    use crate::domain::stripe_pay::PayState;
     invoice
         .stripe
         .as_ref()

@@ -3,6 +3,7 @@
 //! whole product works locally without an account anywhere.
 
 pub mod invoice_emails;
+pub mod notify;
 pub mod resend;
 pub mod templates;
 pub mod webhook_signature;

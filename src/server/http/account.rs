@@ -111,7 +111,8 @@ pub async fn delete(
         db::stripe_connections::of_user(&state.db, user.id).await,
         state.keyring.as_ref(),
     ) {
-        crate::api::stripe::ssr::remove_webhook(&state, keyring, &connection).await;
+        crate::server::stripe_account::disconnect::remove_webhook(&state, keyring, &connection)
+            .await;
     }
     let records = match db::account_data::delete(&state.db, &user).await {
         Ok(records) => records,

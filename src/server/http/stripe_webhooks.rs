@@ -13,10 +13,11 @@ use stripe_webhook::EventObject;
 use super::webhooks::answer;
 use crate::server::crypto::Purpose;
 use crate::server::db::{self, invoices, users};
+use crate::server::payments::settle::settle;
 use crate::server::state::AppState;
 use crate::server::stripe::client::StripeProblem;
-use crate::server::stripe::collect::{self, Connected};
 use crate::server::stripe::payments::{self, Remote};
+use crate::server::stripe_account::{self, Connected};
 
 /// What an event is about: a checkout session of a payment link, or a Stripe invoice.
 enum Subject {
@@ -125,7 +126,7 @@ async fn act(
         Ok(None) => return Ok("no such user"),
         Err(err) => return Err(err.to_string()),
     };
-    let connected: Connected = match collect::connected(state, owner).await {
+    let connected: Connected = match stripe_account::connected(state, owner).await {
         Ok(Some(connected)) => connected,
         Ok(None) => return Ok("Stripe is disconnected"),
         Err(err) => return Err(err.to_string()),
@@ -142,7 +143,7 @@ async fn act(
         // leaked secret): nothing to record, and a redelivery would not change that.
         Err(StripeProblem::NotFound) => return Ok("not found in Stripe"),
         Err(problem) => {
-            collect::note_problem(state, &connected, &problem).await;
+            stripe_account::note_problem(state, &connected, &problem).await;
             return Err(problem.to_string());
         }
     };
@@ -161,7 +162,7 @@ async fn act(
         },
         (_, remote) => remote,
     };
-    collect::settle(state, &user, &invoice, remote)
+    settle(state, &user, &invoice, remote)
         .await
         .map(|_| "handled")
         .map_err(|err| err.to_string())

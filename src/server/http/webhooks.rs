@@ -12,6 +12,7 @@ use mongodb::bson::DateTime;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::domain::pause::PauseReason;
 use crate::server::db::{self, clients, email_jobs, invoices, webhook_events};
 use crate::server::email::webhook_signature::{self, Signed};
 use crate::server::state::AppState;
@@ -122,9 +123,15 @@ async fn note_delivery(state: &AppState, event: &Event) -> Result<(), mongodb::e
     };
     if delivery != "delivered" {
         let now = DateTime::now();
-        if invoices::pause_reminders(&state.db, job.user_id, job.invoice_id, "bounced", now)
-            .await?
-            .is_some()
+        if invoices::pause_reminders(
+            &state.db,
+            job.user_id,
+            job.invoice_id,
+            PauseReason::Bounced,
+            now,
+        )
+        .await?
+        .is_some()
         {
             email_jobs::cancel_scheduled(
                 &state.db,

@@ -155,8 +155,13 @@ impl Engine {
     /// The round's users, invoices and clients, each user marked with what their plan allows.
     pub(super) async fn books(&self, jobs: &[EmailJobDoc]) -> Result<Books, mongodb::error::Error> {
         let mut books = Books::load(&self.db, jobs).await?;
-        books
-            .cap_users(|user| crate::server::limits::cap_reminders(self.free_reminder_steps, user));
+        books.cap_users(|user| {
+            crate::server::limits::reminder_cap::cap_reminders(
+                self.free_reminder_steps,
+                user,
+                self.clock.now(),
+            )
+        });
         Ok(books)
     }
 
@@ -580,9 +585,13 @@ impl Engine {
     ) -> Result<(), mongodb::error::Error> {
         let user = match books.user(owner) {
             Some(user) => Some(user.clone()),
-            None => users::find(&self.db, owner)
-                .await?
-                .map(|user| crate::server::limits::cap_reminders(self.free_reminder_steps, user)),
+            None => users::find(&self.db, owner).await?.map(|user| {
+                crate::server::limits::reminder_cap::cap_reminders(
+                    self.free_reminder_steps,
+                    user,
+                    self.clock.now(),
+                )
+            }),
         };
         let invoice = match books.invoice(owner, invoice) {
             Some(invoice) => Some(invoice.clone()),

@@ -7,6 +7,7 @@ use mongodb::Database;
 use mongodb::bson::DateTime;
 
 use crate::domain::date::CalendarDate;
+use crate::domain::pause::PauseReason;
 use crate::domain::reminder_schedule::{
     ChaseState, SendHour, SkipReason, Step, next_reminder, step_date,
 };
@@ -41,6 +42,11 @@ pub fn local_date(at: Timestamp, zone: &TimeZone) -> CalendarDate {
     .unwrap_or(CalendarDate::EPOCH)
 }
 
+/// Today where the user is (their time zone from the account settings).
+pub fn today_of(user: &UserDoc) -> CalendarDate {
+    local_date(Timestamp::now(), &zone_of(user))
+}
+
 pub fn to_bson(at: Timestamp) -> DateTime {
     DateTime::from_millis(at.as_millisecond())
 }
@@ -62,16 +68,14 @@ pub fn reminder_instant(user: &UserDoc, invoice: &InvoiceDoc, offset: i32) -> Op
 
 /// What decides whether `invoice` is chased now: its status, a pause (by the user, or by a
 /// bounce), and its client's address problems and reminder setting.
-/// The `reminders_paused` reason while a client's payment settles.
-pub const PROCESSING: &str = "processing";
-
 pub fn chase_state(invoice: &InvoiceDoc, client: Option<&ClientDoc>) -> ChaseState {
-    let pause = invoice.reminders_paused.as_ref().map(|p| p.reason.as_str());
+    let pause = invoice.reminders_paused.as_ref().map(|p| p.reason);
     ChaseState {
         status: invoice.status,
-        processing: pause == Some(PROCESSING),
-        paused: pause.is_some_and(|reason| reason != "bounced" && reason != PROCESSING),
-        bounced: pause == Some("bounced") || client.is_some_and(|c| c.email_problem.is_some()),
+        processing: pause == Some(PauseReason::Processing),
+        paused: pause == Some(PauseReason::Paused),
+        bounced: pause == Some(PauseReason::Bounced)
+            || client.is_some_and(|c| c.email_problem.is_some()),
         reminders_off: client.is_some_and(|c| !c.reminders),
     }
 }

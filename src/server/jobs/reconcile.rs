@@ -1,6 +1,6 @@
 //! Reconciliation: asks users' Stripe accounts about open payments, for accounts whose
 //! webhook never arrives (none registered, or a delivery lost) — so an invoice paid through
-//! Stripe ends up paid either way, recorded once through `collect::settle`.
+//! Stripe ends up paid either way, recorded once through `payments::settle`.
 //!
 //! Each invoice with an open payment carries `stripe_check_at`. A pass takes those due, reads
 //! each from Stripe and moves the next look: soon while nothing else would notice (no
@@ -13,12 +13,14 @@ use std::process::ExitCode;
 use mongodb::bson::DateTime;
 use mongodb::bson::oid::ObjectId;
 
+use crate::domain::stripe_pay::PayState;
 use crate::server::db::invoices::{self, InvoiceDoc};
 use crate::server::db::users;
+use crate::server::payments::settle::{Settled, settle};
 use crate::server::state::AppState;
 use crate::server::stripe::client::StripeProblem;
-use crate::server::stripe::collect::{self, Settled};
-use crate::server::stripe::payments::{self, PayState};
+use crate::server::stripe::payments;
+use crate::server::stripe_account;
 
 const MINUTE_MS: i64 = 60_000;
 /// How many invoices one pass looks at.
@@ -95,7 +97,7 @@ async fn check(
     let user = crate::server::limits::apply(state, user);
     // Disconnected, broken, or another account now: nothing can be asked (a new connection
     // to the same account picks the invoice up again when its payment is next touched).
-    let connected = match collect::connected(state, user.id).await {
+    let connected = match stripe_account::connected(state, user.id).await {
         Ok(Some(connected)) if connected.connection.account_id == pay.account_id => connected,
         _ => return Ok(Checked::Next(None, Settled::Unchanged)),
     };
@@ -104,12 +106,12 @@ async fn check(
         Err(StripeProblem::RateLimited) => return Ok(Checked::Limited),
         Err(problem) if problem.is_transient() => return Ok(Checked::Retry),
         Err(problem) => {
-            collect::note_problem(state, &connected, &problem).await;
+            stripe_account::note_problem(state, &connected, &problem).await;
             tracing::warn!(invoice = %invoice.id, reason = %problem, "reconciliation could not read a payment");
             return Ok(Checked::Next(Some(later(now, 60)), Settled::Unchanged));
         }
     };
-    let settled = match collect::settle(state, &user, invoice, remote).await {
+    let settled = match settle(state, &user, invoice, remote).await {
         Ok(settled) => settled,
         Err(err) => {
             tracing::warn!(invoice = %invoice.id, error = %err, "reconciliation could not record a payment");
@@ -160,7 +162,7 @@ pub async fn command(args: &[String]) -> ExitCode {
         eprintln!("usage: paytrack reconcile");
         return ExitCode::from(2);
     }
-    let state = match crate::server::startup::state_for_command().await {
+    let state = match crate::server::state::AppState::for_command().await {
         Ok(state) => state,
         Err(message) => {
             eprintln!("paytrack: {message}");

@@ -5,6 +5,5 @@ pub mod account;
 pub mod api_key;
 pub mod billing;
 pub mod client;
-pub mod collect;
 pub mod payments;
 pub mod reseal;

@@ -7,7 +7,6 @@
 use std::collections::HashMap;
 use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
 use stripe_billing::invoice::{
     CreateInvoice, FinalizeInvoiceInvoice, RetrieveInvoice, VoidInvoiceInvoice,
 };
@@ -27,37 +26,8 @@ use stripe_shared::{
 use super::api_key::StripeKey;
 use super::client::{StripeApi, StripeProblem};
 use crate::domain::pay_with::PayWith;
+use crate::domain::stripe_pay::{PayState, StripePay};
 use crate::server::db::invoices::InvoiceDoc;
-
-/// Where the client pays an invoice, as stored on it (`invoices.stripe`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StripePay {
-    pub account_id: String,
-    pub mode: PayWith,
-    /// `plink_…` or `in_…`.
-    pub object_id: String,
-    pub url: String,
-    /// What this link or invoice collects.
-    pub amount_minor: i64,
-    pub state: PayState,
-    /// The checkout session (payment links) or invoice that last moved the state.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PayState {
-    /// Waiting for the client.
-    Open,
-    /// Paid with a method that settles later (a bank debit): not paid until it does.
-    Processing,
-    Paid,
-    /// The last attempt failed; the link still works.
-    Failed,
-    /// Deactivated or voided: nothing can be paid through it.
-    Closed,
-}
 
 /// What Stripe says about a payment, read fresh.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -40,10 +40,7 @@ fn Overview(overview: BillingOverview) -> impl IntoView {
         }
         .into_any();
     }
-    let checkout = Action::new(move |interval: &Interval| {
-        let key = interval.key().to_string();
-        async move { start_checkout(key).await }
-    });
+    let checkout = Action::new(move |interval: &Interval| start_checkout(*interval));
     let portal = Action::new(move |_: &()| async move { open_billing_portal().await });
     Effect::new(move || {
         if let Some(Ok(url)) = checkout.value().get() {

@@ -9,6 +9,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::clients::list_clients;
 use crate::api::invoices::{BulkOutcome, InvoicePage, InvoiceRow, bulk_action, list_invoices};
+use crate::domain::bulk::BulkAction;
 use crate::domain::invoice_list::{ListParams, SortKey, StatusFilter};
 use crate::error::AppError;
 use crate::ui::browser;
@@ -67,8 +68,8 @@ fn InvoiceList() -> impl IntoView {
         |(params, _)| list_invoices(params),
     );
     let clients = Resource::new(|| (), |_| list_clients(String::new(), true));
-    let bulk = Action::new(move |(ids, action): &(Vec<String>, String)| {
-        bulk_action(ids.clone(), action.clone())
+    let bulk = Action::new(move |(ids, action): &(Vec<String>, BulkAction)| {
+        bulk_action(ids.clone(), *action)
     });
     let bulk_message = move || {
         bulk.value().get().map(|outcome| match outcome {
@@ -232,7 +233,7 @@ fn InvoiceList() -> impl IntoView {
 fn InvoiceTable(
     first: InvoicePage,
     params: ListParams,
-    bulk: Action<(Vec<String>, String), Result<BulkOutcome, AppError>>,
+    bulk: Action<(Vec<String>, BulkAction), Result<BulkOutcome, AppError>>,
     sort_by: Callback<SortKey>,
 ) -> impl IntoView {
     let navigate = use_navigate();
@@ -262,18 +263,17 @@ fn InvoiceTable(
         }
     });
 
-    let run_bulk = move |action: &str| {
+    let run_bulk = move |action: BulkAction| {
         let ids: Vec<String> = selected.get_untracked().into_iter().collect();
-        let verb = if action == "send" { "Send" } else { "Void" };
-        if action == "void"
+        if action == BulkAction::Void
             && !browser::confirm(&format!(
-                "{verb} {} invoice(s)? Voided invoices can't be reopened.",
+                "Void {} invoice(s)? Voided invoices can't be reopened.",
                 ids.len()
             ))
         {
             return;
         }
-        bulk.dispatch((ids, action.to_string()));
+        bulk.dispatch((ids, action));
     };
     let header = move |key: SortKey, label: &'static str, numeric: bool| {
         let active = key == sort;
@@ -353,9 +353,9 @@ fn InvoiceTable(
         <div class="bulk-bar" role="region" aria-label="Selected invoices" class:active=move || !selected.get().is_empty()>
             <span>{move || format!("{} selected", selected.get().len())}</span>
             <button type="button" class="button" disabled=move || selected.get().is_empty() || bulk.pending().get()
-                on:click=move |_| run_bulk("send")>"Send selected"</button>
+                on:click=move |_| run_bulk(BulkAction::Send)>"Send selected"</button>
             <button type="button" class="button button-secondary" disabled=move || selected.get().is_empty() || bulk.pending().get()
-                on:click=move |_| run_bulk("void")>"Void selected"</button>
+                on:click=move |_| run_bulk(BulkAction::Void)>"Void selected"</button>
         </div>
         <p class="muted small keyboard-help">"Keyboard: ↑ ↓ move between invoices, Enter opens, Space selects, / searches."</p>
         <div class="table-wrap">

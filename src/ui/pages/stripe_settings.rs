@@ -244,10 +244,7 @@ fn PayWithChoice(current: PayWith) -> impl IntoView {
     let chosen = RwSignal::new(current);
     // What the server holds: a refused change puts the choice back to it.
     let saved = StoredValue::new(current);
-    let save = Action::new(move |mode: &PayWith| {
-        let key = mode.key().to_string();
-        async move { choose_pay_with(key).await }
-    });
+    let save = Action::new(move |mode: &PayWith| choose_pay_with(*mode));
     Effect::new(move || match save.value().get() {
         Some(Ok(view)) => {
             saved.set_value(view.pay_with);

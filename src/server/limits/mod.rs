@@ -12,34 +12,17 @@ use crate::server::db::{clients, invoices};
 use crate::server::jobs::plan::zone_of;
 use crate::server::state::AppState;
 
+pub mod reminder_cap;
+use reminder_cap::{cap_reminders, plan_with};
+
 /// The plan the user has now.
 pub fn plan_of(state: &AppState, user: &UserDoc) -> Plan {
-    plan_with(state.config.billing.is_some(), user)
-}
-
-/// The plan the user has now, on an installation that bills (`billing_on`) or not.
-pub fn plan_with(billing_on: bool, user: &UserDoc) -> Plan {
-    if !billing_on {
-        return Plan::Pro;
-    }
-    let now = jiff::Timestamp::now().as_second();
-    user.billing
-        .as_ref()
-        .and_then(|b| b.subscription.as_ref())
-        .map_or(Plan::Free, |s| s.plan_at(now))
-}
-
-/// The reminder steps `plan` chases with, when billing limits them.
-pub fn step_cap(free_steps: Option<u32>, plan: Plan) -> Option<usize> {
-    match (free_steps, plan) {
-        (Some(steps), Plan::Free) => Some(steps as usize),
-        _ => None,
-    }
+    plan_with(state.config.billing.is_some(), user, jiff::Timestamp::now())
 }
 
 /// Marks `user` with what their plan allows (see `UserDoc::reminder_step_cap`).
 pub fn apply(state: &AppState, user: UserDoc) -> UserDoc {
-    cap_reminders(free_reminder_steps(state), user)
+    cap_reminders(free_reminder_steps(state), user, jiff::Timestamp::now())
 }
 
 /// Free's reminder steps when this installation bills.
@@ -49,12 +32,6 @@ pub fn free_reminder_steps(state: &AppState) -> Option<u32> {
         .billing
         .as_ref()
         .map(|_| state.config.free_limits.reminder_steps)
-}
-
-/// `apply` for code that holds only the Free step count (the email engine).
-pub fn cap_reminders(free_steps: Option<u32>, mut user: UserDoc) -> UserDoc {
-    user.reminder_step_cap = step_cap(free_steps, plan_with(free_steps.is_some(), &user));
-    user
 }
 
 fn refuse(limit: Limit) -> AppError {
@@ -99,16 +76,7 @@ pub async fn allow_new_invoice(state: &AppState, user: &UserDoc) -> Result<(), A
         return Ok(());
     }
     let max = state.config.free_limits.invoices_per_month;
-    let now = jiff::Timestamp::now().to_zoned(zone_of(user));
-    let month_start = now
-        .start_of_day()
-        .and_then(|d| d.with().day(1).build())
-        .map(|d| d.timestamp().as_millisecond())
-        .unwrap_or(0);
-    let created =
-        invoices::count_created_since(&state.db, user.id, DateTime::from_millis(month_start))
-            .await
-            .map_err(db_error)?;
+    let created = invoices_this_month(state, user).await?;
     if created >= u64::from(max) {
         return Err(refuse(Limit::InvoicesPerMonth(max)));
     }

@@ -1,0 +1,152 @@
+//! Invoice server functions. Each one says who asks, parses, calls one operation of
+//! `server::invoicing` or `server::payments`, and maps the answer to the wire types in `wire`.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::api::clients::ClientSummary;
+pub use crate::domain::bulk::BulkOutcome;
+use crate::domain::date::CalendarDate;
+use crate::domain::invoice_draft::InvoiceInput;
+use crate::domain::invoice_list::ListParams;
+use crate::domain::payment::PaymentInput;
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+pub mod views;
+pub mod wire;
+
+pub use wire::*;
+
+#[cfg(feature = "ssr")]
+use {
+    crate::api::ssr::{signed_in_with_id, who_asks},
+    crate::server::invoicing::{self, drafts, drafts::DraftSave, sending},
+    crate::server::jobs::plan::today_of,
+};
+
+/// What the editor needs before it can show a form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditorContext {
+    pub today: CalendarDate,
+    pub clients: Vec<ClientSummary>,
+}
+
+#[cfg(feature = "ssr")]
+fn saved(outcome: DraftSave) -> InvoiceSave {
+    match outcome {
+        DraftSave::Saved(invoice) => InvoiceSave::Saved {
+            id: invoice.id.to_hex(),
+            number: invoice.number,
+        },
+        DraftSave::Invalid(errors) => InvoiceSave::Invalid(*errors),
+    }
+}
+
+#[server(prefix = "/api", endpoint = "invoices/list", input = Json)]
+pub async fn list_invoices(params: ListParams) -> Result<InvoicePage, AppError> {
+    use crate::server::invoicing::listing::{PAGE_SIZE, list};
+
+    let (user, state) = who_asks().await?;
+    let query = params.parse().map_err(AppError::Rejected)?;
+    let today = today_of(&user);
+    let page = list(&state, user.id, &query, today, PAGE_SIZE).await?;
+    Ok(InvoicePage {
+        rows: page.invoices.iter().map(|i| views::row(i, today)).collect(),
+        next: page.next,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "invoices/get")]
+pub async fn get_invoice(id: String) -> Result<InvoiceDetail, AppError> {
+    let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
+    let invoice = invoicing::load(&state, user.id, id).await?;
+    Ok(views::detail(&state, &invoice, &user, today_of(&user)))
+}
+
+#[server(prefix = "/api", endpoint = "invoices/editor")]
+pub async fn load_editor_context() -> Result<EditorContext, AppError> {
+    let (user, state) = who_asks().await?;
+    let clients = crate::server::clients::pickable(&state, user.id).await?;
+    Ok(EditorContext {
+        today: today_of(&user),
+        clients: clients.iter().map(crate::api::clients::summary).collect(),
+    })
+}
+
+#[server(prefix = "/api", endpoint = "invoices/create", input = Json)]
+pub async fn create_invoice(input: InvoiceInput) -> Result<InvoiceSave, AppError> {
+    let (user, state) = who_asks().await?;
+    drafts::create(&state, &user, &input).await.map(saved)
+}
+
+#[server(prefix = "/api", endpoint = "invoices/update", input = Json)]
+pub async fn update_invoice(id: String, input: InvoiceInput) -> Result<InvoiceSave, AppError> {
+    let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
+    drafts::update(&state, &user, id, &input).await.map(saved)
+}
+
+/// A new draft with the same client and lines, dated today with the same payment terms.
+#[server(prefix = "/api", endpoint = "invoices/duplicate")]
+pub async fn duplicate_invoice(id: String) -> Result<InvoiceSave, AppError> {
+    let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
+    drafts::duplicate(&state, &user, id).await.map(saved)
+}
+
+#[server(prefix = "/api", endpoint = "invoices/send")]
+pub async fn send_invoice(id: String) -> Result<InvoiceDetail, AppError> {
+    let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
+    let sent = sending::send(&state, &user, id).await?;
+    Ok(views::detail(&state, &sent, &user, today_of(&user)))
+}
+
+#[server(prefix = "/api", endpoint = "invoices/void")]
+pub async fn void_invoice(id: String) -> Result<InvoiceDetail, AppError> {
+    let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
+    let voided = sending::void(&state, &user, id).await?;
+    Ok(views::detail(&state, &voided, &user, today_of(&user)))
+}
+
+/// Deletes a draft. Sent invoices are records and are voided instead.
+#[server(prefix = "/api", endpoint = "invoices/delete")]
+pub async fn delete_draft(id: String) -> Result<(), AppError> {
+    let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
+    drafts::delete(&state, &user, id).await
+}
+
+/// Records a payment received outside Stripe; the invoice becomes partially paid or paid.
+#[server(prefix = "/api", endpoint = "invoices/payment", input = Json)]
+pub async fn record_payment(id: String, payment: PaymentInput) -> Result<PaymentSave, AppError> {
+    use crate::server::payments::record::{PaymentSource, Recorded, record};
+
+    let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
+    let today = today_of(&user);
+    match record(&state, &user, id, PaymentSource::Manual(&payment), today).await? {
+        Recorded::Saved { invoice, .. } => Ok(PaymentSave::Recorded(Box::new(views::detail(
+            &state, &invoice, &user, today,
+        )))),
+        Recorded::Invalid(errors) => Ok(PaymentSave::Invalid(errors)),
+        // Only a Stripe payment can find the invoice closed; a typed one is refused first.
+        Recorded::NotCollectable => Err(AppError::Internal),
+    }
+}
+
+/// A new link for the client (the old one stops working), e.g. after it was forwarded by mistake.
+#[server(prefix = "/api", endpoint = "invoices/new-link")]
+pub async fn replace_public_link(id: String) -> Result<InvoiceDetail, AppError> {
+    let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
+    let saved = sending::replace_public_link(&state, &user, id).await?;
+    Ok(views::detail(&state, &saved, &user, today_of(&user)))
+}
+
+/// Sends or voids several invoices at once; each is checked on its own, and the ones that
+/// cannot change are listed with the reason.
+#[server(prefix = "/api", endpoint = "invoices/bulk", input = Json)]
+pub async fn bulk_action(
+    ids: Vec<String>,
+    action: crate::domain::bulk::BulkAction,
+) -> Result<BulkOutcome, AppError> {
+    let (user, state) = who_asks().await?;
+    crate::server::invoicing::bulk::apply(&state, &user, action, &ids).await
+}

@@ -1,0 +1,152 @@
+//! The user's clients: adding (counted against Free's active clients), editing (drafts take
+//! the new details, a fixed address lifts bounce holds, reminders re-planned), archiving and
+//! restoring, and one client's page.
+
+use mongodb::bson::DateTime;
+use mongodb::bson::oid::ObjectId;
+
+use crate::domain::client::Client;
+use crate::domain::invoice_list::ListParams;
+use crate::domain::money::Money;
+use crate::domain::usage::UsageEvent;
+use crate::error::AppError;
+use crate::server::db;
+use crate::server::db::clients::{self, ClientDoc};
+use crate::server::db::invoices::{self, InvoiceDoc};
+use crate::server::db::users::UserDoc;
+use crate::server::invoicing::effects::count;
+use crate::server::jobs::plan::today_of;
+use crate::server::state::AppState;
+
+/// How many invoices a client's page lists.
+const HISTORY: usize = 100;
+
+/// The most clients a picker or the list shows.
+const MAX_LISTED: i64 = 1000;
+
+/// One client's page: the client, what they still owe per currency, their latest invoices.
+pub struct ClientFile {
+    pub client: ClientDoc,
+    pub balances: Vec<Money>,
+    pub invoices: Vec<InvoiceDoc>,
+}
+
+/// The owner's clients by name, matching `search` (name, company or email).
+pub async fn list(
+    state: &AppState,
+    owner: ObjectId,
+    include_archived: bool,
+    search: &str,
+) -> Result<Vec<ClientDoc>, AppError> {
+    if search.chars().count() > 100 {
+        return Err(AppError::Rejected(
+            "Keep the search under 100 characters.".to_string(),
+        ));
+    }
+    clients::list(&state.db, owner, include_archived, search, MAX_LISTED)
+        .await
+        .map_err(db::failed("listing clients"))
+}
+
+/// The active clients a new invoice can be for.
+pub async fn pickable(state: &AppState, owner: ObjectId) -> Result<Vec<ClientDoc>, AppError> {
+    list(state, owner, false, "").await
+}
+
+async fn get(state: &AppState, owner: ObjectId, id: ObjectId) -> Result<ClientDoc, AppError> {
+    clients::get(&state.db, owner, id)
+        .await
+        .map_err(db::failed("reading a client"))?
+        .ok_or_else(|| AppError::not_found("client"))
+}
+
+pub async fn file(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<ClientFile, AppError> {
+    let client = get(state, user.id, id).await?;
+    let balances = invoices::balances_of_client(&state.db, user.id, id)
+        .await
+        .map_err(db::failed("adding up a client's balance"))?
+        .into_iter()
+        .filter(|(_, due)| *due > 0)
+        .map(|(currency, due)| Money::from_minor(due, currency))
+        .collect();
+    let query = ListParams::default()
+        .parse()
+        .map_err(AppError::BadRequest)?;
+    let (invoices, _) = invoices::list(
+        &state.db,
+        user.id,
+        &query,
+        Some(id),
+        today_of(user),
+        HISTORY,
+    )
+    .await
+    .map_err(|err| match err {
+        invoices::ListError::BadCursor => AppError::Internal,
+        invoices::ListError::Db(err) => db::user_facing("listing a client's invoices", err),
+    })?;
+    Ok(ClientFile {
+        client,
+        balances,
+        invoices,
+    })
+}
+
+pub async fn create(
+    state: &AppState,
+    user: &UserDoc,
+    client: &Client,
+) -> Result<ClientDoc, AppError> {
+    crate::server::limits::allow_active_client(state, user).await?;
+    let saved = clients::insert(&state.db, user.id, client, DateTime::now())
+        .await
+        .map_err(db::failed("saving a new client"))?;
+    count(state, UsageEvent::ClientCreated).await;
+    Ok(saved)
+}
+
+pub async fn update(
+    state: &AppState,
+    user: &UserDoc,
+    id: ObjectId,
+    client: &Client,
+) -> Result<ClientDoc, AppError> {
+    let saved = clients::update(&state.db, user.id, id, client, DateTime::now())
+        .await
+        .map_err(db::failed("saving a client"))?
+        .ok_or_else(|| AppError::not_found("client"))?;
+    if let Err(err) = invoices::readdress_drafts(&state.db, user.id, &saved).await {
+        tracing::error!(error = %err, "updating drafts after a client edit");
+        return Err(AppError::Internal);
+    }
+    // A fixed address lifts the hold a bounce put on the client's invoices; reminders
+    // switched on or off take effect on every open invoice.
+    if let Err(err) = invoices::lift_bounce_holds(&state.db, user.id, saved.id).await {
+        tracing::error!(error = %err, "lifting bounce holds after a client edit");
+    }
+    crate::server::chasing::replan_all(state, user, Some(saved.id)).await;
+    Ok(saved)
+}
+
+/// Archives (or, with `archived = false`, restores) a client. Their invoices stay as they are.
+pub async fn archive(
+    state: &AppState,
+    user: &UserDoc,
+    id: ObjectId,
+    archived: bool,
+) -> Result<ClientDoc, AppError> {
+    // Restoring makes the client active again: it counts against the Free plan.
+    if !archived {
+        match get(state, user.id, id).await {
+            Ok(current) if current.archived => {
+                crate::server::limits::allow_active_client(state, user).await?;
+            }
+            Ok(_) | Err(AppError::NotFound(_)) => {}
+            Err(err) => return Err(err),
+        }
+    }
+    clients::set_archived(&state.db, user.id, id, archived, DateTime::now())
+        .await
+        .map_err(db::failed("archiving a client"))?
+        .ok_or_else(|| AppError::not_found("client"))
+}

@@ -1,0 +1,197 @@
+//! Reading invoices: one by id or public token, the list page (filters, sort, cursor), what
+//! comes due, what is open.
+
+use futures::TryStreamExt;
+use mongodb::Database;
+use mongodb::bson::oid::ObjectId;
+use mongodb::bson::{Bson, DateTime, Document, doc};
+
+use super::super::clients::regex_escape;
+use super::super::schema::INVOICES;
+use super::model::*;
+use crate::domain::date::CalendarDate;
+use crate::domain::invoice_list::{ListQuery, SortKey, StatusFilter};
+use crate::domain::status::InvoiceStatus;
+
+pub async fn get(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    db.collection::<InvoiceDoc>(INVOICES)
+        .find_one(doc! { "_id": id, "user_id": owner })
+        .await
+}
+
+/// The invoice behind a client's public link. Not owner-scoped: the token is the permission.
+pub async fn by_public_token(
+    db: &Database,
+    token: &str,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    db.collection::<InvoiceDoc>(INVOICES)
+        .find_one(doc! { "public_token": token })
+        .await
+}
+
+fn sort_field(key: SortKey) -> &'static str {
+    match key {
+        SortKey::Number => "sequence",
+        SortKey::Client => "client_sort",
+        SortKey::IssueDate => "issue_date",
+        SortKey::DueDate => "due_date",
+        SortKey::Total => "total_minor",
+    }
+}
+
+/// The opaque position after `invoice` in a list sorted by `key`.
+pub fn cursor_after(invoice: &InvoiceDoc, key: SortKey) -> String {
+    let value = match key {
+        SortKey::Number => invoice.sequence.to_string(),
+        SortKey::Client => invoice.client_sort.clone(),
+        SortKey::IssueDate => invoice.issue_date.to_string(),
+        SortKey::DueDate => invoice.due_date.to_string(),
+        SortKey::Total => invoice.total_minor.to_string(),
+    };
+    format!("{}:{value}", invoice.id.to_hex())
+}
+
+/// Reads a cursor back into (sort value, id); `None` if it was not made by `cursor_after`.
+fn parse_cursor(cursor: &str, key: SortKey) -> Option<(Bson, ObjectId)> {
+    let (id, value) = cursor.split_once(':')?;
+    let id = ObjectId::parse_str(id).ok()?;
+    let value = match key {
+        SortKey::Number | SortKey::Total => Bson::Int64(value.parse().ok()?),
+        SortKey::Client | SortKey::IssueDate | SortKey::DueDate => Bson::String(value.to_string()),
+    };
+    Some((value, id))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ListError {
+    #[error("That page link is out of date; start again from the first page.")]
+    BadCursor,
+    #[error(transparent)]
+    Db(#[from] mongodb::error::Error),
+}
+
+/// One page of the owner's invoices matching `query`, plus the cursor of the next page.
+pub async fn list(
+    db: &Database,
+    owner: ObjectId,
+    query: &ListQuery,
+    client: Option<ObjectId>,
+    today: CalendarDate,
+    limit: usize,
+) -> Result<(Vec<InvoiceDoc>, Option<String>), ListError> {
+    // One flat filter (no `$and`): the local server plans indexes only for top-level fields.
+    let mut filter = doc! { "user_id": owner };
+    match query.status {
+        None => {}
+        Some(StatusFilter::Draft) => {
+            filter.insert("status", status_bson(InvoiceStatus::Draft));
+        }
+        Some(StatusFilter::Outstanding) => {
+            filter.insert("status", doc! { "$in": collectable() });
+        }
+        Some(StatusFilter::Overdue) => {
+            filter.insert("status", doc! { "$in": collectable() });
+            filter.insert("due_date", doc! { "$lt": today.to_string() });
+        }
+        Some(StatusFilter::Paid) => {
+            filter.insert("status", status_bson(InvoiceStatus::Paid));
+        }
+        Some(StatusFilter::Void) => {
+            filter.insert("status", status_bson(InvoiceStatus::Void));
+        }
+    }
+    if let Some(client) = client {
+        filter.insert("client_id", client);
+    }
+    let mut issued = Document::new();
+    if let Some(from) = query.issued_from {
+        issued.insert("$gte", from.to_string());
+    }
+    if let Some(to) = query.issued_to {
+        issued.insert("$lte", to.to_string());
+    }
+    if !issued.is_empty() {
+        filter.insert("issue_date", issued);
+    }
+    if !query.search.is_empty() {
+        filter.insert(
+            "search",
+            doc! { "$regex": regex_escape(&query.search.to_lowercase()) },
+        );
+    }
+    let field = sort_field(query.sort);
+    let direction = if query.descending { -1 } else { 1 };
+    if let Some(cursor) = &query.after {
+        let (value, id) = parse_cursor(cursor, query.sort).ok_or(ListError::BadCursor)?;
+        let beyond = if query.descending { "$lt" } else { "$gt" };
+        filter.insert(
+            "$or",
+            vec![
+                doc! { field: { beyond: value.clone() } },
+                doc! { field: value, "_id": { beyond: id } },
+            ],
+        );
+    }
+    let mut page: Vec<InvoiceDoc> = db
+        .collection::<InvoiceDoc>(INVOICES)
+        .find(filter)
+        .sort(doc! { field: direction, "_id": direction })
+        .limit(limit as i64 + 1)
+        .await?
+        .try_collect()
+        .await?;
+    let next = if page.len() > limit {
+        page.truncate(limit);
+        page.last().map(|last| cursor_after(last, query.sort))
+    } else {
+        None
+    };
+    Ok((page, next))
+}
+
+/// Collectable invoices due soonest first.
+pub async fn coming_due(
+    db: &Database,
+    owner: ObjectId,
+    limit: i64,
+) -> Result<Vec<InvoiceDoc>, mongodb::error::Error> {
+    db.collection::<InvoiceDoc>(INVOICES)
+        .find(doc! { "user_id": owner, "status": { "$in": collectable() } })
+        .sort(doc! { "due_date": 1, "_id": 1 })
+        .limit(limit)
+        .await?
+        .try_collect()
+        .await
+}
+
+/// The owner's invoices still being chased or waiting to be (open or partly paid).
+pub async fn open_of_owner(
+    db: &Database,
+    owner: ObjectId,
+    client: Option<ObjectId>,
+) -> Result<Vec<InvoiceDoc>, mongodb::error::Error> {
+    let mut filter = doc! { "user_id": owner, "status": { "$in": collectable() } };
+    if let Some(client) = client {
+        filter.insert("client_id", client);
+    }
+    db.collection::<InvoiceDoc>(INVOICES)
+        .find(filter)
+        .await?
+        .try_collect()
+        .await
+}
+
+/// How many invoices the owner created since `since` (the start of their month).
+pub async fn count_created_since(
+    db: &Database,
+    owner: ObjectId,
+    since: DateTime,
+) -> Result<u64, mongodb::error::Error> {
+    db.collection::<InvoiceDoc>(INVOICES)
+        .count_documents(doc! { "user_id": owner, "created_at": { "$gte": since } })
+        .await
+}

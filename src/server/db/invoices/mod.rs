@@ -1,0 +1,20 @@
+//! Invoices. Every function takes the owner's id and puts it in the filter, so an id from
+//! another account finds nothing and changes nothing. State changes are conditional updates
+//! ("set paid only if it is still open with this much paid"), so two tabs or two servers
+//! acting at once cannot both succeed.
+//!
+//! Split by what each part does; callers use `db::invoices::…` for all of them.
+
+mod holds;
+mod list;
+mod model;
+mod reports;
+mod stripe;
+mod writes;
+
+pub use holds::*;
+pub use list::*;
+pub use model::*;
+pub use reports::*;
+pub use stripe::*;
+pub use writes::*;

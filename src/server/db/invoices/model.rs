@@ -1,0 +1,197 @@
+//! Invoices as stored: the document, who it bills, its payments and holds, and the fields a
+//! draft's content sets.
+
+use mongodb::bson::oid::ObjectId;
+use mongodb::bson::{Bson, DateTime, Document, doc, to_bson};
+use serde::{Deserialize, Serialize};
+
+use super::super::clients::ClientDoc;
+use crate::domain::date::CalendarDate;
+use crate::domain::invoice::{Discount, LineItem, Percent, Totals};
+use crate::domain::invoice_draft::InvoiceDraft;
+use crate::domain::money::Currency;
+use crate::domain::pause::PauseReason;
+use crate::domain::payment::PaymentMethod;
+use crate::domain::status::InvoiceStatus;
+use crate::domain::stripe_pay::StripePay;
+
+/// Who the invoice is addressed to, as it was when the invoice was written (a sent invoice is
+/// a document; renaming the client later does not rewrite it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BillTo {
+    pub name: String,
+    pub company: Option<String>,
+    pub address: Option<String>,
+    pub emails: Vec<String>,
+}
+
+impl From<&ClientDoc> for BillTo {
+    fn from(client: &ClientDoc) -> Self {
+        BillTo {
+            name: client.name.clone(),
+            company: client.company.clone(),
+            address: client.address.clone(),
+            emails: client.emails.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PaymentDoc {
+    pub id: ObjectId,
+    pub amount_minor: i64,
+    pub date: CalendarDate,
+    pub method: PaymentMethod,
+    pub recorded_at: DateTime,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InvoiceDoc {
+    #[serde(rename = "_id")]
+    pub id: ObjectId,
+    pub user_id: ObjectId,
+    pub client_id: ObjectId,
+    pub sequence: i64,
+    pub number: String,
+    pub bill_to: BillTo,
+    /// Lower-cased client name, for sorting by client.
+    pub client_sort: String,
+    /// Lower-cased number, client name and company: what the search box matches.
+    pub search: String,
+    pub status: InvoiceStatus,
+    pub issue_date: CalendarDate,
+    pub due_date: CalendarDate,
+    pub currency: Currency,
+    pub lines: Vec<LineItem>,
+    pub discount: Discount,
+    pub tax_rates: Vec<Percent>,
+    pub notes: Option<String>,
+    pub subtotal_minor: i64,
+    pub discount_minor: i64,
+    pub tax_minor: i64,
+    pub total_minor: i64,
+    pub paid_minor: i64,
+    pub due_minor: i64,
+    pub payments: Vec<PaymentDoc>,
+    /// The secret in the client's link to the public invoice page; replaced to revoke it.
+    /// Absent (never null) when there is none: the unique index is sparse.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_token: Option<String>,
+    pub created_at: DateTime,
+    pub updated_at: DateTime,
+    pub sent_at: Option<DateTime>,
+    pub paid_on: Option<CalendarDate>,
+    pub voided_at: Option<DateTime>,
+    /// Why reminders are held for this invoice (paused by the user, or its address bounced).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminders_paused: Option<ReminderPause>,
+    /// No reminder before this local date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<CalendarDate>,
+    /// What the client pays through in the user's Stripe account, once sent with one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stripe: Option<StripePay>,
+    /// When reconciliation next asks Stripe about `stripe` (absent: never, e.g. settled).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stripe_check_at: Option<DateTime>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReminderPause {
+    pub reason: PauseReason,
+    pub at: DateTime,
+}
+
+impl InvoiceDoc {
+    pub fn draft(&self) -> InvoiceDraft {
+        InvoiceDraft {
+            client_id: self.client_id.to_hex(),
+            issue_date: self.issue_date,
+            due_date: self.due_date,
+            currency: self.currency,
+            lines: self.lines.clone(),
+            discount: self.discount,
+            tax_rates: self.tax_rates.clone(),
+            notes: self.notes.clone(),
+        }
+    }
+}
+
+pub(super) fn status_bson(status: InvoiceStatus) -> Bson {
+    to_bson(&status).unwrap_or(Bson::Null)
+}
+
+pub(super) fn collectable() -> Bson {
+    Bson::Array(vec![
+        status_bson(InvoiceStatus::Open),
+        status_bson(InvoiceStatus::PartiallyPaid),
+    ])
+}
+
+pub(super) fn search_text(number: &str, bill_to: &BillTo) -> String {
+    let mut text = format!("{number} {}", bill_to.name);
+    if let Some(company) = &bill_to.company {
+        text.push(' ');
+        text.push_str(company);
+    }
+    text.to_lowercase()
+}
+
+/// What a draft says: its parsed form, the totals computed from it, and who it bills.
+#[derive(Clone, Copy)]
+pub struct Content<'a> {
+    pub draft: &'a InvoiceDraft,
+    pub totals: &'a Totals,
+    pub client: &'a ClientDoc,
+}
+
+/// The fields a draft's content sets (shared by create and edit).
+pub(super) fn content(
+    Content {
+        draft,
+        totals,
+        client,
+    }: Content<'_>,
+    number: &str,
+) -> Result<Document, mongodb::bson::ser::Error> {
+    let bill_to = BillTo::from(client);
+    Ok(doc! {
+        "client_id": client.id,
+        "client_sort": client.name.to_lowercase(),
+        "search": search_text(number, &bill_to),
+        "bill_to": to_bson(&bill_to)?,
+        "issue_date": draft.issue_date.to_string(),
+        "due_date": draft.due_date.to_string(),
+        "currency": draft.currency.code(),
+        "lines": to_bson(&draft.lines)?,
+        "discount": to_bson(&draft.discount)?,
+        "tax_rates": to_bson(&draft.tax_rates)?,
+        "notes": &draft.notes,
+        "subtotal_minor": totals.subtotal.minor(),
+        "discount_minor": totals.discount.minor(),
+        "tax_minor": totals.tax.minor(),
+        "total_minor": totals.total.minor(),
+        "due_minor": totals.due.minor(),
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error(transparent)]
+    Db(#[from] mongodb::error::Error),
+    #[error(transparent)]
+    Encode(#[from] mongodb::bson::ser::Error),
+}
+
+impl WriteError {
+    /// What the user may see, with the cause logged under `context`.
+    pub fn user_facing(self, context: &'static str) -> crate::error::AppError {
+        match self {
+            WriteError::Db(err) => crate::server::db::user_facing(context, err),
+            WriteError::Encode(err) => {
+                tracing::error!(error = %err, "{context}: encoding");
+                crate::error::AppError::Internal
+            }
+        }
+    }
+}

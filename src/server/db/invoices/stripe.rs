@@ -1,0 +1,105 @@
+//! What an invoice is paid through in the user's Stripe, and when reconciliation looks next.
+
+use futures::TryStreamExt;
+use mongodb::Database;
+use mongodb::bson::oid::ObjectId;
+use mongodb::bson::{DateTime, doc, to_bson};
+use mongodb::options::ReturnDocument;
+
+use super::super::schema::INVOICES;
+use super::model::*;
+use crate::domain::stripe_pay::{PayState, StripePay};
+
+/// Reconciliation first asks Stripe this long after a payment link goes out.
+pub const FIRST_CHECK_MS: i64 = 10 * 60 * 1000;
+
+/// Replaces what the client pays through (a new amount after a part payment), or removes it.
+pub async fn set_stripe(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    stripe: Option<&StripePay>,
+    now: DateTime,
+) -> Result<Option<InvoiceDoc>, WriteError> {
+    let update = match stripe {
+        Some(stripe) => doc! { "$set": {
+            "stripe": to_bson(stripe)?,
+            "stripe_check_at": DateTime::from_millis(now.timestamp_millis() + FIRST_CHECK_MS),
+        } },
+        None => doc! { "$unset": { "stripe": "", "stripe_check_at": "" } },
+    };
+    Ok(db
+        .collection::<InvoiceDoc>(INVOICES)
+        .find_one_and_update(doc! { "_id": id, "user_id": owner }, update)
+        .return_document(ReturnDocument::After)
+        .await?)
+}
+
+/// Moves the payment's state, only while the invoice still pays through `object_id`.
+pub async fn set_pay_state(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    object_id: &str,
+    state: PayState,
+    reference: Option<&str>,
+) -> Result<Option<InvoiceDoc>, WriteError> {
+    let mut set = doc! { "stripe.state": to_bson(&state)? };
+    if let Some(reference) = reference {
+        set.insert("stripe.reference", reference);
+    }
+    let mut update = doc! { "$set": set };
+    if matches!(state, PayState::Paid | PayState::Closed) {
+        update.insert("$unset", doc! { "stripe_check_at": "" });
+    }
+    Ok(db
+        .collection::<InvoiceDoc>(INVOICES)
+        .find_one_and_update(
+            doc! { "_id": id, "user_id": owner, "stripe.object_id": object_id },
+            update,
+        )
+        .return_document(ReturnDocument::After)
+        .await?)
+}
+
+/// The invoice of `owner` that pays through Stripe object `object_id`.
+pub async fn by_stripe_object(
+    db: &Database,
+    owner: ObjectId,
+    object_id: &str,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    db.collection::<InvoiceDoc>(INVOICES)
+        .find_one(doc! { "user_id": owner, "stripe.object_id": object_id })
+        .await
+}
+
+/// Open payments due a look from reconciliation, oldest check first.
+pub async fn stripe_checks_due(
+    db: &Database,
+    now: DateTime,
+    limit: i64,
+) -> Result<Vec<InvoiceDoc>, mongodb::error::Error> {
+    db.collection::<InvoiceDoc>(INVOICES)
+        .find(doc! { "stripe_check_at": { "$lte": now }, "status": { "$in": collectable() } })
+        .sort(doc! { "stripe_check_at": 1 })
+        .limit(limit)
+        .await?
+        .try_collect()
+        .await
+}
+
+/// When reconciliation looks at this invoice next.
+pub async fn set_stripe_check_at(
+    db: &Database,
+    id: ObjectId,
+    at: Option<DateTime>,
+) -> Result<(), mongodb::error::Error> {
+    let update = match at {
+        Some(at) => doc! { "$set": { "stripe_check_at": at } },
+        None => doc! { "$unset": { "stripe_check_at": "" } },
+    };
+    db.collection::<InvoiceDoc>(INVOICES)
+        .update_one(doc! { "_id": id }, update)
+        .await
+        .map(|_| ())
+}

@@ -1,0 +1,274 @@
+//! Creating invoices and moving them through their life: drafts saved and deleted, sent,
+//! voided, paid. Each change is a conditional update on the state it was decided from.
+
+use futures::TryStreamExt;
+use mongodb::Database;
+use mongodb::bson::oid::ObjectId;
+use mongodb::bson::{Bson, DateTime, Document, doc, to_bson};
+use mongodb::options::ReturnDocument;
+
+use super::super::schema::{INVOICE_SEQUENCES, INVOICES};
+use super::super::{clients::ClientDoc, invoice_sequences};
+use super::list::get;
+use super::model::*;
+use super::stripe::FIRST_CHECK_MS;
+use crate::domain::invoice_number::{NumberPrefix, format_number};
+use crate::domain::payment::Payment;
+use crate::domain::status::InvoiceStatus;
+use crate::domain::stripe_pay::StripePay;
+
+/// A new draft as stored: `content` plus the fields every invoice starts with.
+pub fn draft_document(
+    owner: ObjectId,
+    sequence: i64,
+    number: &str,
+    draft: Content<'_>,
+    now: DateTime,
+) -> Result<Document, mongodb::bson::ser::Error> {
+    let mut document = content(draft, number)?;
+    document.extend(doc! {
+        "_id": ObjectId::new(),
+        "user_id": owner,
+        "sequence": sequence,
+        "number": number,
+        "status": status_bson(InvoiceStatus::Draft),
+        "paid_minor": 0_i64,
+        "payments": [],
+        "created_at": now,
+        "updated_at": now,
+        "sent_at": Bson::Null,
+        "paid_on": Bson::Null,
+        "voided_at": Bson::Null,
+    });
+    Ok(document)
+}
+
+/// Creates a draft with the next number of the owner's sequence.
+pub async fn create(
+    db: &Database,
+    owner: ObjectId,
+    prefix: &NumberPrefix,
+    draft: Content<'_>,
+    now: DateTime,
+) -> Result<InvoiceDoc, WriteError> {
+    let sequence = invoice_sequences::next(db, owner).await?;
+    let document = draft_document(
+        owner,
+        sequence,
+        &format_number(prefix, sequence),
+        draft,
+        now,
+    )?;
+    let id = document.get_object_id("_id").map_err(|_| {
+        WriteError::Db(mongodb::error::Error::custom("a new invoice without an id"))
+    })?;
+    db.collection::<Document>(INVOICES)
+        .insert_one(document)
+        .await?;
+    get(db, owner, id).await?.ok_or_else(|| {
+        WriteError::Db(mongodb::error::Error::custom(
+            "invoice vanished right after insert",
+        ))
+    })
+}
+
+/// Stores invoices built with `draft_document` (the seed command's bulk path).
+pub async fn insert_many(
+    db: &Database,
+    documents: Vec<Document>,
+) -> Result<(), mongodb::error::Error> {
+    db.collection::<Document>(INVOICES)
+        .insert_many(documents)
+        .await
+        .map(|_| ())
+}
+
+/// Replaces a draft's content; `None` if it is not (or no longer) a draft of this owner.
+pub async fn update_draft(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    draft: Content<'_>,
+    number: &str,
+    now: DateTime,
+) -> Result<Option<InvoiceDoc>, WriteError> {
+    let mut set = content(draft, number)?;
+    set.insert("updated_at", now);
+    Ok(db
+        .collection::<InvoiceDoc>(INVOICES)
+        .find_one_and_update(
+            doc! { "_id": id, "user_id": owner, "status": status_bson(InvoiceStatus::Draft) },
+            doc! { "$set": set },
+        )
+        .return_document(ReturnDocument::After)
+        .await?)
+}
+
+/// Deletes a draft; a draft holding the newest number gives it back, so deleting a mistake
+/// leaves no gap in the sequence.
+pub async fn delete_draft(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    let deleted = db
+        .collection::<InvoiceDoc>(INVOICES)
+        .find_one_and_delete(
+            doc! { "_id": id, "user_id": owner, "status": status_bson(InvoiceStatus::Draft) },
+        )
+        .await?;
+    if let Some(invoice) = &deleted {
+        db.collection::<Document>(INVOICE_SEQUENCES)
+            .update_one(
+                doc! { "_id": owner.to_hex(), "last": invoice.sequence },
+                doc! { "$inc": { "last": -1_i64 } },
+            )
+            .await?;
+    }
+    Ok(deleted)
+}
+
+/// Draft → open. Gives the invoice its public link.
+pub async fn mark_sent(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    public_token: &str,
+    stripe: Option<&StripePay>,
+    now: DateTime,
+) -> Result<Option<InvoiceDoc>, WriteError> {
+    let mut set = doc! {
+        "status": status_bson(InvoiceStatus::Open),
+        "sent_at": now,
+        "updated_at": now,
+        "public_token": public_token,
+    };
+    if let Some(stripe) = stripe {
+        set.insert("stripe", to_bson(stripe)?);
+        set.insert(
+            "stripe_check_at",
+            DateTime::from_millis(now.timestamp_millis() + FIRST_CHECK_MS),
+        );
+    }
+    Ok(db
+        .collection::<InvoiceDoc>(INVOICES)
+        .find_one_and_update(
+            doc! { "_id": id, "user_id": owner, "status": status_bson(InvoiceStatus::Draft) },
+            doc! { "$set": set },
+        )
+        .return_document(ReturnDocument::After)
+        .await?)
+}
+
+/// Draft or open with nothing paid → void. The public link stops working.
+pub async fn mark_void(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    from: InvoiceStatus,
+    now: DateTime,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    db.collection::<InvoiceDoc>(INVOICES)
+        .find_one_and_update(
+            doc! { "_id": id, "user_id": owner, "status": status_bson(from), "paid_minor": 0_i64 },
+            doc! { "$set": {
+                "status": status_bson(InvoiceStatus::Void),
+                "voided_at": now,
+                "updated_at": now,
+                "due_minor": 0_i64,
+            },
+            "$unset": { "public_token": "" },
+            },
+        )
+        .return_document(ReturnDocument::After)
+        .await
+}
+
+/// Adds `payment` if the invoice is still in `from` with `paid_before` paid; `None` if it
+/// changed meanwhile (the caller re-reads and decides again).
+#[allow(clippy::too_many_arguments)]
+pub async fn add_payment(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    from: InvoiceStatus,
+    paid_before: i64,
+    payment: &Payment,
+    to: InvoiceStatus,
+    due_after: i64,
+    now: DateTime,
+) -> Result<Option<InvoiceDoc>, WriteError> {
+    let record = PaymentDoc {
+        id: ObjectId::new(),
+        amount_minor: payment.amount.minor(),
+        date: payment.date,
+        method: payment.method,
+        recorded_at: now,
+    };
+    let mut set = doc! {
+        "status": status_bson(to),
+        "updated_at": now,
+        "due_minor": due_after,
+    };
+    if to == InvoiceStatus::Paid {
+        set.insert("paid_on", payment.date.to_string());
+    }
+    Ok(db
+        .collection::<InvoiceDoc>(INVOICES)
+        .find_one_and_update(
+            doc! { "_id": id, "user_id": owner, "status": status_bson(from), "paid_minor": paid_before },
+            doc! {
+                "$set": set,
+                "$inc": { "paid_minor": payment.amount.minor() },
+                "$push": { "payments": to_bson(&record)? },
+            },
+        )
+        .return_document(ReturnDocument::After)
+        .await?)
+}
+
+/// A new secret for the public link (the old link stops working at once).
+pub async fn replace_public_token(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    token: &str,
+    now: DateTime,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    db.collection::<InvoiceDoc>(INVOICES)
+        .find_one_and_update(
+            doc! { "_id": id, "user_id": owner, "status": { "$in": collectable() } },
+            doc! { "$set": { "public_token": token, "updated_at": now } },
+        )
+        .return_document(ReturnDocument::After)
+        .await
+}
+
+/// Refreshes who drafts are addressed to after the client was edited (sent invoices keep
+/// what they were sent with).
+pub async fn readdress_drafts(
+    db: &Database,
+    owner: ObjectId,
+    client: &ClientDoc,
+) -> Result<(), WriteError> {
+    let drafts: Vec<InvoiceDoc> = db
+        .collection::<InvoiceDoc>(INVOICES)
+        .find(doc! { "user_id": owner, "client_id": client.id, "status": status_bson(InvoiceStatus::Draft) })
+        .await?
+        .try_collect()
+        .await?;
+    let bill_to = BillTo::from(client);
+    for draft in drafts {
+        db.collection::<Document>(INVOICES)
+            .update_one(
+                doc! { "_id": draft.id, "user_id": owner, "status": status_bson(InvoiceStatus::Draft) },
+                doc! { "$set": {
+                    "bill_to": to_bson(&bill_to)?,
+                    "client_sort": client.name.to_lowercase(),
+                    "search": search_text(&draft.number, &bill_to),
+                }},
+            )
+            .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,30 @@
+//! Invoices as the user works on them: drafts (create, edit, duplicate, delete), sending,
+//! voiding, the client's link, and several at once. Each operation lives here once; server
+//! functions only say who asks, parse, call one of these and map the answer.
+
+pub mod bulk;
+pub mod drafts;
+pub mod effects;
+pub mod listing;
+pub mod sending;
+
+use mongodb::bson::oid::ObjectId;
+
+use crate::error::AppError;
+use crate::server::db::{self, invoices, invoices::InvoiceDoc};
+use crate::server::state::AppState;
+
+/// One of the owner's invoices; another user's reads as not found.
+pub async fn load(state: &AppState, owner: ObjectId, id: ObjectId) -> Result<InvoiceDoc, AppError> {
+    invoices::get(&state.db, owner, id)
+        .await
+        .map_err(db::failed("reading an invoice"))?
+        .ok_or_else(|| AppError::not_found("invoice"))
+}
+
+/// The refusal when a conditional update found the invoice changed under it.
+fn changed_meanwhile() -> AppError {
+    AppError::Rejected(
+        "This invoice changed while you were looking at it. Reload it and try again.".to_string(),
+    )
+}

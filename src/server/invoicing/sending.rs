@@ -1,0 +1,89 @@
+//! An invoice's life after the draft: sending it (its payment link first, then the status,
+//! then the email), voiding it, and replacing the client's link.
+
+use mongodb::bson::DateTime;
+use mongodb::bson::oid::ObjectId;
+
+use super::effects::{count, note, stop_emails};
+use super::{changed_meanwhile, load};
+use crate::domain::status::InvoiceEvent;
+use crate::domain::usage::UsageEvent;
+use crate::error::AppError;
+use crate::server::db::activity::ActivityKind;
+use crate::server::db::invoices::{self, InvoiceDoc};
+use crate::server::db::users::UserDoc;
+use crate::server::db::{self, email_jobs};
+use crate::server::payments::links;
+use crate::server::state::AppState;
+
+pub async fn send(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<InvoiceDoc, AppError> {
+    let invoice = load(state, user.id, id).await?;
+    invoice
+        .status
+        .apply(InvoiceEvent::Send)
+        .map_err(AppError::Rejected)?;
+    if invoice.total_minor <= 0 {
+        return Err(AppError::Rejected(
+            "This invoice adds up to nothing, so there is nothing to collect. Add a line with a price first."
+                .to_string(),
+        ));
+    }
+    let token = crate::server::auth::token::random()?;
+    // What the client pays through is made first: an invoice never goes out announcing a
+    // payment link it does not have. A retry after a failure reuses it (idempotency keys).
+    let stripe = links::open_for_send(state, user, &invoice, &token).await?;
+    let sent = invoices::mark_sent(
+        &state.db,
+        user.id,
+        id,
+        &token,
+        stripe.as_ref(),
+        DateTime::now(),
+    )
+    .await
+    .map_err(|e| e.user_facing("sending an invoice"))?
+    .ok_or_else(changed_meanwhile)?;
+    note(state, &sent, ActivityKind::Sent, sent.total_minor).await;
+    count(state, UsageEvent::InvoiceSent).await;
+    // The invoice is sent whatever the email does: a failed send is retried by the
+    // engine, and the invoice page shows how it went.
+    if let Err(err) = state.engine.send_invoice_email(user.id, sent.id).await {
+        tracing::error!(error = %err, invoice = %sent.id, "sending the invoice email");
+    }
+    Ok(sent)
+}
+
+pub async fn void(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<InvoiceDoc, AppError> {
+    let invoice = load(state, user.id, id).await?;
+    invoice
+        .status
+        .apply(InvoiceEvent::Void)
+        .map_err(AppError::Rejected)?;
+    let voided = invoices::mark_void(&state.db, user.id, id, invoice.status, DateTime::now())
+        .await
+        .map_err(db::failed("voiding an invoice"))?
+        .ok_or_else(changed_meanwhile)?;
+    note(state, &voided, ActivityKind::Voided, voided.total_minor).await;
+    stop_emails(state, voided.id, email_jobs::Cancel::All, "void").await;
+    links::close(state, &voided).await;
+    Ok(voided)
+}
+
+/// A new link for the client (the old one stops working), e.g. after it was forwarded by mistake.
+pub async fn replace_public_link(
+    state: &AppState,
+    user: &UserDoc,
+    id: ObjectId,
+) -> Result<InvoiceDoc, AppError> {
+    let invoice = load(state, user.id, id).await?;
+    if !invoice.status.is_collectable() {
+        return Err(AppError::Rejected(
+            "Only sent, unpaid invoices have a link for the client.".to_string(),
+        ));
+    }
+    let token = crate::server::auth::token::random()?;
+    invoices::replace_public_token(&state.db, user.id, id, &token, DateTime::now())
+        .await
+        .map_err(db::failed("replacing an invoice link"))?
+        .ok_or_else(|| AppError::Rejected("This invoice was paid or voided meanwhile.".to_string()))
+}

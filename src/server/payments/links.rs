@@ -1,0 +1,170 @@
+//! What a client pays an invoice through in the user's Stripe: opened before the invoice goes
+//! out, replaced when a part payment changes what is owed, closed when it is settled another
+//! way or voided.
+
+use mongodb::bson::DateTime;
+
+use crate::domain::plan::Plan;
+use crate::domain::stripe_pay::{PayState, StripePay};
+use crate::error::AppError;
+use crate::server::db::clients;
+use crate::server::db::invoices::{self, InvoiceDoc};
+use crate::server::db::users::UserDoc;
+use crate::server::state::AppState;
+use crate::server::stripe::client::StripeProblem;
+use crate::server::stripe::payments::{self, Opening};
+use crate::server::stripe_account::{Connected, connected, note_problem};
+
+/// What the client will pay `invoice` (about to be sent with public link `token`) through,
+/// or `None` without Stripe. A Stripe failure stops the send with words to act on: an invoice
+/// never goes out announcing a payment link it does not have.
+pub async fn open_for_send(
+    state: &AppState,
+    user: &UserDoc,
+    invoice: &InvoiceDoc,
+    token: &str,
+) -> Result<Option<StripePay>, AppError> {
+    // Payment links are Pro: after a downgrade, invoices go out without one (nothing else of
+    // the connection changes, and payments already under way are still recorded).
+    if crate::server::limits::plan_of(state, user) == Plan::Free {
+        return Ok(None);
+    }
+    let Some(connected) = connected(state, user.id).await? else {
+        return Ok(None);
+    };
+    let return_url = format!("{}/i/{token}", state.config.base_url);
+    opened(state, &connected, invoice, &return_url)
+        .await
+        .map(Some)
+        .map_err(|problem| {
+            AppError::Rejected(format!(
+                "The invoice was not sent, because Stripe could not make its payment link: {problem}"
+            ))
+        })
+}
+
+async fn opened(
+    state: &AppState,
+    connected: &Connected,
+    invoice: &InvoiceDoc,
+    return_url: &str,
+) -> Result<StripePay, StripeProblem> {
+    let account = &connected.connection.account_id;
+    let customer = clients::get(&state.db, invoice.user_id, invoice.client_id)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|client| {
+            client
+                .stripe_customers
+                .into_iter()
+                .find(|c| &c.account_id == account)
+                .map(|c| c.customer_id)
+        });
+    let opening = Opening {
+        account_id: account,
+        mode: connected.connection.pay_with,
+        invoice,
+        return_url,
+        customer: customer.as_deref(),
+    };
+    let (pay, new_customer) = match payments::open(&connected.api, &connected.key, &opening).await {
+        Ok(opened) => opened,
+        Err(problem) => {
+            note_problem(state, connected, &problem).await;
+            return Err(problem);
+        }
+    };
+    if let Some(customer_id) = new_customer.filter(|c| customer.as_ref() != Some(c))
+        && let Err(err) = clients::add_stripe_customer(
+            &state.db,
+            invoice.user_id,
+            invoice.client_id,
+            account,
+            &customer_id,
+        )
+        .await
+    {
+        tracing::warn!(error = %err, "keeping a client's Stripe customer");
+    }
+    Ok(pay)
+}
+
+/// Closes what `invoice` is paid through (it was voided, or paid another way). Best effort:
+/// a failure is logged; a payment that still arrives is then recorded and shows up.
+pub async fn close(state: &AppState, invoice: &InvoiceDoc) {
+    let Some(pay) = invoice.stripe.as_ref().filter(|p| p.takes_payments()) else {
+        return;
+    };
+    let connected = match connected(state, invoice.user_id).await {
+        Ok(Some(connected)) if connected.connection.account_id == pay.account_id => connected,
+        _ => return,
+    };
+    match payments::close(&connected.api, &connected.key, pay).await {
+        // `mark` logs a failure; the link is closed in Stripe either way.
+        Ok(()) => {
+            let _ = mark(state, invoice, pay, PayState::Closed, None).await;
+        }
+        Err(problem) => {
+            note_problem(state, &connected, &problem).await;
+            tracing::warn!(invoice = %invoice.id, reason = %problem, "Stripe payment link not closed");
+        }
+    }
+}
+
+/// After a part payment outside Stripe: the old link (for the old amount) is closed and one
+/// for what is still owed takes its place.
+pub async fn replace(state: &AppState, user: &UserDoc, invoice: &InvoiceDoc) {
+    let Some(old) = invoice.stripe.as_ref() else {
+        return;
+    };
+    if old.amount_minor == invoice.due_minor || !invoice.status.is_collectable() {
+        return;
+    }
+    close(state, invoice).await;
+    let Ok(Some(connected)) = connected(state, user.id).await else {
+        return;
+    };
+    let return_url = invoice
+        .public_token
+        .as_ref()
+        .map(|token| format!("{}/i/{token}", state.config.base_url))
+        .unwrap_or_else(|| state.config.base_url.clone());
+    match opened(state, &connected, invoice, &return_url).await {
+        Ok(pay) => {
+            if let Err(err) =
+                invoices::set_stripe(&state.db, user.id, invoice.id, Some(&pay), DateTime::now())
+                    .await
+            {
+                tracing::error!(error = ?err, invoice = %invoice.id, "keeping a new payment link");
+            }
+        }
+        Err(problem) => {
+            tracing::warn!(invoice = %invoice.id, reason = %problem, "no new payment link after a part payment");
+        }
+    }
+}
+
+/// Moves the stored state of `invoice`'s Stripe payment.
+pub async fn mark(
+    state: &AppState,
+    invoice: &InvoiceDoc,
+    pay: &StripePay,
+    to: PayState,
+    reference: Option<&str>,
+) -> Result<(), AppError> {
+    invoices::set_pay_state(
+        &state.db,
+        invoice.user_id,
+        invoice.id,
+        &pay.object_id,
+        to,
+        reference,
+    )
+    .await
+    .map(|_| ())
+    .map_err(|err| {
+        tracing::error!(error = ?err, ?to, "recording a Stripe payment's state");
+        AppError::Internal
+    })
+}

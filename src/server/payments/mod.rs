@@ -1,0 +1,8 @@
+//! Getting paid: recording a payment (by hand or through Stripe, one way), the Stripe link
+//! or hosted invoice a client pays through (opened when an invoice is sent, replaced after a
+//! part payment, closed when it is settled or voided), and what Stripe reports, recorded once
+//! whether a webhook or reconciliation sees it first.
+
+pub mod links;
+pub mod record;
+pub mod settle;

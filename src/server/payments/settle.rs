@@ -1,0 +1,156 @@
+//! Recording what Stripe says about an invoice's payment — from a webhook or from
+//! reconciliation, through this one function, so "paid" is recorded once whichever path sees
+//! it first. Safe to call again with the same news: each change is conditional on the state
+//! it changes from.
+
+use super::links::mark;
+use super::record::{PaymentSource, Recorded, record};
+use crate::domain::date::CalendarDate;
+use crate::domain::money::Money;
+use crate::domain::status::InvoiceStatus;
+use crate::domain::stripe_pay::PayState;
+use crate::error::AppError;
+use crate::server::db;
+use crate::server::db::activity::ActivityKind;
+use crate::server::db::email_jobs::Cancel;
+use crate::server::db::invoices::{self, InvoiceDoc};
+use crate::server::db::stripe_connections;
+use crate::server::db::users::UserDoc;
+use crate::server::email::{invoice_emails, notify, templates};
+use crate::server::invoicing::effects::{note, stop_emails};
+use crate::server::jobs::plan::{replan, today_of};
+use crate::server::state::AppState;
+use crate::server::stripe::payments::Remote;
+
+/// What `settle` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settled {
+    Paid,
+    Processing,
+    Failed,
+    Closed,
+    /// Nothing new (already recorded, or still open).
+    Unchanged,
+}
+
+pub async fn settle(
+    state: &AppState,
+    user: &UserDoc,
+    invoice: &InvoiceDoc,
+    remote: Remote,
+) -> Result<Settled, AppError> {
+    let Some(pay) = invoice.stripe.clone() else {
+        return Ok(Settled::Unchanged);
+    };
+    match remote {
+        Remote::Open => Ok(Settled::Unchanged),
+        Remote::Paid {
+            reference,
+            amount_minor,
+        } => {
+            if invoice.status == InvoiceStatus::Paid || pay.state == PayState::Paid {
+                return Ok(Settled::Unchanged);
+            }
+            if !invoice.status.is_collectable() {
+                // Paid in Stripe after the invoice was voided here: the user must refund or
+                // un-void by hand; the log says so.
+                tracing::warn!(invoice = %invoice.id, "a Stripe payment arrived for an invoice that is not open");
+                return Ok(Settled::Unchanged);
+            }
+            let source = PaymentSource::Stripe { amount_minor };
+            let recorded = record(state, user, invoice.id, source, today_of(user)).await?;
+            mark(state, invoice, &pay, PayState::Paid, Some(&reference)).await?;
+            if let Err(err) = invoices::release_processing(&state.db, user.id, invoice.id).await {
+                tracing::warn!(error = %err, "lifting a processing hold");
+            }
+            if let Recorded::Saved {
+                invoice: paid,
+                paid: true,
+            } = recorded
+            {
+                confirm(state, user, &paid, amount_minor).await;
+            }
+            Ok(Settled::Paid)
+        }
+        Remote::Processing { reference } => {
+            if pay.state == PayState::Processing || !invoice.status.is_collectable() {
+                return Ok(Settled::Unchanged);
+            }
+            mark(state, invoice, &pay, PayState::Processing, Some(&reference)).await?;
+            invoices::hold_for_processing(
+                &state.db,
+                user.id,
+                invoice.id,
+                mongodb::bson::DateTime::now(),
+            )
+            .await
+            .map_err(db::failed("holding reminders"))?;
+            stop_emails(state, invoice.id, Cancel::Reminders, "payment_processing").await;
+            note(
+                state,
+                invoice,
+                ActivityKind::StripePaymentProcessing,
+                pay.amount_minor,
+            )
+            .await;
+            Ok(Settled::Processing)
+        }
+        Remote::Failed { reference } => {
+            if pay.state == PayState::Failed && pay.reference.as_deref() == Some(reference.as_str())
+            {
+                return Ok(Settled::Unchanged);
+            }
+            mark(state, invoice, &pay, PayState::Failed, Some(&reference)).await?;
+            note(
+                state,
+                invoice,
+                ActivityKind::StripePaymentFailed,
+                pay.amount_minor,
+            )
+            .await;
+            // Chasing starts again where it stood.
+            if let Ok(Some(released)) =
+                invoices::release_processing(&state.db, user.id, invoice.id).await
+                && let Err(err) = replan(&state.db, user, &released).await
+            {
+                tracing::warn!(error = %err, "re-planning reminders after a failed payment");
+            }
+            Ok(Settled::Failed)
+        }
+        Remote::Voided => {
+            if pay.state == PayState::Closed {
+                return Ok(Settled::Unchanged);
+            }
+            mark(state, invoice, &pay, PayState::Closed, None).await?;
+            Ok(Settled::Closed)
+        }
+    }
+}
+
+/// "You got paid" to the user and a receipt to the client, each unless switched off.
+async fn confirm(state: &AppState, user: &UserDoc, paid: &InvoiceDoc, amount_minor: i64) {
+    let Ok(Some(connection)) = stripe_connections::of_user(&state.db, user.id).await else {
+        return;
+    };
+    let amount = Money::from_minor(amount_minor, paid.currency).to_string();
+    if connection.notify_paid {
+        let rendered = templates::got_paid(
+            &user.name,
+            &paid.number,
+            &paid.bill_to.name,
+            &amount,
+            &format!("{}/invoices/{}", state.config.base_url, paid.id.to_hex()),
+        );
+        let key = format!("paytrack-{}-got-paid", paid.id.to_hex());
+        notify::send_to(state, &user.email, None, rendered, "got_paid", key).await;
+    }
+    if connection.client_receipts
+        && let Some(to) = paid.bill_to.emails.first()
+    {
+        let today: CalendarDate = paid.paid_on.unwrap_or(paid.issue_date);
+        let facts = invoice_emails::InvoiceFacts::of(user, paid, &state.config.base_url, today);
+        let rendered = invoice_emails::receipt_email(&facts, &amount, today);
+        let key = format!("paytrack-{}-receipt", paid.id.to_hex());
+        notify::send_to(state, to, Some(user), rendered, "receipt", key).await;
+    }
+}

@@ -1,0 +1,44 @@
+//! What the dashboard shows, read in four queries at once: aging of what is owed, cash per
+//! month over the last year, what falls due next, and the latest activity.
+
+use crate::domain::dashboard::{CurrencySummary, last_twelve_months, summarize};
+use crate::domain::date::CalendarDate;
+use crate::error::AppError;
+use crate::server::db::activity::{self, ActivityDoc};
+use crate::server::db::invoices::{self, InvoiceDoc};
+use crate::server::db::{self, users::UserDoc};
+use crate::server::state::AppState;
+
+/// How many invoices "coming due" lists, and how many activity entries.
+const COMING_DUE: i64 = 6;
+const RECENT: i64 = 10;
+
+pub struct DashboardFigures {
+    pub months: Vec<String>,
+    pub currencies: Vec<CurrencySummary>,
+    pub coming_due: Vec<InvoiceDoc>,
+    pub activity: Vec<ActivityDoc>,
+}
+
+/// The dashboard as of `today` in the user's zone.
+pub async fn dashboard(
+    state: &AppState,
+    user: &UserDoc,
+    today: CalendarDate,
+) -> Result<DashboardFigures, AppError> {
+    let months = last_twelve_months(today);
+    let (aging, cash, coming_due, activity) = futures::try_join!(
+        invoices::aging(&state.db, user.id, today),
+        invoices::cash_by_month(&state.db, user.id, today.first_of_month_back(11)),
+        invoices::coming_due(&state.db, user.id, COMING_DUE),
+        activity::recent(&state.db, user.id, RECENT),
+    )
+    .map_err(db::failed("building the dashboard"))?;
+    let currencies = summarize(&aging, &cash, &months, &today.month_key());
+    Ok(DashboardFigures {
+        months,
+        currencies,
+        coming_due,
+        activity,
+    })
+}

@@ -1,0 +1,95 @@
+//! PayTrack's own subscription for a user: where they stand against the Free limits, Stripe
+//! Checkout to upgrade, and Stripe's customer portal to manage or cancel.
+
+use crate::domain::plan::{Interval, Plan};
+use crate::error::AppError;
+use crate::server::db::{self, clients, users::UserDoc};
+use crate::server::state::AppState;
+use crate::server::stripe::billing::PayTrackStripe;
+use crate::server::stripe::client::StripeProblem;
+
+/// What the billing page shows besides the plan itself.
+pub struct Usage {
+    pub active_clients: u64,
+    pub invoices_this_month: u64,
+}
+
+pub async fn usage(state: &AppState, user: &UserDoc) -> Result<Usage, AppError> {
+    let active_clients = clients::count_active(&state.db, user.id)
+        .await
+        .map_err(db::failed("counting clients"))?;
+    let invoices_this_month = crate::server::limits::invoices_this_month(state, user).await?;
+    Ok(Usage {
+        active_clients,
+        invoices_this_month,
+    })
+}
+
+fn stripe(state: &AppState) -> Result<PayTrackStripe, AppError> {
+    PayTrackStripe::from_config(&state.config).ok_or_else(|| {
+        AppError::Rejected(
+            "Billing is not set up on this PayTrack server: everything is already included."
+                .to_string(),
+        )
+    })
+}
+
+fn problem(problem: StripeProblem) -> AppError {
+    tracing::error!(reason = %problem, "PayTrack's own Stripe account refused a billing call");
+    AppError::Rejected(format!(
+        "Billing is unavailable right now ({problem}). Try again in a minute."
+    ))
+}
+
+/// Stripe Checkout for Pro; the URL to go to.
+pub async fn checkout(
+    state: &AppState,
+    user: &UserDoc,
+    interval: Interval,
+) -> Result<String, AppError> {
+    let stripe = stripe(state)?;
+    if crate::server::limits::plan_of(state, user) == Plan::Pro {
+        return Err(AppError::Rejected(
+            "You are on Pro already. Manage your subscription from the billing page.".to_string(),
+        ));
+    }
+    let base = &state.config.base_url;
+    let customer = user.billing.as_ref().map(|b| b.customer_id.clone());
+    // One session per user, interval and hour: a double click (or two tabs) gets the same one.
+    let hour = jiff::Timestamp::now().as_second() / 3600;
+    let idempotency = format!(
+        "paytrack-checkout-{}-{}-{}-{hour}",
+        user.id.to_hex(),
+        interval.key(),
+        customer.as_deref().unwrap_or("new")
+    );
+    stripe
+        .checkout(
+            &user.id.to_hex(),
+            &user.email,
+            customer.as_deref(),
+            interval,
+            &format!("{base}/billing?upgraded=1"),
+            &format!("{base}/billing"),
+            &idempotency,
+        )
+        .await
+        .map_err(problem)
+}
+
+/// Stripe's customer portal (card, invoices, cancel); the URL to go to.
+pub async fn portal(state: &AppState, user: &UserDoc) -> Result<String, AppError> {
+    let stripe = stripe(state)?;
+    let Some(billing) = &user.billing else {
+        return Err(AppError::Rejected(
+            "There is no subscription to manage yet: upgrade first.".to_string(),
+        ));
+    };
+    stripe
+        .portal(
+            &billing.customer_id,
+            &format!("{}/billing", state.config.base_url),
+        )
+        .await
+        .map_err(problem)
+}
