@@ -82,7 +82,7 @@ pub async fn get_client(id: String) -> Result<ClientDetail, AppError> {
 
     let (user, id, state) = signed_in_with_id(&id, "client").await?;
     let file = clients::file(&state, &user, id).await?;
-    let today = crate::server::jobs::plan::today_of(&user);
+    let today = file.today;
     Ok(ClientDetail {
         summary: summary(&file.client),
         emails: file.client.emails.clone(),

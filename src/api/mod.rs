@@ -89,12 +89,6 @@ mod ssr {
         Ok((user, state()?))
     }
 
-    /// An id from the browser. One that does not parse reads exactly like one that belongs to
-    /// someone else: `what` was not found.
-    pub fn parse_id(text: &str, what: &str) -> Result<ObjectId, AppError> {
-        ObjectId::parse_str(text.trim()).map_err(|_| AppError::not_found(what))
-    }
-
     /// `who_asks` for a function acting on one of the user's things, with the id they sent
     /// (parsed; a malformed one is "not found").
     pub async fn signed_in_with_id(
@@ -102,7 +96,7 @@ mod ssr {
         what: &str,
     ) -> Result<(UserDoc, ObjectId, AppState), AppError> {
         let user = require_user().await?.user;
-        let id = parse_id(id, what)?;
+        let id = crate::server::db::parse_id(id, what)?;
         Ok((user, id, state()?))
     }
 }

@@ -6,6 +6,7 @@ use mongodb::bson::DateTime;
 use mongodb::bson::oid::ObjectId;
 
 use crate::domain::client::Client;
+use crate::domain::date::CalendarDate;
 use crate::domain::invoice_list::ListParams;
 use crate::domain::money::Money;
 use crate::domain::usage::UsageEvent;
@@ -29,6 +30,8 @@ pub struct ClientFile {
     pub client: ClientDoc,
     pub balances: Vec<Money>,
     pub invoices: Vec<InvoiceDoc>,
+    /// The user's today the page was read on (rows say "overdue" against it).
+    pub today: CalendarDate,
 }
 
 /// The owner's clients by name, matching `search` (name, company or email).
@@ -72,23 +75,15 @@ pub async fn file(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<Clie
     let query = ListParams::default()
         .parse()
         .map_err(AppError::BadRequest)?;
-    let (invoices, _) = invoices::list(
-        &state.db,
-        user.id,
-        &query,
-        Some(id),
-        today_of(user),
-        HISTORY,
-    )
-    .await
-    .map_err(|err| match err {
-        invoices::ListError::BadCursor => AppError::Internal,
-        invoices::ListError::Db(err) => db::user_facing("listing a client's invoices", err),
-    })?;
+    let today = today_of(user);
+    let (invoices, _) = invoices::list(&state.db, user.id, &query, Some(id), today, HISTORY)
+        .await
+        .map_err(|err| err.user_facing("listing a client's invoices"))?;
     Ok(ClientFile {
         client,
         balances,
         invoices,
+        today,
     })
 }
 

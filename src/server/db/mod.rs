@@ -78,6 +78,12 @@ pub fn user_facing(context: &'static str, err: mongodb::error::Error) -> AppErro
     }
 }
 
+/// An id from the browser. One that does not parse reads exactly like one that belongs to
+/// someone else: `what` was not found.
+pub fn parse_id(text: &str, what: &str) -> Result<mongodb::bson::oid::ObjectId, AppError> {
+    mongodb::bson::oid::ObjectId::parse_str(text.trim()).map_err(|_| AppError::not_found(what))
+}
+
 /// `user_facing` under `context`, for `map_err`.
 pub fn failed(context: &'static str) -> impl Fn(mongodb::error::Error) -> AppError {
     move |err| user_facing(context, err)

@@ -1,13 +1,11 @@
 //! Several invoices at once: each is checked on its own, and the ones that cannot change are
 //! listed with the reason. Only a failure of PayTrack itself stops the whole batch.
 
-use mongodb::bson::oid::ObjectId;
-
 use super::load;
 use super::sending::{send, void};
 use crate::domain::bulk::{BulkAction, BulkOutcome};
 use crate::error::AppError;
-use crate::server::db::users::UserDoc;
+use crate::server::db::{self, users::UserDoc};
 use crate::server::state::AppState;
 
 /// The most invoices one request may act on.
@@ -26,19 +24,19 @@ pub async fn apply(
     }
     let mut outcome = BulkOutcome::default();
     for text in ids {
-        let id = ObjectId::parse_str(text.trim()).map_err(|_| AppError::not_found("invoice"));
+        let id = db::parse_id(text, "invoice");
         let result = match id {
             Ok(id) => match action {
                 BulkAction::Send => send(state, user, id).await.map(|_| ()),
                 BulkAction::Void => void(state, user, id).await.map(|_| ()),
             },
-            Err(err) => Err(err),
+            Err(ref err) => Err(err.clone()),
         };
         match result {
             Ok(()) => outcome.done += 1,
             Err(err @ (AppError::Unavailable | AppError::Internal)) => return Err(err),
             Err(err) => {
-                let number = match ObjectId::parse_str(text.trim()) {
+                let number = match id {
                     Ok(id) => load(state, user.id, id).await.ok().map(|i| i.number),
                     Err(_) => None,
                 };

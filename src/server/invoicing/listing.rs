@@ -5,7 +5,7 @@ use mongodb::bson::oid::ObjectId;
 use crate::domain::date::CalendarDate;
 use crate::domain::invoice_list::ListQuery;
 use crate::error::AppError;
-use crate::server::db::invoices::{self, InvoiceDoc, ListError};
+use crate::server::db::invoices::{self, InvoiceDoc};
 use crate::server::db::{self, clients};
 use crate::server::state::AppState;
 
@@ -29,7 +29,7 @@ pub async fn list(
 ) -> Result<Page, AppError> {
     let client = match &query.client {
         Some(text) => {
-            let id = ObjectId::parse_str(text.trim()).map_err(|_| AppError::not_found("client"))?;
+            let id = db::parse_id(text, "client")?;
             clients::get(&state.db, owner, id)
                 .await
                 .map_err(db::failed("reading a client"))?
@@ -40,9 +40,6 @@ pub async fn list(
     };
     let (invoices, next) = invoices::list(&state.db, owner, query, client, today, limit)
         .await
-        .map_err(|err| match err {
-            ListError::BadCursor => AppError::BadRequest(err.to_string()),
-            ListError::Db(err) => db::user_facing("listing invoices", err),
-        })?;
+        .map_err(|err| err.user_facing("listing invoices"))?;
     Ok(Page { invoices, next })
 }

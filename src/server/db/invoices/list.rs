@@ -74,6 +74,16 @@ pub enum ListError {
     Db(#[from] mongodb::error::Error),
 }
 
+impl ListError {
+    /// What the user may see, with the cause logged under `context`.
+    pub fn user_facing(self, context: &'static str) -> crate::error::AppError {
+        match self {
+            ListError::BadCursor => crate::error::AppError::BadRequest(self.to_string()),
+            ListError::Db(err) => crate::server::db::user_facing(context, err),
+        }
+    }
+}
+
 /// One page of the owner's invoices matching `query`, plus the cursor of the next page.
 pub async fn list(
     db: &Database,

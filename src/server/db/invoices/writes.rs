@@ -94,14 +94,23 @@ pub async fn update_draft(
 ) -> Result<Option<InvoiceDoc>, WriteError> {
     let mut set = content(draft, number)?;
     set.insert("updated_at", now);
-    Ok(db
-        .collection::<InvoiceDoc>(INVOICES)
+    Ok(set_on_draft(db, owner, id, set).await?)
+}
+
+/// Sets `set` on the owner's invoice `id` only while it is a draft; the invoice as it is now.
+async fn set_on_draft(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    set: Document,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    db.collection::<InvoiceDoc>(INVOICES)
         .find_one_and_update(
             doc! { "_id": id, "user_id": owner, "status": status_bson(InvoiceStatus::Draft) },
             doc! { "$set": set },
         )
         .return_document(ReturnDocument::After)
-        .await?)
+        .await
 }
 
 /// Deletes a draft; a draft holding the newest number gives it back, so deleting a mistake
@@ -150,14 +159,7 @@ pub async fn mark_sent(
             DateTime::from_millis(now.timestamp_millis() + FIRST_CHECK_MS),
         );
     }
-    Ok(db
-        .collection::<InvoiceDoc>(INVOICES)
-        .find_one_and_update(
-            doc! { "_id": id, "user_id": owner, "status": status_bson(InvoiceStatus::Draft) },
-            doc! { "$set": set },
-        )
-        .return_document(ReturnDocument::After)
-        .await?)
+    Ok(set_on_draft(db, owner, id, set).await?)
 }
 
 /// Draft or open with nothing paid → void. The public link stops working.
