@@ -16,7 +16,8 @@ use mongodb::bson::{Document, doc, oid::ObjectId};
 use paytrack::server::email::Mailer;
 use paytrack::server::email::resend::{Resend, RetryPolicy};
 use paytrack::server::jobs::clock::ManualClock;
-use paytrack::server::jobs::engine::{Engine, TickReport};
+use paytrack::server::jobs::engine::Engine;
+use paytrack::server::jobs::outcome::TickReport;
 use paytrack::server::secret::Secret;
 use serde_json::{Value, json};
 

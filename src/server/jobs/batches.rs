@@ -10,7 +10,8 @@ use jiff::Timestamp;
 use mongodb::bson::oid::ObjectId;
 
 use super::books::Books;
-use super::engine::{Engine, Handled, Prepared, TickReport};
+use super::engine::Engine;
+use super::outcome::{Handled, Prepared, TickReport};
 use super::plan::to_bson;
 use crate::domain::email::EmailAddress;
 use crate::server::db::email_batches::{self, BatchDoc, BatchEmail, BatchState, SentId};

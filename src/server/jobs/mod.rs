@@ -5,7 +5,9 @@ pub mod batches;
 pub mod books;
 pub mod clock;
 pub mod command;
+mod decide;
 pub mod engine;
+pub mod outcome;
 pub mod plan;
 pub mod reconcile;
 

@@ -28,7 +28,7 @@ fn a_stored_email_comes_back_the_same() {
     assert_eq!(back.cc, email.cc);
     assert_eq!(back.reply_to, email.reply_to);
     assert_eq!(back.sender_name, email.sender_name);
-    assert_eq!(super::super::engine::recipients_of(&back).len(), 2);
+    assert_eq!(super::super::outcome::recipients_of(&back).len(), 2);
     assert_eq!(
         (
             back.subject,

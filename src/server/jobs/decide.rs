@@ -1,0 +1,356 @@
+//! What becomes of one claimed job: the invoice and client re-read, the step decided (send,
+//! skip with a reason, defer, cancel), the email rendered and sent under its own key, and the
+//! outcome recorded only by the claim that still holds the lease.
+
+use jiff::{SignedDuration, Timestamp};
+use mongodb::bson::oid::ObjectId;
+
+use super::books::Books;
+use super::engine::Engine;
+use super::outcome::{Decision, Handled, Prepared, email_key, recipients_of};
+use super::plan::{
+    chase_state, local_date, reminder_instant, schedule_next, send_instant, to_bson, zone_of,
+};
+use crate::domain::email::EmailAddress;
+use crate::domain::reminder_schedule::{SkipReason, Step, catch_up, step_date};
+use crate::server::db::clients::ClientDoc;
+use crate::server::db::email_jobs::{self, EmailJobDoc, Outcome};
+use crate::server::db::invoices::InvoiceDoc;
+use crate::server::db::users::UserDoc;
+use crate::server::db::{invoices, users};
+use crate::server::email::invoice_emails::{InvoiceFacts, invoice_email, reminder_email};
+use crate::server::email::{Email, MailError};
+
+/// Sends that failed for a passing reason are tried again this many times in all, with
+/// growing pauses (1, 2, 4 … minutes, at most an hour), before being recorded as failed.
+const MAX_ATTEMPTS: i32 = 10;
+
+impl Engine {
+    /// Re-reads the job's invoice and decides: skip, defer, or an email to send.
+    pub(super) async fn decide(
+        &self,
+        job: EmailJobDoc,
+        books: &Books,
+    ) -> Result<Decision, mongodb::error::Error> {
+        use tracing::Instrument;
+        let span = tracing::info_span!("email_job", job = %job.id, step = %job.step);
+        self.handle(job, books).instrument(span).await
+    }
+
+    async fn handle(
+        &self,
+        job: EmailJobDoc,
+        books: &Books,
+    ) -> Result<Decision, mongodb::error::Error> {
+        let Some(step) = Step::from_key(&job.step) else {
+            return self.skip(&job, SkipReason::Gone).await.map(Decision::Done);
+        };
+        let user = books.user(job.user_id);
+        let invoice = books.invoice(job.user_id, job.invoice_id);
+        let (Some(user), Some(invoice)) = (user, invoice) else {
+            return self.skip(&job, SkipReason::Gone).await.map(Decision::Done);
+        };
+        let client = books.client(user.id, invoice.client_id);
+        match step {
+            Step::Invoice => self.send_invoice(&job, user, invoice, client).await,
+            Step::Reminder(offset) => {
+                self.send_reminder(&job, user, invoice, client, offset)
+                    .await
+            }
+        }
+    }
+
+    async fn send_invoice(
+        &self,
+        job: &EmailJobDoc,
+        user: &UserDoc,
+        invoice: &InvoiceDoc,
+        client: Option<&ClientDoc>,
+    ) -> Result<Decision, mongodb::error::Error> {
+        if let Some(reason) = match invoice.status {
+            crate::domain::status::InvoiceStatus::Void => Some(SkipReason::Void),
+            crate::domain::status::InvoiceStatus::Draft => Some(SkipReason::BeforeSent),
+            _ => None,
+        } {
+            return self.skip(job, reason).await.map(Decision::Done);
+        }
+        let today = local_date(self.clock.now(), &zone_of(user));
+        let facts = InvoiceFacts::of(user, invoice, &self.base_url, today);
+        self.prepare(job, user, invoice, client, invoice_email(&facts))
+            .await
+    }
+
+    async fn send_reminder(
+        &self,
+        job: &EmailJobDoc,
+        user: &UserDoc,
+        invoice: &InvoiceDoc,
+        client: Option<&ClientDoc>,
+        offset: i32,
+    ) -> Result<Decision, mongodb::error::Error> {
+        let chase = chase_state(invoice, client);
+        if let Some(reason) = chase.hold() {
+            let handled = match reason {
+                // These can change back; cancelled jobs are scheduled again when they do.
+                SkipReason::Paused
+                | SkipReason::Bounced
+                | SkipReason::RemindersOff
+                | SkipReason::PaymentProcessing => {
+                    let outcome = Outcome::Cancelled {
+                        reason: reason.code(),
+                    };
+                    self.finish(job, outcome, Handled::Skipped(reason)).await
+                }
+                _ => self.skip(job, reason).await,
+            };
+            return handled.map(Decision::Done);
+        }
+        let settings = user.reminder_settings();
+        let now = self.clock.now();
+        let zone = zone_of(user);
+        // Snoozed (the snooze came after this job was scheduled): come back on that day.
+        if let Some(until) = invoice.snoozed_until
+            && until > local_date(now, &zone)
+            && let Some(at) = send_instant(until, settings.send_hour, &zone)
+        {
+            return self.defer(job, at, None).await.map(Decision::Done);
+        }
+        let Some(step) = settings
+            .policy
+            .steps()
+            .iter()
+            .find(|s| s.offset_days == offset)
+        else {
+            // The user removed this step from the policy since it was scheduled.
+            let handled = self.skip(job, SkipReason::Superseded).await?;
+            schedule_next(&self.db, user, invoice, Some(offset)).await?;
+            return Ok(Decision::Done(handled));
+        };
+        let latest = catch_up(&settings.policy, offset, |later| {
+            reminder_instant(user, invoice, later).is_some_and(|at| at <= now)
+        });
+        if latest != offset {
+            let handled = self.skip(job, SkipReason::Superseded).await?;
+            for between in settings.policy.steps().iter().map(|s| s.offset_days) {
+                if between > offset && between < latest {
+                    let at = reminder_instant(user, invoice, between).unwrap_or(now);
+                    email_jobs::record_skipped(
+                        &self.db,
+                        user.id,
+                        invoice.id,
+                        &Step::Reminder(between).key(),
+                        SkipReason::Superseded.code(),
+                        to_bson(at),
+                    )
+                    .await?;
+                }
+            }
+            if let Some(at) = step_date(invoice.due_date, latest)
+                .and_then(|d| send_instant(d, settings.send_hour, &zone))
+            {
+                email_jobs::schedule(
+                    &self.db,
+                    user.id,
+                    invoice.id,
+                    &Step::Reminder(latest).key(),
+                    to_bson(at),
+                )
+                .await?;
+            }
+            return Ok(Decision::Done(handled));
+        }
+        let facts = InvoiceFacts::of(user, invoice, &self.base_url, local_date(now, &zone));
+        self.prepare(job, user, invoice, client, reminder_email(&facts, step))
+            .await
+    }
+
+    /// The email for `rendered`, addressed to the invoice's client from the user — or a
+    /// failure recorded when the client has no address.
+    async fn prepare(
+        &self,
+        job: &EmailJobDoc,
+        user: &UserDoc,
+        invoice: &InvoiceDoc,
+        client: Option<&ClientDoc>,
+        rendered: crate::server::email::templates::Rendered,
+    ) -> Result<Decision, mongodb::error::Error> {
+        let addresses = client.map_or(&invoice.bill_to.emails, |c| &c.emails);
+        let mut recipients = addresses.iter().filter_map(|a| EmailAddress::parse(a).ok());
+        let Some(to) = recipients.next() else {
+            let message = "The client has no email address.";
+            let outcome = Outcome::Failed {
+                to: &[],
+                subject: &rendered.subject,
+                message,
+            };
+            return self
+                .finish(job, outcome, Handled::Failed(message.to_string()))
+                .await
+                .map(Decision::Done);
+        };
+        let email = Email {
+            to,
+            cc: recipients.collect(),
+            sender_name: Some(user.name.clone()),
+            reply_to: EmailAddress::parse(&user.email).ok(),
+            subject: rendered.subject,
+            html: rendered.html,
+            text: rendered.text,
+            kind: if job.step == "invoice" {
+                "invoice"
+            } else {
+                "reminder"
+            },
+            idempotency_key: email_key(job),
+        };
+        Ok(Decision::Send(Box::new(Prepared {
+            job: job.clone(),
+            email,
+        })))
+    }
+
+    /// Sends one prepared email under its own key and records the outcome.
+    pub(super) async fn send_single(
+        &self,
+        prepared: &Prepared,
+        books: &Books,
+    ) -> Result<Handled, mongodb::error::Error> {
+        let (job, email) = (&prepared.job, &prepared.email);
+        let to_list = recipients_of(email);
+        let handled = match self.mailer.send(email).await {
+            Ok(provider_id) => {
+                let outcome = Outcome::Sent {
+                    to: &to_list,
+                    subject: &email.subject,
+                    provider_id: &provider_id,
+                    at: to_bson(self.clock.now()),
+                };
+                let handled = Handled::Sent {
+                    provider_id: provider_id.clone(),
+                };
+                self.finish(job, outcome, handled).await?
+            }
+            Err(err) => match self.failure(&err, job.attempts) {
+                Err(at) => return self.defer(job, at, Some(&err.to_string())).await,
+                Ok(message) => {
+                    let outcome = Outcome::Failed {
+                        to: &to_list,
+                        subject: &email.subject,
+                        message: &message,
+                    };
+                    self.finish(job, outcome, Handled::Failed(message.clone()))
+                        .await?
+                }
+            },
+        };
+        if matches!(handled, Handled::Sent { .. } | Handled::Failed(_)) {
+            self.schedule_after(job.user_id, job.invoice_id, &job.step, books)
+                .await?;
+        }
+        self.count_reminder(&job.step, &handled).await;
+        Ok(handled)
+    }
+
+    /// Counts a reminder that went out, for the operators' usage page (the invoice email is
+    /// counted when the user sends the invoice).
+    pub(super) async fn count_reminder(&self, step: &str, handled: &Handled) {
+        if matches!(handled, Handled::Sent { .. }) && step.starts_with("reminder:") {
+            crate::server::db::usage::count(
+                &self.db,
+                crate::domain::usage::UsageEvent::ReminderSent,
+                crate::server::db::usage::today(),
+            )
+            .await;
+        }
+    }
+
+    /// What a send failure comes to after `attempts`: `Ok(message)` when it is final (a
+    /// refusal, or too many tries), `Err(when)` to try again later.
+    pub(super) fn failure(&self, err: &MailError, attempts: i32) -> Result<String, Timestamp> {
+        match err {
+            MailError::Rejected(message) => Ok(message.clone()),
+            _ if attempts >= MAX_ATTEMPTS => {
+                Ok(format!("Gave up after {MAX_ATTEMPTS} attempts: {err}"))
+            }
+            _ => {
+                let pause = SignedDuration::from_mins(1 << attempts.clamp(0, 6));
+                let now = self.clock.now();
+                Err(now.checked_add(pause).unwrap_or(now))
+            }
+        }
+    }
+
+    /// After a job's email went out (or failed for good): the invoice's next reminder.
+    pub(super) async fn schedule_after(
+        &self,
+        owner: ObjectId,
+        invoice: ObjectId,
+        step: &str,
+        books: &Books,
+    ) -> Result<(), mongodb::error::Error> {
+        let user = match books.user(owner) {
+            Some(user) => Some(user.clone()),
+            None => users::find(&self.db, owner).await?.map(|user| {
+                crate::server::limits::reminder_cap::cap_reminders(
+                    self.free_reminder_steps,
+                    user,
+                    self.clock.now(),
+                )
+            }),
+        };
+        let invoice = match books.invoice(owner, invoice) {
+            Some(invoice) => Some(invoice.clone()),
+            None => invoices::get(&self.db, owner, invoice).await?,
+        };
+        let (Some(user), Some(invoice)) = (user, invoice) else {
+            return Ok(());
+        };
+        let after = match Step::from_key(step) {
+            Some(Step::Reminder(offset)) => Some(offset),
+            _ => None,
+        };
+        schedule_next(&self.db, &user, &invoice, after)
+            .await
+            .map(|_| ())
+    }
+
+    async fn skip(
+        &self,
+        job: &EmailJobDoc,
+        reason: SkipReason,
+    ) -> Result<Handled, mongodb::error::Error> {
+        let outcome = Outcome::Skipped {
+            reason: reason.code(),
+        };
+        self.finish(job, outcome, Handled::Skipped(reason)).await
+    }
+
+    pub(super) async fn defer(
+        &self,
+        job: &EmailJobDoc,
+        at: Timestamp,
+        message: Option<&str>,
+    ) -> Result<Handled, mongodb::error::Error> {
+        let outcome = Outcome::Retry {
+            due_at: to_bson(at),
+            message,
+        };
+        self.finish(job, outcome, Handled::Deferred).await
+    }
+
+    /// Records `outcome` if this claim still holds the job: `handled` then, `Lost` otherwise.
+    async fn finish(
+        &self,
+        job: &EmailJobDoc,
+        outcome: Outcome<'_>,
+        handled: Handled,
+    ) -> Result<Handled, mongodb::error::Error> {
+        let claim = job.claim.as_deref().unwrap_or_default();
+        if email_jobs::finish(&self.db, job.id, claim, outcome).await? {
+            Ok(handled)
+        } else {
+            tracing::warn!(job = %job.id, "lease lost before recording; the new claimant records it");
+            Ok(Handled::Lost)
+        }
+    }
+}

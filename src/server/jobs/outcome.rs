@@ -1,0 +1,87 @@
+//! What the engine's passes and jobs come to: a pass's report, how one job ended, and an
+//! email ready to go with the job it is for.
+
+use std::time::Duration;
+
+use crate::domain::reminder_schedule::SkipReason;
+use crate::server::db::email_jobs::EmailJobDoc;
+use crate::server::email::Email;
+
+/// What one tick did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TickReport {
+    pub claimed: usize,
+    pub sent: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    /// Put back for later (provider unavailable, snoozed, paused).
+    pub deferred: usize,
+    /// Claims that lost their lease before recording (another engine took over).
+    pub lost: usize,
+    /// Requests to Resend's batch endpoint.
+    pub batches: usize,
+    /// Where the time went: finding and claiming due work; reading invoices and deciding;
+    /// sending and recording (and scheduling the next steps).
+    pub claiming: Duration,
+    pub deciding: Duration,
+    pub delivering: Duration,
+}
+
+/// How one job ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Handled {
+    Sent { provider_id: String },
+    Skipped(SkipReason),
+    Failed(String),
+    Deferred,
+    Lost,
+}
+
+/// What deciding about a job comes to.
+pub(super) enum Decision {
+    Done(Handled),
+    Send(Box<Prepared>),
+}
+
+/// An email ready to go, with the job it is for.
+pub(super) struct Prepared {
+    pub job: EmailJobDoc,
+    pub email: Email,
+}
+
+/// The email's own idempotency key: the same for every attempt at this step of this invoice.
+pub(super) fn email_key(job: &EmailJobDoc) -> String {
+    format!("paytrack-{}-{}", job.invoice_id, job.step)
+}
+
+pub(super) fn recipients_of(email: &Email) -> Vec<String> {
+    std::iter::once(email.to.to_string())
+        .chain(email.cc.iter().map(ToString::to_string))
+        .collect()
+}
+
+impl TickReport {
+    /// Adds what another part of the tick did.
+    pub fn add(&mut self, other: &TickReport) {
+        self.claimed += other.claimed;
+        self.sent += other.sent;
+        self.skipped += other.skipped;
+        self.failed += other.failed;
+        self.deferred += other.deferred;
+        self.lost += other.lost;
+        self.batches += other.batches;
+        self.claiming += other.claiming;
+        self.deciding += other.deciding;
+        self.delivering += other.delivering;
+    }
+
+    pub(super) fn count(&mut self, handled: &Handled) {
+        match handled {
+            Handled::Sent { .. } => self.sent += 1,
+            Handled::Skipped(_) => self.skipped += 1,
+            Handled::Failed(_) => self.failed += 1,
+            Handled::Deferred => self.deferred += 1,
+            Handled::Lost => self.lost += 1,
+        }
+    }
+}
