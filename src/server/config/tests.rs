@@ -1,0 +1,233 @@
+//! Configuration read through an injected lookup: no test touches the process environment.
+
+use super::*;
+use base64::Engine;
+use std::collections::HashMap;
+
+fn load(vars: &[(&'static str, &str)]) -> Result<Config, ConfigError> {
+    let map: HashMap<&str, String> = vars.iter().map(|(k, v)| (*k, v.to_string())).collect();
+    Config::from_lookup(|name| Ok(map.get(name).cloned()))
+}
+
+const URI: (&str, &str) = ("MONGODB_URI", "mongodb://127.0.0.1:27017");
+
+#[test]
+fn development_defaults_need_only_a_database() -> Result<(), ConfigError> {
+    let config = load(&[URI])?;
+    assert_eq!(config.environment, Environment::Development);
+    assert_eq!(config.bind_addr.to_string(), "127.0.0.1:3000");
+    assert_eq!(config.base_url, "http://127.0.0.1:3000");
+    assert_eq!(config.mongodb_database, "paytrack");
+    assert!(config.secrets.google.is_none());
+    Ok(())
+}
+#[test]
+fn missing_database_uri_names_the_variable() {
+    let err = load(&[]).unwrap_err();
+    assert_eq!(err.variable, "MONGODB_URI");
+    assert!(
+        err.to_string()
+            .starts_with("configuration error: MONGODB_URI is required")
+    );
+}
+
+#[test]
+fn malformed_values_name_the_variable() {
+    let cases: &[(&'static str, &str)] = &[
+        ("PAYTRACK_BIND_ADDR", "localhost"),
+        ("PAYTRACK_BASE_URL", "paytrack.example.com"),
+        ("PAYTRACK_BASE_URL", "https://x.example.com/app?x"),
+        ("PAYTRACK_ENV", "staging"),
+        ("MONGODB_DATABASE", "pay.track"),
+        ("PAYTRACK_CONTACT_EMAIL", "nobody"),
+        ("PAYTRACK_MASTER_KEY", "not base64!"),
+        ("PAYTRACK_MASTER_KEY", "c2hvcnQ="),
+        ("RESEND_API_KEY", "sk_live_wrong"),
+        ("STRIPE_SECRET_KEY", "pk_test_publishable"),
+        ("STRIPE_WEBHOOK_SECRET", "secret"),
+        ("PAYTRACK_EMAIL_FROM", "nobody"),
+        ("RESEND_BASE_URL", "api.resend.com"),
+        ("CRISP_WEBSITE_ID", "not-a-website"),
+        ("PAYTRACK_OPERATORS", "ops@example.com, nobody"),
+    ];
+    let google = [("GOOGLE_CLIENT_ID", "id"), ("GOOGLE_CLIENT_SECRET", "s")];
+    let err = load(&[URI, google[0], google[1], ("GOOGLE_TOKEN_URL", "token")]).unwrap_err();
+    assert_eq!(err.variable, "GOOGLE_TOKEN_URL");
+    for (variable, value) in cases {
+        let err = load(&[URI, (variable, value)]).unwrap_err();
+        assert_eq!(&err.variable, variable, "{value}");
+        assert!(
+            err.problem.contains("malformed") || err.problem.contains("must"),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        load(&[("MONGODB_URI", "postgres://x")])
+            .unwrap_err()
+            .variable,
+        "MONGODB_URI"
+    );
+}
+
+#[test]
+fn secret_values_are_never_echoed_in_errors() {
+    let err = load(&[URI, ("RESEND_API_KEY", "xx_supersecretvalue")]).unwrap_err();
+    assert!(!err.to_string().contains("supersecretvalue"));
+    let err = load(&[URI, ("PAYTRACK_MASTER_KEY", "c2VjcmV0c2VjcmV0")]).unwrap_err();
+    assert!(!err.to_string().contains("c2VjcmV0c2VjcmV0"));
+}
+
+#[test]
+fn production_requires_public_settings() -> Result<(), ConfigError> {
+    let err = load(&[URI, ("PAYTRACK_ENV", "production")]).unwrap_err();
+    assert_eq!(err.variable, "PAYTRACK_BASE_URL");
+    let err = load(&[
+        URI,
+        ("PAYTRACK_ENV", "production"),
+        ("PAYTRACK_BASE_URL", "https://paytrack.example.com/"),
+    ])
+    .unwrap_err();
+    assert_eq!(err.variable, "PAYTRACK_CONTACT_EMAIL");
+    let mut vars = vec![
+        URI,
+        ("PAYTRACK_ENV", "production"),
+        ("PAYTRACK_BASE_URL", "https://paytrack.example.com/"),
+        ("PAYTRACK_CONTACT_EMAIL", "privacy@paytrack.example.com"),
+    ];
+    assert_eq!(load(&vars).unwrap_err().variable, "PAYTRACK_EMAIL_FROM");
+    vars.push((
+        "PAYTRACK_EMAIL_FROM",
+        "PayTrack <billing@paytrack.example.com>",
+    ));
+    assert_eq!(load(&vars).unwrap_err().variable, "PAYTRACK_MASTER_KEY");
+    let key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
+    vars.push(("PAYTRACK_MASTER_KEY", &key));
+    assert_eq!(load(&vars).unwrap_err().variable, "RESEND_API_KEY");
+    vars.push(("RESEND_API_KEY", "re_123456"));
+    let config = load(&vars)?;
+    assert!(config.cookies_secure());
+    assert_eq!(config.base_url, "https://paytrack.example.com");
+    Ok(())
+}
+#[test]
+fn cookies_are_secure_except_over_http_on_loopback() -> Result<(), ConfigError> {
+    let local = load(&[URI])?;
+    assert!(!local.cookies_secure());
+    let lan = load(&[URI, ("PAYTRACK_BASE_URL", "http://192.168.1.10:3000")])?;
+    assert!(lan.cookies_secure());
+    let localhost = load(&[URI, ("PAYTRACK_BASE_URL", "http://localhost:3000")])?;
+    assert!(!localhost.cookies_secure());
+    Ok(())
+}
+
+#[test]
+fn google_credentials_come_in_pairs() -> Result<(), ConfigError> {
+    let err = load(&[URI, ("GOOGLE_CLIENT_ID", "abc.apps.googleusercontent.com")]).unwrap_err();
+    assert_eq!(err.variable, "GOOGLE_CLIENT_SECRET");
+    let config = load(&[
+        URI,
+        ("GOOGLE_CLIENT_ID", "abc.apps.googleusercontent.com"),
+        ("GOOGLE_CLIENT_SECRET", "shh"),
+    ])?;
+    assert!(config.secrets.google.is_some());
+    Ok(())
+}
+#[test]
+fn a_well_formed_master_key_is_accepted() -> Result<(), ConfigError> {
+    let key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
+    let config = load(&[URI, ("PAYTRACK_MASTER_KEY", &key)])?;
+    assert!(config.secrets.master_key.is_some());
+    assert!(config.secrets.master_key_previous.is_empty());
+    Ok(())
+}
+
+#[test]
+fn previous_master_keys_are_checked_one_by_one() -> Result<(), ConfigError> {
+    let b64 = |byte: u8| base64::engine::general_purpose::STANDARD.encode([byte; 32]);
+    let (current, old, older) = (b64(1), b64(2), b64(3));
+    let both = format!("{old}, {older}");
+    let config = load(&[
+        URI,
+        ("PAYTRACK_MASTER_KEY", &current),
+        ("PAYTRACK_MASTER_KEY_PREVIOUS", &both),
+    ])?;
+    assert_eq!(config.secrets.master_key_previous.len(), 2);
+    let broken = format!("{old},c2hvcnQ=");
+    let err = load(&[
+        URI,
+        ("PAYTRACK_MASTER_KEY", &current),
+        ("PAYTRACK_MASTER_KEY_PREVIOUS", &broken),
+    ])
+    .unwrap_err();
+    assert_eq!(err.variable, "PAYTRACK_MASTER_KEY_PREVIOUS");
+    assert!(err.problem.contains("key 2 must be 32 bytes"), "{err}");
+    assert!(!err.to_string().contains(&old));
+    let err = load(&[URI, ("PAYTRACK_MASTER_KEY_PREVIOUS", &old)]).unwrap_err();
+    assert!(err.problem.contains("without PAYTRACK_MASTER_KEY"), "{err}");
+    Ok(())
+}
+#[test]
+fn empty_values_count_as_unset() -> Result<(), ConfigError> {
+    let config = load(&[URI, ("PAYTRACK_BASE_URL", "  ")])?;
+    assert_eq!(config.base_url, "http://127.0.0.1:3000");
+    Ok(())
+}
+#[test]
+fn non_utf8_values_name_the_variable() {
+    let err = Config::from_lookup(|name| {
+        if name == "PAYTRACK_BIND_ADDR" {
+            Err(())
+        } else if name == "MONGODB_URI" {
+            Ok(Some("mongodb://x".into()))
+        } else {
+            Ok(None)
+        }
+    })
+    .unwrap_err();
+    assert_eq!(err.variable, "PAYTRACK_BIND_ADDR");
+}
+
+#[test]
+fn billing_needs_the_key_and_both_prices_and_limits_default_or_parse() {
+    let key = ("STRIPE_SECRET_KEY", "sk_test_paytrack");
+    let monthly = ("STRIPE_PRICE_PRO_MONTHLY", "price_monthly1");
+    let yearly = ("STRIPE_PRICE_PRO_YEARLY", "price_yearly1");
+    let Ok(config) = load(&[URI]) else {
+        panic!("a configuration without billing loads")
+    };
+    assert!(config.billing.is_none());
+    assert_eq!(
+        config.free_limits,
+        crate::domain::plan::FreeLimits::default()
+    );
+    let Ok(config) = load(&[
+        URI,
+        key,
+        monthly,
+        yearly,
+        ("PAYTRACK_FREE_ACTIVE_CLIENTS", "10"),
+    ]) else {
+        panic!("a configuration with billing loads")
+    };
+    assert_eq!(
+        config.billing.map(|b| b.price_yearly).as_deref(),
+        Some("price_yearly1")
+    );
+    assert_eq!(config.free_limits.active_clients, 10);
+    assert_eq!(
+        load(&[URI, key]).unwrap_err().variable,
+        "STRIPE_PRICE_PRO_MONTHLY"
+    );
+    assert_eq!(
+        load(&[URI, key, monthly]).unwrap_err().variable,
+        "STRIPE_PRICE_PRO_YEARLY"
+    );
+    assert_eq!(
+        load(&[URI, monthly, yearly]).unwrap_err().variable,
+        "STRIPE_SECRET_KEY"
+    );
+    let bad = load(&[URI, key, monthly, ("STRIPE_PRICE_PRO_YEARLY", "prod_123")]).unwrap_err();
+    assert!(bad.problem.contains("price id"), "{bad}");
+    let bad = load(&[URI, ("PAYTRACK_FREE_INVOICES_PER_MONTH", "0")]).unwrap_err();
+    assert_eq!(bad.variable, "PAYTRACK_FREE_INVOICES_PER_MONTH");
+}
