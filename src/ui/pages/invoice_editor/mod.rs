@@ -1,3 +1,9 @@
+//! The invoice editor (`/invoices/new`, `/invoices/:id/edit`): the header fields here, the
+//! line items in `lines`, the running totals in `totals`.
+
+mod lines;
+mod totals;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -8,11 +14,13 @@ use crate::api::invoices::{
     update_invoice,
 };
 use crate::domain::client::ClientInput;
-use crate::domain::invoice_draft::{InvoiceErrors, InvoiceInput, LineErrors, LineInput, MAX_LINES};
+use crate::domain::invoice_draft::{InvoiceErrors, InvoiceInput, LineInput};
 use crate::domain::money::Currency;
 use crate::ui::browser;
 use crate::ui::components::client_form::ClientForm;
 use crate::ui::components::signed_in::or_sign_in;
+use lines::{LineRow, LinesEditor};
+use totals::LiveTotals;
 
 /// `/invoices/new` (optionally `?client=<id>`).
 #[component]
@@ -61,34 +69,6 @@ fn EditorLoader(id: Option<String>) -> impl IntoView {
                 })
             }}
         </Transition>
-    }
-}
-
-/// One line of the editor; the key keeps each row's inputs stable while lines move.
-#[derive(Clone, Copy)]
-struct LineRow {
-    key: u64,
-    description: RwSignal<String>,
-    quantity: RwSignal<String>,
-    unit_price: RwSignal<String>,
-}
-
-impl LineRow {
-    fn new(key: u64, line: LineInput) -> Self {
-        LineRow {
-            key,
-            description: RwSignal::new(line.description),
-            quantity: RwSignal::new(line.quantity),
-            unit_price: RwSignal::new(line.unit_price),
-        }
-    }
-
-    fn input(&self) -> LineInput {
-        LineInput {
-            description: self.description.get(),
-            quantity: self.quantity.get(),
-            unit_price: self.unit_price.get(),
-        }
     }
 }
 
@@ -265,42 +245,6 @@ fn Editor(
         _ => {}
     });
 
-    let add_line = move |_| {
-        let key = next_key.get_value();
-        next_key.set_value(key + 1);
-        lines.update(|ls| {
-            ls.push(LineRow::new(
-                key,
-                LineInput {
-                    quantity: "1".to_string(),
-                    ..Default::default()
-                },
-            ))
-        });
-        browser::focus(&format!("line-{key}-description"));
-    };
-    let move_line = move |key: u64, by: isize| {
-        lines.update(|ls| {
-            if let Some(from) = ls.iter().position(|l| l.key == key) {
-                let to = from as isize + by;
-                if to >= 0 && (to as usize) < ls.len() {
-                    ls.swap(from, to as usize);
-                }
-            }
-        });
-        browser::focus(&format!(
-            "line-{key}-{}",
-            if by < 0 { "up" } else { "down" }
-        ));
-    };
-    let remove_line = move |key: u64| {
-        lines.update(|ls| ls.retain(|l| l.key != key));
-        errors.update(|e| e.lines.clear());
-    };
-    let line_error = move |index: usize| -> LineErrors {
-        errors.with(|e| e.lines.get(index).cloned().unwrap_or_default())
-    };
-
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         save.dispatch(input.get_untracked());
@@ -396,53 +340,7 @@ fn Editor(
                     </div>
                 </div>
 
-                <fieldset class="card lines-editor">
-                    <legend>"Line items"</legend>
-                    <div class="line-head" aria-hidden="true">
-                        <span>"Description"</span><span>"Qty"</span><span>"Unit price"</span><span class="num">"Amount"</span><span></span>
-                    </div>
-                    <For each=move || lines.get() key=|line| line.key let:line>
-                        {
-                            let key = line.key;
-                            let index = move || lines.with(|ls| ls.iter().position(|l| l.key == key).unwrap_or(0));
-                            let amount = move || preview.with(|p| p.as_ref().and_then(|(_, amounts)| amounts.get(index()).copied().flatten()).map(|m| m.to_string()).unwrap_or_default());
-                            let id = move |field: &str| format!("line-{key}-{field}");
-                            view! {
-                                <div class="line" role="group" aria-label=move || format!("Line {}", index() + 1)>
-                                    <div>
-                                        <label class="visually-hidden" for=id("description")>{move || format!("Line {} description", index() + 1)}</label>
-                                        <input id=id("description") type="text" placeholder="What you did or sold" bind:value=line.description
-                                            aria-invalid=move || line_error(index()).description.is_some().to_string() />
-                                        <p class="field-error">{move || line_error(index()).description}</p>
-                                    </div>
-                                    <div>
-                                        <label class="visually-hidden" for=id("quantity")>{move || format!("Line {} quantity", index() + 1)}</label>
-                                        <input id=id("quantity") type="text" inputmode="decimal" bind:value=line.quantity
-                                            aria-invalid=move || line_error(index()).quantity.is_some().to_string() />
-                                        <p class="field-error">{move || line_error(index()).quantity}</p>
-                                    </div>
-                                    <div>
-                                        <label class="visually-hidden" for=id("price")>{move || format!("Line {} unit price", index() + 1)}</label>
-                                        <input id=id("price") type="text" inputmode="decimal" placeholder="0.00" bind:value=line.unit_price
-                                            aria-invalid=move || line_error(index()).unit_price.is_some().to_string() />
-                                        <p class="field-error">{move || line_error(index()).unit_price}</p>
-                                    </div>
-                                    <output class="num line-amount" for=format!("{} {}", id("quantity"), id("price"))>{amount}</output>
-                                    <div class="line-tools">
-                                        <button type="button" id=id("up") class="icon-button" aria-label=move || format!("Move line {} up", index() + 1)
-                                            disabled=move || index() == 0 on:click=move |_| move_line(key, -1)>"↑"</button>
-                                        <button type="button" id=id("down") class="icon-button" aria-label=move || format!("Move line {} down", index() + 1)
-                                            disabled={move || index() + 1 >= lines.with(Vec::len)} on:click=move |_| move_line(key, 1)>"↓"</button>
-                                        <button type="button" class="icon-button" aria-label=move || format!("Remove line {}", index() + 1)
-                                            disabled={move || lines.with(Vec::len) <= 1} on:click=move |_| remove_line(key)>"✕"</button>
-                                    </div>
-                                </div>
-                            }
-                        }
-                    </For>
-                    <button type="button" class="button button-secondary" on:click=add_line
-                        disabled={move || lines.with(Vec::len) >= MAX_LINES}>"Add line"</button>
-                </fieldset>
+                <LinesEditor lines next_key errors preview />
 
                 <div class="editor-bottom">
                     <div class="card editor-grid">
@@ -478,17 +376,7 @@ fn Editor(
                     </div>
 
                     <aside class="card live-totals" aria-label="Totals" aria-live="polite">
-                        {move || match preview.get() {
-                            Some((totals, _)) => view! {
-                                <dl>
-                                    <dt>"Subtotal"</dt><dd data-testid="subtotal">{totals.subtotal.to_string()}</dd>
-                                    <dt>"Discount"</dt><dd data-testid="discount">{format!("−{}", totals.discount)}</dd>
-                                    <dt>"Tax"</dt><dd data-testid="tax">{totals.tax.to_string()}</dd>
-                                    <dt class="grand">"Total"</dt><dd class="grand" data-testid="total">{totals.total.to_string()}</dd>
-                                </dl>
-                            }.into_any(),
-                            None => view! { <p class="muted">"Pick a currency to see totals."</p> }.into_any(),
-                        }}
+                        <LiveTotals preview />
                         <div class="form-actions">
                             <button type="submit" class="button" disabled=move || save.pending().get()>
                                 {move || if save.pending().get() { "Saving…" } else { "Save draft" }}
