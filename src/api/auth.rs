@@ -110,13 +110,7 @@ pub async fn login_link_email(token: String) -> Result<Option<String>, AppError>
     login_link::peek(&state, &token, mongodb::bson::DateTime::now()).await
 }
 
-/// Field problems with a profile edit.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProfileErrors {
-    pub name: Option<String>,
-    pub time_zone: Option<String>,
-    pub invoice_prefix: Option<String>,
-}
+pub use crate::domain::profile::ProfileErrors;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ProfileUpdate {
@@ -130,50 +124,15 @@ pub async fn update_profile(
     time_zone: String,
     invoice_prefix: String,
 ) -> Result<ProfileUpdate, AppError> {
-    use crate::domain::invoice_number::NumberPrefix;
-    use crate::server::db;
+    use crate::server::accounts::profile::{self, ProfileSaved};
 
     let signed_in = ssr::require_user().await?;
-    let name = name.trim().to_string();
-    let mut errors = ProfileErrors::default();
-    if name.is_empty() {
-        errors.name = Some("Enter the name your clients know you by.".to_string());
-    } else if name.chars().count() > 100 {
-        errors.name = Some("Keep the name under 100 characters.".to_string());
-    }
-    if jiff::tz::TimeZone::get(&time_zone).is_err() || time_zone.len() > 64 {
-        errors.time_zone = Some(format!(
-            "“{time_zone}” is not a time zone PayTrack knows. Pick one from the list."
-        ));
-    }
-    let prefix = NumberPrefix::parse(&invoice_prefix)
-        .map_err(|message| errors.invoice_prefix = Some(message))
-        .ok();
-    if errors != ProfileErrors::default() {
-        return Ok(ProfileUpdate::Invalid(errors));
-    }
     let state = ssr::state()?;
-    let user = db::users::update_profile(
-        &state.db,
-        signed_in.user.id,
-        &name,
-        &time_zone,
-        prefix
-            .as_ref()
-            .map(NumberPrefix::as_str)
-            .unwrap_or_default(),
-    )
-    .await
-    .map_err(|err| db::user_facing("saving the profile", err))?
-    .ok_or(AppError::Unauthorized)?;
-    if user.time_zone != signed_in.user.time_zone {
-        // Reminders go out at the send hour where the user is now.
-        crate::server::chasing::replan_all(&state, &user, None).await;
-    }
-    Ok(ProfileUpdate::Saved(Me::new(
-        user,
-        signed_in.session.method,
-    )))
+    let saved = profile::update(&state, &signed_in.user, &name, &time_zone, &invoice_prefix);
+    Ok(match saved.await? {
+        ProfileSaved::Saved(user) => ProfileUpdate::Saved(Me::new(*user, signed_in.session.method)),
+        ProfileSaved::Invalid(errors) => ProfileUpdate::Invalid(errors),
+    })
 }
 
 #[cfg(feature = "ssr")]
@@ -206,28 +165,29 @@ pub struct SessionInfo {
 
 #[server(prefix = "/api", endpoint = "account/sessions")]
 pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
-    use crate::server::db;
-    use mongodb::bson::DateTime;
-
     let signed_in = ssr::require_user().await?;
     let state = ssr::state()?;
-    let sessions = db::sessions::list_live(&state.db, signed_in.user.id, DateTime::now())
-        .await
-        .map_err(|err| db::user_facing("listing sessions", err))?;
-    let time = |at: DateTime| at.try_to_rfc3339_string().unwrap_or_default();
+    let sessions = crate::server::accounts::sessions::live(&state, &signed_in.user).await?;
+    let current = &signed_in.session.id_hash;
     Ok(sessions
         .into_iter()
-        .map(|s| SessionInfo {
-            current: s.id_hash == signed_in.session.id_hash,
-            signed_in_at: time(s.created_at),
-            last_used_at: time(s.last_seen_at),
-            device: if s.user_agent.is_empty() {
-                "Unknown device".to_string()
-            } else {
-                s.user_agent
-            },
-            method: s.method,
-            ip: s.ip,
-        })
+        .map(|s| session_info(s, current))
         .collect())
+}
+
+#[cfg(feature = "ssr")]
+fn session_info(session: crate::server::db::sessions::SessionDoc, current: &str) -> SessionInfo {
+    let time = |at: mongodb::bson::DateTime| at.try_to_rfc3339_string().unwrap_or_default();
+    SessionInfo {
+        current: session.id_hash == current,
+        signed_in_at: time(session.created_at),
+        last_used_at: time(session.last_seen_at),
+        device: if session.user_agent.is_empty() {
+            "Unknown device".to_string()
+        } else {
+            session.user_agent
+        },
+        method: session.method,
+        ip: session.ip,
+    }
 }

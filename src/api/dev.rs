@@ -20,43 +20,23 @@ pub struct OutboxEmail {
 
 #[server(prefix = "/api", endpoint = "dev/outbox")]
 pub async fn outbox() -> Result<Vec<OutboxEmail>, AppError> {
-    use crate::server::db;
+    let state = crate::api::ssr::state()?;
+    let emails = crate::server::dev_outbox::latest(&state).await?;
+    Ok(emails.into_iter().map(view).collect())
+}
 
-    let state = ssr::state()?;
-    if !outbox_available(&state) {
-        return Err(AppError::Rejected(
-            "The dev outbox exists only in local development, when no email provider is configured."
-                .to_string(),
-        ));
+#[cfg(feature = "ssr")]
+fn view(email: crate::server::db::outbox::OutboxDoc) -> OutboxEmail {
+    OutboxEmail {
+        id: email.id.to_hex(),
+        to: email.to,
+        subject: email.subject,
+        kind: email.kind,
+        sent_at: email
+            .created_at
+            .try_to_rfc3339_string()
+            .unwrap_or_else(|_| "unknown".to_string()),
+        html: email.html,
+        text: email.text,
     }
-    let emails = db::outbox::latest(&state.db, 50)
-        .await
-        .map_err(|err| db::user_facing("reading the dev outbox", err))?;
-    Ok(emails
-        .into_iter()
-        .map(|e| OutboxEmail {
-            id: e.id.to_hex(),
-            to: e.to,
-            subject: e.subject,
-            kind: e.kind,
-            sent_at: e
-                .created_at
-                .try_to_rfc3339_string()
-                .unwrap_or_else(|_| "unknown".to_string()),
-            html: e.html,
-            text: e.text,
-        })
-        .collect())
 }
-
-/// Development on this machine, with no email provider configured.
-#[cfg(feature = "ssr")]
-pub fn outbox_available(state: &crate::server::state::AppState) -> bool {
-    use crate::server::config::Environment;
-    state.mailer.is_outbox()
-        && state.config.environment == Environment::Development
-        && state.config.is_loopback()
-}
-
-#[cfg(feature = "ssr")]
-use super::ssr;

@@ -10,30 +10,15 @@ use crate::error::AppError;
 /// was voided (all said the same way).
 #[server(prefix = "/api", endpoint = "public/invoice")]
 pub async fn public_invoice(token: String) -> Result<Option<InvoiceDocument>, AppError> {
-    use crate::api::invoices::views::document;
-    use crate::api::ssr::state;
-    use crate::server::auth::token::is_well_formed;
-    use crate::server::db::{failed, invoices, users};
-    use crate::server::jobs::plan::today_of;
+    use crate::domain::plan::Plan;
 
-    if !is_well_formed(&token) {
-        return Ok(None);
-    }
-    let state = state()?;
-    let Some(invoice) = invoices::by_public_token(&state.db, &token)
-        .await
-        .map_err(failed("reading a public invoice"))?
-    else {
+    let state = crate::api::ssr::state()?;
+    let found = crate::server::invoicing::public::by_token(&state, &token).await?;
+    let Some((invoice, owner)) = found else {
         return Ok(None);
     };
-    let Some(owner) = users::find(&state.db, invoice.user_id)
-        .await
-        .map_err(failed("reading an invoice's sender"))?
-    else {
-        return Ok(None);
-    };
-    let mut document = document(&invoice, &owner, today_of(&owner));
-    document.branded =
-        crate::server::limits::plan_of(&state, &owner) == crate::domain::plan::Plan::Free;
+    let today = crate::server::jobs::plan::today_of(&owner);
+    let mut document = crate::api::invoices::views::document(&invoice, &owner, today);
+    document.branded = crate::server::limits::plan_of(&state, &owner) == Plan::Free;
     Ok(Some(document))
 }

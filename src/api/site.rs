@@ -24,7 +24,7 @@ pub async fn get_site_info() -> Result<SiteInfo, AppError> {
     let state = ssr::state()?;
     Ok(SiteInfo {
         contact_email: state.config.contact_email.clone(),
-        dev_outbox: crate::api::dev::outbox_available(&state),
+        dev_outbox: crate::server::dev_outbox::available(&state),
         google_sign_in: state.config.secrets.google.is_some(),
         free_limits: state
             .config

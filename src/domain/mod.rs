@@ -16,6 +16,7 @@ pub mod pause;
 pub mod pay_with;
 pub mod payment;
 pub mod plan;
+pub mod profile;
 pub mod reminder_policy;
 pub mod reminder_schedule;
 pub mod status;

@@ -1,12 +1,14 @@
 //! Everything that only exists on the server: configuration, the database, HTTP plumbing and
 //! start-up. Compiled with feature `ssr` only, so none of it reaches the browser bundle.
 
+pub mod accounts;
 pub mod auth;
 pub mod chasing;
 pub mod clients;
 pub mod config;
 pub mod crypto;
 pub mod db;
+pub mod dev_outbox;
 pub mod email;
 pub mod http;
 pub mod invoicing;

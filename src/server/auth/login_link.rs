@@ -21,7 +21,7 @@ pub const WINDOW: Duration = Duration::from_secs(15 * 60);
 
 /// The IANA zone if known, otherwise UTC (the browser sends what it detects).
 pub fn known_time_zone(name: &str) -> String {
-    if !name.is_empty() && name.len() <= 64 && jiff::tz::TimeZone::get(name).is_ok() {
+    if crate::server::accounts::profile::is_known_zone(name) {
         name.to_string()
     } else {
         "UTC".to_string()

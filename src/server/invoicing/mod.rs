@@ -6,6 +6,7 @@ pub mod bulk;
 pub mod drafts;
 pub mod effects;
 pub mod listing;
+pub mod public;
 pub mod sending;
 
 use mongodb::bson::oid::ObjectId;
