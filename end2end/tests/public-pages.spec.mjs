@@ -1,4 +1,5 @@
 import { test, expect } from '@playwright/test';
+import { hydrated } from './helpers/sign-in.mjs';
 
 test('landing page explains PayTrack and links to the legal pages', async ({ page }) => {
   const response = await page.goto('/');
@@ -11,33 +12,26 @@ test('landing page explains PayTrack and links to the legal pages', async ({ pag
   await expect(nav.getByRole('link', { name: 'Terms' })).toHaveAttribute('href', '/terms');
 });
 
-test('the status check only works after hydration and reaches the database', async ({ page }) => {
+test('the landing page draws the dashboard, shows pricing and leads to sign-in without a reload', async ({ page }) => {
   await page.goto('/');
-  const widget = page.locator('.status-check');
-  const button = widget.getByRole('button', { name: 'Check status' });
-  // The server renders the button disabled; only the hydrated WebAssembly enables it.
-  await expect(widget).toHaveAttribute('data-hydrated', 'true');
-  await expect(button).toBeEnabled();
+  await hydrated(page);
+  const picture = page.getByRole('figure', { name: /Your dashboard/ });
+  await expect(picture.getByRole('img', { name: /^Outstanding by age — / })).toBeVisible();
+  await expect(picture.getByRole('img', { name: /Collected/ })).toBeVisible();
+  const pricing = page.getByRole('region', { name: 'Pricing' });
+  await expect(pricing.getByRole('heading', { name: 'Free' })).toBeVisible();
+  await expect(pricing.getByText(/active clients/)).toBeVisible();
 
-  await button.click();
-  const count = widget.getByTestId('status-count');
-  await expect(count).toHaveText(/^\d+$/);
-  const first = Number(await count.textContent());
-  expect(first).toBeGreaterThan(0);
-
-  await button.click();
-  await expect(count).toHaveText(String(first + 1));
-
-  // The count lives in MongoDB, not in the page: a fresh page continues from it.
-  await page.reload();
-  await expect(widget).toHaveAttribute('data-hydrated', 'true');
-  await widget.getByRole('button', { name: 'Check status' }).click();
-  await expect(widget.getByTestId('status-count')).toHaveText(String(first + 2));
+  await page.evaluate(() => { window.__sameDocument = true; });
+  await page.getByRole('link', { name: 'Start free' }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await expect(page.getByLabel('Email address')).toBeVisible();
+  expect(await page.evaluate(() => window.__sameDocument)).toBe(true);
 });
 
 test('client-side navigation reaches the privacy policy without a full page load', async ({ page }) => {
   await page.goto('/');
-  await expect(page.locator('.status-check')).toHaveAttribute('data-hydrated', 'true');
+  await hydrated(page);
   await page.evaluate(() => { window.__sameDocument = true; });
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Privacy' }).click();
   await expect(page).toHaveURL(/\/privacy$/);

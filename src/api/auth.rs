@@ -31,12 +31,14 @@ pub struct Me {
 impl Me {
     /// The browser's view of `user`, for a session that signed in with `method`.
     fn new(user: crate::server::db::users::UserDoc, method: String) -> Self {
-        let config = crate::api::ssr::state().ok().map(|state| state.config);
+        let state = crate::api::ssr::state().ok();
         Me {
-            support_chat: config.as_ref().and_then(|c| c.crisp_website_id.clone()),
-            operator: config
+            support_chat: state
                 .as_ref()
-                .is_some_and(|c| c.operators.contains(&user.email.to_lowercase())),
+                .and_then(|state| state.config.crisp_website_id.clone()),
+            operator: state
+                .as_ref()
+                .is_some_and(|state| crate::server::usage_report::is_operator(state, &user)),
             payment_failed: user
                 .billing
                 .as_ref()
@@ -76,25 +78,13 @@ pub async fn request_login_link(
     time_zone: String,
     next: String,
 ) -> Result<LinkRequest, AppError> {
-    use crate::domain::email::EmailAddress;
-    use crate::server::auth::{login_link, request};
-
-    let email = match EmailAddress::parse(&email) {
+    let email = match crate::domain::email::EmailAddress::parse(&email) {
         Ok(email) => email,
         Err(message) => return Ok(LinkRequest::InvalidEmail(message)),
     };
-    let state = ssr::state()?;
-    let parts = ssr::parts()?;
-    let ip = request::client_ip(&parts.extensions);
-    login_link::send(
-        &state,
-        &email,
-        &time_zone,
-        &next,
-        &ip,
-        mongodb::bson::DateTime::now(),
-    )
-    .await?;
+    let (state, ip) = (ssr::state()?, ssr::client_ip()?);
+    let now = mongodb::bson::DateTime::now();
+    crate::server::auth::login_link::send(&state, &email, &time_zone, &next, &ip, now).await?;
     Ok(LinkRequest::Sent {
         email: email.to_string(),
     })

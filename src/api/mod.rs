@@ -47,6 +47,13 @@ mod ssr {
         })
     }
 
+    /// The address the request came from (for rate limits and session records).
+    pub fn client_ip() -> Result<String, AppError> {
+        Ok(crate::server::auth::request::client_ip(
+            &parts()?.extensions,
+        ))
+    }
+
     /// The signed-in user and session, if any. Renews the cookie when the session slid forward.
     #[track_caller]
     pub fn signed_in() -> impl std::future::Future<Output = Result<Option<Authenticated>, AppError>>

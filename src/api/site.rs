@@ -1,5 +1,4 @@
-//! Public, signed-out endpoints: facts about this PayTrack installation and the status check
-//! on the landing page.
+//! Public, signed-out facts about this PayTrack installation, for the public pages.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -32,25 +31,6 @@ pub async fn get_site_info() -> Result<SiteInfo, AppError> {
             .as_ref()
             .map(|_| state.config.free_limits),
     })
-}
-
-/// The answer to "is PayTrack up?": the server and its database both took part.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StatusCheck {
-    /// How many status checks have been recorded so far, this one included.
-    pub checks: i64,
-}
-
-/// Records one status check in the database and returns the running count.
-#[server(prefix = "/api", endpoint = "site/status-check")]
-pub async fn record_status_check() -> Result<StatusCheck, AppError> {
-    use crate::server::db;
-
-    let state = ssr::state()?;
-    let checks = db::counters::increment(&state.db, "status_checks")
-        .await
-        .map_err(|err| db::user_facing("recording a status check", err))?;
-    Ok(StatusCheck { checks })
 }
 
 #[cfg(feature = "ssr")]

@@ -57,6 +57,25 @@ pub enum BillingStatus {
 }
 
 impl BillingStatus {
+    /// The statuses that give Pro whatever the date; a canceled subscription gives it only
+    /// until the period paid for ends (`Subscription::plan_at`).
+    pub const PRO_ALWAYS: [BillingStatus; 3] = [
+        BillingStatus::Trialing,
+        BillingStatus::Active,
+        BillingStatus::PastDue,
+    ];
+
+    /// The word stored for this status (its serde name), for queries that select by it.
+    pub fn key(self) -> &'static str {
+        match self {
+            BillingStatus::Trialing => "trialing",
+            BillingStatus::Active => "active",
+            BillingStatus::PastDue => "past_due",
+            BillingStatus::Canceled => "canceled",
+            BillingStatus::Incomplete => "incomplete",
+        }
+    }
+
     /// Stripe's status word; anything PayTrack does not act on (unpaid, paused,
     /// incomplete_expired) reads as canceled: no Pro without a paying subscription.
     pub fn from_stripe(status: &str) -> BillingStatus {
@@ -94,11 +113,9 @@ impl Subscription {
     /// The plan this subscription gives at `now` (unix seconds). A canceled subscription keeps
     /// Pro until the period paid for ends.
     pub fn plan_at(&self, now: i64) -> Plan {
-        match self.status {
-            BillingStatus::Trialing | BillingStatus::Active | BillingStatus::PastDue => Plan::Pro,
-            BillingStatus::Canceled if now < self.current_period_end => Plan::Pro,
-            BillingStatus::Canceled | BillingStatus::Incomplete => Plan::Free,
-        }
+        let pro = BillingStatus::PRO_ALWAYS.contains(&self.status)
+            || (self.status == BillingStatus::Canceled && now < self.current_period_end);
+        if pro { Plan::Pro } else { Plan::Free }
     }
 }
 
@@ -145,6 +162,24 @@ impl Limit {
             Limit::PaymentLinks => "Payment links through your Stripe account are part of Pro. Upgrade to connect Stripe.".to_string(),
         }
     }
+}
+
+/// Where the user stands with PayTrack's own plans, for the billing page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillingOverview {
+    /// False when this PayTrack has no billing: no plans, nothing limited.
+    pub enabled: bool,
+    pub plan: Plan,
+    pub status: Option<BillingStatus>,
+    pub interval: Option<Interval>,
+    /// "Thu 10 Dec 2026": when the paid period renews or, when canceling, ends.
+    pub period_end: Option<String>,
+    pub cancel_at_period_end: bool,
+    pub limits: FreeLimits,
+    pub active_clients: u64,
+    pub invoices_this_month: u64,
+    /// A customer exists in PayTrack's Stripe: the portal can be opened.
+    pub can_manage: bool,
 }
 
 #[cfg(test)]
@@ -194,6 +229,20 @@ mod tests {
         );
         assert_eq!(Interval::parse("year"), Some(Interval::Year));
         assert_eq!(Interval::parse("week"), None);
+    }
+
+    #[test]
+    fn a_status_key_is_what_serde_stores() {
+        for status in [
+            BillingStatus::Trialing,
+            BillingStatus::Active,
+            BillingStatus::PastDue,
+            BillingStatus::Canceled,
+            BillingStatus::Incomplete,
+        ] {
+            let stored = serde_json::to_value(status).unwrap();
+            assert_eq!(stored, status.key(), "{status:?}");
+        }
     }
 
     #[test]

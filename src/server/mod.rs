@@ -24,3 +24,4 @@ pub mod stripe;
 pub mod stripe_account;
 pub mod subscription;
 pub mod telemetry;
+pub mod usage_report;

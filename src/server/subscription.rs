@@ -1,27 +1,37 @@
 //! PayTrack's own subscription for a user: where they stand against the Free limits, Stripe
 //! Checkout to upgrade, and Stripe's customer portal to manage or cancel.
 
-use crate::domain::plan::{Interval, Plan};
+use crate::domain::plan::{BillingOverview, Interval, Plan};
 use crate::error::AppError;
 use crate::server::db::{self, clients, users::UserDoc};
+use crate::server::jobs::plan::{local_date, zone_of};
 use crate::server::state::AppState;
 use crate::server::stripe::billing::PayTrackStripe;
 use crate::server::stripe::client::StripeProblem;
 
-/// What the billing page shows besides the plan itself.
-pub struct Usage {
-    pub active_clients: u64,
-    pub invoices_this_month: u64,
-}
-
-pub async fn usage(state: &AppState, user: &UserDoc) -> Result<Usage, AppError> {
+/// Where `user` stands: plan, subscription, and usage against the Free limits.
+pub async fn overview(state: &AppState, user: &UserDoc) -> Result<BillingOverview, AppError> {
     let active_clients = clients::count_active(&state.db, user.id)
         .await
         .map_err(db::failed("counting clients"))?;
     let invoices_this_month = crate::server::limits::invoices_this_month(state, user).await?;
-    Ok(Usage {
+    let subscription = user.billing.as_ref().and_then(|b| b.subscription.as_ref());
+    let zone = zone_of(user);
+    let period_end = subscription.and_then(|s| {
+        let end = jiff::Timestamp::from_second(s.current_period_end).ok()?;
+        Some(local_date(end, &zone).long())
+    });
+    Ok(BillingOverview {
+        enabled: state.config.billing.is_some(),
+        plan: crate::server::limits::plan_of(state, user),
+        status: subscription.map(|s| s.status),
+        interval: subscription.map(|s| s.interval),
+        period_end,
+        cancel_at_period_end: subscription.is_some_and(|s| s.cancel_at_period_end),
+        limits: state.config.free_limits,
         active_clients,
         invoices_this_month,
+        can_manage: user.billing.is_some(),
     })
 }
 

@@ -30,6 +30,9 @@ async fn schema_creation_is_idempotent_and_creates_every_collection() {
     db.drop().await.unwrap();
 }
 
+/// Well formed (43 URL-safe characters), so it is looked up, and never issued.
+const UNKNOWN_TOKEN: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readiness_follows_the_database_down_and_back_up() {
     let mut database = OwnDatabase::start();
@@ -57,8 +60,10 @@ async fn readiness_follows_the_database_down_and_back_up() {
         "{body}"
     );
 
-    // Meanwhile a server function answers with a clear, retryable error, not a bare 500.
-    let res = app.call("/api/site/status-check", &[]).await;
+    // Meanwhile a server function answers with a clear, retryable error, not a bare 500
+    // (looking up a login link reads the database, signed in or not).
+    let link_status = || app.call("/api/auth/link-status", &[("token", UNKNOWN_TOKEN)]);
+    let res = link_status().await;
     assert_eq!(res.status(), 503);
     let error: Value = res.json().await.unwrap();
     assert_eq!(error, serde_json::json!("Unavailable"));
@@ -75,7 +80,9 @@ async fn readiness_follows_the_database_down_and_back_up() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    assert_eq!(app.call("/api/site/status-check", &[]).await.status(), 200);
+    let res = link_status().await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.unwrap(), Value::Null);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

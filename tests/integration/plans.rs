@@ -407,22 +407,29 @@ async fn without_billing_nothing_is_limited_and_the_webhook_is_off() {
     assert_eq!(response.status().as_u16(), 404);
 }
 
-async fn pricing(app: &TestApp) -> String {
-    let response = app.http.get(app.url("/pricing")).send().await.unwrap();
+async fn page(app: &TestApp, path: &str) -> String {
+    let response = app.http.get(app.url(path)).send().await.unwrap();
     response.text().await.unwrap()
 }
 
 #[tokio::test]
-async fn the_pricing_page_shows_this_installations_free_limits() {
+async fn the_pricing_and_landing_pages_show_this_installations_free_limits() {
     let Billing { app, .. } = app_with_billing().await;
-    let html = pricing(&app).await;
-    assert!(html.contains("Up to 3 active clients"), "{html}");
-    assert!(html.contains("5 new invoices a month"));
-    assert!(html.contains("Go Pro"));
+    for path in ["/pricing", "/"] {
+        let html = page(&app, path).await;
+        assert!(html.contains("Up to 3 active clients"), "{path}: {html}");
+        assert!(html.contains("5 new invoices a month"), "{path}");
+        assert!(html.contains("Go Pro"), "{path}");
+    }
 
     let unbilled = crate::common::spawn_app().await;
-    let html = pricing(&unbilled).await;
-    assert!(html.contains("no plans: everything is included"), "{html}");
+    for path in ["/pricing", "/"] {
+        let html = page(&unbilled, path).await;
+        assert!(
+            html.contains("no plans: everything is included"),
+            "{path}: {html}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
-//! The user's own account: their profile (name, time zone, invoice prefix) and where they
-//! are signed in.
+//! The user's own account: their profile (name, time zone, invoice prefix), where they
+//! are signed in, and their data rights (export, deletion).
 
+pub mod data_rights;
 pub mod profile;
 pub mod sessions;

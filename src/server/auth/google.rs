@@ -274,12 +274,7 @@ async fn account_for(
             .await?
             .unwrap_or(user);
     if created {
-        crate::server::db::usage::count(
-            &state.db,
-            crate::domain::usage::UsageEvent::SignUp,
-            crate::server::db::usage::today(),
-        )
-        .await;
+        db::usage::count_today(&state.db, crate::domain::usage::UsageEvent::SignUp).await;
     } else {
         notices::google_linked(state, &linked, now).await;
     }

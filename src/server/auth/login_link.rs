@@ -82,17 +82,8 @@ pub async fn send(
 
     let url = format!("{}/auth/link?token={raw}", state.config.base_url);
     let rendered = templates::login_link(&url, (VALID_FOR.as_secs() / 60) as i64);
-    let message = Email {
-        to: email.clone(),
-        cc: Vec::new(),
-        sender_name: None,
-        reply_to: None,
-        subject: rendered.subject,
-        html: rendered.html,
-        text: rendered.text,
-        kind: "login_link",
-        idempotency_key: format!("login-link-{}", doc.token_hash),
-    };
+    let key = format!("login-link-{}", doc.token_hash);
+    let message = Email::from_paytrack(email.clone(), rendered, "login_link", key);
     state.mailer.send(&message).await.map_err(|err| {
         tracing::warn!(error = %err, "sending a login link failed");
         AppError::Rejected(
@@ -149,12 +140,7 @@ pub async fn redeem(
     .await
     .map_err(|err| db::user_facing("finding or creating the account", err))?;
     if created {
-        crate::server::db::usage::count(
-            &state.db,
-            crate::domain::usage::UsageEvent::SignUp,
-            crate::server::db::usage::today(),
-        )
-        .await;
+        db::usage::count_today(&state.db, crate::domain::usage::UsageEvent::SignUp).await;
     }
     let session_id = session::start(&state.db, user.id, origin, now).await?;
     Ok(Some(SignedIn {

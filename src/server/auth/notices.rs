@@ -3,31 +3,13 @@
 
 use mongodb::bson::DateTime;
 
-use crate::domain::email::EmailAddress;
 use crate::server::db::users::UserDoc;
-use crate::server::email::{Email, templates};
+use crate::server::email::{notify, templates};
 use crate::server::state::AppState;
 
 async fn send(state: &AppState, user: &UserDoc, kind: &'static str, key: String, body: &str) {
-    let Ok(to) = EmailAddress::parse(&user.email) else {
-        tracing::error!(user = %user.id, "stored email address does not parse; notice not sent");
-        return;
-    };
     let rendered = templates::security_notice(&user.name, body, &state.config.base_url);
-    let email = Email {
-        to,
-        cc: Vec::new(),
-        sender_name: None,
-        reply_to: None,
-        subject: rendered.subject,
-        html: rendered.html,
-        text: rendered.text,
-        kind,
-        idempotency_key: key,
-    };
-    if let Err(err) = state.mailer.send(&email).await {
-        tracing::warn!(error = %err, kind, "security notice not sent");
-    }
+    notify::send_to(state, &user.email, None, rendered, kind, key).await;
 }
 
 pub async fn signed_out_everywhere(state: &AppState, user: &UserDoc, sessions: u64, now: DateTime) {

@@ -178,6 +178,18 @@ impl Config {
         })
     }
 
+    /// The start of a shell command: its arguments as `parse` read them, then the
+    /// configuration; a problem with either is printed and becomes the usage-error exit code.
+    pub fn for_command_with<T>(
+        parsed: Result<T, String>,
+    ) -> Result<(T, Self), std::process::ExitCode> {
+        let parsed = parsed.map_err(|message| {
+            eprintln!("{message}");
+            std::process::ExitCode::from(2)
+        })?;
+        Ok((parsed, Self::for_command()?))
+    }
+
     /// Reads configuration through `lookup`, which answers `Err(())` for a value that is not
     /// valid UTF-8. Empty values count as unset, as in most `.env` tooling. Problems are
     /// reported in a fixed order, so the same environment always names the same variable.

@@ -93,6 +93,46 @@ pub async fn recent(
         .await
 }
 
+/// What one user's invoices received in one currency.
+pub struct Collected {
+    pub user_id: ObjectId,
+    pub currency: Currency,
+    pub minor: i64,
+}
+
+/// Payments recorded at or after `since`, summed by the database per user and currency.
+pub async fn collected_since(
+    db: &Database,
+    since: DateTime,
+) -> Result<Vec<Collected>, mongodb::error::Error> {
+    let rows = super::aggregate(
+        db,
+        ACTIVITY,
+        vec![
+            doc! { "$match": { "kind": "PaymentRecorded", "at": { "$gte": since } } },
+            doc! { "$group": {
+                "_id": { "user": "$user_id", "currency": "$currency" },
+                "minor": { "$sum": "$amount_minor" },
+            } },
+        ],
+    )
+    .await?;
+    Ok(rows.iter().filter_map(collected).collect())
+}
+
+fn collected(row: &mongodb::bson::Document) -> Option<Collected> {
+    let key = row.get_document("_id").ok()?;
+    let minor = row
+        .get_i64("minor")
+        .or_else(|_| row.get_i32("minor").map(i64::from))
+        .ok()?;
+    Some(Collected {
+        user_id: key.get_object_id("user").ok()?,
+        currency: Currency::parse(key.get_str("currency").ok()?).ok()?,
+        minor,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

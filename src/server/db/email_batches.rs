@@ -14,6 +14,7 @@ use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{DateTime, doc};
 use serde::{Deserialize, Serialize};
 
+use super::Lease;
 use super::schema::EMAIL_BATCHES;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -99,19 +100,17 @@ fn batches(db: &Database) -> mongodb::Collection<BatchDoc> {
 pub async fn create(
     db: &Database,
     emails: Vec<BatchEmail>,
-    claim: &str,
-    now: DateTime,
-    lease_until: DateTime,
+    lease: &Lease,
 ) -> Result<BatchDoc, mongodb::error::Error> {
     let batch = BatchDoc {
         id: ObjectId::new(),
         state: BatchState::Claimed,
         emails,
-        lease_until: Some(lease_until),
-        claim: Some(claim.to_string()),
+        lease_until: Some(lease.until),
+        claim: Some(lease.claim.clone()),
         attempts: 1,
         sent_ids: Vec::new(),
-        created_at: now,
+        created_at: lease.now,
         expires_at: None,
     };
     batches(db).insert_one(&batch).await?;
@@ -121,11 +120,10 @@ pub async fn create(
 /// Claims batches whose retry time has come or whose engine died: their lease ran out.
 pub async fn claim_due(
     db: &Database,
-    now: DateTime,
-    lease_until: DateTime,
-    claim: &str,
+    lease: &Lease,
     limit: i64,
 ) -> Result<Vec<BatchDoc>, mongodb::error::Error> {
+    let now = lease.now;
     let mut claimed = Vec::new();
     for ready in [
         doc! { "state": BatchState::Claimed.code(), "lease_until": { "$lte": now } },
@@ -153,7 +151,7 @@ pub async fn claim_due(
                 .find_one_and_update(
                     filter,
                     doc! {
-                        "$set": { "lease_until": lease_until, "claim": claim },
+                        "$set": { "lease_until": lease.until, "claim": &lease.claim },
                         "$inc": { "attempts": 1 },
                     },
                 )

@@ -5,7 +5,6 @@
 pub mod account_data;
 pub mod activity;
 pub mod clients;
-pub mod counters;
 pub mod email_batches;
 pub mod email_jobs;
 pub mod invoice_sequences;
@@ -87,6 +86,29 @@ pub fn parse_id(text: &str, what: &str) -> Result<mongodb::bson::oid::ObjectId, 
 /// `user_facing` under `context`, for `map_err`.
 pub fn failed(context: &'static str) -> impl Fn(mongodb::error::Error) -> AppError {
     move |err| user_facing(context, err)
+}
+
+/// Runs `pipeline` on `collection` and collects its rows.
+pub async fn aggregate(
+    db: &Database,
+    collection: &str,
+    pipeline: Vec<Document>,
+) -> Result<Vec<Document>, mongodb::error::Error> {
+    use futures::TryStreamExt;
+    db.collection::<Document>(collection)
+        .aggregate(pipeline)
+        .await?
+        .try_collect()
+        .await
+}
+
+/// A claim on work: taken at `now`, exclusive until `until`, under the id `claim`. Only the
+/// holder of a live lease may record what became of the work.
+#[derive(Debug, Clone)]
+pub struct Lease {
+    pub claim: String,
+    pub now: mongodb::bson::DateTime,
+    pub until: mongodb::bson::DateTime,
 }
 
 /// Adds one to the integer `field` of document `id` and returns the new value, creating the

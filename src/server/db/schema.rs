@@ -18,7 +18,6 @@ pub struct CollectionSpec {
     pub holds_user_data: bool,
 }
 
-pub const COUNTERS: &str = "counters";
 pub const USERS: &str = "users";
 pub const SESSIONS: &str = "sessions";
 pub const LOGIN_TOKENS: &str = "login_tokens";
@@ -38,11 +37,6 @@ pub const USAGE_DAILY: &str = "usage_daily";
 /// Every collection PayTrack owns. Data-rights features (export, delete) walk this list, so a
 /// new collection must be added here.
 pub const COLLECTIONS: &[CollectionSpec] = &[
-    CollectionSpec {
-        name: COUNTERS,
-        indexes: Vec::new,
-        holds_user_data: false,
-    },
     CollectionSpec {
         name: USERS,
         indexes: || {

@@ -88,3 +88,15 @@ pub async fn list_live(
         .try_collect()
         .await
 }
+
+/// How many users used a session at or after `since`.
+pub async fn users_seen_since(
+    db: &Database,
+    since: DateTime,
+) -> Result<u64, mongodb::error::Error> {
+    let users = db
+        .collection::<SessionDoc>(SESSIONS)
+        .distinct("user_id", doc! { "last_seen_at": { "$gte": since } })
+        .await?;
+    Ok(users.len() as u64)
+}

@@ -40,9 +40,19 @@ pub async fn count(db: &Database, event: UsageEvent, day: CalendarDate) {
     }
 }
 
+/// Adds one `event` today (UTC); see `count`.
+pub async fn count_today(db: &Database, event: UsageEvent) {
+    count(db, event, today()).await;
+}
+
 /// Today in UTC, the day events are counted under.
 pub fn today() -> CalendarDate {
-    crate::server::jobs::plan::local_date(jiff::Timestamp::now(), &jiff::tz::TimeZone::UTC)
+    today_at(jiff::Timestamp::now())
+}
+
+/// The UTC day `now` falls on.
+pub fn today_at(now: jiff::Timestamp) -> CalendarDate {
+    crate::server::jobs::plan::local_date(now, &jiff::tz::TimeZone::UTC)
 }
 
 /// Every count from `since` on.

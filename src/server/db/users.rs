@@ -225,3 +225,37 @@ pub async fn by_billing_customer(
         .find_one(doc! { "billing.customer_id": customer_id })
         .await
 }
+
+/// How many accounts there are.
+pub async fn count_all(db: &Database) -> Result<u64, mongodb::error::Error> {
+    db.collection::<UserDoc>(USERS)
+        .count_documents(doc! {})
+        .await
+}
+
+/// The accounts on Pro at `now` (unix seconds) by their subscription, ids only: the same rule
+/// as `Subscription::plan_at`, asked of the database so no account is loaded to learn it.
+pub async fn pro_ids(db: &Database, now: i64) -> Result<Vec<ObjectId>, mongodb::error::Error> {
+    use crate::domain::plan::BillingStatus;
+    use futures::TryStreamExt;
+
+    let paying: Vec<&str> = BillingStatus::PRO_ALWAYS.iter().map(|s| s.key()).collect();
+    let filter = doc! { "$or": [
+        { "billing.subscription.status": { "$in": paying } },
+        {
+            "billing.subscription.status": BillingStatus::Canceled.key(),
+            "billing.subscription.current_period_end": { "$gt": now },
+        },
+    ] };
+    let ids: Vec<mongodb::bson::Document> = db
+        .collection::<mongodb::bson::Document>(USERS)
+        .find(filter)
+        .projection(doc! { "_id": 1 })
+        .await?
+        .try_collect()
+        .await?;
+    Ok(ids
+        .iter()
+        .filter_map(|row| row.get_object_id("_id").ok())
+        .collect())
+}

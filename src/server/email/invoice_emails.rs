@@ -223,13 +223,8 @@ fn layout(facts: &InvoiceFacts, title: &str, message: &str, buttons: &str) -> St
             value = escape(value)
         )
     };
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{title}</title></head>
-<body style="margin:0;padding:24px;background:#f7f7fb;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1b1b29">
-<table role="presentation" width="100%" cellspacing="0" cellpadding="0"><tr><td align="center">
-<table role="presentation" width="100%" style="max-width:560px;background:#ffffff;border:1px solid #e2e2ec;border-radius:12px" cellspacing="0" cellpadding="24"><tr><td>
-<p style="margin:0 0 20px;font-weight:700;font-size:18px">{sender}</p>
+    let inner = format!(
+        r#"<p style="margin:0 0 20px;font-weight:700;font-size:18px">{sender}</p>
 {message}
 <table role="presentation" width="100%" cellspacing="0" cellpadding="0" style="margin:8px 0 24px;border-top:1px solid #e2e2ec;border-bottom:1px solid #e2e2ec">
 {number}
@@ -237,17 +232,15 @@ fn layout(facts: &InvoiceFacts, title: &str, message: &str, buttons: &str) -> St
 {amount}
 </table>
 <p style="margin:0 0 24px">{buttons}</p>
-<p style="margin:0;color:#5c5c74;font-size:13px">Questions about this invoice? Reply to this email to reach {sender}.</p>
-</td></tr></table>
-<p style="margin:16px 0 0;color:#8a8aa0;font-size:12px">Sent with PayTrack</p>
-</td></tr></table>
-</body></html>"#,
-        title = escape(title),
+<p style="margin:0;color:#5c5c74;font-size:13px">Questions about this invoice? Reply to this email to reach {sender}.</p>"#,
         sender = escape(&facts.sender_name),
         number = row("Invoice", &facts.number),
         due = row("Due", &facts.due_date_text()),
         amount = row("Amount due", &facts.amount_due),
-    )
+    );
+    let below = r#"
+<p style="margin:16px 0 0;color:#8a8aa0;font-size:12px">Sent with PayTrack</p>"#;
+    super::templates::document(title, 560, &inner, below)
 }
 
 #[cfg(test)]

@@ -34,6 +34,28 @@ pub struct Email {
     pub idempotency_key: String,
 }
 
+impl Email {
+    /// An email from PayTrack itself: no one's name on it, no one to reply to, one recipient.
+    pub fn from_paytrack(
+        to: EmailAddress,
+        rendered: templates::Rendered,
+        kind: &'static str,
+        idempotency_key: String,
+    ) -> Email {
+        Email {
+            to,
+            cc: Vec::new(),
+            sender_name: None,
+            reply_to: None,
+            subject: rendered.subject,
+            html: rendered.html,
+            text: rendered.text,
+            kind,
+            idempotency_key,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
     #[error("the email provider refused the email: {0}")]

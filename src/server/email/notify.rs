@@ -21,15 +21,9 @@ pub async fn send_to(
         return;
     };
     let email = Email {
-        to,
-        cc: Vec::new(),
         sender_name: on_behalf_of.map(|user| user.name.clone()),
         reply_to: on_behalf_of.and_then(|user| EmailAddress::parse(&user.email).ok()),
-        subject: rendered.subject,
-        html: rendered.html,
-        text: rendered.text,
-        kind,
-        idempotency_key,
+        ..Email::from_paytrack(to, rendered, kind, idempotency_key)
     };
     if let Err(err) = state.mailer.send(&email).await {
         tracing::warn!(error = %err, kind, "email not sent");

@@ -1,22 +1,30 @@
-//! The emails PayTrack writes itself (sign-in and account notices). Every value that came from
-//! a person is HTML-escaped before it goes into the HTML part.
+//! The emails PayTrack writes itself (sign-in and account notices). Each is a `Letter`: its
+//! paragraphs and links are written once and rendered as both the HTML and the plain-text part,
+//! so the two never say different things. Every value is HTML-escaped in the HTML part.
 
 pub use crate::domain::html::escape;
 
-/// Wraps `body` (already-safe HTML) in a simple, email-client-friendly layout.
-fn layout(title: &str, body: &str) -> String {
+/// The outer frame every PayTrack email shares: `inner` (already-safe HTML) in a card of at
+/// most `width` pixels with `below` under it, which email clients render without style sheets.
+pub fn document(title: &str, width: u32, inner: &str, below: &str) -> String {
     format!(
         r#"<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{title}</title></head>
 <body style="margin:0;padding:24px;background:#f7f7fb;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1b1b29">
 <table role="presentation" width="100%" cellspacing="0" cellpadding="0"><tr><td align="center">
-<table role="presentation" width="100%" style="max-width:520px;background:#ffffff;border:1px solid #e2e2ec;border-radius:12px" cellspacing="0" cellpadding="24"><tr><td>
-<p style="margin:0 0 16px;font-weight:700;font-size:18px;color:#4f46e5">PayTrack</p>
-{body}
-</td></tr></table>
+{inner}{below}
 </td></tr></table>
 </body></html>"#,
         title = escape(title),
+        inner = card(width, inner),
+    )
+}
+
+fn card(width: u32, inner: &str) -> String {
+    format!(
+        r#"<table role="presentation" width="100%" style="max-width:{width}px;background:#ffffff;border:1px solid #e2e2ec;border-radius:12px" cellspacing="0" cellpadding="24"><tr><td>
+{inner}
+</td></tr></table>"#
     )
 }
 
@@ -26,62 +34,133 @@ pub struct Rendered {
     pub text: String,
 }
 
-pub fn login_link(url: &str, valid_minutes: i64) -> Rendered {
-    let subject = "Your PayTrack sign-in link".to_string();
-    let body = format!(
-        r#"<p style="margin:0 0 16px">Click the button to sign in to PayTrack. The link works once, for {valid_minutes} minutes.</p>
-<p style="margin:0 0 24px"><a href="{url}" style="display:inline-block;padding:12px 20px;background:#4f46e5;color:#ffffff;border-radius:999px;text-decoration:none;font-weight:600">Sign in to PayTrack</a></p>
-<p style="margin:0;color:#5c5c74;font-size:13px">If you didn't ask for this, ignore this email: nobody can sign in without the link.</p>"#,
-        url = escape(url),
-    );
-    let text = format!(
-        "Sign in to PayTrack:\n\n{url}\n\nThe link works once, for {valid_minutes} minutes.\nIf you didn't ask for this, ignore this email: nobody can sign in without the link.\n"
-    );
-    Rendered {
-        html: layout(&subject, &body),
-        subject,
-        text,
+enum Part {
+    Paragraph(String),
+    Link { label: String, url: String },
+    Button { label: String, url: String },
+    FinePrint(String),
+}
+
+/// An email from PayTrack, built paragraph by paragraph.
+struct Letter {
+    subject: String,
+    parts: Vec<Part>,
+}
+
+impl Letter {
+    fn new(subject: impl Into<String>) -> Self {
+        Letter {
+            subject: subject.into(),
+            parts: Vec::new(),
+        }
     }
+
+    fn greeting(self, name: &str) -> Self {
+        self.paragraph(format!("Hi {name},"))
+    }
+
+    fn paragraph(mut self, text: impl Into<String>) -> Self {
+        self.parts.push(Part::Paragraph(text.into()));
+        self
+    }
+
+    fn link(mut self, label: &str, url: &str) -> Self {
+        self.parts.push(Part::Link {
+            label: label.to_string(),
+            url: url.to_string(),
+        });
+        self
+    }
+
+    fn button(mut self, label: &str, url: &str) -> Self {
+        self.parts.push(Part::Button {
+            label: label.to_string(),
+            url: url.to_string(),
+        });
+        self
+    }
+
+    fn fine_print(mut self, text: impl Into<String>) -> Self {
+        self.parts.push(Part::FinePrint(text.into()));
+        self
+    }
+
+    fn render(self) -> Rendered {
+        let html: String = self.parts.iter().map(html_of).collect();
+        let text: Vec<String> = self.parts.iter().map(text_of).collect();
+        let inner = format!(
+            r#"<p style="margin:0 0 16px;font-weight:700;font-size:18px;color:#4f46e5">PayTrack</p>
+{html}"#
+        );
+        Rendered {
+            html: document(&self.subject, 520, &inner, ""),
+            text: text.join("\n\n") + "\n",
+            subject: self.subject,
+        }
+    }
+}
+
+fn html_of(part: &Part) -> String {
+    const P: &str = r#"<p style="margin:0 0 16px">"#;
+    match part {
+        Part::Paragraph(text) => format!("{P}{}</p>\n", escape(text)),
+        Part::Link { label, url } => format!(
+            r#"{P}<a href="{}" style="color:#4f46e5">{}</a></p>
+"#,
+            escape(url),
+            escape(label)
+        ),
+        Part::Button { label, url } => format!(
+            r#"<p style="margin:0 0 24px"><a href="{}" style="display:inline-block;padding:12px 20px;background:#4f46e5;color:#ffffff;border-radius:999px;text-decoration:none;font-weight:600">{}</a></p>
+"#,
+            escape(url),
+            escape(label)
+        ),
+        Part::FinePrint(text) => format!(
+            r#"<p style="margin:0;color:#5c5c74;font-size:13px">{}</p>
+"#,
+            escape(text)
+        ),
+    }
+}
+
+fn text_of(part: &Part) -> String {
+    match part {
+        Part::Paragraph(text) | Part::FinePrint(text) => text.clone(),
+        Part::Link { label, url } | Part::Button { label, url } => format!("{label}: {url}"),
+    }
+}
+
+pub fn login_link(url: &str, valid_minutes: i64) -> Rendered {
+    Letter::new("Your PayTrack sign-in link")
+        .paragraph(format!(
+            "Click the button to sign in to PayTrack. The link works once, for {valid_minutes} minutes."
+        ))
+        .button("Sign in to PayTrack", url)
+        .fine_print("If you didn't ask for this, ignore this email: nobody can sign in without the link.")
+        .render()
 }
 
 /// A short notice about the account's security, with a link to the account page.
 pub fn security_notice(name: &str, message: &str, base_url: &str) -> Rendered {
-    let subject = "PayTrack security notice".to_string();
-    let account = format!("{base_url}/account");
-    let body = format!(
-        r#"<p style="margin:0 0 16px">Hi {name},</p>
-<p style="margin:0 0 16px">{message}</p>
-<p style="margin:0"><a href="{account}" style="color:#4f46e5">Review your account</a></p>"#,
-        name = escape(name),
-        message = escape(message),
-        account = escape(&account),
-    );
-    let text = format!("Hi {name},\n\n{message}\n\nReview your account: {account}\n");
-    Rendered {
-        html: layout(&subject, &body),
-        subject,
-        text,
-    }
+    Letter::new("PayTrack security notice")
+        .greeting(name)
+        .paragraph(message)
+        .link("Review your account", &format!("{base_url}/account"))
+        .render()
 }
 
 /// The receipt sent after an account is deleted.
 pub fn deletion_receipt(email: &str, deleted_at: &str, records: u64) -> Rendered {
-    let subject = "Your PayTrack account was deleted".to_string();
-    let body = format!(
-        r#"<p style="margin:0 0 16px">Your PayTrack account <strong>{email}</strong> was deleted on {deleted_at} (UTC), as you asked.</p>
-<p style="margin:0 0 16px">We removed {records} records: your profile, sessions and everything else stored under your account. All your sessions have ended.</p>
-<p style="margin:0;color:#5c5c74;font-size:13px">Backups roll over within 30 days. You can sign up again at any time with the same address.</p>"#,
-        email = escape(email),
-        deleted_at = escape(deleted_at),
-    );
-    let text = format!(
-        "Your PayTrack account {email} was deleted on {deleted_at} (UTC), as you asked.\n\nWe removed {records} records: your profile, sessions and everything else stored under your account. All your sessions have ended.\n\nBackups roll over within 30 days. You can sign up again at any time with the same address.\n"
-    );
-    Rendered {
-        html: layout(&subject, &body),
-        subject,
-        text,
-    }
+    Letter::new("Your PayTrack account was deleted")
+        .paragraph(format!(
+            "Your PayTrack account {email} was deleted on {deleted_at} (UTC), as you asked."
+        ))
+        .paragraph(format!(
+            "We removed {records} records: your profile, sessions and everything else stored under your account. All your sessions have ended."
+        ))
+        .fine_print("Backups roll over within 30 days. You can sign up again at any time with the same address.")
+        .render()
 }
 
 /// To the user: a client paid an invoice through Stripe.
@@ -92,48 +171,23 @@ pub fn got_paid(
     amount: &str,
     invoice_url: &str,
 ) -> Rendered {
-    let subject = format!("You got paid: {amount} for {number}");
-    let body = format!(
-        r#"<p style="margin:0 0 16px">Hi {name},</p>
-<p style="margin:0 0 16px">{client} paid {amount} for invoice {number} through Stripe. The invoice is marked paid and its reminders have stopped.</p>
-<p style="margin:0"><a href="{url}" style="color:#4f46e5">Open the invoice</a></p>"#,
-        name = escape(name),
-        client = escape(client),
-        amount = escape(amount),
-        number = escape(number),
-        url = escape(invoice_url),
-    );
-    let text = format!(
-        "Hi {name},\n\n{client} paid {amount} for invoice {number} through Stripe. The invoice is marked paid and its reminders have stopped.\n\nOpen the invoice: {invoice_url}\n"
-    );
-    Rendered {
-        html: layout(&subject, &body),
-        subject,
-        text,
-    }
+    Letter::new(format!("You got paid: {amount} for {number}"))
+        .greeting(name)
+        .paragraph(format!(
+            "{client} paid {amount} for invoice {number} through Stripe. The invoice is marked paid and its reminders have stopped."
+        ))
+        .link("Open the invoice", invoice_url)
+        .render()
 }
 
 /// To the user, once: Stripe no longer accepts their key.
 pub fn stripe_key_broken(name: &str, last4: &str, problem: &str, settings_url: &str) -> Rendered {
-    let subject = "Your Stripe key stopped working".to_string();
-    let body = format!(
-        r#"<p style="margin:0 0 16px">Hi {name},</p>
-<p style="margin:0 0 16px">Stripe refused the key ending in {last4}: {problem}</p>
-<p style="margin:0 0 16px">Until you connect a working key, invoices cannot be sent with a payment link and PayTrack cannot see payments made through Stripe. Reminders keep going out.</p>
-<p style="margin:0"><a href="{url}" style="color:#4f46e5">Connect a new key</a></p>"#,
-        name = escape(name),
-        last4 = escape(last4),
-        problem = escape(problem),
-        url = escape(settings_url),
-    );
-    let text = format!(
-        "Hi {name},\n\nStripe refused the key ending in {last4}: {problem}\n\nUntil you connect a working key, invoices cannot be sent with a payment link and PayTrack cannot see payments made through Stripe. Reminders keep going out.\n\nConnect a new key: {settings_url}\n"
-    );
-    Rendered {
-        html: layout(&subject, &body),
-        subject,
-        text,
-    }
+    Letter::new("Your Stripe key stopped working")
+        .greeting(name)
+        .paragraph(format!("Stripe refused the key ending in {last4}: {problem}"))
+        .paragraph("Until you connect a working key, invoices cannot be sent with a payment link and PayTrack cannot see payments made through Stripe. Reminders keep going out.")
+        .link("Connect a new key", settings_url)
+        .render()
 }
 
 #[cfg(test)]
@@ -155,5 +209,36 @@ mod tests {
         assert!(email.text.contains(url));
         assert!(email.html.contains("token=abc&amp;x=1"));
         assert!(email.text.contains("15 minutes"));
+    }
+
+    #[test]
+    fn a_letter_says_the_same_in_both_parts_and_escapes_what_people_typed() {
+        let email = got_paid(
+            "Ada <script>",
+            "INV-0007",
+            "Globex & Co",
+            "€12.00",
+            "https://x/i?a=1&b=2",
+        );
+        assert_eq!(email.subject, "You got paid: €12.00 for INV-0007");
+        assert!(
+            email
+                .text
+                .starts_with("Hi Ada <script>,\n\nGlobex & Co paid €12.00")
+        );
+        assert!(
+            email
+                .text
+                .ends_with("Open the invoice: https://x/i?a=1&b=2\n")
+        );
+        assert!(email.html.contains("Hi Ada &lt;script&gt;,"));
+        assert!(email.html.contains("Globex &amp; Co paid"));
+        assert!(email.html.contains(r#"href="https://x/i?a=1&amp;b=2""#));
+        assert!(!email.html.contains("<script>"));
+        assert!(
+            email
+                .html
+                .contains("<title>You got paid: €12.00 for INV-0007</title>")
+        );
     }
 }

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use stripe_webhook::{Event, Webhook, WebhookError};
 
-use super::webhooks::answer;
+use super::webhooks::{answer, answered_before};
 use crate::server::db::{self, webhook_events};
 use crate::server::state::AppState;
 
@@ -46,13 +46,8 @@ where
         }
     };
     let event_id = format!("{id_prefix}:{}", event.id.as_str());
-    match webhook_events::handled(&state.db, &event_id).await {
-        Ok(false) => {}
-        Ok(true) => return answer(StatusCode::OK, "already handled"),
-        Err(err) => {
-            db::user_facing("checking a webhook event", err);
-            return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
-        }
+    if let Some(answered) = answered_before(state, &event_id).await {
+        return answered;
     }
     match act(event).await {
         Ok(message) => {

@@ -38,6 +38,19 @@ pub(super) fn answer(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({ "status": message }))).into_response()
 }
 
+/// The answer to an event handled before (200, nothing more to do), or to one whose history
+/// cannot be read now (503, so the sender delivers it again); `None` for a new event.
+pub(super) async fn answered_before(state: &AppState, event_id: &str) -> Option<Response> {
+    match webhook_events::handled(&state.db, event_id).await {
+        Ok(false) => None,
+        Ok(true) => Some(answer(StatusCode::OK, "already handled")),
+        Err(err) => {
+            db::user_facing("checking a webhook event", err);
+            Some(answer(StatusCode::SERVICE_UNAVAILABLE, "try again"))
+        }
+    }
+}
+
 pub async fn resend(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let Some(secret) = &state.config.secrets.resend_webhook_secret else {
         return answer(StatusCode::NOT_FOUND, "Resend webhooks are not configured");
@@ -70,13 +83,8 @@ pub async fn resend(State(state): State<AppState>, headers: HeaderMap, body: Byt
     // again, and the event is handled then. Handling is idempotent, so two deliveries racing
     // past the check do no harm.
     let event_id = format!("resend:{}", signed.id);
-    match webhook_events::handled(&state.db, &event_id).await {
-        Ok(false) => {}
-        Ok(true) => return answer(StatusCode::OK, "already handled"),
-        Err(err) => {
-            db::user_facing("checking a webhook event", err);
-            return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
-        }
+    if let Some(answered) = answered_before(&state, &event_id).await {
+        return answered;
     }
     let problem = match event.kind.as_str() {
         "email.bounced" => Some("bounced"),

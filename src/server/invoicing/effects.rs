@@ -19,7 +19,7 @@ pub async fn note(state: &AppState, invoice: &InvoiceDoc, kind: ActivityKind, am
 }
 
 pub async fn count(state: &AppState, event: UsageEvent) {
-    usage::count(&state.db, event, usage::today()).await;
+    usage::count_today(&state.db, event).await;
 }
 
 /// Cancels `which` of an invoice's scheduled emails, recording `reason` on each.

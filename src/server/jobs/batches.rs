@@ -6,7 +6,6 @@
 
 use std::collections::HashSet;
 
-use jiff::Timestamp;
 use mongodb::bson::oid::ObjectId;
 
 use super::books::Books;
@@ -14,6 +13,7 @@ use super::engine::Engine;
 use super::outcome::{Handled, Prepared, TickReport};
 use super::plan::to_bson;
 use crate::domain::email::EmailAddress;
+use crate::server::db::Lease;
 use crate::server::db::email_batches::{self, BatchDoc, BatchEmail, BatchState, SentId};
 use crate::server::db::email_jobs::{self, Outcome};
 use crate::server::email::{Email, MailError};
@@ -68,16 +68,13 @@ impl Engine {
     pub(super) async fn batch_out(
         &self,
         chunk: Vec<Prepared>,
-        claim: &str,
-        now: Timestamp,
-        lease_until: Timestamp,
+        lease: &Lease,
         books: &Books,
         report: &mut TickReport,
     ) -> Result<(), mongodb::error::Error> {
+        let claim = lease.claim.as_str();
         let emails: Vec<BatchEmail> = chunk.iter().map(to_batch_email).collect();
-        let mut batch =
-            email_batches::create(&self.db, emails, claim, to_bson(now), to_bson(lease_until))
-                .await?;
+        let mut batch = email_batches::create(&self.db, emails, lease).await?;
         let ids: Vec<ObjectId> = chunk.iter().map(|p| p.job.id).collect();
         let handed = email_jobs::hand_to_batch(&self.db, &ids, claim, batch.id).await?;
         if handed.len() < ids.len() {

@@ -30,15 +30,8 @@ fn parse(args: &[String]) -> Result<Option<Timestamp>, String> {
 
 pub async fn run(args: &[String]) -> ExitCode {
     crate::server::telemetry::init();
-    let at = match parse(args) {
-        Ok(at) => at,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::from(2);
-        }
-    };
-    let config = match Config::for_command() {
-        Ok(config) => config,
+    let (at, config) = match Config::for_command_with(parse(args)) {
+        Ok(started) => started,
         Err(code) => return code,
     };
     if at.is_some() && config.environment == Environment::Production {

@@ -255,12 +255,8 @@ impl Engine {
     /// counted when the user sends the invoice).
     pub(super) async fn count_reminder(&self, step: &str, handled: &Handled) {
         if matches!(handled, Handled::Sent { .. }) && step.starts_with("reminder:") {
-            crate::server::db::usage::count(
-                &self.db,
-                crate::domain::usage::UsageEvent::ReminderSent,
-                crate::server::db::usage::today(),
-            )
-            .await;
+            let event = crate::domain::usage::UsageEvent::ReminderSent;
+            crate::server::db::usage::count_today(&self.db, event).await;
         }
     }
 

@@ -23,8 +23,8 @@ use super::clock::Clock;
 use super::outcome::{Decision, Handled, Prepared, TickReport};
 use super::plan::to_bson;
 use crate::domain::reminder_schedule::Step;
-use crate::server::db::email_batches;
 use crate::server::db::email_jobs::{self, EmailJobDoc};
+use crate::server::db::{Lease, email_batches};
 use crate::server::email::Mailer;
 use crate::server::email::resend::BATCH_LIMIT;
 
@@ -93,41 +93,36 @@ impl Engine {
         self.clock.now()
     }
 
+    /// A fresh claim, from now for `lease`.
+    fn lease(&self) -> Lease {
+        let now = self.clock.now();
+        Lease {
+            claim: ObjectId::new().to_hex(),
+            now: to_bson(now),
+            until: to_bson(now.checked_add(self.lease).unwrap_or(now)),
+        }
+    }
+
     /// Handles everything due now, claim after claim, until nothing is left. Emails decided
     /// together go to Resend as one batch.
     pub async fn tick(&self) -> Result<TickReport, mongodb::error::Error> {
         let mut report = TickReport::default();
         loop {
-            let now = self.clock.now();
-            let claim = ObjectId::new().to_hex();
-            let lease_until = now.checked_add(self.lease).unwrap_or(now);
+            let lease = self.lease();
+            let claim = &lease.claim;
             let claiming = std::time::Instant::now();
-            let batches = email_batches::claim_due(
-                &self.db,
-                to_bson(now),
-                to_bson(lease_until),
-                &claim,
-                self.batch,
-            )
-            .await?;
+            let batches = email_batches::claim_due(&self.db, &lease, self.batch).await?;
             report.claiming += claiming.elapsed();
             let retried = !batches.is_empty();
             let delivering = std::time::Instant::now();
             for batch in batches {
                 report.claimed += batch.emails.len();
-                self.deliver_batch(batch, &claim, &Books::default(), &mut report)
+                self.deliver_batch(batch, claim, &Books::default(), &mut report)
                     .await?;
             }
             report.delivering += delivering.elapsed();
             let claiming = std::time::Instant::now();
-            let jobs = email_jobs::claim_due(
-                &self.db,
-                to_bson(now),
-                to_bson(lease_until),
-                &claim,
-                self.batch,
-            )
-            .await?;
+            let jobs = email_jobs::claim_due(&self.db, &lease, self.batch).await?;
             report.claiming += claiming.elapsed();
             if jobs.is_empty() {
                 if retried {
@@ -169,8 +164,7 @@ impl Engine {
                     let handled = self.send_single(single, &books).await?;
                     report.count(&handled);
                 } else {
-                    self.batch_out(chunk, &claim, now, lease_until, &books, &mut report)
-                        .await?;
+                    self.batch_out(chunk, &lease, &books, &mut report).await?;
                 }
             }
             report.delivering += delivering.elapsed();
@@ -184,19 +178,7 @@ impl Engine {
         invoice: ObjectId,
         step: Step,
     ) -> Result<Option<Handled>, mongodb::error::Error> {
-        let now = self.clock.now();
-        let claim = ObjectId::new().to_hex();
-        let lease_until = now.checked_add(self.lease).unwrap_or(now);
-        match email_jobs::claim_one(
-            &self.db,
-            invoice,
-            &step.key(),
-            to_bson(now),
-            to_bson(lease_until),
-            &claim,
-        )
-        .await?
-        {
+        match email_jobs::claim_one(&self.db, invoice, &step.key(), &self.lease()).await? {
             Some(job) => {
                 let books = self.books(std::slice::from_ref(&job)).await?;
                 match self.decide(job, &books).await? {

@@ -195,15 +195,8 @@ pub async fn seed(
 
 /// The `paytrack seed` command: configuration from the environment like the server.
 pub async fn run(args: &[String]) -> ExitCode {
-    let options = match SeedOptions::parse(args) {
-        Ok(options) => options,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::from(2);
-        }
-    };
-    let config = match Config::for_command() {
-        Ok(config) => config,
+    let (options, config) = match Config::for_command_with(SeedOptions::parse(args)) {
+        Ok(started) => started,
         Err(code) => return code,
     };
     if config.environment == Environment::Production {

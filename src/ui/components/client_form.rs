@@ -1,6 +1,7 @@
 //! The client form, used to add a client (on the clients page and inline in the invoice
 //! editor) and to edit one. Messages from the server's parse appear next to their fields.
 
+use crate::ui::actions::{create_or_update, failure_of};
 use leptos::prelude::*;
 
 use crate::api::clients::{ClientSave, ClientSummary, create_client, update_client};
@@ -35,26 +36,12 @@ pub fn ClientForm(
     let reminders = RwSignal::new(initial.reminders);
     let editing = client_id.is_some();
 
-    let save = Action::new(move |input: &ClientInput| {
-        let input = input.clone();
-        let client_id = client_id.clone();
-        async move {
-            match client_id {
-                Some(id) => update_client(id, input).await,
-                None => create_client(input).await,
-            }
-        }
-    });
+    let save = create_or_update(client_id, create_client, update_client);
     let errors = move || match save.value().get() {
         Some(Ok(ClientSave::Invalid(errors))) => errors,
         _ => ClientErrors::default(),
     };
-    let failure = move || {
-        save.value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| e.to_string())
-    };
+    let failure = failure_of(save.value());
     Effect::new(move |_| {
         if let Some(Ok(ClientSave::Saved(summary))) = save.value().get() {
             on_saved.run(summary);

@@ -1,3 +1,4 @@
+use crate::ui::actions::failure_of;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -42,12 +43,7 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
         _ => Default::default(),
     };
     let saved = move || matches!(save.value().get(), Some(Ok(ProfileUpdate::Saved(_))));
-    let failure = move || {
-        save.value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| e.to_string())
-    };
+    let failure = failure_of(save.value());
     let unavailable = move || query.read().get("problem").as_deref() == Some("unavailable");
     let unconfirmed = move || query.read().get("problem").as_deref() == Some("confirm");
     let billing_down = move || query.read().get("problem").as_deref() == Some("billing");

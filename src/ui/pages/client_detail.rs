@@ -1,3 +1,4 @@
+use crate::ui::actions::failure_of;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -51,13 +52,7 @@ fn ClientBody(detail: Detail, refresh: Callback<()>) -> impl IntoView {
         Some(Err(_)) => archived.set(summary.archived),
         None => {}
     });
-    let failure = move || {
-        archive
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| e.to_string())
-    };
+    let failure = failure_of(archive.value());
     let name = detail.summary.name.clone();
     let client_id = detail.summary.id.clone();
     let edit_input = detail.input.clone();

@@ -1,5 +1,3 @@
-use std::time::Duration;
-
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -8,8 +6,8 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api::clients::{ClientSummary, list_clients};
 use crate::domain::client::ClientInput;
 use crate::ui::components::client_form::ClientForm;
+use crate::ui::components::search_box::SearchBox;
 use crate::ui::components::signed_in::or_sign_in;
-use crate::ui::debounce::debounced;
 
 /// `/clients`: who the user bills, with search and a form to add one (`?new=1` opens it).
 #[component]
@@ -32,12 +30,6 @@ fn ClientList() -> impl IntoView {
         move || (applied.get(), archived.get()),
         |(search, archived)| list_clients(search, archived),
     );
-    let apply_search = debounced(Duration::from_millis(250), move |text| applied.set(text));
-    let on_search = move |ev| {
-        let text = event_target_value(&ev);
-        search.set(text.clone());
-        apply_search(text);
-    };
     let on_saved = Callback::new(move |summary: ClientSummary| {
         navigate(&format!("/clients/{}", summary.id), Default::default());
     });
@@ -56,11 +48,8 @@ fn ClientList() -> impl IntoView {
                 </section>
             </Show>
             <div class="filters" role="search">
-                <div class="filter">
-                    <label for="client-search">"Search"</label>
-                    <input id="client-search" type="search" placeholder="Name, company or email" autocomplete="off"
-                        prop:value=move || search.get() on:input=on_search />
-                </div>
+                <SearchBox id="client-search" placeholder="Name, company or email" text=search
+                    on_pause=move |typed| applied.set(typed) />
                 <label class="checkbox filter">
                     <input type="checkbox" prop:checked=move || archived.get() on:change=move |ev| archived.set(event_target_checked(&ev)) />
                     <span>"Show archived"</span>

@@ -1,3 +1,4 @@
+use crate::ui::actions::failure_of;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -180,13 +181,7 @@ fn PaymentForm(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView {
         Some(Ok(PaymentSave::Invalid(errors))) => errors,
         _ => PaymentErrors::default(),
     };
-    let failure = move || {
-        record
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| e.to_string())
-    };
+    let failure = failure_of(record.value());
     Effect::new(move |_| {
         if let Some(Ok(PaymentSave::Recorded(_))) = record.value().get() {
             refresh.run(());

@@ -1,9 +1,15 @@
+//! `/`: what PayTrack is, for someone who has never heard of it: what it does, a picture of
+//! the dashboard it gives, how it works, what it costs, and the way in.
+
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 
-use crate::ui::components::status_check::StatusCheck;
+use crate::api::site::get_site_info;
+use crate::domain::money::{Currency, Money};
+use crate::ui::components::charts::{AgingChart, CashChart};
+use crate::ui::components::plans::Plans;
 
-/// What PayTrack is and how it works, for someone who has never heard of it.
 #[component]
 pub fn Landing() -> impl IntoView {
     view! {
@@ -14,7 +20,13 @@ pub fn Landing() -> impl IntoView {
             <p class="lede">
                 "PayTrack sends your invoices with a Stripe payment link, then follows up with polite reminders before and after the due date — and stops the moment your client pays."
             </p>
+            <div class="button-row">
+                <A href="/sign-in" attr:class="button primary">"Start free"</A>
+                <a href="#pricing" class="button">"See pricing"</a>
+            </div>
         </section>
+
+        <DashboardPicture />
 
         <section class="features" aria-labelledby="features-title">
             <h2 id="features-title" class="visually-hidden">"What PayTrack does"</h2>
@@ -46,6 +58,62 @@ pub fn Landing() -> impl IntoView {
             </ol>
         </section>
 
-        <StatusCheck />
+        <LandingPricing />
+
+        <section class="card closing" aria-labelledby="closing-title">
+            <h2 id="closing-title">"Your next invoice can chase itself"</h2>
+            <p>"Sign in with Google or an emailed link. No card needed to start."</p>
+            <A href="/sign-in" attr:class="button primary">"Sign in to PayTrack"</A>
+        </section>
+    }
+}
+
+/// What the dashboard shows, drawn by the dashboard's own charts over example figures.
+#[component]
+fn DashboardPicture() -> impl IntoView {
+    let eur = |minor| Money::from_minor(minor, Currency::EUR);
+    let aging = [eur(420_000), eur(180_000), eur(95_000), eur(40_000), eur(0)];
+    let months: Vec<String> = (1..=12).map(|m| format!("2026-{m:02}")).collect();
+    let collected = [310, 280, 420, 390, 450, 380, 520, 610, 480, 560, 640, 590]
+        .into_iter()
+        .map(|hundreds| eur(hundreds * 1_000))
+        .collect();
+    view! {
+        <figure class="dashboard-picture card" aria-labelledby="dashboard-picture-caption">
+            <figcaption id="dashboard-picture-caption">
+                <strong>"Your dashboard"</strong>
+                " — what you are owed, how late it is and what came in, at a glance (example figures)."
+            </figcaption>
+            <div class="stats" aria-hidden="true">
+                <span class="stat"><span class="stat-label">"Outstanding"</span><span class="stat-value">{eur(735_000).to_string()}</span></span>
+                <span class="stat stat-overdue"><span class="stat-label">"Overdue"</span><span class="stat-value">{eur(315_000).to_string()}</span></span>
+                <span class="stat stat-paid"><span class="stat-label">"Paid this month"</span><span class="stat-value">{eur(590_000).to_string()}</span></span>
+            </div>
+            <div class="chart-grid-2">
+                <AgingChart aging counts=[6, 3, 2, 1, 0] id="picture-aging".to_string() />
+                <CashChart months collected id="picture-cash".to_string() />
+            </div>
+        </figure>
+    }
+}
+
+/// The plans with this installation's Free limits, or that everything is included.
+#[component]
+fn LandingPricing() -> impl IntoView {
+    let site = OnceResource::new(get_site_info());
+    view! {
+        <section id="pricing" class="landing-pricing" aria-labelledby="pricing-title">
+            <h2 id="pricing-title">"Pricing"</h2>
+            <Suspense fallback=|| view! { <p class="muted" role="status">"Loading prices…"</p> }>
+                {move || Suspend::new(async move {
+                    site.await.map(|site| match site.free_limits {
+                        Some(limits) => view! { <Plans limits /> }.into_any(),
+                        None => view! {
+                            <p class="lede">"This PayTrack has no plans: everything is included."</p>
+                        }.into_any(),
+                    })
+                })}
+            </Suspense>
+        </section>
     }
 }

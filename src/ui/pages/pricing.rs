@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 
 use crate::api::site::get_site_info;
-use crate::domain::plan::FreeLimits;
+use crate::ui::components::plans::Plans;
 
 #[component]
 pub fn Pricing() -> impl IntoView {
@@ -27,35 +27,5 @@ pub fn Pricing() -> impl IntoView {
                 })}
             </Transition>
         </section>
-    }
-}
-
-#[component]
-fn Plans(limits: FreeLimits) -> impl IntoView {
-    view! {
-        <p class="lede">"Start free. Upgrade when PayTrack is chasing enough money to be worth it."</p>
-        <div class="plan-columns">
-            <section class="card plan" aria-labelledby="plan-free">
-                <h2 id="plan-free">"Free"</h2>
-                <ul>
-                    <li>{format!("Up to {} active clients", limits.active_clients)}</li>
-                    <li>{format!("{} new invoices a month", limits.invoices_per_month)}</li>
-                    <li>{format!("Automatic reminders: up to {} per invoice", limits.reminder_steps)}</li>
-                    <li>"Your client's invoice page, with “Sent with PayTrack”"</li>
-                </ul>
-                <A href="/sign-in" attr:class="button">"Start free"</A>
-            </section>
-            <section class="card plan plan-pro" aria-labelledby="plan-pro">
-                <h2 id="plan-pro">"Pro — monthly or yearly"</h2>
-                <ul>
-                    <li>"Unlimited clients and invoices"</li>
-                    <li>"Your full reminder policy, as many steps as you like"</li>
-                    <li>"Payment links through your own Stripe account; invoices mark themselves paid"</li>
-                    <li>"Your client's invoice page without PayTrack branding"</li>
-                </ul>
-                <A href="/billing" attr:class="button primary">"Go Pro"</A>
-                <p class="muted small">"Prices and taxes are shown on Stripe's checkout page before you pay. Cancel any time; Pro stays until the end of the period you paid for. Downgrading never deletes anything."</p>
-            </section>
-        </div>
     }
 }

@@ -1,6 +1,7 @@
 //! `/reminders`: the user's reminder policy — which days, what each email says — and the hour
 //! they go out. Template mistakes come back per field from the server's parse.
 
+use crate::ui::actions::failure_of;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -77,12 +78,7 @@ fn PolicyForm(form: ReminderSettingsForm) -> impl IntoView {
             .unwrap_or_default()
     };
     let saved = move || matches!(save.value().get(), Some(Ok(SettingsSave::Saved(_))));
-    let failure = move || {
-        save.value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| e.to_string())
-    };
+    let failure = failure_of(save.value());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let steps = rows.with_untracked(|rows| {

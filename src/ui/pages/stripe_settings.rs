@@ -2,6 +2,7 @@
 //! then sealed there), see what it opened, how payments reach PayTrack, how clients pay, and
 //! disconnect. The page never holds the key after sending it: the field is cleared.
 
+use crate::ui::actions::failure_of;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -253,12 +254,7 @@ fn PayWithChoice(current: PayWith) -> impl IntoView {
         Some(Err(_)) => chosen.set(saved.get_value()),
         None => {}
     });
-    let failure = move || {
-        save.value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| e.to_string())
-    };
+    let failure = failure_of(save.value());
     view! {
         <fieldset class="card pay-with">
             <legend>"How clients pay"</legend>
@@ -310,12 +306,7 @@ fn PaymentEmails(notify_paid: bool, client_receipts: bool) -> impl IntoView {
         }
         None => {}
     });
-    let failure = move || {
-        save.value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| e.to_string())
-    };
+    let failure = failure_of(save.value());
     let changed = move || save.dispatch((me.get_untracked(), client.get_untracked()));
     view! {
         <fieldset class="card payment-emails">

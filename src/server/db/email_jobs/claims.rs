@@ -6,34 +6,34 @@ use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{DateTime, doc};
 use mongodb::options::ReturnDocument;
 
+use super::super::Lease;
 use super::super::schema::EMAIL_JOBS;
 use super::model::*;
 
-/// What claiming does to a job: claimed by `claim` until `lease_until`, one attempt more.
-fn claim_update(lease_until: DateTime, claim: &str) -> mongodb::bson::Document {
+/// What claiming does to a job: held by `lease`, one attempt more.
+fn claim_update(lease: &Lease) -> mongodb::bson::Document {
     doc! {
         "$set": {
             "state": JobState::Claimed.code(),
-            "lease_until": lease_until,
-            "claim": claim,
+            "lease_until": lease.until,
+            "claim": &lease.claim,
             "updated_at": DateTime::now(),
         },
         "$inc": { "attempts": 1 },
     }
 }
 
-/// Claims up to `limit` jobs whose time has come — scheduled ones due by `now`, and claimed
-/// ones whose lease ran out (their engine died) — for `lease` under the claim id `claim`.
+/// Claims up to `limit` jobs whose time has come — scheduled ones due by the lease's `now`,
+/// and claimed ones whose lease ran out (their engine died).
 ///
 /// Claiming is one conditional `update_many` over candidate ids: a job another engine took
 /// first no longer matches, and only the jobs this claim id won come back.
 pub async fn claim_due(
     db: &Database,
-    now: DateTime,
-    lease_until: DateTime,
-    claim: &str,
+    lease: &Lease,
     limit: i64,
 ) -> Result<Vec<EmailJobDoc>, mongodb::error::Error> {
+    let now = lease.now;
     let mut candidates: Vec<ObjectId> = Vec::new();
     // One pass per kind of claimable job, each a flat filter its own index serves (an `$or`
     // would make the local server scan the collection).
@@ -62,16 +62,14 @@ pub async fn claim_due(
         }
         let mut filter = ready;
         filter.insert("_id", doc! { "$in": &ids });
-        jobs(db)
-            .update_many(filter, claim_update(lease_until, claim))
-            .await?;
+        jobs(db).update_many(filter, claim_update(lease)).await?;
         candidates.extend(ids);
     }
     if candidates.is_empty() {
         return Ok(Vec::new());
     }
     jobs(db)
-        .find(doc! { "_id": { "$in": &candidates }, "claim": claim, "state": JobState::Claimed.code() })
+        .find(doc! { "_id": { "$in": &candidates }, "claim": &lease.claim, "state": JobState::Claimed.code() })
         .await?
         .try_collect()
         .await
@@ -83,9 +81,7 @@ pub async fn claim_one(
     db: &Database,
     invoice: ObjectId,
     step: &str,
-    now: DateTime,
-    lease_until: DateTime,
-    claim: &str,
+    lease: &Lease,
 ) -> Result<Option<EmailJobDoc>, mongodb::error::Error> {
     jobs(db)
         .find_one_and_update(
@@ -93,9 +89,9 @@ pub async fn claim_one(
                 "invoice_id": invoice,
                 "step": step,
                 "state": JobState::Scheduled.code(),
-                "due_at": { "$lte": now },
+                "due_at": { "$lte": lease.now },
             },
-            claim_update(lease_until, claim),
+            claim_update(lease),
         )
         .return_document(ReturnDocument::After)
         .await

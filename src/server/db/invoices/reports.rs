@@ -1,9 +1,8 @@
 //! Sums over invoices: a client's balance, aging of what is owed, cash collected per month.
 
-use futures::TryStreamExt;
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
-use mongodb::bson::{Bson, Document, doc};
+use mongodb::bson::{Bson, doc};
 
 use super::super::schema::INVOICES;
 use super::model::*;
@@ -16,15 +15,15 @@ pub async fn balances_of_client(
     owner: ObjectId,
     client: ObjectId,
 ) -> Result<Vec<(Currency, i64)>, mongodb::error::Error> {
-    let rows: Vec<Document> = db
-        .collection::<Document>(INVOICES)
-        .aggregate(vec![
+    let rows = super::super::aggregate(
+        db,
+        INVOICES,
+        vec![
             doc! { "$match": { "user_id": owner, "client_id": client, "status": { "$in": collectable() } } },
             doc! { "$group": { "_id": "$currency", "due": { "$sum": "$due_minor" } } },
-        ])
-        .await?
-        .try_collect()
-        .await?;
+        ],
+    )
+    .await?;
     Ok(rows
         .iter()
         .filter_map(|row| {
@@ -55,19 +54,19 @@ pub async fn aging(
         ],
         "default": 4,
     }};
-    let rows: Vec<Document> = db
-        .collection::<Document>(INVOICES)
-        .aggregate(vec![
+    let rows = super::super::aggregate(
+        db,
+        INVOICES,
+        vec![
             doc! { "$match": { "user_id": owner, "status": { "$in": collectable() } } },
             doc! { "$group": {
                 "_id": { "currency": "$currency", "bucket": bucket },
                 "due": { "$sum": "$due_minor" },
                 "count": { "$sum": 1 },
             }},
-        ])
-        .await?
-        .try_collect()
-        .await?;
+        ],
+    )
+    .await?;
     let mut result: Vec<(Currency, [i64; 5], [u32; 5])> = Vec::new();
     for row in rows {
         let Ok(key) = row.get_document("_id") else {
@@ -105,9 +104,10 @@ pub async fn cash_by_month(
     since: CalendarDate,
 ) -> Result<Vec<(String, Currency, i64)>, mongodb::error::Error> {
     let since = since.to_string();
-    let rows: Vec<Document> = db
-        .collection::<Document>(INVOICES)
-        .aggregate(vec![
+    let rows = super::super::aggregate(
+        db,
+        INVOICES,
+        vec![
             doc! { "$match": { "user_id": owner, "payments.date": { "$gte": &since } } },
             doc! { "$unwind": "$payments" },
             doc! { "$match": { "payments.date": { "$gte": &since } } },
@@ -115,10 +115,9 @@ pub async fn cash_by_month(
                 "_id": { "currency": "$currency", "month": { "$substrBytes": ["$payments.date", 0, 7] } },
                 "amount": { "$sum": "$payments.amount_minor" },
             }},
-        ])
-        .await?
-        .try_collect()
-        .await?;
+        ],
+    )
+    .await?;
     Ok(rows
         .iter()
         .filter_map(|row| {

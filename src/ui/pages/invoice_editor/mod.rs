@@ -4,6 +4,7 @@
 mod lines;
 mod totals;
 
+use crate::ui::actions::{create_or_update, failure_of};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -217,22 +218,8 @@ fn Editor(
         client_id.set(id);
     };
 
-    let save = Action::new(move |input: &InvoiceInput| {
-        let input = input.clone();
-        let id = editing_id.clone();
-        async move {
-            match id {
-                Some(id) => update_invoice(id, input).await,
-                None => create_invoice(input).await,
-            }
-        }
-    });
-    let failure = move || {
-        save.value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| e.to_string())
-    };
+    let save = create_or_update(editing_id.clone(), create_invoice, update_invoice);
+    let failure = failure_of(save.value());
     Effect::new(move |_| match save.value().get() {
         Some(Ok(InvoiceSave::Saved { id, .. })) => {
             saved.set(true);

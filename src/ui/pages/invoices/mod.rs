@@ -2,8 +2,6 @@
 
 mod table;
 
-use std::time::Duration;
-
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::NavigateOptions;
@@ -15,8 +13,8 @@ use crate::api::invoices::{bulk_action, list_invoices};
 use crate::domain::bulk::BulkAction;
 use crate::domain::invoice_list::{ListParams, SortKey, StatusFilter};
 use crate::ui::browser;
+use crate::ui::components::search_box::SearchBox;
 use crate::ui::components::signed_in::or_sign_in;
-use crate::ui::debounce::debounced;
 use crate::ui::url::query as query_string;
 use table::InvoiceTable;
 
@@ -114,16 +112,8 @@ fn InvoiceList() -> impl IntoView {
     let go = StoredValue::new(go);
     let set = move |change: &dyn Fn(&mut ListParams)| go.with_value(|go| go(change));
 
-    // Search as you type: the URL (and the query) follows 300 ms after the last keystroke.
+    // Search as you type: the URL (and the query) follows once typing pauses.
     let search = RwSignal::new(params.get_untracked().q);
-    let apply_search = debounced(Duration::from_millis(300), move |text: String| {
-        set(&|p: &mut ListParams| p.q = text.clone())
-    });
-    let on_search = move |ev| {
-        let text = event_target_value(&ev);
-        search.set(text.clone());
-        apply_search(text);
-    };
     // "/" jumps to the search box from anywhere on the page, as in most web apps.
     let shortcut = window_event_listener(leptos::ev::keydown, move |ev| {
         use web_sys::wasm_bindgen::JsCast;
@@ -170,12 +160,8 @@ fn InvoiceList() -> impl IntoView {
             </nav>
 
             <div class="filters" role="search">
-                <div class="filter">
-                    <label for="invoice-search">"Search"</label>
-                    <input id="invoice-search" type="search" placeholder="Number or client  ( / )" autocomplete="off"
-                        prop:value=move || search.get() on:input=on_search aria-describedby="search-help" />
-                    <span id="search-help" class="visually-hidden">"Results update as you type."</span>
-                </div>
+                <SearchBox id="invoice-search" placeholder="Number or client  ( / )" text=search
+                    on_pause=move |typed: String| set(&|p: &mut ListParams| p.q = typed.clone()) />
                 <div class="filter">
                     <label for="invoice-client">"Client"</label>
                     <select id="invoice-client" on:change=move |ev| {
