@@ -267,3 +267,6 @@ fn from_job(job: &EmailJobDoc) -> (TimelineStatus, Option<Timestamp>, String) {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -94,31 +94,11 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
         indexes: || {
             vec![
                 index("number_unique", doc! { "user_id": 1, "sequence": 1 }, true),
-                index(
-                    "by_sequence",
-                    doc! { "user_id": 1, "sequence": 1, "_id": 1 },
-                    false,
-                ),
-                index(
-                    "by_client_name",
-                    doc! { "user_id": 1, "client_sort": 1, "_id": 1 },
-                    false,
-                ),
-                index(
-                    "by_issued",
-                    doc! { "user_id": 1, "issue_date": 1, "_id": 1 },
-                    false,
-                ),
-                index(
-                    "by_due_date",
-                    doc! { "user_id": 1, "due_date": 1, "_id": 1 },
-                    false,
-                ),
-                index(
-                    "by_amount",
-                    doc! { "user_id": 1, "total_minor": 1, "_id": 1 },
-                    false,
-                ),
+                list_order("by_sequence", "sequence"),
+                list_order("by_client_name", "client_sort"),
+                list_order("by_issued", "issue_date"),
+                list_order("by_due_date", "due_date"),
+                list_order("by_amount", "total_minor"),
                 index(
                     "by_status_due",
                     doc! { "user_id": 1, "status": 1, "due_date": 1 },
@@ -279,6 +259,12 @@ fn index(name: &str, keys: Document, unique: bool) -> IndexModel {
 
 /// Unique where the field exists (e.g. only Google sign-ins have a Google id).
 /// An index of only the documents that have the key.
+/// One order of a user's invoice list: by `field`, ties broken by id, so a page is one index
+/// range whatever the sort.
+fn list_order(name: &str, field: &str) -> IndexModel {
+    index(name, doc! { "user_id": 1, field: 1, "_id": 1 }, false)
+}
+
 fn sparse(name: &str, keys: Document) -> IndexModel {
     IndexModel::builder()
         .keys(keys)

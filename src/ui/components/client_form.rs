@@ -2,11 +2,11 @@
 //! editor) and to edit one. Messages from the server's parse appear next to their fields.
 
 use crate::ui::actions::{create_or_update, failure_of};
+use crate::ui::components::currency_select::CurrencySelect;
 use leptos::prelude::*;
 
 use crate::api::clients::{ClientSave, ClientSummary, create_client, update_client};
 use crate::domain::client::{ClientErrors, ClientInput};
-use crate::domain::money::Currency;
 
 #[component]
 pub fn ClientForm(
@@ -80,13 +80,8 @@ pub fn ClientForm(
             <p id=id("company-error") class="field-error">{move || errors().company}</p>
 
             <label for=id("currency")>"Currency"</label>
-            <select id=id("currency") aria-invalid=move || errors().currency.is_some().to_string() aria-describedby=id("currency-error")
-                on:change=move |ev| currency.set(event_target_value(&ev))>
-                {Currency::ALL.into_iter().map(|c| {
-                    let code = c.code();
-                    view! { <option value=code selected=move || currency.get() == code>{code}</option> }
-                }).collect_view()}
-            </select>
+            <CurrencySelect id=id("currency") described_by=id("currency-error") currency
+                invalid=Signal::derive(move || errors().currency.is_some()) />
             <p id=id("currency-error") class="field-error">{move || errors().currency}</p>
 
             <Show when=move || !compact>

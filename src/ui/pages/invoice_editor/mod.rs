@@ -5,6 +5,7 @@ mod lines;
 mod totals;
 
 use crate::ui::actions::{create_or_update, failure_of};
+use crate::ui::components::currency_select::CurrencySelect;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -295,13 +296,8 @@ fn Editor(
                     </Show>
                     <div class="field">
                         <label for="invoice-currency">"Currency"</label>
-                        <select id="invoice-currency" aria-invalid=move || errors.get().currency.is_some().to_string() aria-describedby="currency-error"
-                            on:change=move |ev| currency.set(event_target_value(&ev))>
-                            {Currency::ALL.into_iter().map(|c| {
-                                let code = c.code();
-                                view! { <option value=code selected=move || currency.get() == code>{code}</option> }
-                            }).collect_view()}
-                        </select>
+                        <CurrencySelect id="invoice-currency".to_string() described_by="currency-error".to_string() currency
+                            invalid=Signal::derive(move || errors.get().currency.is_some()) />
                         <p id="currency-error" class="field-error">{move || errors.get().currency}</p>
                     </div>
                     <div class="field">
