@@ -1,5 +1,6 @@
 //! Resend's delivery webhooks: signed the way Resend (Svix) signs them, handled once per event
-//! id, and a bounce marks the client's address for the user to see.
+//! id, and a bounce of an invoice email marks that invoice's client (and no one else's) for
+//! the user to see.
 
 use mongodb::bson::{Document, doc};
 use paytrack::server::email::webhook_signature::sign;
@@ -62,34 +63,100 @@ async fn deliver(app: &TestApp, id: &str, timestamp: i64, signature: &str, body:
         .as_u16()
 }
 
+/// The Resend id of the invoice email sent for `invoice`.
+async fn email_id_of(app: &TestApp, invoice: &str) -> String {
+    let invoice = mongodb::bson::oid::ObjectId::parse_str(invoice).unwrap();
+    let job = app
+        .db
+        .collection::<Document>("email_jobs")
+        .find_one(doc! { "invoice_id": invoice, "step": "invoice" })
+        .await
+        .unwrap()
+        .expect("the invoice email was sent");
+    job.get_str("provider_id").unwrap().to_string()
+}
+
+fn bounce_of(email_id: &str, to: &str) -> String {
+    bounce(to).replace("56761188-7520-42d8-8898-ff6fc54ce618", email_id)
+}
+
+async fn problem_of(user: &crate::common::billing::User<'_>, client: &str) -> serde_json::Value {
+    let detail = user.form("/api/clients/get", &[("id", client)]).await.body;
+    detail["summary"]["email_problem"].clone()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_signed_bounce_marks_the_clients_address_once() {
+async fn a_signed_bounce_marks_only_the_client_the_email_went_to_once() {
     let app = app_with_webhooks().await;
     let ada = app.user("ada@example.test").await;
     let client = ada.client("Acme Buyer").await; // acme.buyer@client.test
-    let body = bounce("acme.buyer@client.test");
-    let at = now();
-    let signature = sign(&SECRET, "msg_bounce_1", at, body.as_bytes()).unwrap();
+    // Another user bills the same person, with the address in other capitals.
+    let bob = app.user("bob@example.test").await;
+    let mut input = crate::common::billing::client_input("Acme Buyer");
+    input["emails"] = json!("Acme.Buyer@Client.TEST");
+    let saved = bob
+        .json("/api/clients/create", json!({ "input": input }))
+        .await;
+    let bobs_client = saved.body["Saved"]["id"].as_str().unwrap().to_string();
+    let (invoice, _) = ada.draft(&client).await;
+    assert_eq!(ada.send(&invoice).await.status, 200);
+    let email_id = email_id_of(&app, &invoice).await;
 
+    // An event about no email PayTrack sent for an invoice (here an id it never gave) is
+    // acknowledged and changes nothing, for anyone.
+    let stranger = bounce("acme.buyer@client.test");
+    let at = now();
+    let signature = sign(&SECRET, "msg_unknown", at, stranger.as_bytes()).unwrap();
+    assert_eq!(
+        deliver(&app, "msg_unknown", at, &signature, &stranger).await,
+        200
+    );
+    assert!(problem_of(&ada, &client).await.is_null());
+    assert!(problem_of(&bob, &bobs_client).await.is_null());
+
+    // The bounce of Ada's invoice email (Resend lower-cases the address) marks Ada's client.
+    let body = bounce_of(&email_id, "ACME.buyer@client.test");
+    let signature = sign(&SECRET, "msg_bounce_1", at, body.as_bytes()).unwrap();
     assert_eq!(
         deliver(&app, "msg_bounce_1", at, &signature, &body).await,
         200
     );
-    let detail = ada.form("/api/clients/get", &[("id", &client)]).await.body;
-    let problem = detail["summary"]["email_problem"].as_str().unwrap();
+    let problem = problem_of(&ada, &client).await;
+    let problem = problem.as_str().unwrap();
     assert!(
         problem.contains("acme.buyer@client.test") && problem.contains("bounced"),
         "{problem}"
     );
+    // Bob's client with the same address is not Ada's business.
+    assert!(problem_of(&bob, &bobs_client).await.is_null());
 
     // A redelivery of the same event changes nothing (not even the date).
     let clients = app.db.collection::<Document>("clients");
-    let before = clients.find_one(doc! {}).await.unwrap();
+    let before: Vec<Document> = {
+        use futures::TryStreamExt;
+        clients
+            .find(doc! {})
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap()
+    };
     assert_eq!(
         deliver(&app, "msg_bounce_1", at, &signature, &body).await,
         200
     );
-    assert_eq!(clients.find_one(doc! {}).await.unwrap(), before);
+    let after: Vec<Document> = {
+        use futures::TryStreamExt;
+        clients
+            .find(doc! {})
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap()
+    };
+    assert_eq!(after, before);
 
     // Fixing the address clears the warning.
     let mut input = crate::common::billing::client_input("Acme Buyer");
@@ -99,8 +166,7 @@ async fn a_signed_bounce_marks_the_clients_address_once() {
         json!({ "id": client, "input": input }),
     )
     .await;
-    let detail = ada.form("/api/clients/get", &[("id", &client)]).await.body;
-    assert!(detail["summary"]["email_problem"].is_null());
+    assert!(problem_of(&ada, &client).await.is_null());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

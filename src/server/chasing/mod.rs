@@ -2,6 +2,7 @@
 //! invoice), and per invoice pause, resume and snooze, with the timeline that explains it.
 //! The engine that sends lives in `server::jobs`; this is what the user asks of it.
 
+pub mod deliveries;
 pub mod timeline;
 
 use jiff::Timestamp;

@@ -231,22 +231,30 @@ pub fn regex_escape(text: &str) -> String {
     escaped
 }
 
-/// Marks every client with `address` as undeliverable (Resend reported a bounce or a
-/// complaint for it); returns how many were marked.
+/// Marks the owner's `client` as undeliverable at `address` (Resend reported a bounce or a
+/// complaint for an email to it), if the client still has that address (in any case); returns
+/// whether it was marked. No other client is touched, whoever else has the address.
 pub async fn mark_email_problem(
     db: &Database,
+    owner: ObjectId,
+    client: ObjectId,
     address: &str,
     kind: &str,
     at: DateTime,
-) -> Result<u64, mongodb::error::Error> {
+) -> Result<bool, mongodb::error::Error> {
     let problem = doc! { "address": address, "kind": kind, "at": at };
+    let same_address = format!("^{}$", regex_escape(address));
     db.collection::<ClientDoc>(CLIENTS)
-        .update_many(
-            doc! { "emails": address },
+        .update_one(
+            doc! {
+                "_id": client,
+                "user_id": owner,
+                "emails": { "$regex": same_address, "$options": "i" },
+            },
             doc! { "$set": { "email_problem": problem } },
         )
         .await
-        .map(|r| r.modified_count)
+        .map(|r| r.matched_count > 0)
 }
 
 /// Keeps the Stripe customer made for `client` in `account_id` (the first one kept wins).

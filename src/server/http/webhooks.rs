@@ -1,7 +1,6 @@
 //! `POST /webhooks/resend`: Resend's delivery events. Verified by signature, handled once per
-//! event id, and acted on only for what changes something: a bounce or a spam complaint marks
-//! the address as undeliverable on every client that has it and holds the reminders of the
-//! invoice the email was about; a delivery is noted on that invoice's email log.
+//! event id, and passed to `server::chasing::deliveries`, which acts on the one email the event
+//! is about (a bounce or complaint marks that invoice's client and holds its reminders).
 
 use axum::Json;
 use axum::body::Bytes;
@@ -12,8 +11,8 @@ use mongodb::bson::DateTime;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::domain::pause::PauseReason;
-use crate::server::db::{self, clients, email_jobs, invoices, webhook_events};
+use crate::server::chasing::deliveries::{self, Delivery};
+use crate::server::db::{self, webhook_events};
 use crate::server::email::webhook_signature::{self, Signed};
 use crate::server::state::AppState;
 
@@ -86,70 +85,16 @@ pub async fn resend(State(state): State<AppState>, headers: HeaderMap, body: Byt
     if let Some(answered) = answered_before(&state, &event_id).await {
         return answered;
     }
-    let problem = match event.kind.as_str() {
-        "email.bounced" => Some("bounced"),
-        "email.complained" => Some("complained"),
-        _ => None,
-    };
-    if let Some(kind) = problem {
-        for address in &event.data.to {
-            let address = address.trim().to_lowercase();
-            match clients::mark_email_problem(&state.db, &address, kind, DateTime::now()).await {
-                Ok(marked) => tracing::info!(kind, marked, "email problem recorded"),
-                Err(err) => {
-                    db::user_facing("recording an email problem", err);
-                    return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
-                }
-            }
+    if let Some(delivery) = Delivery::of_event(&event.kind) {
+        let (email_id, to) = (event.data.email_id.as_deref(), &event.data.to);
+        if let Err(err) = deliveries::note(&state, delivery, email_id, to, DateTime::now()).await {
+            db::user_facing("recording an email delivery", err);
+            return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
         }
-    }
-    if let Err(err) = note_delivery(&state, &event).await {
-        db::user_facing("recording an email delivery", err);
-        return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
     }
     if let Err(err) = webhook_events::record(&state.db, &event_id).await {
         db::user_facing("recording a webhook event", err);
         return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
     }
     answer(StatusCode::OK, "handled")
-}
-
-/// Notes on the invoice's email log what became of the email; a bounce or complaint also
-/// holds that invoice's reminders, so PayTrack stops writing to an address that refuses mail.
-async fn note_delivery(state: &AppState, event: &Event) -> Result<(), mongodb::error::Error> {
-    let delivery = match event.kind.as_str() {
-        "email.delivered" => "delivered",
-        "email.bounced" => "bounced",
-        "email.complained" => "complained",
-        _ => return Ok(()),
-    };
-    let Some(email_id) = event.data.email_id.as_deref() else {
-        return Ok(());
-    };
-    let Some(job) = email_jobs::set_delivery(&state.db, email_id, delivery).await? else {
-        return Ok(());
-    };
-    if delivery != "delivered" {
-        let now = DateTime::now();
-        if invoices::pause_reminders(
-            &state.db,
-            job.user_id,
-            job.invoice_id,
-            PauseReason::Bounced,
-            now,
-        )
-        .await?
-        .is_some()
-        {
-            email_jobs::cancel_scheduled(
-                &state.db,
-                job.invoice_id,
-                email_jobs::Cancel::Reminders,
-                "bounced",
-            )
-            .await?;
-            tracing::info!(invoice = %job.invoice_id, delivery, "reminders held after a failed delivery");
-        }
-    }
-    Ok(())
 }
