@@ -23,7 +23,7 @@ test('the landing page draws the dashboard, shows pricing and leads to sign-in w
   await expect(pricing.getByText(/active clients/)).toBeVisible();
 
   await page.evaluate(() => { window.__sameDocument = true; });
-  await page.getByRole('link', { name: 'Start free' }).click();
+  await page.getByRole('link', { name: 'Get started free' }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
   await expect(page.getByLabel('Email address')).toBeVisible();
   expect(await page.evaluate(() => window.__sameDocument)).toBe(true);

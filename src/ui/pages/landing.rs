@@ -12,6 +12,8 @@ use crate::ui::components::plans::Plans;
 
 #[component]
 pub fn Landing() -> impl IntoView {
+    // Runs in the browser once the page has hydrated: links now navigate without a reload.
+    Effect::new(|_| crate::ui::browser::mark_hydrated());
     view! {
         <Title text="" />
         <section class="hero">
@@ -21,7 +23,7 @@ pub fn Landing() -> impl IntoView {
                 "PayTrack sends your invoices with a Stripe payment link, then follows up with polite reminders before and after the due date — and stops the moment your client pays."
             </p>
             <div class="button-row">
-                <A href="/sign-in" attr:class="button primary">"Start free"</A>
+                <A href="/sign-in" attr:class="button primary">"Get started free"</A>
                 <a href="#pricing" class="button">"See pricing"</a>
             </div>
         </section>
@@ -63,7 +65,7 @@ pub fn Landing() -> impl IntoView {
         <section class="card closing" aria-labelledby="closing-title">
             <h2 id="closing-title">"Your next invoice can chase itself"</h2>
             <p>"Sign in with Google or an emailed link. No card needed to start."</p>
-            <A href="/sign-in" attr:class="button primary">"Sign in to PayTrack"</A>
+            <A href="/sign-in" attr:class="button primary">"Create your account"</A>
         </section>
     }
 }
