@@ -83,7 +83,8 @@ impl AppState {
     /// The shared state for a command run from the shell (no pages are rendered).
     pub async fn for_command() -> Result<AppState, String> {
         let config = Config::from_env().map_err(|e| e.to_string())?;
-        let database = db::open_for_command(&config).await?;
+        let database =
+            db::open_for_command(config.mongodb_uri.expose(), &config.mongodb_database).await?;
         let options = LeptosOptions::builder().output_name("paytrack").build();
         Self::assemble(config, options, database).map_err(|e| e.to_string())
     }

@@ -8,6 +8,8 @@ use serde_json::json;
 
 use crate::common::billing::invoice_input;
 use crate::common::spawn_app;
+use paytrack::api::clients::UpdateClient;
+use paytrack::api::invoices::CreateInvoice;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invoice_goes_from_draft_to_paid_with_totals_from_the_domain() {
@@ -98,11 +100,9 @@ async fn bad_input_gets_field_messages_and_saves_nothing() {
 
     let client = ada.client("Acme").await;
     let mut input = invoice_input(&client);
-    input["lines"][1]["unit_price"] = json!("twelve");
-    input["due_date"] = json!("2025-12-01");
-    let bad = ada
-        .json("/api/invoices/create", json!({ "input": input }))
-        .await;
+    input.lines[1].unit_price = "twelve".to_string();
+    input.due_date = "2025-12-01".to_string();
+    let bad = ada.call(&CreateInvoice { input }).await;
     assert_eq!(bad.status, 200, "{}", bad.body);
     assert!(
         bad.body["Invalid"]["lines"][1]["unit_price"]
@@ -444,13 +444,9 @@ async fn editing_a_client_readdresses_drafts_but_not_sent_invoices() {
     let (draft, _) = ada.draft(&client).await;
     ada.send(&sent).await;
     let mut input = crate::common::billing::client_input("Acme Renamed");
-    input["emails"] = json!("billing@acme.test");
-    let saved = ada
-        .json(
-            "/api/clients/update",
-            json!({ "id": client, "input": input }),
-        )
-        .await;
+    input.emails = "billing@acme.test".to_string();
+    let id = client.clone();
+    let saved = ada.call(&UpdateClient { id, input }).await;
     assert_eq!(saved.body["Saved"]["name"], "Acme Renamed");
     assert_eq!(
         ada.invoice(&draft).await.body["document"]["bill_to"]["name"],
@@ -475,12 +471,8 @@ async fn editing_a_client_readdresses_drafts_but_not_sent_invoices() {
         )
         .await;
     assert_eq!(listed.body.as_array().unwrap().len(), 0);
-    let refused = ada
-        .json(
-            "/api/invoices/create",
-            json!({ "input": invoice_input(&client) }),
-        )
-        .await;
+    let input = invoice_input(&client);
+    let refused = ada.call(&CreateInvoice { input }).await;
     assert!(
         refused.body["Invalid"]["client"]
             .as_str()

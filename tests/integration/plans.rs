@@ -9,6 +9,8 @@ use crate::common::billing::{Answer, User, client_input, invoice_input};
 use crate::common::sign_in::location;
 use crate::common::{TestApp, spawn_app_with, test_mongodb_uri};
 use crate::stripe_stand_in::StripeStandIn;
+use paytrack::api::clients::CreateClient;
+use paytrack::api::invoices::CreateInvoice;
 
 /// PayTrack's own key (the stand-in makes it its own account).
 const PAYTRACK_KEY: &str = "sk_test_51PayTrackOwnBillingAccount01";
@@ -49,10 +51,9 @@ impl User<'_> {
     }
 
     async fn new_client(&self, name: &str) -> Answer {
-        self.json(
-            "/api/clients/create",
-            json!({ "input": client_input(name) }),
-        )
+        self.call(&CreateClient {
+            input: client_input(name),
+        })
         .await
     }
 
@@ -124,12 +125,8 @@ async fn free_limits_are_refused_on_the_server_and_lifted_by_pro() {
             first = id;
         }
     }
-    let sixth = user
-        .json(
-            "/api/invoices/create",
-            json!({ "input": invoice_input(&clients[1]) }),
-        )
-        .await;
+    let input = invoice_input(&clients[1]);
+    let sixth = user.call(&CreateInvoice { input }).await;
     refused_by_plan(&sixth, "5 new invoices a month");
     refused_by_plan(
         &user
@@ -469,17 +466,10 @@ async fn after_a_downgrade_the_saved_policy_stays_but_only_free_steps_are_chased
         .to_zoned(jiff::tz::TimeZone::UTC)
         .date();
     let mut input = invoice_input(&client);
-    input["issue_date"] = json!(today.to_string());
-    input["due_date"] = json!(
-        today
-            .checked_add(jiff::Span::new().days(20))
-            .unwrap()
-            .to_string()
-    );
-    let created = user
-        .json("/api/invoices/create", json!({ "input": input }))
-        .await;
-    let id = created.body["Saved"]["id"].as_str().unwrap().to_string();
+    input.issue_date = today.to_string();
+    let due = today.checked_add(jiff::Span::new().days(20)).unwrap();
+    input.due_date = due.to_string();
+    let (id, _) = user.draft_with(input).await;
     assert_eq!(user.send(&id).await.status, 200);
     let timeline = user
         .form("/api/reminders/invoice", &[("id", id.as_str())])

@@ -23,6 +23,7 @@ use serde_json::{Value, json};
 
 use crate::common::billing::{User, invoice_input};
 use crate::common::{TestApp, spawn_app};
+use paytrack::api::clients::UpdateClient;
 
 /// How the stand-in answers the next request.
 #[derive(Clone, Copy)]
@@ -192,13 +193,9 @@ fn paris_date(days: i64) -> String {
 /// A sent invoice due in `due_in` days; returns its id.
 async fn sent_invoice(user: &User<'_>, client: &str, due_in: i64) -> String {
     let mut input = invoice_input(client);
-    input["issue_date"] = json!(paris_date(0));
-    input["due_date"] = json!(paris_date(due_in));
-    let saved = user
-        .json("/api/invoices/create", json!({ "input": input }))
-        .await;
-    assert_eq!(saved.status, 200, "{}", saved.body);
-    let id = saved.body["Saved"]["id"].as_str().unwrap().to_string();
+    input.issue_date = paris_date(0);
+    input.due_date = paris_date(due_in);
+    let (id, _) = user.draft_with(input).await;
     let sent = user.send(&id).await;
     assert_eq!(sent.status, 200, "{}", sent.body);
     id
@@ -814,12 +811,13 @@ async fn a_client_with_reminders_off_gets_none_until_they_are_on_again() {
     let invoice = sent_invoice(&user, &client, 4).await;
 
     let mut input = crate::common::billing::client_input("Grace Hopper");
-    input["reminders"] = json!(false);
+    input.reminders = false;
+    let id = client.to_string();
     let off = user
-        .json(
-            "/api/clients/update",
-            json!({ "id": client, "input": input }),
-        )
+        .call(&UpdateClient {
+            id: id.clone(),
+            input: input.clone(),
+        })
         .await;
     assert_eq!(off.status, 200, "{}", off.body);
     let timeline = user
@@ -838,13 +836,8 @@ async fn a_client_with_reminders_off_gets_none_until_they_are_on_again() {
     run_days(&engine, &clock, 8).await;
     assert!(stand_in.requests().is_empty());
 
-    input["reminders"] = json!(true);
-    let on = user
-        .json(
-            "/api/clients/update",
-            json!({ "id": client, "input": input }),
-        )
-        .await;
+    input.reminders = true;
+    let on = user.call(&UpdateClient { id, input }).await;
     assert_eq!(on.status, 200, "{}", on.body);
     run_days(&engine, &clock, 1).await;
     // Day 9: −3, 0 and +3 all came due while off; only +3 goes.

@@ -7,6 +7,7 @@ use paytrack::server::email::webhook_signature::sign;
 use serde_json::json;
 
 use crate::common::{TestApp, spawn_app_with, test_mongodb_uri};
+use paytrack::api::clients::{CreateClient, UpdateClient};
 
 /// A signing secret made for these tests, in Resend's format (`whsec_` and base64).
 static SECRET: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
@@ -80,6 +81,18 @@ fn bounce_of(email_id: &str, to: &str) -> String {
     bounce(to).replace("56761188-7520-42d8-8898-ff6fc54ce618", email_id)
 }
 
+async fn all_clients(app: &TestApp) -> Vec<Document> {
+    use futures::TryStreamExt;
+    let clients = app.db.collection::<Document>("clients");
+    clients
+        .find(doc! {})
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap()
+}
+
 async fn problem_of(user: &crate::common::billing::User<'_>, client: &str) -> serde_json::Value {
     let detail = user.form("/api/clients/get", &[("id", client)]).await.body;
     detail["summary"]["email_problem"].clone()
@@ -93,10 +106,8 @@ async fn a_signed_bounce_marks_only_the_client_the_email_went_to_once() {
     // Another user bills the same person, with the address in other capitals.
     let bob = app.user("bob@example.test").await;
     let mut input = crate::common::billing::client_input("Acme Buyer");
-    input["emails"] = json!("Acme.Buyer@Client.TEST");
-    let saved = bob
-        .json("/api/clients/create", json!({ "input": input }))
-        .await;
+    input.emails = "Acme.Buyer@Client.TEST".to_string();
+    let saved = bob.call(&CreateClient { input }).await;
     let bobs_client = saved.body["Saved"]["id"].as_str().unwrap().to_string();
     let (invoice, _) = ada.draft(&client).await;
     assert_eq!(ada.send(&invoice).await.status, 200);
@@ -131,41 +142,18 @@ async fn a_signed_bounce_marks_only_the_client_the_email_went_to_once() {
     assert!(problem_of(&bob, &bobs_client).await.is_null());
 
     // A redelivery of the same event changes nothing (not even the date).
-    let clients = app.db.collection::<Document>("clients");
-    let before: Vec<Document> = {
-        use futures::TryStreamExt;
-        clients
-            .find(doc! {})
-            .await
-            .unwrap()
-            .try_collect()
-            .await
-            .unwrap()
-    };
+    let before = all_clients(&app).await;
     assert_eq!(
         deliver(&app, "msg_bounce_1", at, &signature, &body).await,
         200
     );
-    let after: Vec<Document> = {
-        use futures::TryStreamExt;
-        clients
-            .find(doc! {})
-            .await
-            .unwrap()
-            .try_collect()
-            .await
-            .unwrap()
-    };
-    assert_eq!(after, before);
+    assert_eq!(all_clients(&app).await, before);
 
     // Fixing the address clears the warning.
     let mut input = crate::common::billing::client_input("Acme Buyer");
-    input["emails"] = json!("payables@acme.test");
-    ada.json(
-        "/api/clients/update",
-        json!({ "id": client, "input": input }),
-    )
-    .await;
+    input.emails = "payables@acme.test".to_string();
+    let id = client.clone();
+    ada.call(&UpdateClient { id, input }).await;
     assert!(problem_of(&ada, &client).await.is_null());
 }
 
@@ -211,11 +199,8 @@ async fn a_bounced_invoice_email_holds_its_reminders_until_the_address_is_fixed(
     let client = ada.client("Acme Buyer").await;
     // Due well ahead, so reminders are planned.
     let mut input = crate::common::billing::invoice_input(&client);
-    input["due_date"] = json!("2099-01-31");
-    let created = ada
-        .json("/api/invoices/create", json!({ "input": input }))
-        .await;
-    let invoice = created.body["Saved"]["id"].as_str().unwrap().to_string();
+    input.due_date = "2099-01-31".to_string();
+    let (invoice, _) = ada.draft_with(input).await;
     assert_eq!(ada.send(&invoice).await.status, 200);
     let jobs = app.db.collection::<Document>("email_jobs");
     assert_eq!(
@@ -295,13 +280,9 @@ async fn a_bounced_invoice_email_holds_its_reminders_until_the_address_is_fixed(
 
     // Fixing the address lifts the hold and plans the next reminder again.
     let mut input = crate::common::billing::client_input("Acme Buyer");
-    input["emails"] = json!("buyer@acme.test");
-    let fixed = ada
-        .json(
-            "/api/clients/update",
-            json!({ "id": client, "input": input }),
-        )
-        .await;
+    input.emails = "buyer@acme.test".to_string();
+    let id = client.clone();
+    let fixed = ada.call(&UpdateClient { id, input }).await;
     assert_eq!(fixed.status, 200, "{}", fixed.body);
     let timeline = ada
         .form("/api/reminders/invoice", &[("id", invoice.as_str())])

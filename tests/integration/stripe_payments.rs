@@ -29,20 +29,10 @@ async fn draft_due_later(user: &User<'_>, client: &str) -> String {
         .to_zoned(jiff::tz::TimeZone::get("Europe/Paris").unwrap())
         .date();
     let mut input = crate::common::billing::invoice_input(client);
-    input["issue_date"] = json!(today.to_string());
-    input["due_date"] = json!(
-        today
-            .checked_add(jiff::Span::new().days(30))
-            .unwrap()
-            .to_string()
-    );
-    let saved = user
-        .json("/api/invoices/create", json!({ "input": input }))
-        .await;
-    saved.body["Saved"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{}", saved.body))
-        .to_string()
+    input.issue_date = today.to_string();
+    let due = today.checked_add(jiff::Span::new().days(30)).unwrap();
+    input.due_date = due.to_string();
+    user.draft_with(input).await.0
 }
 
 async fn send_one(user: &User<'_>, client: &str) -> Sent {

@@ -7,6 +7,8 @@ use serde_json::{Value, json};
 
 use crate::common::billing::{Answer, User, client_input, invoice_input};
 use crate::common::{TestApp, spawn_app};
+use paytrack::api::clients::UpdateClient;
+use paytrack::api::invoices::{CreateInvoice, UpdateInvoice};
 
 /// Ada with a client, a draft and a sent invoice; Bob signed in next to her.
 struct Fixture {
@@ -100,10 +102,10 @@ async fn get_client() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn update_client() {
     let f = Fixture::new().await;
-    f.refused(f.bob().json(
-        "/api/clients/update",
-        json!({ "id": f.client, "input": client_input("Hijacked") }),
-    ))
+    f.refused(f.bob().call(&UpdateClient {
+        id: f.client.clone(),
+        input: client_input("Hijacked"),
+    }))
     .await;
 }
 
@@ -164,13 +166,8 @@ async fn get_invoice() {
 async fn create_invoice() {
     let f = Fixture::new().await;
     let before = f.snapshot().await;
-    let answer = f
-        .bob()
-        .json(
-            "/api/invoices/create",
-            json!({ "input": invoice_input(&f.client) }),
-        )
-        .await;
+    let input = invoice_input(&f.client);
+    let answer = f.bob().call(&CreateInvoice { input }).await;
     assert_eq!(
         answer.body["Invalid"]["client"],
         Value::from("Choose a client from your list.")
@@ -181,10 +178,10 @@ async fn create_invoice() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn update_invoice() {
     let f = Fixture::new().await;
-    f.refused(f.bob().json(
-        "/api/invoices/update",
-        json!({ "id": f.draft, "input": invoice_input(&f.client) }),
-    ))
+    f.refused(f.bob().call(&UpdateInvoice {
+        id: f.draft.clone(),
+        input: invoice_input(&f.client),
+    }))
     .await;
 }
 

@@ -44,11 +44,11 @@ pub async fn client(uri: &str) -> Result<Client, mongodb::error::Error> {
 
 /// The configured database with its collections and indexes in place, for commands run from
 /// the shell (`paytrack seed`, `paytrack send-due`); the message says what failed.
-pub async fn open_for_command(config: &crate::server::config::Config) -> Result<Database, String> {
-    let client = client(config.mongodb_uri.expose())
+pub async fn open_for_command(uri: &str, name: &str) -> Result<Database, String> {
+    let client = client(uri)
         .await
         .map_err(|e| format!("cannot reach the database: {e}"))?;
-    let database = client.database(&config.mongodb_database);
+    let database = client.database(name);
     schema::ensure(&database)
         .await
         .map_err(|e| format!("cannot prepare the database: {e}"))?;

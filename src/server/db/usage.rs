@@ -52,7 +52,10 @@ pub fn today() -> CalendarDate {
 
 /// The UTC day `now` falls on.
 pub fn today_at(now: jiff::Timestamp) -> CalendarDate {
-    crate::server::jobs::plan::local_date(now, &jiff::tz::TimeZone::UTC)
+    let days = now.as_second().div_euclid(86_400);
+    CalendarDate::EPOCH
+        .add_days(days)
+        .unwrap_or(CalendarDate::EPOCH)
 }
 
 /// Every count from `since` on.
@@ -66,4 +69,17 @@ pub async fn since(
         .await?
         .try_collect()
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_day_events_count_under_is_the_utc_day() {
+        let day = |at: &str| today_at(at.parse().unwrap()).to_string();
+        assert_eq!(day("2026-12-01T00:00:00Z"), "2026-12-01");
+        assert_eq!(day("2026-12-01T23:59:59Z"), "2026-12-01");
+        assert_eq!(day("2026-12-02T00:30:00+01:00"), "2026-12-01");
+    }
 }

@@ -45,7 +45,8 @@ pub async fn run(args: &[String]) -> ExitCode {
         None => Arc::new(SystemClock),
     };
     let result = async {
-        let database = db::open_for_command(&config).await?;
+        let database =
+            db::open_for_command(config.mongodb_uri.expose(), &config.mongodb_database).await?;
         let mailer = Mailer::from_config(&config, &database)
             .map_err(|e| format!("cannot set up email: {e}"))?;
         let engine = Engine::new(database, mailer, clock, config.base_url.clone());

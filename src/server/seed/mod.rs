@@ -206,7 +206,8 @@ pub async fn run(args: &[String]) -> ExitCode {
         return ExitCode::from(2);
     }
     let result = async {
-        let database = db::open_for_command(&config).await?;
+        let database =
+            db::open_for_command(config.mongodb_uri.expose(), &config.mongodb_database).await?;
         let today = {
             let date = jiff::Timestamp::now()
                 .to_zoned(jiff::tz::TimeZone::UTC)

@@ -90,7 +90,8 @@ pub async fn run(args: &[String]) -> ExitCode {
         }
     };
     let result = async {
-        let database = db::open_for_command(&config).await?;
+        let database =
+            db::open_for_command(config.mongodb_uri.expose(), &config.mongodb_database).await?;
         reseal_all(&database, &keyring)
             .await
             .map_err(|e| format!("re-sealing stopped: {e}"))

@@ -1,8 +1,17 @@
-//! Typed helpers for the client and invoice server functions: a signed-in user who can call
-//! them, and ready-made valid input.
+//! Typed helpers for the server functions: a signed-in user who calls them with their own
+//! argument types (so a wire change breaks the build, not a test at run time), and ready-made
+//! valid input.
 
+use leptos::server_fn::ServerFn;
+use paytrack::api::clients::{ClientSave, CreateClient};
+use paytrack::api::invoices::{CreateInvoice, GetInvoice, InvoiceSave, RecordPayment, SendInvoice};
+use paytrack::domain::client::ClientInput;
+use paytrack::domain::invoice_draft::{InvoiceInput, LineInput};
+use paytrack::domain::payment::PaymentInput;
 use reqwest::header::COOKIE;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use super::TestApp;
 
@@ -55,54 +64,77 @@ impl User<'_> {
         answer(response).await
     }
 
+    /// Calls the server function whose arguments `args` are, as JSON: the endpoint and the
+    /// body both come from the function's own types, so a changed signature breaks the build.
+    pub async fn call<F: ServerFn + Serialize>(&self, args: &F) -> Answer {
+        let body = serde_json::to_value(args).expect("arguments serialize");
+        self.json(F::PATH, body).await
+    }
+
+    /// The same for a server function that takes a URL-encoded form.
+    pub async fn call_form<F: ServerFn + Serialize>(&self, args: &F) -> Answer {
+        let response = self
+            .app
+            .http
+            .post(self.app.url(F::PATH))
+            .header(COOKIE, format!("paytrack_session={}", self.cookie))
+            .form(args)
+            .send()
+            .await
+            .expect("request reaches the server");
+        answer(response).await
+    }
+
+    /// `call`, which must succeed, with the answer read as the function's own output.
+    pub async fn ok<F>(&self, args: &F) -> F::Output
+    where
+        F: ServerFn + Serialize,
+        F::Output: DeserializeOwned,
+    {
+        let answer = self.call(args).await;
+        assert_eq!(answer.status, 200, "{}: {}", F::PATH, answer.body);
+        serde_json::from_value(answer.body.clone())
+            .unwrap_or_else(|err| panic!("{}: {err}: {}", F::PATH, answer.body))
+    }
+
     /// Creates a client and returns its id.
     pub async fn client(&self, name: &str) -> String {
-        let saved = self
-            .json(
-                "/api/clients/create",
-                json!({ "input": client_input(name) }),
-            )
-            .await;
-        assert_eq!(saved.status, 200, "{}", saved.body);
-        saved.body["Saved"]["id"]
-            .as_str()
-            .unwrap_or_else(|| panic!("client saved: {}", saved.body))
-            .to_string()
+        let input = client_input(name);
+        match self.ok(&CreateClient { input }).await {
+            ClientSave::Saved(summary) => summary.id,
+            ClientSave::Invalid(errors) => panic!("client refused: {errors:?}"),
+        }
     }
 
     /// Creates a draft for `client` and returns (id, number).
     pub async fn draft(&self, client: &str) -> (String, String) {
-        let saved = self
-            .json(
-                "/api/invoices/create",
-                json!({ "input": invoice_input(client) }),
-            )
-            .await;
-        assert_eq!(saved.status, 200, "{}", saved.body);
-        let saved = &saved.body["Saved"];
-        (
-            saved["id"].as_str().expect("invoice id").to_string(),
-            saved["number"]
-                .as_str()
-                .expect("invoice number")
-                .to_string(),
-        )
+        self.draft_with(invoice_input(client)).await
+    }
+
+    /// Creates a draft from `input` and returns (id, number).
+    pub async fn draft_with(&self, input: InvoiceInput) -> (String, String) {
+        match self.ok(&CreateInvoice { input }).await {
+            InvoiceSave::Saved { id, number } => (id, number),
+            InvoiceSave::Invalid(errors) => panic!("draft refused: {errors:?}"),
+        }
     }
 
     pub async fn invoice(&self, id: &str) -> Answer {
-        self.form("/api/invoices/get", &[("id", id)]).await
+        self.call_form(&GetInvoice { id: id.to_string() }).await
     }
 
     pub async fn send(&self, id: &str) -> Answer {
-        self.form("/api/invoices/send", &[("id", id)]).await
+        self.call_form(&SendInvoice { id: id.to_string() }).await
     }
 
     pub async fn pay(&self, id: &str, amount: &str) -> Answer {
-        self.json(
-            "/api/invoices/payment",
-            json!({ "id": id, "payment": { "amount": amount, "date": "2026-01-15", "method": "bank_transfer" } }),
-        )
-        .await
+        let payment = PaymentInput {
+            amount: amount.to_string(),
+            date: "2026-01-15".to_string(),
+            method: "bank_transfer".to_string(),
+        };
+        let id = id.to_string();
+        self.call(&RecordPayment { id, payment }).await
     }
 }
 
@@ -113,33 +145,38 @@ async fn answer(response: reqwest::Response) -> Answer {
     Answer { status, body }
 }
 
-pub fn client_input(name: &str) -> Value {
-    json!({
-        "name": name,
-        "emails": format!("{}@client.test", name.to_lowercase().replace(' ', ".")),
-        "company": "",
-        "address": "1 Main Street",
-        "currency": "USD",
-        "notes": "",
-        "reminders": true,
-    })
+pub fn client_input(name: &str) -> ClientInput {
+    ClientInput {
+        name: name.to_string(),
+        emails: format!("{}@client.test", name.to_lowercase().replace(' ', ".")),
+        company: String::new(),
+        address: "1 Main Street".to_string(),
+        currency: "USD".to_string(),
+        notes: String::new(),
+        reminders: true,
+    }
 }
 
 /// Three lines: 2.5 × 80.00 + 1 × 12.99 + 3 × 0.10 = 213.29; 10% off; 5% tax → 201.56.
-pub fn invoice_input(client: &str) -> Value {
-    json!({
-        "client_id": client,
-        "issue_date": "2026-01-01",
-        "due_date": "2026-01-31",
-        "currency": "USD",
-        "lines": [
-            { "description": "Design", "quantity": "2.5", "unit_price": "80" },
-            { "description": "Hosting", "quantity": "1", "unit_price": "12.99" },
-            { "description": "Stamps", "quantity": "3", "unit_price": "0.10" },
+pub fn invoice_input(client: &str) -> InvoiceInput {
+    let line = |description: &str, quantity: &str, unit_price: &str| LineInput {
+        description: description.to_string(),
+        quantity: quantity.to_string(),
+        unit_price: unit_price.to_string(),
+    };
+    InvoiceInput {
+        client_id: client.to_string(),
+        issue_date: "2026-01-01".to_string(),
+        due_date: "2026-01-31".to_string(),
+        currency: "USD".to_string(),
+        lines: vec![
+            line("Design", "2.5", "80"),
+            line("Hosting", "1", "12.99"),
+            line("Stamps", "3", "0.10"),
         ],
-        "discount_kind": "percent",
-        "discount_value": "10",
-        "tax_rates": "5",
-        "notes": "Thank you!",
-    })
+        discount_kind: "percent".to_string(),
+        discount_value: "10".to_string(),
+        tax_rates: "5".to_string(),
+        notes: "Thank you!".to_string(),
+    }
 }
