@@ -14,6 +14,7 @@ mod account_data;
 mod auth;
 mod database;
 mod email;
+mod faults;
 mod google;
 mod http;
 mod invoices;

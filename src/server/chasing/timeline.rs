@@ -51,6 +51,11 @@ pub fn build(
             None,
             "Goes out when you send the invoice.".to_string(),
         ),
+        None if invoice.email_pending_since.is_some() => (
+            TimelineStatus::Planned,
+            invoice.email_pending_since.map(from_bson),
+            "Goes out within a minute.".to_string(),
+        ),
         None => (
             TimelineStatus::Skipped,
             invoice.sent_at.map(from_bson),

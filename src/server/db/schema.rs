@@ -117,6 +117,8 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
                     false,
                 ),
                 sparse("stripe_checks", doc! { "stripe_check_at": 1 }),
+                // The engine's sweep for sent invoices whose email is not scheduled yet.
+                sparse("invoice_email_pending", doc! { "email_pending_since": 1 }),
                 index(
                     "by_payment_date",
                     doc! { "user_id": 1, "payments.date": 1 },

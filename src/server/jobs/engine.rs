@@ -24,6 +24,7 @@ use super::outcome::{Decision, Handled, Prepared, TickReport};
 use super::plan::to_bson;
 use crate::domain::reminder_schedule::Step;
 use crate::server::db::email_jobs::{self, EmailJobDoc};
+use crate::server::db::invoices;
 use crate::server::db::{Lease, email_batches};
 use crate::server::email::Mailer;
 use crate::server::email::resend::BATCH_LIMIT;
@@ -106,7 +107,10 @@ impl Engine {
     /// Handles everything due now, claim after claim, until nothing is left. Emails decided
     /// together go to Resend as one batch.
     pub async fn tick(&self) -> Result<TickReport, mongodb::error::Error> {
-        let mut report = TickReport::default();
+        let mut report = TickReport {
+            rescheduled: self.sweep_unscheduled().await?,
+            ..TickReport::default()
+        };
         loop {
             let lease = self.lease();
             let claim = &lease.claim;
@@ -198,7 +202,22 @@ impl Engine {
     ) -> Result<Option<Handled>, mongodb::error::Error> {
         let now = to_bson(self.clock.now());
         email_jobs::schedule(&self.db, owner, invoice, &Step::Invoice.key(), now).await?;
+        invoices::invoice_email_scheduled(&self.db, invoice).await?;
         self.run_now(invoice, Step::Invoice).await
+    }
+
+    /// Schedules the email of every sent invoice that does not have it on the schedule yet
+    /// (the send that should have scheduled it failed or died half-way); returns how many.
+    /// Scheduling is idempotent, so two engines sweeping together do no harm.
+    async fn sweep_unscheduled(&self) -> Result<usize, mongodb::error::Error> {
+        let now = to_bson(self.clock.now());
+        let waiting = invoices::awaiting_invoice_email(&self.db, self.batch).await?;
+        for (owner, invoice) in &waiting {
+            tracing::warn!(%invoice, "a sent invoice had no email on the schedule; scheduling it");
+            email_jobs::schedule(&self.db, *owner, *invoice, &Step::Invoice.key(), now).await?;
+            invoices::invoice_email_scheduled(&self.db, *invoice).await?;
+        }
+        Ok(waiting.len())
     }
 
     /// Runs ticks every `every` until `stop` resolves. Errors are logged and the loop goes on:
@@ -206,7 +225,7 @@ impl Engine {
     pub async fn run(self, every: Duration, stop: impl std::future::Future<Output = ()>) {
         super::every(every, stop, || async {
             match self.tick().await {
-                Ok(report) if report.claimed > 0 => {
+                Ok(report) if report.claimed > 0 || report.rescheduled > 0 => {
                     tracing::info!(?report, "email engine tick");
                 }
                 Ok(_) => {}

@@ -20,6 +20,8 @@ pub struct TickReport {
     pub lost: usize,
     /// Requests to Resend's batch endpoint.
     pub batches: usize,
+    /// Sent invoices whose email was not on the schedule, found and scheduled by the sweep.
+    pub rescheduled: usize,
     /// Where the time went: finding and claiming due work; reading invoices and deciding;
     /// sending and recording (and scheduling the next steps).
     pub claiming: Duration,
@@ -70,6 +72,7 @@ impl TickReport {
         self.deferred += other.deferred;
         self.lost += other.lost;
         self.batches += other.batches;
+        self.rescheduled += other.rescheduled;
         self.claiming += other.claiming;
         self.deciding += other.deciding;
         self.delivering += other.delivering;

@@ -200,6 +200,8 @@ impl OwnDatabase {
         let child = Command::new(secantusd())
             .args(["--host", "127.0.0.1", "--port", &self.port.to_string()])
             .args(["--storage-path", ":memory:", "--log-level", "ERROR"])
+            // Failpoints (`configureFailPoint`), for the tests that make it refuse commands.
+            .arg("--enable-test-commands")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -217,6 +219,28 @@ impl OwnDatabase {
             let _ = child.wait();
         }
     }
+}
+
+/// Makes the database behind `db` refuse `commands` (MongoDB's `failCommand` failpoint) until
+/// `allow_all` is called. Only on an `OwnDatabase`: the failpoint is server-wide.
+pub async fn refuse(db: &Database, commands: &[&str]) {
+    db.client()
+        .database("admin")
+        .run_command(mongodb::bson::doc! {
+            "configureFailPoint": "failCommand",
+            "mode": "alwaysOn",
+            "data": { "failCommands": commands, "errorCode": 2 },
+        })
+        .await
+        .expect("the failpoint is set");
+}
+
+pub async fn allow_all(db: &Database) {
+    db.client()
+        .database("admin")
+        .run_command(mongodb::bson::doc! { "configureFailPoint": "failCommand", "mode": "off" })
+        .await
+        .expect("the failpoint is lifted");
 }
 
 impl Drop for OwnDatabase {

@@ -79,6 +79,7 @@ fn invoice(user: &UserDoc, status: InvoiceStatus) -> InvoiceDoc {
         snoozed_until: None,
         stripe: None,
         stripe_check_at: None,
+        email_pending_since: None,
     }
 }
 

@@ -6,6 +6,7 @@
 //! Split by what each part does; callers use `db::invoices::…` for all of them.
 
 mod holds;
+mod invoice_email;
 mod list;
 mod model;
 mod reports;
@@ -13,6 +14,7 @@ mod stripe;
 mod writes;
 
 pub use holds::*;
+pub use invoice_email::*;
 pub use list::*;
 pub use model::*;
 pub use reports::*;

@@ -94,6 +94,11 @@ pub struct InvoiceDoc {
     /// When reconciliation next asks Stripe about `stripe` (absent: never, e.g. settled).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stripe_check_at: Option<DateTime>,
+    /// Set with the status change that sends the invoice, and cleared once its email is on
+    /// the schedule: while set, the engine's sweep schedules it (a crash or a database error
+    /// between the two writes cannot leave a sent invoice without its email).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_pending_since: Option<DateTime>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

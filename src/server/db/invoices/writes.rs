@@ -151,6 +151,7 @@ pub async fn mark_sent(
         "sent_at": now,
         "updated_at": now,
         "public_token": public_token,
+        "email_pending_since": now,
     };
     if let Some(stripe) = stripe {
         set.insert("stripe", to_bson(stripe)?);
