@@ -221,6 +221,28 @@ async fn a_signed_paid_event_marks_the_invoice_paid_once_and_stops_its_reminders
     assert!(dashboard.contains("Paid through Stripe"), "{dashboard}");
 }
 
+#[tokio::test]
+async fn two_users_on_one_stripe_account_each_see_their_own_payments() {
+    let (app, stripe) = app_with_stripe().await;
+    // Bob connects first, so his endpoint hears each event of the account before Ada's does.
+    let (bob, bobs_client) = with_client(&app, "bob@example.com", KEY, "Initech").await;
+    let (ada, adas_client) = with_client(&app, "ada@example.com", KEY, "Globex").await;
+    let adas = send_one(&ada, &adas_client).await;
+    let bobs = send_one(&bob, &bobs_client).await;
+
+    stripe.pay(&adas.link, "paid").await.unwrap();
+    let invoice = ada.invoice(&adas.id).await.body;
+    assert_eq!(invoice["document"]["status"], "Paid", "{invoice}");
+    // Bob's endpoint heard it too and changed nothing of his.
+    let invoice = bob.invoice(&bobs.id).await.body;
+    assert_eq!(invoice["document"]["status"], "Open", "{invoice}");
+
+    stripe.pay(&bobs.link, "paid").await.unwrap();
+    let invoice = bob.invoice(&bobs.id).await.body;
+    assert_eq!(invoice["document"]["status"], "Paid", "{invoice}");
+    assert_eq!(outbox(&app, "got_paid").await.len(), 2);
+}
+
 /// Posts `event` again to the connection's endpoint, signed with its secret, as Stripe would
 /// on a redelivery.
 async fn redeliver(app: &TestApp, stripe: &StripeStandIn, event: &Value) -> u16 {

@@ -87,7 +87,10 @@ pub async fn connected(
             return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
         }
     };
-    let prefix = format!("stripe:{}", connection.account_id);
+    // Handled once per connection, not per Stripe account: two users may connect the same
+    // account, and each endpoint gets every event; one user's "not mine" must not mark the
+    // event handled for the other.
+    let prefix = format!("stripe:{}:{}", connection.user_id, connection.account_id);
     let owner = connection.user_id;
     let state = &state;
     super::stripe_events::handle(state, &headers, &body, secret.expose(), &prefix, |event| {

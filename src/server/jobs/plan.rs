@@ -89,13 +89,18 @@ pub fn sent_on(user: &UserDoc, invoice: &InvoiceDoc) -> CalendarDate {
     local_date(sent, &zone_of(user))
 }
 
-/// The highest reminder offset already dealt with (claimed, sent, skipped or failed).
+/// The highest reminder offset already dealt with (claimed, in a batch being sent, sent,
+/// skipped or failed): a re-plan schedules only after it, never the step in flight.
 pub fn last_handled(jobs: &[EmailJobDoc]) -> Option<i32> {
     jobs.iter()
         .filter(|job| {
             matches!(
                 job.state,
-                JobState::Claimed | JobState::Sent | JobState::Skipped | JobState::Failed
+                JobState::Claimed
+                    | JobState::Batched
+                    | JobState::Sent
+                    | JobState::Skipped
+                    | JobState::Failed
             )
         })
         .filter_map(|job| match Step::from_key(&job.step) {

@@ -30,3 +30,28 @@ fn local_dates_follow_the_zone_not_utc() {
     assert_eq!(local_date(at, &auckland).to_string(), "2026-12-10");
     assert_eq!(local_date(at, &TimeZone::UTC).to_string(), "2026-12-09");
 }
+
+#[test]
+fn a_step_in_flight_counts_as_handled_so_a_replan_never_schedules_it_again() {
+    use crate::server::db::email_jobs::{EmailJobDoc, JobState};
+    use mongodb::bson::oid::ObjectId;
+
+    let (owner, invoice) = (ObjectId::new(), ObjectId::new());
+    let job = |step: &str, state: JobState| {
+        let mut job = EmailJobDoc::scheduled(owner, invoice, step, DateTime::now());
+        job.state = state;
+        job
+    };
+    let jobs = [
+        job("invoice", JobState::Sent),
+        job("reminder:-3", JobState::Sent),
+        job("reminder:0", JobState::Batched),
+        job("reminder:3", JobState::Scheduled),
+    ];
+    assert_eq!(last_handled(&jobs), Some(0));
+    let jobs = [
+        job("reminder:0", JobState::Cancelled),
+        job("reminder:3", JobState::Scheduled),
+    ];
+    assert_eq!(last_handled(&jobs), None);
+}
