@@ -10,6 +10,9 @@ use super::money::{Currency, Money};
 
 pub const MAX_LINES: usize = 100;
 const MAX_TAX_RATES: usize = 3;
+/// The most one invoice can ask for, in minor units: what Stripe charges in one payment at
+/// most in nearly every currency (e.g. $999,999.99), so any invoice can be paid by link.
+pub const MAX_TOTAL_MINOR: i64 = 99_999_999;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineInput {
@@ -139,6 +142,27 @@ fn parse_tax_rates(text: &str) -> Result<Vec<Percent>, String> {
     Ok(rates)
 }
 
+/// Puts the message on what takes the invoice past `MAX_TOTAL_MINOR`: the first line whose
+/// amount does, or the tax rates when the lines alone stay under it. Every line parsed, so
+/// line `i` is input line `i`.
+fn over_the_ceiling(currency: Currency, lines: &[LineItem], errors: &mut InvoiceErrors) {
+    let most = Money::from_minor(MAX_TOTAL_MINOR, currency);
+    let message = format!(
+        "This takes the invoice over {most}, the most one payment can be. Split the work across invoices."
+    );
+    let subtotal_to = |end: usize| {
+        totals(currency, &lines[..end], Discount::None, &[], 0)
+            .map_or(i64::MAX, |t| t.subtotal.minor())
+    };
+    match (1..=lines.len()).find(|&end| subtotal_to(end) > MAX_TOTAL_MINOR) {
+        Some(end) => match errors.lines.get_mut(end - 1) {
+            Some(line) => line.unit_price = Some(message),
+            None => errors.line_items = Some(message),
+        },
+        None => errors.tax_rates = Some(message),
+    }
+}
+
 impl InvoiceInput {
     pub fn parse(&self) -> Result<InvoiceDraft, Box<InvoiceErrors>> {
         let mut errors = InvoiceErrors::default();
@@ -208,9 +232,14 @@ impl InvoiceInput {
         if let (Some(currency), Some(discount), Some(tax_rates)) =
             (currency, discount, tax_rates.as_ref())
             && errors.is_empty()
-            && let Err(err) = totals(currency, &lines, discount, tax_rates, 0)
         {
-            errors.line_items = Some(err.to_string());
+            match totals(currency, &lines, discount, tax_rates, 0) {
+                Err(err) => errors.line_items = Some(err.to_string()),
+                Ok(sums) if sums.total.minor() > MAX_TOTAL_MINOR => {
+                    over_the_ceiling(currency, &lines, &mut errors);
+                }
+                Ok(_) => {}
+            }
         }
 
         match (issue_date, due_date, currency, discount, tax_rates) {

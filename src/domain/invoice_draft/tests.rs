@@ -139,8 +139,10 @@ fn unknown_discount_kinds_are_refused() {
 proptest! {
     #[test]
     fn a_draft_reads_back_to_itself(
-        quantities in prop::collection::vec(0i64..10_000_000, 1..6),
-        prices in prop::collection::vec(0i64..100_000_000, 6),
+        // Up to 100 units at up to $1,000 on five lines, taxes on top: under the ceiling of
+        // one payment (that refusal has its own test).
+        quantities in prop::collection::vec(0i64..100_000, 1..6),
+        prices in prop::collection::vec(0i64..100_000, 6),
         rate in 0i64..100_000,
         fixed in any::<bool>(),
     ) {
@@ -162,4 +164,50 @@ proptest! {
         let totals = draft.totals(0).unwrap();
         prop_assert_eq!(totals.total.minor(), totals.subtotal.minor() - totals.discount.minor() + totals.tax.minor());
     }
+}
+
+#[test]
+fn an_invoice_over_what_one_payment_can_be_is_refused_on_the_field_that_does_it() {
+    // $999,999.99 is the most: exactly that is fine.
+    let mut at_the_ceiling = input();
+    at_the_ceiling.lines.truncate(1);
+    at_the_ceiling.lines[0].quantity = "1".to_string();
+    at_the_ceiling.lines[0].unit_price = "999999.99".to_string();
+    at_the_ceiling.discount_kind = "none".to_string();
+    at_the_ceiling.tax_rates = String::new();
+    assert_eq!(
+        at_the_ceiling
+            .parse()
+            .unwrap()
+            .totals(0)
+            .unwrap()
+            .total
+            .minor(),
+        MAX_TOTAL_MINOR
+    );
+
+    // The second line takes it over: the message is on that line's price.
+    let mut over = input();
+    over.discount_kind = "none".to_string();
+    over.tax_rates = String::new();
+    over.lines[0].quantity = "1".to_string();
+    over.lines[0].unit_price = "999000".to_string();
+    over.lines[1].unit_price = "1000".to_string();
+    let errors = over.parse().unwrap_err();
+    assert!(errors.lines[0].is_empty(), "{errors:?}");
+    let message = errors.lines[1].unit_price.as_deref().unwrap();
+    assert!(message.contains("$999,999.99"), "{message}");
+
+    // Lines under it, taxes over it: the message is on the tax rates.
+    let mut taxed = at_the_ceiling.clone();
+    taxed.tax_rates = "20".to_string();
+    let errors = taxed.parse().unwrap_err();
+    assert!(errors.lines.iter().all(LineErrors::is_empty), "{errors:?}");
+    assert!(
+        errors
+            .tax_rates
+            .as_deref()
+            .unwrap()
+            .contains("the most one payment can be")
+    );
 }
