@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Finds import cycles between the source files of src/, and imports of crate::api under
-src/server. Prints each cycle (a strongly connected set of files) and exits 1 if there is any.
+"""Finds import cycles between the source files of src/, imports of crate::api under
+src/server, and imports by the repositories (src/server/db) of anything in src/server outside
+db: they know the domain and the driver only. Prints each finding and exits 1 if there is any.
 
 A file depends on another when it names a path into it: `use crate::a::b::{c, d}`, an inline
 `crate::a::b::f(..)`, or `super::x` / `self::x` reaching a sibling or child file. A path is
@@ -96,7 +97,7 @@ def main() -> int:
             continue
         files[module_of(path, src)] = path
     edges = {m: set() for m in files}
-    api_imports = []
+    api_imports, db_imports = [], []
     for module, path in files.items():
         is_mod_file = path.stem in ("mod", "lib", "main")
         for segs in paths_in(strip_tests(path.read_text())):
@@ -117,6 +118,12 @@ def main() -> int:
                 edges[module].add(target)
                 if module[:1] == ("server",) and target[:1] == ("api",):
                     api_imports.append((files[module], files[target]))
+                if (
+                    module[:2] == ("server", "db")
+                    and target[:1] == ("server",)
+                    and target[:2] != ("server", "db")
+                ):
+                    db_imports.append((files[module], files[target]))
 
     # Tarjan's strongly connected components.
     index, low, stack, on, sccs, counter = {}, {}, [], set(), [], [0]
@@ -153,7 +160,9 @@ def main() -> int:
         print("import cycle among: " + ", ".join(names))
     for frm, to in api_imports:
         print(f"{frm} imports {to}: the server layer must not reach up into api")
-    if sccs or api_imports:
+    for frm, to in db_imports:
+        print(f"{frm} imports {to}: repositories know only the domain and the driver")
+    if sccs or api_imports or db_imports:
         return 1
     print(f"no import cycles among {len(files)} files")
     return 0

@@ -17,6 +17,7 @@ use crate::server::db::invoices::{self, InvoiceDoc};
 use crate::server::db::users::UserDoc;
 use crate::server::invoicing::effects::count;
 use crate::server::jobs::plan::today_of;
+use crate::server::limits::{self, Adds};
 use crate::server::state::AppState;
 
 /// How many invoices a client's page lists.
@@ -92,10 +93,12 @@ pub async fn create(
     user: &UserDoc,
     client: &Client,
 ) -> Result<ClientDoc, AppError> {
-    crate::server::limits::allow_active_client(state, user).await?;
-    let saved = clients::insert(&state.db, user.id, client, DateTime::now())
-        .await
-        .map_err(db::failed("saving a new client"))?;
+    let insert = async {
+        clients::insert(&state.db, user.id, client, DateTime::now())
+            .await
+            .map_err(db::failed("saving a new client"))
+    };
+    let saved = limits::guarded(state, user, Adds::ActiveClient, insert).await?;
     count(state, UsageEvent::ClientCreated).await;
     Ok(saved)
 }
@@ -130,18 +133,17 @@ pub async fn archive(
     id: ObjectId,
     archived: bool,
 ) -> Result<ClientDoc, AppError> {
+    let set = async {
+        clients::set_archived(&state.db, user.id, id, archived, DateTime::now())
+            .await
+            .map_err(db::failed("archiving a client"))?
+            .ok_or_else(|| AppError::not_found("client"))
+    };
     // Restoring makes the client active again: it counts against the Free plan.
-    if !archived {
-        match get(state, user.id, id).await {
-            Ok(current) if current.archived => {
-                crate::server::limits::allow_active_client(state, user).await?;
-            }
-            Ok(_) | Err(AppError::NotFound(_)) => {}
-            Err(err) => return Err(err),
-        }
+    let restoring = !archived && get(state, user.id, id).await?.archived;
+    if restoring {
+        limits::guarded(state, user, Adds::ActiveClient, set).await
+    } else {
+        set.await
     }
-    clients::set_archived(&state.db, user.id, id, archived, DateTime::now())
-        .await
-        .map_err(db::failed("archiving a client"))?
-        .ok_or_else(|| AppError::not_found("client"))
 }

@@ -15,7 +15,6 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use mongodb::bson::oid::ObjectId;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::secret::Secret;
@@ -36,13 +35,8 @@ impl Purpose {
     }
 }
 
-/// A sealed value as stored: which key, the nonce, and the ciphertext with its tag.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Sealed {
-    pub key_id: String,
-    pub nonce: String,
-    pub ciphertext: String,
-}
+/// What sealing produces is stored as it is: its record lives with the other stored shapes.
+pub use crate::server::db::sealed::Sealed;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum CryptoError {

@@ -86,6 +86,49 @@ fn refused_by_plan(answer: &Answer, expected: &str) {
     assert!(text.contains(expected), "{text}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn requests_at_once_cannot_pass_a_free_limit_together() {
+    let Billing { app, .. } = app_with_billing().await;
+    let user = app.user("racing@example.com").await;
+    let names: Vec<String> = (0..8).map(|i| format!("Client {i}")).collect();
+    let answers = futures::future::join_all(names.iter().map(|n| user.new_client(n))).await;
+    let saved = answers.iter().filter(|a| a.status == 200).count();
+    assert_eq!(
+        saved, 3,
+        "exactly the Free limit of active clients is created"
+    );
+    for refused in answers.iter().filter(|a| a.status != 200) {
+        refused_by_plan(refused, "up to 3 active clients");
+    }
+
+    let clients = user
+        .form(
+            "/api/clients/list",
+            &[("search", ""), ("include_archived", "false")],
+        )
+        .await;
+    assert_eq!(
+        clients.body.as_array().unwrap().len(),
+        3,
+        "{}",
+        clients.body
+    );
+
+    // The same for invoices: five a month on Free, however many are asked for at once.
+    let client = answers.iter().find(|a| a.status == 200).unwrap().body["Saved"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let creates: Vec<CreateInvoice> = (0..9)
+        .map(|_| CreateInvoice {
+            input: invoice_input(&client),
+        })
+        .collect();
+    let drafts = futures::future::join_all(creates.iter().map(|args| user.call(args))).await;
+    assert_eq!(drafts.iter().filter(|a| a.status == 200).count(), 5);
+    assert_eq!(user.billing().await["invoices_this_month"], 5);
+}
+
 #[tokio::test]
 async fn free_limits_are_refused_on_the_server_and_lifted_by_pro() {
     let Billing { app, stripe, .. } = app_with_billing().await;

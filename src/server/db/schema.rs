@@ -33,6 +33,7 @@ pub const EMAIL_JOBS: &str = "email_jobs";
 pub const EMAIL_BATCHES: &str = "email_batches";
 pub const STRIPE_CONNECTIONS: &str = "stripe_connections";
 pub const USAGE_DAILY: &str = "usage_daily";
+pub const LOCKS: &str = "locks";
 
 /// Every collection PayTrack owns. Data-rights features (export, delete) walk this list, so a
 /// new collection must be added here.
@@ -171,6 +172,12 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
                 expire_at("expires", "expires_at"),
             ]
         },
+        holds_user_data: false,
+    },
+    CollectionSpec {
+        // Short leases (`db::locks`), named after what they guard; gone a minute after.
+        name: LOCKS,
+        indexes: || vec![expire_at("expires", "expires_at")],
         holds_user_data: false,
     },
     CollectionSpec {

@@ -10,8 +10,8 @@ use mongodb::options::ReturnDocument;
 use serde::{Deserialize, Serialize};
 
 use super::schema::STRIPE_CONNECTIONS;
+use super::sealed::Sealed;
 use crate::domain::pay_with::PayWith;
-use crate::server::crypto::Sealed;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StripeConnectionDoc {

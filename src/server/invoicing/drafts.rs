@@ -17,6 +17,7 @@ use crate::server::db::clients::{self, ClientDoc};
 use crate::server::db::invoices::{self, InvoiceDoc};
 use crate::server::db::users::UserDoc;
 use crate::server::jobs::plan::today_of;
+use crate::server::limits::{self, Adds};
 use crate::server::state::AppState;
 
 /// A save either happened or was refused field by field (nothing saved).
@@ -51,16 +52,18 @@ pub async fn create(
         Ok(checked) => checked,
         Err(errors) => return Ok(DraftSave::Invalid(Box::new(errors))),
     };
-    crate::server::limits::allow_new_invoice(state, user).await?;
-    let invoice = invoices::create(
-        &state.db,
-        user.id,
-        &user.invoice_prefix(),
-        checked.content(),
-        DateTime::now(),
-    )
-    .await
-    .map_err(|e| e.user_facing("creating an invoice"))?;
+    let insert = async {
+        invoices::create(
+            &state.db,
+            user.id,
+            &user.invoice_prefix(),
+            checked.content(),
+            DateTime::now(),
+        )
+        .await
+        .map_err(|e| e.user_facing("creating an invoice"))
+    };
+    let invoice = limits::guarded(state, user, Adds::Invoice, insert).await?;
     note(state, &invoice, ActivityKind::Created, invoice.total_minor).await;
     Ok(DraftSave::Saved(Box::new(invoice)))
 }

@@ -55,8 +55,66 @@ pub async fn invoices_this_month(state: &AppState, user: &UserDoc) -> Result<u64
         .map_err(db_error)
 }
 
+/// What a guarded write adds that a Free limit counts.
+#[derive(Debug, Clone, Copy)]
+pub enum Adds {
+    ActiveClient,
+    Invoice,
+}
+
+/// How long one user's limit check and its write may hold the lock, and how long a second
+/// request waits for it before being told to try again.
+const LOCK_FOR_MS: i64 = 10_000;
+const WAIT_STEPS: u32 = 50;
+
+/// Runs `write` if the user's plan allows what it `adds`, holding the user's plan-limit lock
+/// from the count to the write: two requests at once cannot both take the last free slot.
+/// On Pro nothing is counted and nothing waits.
+pub async fn guarded<T>(
+    state: &AppState,
+    user: &UserDoc,
+    adds: Adds,
+    write: impl std::future::Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
+    if plan_of(state, user) == Plan::Pro {
+        return write.await;
+    }
+    let name = format!("plan-limits:{}", user.id);
+    let holder = mongodb::bson::oid::ObjectId::new().to_hex();
+    take(state, &name, &holder).await?;
+    let allowed = match adds {
+        Adds::ActiveClient => allow_active_client(state, user).await,
+        Adds::Invoice => allow_new_invoice(state, user).await,
+    };
+    let written = match allowed {
+        Ok(()) => write.await,
+        Err(refused) => Err(refused),
+    };
+    if let Err(err) = crate::server::db::locks::release(&state.db, &name, &holder).await {
+        tracing::warn!(error = %err, "releasing a plan-limit lock (its lease runs out)");
+    }
+    written
+}
+
+async fn take(state: &AppState, name: &str, holder: &str) -> Result<(), AppError> {
+    for _ in 0..WAIT_STEPS {
+        let now = DateTime::now();
+        let until = DateTime::from_millis(now.timestamp_millis() + LOCK_FOR_MS);
+        if crate::server::db::locks::try_take(&state.db, name, holder, now, until)
+            .await
+            .map_err(db_error)?
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Err(AppError::Rejected(
+        "Another change to your account is still being saved. Try again in a moment.".to_string(),
+    ))
+}
+
 /// One more active client (a new one, or one restored from the archive).
-pub async fn allow_active_client(state: &AppState, user: &UserDoc) -> Result<(), AppError> {
+async fn allow_active_client(state: &AppState, user: &UserDoc) -> Result<(), AppError> {
     if plan_of(state, user) == Plan::Pro {
         return Ok(());
     }
@@ -71,7 +129,7 @@ pub async fn allow_active_client(state: &AppState, user: &UserDoc) -> Result<(),
 }
 
 /// One more invoice this calendar month (in the user's time zone).
-pub async fn allow_new_invoice(state: &AppState, user: &UserDoc) -> Result<(), AppError> {
+async fn allow_new_invoice(state: &AppState, user: &UserDoc) -> Result<(), AppError> {
     if plan_of(state, user) == Plan::Pro {
         return Ok(());
     }
