@@ -84,12 +84,17 @@ pub fn AgingChart(aging: [Money; 5], counts: [u32; 5], id: String) -> impl IntoV
 pub fn CashChart(months: Vec<String>, collected: Vec<Money>, id: String) -> impl IntoView {
     let max = collected.iter().map(|m| m.minor()).max().unwrap_or(0);
     let slot = WIDTH / months.len().max(1) as f64;
-    let total: i64 = collected.iter().map(|m| m.minor()).sum();
+    // Checked: a total too large to hold is left out of the title, never wrapped.
+    let total = collected
+        .iter()
+        .try_fold(0_i64, |sum, m| sum.checked_add(m.minor()));
     let currency = collected.first().map(|m| m.currency());
     let title_id = format!("{id}-title");
     let labelled_by = title_id.clone();
     let peak = currency.map(|c| Money::from_minor(max, c).to_string());
-    let sum = currency.map(|c| Money::from_minor(total, c).to_string());
+    let sum = currency
+        .zip(total)
+        .map(|(c, total)| Money::from_minor(total, c).to_string());
     let last = months.len().saturating_sub(1);
     view! {
         <figure class="chart">

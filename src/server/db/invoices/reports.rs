@@ -24,13 +24,17 @@ pub async fn balances_of_client(
         ],
     )
     .await?;
-    Ok(rows
-        .iter()
-        .filter_map(|row| {
-            let currency = Currency::parse(row.get_str("_id").ok()?).ok()?;
-            Some((currency, as_i64(row.get("due"))))
-        })
-        .collect())
+    let mut balances = Vec::new();
+    for row in &rows {
+        if let Some(currency) = row
+            .get_str("_id")
+            .ok()
+            .and_then(|c| Currency::parse(c).ok())
+        {
+            balances.push((currency, whole(row.get("due"))?));
+        }
+    }
+    Ok(balances)
 }
 
 /// Outstanding amounts by currency and age bucket (days past due: ≤0, 1–30, 31–60, 61–90, 90+).
@@ -79,7 +83,7 @@ pub async fn aging(
         else {
             continue;
         };
-        let index = usize::try_from(as_i64(key.get("bucket")))
+        let index = usize::try_from(whole(key.get("bucket"))?)
             .unwrap_or(4)
             .min(4);
         let entry = match result.iter_mut().find(|(c, _, _)| *c == currency) {
@@ -90,8 +94,9 @@ pub async fn aging(
                 &mut result[last]
             }
         };
-        entry.1[index] += as_i64(row.get("due"));
-        entry.2[index] += u32::try_from(as_i64(row.get("count"))).unwrap_or(0);
+        entry.1[index] = add(entry.1[index], whole(row.get("due"))?)?;
+        let count = u32::try_from(whole(row.get("count"))?).unwrap_or(u32::MAX);
+        entry.2[index] = entry.2[index].saturating_add(count);
     }
     result.sort_by_key(|(currency, _, _)| *currency);
     Ok(result)
@@ -118,22 +123,52 @@ pub async fn cash_by_month(
         ],
     )
     .await?;
-    Ok(rows
-        .iter()
-        .filter_map(|row| {
-            let key = row.get_document("_id").ok()?;
-            let currency = Currency::parse(key.get_str("currency").ok()?).ok()?;
-            let month = key.get_str("month").ok()?.to_string();
-            Some((month, currency, as_i64(row.get("amount"))))
-        })
-        .collect())
+    let mut months = Vec::new();
+    for row in &rows {
+        let Ok(key) = row.get_document("_id") else {
+            continue;
+        };
+        let currency = key
+            .get_str("currency")
+            .ok()
+            .and_then(|c| Currency::parse(c).ok());
+        if let (Some(currency), Ok(month)) = (currency, key.get_str("month")) {
+            months.push((month.to_string(), currency, whole(row.get("amount"))?));
+        }
+    }
+    Ok(months)
 }
 
-/// `$sum` answers Int32 or Int64 depending on magnitude.
-fn as_i64(value: Option<&Bson>) -> i64 {
+/// A `$sum` as the database answered it: Int32 or Int64 by magnitude. A sum of integers that
+/// overflows comes back as a double; it is refused, never read as 0 or rounded.
+fn whole(value: Option<&Bson>) -> Result<i64, mongodb::error::Error> {
     match value {
-        Some(Bson::Int32(v)) => i64::from(*v),
-        Some(Bson::Int64(v)) => *v,
-        _ => 0,
+        None => Ok(0),
+        Some(Bson::Int32(v)) => Ok(i64::from(*v)),
+        Some(Bson::Int64(v)) => Ok(*v),
+        Some(other) => Err(mongodb::error::Error::custom(format!(
+            "a sum of amounts that is not a whole number of minor units: {other}"
+        ))),
+    }
+}
+
+fn add(total: i64, more: i64) -> Result<i64, mongodb::error::Error> {
+    total.checked_add(more).ok_or_else(|| {
+        mongodb::error::Error::custom("a sum of amounts too large to hold".to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_are_whole_numbers_or_refused() {
+        assert_eq!(whole(Some(&Bson::Int32(7))).unwrap(), 7);
+        assert_eq!(whole(Some(&Bson::Int64(1 << 40))).unwrap(), 1 << 40);
+        assert_eq!(whole(None).unwrap(), 0);
+        assert!(whole(Some(&Bson::Double(9.3e18))).is_err());
+        assert!(add(i64::MAX, 1).is_err());
+        assert_eq!(add(2, 3).unwrap(), 5);
     }
 }
