@@ -117,20 +117,25 @@ pub async fn collected_since(
         ],
     )
     .await?;
-    Ok(rows.iter().filter_map(collected).collect())
+    let mut collected = Vec::new();
+    for row in &rows {
+        let Some((user_id, currency)) = collected_key(row) else {
+            continue;
+        };
+        let minor = super::whole(row.get("minor"))?;
+        collected.push(Collected {
+            user_id,
+            currency,
+            minor,
+        });
+    }
+    Ok(collected)
 }
 
-fn collected(row: &mongodb::bson::Document) -> Option<Collected> {
+fn collected_key(row: &mongodb::bson::Document) -> Option<(ObjectId, Currency)> {
     let key = row.get_document("_id").ok()?;
-    let minor = row
-        .get_i64("minor")
-        .or_else(|_| row.get_i32("minor").map(i64::from))
-        .ok()?;
-    Some(Collected {
-        user_id: key.get_object_id("user").ok()?,
-        currency: Currency::parse(key.get_str("currency").ok()?).ok()?,
-        minor,
-    })
+    let currency = Currency::parse(key.get_str("currency").ok()?).ok()?;
+    Some((key.get_object_id("user").ok()?, currency))
 }
 
 #[cfg(test)]

@@ -104,6 +104,27 @@ pub async fn aggregate(
         .await
 }
 
+/// A `$sum` as the database answered it: Int32 or Int64 by magnitude. A sum of integers that
+/// overflows comes back as a double; it is refused, never read as 0 or rounded.
+pub fn whole(value: Option<&mongodb::bson::Bson>) -> Result<i64, mongodb::error::Error> {
+    use mongodb::bson::Bson;
+    match value {
+        None => Ok(0),
+        Some(Bson::Int32(v)) => Ok(i64::from(*v)),
+        Some(Bson::Int64(v)) => Ok(*v),
+        Some(other) => Err(mongodb::error::Error::custom(format!(
+            "a sum of amounts that is not a whole number of minor units: {other}"
+        ))),
+    }
+}
+
+/// `total + more`, refused when it does not fit.
+pub fn add(total: i64, more: i64) -> Result<i64, mongodb::error::Error> {
+    total.checked_add(more).ok_or_else(|| {
+        mongodb::error::Error::custom("a sum of amounts too large to hold".to_string())
+    })
+}
+
 /// A claim on work: taken at `now`, exclusive until `until`, under the id `claim`. Only the
 /// holder of a live lease may record what became of the work.
 #[derive(Debug, Clone)]
@@ -141,5 +162,21 @@ pub async fn upsert_inc(
             Err(err) if schema::is_duplicate_key(&err) => {}
             Err(err) => return Err(err),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mongodb::bson::Bson;
+
+    #[test]
+    fn sums_are_whole_numbers_or_refused() {
+        assert_eq!(whole(Some(&Bson::Int32(7))).unwrap(), 7);
+        assert_eq!(whole(Some(&Bson::Int64(1 << 40))).unwrap(), 1 << 40);
+        assert_eq!(whole(None).unwrap(), 0);
+        assert!(whole(Some(&Bson::Double(9.3e18))).is_err());
+        assert!(add(i64::MAX, 1).is_err());
+        assert_eq!(add(2, 3).unwrap(), 5);
     }
 }

@@ -200,22 +200,30 @@ impl Engine {
         owner: ObjectId,
         invoice: ObjectId,
     ) -> Result<Option<Handled>, mongodb::error::Error> {
+        self.schedule_invoice_email(owner, invoice).await?;
+        self.run_now(invoice, Step::Invoice).await
+    }
+
+    /// Puts the invoice email on the schedule for now, then lifts the invoice's flag: in that
+    /// order, so a failure in between leaves the flag for the sweep.
+    async fn schedule_invoice_email(
+        &self,
+        owner: ObjectId,
+        invoice: ObjectId,
+    ) -> Result<(), mongodb::error::Error> {
         let now = to_bson(self.clock.now());
         email_jobs::schedule(&self.db, owner, invoice, &Step::Invoice.key(), now).await?;
-        invoices::invoice_email_scheduled(&self.db, invoice).await?;
-        self.run_now(invoice, Step::Invoice).await
+        invoices::invoice_email_scheduled(&self.db, invoice).await
     }
 
     /// Schedules the email of every sent invoice that does not have it on the schedule yet
     /// (the send that should have scheduled it failed or died half-way); returns how many.
     /// Scheduling is idempotent, so two engines sweeping together do no harm.
     async fn sweep_unscheduled(&self) -> Result<usize, mongodb::error::Error> {
-        let now = to_bson(self.clock.now());
         let waiting = invoices::awaiting_invoice_email(&self.db, self.batch).await?;
         for (owner, invoice) in &waiting {
             tracing::warn!(%invoice, "a sent invoice had no email on the schedule; scheduling it");
-            email_jobs::schedule(&self.db, *owner, *invoice, &Step::Invoice.key(), now).await?;
-            invoices::invoice_email_scheduled(&self.db, *invoice).await?;
+            self.schedule_invoice_email(*owner, *invoice).await?;
         }
         Ok(waiting.len())
     }

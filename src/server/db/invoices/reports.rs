@@ -1,10 +1,11 @@
 //! Sums over invoices: a client's balance, aging of what is owed, cash collected per month.
 
 use mongodb::Database;
+use mongodb::bson::doc;
 use mongodb::bson::oid::ObjectId;
-use mongodb::bson::{Bson, doc};
 
 use super::super::schema::INVOICES;
+use super::super::{add, whole};
 use super::model::*;
 use crate::domain::date::CalendarDate;
 use crate::domain::money::Currency;
@@ -137,38 +138,4 @@ pub async fn cash_by_month(
         }
     }
     Ok(months)
-}
-
-/// A `$sum` as the database answered it: Int32 or Int64 by magnitude. A sum of integers that
-/// overflows comes back as a double; it is refused, never read as 0 or rounded.
-fn whole(value: Option<&Bson>) -> Result<i64, mongodb::error::Error> {
-    match value {
-        None => Ok(0),
-        Some(Bson::Int32(v)) => Ok(i64::from(*v)),
-        Some(Bson::Int64(v)) => Ok(*v),
-        Some(other) => Err(mongodb::error::Error::custom(format!(
-            "a sum of amounts that is not a whole number of minor units: {other}"
-        ))),
-    }
-}
-
-fn add(total: i64, more: i64) -> Result<i64, mongodb::error::Error> {
-    total.checked_add(more).ok_or_else(|| {
-        mongodb::error::Error::custom("a sum of amounts too large to hold".to_string())
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sums_are_whole_numbers_or_refused() {
-        assert_eq!(whole(Some(&Bson::Int32(7))).unwrap(), 7);
-        assert_eq!(whole(Some(&Bson::Int64(1 << 40))).unwrap(), 1 << 40);
-        assert_eq!(whole(None).unwrap(), 0);
-        assert!(whole(Some(&Bson::Double(9.3e18))).is_err());
-        assert!(add(i64::MAX, 1).is_err());
-        assert_eq!(add(2, 3).unwrap(), 5);
-    }
 }
