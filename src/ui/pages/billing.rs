@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::billing::{BillingOverview, load_billing, open_billing_portal, start_checkout};
 use crate::domain::plan::{BillingStatus, Interval, Plan};
+use crate::ui::actions::failure_of;
 use crate::ui::components::signed_in::or_sign_in;
 
 #[component]
@@ -52,14 +53,9 @@ fn Overview(overview: BillingOverview) -> impl IntoView {
             crate::ui::browser::go_to(&url);
         }
     });
-    let problem = move || {
-        checkout
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .or_else(|| portal.value().get().and_then(|r| r.err()))
-            .map(|e| e.to_string())
-    };
+    let (checkout_failed, portal_failed) =
+        (failure_of(checkout.value()), failure_of(portal.value()));
+    let problem = move || checkout_failed().or_else(portal_failed);
     let busy = move || checkout.pending().get() || portal.pending().get();
     let pro = overview.plan == Plan::Pro;
     let status_line = match (&overview.status, &overview.period_end) {
