@@ -225,7 +225,8 @@ async fn rate_limits_and_server_errors_are_retried_with_the_same_idempotency_key
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_idempotent_request_still_in_flight_is_asked_again_but_a_key_conflict_is_final() {
+async fn an_idempotent_request_still_in_flight_is_asked_again_and_a_key_conflict_means_it_went_before()
+ {
     let (base, keys) = scripted_resend(vec![
         (
             StatusCode::CONFLICT,
@@ -251,10 +252,30 @@ async fn an_idempotent_request_still_in_flight_is_asked_again_but_a_key_conflict
     .await;
     let err = resend_client(&base).send(&an_email()).await.unwrap_err();
     assert!(
-        matches!(&err, paytrack::server::email::MailError::Rejected(m) if m.contains("different request payload")),
-        "{err}"
+        matches!(&err, paytrack::server::email::MailError::AlreadyAccepted),
+        "an earlier request under the key was accepted: {err}"
     );
     assert_eq!(keys.lock().unwrap().len(), 1, "not retried");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_api_key_is_not_the_emails_fault_it_waits_for_later() {
+    let (base, keys) = scripted_resend(vec![(
+        StatusCode::UNAUTHORIZED,
+        None,
+        json!({ "statusCode": 401, "name": "invalid_api_key", "message": "API key is invalid" }),
+    )])
+    .await;
+    let err = resend_client(&base).send(&an_email()).await.unwrap_err();
+    assert!(
+        matches!(&err, paytrack::server::email::MailError::Unavailable(m) if m == "API key is invalid"),
+        "{err}"
+    );
+    assert_eq!(
+        keys.lock().unwrap().len(),
+        1,
+        "not asked again in the same breath"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

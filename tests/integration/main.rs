@@ -14,6 +14,7 @@ mod account_data;
 mod auth;
 mod database;
 mod email;
+mod email_faults;
 mod faults;
 mod google;
 mod http;

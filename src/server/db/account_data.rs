@@ -66,7 +66,8 @@ pub async fn export(db: &Database, user: &UserDoc) -> Result<Document, mongodb::
 
 /// Removes every document of the user from every collection; returns how many went.
 pub async fn delete(db: &Database, user: &UserDoc) -> Result<u64, mongodb::error::Error> {
-    let mut removed = 0;
+    // Batches hold emails of many users; the user's own leave them.
+    let mut removed = super::email_batches::forget_user(db, user.id).await?;
     for spec in COLLECTIONS.iter().filter(|s| s.holds_user_data) {
         removed += db
             .collection::<Document>(spec.name)

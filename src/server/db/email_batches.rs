@@ -38,7 +38,10 @@ pub struct BatchEmail {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SentId {
     pub job_id: ObjectId,
-    pub provider_id: String,
+    /// `None` when Resend's `409 invalid_idempotent_request` said the email went but no
+    /// earlier request could be asked again for its id.
+    #[serde(default)]
+    pub provider_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +79,11 @@ pub struct BatchDoc {
     #[serde(default)]
     pub claim: Option<String>,
     pub attempts: i32,
+    /// Every distinct request sent under the batch's key, as the jobs it held, oldest first;
+    /// each is a subset of the one before (a retry only leaves emails out). Written before the
+    /// request goes, so a crash cannot hide one.
+    #[serde(default)]
+    pub tried: Vec<Vec<ObjectId>>,
     /// Resend's id for each job's email, once accepted.
     #[serde(default)]
     pub sent_ids: Vec<SentId>,
@@ -109,6 +117,7 @@ pub async fn create(
         lease_until: Some(lease.until),
         claim: Some(lease.claim.clone()),
         attempts: 1,
+        tried: Vec::new(),
         sent_ids: Vec::new(),
         created_at: lease.now,
         expires_at: None,
@@ -204,6 +213,35 @@ pub async fn retry_at(
         )
         .await?;
     Ok(result.matched_count == 1)
+}
+
+/// Notes, before it goes, a request of the batch holding `jobs`. False when the claim was lost.
+pub async fn note_tried(
+    db: &Database,
+    id: ObjectId,
+    claim: &str,
+    jobs: &[ObjectId],
+) -> Result<bool, mongodb::error::Error> {
+    let result = batches(db)
+        .update_one(
+            doc! { "_id": id, "claim": claim },
+            doc! { "$push": { "tried": jobs } },
+        )
+        .await?;
+    Ok(result.matched_count == 1)
+}
+
+/// Takes a deleted account's rendered emails (its clients' names, addresses, amounts) out of
+/// every batch not yet recorded. A batch tried before can then no longer repeat that exact
+/// request; see `jobs::batches` for what follows.
+pub async fn forget_user(db: &Database, user: ObjectId) -> Result<u64, mongodb::error::Error> {
+    let result = batches(db)
+        .update_many(
+            doc! { "emails.user_id": user },
+            doc! { "$pull": { "emails": { "user_id": user } } },
+        )
+        .await?;
+    Ok(result.modified_count)
 }
 
 /// Keeps only the emails whose jobs made it into the batch (before it is first sent).

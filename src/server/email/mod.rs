@@ -60,6 +60,10 @@ impl Email {
 pub enum MailError {
     #[error("the email provider refused the email: {0}")]
     Rejected(String),
+    /// Resend's `409 invalid_idempotent_request`: the key was used before with another body,
+    /// so that earlier request was accepted (and this one was not).
+    #[error("the email provider already accepted an earlier request under this key")]
+    AlreadyAccepted,
     #[error("the email provider could not be reached: {0}")]
     Unavailable(String),
     #[error("storing the email in the outbox failed: {0}")]

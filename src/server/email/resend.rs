@@ -3,7 +3,10 @@
 //!
 //! Rate limits (429), server errors (5xx) and network failures are retried a few times with
 //! growing pauses, honouring `retry-after`, always with the same `Idempotency-Key` so Resend
-//! sends the email once. Any other 4xx is final and carries Resend's own message. A wait longer
+//! sends the email once. A refused API key (401, 403: a rotation half done) is not the
+//! email's fault: the send is unavailable for now. A 409 `invalid_idempotent_request` says an
+//! earlier request under the key was accepted. Any other 4xx is final and carries Resend's
+//! own message. A wait longer
 //! than the policy allows is not slept through: the send fails as unavailable, for the caller
 //! (a person waiting on a page, or a job that will run again) to retry later.
 
@@ -53,6 +56,11 @@ enum Attempt<T> {
         message: String,
         retry_after: Option<Duration>,
     },
+    /// Not sent, and asking again now would get the same answer: PayTrack's own key was
+    /// refused (a rotation half done). Worth a try later, not in this loop.
+    Later(String),
+    /// The key was used before with another body: that earlier request was accepted.
+    KeyTaken,
     Final(String),
 }
 
@@ -208,6 +216,11 @@ impl Resend {
             let (message, retry_after) = match self.attempt(key, path, body).await {
                 Attempt::Sent(response) => return Ok(accepted(response)),
                 Attempt::Final(message) => return Err(MailError::Rejected(message)),
+                Attempt::KeyTaken => return Err(MailError::AlreadyAccepted),
+                Attempt::Later(message) => {
+                    tracing::error!(kind, %message, "Resend refused PayTrack's API key");
+                    return Err(MailError::Unavailable(message));
+                }
                 Attempt::Transient {
                     message,
                     retry_after,
@@ -270,13 +283,21 @@ impl Resend {
             .map(|e| (e.message, e.name))
             .unwrap_or_else(|_| (format!("HTTP {status}"), String::new()));
         // A 409 "concurrent_idempotent_requests" means the same key is still being handled
-        // (another attempt is in flight): worth asking again. Any other 409 is a real conflict.
-        let in_flight = status == StatusCode::CONFLICT && name == "concurrent_idempotent_requests";
-        if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() || in_flight {
+        // (another attempt is in flight): worth asking again. "invalid_idempotent_request"
+        // means an earlier request under this key, with another body, was accepted.
+        let conflict = status == StatusCode::CONFLICT;
+        if conflict && name == "invalid_idempotent_request" {
+            Attempt::KeyTaken
+        } else if status == StatusCode::TOO_MANY_REQUESTS
+            || status.is_server_error()
+            || (conflict && name == "concurrent_idempotent_requests")
+        {
             Attempt::Transient {
                 message,
                 retry_after,
             }
+        } else if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+            Attempt::Later(message)
         } else {
             Attempt::Final(message)
         }

@@ -1,22 +1,34 @@
 //! Sending several emails in one request to Resend's batch endpoint without giving up "once
-//! per (invoice, step)": a batch is written with its rendered emails before it is sent, and
-//! every retry repeats that exact request under the batch's key (see `db::email_batches`).
-//! If Resend refuses the batch as a whole (nothing was sent), its emails go one by one under
-//! their own keys instead.
+//! per (invoice, step)". A batch is written with its rendered emails before it is sent, and
+//! every retry goes under the batch's key (see `db::email_batches`).
+//!
+//! A retry first reads the invoices again and leaves out what must not go now (paid, void,
+//! paused, snoozed, deleted). If the request then differs from one tried before and Resend
+//! answers `409 invalid_idempotent_request`, an earlier request was accepted: the earlier
+//! requests are asked again, newest first, and the one Resend answers with its ids is the one
+//! that went. A refusal of the batch's very first request (nothing went) sends its emails one
+//! by one under their own keys; a refusal of a retry never does, since the first may have
+//! gone. `docs/architecture.md` has the whole state machine with its crash points.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use mongodb::bson::oid::ObjectId;
 
 use super::books::Books;
 use super::engine::Engine;
-use super::outcome::{Handled, Prepared, TickReport};
-use super::plan::to_bson;
+use super::holds::{Hold, hold};
+use super::outcome::{KEY_LIFETIME, Prepared, TickReport, UNCONFIRMED};
+use super::plan::{from_bson, to_bson};
 use crate::domain::email::EmailAddress;
+use crate::domain::reminder_schedule::Step;
 use crate::server::db::Lease;
 use crate::server::db::email_batches::{self, BatchDoc, BatchEmail, BatchState, SentId};
-use crate::server::db::email_jobs::{self, Outcome};
+use crate::server::db::email_jobs;
 use crate::server::email::{Email, MailError};
+
+mod record;
+
+use record::{Fate, Pending};
 
 fn to_batch_email(prepared: &Prepared) -> BatchEmail {
     let (job, email) = (&prepared.job, &prepared.email);
@@ -105,186 +117,174 @@ impl Engine {
             email_batches::mark_recorded(&self.db, batch.id, claim, to_bson(self.now())).await?;
             return Ok(());
         }
+        // A batch just written was decided a moment ago; one tried before is checked again.
+        let holds = if batch.tried.is_empty() {
+            HashMap::new()
+        } else {
+            self.holds(&batch, books)
+        };
+        let past_key = from_bson(batch.created_at)
+            .checked_add(KEY_LIFETIME)
+            .is_ok_and(|until| until <= self.now());
+        let pending = Pending {
+            batch: &batch,
+            claim,
+            holds: &holds,
+            books,
+        };
         match batch.state {
-            BatchState::Sent => self.record_batch(&batch, claim, books, report).await,
-            BatchState::Split => self.send_one_by_one(&batch, claim, books, report).await,
+            BatchState::Sent => {
+                let sent = batch.sent_ids.clone();
+                self.settle(&pending, Some(&sent), Fate::Again, report)
+                    .await
+            }
+            _ if past_key && !batch.tried.is_empty() => {
+                self.settle(&pending, None, Fate::Failed(UNCONFIRMED), report)
+                    .await
+            }
+            BatchState::Split => self.send_one_by_one(&pending, report).await,
             BatchState::Claimed | BatchState::Recorded => {
-                let emails: Vec<Email> = batch.emails.iter().filter_map(from_batch_email).collect();
-                report.batches += 1;
-                match self.mailer.send_batch(&emails, &batch.key()).await {
-                    Ok(provider_ids) => {
-                        batch.sent_ids = batch
-                            .emails
-                            .iter()
-                            .zip(provider_ids)
-                            .map(|(e, provider_id)| SentId {
-                                job_id: e.job_id,
-                                provider_id,
-                            })
-                            .collect();
-                        if email_batches::mark_sent(&self.db, batch.id, claim, &batch.sent_ids)
-                            .await?
-                        {
-                            self.record_batch(&batch, claim, books, report).await?;
-                        }
-                        Ok(())
-                    }
-                    Err(MailError::Rejected(message)) if batch.emails.len() > 1 => {
-                        tracing::warn!(batch = %batch.id, %message, "Resend refused a batch; sending its emails one by one");
-                        if email_batches::mark_split(&self.db, batch.id, claim).await? {
-                            self.send_one_by_one(&batch, claim, books, report).await?;
-                        }
-                        Ok(())
-                    }
-                    Err(err) => match self.failure(&err, batch.attempts) {
-                        Err(at) => {
-                            email_batches::retry_at(&self.db, batch.id, claim, to_bson(at)).await?;
-                            report.deferred += batch.emails.len();
-                            Ok(())
-                        }
-                        Ok(message) => {
-                            for stored in &batch.emails {
-                                self.record_one(&batch, stored, Err(&message), books, report)
-                                    .await?;
-                            }
-                            email_batches::mark_recorded(
-                                &self.db,
-                                batch.id,
-                                claim,
-                                to_bson(self.now()),
-                            )
-                            .await?;
-                            Ok(())
-                        }
-                    },
-                }
+                self.send_claimed(batch.clone(), claim, &holds, books, report)
+                    .await
             }
         }
     }
 
-    /// Records every job of an accepted batch from the ids Resend gave.
-    async fn record_batch(
-        &self,
-        batch: &BatchDoc,
-        claim: &str,
-        books: &Books,
-        report: &mut TickReport,
-    ) -> Result<(), mongodb::error::Error> {
-        use futures::FutureExt;
-        let sent: Vec<(&BatchEmail, &str)> = batch
+    /// What holds each email of the batch back now (see `holds::hold`).
+    fn holds(&self, batch: &BatchDoc, books: &Books) -> HashMap<ObjectId, Hold> {
+        let now = self.now();
+        batch
             .emails
             .iter()
-            .filter_map(|stored| {
-                let id = batch.sent_ids.iter().find(|s| s.job_id == stored.job_id)?;
-                Some((stored, id.provider_id.as_str()))
+            .filter_map(|e| {
+                let invoice = books.invoice(e.user_id, e.invoice_id);
+                let client = invoice.and_then(|i| books.client(e.user_id, i.client_id));
+                let step = Step::from_key(&e.step);
+                let held = hold(step, books.user(e.user_id), invoice, client, now)?;
+                Some((e.job_id, held))
             })
-            .collect();
-        // Each job's record is its own write; a group of them goes at once.
-        for group in sent.chunks(self.concurrency) {
-            let records = group.iter().map(|&(stored, provider_id)| {
-                // Boxed so the compiler sees a `Send` future for these exact lifetimes.
-                async move {
-                    let mut counted = TickReport::default();
-                    self.record_one(batch, stored, Ok(provider_id), books, &mut counted)
-                        .await
-                        .map(|()| counted)
-                }
-                .boxed()
-            });
-            for counted in futures::future::join_all(records).await {
-                report.add(&counted?);
-            }
-        }
-        email_batches::mark_recorded(&self.db, batch.id, claim, to_bson(self.now())).await?;
-        Ok(())
+            .collect()
     }
 
-    /// Each email of a refused batch on its own, under its own key (a retry after a crash
-    /// repeats those keys, so nothing goes twice).
-    async fn send_one_by_one(
+    /// Sends a batch that Resend has not (to PayTrack's knowledge) accepted yet.
+    async fn send_claimed(
         &self,
-        batch: &BatchDoc,
+        mut batch: BatchDoc,
         claim: &str,
+        holds: &HashMap<ObjectId, Hold>,
         books: &Books,
         report: &mut TickReport,
     ) -> Result<(), mongodb::error::Error> {
-        for stored in &batch.emails {
-            let Some(email) = from_batch_email(stored) else {
-                self.record_one(
-                    batch,
-                    stored,
-                    Err("The address is not valid."),
-                    books,
-                    report,
-                )
-                .await?;
-                continue;
-            };
-            match self.mailer.send(&email).await {
-                Ok(id) => {
-                    self.record_one(batch, stored, Ok(&id), books, report)
-                        .await?
-                }
-                Err(err) => match self.failure(&err, batch.attempts) {
-                    Ok(message) => {
-                        self.record_one(batch, stored, Err(&message), books, report)
-                            .await?
-                    }
-                    Err(at) => {
-                        // The rest waits with the batch, which stays split.
-                        email_batches::retry_at(&self.db, batch.id, claim, to_bson(at)).await?;
-                        report.deferred += 1;
-                        return Ok(());
-                    }
-                },
+        // Each request holds what the one before held, less what must not go now.
+        let last = batch.tried.last();
+        let current: Vec<&BatchEmail> = batch
+            .emails
+            .iter()
+            .filter(|e| last.is_none_or(|l| l.contains(&e.job_id)))
+            .filter(|e| !holds.contains_key(&e.job_id))
+            .collect();
+        let ids: Vec<ObjectId> = current.iter().map(|e| e.job_id).collect();
+        let emails: Vec<Email> = current.iter().filter_map(|e| from_batch_email(e)).collect();
+        let new_request = last != Some(&ids);
+        if !ids.is_empty() && new_request {
+            if !email_batches::note_tried(&self.db, batch.id, claim, &ids).await? {
+                report.lost += ids.len();
+                return Ok(());
             }
+            batch.tried.push(ids.clone());
         }
-        email_batches::mark_recorded(&self.db, batch.id, claim, to_bson(self.now())).await?;
-        Ok(())
+        let pending = Pending {
+            batch: &batch,
+            claim,
+            holds,
+            books,
+        };
+        if ids.is_empty() {
+            // Nothing may go. Whether an earlier try reached Resend cannot be learnt without
+            // sending; what is not held back now is recorded as unconfirmed, not sent again.
+            return self
+                .settle(&pending, None, Fate::Failed(UNCONFIRMED), report)
+                .await;
+        }
+        report.batches += 1;
+        let answer = match self.mailer.send_batch(&emails, &batch.key()).await {
+            Ok(provider_ids) => Ok(sent_ids(&ids, provider_ids)),
+            Err(MailError::AlreadyAccepted) => self.probe(&batch).await.map(|found| {
+                // No earlier request could be asked again (an email left the batch when its
+                // account was deleted). Every earlier one held all of these: they went.
+                found.unwrap_or_else(|| {
+                    let unknown = |&job_id| SentId {
+                        job_id,
+                        provider_id: None,
+                    };
+                    ids.iter().map(unknown).collect()
+                })
+            }),
+            Err(err) => Err(err),
+        };
+        match answer {
+            Ok(sent) => {
+                if !email_batches::mark_sent(&self.db, batch.id, claim, &sent).await? {
+                    report.lost += ids.len();
+                    return Ok(());
+                }
+                self.settle(&pending, Some(&sent), Fate::Again, report)
+                    .await
+            }
+            // The batch's very first request, refused as a whole: nothing of it went.
+            Err(MailError::Rejected(message))
+                if batch.attempts == 1 && batch.tried.len() == 1 && ids.len() > 1 =>
+            {
+                tracing::warn!(batch = %batch.id, %message, "Resend refused a batch; sending its emails one by one");
+                if email_batches::mark_split(&self.db, batch.id, claim).await? {
+                    self.send_one_by_one(&pending, report).await?;
+                }
+                Ok(())
+            }
+            Err(err) => match self.failure(&err, batch.attempts) {
+                Err(at) => {
+                    email_batches::retry_at(&self.db, batch.id, claim, to_bson(at)).await?;
+                    report.deferred += ids.len();
+                    Ok(())
+                }
+                Ok(message) => {
+                    self.settle(&pending, None, Fate::Failed(&message), report)
+                        .await
+                }
+            },
+        }
     }
 
-    /// Records one job of a batch as sent (`Ok(provider id)`) or failed (`Err(message)`),
-    /// then schedules its invoice's next reminder.
-    async fn record_one(
-        &self,
-        batch: &BatchDoc,
-        stored: &BatchEmail,
-        result: Result<&str, &str>,
-        books: &Books,
-        report: &mut TickReport,
-    ) -> Result<(), mongodb::error::Error> {
-        let to = std::iter::once(stored.to.clone())
-            .chain(stored.cc.iter().cloned())
-            .collect::<Vec<_>>();
-        let (outcome, handled) = match result {
-            Ok(provider_id) => (
-                Outcome::Sent {
-                    to: &to,
-                    subject: &stored.subject,
-                    provider_id,
-                    at: to_bson(self.now()),
-                },
-                Handled::Sent {
-                    provider_id: provider_id.to_string(),
-                },
-            ),
-            Err(message) => (
-                Outcome::Failed {
-                    to: &to,
-                    subject: &stored.subject,
-                    message,
-                },
-                Handled::Failed(message.to_string()),
-            ),
-        };
-        if email_jobs::finish_batched(&self.db, stored.job_id, batch.id, outcome).await? {
-            report.count(&handled);
-            self.count_reminder(&stored.step, &handled).await;
-            self.schedule_after(stored.user_id, stored.invoice_id, &stored.step, books)
-                .await?;
+    /// After a `409 invalid_idempotent_request`: asks Resend again with each earlier request,
+    /// newest first. Exactly one of them was accepted, so each answer is either that one's
+    /// ids again or another 409: nothing is sent anew. `None` when no earlier request can be
+    /// rebuilt.
+    async fn probe(&self, batch: &BatchDoc) -> Result<Option<Vec<SentId>>, MailError> {
+        for ids in batch.tried.iter().rev().skip(1) {
+            let stored: Option<Vec<&BatchEmail>> = ids
+                .iter()
+                .map(|id| batch.emails.iter().find(|e| e.job_id == *id))
+                .collect();
+            let Some(stored) = stored else { continue };
+            let emails: Vec<Email> = stored.iter().filter_map(|e| from_batch_email(e)).collect();
+            match self.mailer.send_batch(&emails, &batch.key()).await {
+                Ok(provider_ids) => return Ok(Some(sent_ids(ids, provider_ids))),
+                Err(MailError::AlreadyAccepted | MailError::Rejected(_)) => continue,
+                Err(err) => return Err(err),
+            }
         }
-        Ok(())
+        Ok(None)
     }
+}
+
+fn sent_ids(jobs: &[ObjectId], provider_ids: Vec<String>) -> Vec<SentId> {
+    jobs.iter()
+        .zip(provider_ids)
+        .map(|(&job_id, provider_id)| SentId {
+            job_id,
+            provider_id: Some(provider_id),
+        })
+        .collect()
 }
 
 #[cfg(test)]

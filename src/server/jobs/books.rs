@@ -49,10 +49,16 @@ fn distinct(ids: impl Iterator<Item = ObjectId>) -> Vec<ObjectId> {
 
 impl Books {
     pub async fn load(db: &Database, jobs: &[EmailJobDoc]) -> Result<Self, mongodb::error::Error> {
-        let users: Vec<UserDoc> =
-            by_ids(db, USERS, distinct(jobs.iter().map(|j| j.user_id))).await?;
-        let invoices: Vec<InvoiceDoc> =
-            by_ids(db, INVOICES, distinct(jobs.iter().map(|j| j.invoice_id))).await?;
+        Self::load_for(db, jobs.iter().map(|j| (j.user_id, j.invoice_id))).await
+    }
+
+    /// The users, invoices and clients of (owner, invoice) pairs.
+    pub async fn load_for(
+        db: &Database,
+        pairs: impl Iterator<Item = (ObjectId, ObjectId)> + Clone,
+    ) -> Result<Self, mongodb::error::Error> {
+        let users: Vec<UserDoc> = by_ids(db, USERS, distinct(pairs.clone().map(|p| p.0))).await?;
+        let invoices: Vec<InvoiceDoc> = by_ids(db, INVOICES, distinct(pairs.map(|p| p.1))).await?;
         let clients: Vec<ClientDoc> =
             by_ids(db, CLIENTS, distinct(invoices.iter().map(|i| i.client_id))).await?;
         Ok(Books {

@@ -7,9 +7,12 @@ use mongodb::bson::oid::ObjectId;
 
 use super::books::Books;
 use super::engine::Engine;
-use super::outcome::{Decision, Handled, Prepared, email_key, recipients_of};
+use super::holds::{Hold, hold};
+use super::outcome::{
+    Decision, Handled, KEY_LIFETIME, Prepared, UNCONFIRMED, Verdict, email_key, recipients_of,
+};
 use super::plan::{
-    chase_state, local_date, reminder_instant, schedule_next, send_instant, to_bson, zone_of,
+    from_bson, local_date, reminder_instant, schedule_next, send_instant, to_bson, zone_of,
 };
 use crate::domain::email::EmailAddress;
 use crate::domain::reminder_schedule::{SkipReason, Step, catch_up, step_date};
@@ -42,21 +45,41 @@ impl Engine {
         job: EmailJobDoc,
         books: &Books,
     ) -> Result<Decision, mongodb::error::Error> {
-        let Some(step) = Step::from_key(&job.step) else {
-            return self.skip(&job, SkipReason::Gone).await.map(Decision::Done);
-        };
+        let step = Step::from_key(&job.step);
         let user = books.user(job.user_id);
         let invoice = books.invoice(job.user_id, job.invoice_id);
-        let (Some(user), Some(invoice)) = (user, invoice) else {
+        let client = invoice.and_then(|i| books.client(job.user_id, i.client_id));
+        if let Some(hold) = hold(step, user, invoice, client, self.clock.now()) {
+            return self.held(&job, hold).await.map(Decision::Done);
+        }
+        let (Some(step), Some(user), Some(invoice)) = (step, user, invoice) else {
             return self.skip(&job, SkipReason::Gone).await.map(Decision::Done);
         };
-        let client = books.client(user.id, invoice.client_id);
         match step {
             Step::Invoice => self.send_invoice(&job, user, invoice, client).await,
             Step::Reminder(offset) => {
                 self.send_reminder(&job, user, invoice, client, offset)
                     .await
             }
+        }
+    }
+
+    /// Records a job that must not go now.
+    pub(super) async fn held(
+        &self,
+        job: &EmailJobDoc,
+        hold: Hold,
+    ) -> Result<Handled, mongodb::error::Error> {
+        match hold {
+            Hold::Skip(reason) => self.skip(job, reason).await,
+            // Cancelled jobs are scheduled again when what holds them changes back.
+            Hold::Cancel(reason) => {
+                let outcome = Outcome::Cancelled {
+                    reason: reason.code(),
+                };
+                self.finish(job, outcome, Handled::Skipped(reason)).await
+            }
+            Hold::Until(at) => self.defer(job, at, None).await,
         }
     }
 
@@ -67,13 +90,6 @@ impl Engine {
         invoice: &InvoiceDoc,
         client: Option<&ClientDoc>,
     ) -> Result<Decision, mongodb::error::Error> {
-        if let Some(reason) = match invoice.status {
-            crate::domain::status::InvoiceStatus::Void => Some(SkipReason::Void),
-            crate::domain::status::InvoiceStatus::Draft => Some(SkipReason::BeforeSent),
-            _ => None,
-        } {
-            return self.skip(job, reason).await.map(Decision::Done);
-        }
         let today = local_date(self.clock.now(), &zone_of(user));
         let facts = InvoiceFacts::of(user, invoice, &self.base_url, today);
         self.prepare(job, user, invoice, client, invoice_email(&facts))
@@ -88,33 +104,9 @@ impl Engine {
         client: Option<&ClientDoc>,
         offset: i32,
     ) -> Result<Decision, mongodb::error::Error> {
-        let chase = chase_state(invoice, client);
-        if let Some(reason) = chase.hold() {
-            let handled = match reason {
-                // These can change back; cancelled jobs are scheduled again when they do.
-                SkipReason::Paused
-                | SkipReason::Bounced
-                | SkipReason::RemindersOff
-                | SkipReason::PaymentProcessing => {
-                    let outcome = Outcome::Cancelled {
-                        reason: reason.code(),
-                    };
-                    self.finish(job, outcome, Handled::Skipped(reason)).await
-                }
-                _ => self.skip(job, reason).await,
-            };
-            return handled.map(Decision::Done);
-        }
         let settings = user.reminder_settings();
         let now = self.clock.now();
         let zone = zone_of(user);
-        // Snoozed (the snooze came after this job was scheduled): come back on that day.
-        if let Some(until) = invoice.snoozed_until
-            && until > local_date(now, &zone)
-            && let Some(at) = send_instant(until, settings.send_hour, &zone)
-        {
-            return self.defer(job, at, None).await.map(Decision::Done);
-        }
         let Some(step) = settings
             .policy
             .steps()
@@ -210,6 +202,9 @@ impl Engine {
     }
 
     /// Sends one prepared email under its own key and records the outcome.
+    ///
+    /// The key is the same for every try, so Resend sends it once — while it remembers the key.
+    /// A job tried before, longer ago than that, is not tried again (see `KEY_LIFETIME`).
     pub(super) async fn send_single(
         &self,
         prepared: &Prepared,
@@ -217,12 +212,30 @@ impl Engine {
     ) -> Result<Handled, mongodb::error::Error> {
         let (job, email) = (&prepared.job, &prepared.email);
         let to_list = recipients_of(email);
-        let handled = match self.mailer.send(email).await {
-            Ok(provider_id) => {
+        let now = self.clock.now();
+        let verdict = match job.tried_at.map(from_bson) {
+            Some(first)
+                if first
+                    .checked_add(KEY_LIFETIME)
+                    .is_ok_and(|until| until <= now) =>
+            {
+                Verdict::Failed(UNCONFIRMED.to_string())
+            }
+            Some(_) => self.verdict(self.mailer.send(email).await, job.attempts),
+            None => {
+                let claim = job.claim.as_deref().unwrap_or_default();
+                if !email_jobs::mark_tried(&self.db, job.id, claim, to_bson(now)).await? {
+                    return Ok(Handled::Lost);
+                }
+                self.verdict(self.mailer.send(email).await, job.attempts)
+            }
+        };
+        let handled = match verdict {
+            Verdict::Sent(provider_id) => {
                 let outcome = Outcome::Sent {
                     to: &to_list,
                     subject: &email.subject,
-                    provider_id: &provider_id,
+                    provider_id: provider_id.as_deref(),
                     at: to_bson(self.clock.now()),
                 };
                 let handled = Handled::Sent {
@@ -230,18 +243,16 @@ impl Engine {
                 };
                 self.finish(job, outcome, handled).await?
             }
-            Err(err) => match self.failure(&err, job.attempts) {
-                Err(at) => return self.defer(job, at, Some(&err.to_string())).await,
-                Ok(message) => {
-                    let outcome = Outcome::Failed {
-                        to: &to_list,
-                        subject: &email.subject,
-                        message: &message,
-                    };
-                    self.finish(job, outcome, Handled::Failed(message.clone()))
-                        .await?
-                }
-            },
+            Verdict::Later(at, message) => return self.defer(job, at, Some(&message)).await,
+            Verdict::Failed(message) => {
+                let outcome = Outcome::Failed {
+                    to: &to_list,
+                    subject: &email.subject,
+                    message: &message,
+                };
+                self.finish(job, outcome, Handled::Failed(message.clone()))
+                    .await?
+            }
         };
         if matches!(handled, Handled::Sent { .. } | Handled::Failed(_)) {
             self.schedule_after(job.user_id, job.invoice_id, &job.step, books)
@@ -260,11 +271,24 @@ impl Engine {
         }
     }
 
+    /// What a send comes to after `attempts` tries.
+    pub(super) fn verdict(&self, sent: Result<String, MailError>, attempts: i32) -> Verdict {
+        match sent {
+            Ok(provider_id) => Verdict::Sent(Some(provider_id)),
+            Err(MailError::AlreadyAccepted) => Verdict::Sent(None),
+            Err(err) => match self.failure(&err, attempts) {
+                Ok(message) => Verdict::Failed(message),
+                Err(at) => Verdict::Later(at, err.to_string()),
+            },
+        }
+    }
+
     /// What a send failure comes to after `attempts`: `Ok(message)` when it is final (a
     /// refusal, or too many tries), `Err(when)` to try again later.
     pub(super) fn failure(&self, err: &MailError, attempts: i32) -> Result<String, Timestamp> {
         match err {
             MailError::Rejected(message) => Ok(message.clone()),
+            MailError::AlreadyAccepted => Ok(err.to_string()),
             _ if attempts >= MAX_ATTEMPTS => {
                 Ok(format!("Gave up after {MAX_ATTEMPTS} attempts: {err}"))
             }

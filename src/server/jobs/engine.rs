@@ -68,7 +68,16 @@ impl Engine {
 
     /// The round's users, invoices and clients, each user marked with what their plan allows.
     pub(super) async fn books(&self, jobs: &[EmailJobDoc]) -> Result<Books, mongodb::error::Error> {
-        let mut books = Books::load(&self.db, jobs).await?;
+        self.books_for(jobs.iter().map(|j| (j.user_id, j.invoice_id)))
+            .await
+    }
+
+    /// The same for (owner, invoice) pairs.
+    pub(super) async fn books_for(
+        &self,
+        pairs: impl Iterator<Item = (ObjectId, ObjectId)> + Clone,
+    ) -> Result<Books, mongodb::error::Error> {
+        let mut books = Books::load_for(&self.db, pairs).await?;
         books.cap_users(|user| {
             crate::server::limits::reminder_cap::cap_reminders(
                 self.free_reminder_steps,
@@ -121,7 +130,10 @@ impl Engine {
             let delivering = std::time::Instant::now();
             for batch in batches {
                 report.claimed += batch.emails.len();
-                self.deliver_batch(batch, claim, &Books::default(), &mut report)
+                let books = self
+                    .books_for(batch.emails.iter().map(|e| (e.user_id, e.invoice_id)))
+                    .await?;
+                self.deliver_batch(batch, claim, &books, &mut report)
                     .await?;
             }
             report.delivering += delivering.elapsed();

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod command;
 mod decide;
 pub mod engine;
+pub mod holds;
 pub mod outcome;
 pub mod plan;
 pub mod reconcile;

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use jiff::SignedDuration;
+
 use crate::domain::reminder_schedule::SkipReason;
 use crate::server::db::email_jobs::EmailJobDoc;
 use crate::server::email::Email;
@@ -32,7 +34,10 @@ pub struct TickReport {
 /// How one job ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Handled {
-    Sent { provider_id: String },
+    /// Resend's id, unknown when only its `409 invalid_idempotent_request` said it went.
+    Sent {
+        provider_id: Option<String>,
+    },
     Skipped(SkipReason),
     Failed(String),
     Deferred,
@@ -49,6 +54,23 @@ pub(super) enum Decision {
 pub(super) struct Prepared {
     pub job: EmailJobDoc,
     pub email: Email,
+}
+
+/// How long after its first try a request may be repeated under its key. Resend remembers a
+/// key for 24 hours; after that a repeat would be a new email, so PayTrack stops an hour short.
+pub(super) const KEY_LIFETIME: SignedDuration = SignedDuration::from_hours(23);
+
+/// Why a job tried before, longer ago than `KEY_LIFETIME`, is not tried again.
+pub(super) const UNCONFIRMED: &str = "Resend did not confirm this email within a day of the first try. PayTrack does not send it again, in case the first try reached the client.";
+
+/// What one send came to.
+pub(super) enum Verdict {
+    /// Sent; Resend's id unless only its `409 invalid_idempotent_request` said so.
+    Sent(Option<String>),
+    /// Not sent for a passing reason: try again at that time.
+    Later(jiff::Timestamp, String),
+    /// Not sent, for good.
+    Failed(String),
 }
 
 /// The email's own idempotency key: the same for every attempt at this step of this invoice.

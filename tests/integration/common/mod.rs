@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test binary uses its own subset of these helpers
 
 pub mod billing;
+pub mod resend;
 pub mod sign_in;
 
 use std::path::PathBuf;

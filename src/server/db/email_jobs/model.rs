@@ -56,6 +56,10 @@ pub struct EmailJobDoc {
     pub batch: Option<ObjectId>,
     #[serde(default)]
     pub attempts: i32,
+    /// When its email was first handed to the mailer on its own: Resend keeps the key a day,
+    /// so a repeat is only safe within that day.
+    #[serde(default)]
+    pub tried_at: Option<DateTime>,
     #[serde(default)]
     pub to: Vec<String>,
     #[serde(default)]
@@ -89,6 +93,7 @@ impl EmailJobDoc {
             claim: None,
             batch: None,
             attempts: 0,
+            tried_at: None,
             to: Vec::new(),
             subject: None,
             provider_id: None,

@@ -11,10 +11,11 @@ use super::model::*;
 
 /// What became of a claimed job.
 pub enum Outcome<'a> {
+    /// Sent; Resend's id unless only its `409 invalid_idempotent_request` told so.
     Sent {
         to: &'a [String],
         subject: &'a str,
-        provider_id: &'a str,
+        provider_id: Option<&'a str>,
         at: DateTime,
     },
     Skipped {
@@ -57,6 +58,23 @@ pub async fn finish_batched(
 ) -> Result<bool, mongodb::error::Error> {
     let holder = doc! { "_id": id, "batch": batch, "state": JobState::Batched.code() };
     record(db, holder, outcome).await
+}
+
+/// Notes that the job's email is about to go to the mailer for the first time (a repeat
+/// after that is only safe while Resend still knows the key). False when the lease was lost.
+pub async fn mark_tried(
+    db: &Database,
+    id: ObjectId,
+    claim: &str,
+    at: DateTime,
+) -> Result<bool, mongodb::error::Error> {
+    let result = jobs(db)
+        .update_one(
+            doc! { "_id": id, "claim": claim, "state": JobState::Claimed.code() },
+            doc! { "$set": { "tried_at": at } },
+        )
+        .await?;
+    Ok(result.matched_count == 1)
 }
 
 /// Hands claimed jobs to `batch`; returns the ids this claim still held (only those are in

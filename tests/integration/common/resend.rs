@@ -1,0 +1,263 @@
+//! A Resend stand-in that answers like Resend — its idempotency included: a repeated
+//! `Idempotency-Key` with the same body gets the first answer back and sends nothing, with
+//! another body a `409 invalid_idempotent_request` — plus the engine and helpers the email
+//! tests share.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use jiff::{SignedDuration, Timestamp, ToSpan};
+use mongodb::bson::{Document, doc, oid::ObjectId};
+use paytrack::server::email::Mailer;
+use paytrack::server::email::resend::{Resend, RetryPolicy};
+use paytrack::server::jobs::clock::ManualClock;
+use paytrack::server::jobs::engine::Engine;
+use paytrack::server::jobs::outcome::TickReport;
+use paytrack::server::secret::Secret;
+use serde_json::{Value, json};
+
+use super::TestApp;
+use super::billing::{User, invoice_input};
+
+/// How the stand-in answers the next request.
+#[derive(Clone, Copy)]
+pub enum Reply {
+    /// 429 with `retry-after: 0`.
+    RateLimited,
+    ServerError,
+    /// 422 with Resend's message: a permanent refusal.
+    Invalid,
+    /// 401: the API key was rotated and PayTrack's is no longer valid.
+    Unauthorized,
+    /// Never answers (the sender is killed meanwhile).
+    Hang,
+    /// Accepts and sends, but the answer is lost on the way back (a 502 from a proxy).
+    AcceptedButLost,
+}
+
+#[derive(Default)]
+pub struct Inbox {
+    /// Every request: its idempotency key and body (an array for a batch).
+    requests: Vec<(String, Value)>,
+    /// Emails accepted, by their own key (`X-PayTrack-Email-Key`), with the id Resend gave.
+    accepted: HashMap<String, String>,
+    /// Requests accepted, by idempotency key: the body and the answer. A repeat with the same
+    /// body gets the same answer and sends nothing; another body gets a 409.
+    keys: HashMap<String, (Value, Value)>,
+    script: VecDeque<Reply>,
+}
+
+#[derive(Clone, Default)]
+pub struct ResendStandIn(Arc<Mutex<Inbox>>);
+
+impl ResendStandIn {
+    pub async fn start() -> (String, Self) {
+        let stand_in = ResendStandIn::default();
+        let router = axum::Router::new()
+            .route("/emails", post(receive))
+            .route("/emails/batch", post(receive))
+            .with_state(stand_in.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        (address, stand_in)
+    }
+
+    pub fn script(&self, replies: impl IntoIterator<Item = Reply>) {
+        self.0.lock().unwrap().script.extend(replies);
+    }
+
+    pub fn requests(&self) -> Vec<(String, Value)> {
+        self.0.lock().unwrap().requests.clone()
+    }
+
+    /// How many emails were attempted in all (a batch counts its emails).
+    pub fn emails_attempted(&self) -> usize {
+        self.requests()
+            .iter()
+            .map(|(_, body)| body.as_array().map_or(1, Vec::len))
+            .sum()
+    }
+
+    /// Resend's id for each email sent, by its own key.
+    pub fn accepted_ids(&self) -> HashMap<String, String> {
+        self.0.lock().unwrap().accepted.clone()
+    }
+
+    /// Keys of the emails actually sent, sorted.
+    pub fn sent_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = self.0.lock().unwrap().accepted.keys().cloned().collect();
+        keys.sort();
+        keys
+    }
+}
+
+/// Sends what `body` holds (one email, or a batch) and returns Resend's answer. An email
+/// sent twice fails the test.
+pub fn accept(inbox: &mut Inbox, body: &Value) -> Value {
+    let mut send = |email: &Value| {
+        let own = email["headers"]["X-PayTrack-Email-Key"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let id = ObjectId::new().to_hex();
+        assert!(
+            inbox.accepted.insert(own.clone(), id.clone()).is_none(),
+            "{own} was sent twice"
+        );
+        json!({ "id": id })
+    };
+    match body.as_array() {
+        Some(batch) => json!({ "data": batch.iter().map(&mut send).collect::<Vec<_>>() }),
+        None => send(body),
+    }
+}
+
+pub async fn receive(
+    State(stand_in): State<ResendStandIn>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Response {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let reply = {
+        let mut inbox = stand_in.0.lock().unwrap();
+        inbox.requests.push((key.clone(), body.clone()));
+        inbox.script.pop_front()
+    };
+    let error = |status: StatusCode, name: &str, message: &str| {
+        let code = status.as_u16();
+        (
+            status,
+            Json(json!({ "statusCode": code, "name": name, "message": message })),
+        )
+            .into_response()
+    };
+    match reply {
+        None | Some(Reply::AcceptedButLost) => {
+            let mut inbox = stand_in.0.lock().unwrap();
+            let answer = match inbox.keys.get(&key) {
+                Some((first, answer)) if *first == body => answer.clone(),
+                Some(_) => {
+                    return error(
+                        StatusCode::CONFLICT,
+                        "invalid_idempotent_request",
+                        "Same idempotency key used with a different request payload. Change your idempotency key or payload.",
+                    );
+                }
+                None => {
+                    let answer = accept(&mut inbox, &body);
+                    inbox.keys.insert(key, (body, answer.clone()));
+                    answer
+                }
+            };
+            if reply.is_some() {
+                return StatusCode::BAD_GATEWAY.into_response();
+            }
+            (StatusCode::OK, Json(answer)).into_response()
+        }
+        Some(Reply::RateLimited) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            [("retry-after", "0")],
+            Json(json!({ "statusCode": 429, "name": "rate_limit_exceeded", "message": "Too many requests. You can only make 2 requests per second." })),
+        )
+            .into_response(),
+        Some(Reply::ServerError) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_server_error",
+            "An unexpected error occurred.",
+        ),
+        Some(Reply::Invalid) => error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_error",
+            "Invalid `to` field. The email address needs to follow the `email@example.com` format.",
+        ),
+        Some(Reply::Unauthorized) => error(StatusCode::UNAUTHORIZED, "invalid_api_key", "API key is invalid"),
+        Some(Reply::Hang) => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            StatusCode::GATEWAY_TIMEOUT.into_response()
+        }
+    }
+}
+
+pub fn engine(app: &TestApp, resend: &str, clock: Arc<ManualClock>) -> Engine {
+    engine_on(app.db.clone(), app, resend, clock)
+}
+
+pub fn engine_on(
+    db: mongodb::Database,
+    app: &TestApp,
+    resend: &str,
+    clock: Arc<ManualClock>,
+) -> Engine {
+    let mailer = Resend::new(
+        resend,
+        Secret::new("re_test_engine".to_string()),
+        "PayTrack <reminders@paytrack.test>".to_string(),
+    )
+    .unwrap()
+    .with_retry(RetryPolicy {
+        attempts: 3,
+        first_pause: Duration::from_millis(5),
+        longest_pause: Duration::from_secs(1),
+    });
+    Engine::new(db, Mailer::Resend(mailer), clock, app.address.clone())
+}
+
+/// Today in Paris (the test users' zone) plus `days`, as the editor writes dates.
+pub fn paris_date(days: i64) -> String {
+    let zone = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
+    let today = Timestamp::now().to_zoned(zone).date();
+    today.checked_add(days.days()).unwrap().to_string()
+}
+
+/// A sent invoice due in `due_in` days; returns its id.
+pub async fn sent_invoice(user: &User<'_>, client: &str, due_in: i64) -> String {
+    let mut input = invoice_input(client);
+    input.issue_date = paris_date(0);
+    input.due_date = paris_date(due_in);
+    let (id, _) = user.draft_with(input).await;
+    let sent = user.send(&id).await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    id
+}
+
+/// Ticks every six hours from now for `days` days, calling `each_day` at the start of each.
+pub async fn run_days(engine: &Engine, clock: &ManualClock, days: i64) -> TickReport {
+    let mut total = TickReport::default();
+    for _ in 0..days * 4 {
+        clock.advance(SignedDuration::from_hours(6));
+        total.add(&engine.tick().await.unwrap());
+    }
+    total
+}
+
+pub fn reminder_keys(invoice: &str, offsets: &[i32]) -> Vec<String> {
+    let mut keys: Vec<String> = offsets
+        .iter()
+        .map(|o| format!("paytrack-{invoice}-reminder:{o}"))
+        .collect();
+    keys.sort();
+    keys
+}
+
+pub async fn jobs_of(app: &TestApp, invoice: &str) -> Vec<Document> {
+    use futures::TryStreamExt;
+    app.db
+        .collection::<Document>("email_jobs")
+        .find(doc! { "invoice_id": ObjectId::parse_str(invoice).unwrap() })
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap()
+}
