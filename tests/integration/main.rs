@@ -25,6 +25,7 @@ mod reminders;
 mod resend_webhooks;
 mod stripe_connect;
 mod stripe_contract;
+mod stripe_links;
 mod stripe_payments;
 mod support_chat;
 mod tenant_isolation;

@@ -41,7 +41,7 @@ async fn stored_connection(app: &TestApp) -> Document {
         .expect("a connection is stored")
 }
 
-async fn notices(app: &TestApp, email: &str) -> Vec<String> {
+pub async fn notices(app: &TestApp, email: &str) -> Vec<String> {
     use futures::TryStreamExt;
     let mails: Vec<Document> = app
         .db

@@ -12,15 +12,15 @@ use crate::common::billing::User;
 use crate::stripe_connect::app_with_stripe;
 use crate::stripe_stand_in::StripeStandIn;
 
-const KEY: &str = "rk_test_51PaymentsStandInKey00001111";
+pub const KEY: &str = "rk_test_51PaymentsStandInKey00001111";
 
 /// The total of `invoice_input`: 201.56 USD.
-const TOTAL: i64 = 20_156;
+pub const TOTAL: i64 = 20_156;
 
-struct Sent {
-    id: String,
-    link: String,
-    url: String,
+pub struct Sent {
+    pub id: String,
+    pub link: String,
+    pub url: String,
 }
 
 /// A draft issued today and due in 30 days, so its reminders lie ahead.
@@ -35,7 +35,7 @@ async fn draft_due_later(user: &User<'_>, client: &str) -> String {
     user.draft_with(input).await.0
 }
 
-async fn send_one(user: &User<'_>, client: &str) -> Sent {
+pub async fn send_one(user: &User<'_>, client: &str) -> Sent {
     let id = draft_due_later(user, client).await;
     let sent = user.send(&id).await;
     assert_eq!(sent.status, 200, "{}", sent.body);
@@ -48,7 +48,7 @@ async fn send_one(user: &User<'_>, client: &str) -> Sent {
     Sent { id, link, url }
 }
 
-async fn outbox(app: &TestApp, kind: &str) -> Vec<Document> {
+pub async fn outbox(app: &TestApp, kind: &str) -> Vec<Document> {
     use futures::TryStreamExt;
     app.db
         .collection::<Document>("outbox")
@@ -71,7 +71,7 @@ async fn jobs_in(app: &TestApp, invoice: &str, state: &str) -> u64 {
 }
 
 /// A signed-in user with Stripe connected (with `key`) and one client.
-async fn with_client<'a>(
+pub async fn with_client<'a>(
     app: &'a TestApp,
     email: &str,
     key: &str,

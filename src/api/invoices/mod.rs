@@ -118,11 +118,12 @@ pub async fn delete_draft(id: String) -> Result<(), AppError> {
 /// Records a payment received outside Stripe; the invoice becomes partially paid or paid.
 #[server(prefix = "/api", endpoint = "invoices/payment", input = Json)]
 pub async fn record_payment(id: String, payment: PaymentInput) -> Result<PaymentSave, AppError> {
-    use crate::server::payments::record::{PaymentSource, Recorded, record};
+    use crate::server::payments::by_hand::record_by_hand;
+    use crate::server::payments::record::Recorded;
 
     let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
     let today = today_of(&user);
-    match record(&state, &user, id, PaymentSource::Manual(&payment), today).await? {
+    match record_by_hand(&state, &user, id, &payment, today).await? {
         Recorded::Saved { invoice, .. } => Ok(PaymentSave::Recorded(Box::new(views::detail(
             &state, &invoice, &user, today,
         )))),

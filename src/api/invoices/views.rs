@@ -9,7 +9,9 @@ use crate::server::db::invoices::InvoiceDoc;
 use crate::server::db::users::UserDoc;
 use crate::server::state::AppState;
 
-use super::wire::{BillToView, InvoiceDetail, InvoiceDocument, InvoiceRow, LineView, PaymentView};
+use super::wire::{
+    BillToView, ExtraPaymentView, InvoiceDetail, InvoiceDocument, InvoiceRow, LineView, PaymentView,
+};
 
 pub fn row(invoice: &InvoiceDoc, today: CalendarDate) -> InvoiceRow {
     InvoiceRow {
@@ -136,5 +138,17 @@ pub fn detail(
             .map(|token| format!("{}/i/{token}", state.config.base_url)),
         input: invoice.draft().to_input(),
         today,
+        extra_payments: invoice
+            .extra_payments
+            .iter()
+            .map(|extra| {
+                use crate::server::jobs::plan::{from_bson, local_date, zone_of};
+                ExtraPaymentView {
+                    amount: Money::from_minor(extra.amount_minor, invoice.currency),
+                    on: local_date(from_bson(extra.at), &zone_of(user)),
+                    reference: extra.reference.clone(),
+                }
+            })
+            .collect(),
     }
 }

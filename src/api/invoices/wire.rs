@@ -96,6 +96,18 @@ pub struct InvoiceDetail {
     pub input: InvoiceInput,
     /// Today in the user's time zone (the payment form's default date).
     pub today: CalendarDate,
+    /// Money that arrived through Stripe after the invoice was paid or voided: to refund.
+    pub extra_payments: Vec<ExtraPaymentView>,
+}
+
+/// A payment the invoice did not expect, for the owner to refund.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtraPaymentView {
+    pub amount: Money,
+    /// The day it arrived, in the user's zone.
+    pub on: CalendarDate,
+    /// The checkout session or Stripe invoice it was paid through, to find it in Stripe.
+    pub reference: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

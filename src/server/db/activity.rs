@@ -22,6 +22,8 @@ pub enum ActivityKind {
     /// A bank debit started through Stripe; not money yet.
     StripePaymentProcessing,
     StripePaymentFailed,
+    /// Money arrived through Stripe for an invoice already paid another way, or voided.
+    PaidTwice,
 }
 
 impl ActivityKind {
@@ -36,6 +38,7 @@ impl ActivityKind {
             ActivityKind::PaidWithStripe => "Paid through Stripe",
             ActivityKind::StripePaymentProcessing => "Payment on its way (Stripe)",
             ActivityKind::StripePaymentFailed => "Stripe payment failed",
+            ActivityKind::PaidTwice => "Paid twice — refund it from Stripe",
         }
     }
 }

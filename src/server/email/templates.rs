@@ -180,6 +180,26 @@ pub fn got_paid(
         .render()
 }
 
+/// To the user, once per payment: money arrived through Stripe for an invoice that was
+/// already paid or voided.
+pub fn paid_twice(
+    name: &str,
+    number: &str,
+    client: &str,
+    amount: &str,
+    why: &str,
+    invoice_url: &str,
+) -> Rendered {
+    Letter::new(format!("Paid twice: refund {amount} for {number}"))
+        .greeting(name)
+        .paragraph(format!(
+            "{client} paid {amount} for invoice {number} through Stripe, but the invoice {why}. PayTrack has not counted this payment."
+        ))
+        .paragraph("Refund it from your Stripe dashboard (Payments → the payment → Refund), or tell your client it will count towards a later invoice.")
+        .link("Open the invoice", invoice_url)
+        .render()
+}
+
 /// To the user, once: Stripe no longer accepts their key.
 pub fn stripe_key_broken(name: &str, last4: &str, problem: &str, settings_url: &str) -> Rendered {
     Letter::new("Your Stripe key stopped working")

@@ -65,7 +65,7 @@ pub async fn void(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<Invo
         .ok_or_else(changed_meanwhile)?;
     note(state, &voided, ActivityKind::Voided, voided.total_minor).await;
     stop_emails(state, voided.id, email_jobs::Cancel::All, "void").await;
-    links::close(state, &voided).await;
+    crate::server::payments::closing::close(state, user, &voided).await;
     Ok(voided)
 }
 

@@ -17,14 +17,19 @@ use crate::server::email::Mailer;
 const USAGE: &str = "usage: paytrack send-due [--at 2026-12-01T09:00:00Z]";
 
 fn parse(args: &[String]) -> Result<Option<Timestamp>, String> {
+    parse_at(args, USAGE)
+}
+
+/// The arguments of a one-pass command: nothing, or `--at` and an instant.
+pub(super) fn parse_at(args: &[String], usage: &str) -> Result<Option<Timestamp>, String> {
     match args {
         [] => Ok(None),
         [flag, at] if flag == "--at" => at.parse::<Timestamp>().map(Some).map_err(|_| {
             format!(
-                "--at wants an RFC 3339 instant such as 2026-12-01T09:00:00Z, got `{at}`\n{USAGE}"
+                "--at wants an RFC 3339 instant such as 2026-12-01T09:00:00Z, got `{at}`\n{usage}"
             )
         }),
-        _ => Err(USAGE.to_string()),
+        _ => Err(usage.to_string()),
     }
 }
 

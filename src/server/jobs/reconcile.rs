@@ -1,6 +1,8 @@
 //! Reconciliation: asks users' Stripe accounts about open payments, for accounts whose
 //! webhook never arrives (none registered, or a delivery lost) — so an invoice paid through
-//! Stripe ends up paid either way, recorded once through `payments::settle`.
+//! Stripe ends up paid either way, recorded once through `payments::settle` — and closes the
+//! links of voided or otherwise paid invoices that could not be closed at once, until Stripe
+//! confirms (`payments::closing`).
 //!
 //! Each invoice with an open payment carries `stripe_check_at`. A pass takes those due, reads
 //! each from Stripe and moves the next look: soon while nothing else would notice (no
@@ -16,6 +18,7 @@ use mongodb::bson::oid::ObjectId;
 use crate::domain::stripe_pay::PayState;
 use crate::server::db::invoices::{self, InvoiceDoc};
 use crate::server::db::users;
+use crate::server::payments::closing::{self, Closing};
 use crate::server::payments::settle::{Settled, settle};
 use crate::server::state::AppState;
 use crate::server::stripe::client::StripeProblem;
@@ -101,6 +104,23 @@ async fn check(
         Ok(Some(connected)) if connected.connection.account_id == pay.account_id => connected,
         _ => return Ok(Checked::Next(None, Settled::Unchanged)),
     };
+    if !invoice.status.is_collectable() {
+        // Voided or paid another way: what is left is closing the link, until Stripe says so.
+        if !pay.takes_payments() {
+            return Ok(Checked::Next(None, Settled::Unchanged));
+        }
+        return Ok(
+            match closing::close_with(state, &connected, &user, invoice, &pay).await {
+                Closing::Closed => Checked::Next(None, Settled::Closed),
+                Closing::Failed(StripeProblem::RateLimited) => Checked::Limited,
+                Closing::Failed(problem) if problem.is_transient() => Checked::Retry,
+                Closing::Failed(problem) => {
+                    tracing::warn!(invoice = %invoice.id, reason = %problem, "reconciliation could not close a payment link");
+                    Checked::Next(Some(later(now, 60)), Settled::Unchanged)
+                }
+            },
+        );
+    }
     let remote = match payments::status(&connected.api, &connected.key, &pay).await {
         Ok(remote) => remote,
         Err(StripeProblem::RateLimited) => return Ok(Checked::Limited),
@@ -155,13 +175,21 @@ pub async fn run(
     }
 }
 
-/// `paytrack reconcile`: one pass from the shell (for cron, with the in-server worker off).
+/// `paytrack reconcile [--at TIME]`: one pass from the shell (for cron, with the in-server
+/// worker off). `--at` looks at what would be due then (it only asks Stripe sooner).
 pub async fn command(args: &[String]) -> ExitCode {
     crate::server::telemetry::init();
-    if !args.is_empty() {
-        eprintln!("usage: paytrack reconcile");
-        return ExitCode::from(2);
-    }
+    let at = match super::command::parse_at(
+        args,
+        "usage: paytrack reconcile [--at 2026-12-01T09:00:00Z]",
+    ) {
+        Ok(at) => at,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let now = at.map_or_else(DateTime::now, super::plan::to_bson);
     let state = match crate::server::state::AppState::for_command().await {
         Ok(state) => state,
         Err(message) => {
@@ -169,7 +197,7 @@ pub async fn command(args: &[String]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match pass(&state, DateTime::now()).await {
+    match pass(&state, now).await {
         Ok(report) => {
             println!(
                 "checked {}, paid {}, changed {}, deferred {}",

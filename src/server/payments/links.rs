@@ -1,11 +1,10 @@
 //! What a client pays an invoice through in the user's Stripe: opened before the invoice goes
-//! out, replaced when a part payment changes what is owed, closed when it is settled another
-//! way or voided.
+//! out, and replaced when a part payment changes what is owed (closing is `closing.rs`).
 
 use mongodb::bson::DateTime;
 
 use crate::domain::plan::Plan;
-use crate::domain::stripe_pay::{PayState, StripePay};
+use crate::domain::stripe_pay::StripePay;
 use crate::error::AppError;
 use crate::server::db::clients;
 use crate::server::db::invoices::{self, InvoiceDoc};
@@ -90,28 +89,6 @@ async fn opened(
     Ok(pay)
 }
 
-/// Closes what `invoice` is paid through (it was voided, or paid another way). Best effort:
-/// a failure is logged; a payment that still arrives is then recorded and shows up.
-pub async fn close(state: &AppState, invoice: &InvoiceDoc) {
-    let Some(pay) = invoice.stripe.as_ref().filter(|p| p.takes_payments()) else {
-        return;
-    };
-    let connected = match connected(state, invoice.user_id).await {
-        Ok(Some(connected)) if connected.connection.account_id == pay.account_id => connected,
-        _ => return,
-    };
-    match payments::close(&connected.api, &connected.key, pay).await {
-        // `mark` logs a failure; the link is closed in Stripe either way.
-        Ok(()) => {
-            let _ = mark(state, invoice, pay, PayState::Closed, None).await;
-        }
-        Err(problem) => {
-            note_problem(state, &connected, &problem).await;
-            tracing::warn!(invoice = %invoice.id, reason = %problem, "Stripe payment link not closed");
-        }
-    }
-}
-
 /// After a part payment outside Stripe: the old link (for the old amount) is closed and one
 /// for what is still owed takes its place.
 pub async fn replace(state: &AppState, user: &UserDoc, invoice: &InvoiceDoc) {
@@ -121,7 +98,7 @@ pub async fn replace(state: &AppState, user: &UserDoc, invoice: &InvoiceDoc) {
     if old.amount_minor == invoice.due_minor || !invoice.status.is_collectable() {
         return;
     }
-    close(state, invoice).await;
+    super::closing::close(state, user, invoice).await;
     let Ok(Some(connected)) = connected(state, user.id).await else {
         return;
     };
@@ -143,28 +120,4 @@ pub async fn replace(state: &AppState, user: &UserDoc, invoice: &InvoiceDoc) {
             tracing::warn!(invoice = %invoice.id, reason = %problem, "no new payment link after a part payment");
         }
     }
-}
-
-/// Moves the stored state of `invoice`'s Stripe payment.
-pub async fn mark(
-    state: &AppState,
-    invoice: &InvoiceDoc,
-    pay: &StripePay,
-    to: PayState,
-    reference: Option<&str>,
-) -> Result<(), AppError> {
-    invoices::set_pay_state(
-        &state.db,
-        invoice.user_id,
-        invoice.id,
-        &pay.object_id,
-        to,
-        reference,
-    )
-    .await
-    .map(|_| ())
-    .map_err(|err| {
-        tracing::error!(error = ?err, ?to, "recording a Stripe payment's state");
-        AppError::Internal
-    })
 }

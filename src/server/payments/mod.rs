@@ -3,6 +3,9 @@
 //! part payment, closed when it is settled or voided), and what Stripe reports, recorded once
 //! whether a webhook or reconciliation sees it first.
 
+pub mod by_hand;
+pub mod closing;
 pub mod links;
+pub mod pay_state;
 pub mod record;
 pub mod settle;

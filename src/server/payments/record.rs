@@ -5,7 +5,6 @@
 use mongodb::bson::DateTime;
 use mongodb::bson::oid::ObjectId;
 
-use super::links;
 use crate::domain::date::CalendarDate;
 use crate::domain::money::Money;
 use crate::domain::payment::{Payment, PaymentErrors, PaymentInput, PaymentMethod};
@@ -44,8 +43,8 @@ pub enum Recorded {
 const ATTEMPTS: usize = 3;
 
 /// Adds a payment to `id`, with its activity, usage count and (when paid in full) the end of
-/// its emails. A payment typed by hand also closes or replaces the invoice's Stripe link, so
-/// the client cannot pay twice.
+/// its emails. A payment typed by hand goes through `by_hand::record_by_hand`, which also
+/// closes or replaces the invoice's Stripe link.
 pub async fn record(
     state: &AppState,
     user: &UserDoc,
@@ -85,7 +84,7 @@ pub async fn record(
         .map_err(|e| e.user_facing("recording a payment"))?;
         if let Some(saved) = saved {
             let paid = to == InvoiceStatus::Paid;
-            after_recording(state, user, &saved, &source, amount, paid).await;
+            after_recording(state, &saved, &source, amount, paid).await;
             return Ok(Recorded::Saved {
                 invoice: Box::new(saved),
                 paid,
@@ -125,7 +124,6 @@ fn decide(
 
 async fn after_recording(
     state: &AppState,
-    user: &UserDoc,
     saved: &InvoiceDoc,
     source: &PaymentSource<'_>,
     amount: i64,
@@ -142,11 +140,5 @@ async fn after_recording(
         note(state, saved, kind, saved.total_minor).await;
         count(state, UsageEvent::InvoicePaid).await;
         stop_emails(state, saved.id, Cancel::All, "paid").await;
-    }
-    match (by_hand, paid) {
-        // Paid another way: the Stripe link must not take a second payment.
-        (true, true) => links::close(state, saved).await,
-        (true, false) => links::replace(state, user, saved).await,
-        (false, _) => {}
     }
 }

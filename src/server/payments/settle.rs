@@ -3,7 +3,7 @@
 //! it first. Safe to call again with the same news: each change is conditional on the state
 //! it changes from.
 
-use super::links::mark;
+use super::pay_state::mark;
 use super::record::{PaymentSource, Recorded, record};
 use crate::domain::date::CalendarDate;
 use crate::domain::money::Money;
@@ -29,6 +29,8 @@ pub enum Settled {
     Processing,
     Failed,
     Closed,
+    /// Money arrived for an invoice already paid or voided; the user was told.
+    PaidTwice,
     /// Nothing new (already recorded, or still open).
     Unchanged,
 }
@@ -48,14 +50,13 @@ pub async fn settle(
             reference,
             amount_minor,
         } => {
-            if invoice.status == InvoiceStatus::Paid || pay.state == PayState::Paid {
+            if pay.state == PayState::Paid {
                 return Ok(Settled::Unchanged);
             }
             if !invoice.status.is_collectable() {
-                // Paid in Stripe after the invoice was voided here: the user must refund or
-                // un-void by hand; the log says so.
-                tracing::warn!(invoice = %invoice.id, "a Stripe payment arrived for an invoice that is not open");
-                return Ok(Settled::Unchanged);
+                // Paid another way or voided first: the money is the client's, and only the
+                // user can give it back.
+                return paid_twice(state, user, invoice, reference, amount_minor).await;
             }
             let source = PaymentSource::Stripe { amount_minor };
             let recorded = record(state, user, invoice.id, source, today_of(user)).await?;
@@ -125,6 +126,53 @@ pub async fn settle(
             Ok(Settled::Closed)
         }
     }
+}
+
+/// Notes money that arrived for an invoice already paid or voided, once per payment, and tells
+/// the user: on the invoice, in the activity, by email.
+async fn paid_twice(
+    state: &AppState,
+    user: &UserDoc,
+    invoice: &InvoiceDoc,
+    reference: String,
+    amount_minor: i64,
+) -> Result<Settled, AppError> {
+    let extra = invoices::ExtraPayment {
+        reference,
+        amount_minor,
+        at: mongodb::bson::DateTime::now(),
+    };
+    let noted = invoices::note_extra_payment(&state.db, user.id, invoice.id, &extra)
+        .await
+        .map_err(|err| {
+            tracing::error!(error = ?err, invoice = %invoice.id, "noting a payment made twice");
+            AppError::Internal
+        })?;
+    if !noted {
+        return Ok(Settled::Unchanged);
+    }
+    tracing::warn!(invoice = %invoice.id, "a Stripe payment arrived for an invoice that is not open");
+    note(state, invoice, ActivityKind::PaidTwice, amount_minor).await;
+    let why = if invoice.status == InvoiceStatus::Void {
+        "was voided"
+    } else {
+        "was already paid"
+    };
+    let rendered = templates::paid_twice(
+        &user.name,
+        &invoice.number,
+        &invoice.bill_to.name,
+        &Money::from_minor(amount_minor, invoice.currency).to_string(),
+        why,
+        &format!("{}/invoices/{}", state.config.base_url, invoice.id.to_hex()),
+    );
+    let key = format!(
+        "paytrack-{}-paid-twice-{}",
+        invoice.id.to_hex(),
+        extra.reference
+    );
+    notify::send_to(state, &user.email, None, rendered, "paid_twice", key).await;
+    Ok(Settled::PaidTwice)
 }
 
 /// "You got paid" to the user and a receipt to the client, each unless switched off.

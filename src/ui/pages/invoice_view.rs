@@ -5,8 +5,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::invoices::{
-    InvoiceDetail, InvoiceSave, PaymentSave, delete_draft, duplicate_invoice, get_invoice,
-    record_payment, replace_public_link, send_invoice, void_invoice,
+    ExtraPaymentView, InvoiceDetail, InvoiceSave, PaymentSave, delete_draft, duplicate_invoice,
+    get_invoice, record_payment, replace_public_link, send_invoice, void_invoice,
 };
 use crate::api::reminders::load_invoice_reminders;
 use crate::domain::payment::{PaymentErrors, PaymentInput, PaymentMethod};
@@ -127,6 +127,7 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
             </div>
         </div>
         <p class="form-error no-print" role="alert">{move || problem.get()}</p>
+        <PaidTwice extra=detail.extra_payments.clone() voided=status == InvoiceStatus::Void />
         {(status == InvoiceStatus::Draft).then(|| view! {
             <p class="muted small no-print">{format!(
                 "Sending emails it to {} with a private link to view and pay it, and opens it for payment. Reminders then follow your policy until it is paid.",
@@ -164,6 +165,31 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
 
         {status.is_collectable().then(|| view! { <PaymentForm detail=detail.clone() refresh /> })}
     }
+}
+
+/// Money that came through Stripe after the invoice was paid or voided, each with what to do.
+#[component]
+fn PaidTwice(extra: Vec<ExtraPaymentView>, voided: bool) -> impl IntoView {
+    (!extra.is_empty()).then(|| {
+        let why = if voided {
+            "after it was voided"
+        } else {
+            "after it was already paid"
+        };
+        view! {
+            <section class="notice notice-warning no-print" aria-labelledby="paid-twice-title">
+                <h2 id="paid-twice-title" class="h3">"Paid twice — refund it from Stripe"</h2>
+                <ul>
+                    {extra.into_iter().map(|payment| view! {
+                        <li>{format!(
+                            "{} arrived through Stripe on {} {why}. PayTrack has not counted it: refund it from your Stripe dashboard (reference {}).",
+                            payment.amount, payment.on.long(), payment.reference
+                        )}</li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }
 
 #[component]

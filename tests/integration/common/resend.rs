@@ -51,6 +51,44 @@ pub struct Inbox {
     /// body gets the same answer and sends nothing; another body gets a 409.
     keys: HashMap<String, (Value, Value)>,
     script: VecDeque<Reply>,
+    /// Every email sent, by its own key, in the order sent (a duplicate appears twice).
+    order: Vec<String>,
+    /// Own keys sent a second time: always a bug.
+    duplicates: Vec<String>,
+    /// Seeded faults on unscripted requests, when set.
+    chaos: Option<Chaos>,
+}
+
+/// Faults on a share of requests, drawn from a seed so a run can be repeated: a 500, a 429,
+/// or an answer lost after the emails went; and a pause of up to `slowest_ms` before each answer.
+#[derive(Clone, Copy)]
+pub struct Chaos {
+    pub state: u64,
+    /// Out of 100 requests.
+    pub faulty: u64,
+    pub slowest_ms: u64,
+}
+
+impl Chaos {
+    /// splitmix64: small, seeded, good enough to spread faults.
+    pub fn next(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn draw(&mut self) -> (Option<Reply>, Duration) {
+        let pause = Duration::from_millis(self.next() % (self.slowest_ms + 1));
+        let roll = self.next() % 100;
+        let reply = (roll < self.faulty).then(|| match self.next() % 3 {
+            0 => Reply::ServerError,
+            1 => Reply::RateLimited,
+            _ => Reply::AcceptedButLost,
+        });
+        (reply, pause)
+    }
 }
 
 #[derive(Clone, Default)]
@@ -85,21 +123,42 @@ impl ResendStandIn {
             .sum()
     }
 
+    /// Faults from now on, drawn from `chaos` (see `Chaos`).
+    pub fn chaos(&self, chaos: Chaos) {
+        self.0.lock().unwrap().chaos = Some(chaos);
+    }
+
+    /// Every email sent so far, by its own key, in order.
+    pub fn sent_in_order(&self) -> Vec<String> {
+        self.0.lock().unwrap().order.clone()
+    }
+
+    /// Own keys sent more than once (never, if exactly-once holds).
+    pub fn duplicates(&self) -> Vec<String> {
+        self.0.lock().unwrap().duplicates.clone()
+    }
+
     /// Resend's id for each email sent, by its own key.
     pub fn accepted_ids(&self) -> HashMap<String, String> {
         self.0.lock().unwrap().accepted.clone()
     }
 
-    /// Keys of the emails actually sent, sorted.
+    /// Keys of the emails actually sent, sorted. No email was sent twice.
     pub fn sent_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = self.0.lock().unwrap().accepted.keys().cloned().collect();
+        let inbox = self.0.lock().unwrap();
+        assert!(
+            inbox.duplicates.is_empty(),
+            "sent twice: {:?}",
+            inbox.duplicates
+        );
+        let mut keys: Vec<String> = inbox.accepted.keys().cloned().collect();
         keys.sort();
         keys
     }
 }
 
 /// Sends what `body` holds (one email, or a batch) and returns Resend's answer. An email
-/// sent twice fails the test.
+/// sent twice is noted (`duplicates`), and fails `sent_keys`.
 pub fn accept(inbox: &mut Inbox, body: &Value) -> Value {
     let mut send = |email: &Value| {
         let own = email["headers"]["X-PayTrack-Email-Key"]
@@ -107,10 +166,10 @@ pub fn accept(inbox: &mut Inbox, body: &Value) -> Value {
             .unwrap()
             .to_string();
         let id = ObjectId::new().to_hex();
-        assert!(
-            inbox.accepted.insert(own.clone(), id.clone()).is_none(),
-            "{own} was sent twice"
-        );
+        inbox.order.push(own.clone());
+        if inbox.accepted.insert(own.clone(), id.clone()).is_some() {
+            inbox.duplicates.push(own);
+        }
         json!({ "id": id })
     };
     match body.as_array() {
@@ -129,11 +188,18 @@ pub async fn receive(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
-    let reply = {
+    let (reply, pause) = {
         let mut inbox = stand_in.0.lock().unwrap();
         inbox.requests.push((key.clone(), body.clone()));
-        inbox.script.pop_front()
+        match inbox.script.pop_front() {
+            Some(reply) => (Some(reply), Duration::ZERO),
+            None => match inbox.chaos.as_mut() {
+                Some(chaos) => chaos.draw(),
+                None => (None, Duration::ZERO),
+            },
+        }
     };
+    tokio::time::sleep(pause).await;
     let error = |status: StatusCode, name: &str, message: &str| {
         let code = status.as_u16();
         (

@@ -80,6 +80,7 @@ fn invoice(user: &UserDoc, status: InvoiceStatus) -> InvoiceDoc {
         stripe: None,
         stripe_check_at: None,
         email_pending_since: None,
+        extra_payments: Vec::new(),
     }
 }
 

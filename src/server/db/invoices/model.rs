@@ -99,6 +99,19 @@ pub struct InvoiceDoc {
     /// between the two writes cannot leave a sent invoice without its email).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_pending_since: Option<DateTime>,
+    /// Money that arrived through Stripe after the invoice was paid another way or voided:
+    /// the user is told to refund it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extra_payments: Vec<ExtraPayment>,
+}
+
+/// A payment the invoice did not expect, as Stripe reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtraPayment {
+    /// The checkout session or Stripe invoice that took it.
+    pub reference: String,
+    pub amount_minor: i64,
+    pub at: DateTime,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

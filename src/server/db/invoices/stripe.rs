@@ -62,6 +62,50 @@ pub async fn set_pay_state(
         .await?)
 }
 
+/// Notes a payment the invoice did not expect; false when it was noted before (the same
+/// news from a webhook and from reconciliation is noted once).
+pub async fn note_extra_payment(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    extra: &ExtraPayment,
+) -> Result<bool, WriteError> {
+    let result = db
+        .collection::<InvoiceDoc>(INVOICES)
+        .update_one(
+            doc! {
+                "_id": id,
+                "user_id": owner,
+                "extra_payments.reference": { "$ne": &extra.reference },
+            },
+            doc! { "$push": { "extra_payments": to_bson(extra)? } },
+        )
+        .await?;
+    Ok(result.modified_count == 1)
+}
+
+/// The invoices of `owner` whose payment through Stripe account `account` can still take
+/// money (open, or failed and open to a new try).
+pub async fn taking_payments(
+    db: &Database,
+    owner: ObjectId,
+    account: &str,
+) -> Result<Vec<InvoiceDoc>, mongodb::error::Error> {
+    let states = [to_bson(&PayState::Open), to_bson(&PayState::Failed)]
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| mongodb::error::Error::custom(e.to_string()))?;
+    db.collection::<InvoiceDoc>(INVOICES)
+        .find(doc! {
+            "user_id": owner,
+            "stripe.account_id": account,
+            "stripe.state": { "$in": states },
+        })
+        .await?
+        .try_collect()
+        .await
+}
+
 /// The invoice of `owner` that pays through Stripe object `object_id`.
 pub async fn by_stripe_object(
     db: &Database,
@@ -73,14 +117,15 @@ pub async fn by_stripe_object(
         .await
 }
 
-/// Open payments due a look from reconciliation, oldest check first.
+/// Payments due a look from reconciliation, oldest check first: open ones, and links of
+/// voided or paid invoices still to be closed.
 pub async fn stripe_checks_due(
     db: &Database,
     now: DateTime,
     limit: i64,
 ) -> Result<Vec<InvoiceDoc>, mongodb::error::Error> {
     db.collection::<InvoiceDoc>(INVOICES)
-        .find(doc! { "stripe_check_at": { "$lte": now }, "status": { "$in": collectable() } })
+        .find(doc! { "stripe_check_at": { "$lte": now } })
         .sort(doc! { "stripe_check_at": 1 })
         .limit(limit)
         .await?

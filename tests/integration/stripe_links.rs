@@ -1,0 +1,167 @@
+//! A payment link never outlives what it is for: closing it is retried until Stripe confirms,
+//! disconnecting Stripe closes every open link first, and money that still arrives for a paid
+//! or voided invoice is recorded on it and told to the user — never dropped. Against the
+//! Stripe stand-in, with its outages and a revoked key.
+
+use mongodb::bson::DateTime;
+use serde_json::Value;
+
+use crate::stripe_connect::{app_with_stripe, notices};
+use crate::stripe_payments::{KEY, TOTAL, outbox, send_one, with_client};
+use crate::stripe_stand_in::StripeStandIn;
+use paytrack::server::jobs::reconcile::pass;
+
+/// `minutes` from now, as reconciliation is told the time.
+fn later(minutes: i64) -> DateTime {
+    DateTime::from_millis(DateTime::now().timestamp_millis() + minutes * 60_000)
+}
+
+/// Stripe answers the next `calls` requests (each retried twice by PayTrack) with a 503.
+fn outage(stripe: &StripeStandIn, calls: usize) {
+    stripe.fail_next(calls * 3, 503, "api_error", None, "Stripe is down");
+}
+
+fn link_active(stripe: &StripeStandIn, link: &str) -> bool {
+    stripe.object(link).unwrap()["active"] == true
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_that_would_not_close_is_closed_later_and_money_through_it_is_paid_twice() {
+    let (app, stripe) = app_with_stripe().await;
+    let (user, client) = with_client(&app, "voider@example.com", KEY, "Hooli").await;
+    let sent = send_one(&user, &client).await;
+
+    // Stripe is down when the invoice is voided: the void stands, the link is still open.
+    outage(&stripe, 1);
+    let void = user.form("/api/invoices/void", &[("id", &sent.id)]).await;
+    assert_eq!(void.status, 200, "{}", void.body);
+    assert!(link_active(&stripe, &sent.link));
+
+    // The client pays through it meanwhile; the webhook reports it.
+    stripe.pay(&sent.link, "paid").await.unwrap();
+    let invoice = user.invoice(&sent.id).await.body;
+    assert_eq!(invoice["document"]["status"], "Void");
+    let extra = invoice["extra_payments"].as_array().unwrap();
+    assert_eq!(extra.len(), 1, "{invoice}");
+    assert_eq!(extra[0]["amount"]["minor"], TOTAL);
+    let told = outbox(&app, "paid_twice").await;
+    assert_eq!(told.len(), 1);
+    assert!(told[0].get_str("text").unwrap().contains("was voided"));
+    assert!(
+        told[0]
+            .get_str("subject")
+            .unwrap()
+            .starts_with("Paid twice")
+    );
+
+    // Within a minute or two reconciliation closes the link, and then leaves it alone.
+    let report = pass(&app.state, later(2)).await.unwrap();
+    assert_eq!(report.changed, 1, "{report:?}");
+    assert!(!link_active(&stripe, &sent.link));
+    assert_eq!(pass(&app.state, later(24 * 60)).await.unwrap().checked, 0);
+    let invoice = user.invoice(&sent.id).await.body;
+    assert_eq!(
+        invoice["extra_payments"].as_array().unwrap().len(),
+        1,
+        "the same payment, seen again when closing, is noted once"
+    );
+    assert_eq!(outbox(&app, "paid_twice").await.len(), 1);
+    let activity = user
+        .json("/api/dashboard", serde_json::json!({}))
+        .await
+        .body;
+    assert!(activity.to_string().contains("Paid twice"), "{activity}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paid_by_hand_then_through_stripe_is_noted_not_counted_twice() {
+    let (app, stripe) = app_with_stripe().await;
+    let user = app.user("hand@example.com").await;
+    // No webhook: only reconciliation can see Stripe's side.
+    user.connect_stripe("rk_test_51nowebhooksHandPaidKey44556")
+        .await;
+    let client = user.client("Initech").await;
+    let sent = send_one(&user, &client).await;
+
+    outage(&stripe, 1);
+    let paid = user.pay(&sent.id, "201.56").await;
+    assert_eq!(paid.status, 200, "{}", paid.body);
+    assert!(link_active(&stripe, &sent.link), "the close failed");
+    stripe.pay(&sent.link, "paid").await.unwrap();
+
+    let report = pass(&app.state, later(2)).await.unwrap();
+    assert_eq!(report.changed, 1, "{report:?}");
+    assert!(!link_active(&stripe, &sent.link));
+    let invoice = user.invoice(&sent.id).await.body;
+    assert_eq!(invoice["document"]["status"], "Paid");
+    assert_eq!(
+        invoice["document"]["totals"]["paid"]["minor"], TOTAL,
+        "counted once"
+    );
+    assert_eq!(invoice["extra_payments"].as_array().unwrap().len(), 1);
+    let told = outbox(&app, "paid_twice").await;
+    assert_eq!(told.len(), 1);
+    assert!(told[0].get_str("text").unwrap().contains("already paid"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disconnecting_closes_every_open_link_first_or_disconnects_nothing() {
+    let (app, stripe) = app_with_stripe().await;
+    let (user, client) = with_client(&app, "leaver@example.com", KEY, "Globex").await;
+    let first = send_one(&user, &client).await;
+    let second = send_one(&user, &client).await;
+
+    // Stripe unreachable: nothing is disconnected, the links stay as they were.
+    outage(&stripe, 2);
+    let refused = user.form("/api/stripe/disconnect", &[]).await;
+    assert_ne!(refused.status, 200);
+    assert!(
+        refused
+            .body
+            .to_string()
+            .contains("nothing was disconnected"),
+        "{}",
+        refused.body
+    );
+    assert_ne!(user.stripe_view().await, Value::Null);
+
+    // Then it goes: both links closed in Stripe before the key is deleted.
+    assert_eq!(user.form("/api/stripe/disconnect", &[]).await.status, 200);
+    assert_eq!(user.stripe_view().await, Value::Null);
+    for sent in [&first, &second] {
+        assert!(!link_active(&stripe, &sent.link), "{}", sent.link);
+        let invoice = user.invoice(&sent.id).await.body;
+        assert_eq!(invoice["document"]["pay_url"], Value::Null);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn disconnecting_with_a_revoked_key_names_the_links_left_to_close_in_stripe() {
+    let (app, stripe) = app_with_stripe().await;
+    let (user, client) = with_client(&app, "revoked@example.com", KEY, "Umbrella").await;
+    let sent = send_one(&user, &client).await;
+    let number = user.invoice(&sent.id).await.body["document"]["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    stripe.revoke(KEY);
+    assert_eq!(user.form("/api/stripe/disconnect", &[]).await.status, 200);
+    assert!(
+        link_active(&stripe, &sent.link),
+        "only the user can close it now"
+    );
+    let invoice = user.invoice(&sent.id).await.body;
+    assert_eq!(
+        invoice["document"]["pay_url"],
+        Value::Null,
+        "no longer offered"
+    );
+    let told = notices(&app, "revoked@example.com").await;
+    let last = told.last().unwrap();
+    assert!(last.contains("disconnected"), "{last}");
+    assert!(
+        last.contains(&number) && last.contains("deactivate them"),
+        "{last}"
+    );
+}
