@@ -19,6 +19,7 @@ mod faults;
 mod google;
 mod http;
 mod invoices;
+mod kill_loop;
 mod plans;
 mod process;
 mod reminders;
