@@ -3,7 +3,7 @@
 
 use mongodb::bson::{Document, doc, oid::ObjectId};
 
-use crate::common::{OwnDatabase, allow_all, refuse, spawn_app_on};
+use crate::common::{OwnDatabase, allow_all, refuse, refuse_with, spawn_app_on};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invoice_sent_while_the_database_refuses_updates_still_gets_its_email() {
@@ -46,4 +46,66 @@ async fn an_invoice_sent_while_the_database_refuses_updates_still_gets_its_email
     let outbox = app.db.collection::<Document>("outbox");
     let to_client = doc! { "kind": "invoice" };
     assert_eq!(outbox.count_documents(to_client).await.unwrap(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payment_the_database_cannot_write_is_refused_and_changes_nothing() {
+    let database = OwnDatabase::start();
+    let app = spawn_app_on(&database.uri()).await;
+    let ada = app.user("ada@example.test").await;
+    let client = ada.client("Acme").await;
+    let (invoice, _) = ada.draft(&client).await;
+    assert_eq!(ada.send(&invoice).await.status, 200);
+
+    // The database timed out (code 89): "try again in a moment", not "our fault".
+    refuse_with(&app.db, &["findAndModify", "update"], 89).await;
+    let refused = ada.pay(&invoice, "201.56").await;
+    allow_all(&app.db).await;
+    assert_eq!(refused.status, 503, "{}", refused.body);
+    assert_eq!(refused.body, serde_json::json!("Unavailable"));
+    assert_eq!(
+        paytrack::error::AppError::Unavailable.to_string(),
+        "PayTrack can't reach its database right now. Please try again in a moment."
+    );
+    let unchanged = ada.invoice(&invoice).await.body;
+    assert_eq!(unchanged["document"]["status"], "Open");
+    assert_eq!(unchanged["document"]["payments"], serde_json::json!([]));
+
+    // Tried again once the database answers: recorded once.
+    assert_eq!(ada.pay(&invoice, "201.56").await.status, 200);
+    let paid = ada.invoice(&invoice).await.body;
+    assert_eq!(paid["document"]["status"], "Paid");
+    assert_eq!(paid["document"]["payments"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stripe_payment_the_database_cannot_write_is_recorded_once_on_redelivery() {
+    use crate::stripe_payments::{KEY, TOTAL, outbox, redeliver, send_one};
+    use crate::stripe_stand_in::StripeStandIn;
+
+    let database = OwnDatabase::start();
+    let stripe = StripeStandIn::new();
+    let base = stripe.serve(0).await;
+    let app = crate::common::spawn_app_with(&database.uri(), &[("STRIPE_API_BASE", &base)]).await;
+    let ada = app.user("ada@example.test").await;
+    ada.form("/api/stripe/connect", &[("key", KEY)]).await;
+    let client = ada.client("Acme").await;
+    let sent = send_one(&ada, &client).await;
+
+    // The webhook arrives while the database refuses writes: Stripe is told to try again.
+    refuse(&app.db, &["findAndModify", "update", "insert"]).await;
+    let event = stripe.pay(&sent.link, "paid").await.unwrap();
+    let again = redeliver(&app, &stripe, &event).await;
+    allow_all(&app.db).await;
+    assert!(again >= 500, "a failure Stripe retries, got {again}");
+    let before = ada.invoice(&sent.id).await.body;
+    assert_eq!(before["document"]["status"], "Open", "nothing half-written");
+
+    // Stripe redelivers: paid once, told once — and again changes nothing.
+    assert_eq!(redeliver(&app, &stripe, &event).await, 200);
+    assert_eq!(redeliver(&app, &stripe, &event).await, 200);
+    let paid = ada.invoice(&sent.id).await.body;
+    assert_eq!(paid["document"]["status"], "Paid");
+    assert_eq!(paid["document"]["totals"]["paid"]["minor"], TOTAL);
+    assert_eq!(outbox(&app, "got_paid").await.len(), 1);
 }

@@ -245,7 +245,7 @@ async fn two_users_on_one_stripe_account_each_see_their_own_payments() {
 
 /// Posts `event` again to the connection's endpoint, signed with its secret, as Stripe would
 /// on a redelivery.
-async fn redeliver(app: &TestApp, stripe: &StripeStandIn, event: &Value) -> u16 {
+pub async fn redeliver(app: &TestApp, stripe: &StripeStandIn, event: &Value) -> u16 {
     let account = event["__account"]
         .as_str()
         .map(str::to_string)

@@ -64,12 +64,15 @@ pub async fn ping(db: &Database) -> Result<(), mongodb::error::Error> {
 /// Turns a driver error into what the user may see, logging the cause under `context`.
 pub fn user_facing(context: &'static str, err: mongodb::error::Error) -> AppError {
     use mongodb::error::ErrorKind;
+    // A server stepping down, shutting down or interrupted refuses for now, not for good.
+    const NOT_NOW: [i32; 9] = [6, 7, 89, 91, 189, 9001, 10107, 11600, 11602];
     let unavailable = matches!(
         *err.kind,
         ErrorKind::ServerSelection { .. }
             | ErrorKind::Io(_)
             | ErrorKind::ConnectionPoolCleared { .. }
-    );
+    ) || matches!(&*err.kind, ErrorKind::Command(c) if NOT_NOW.contains(&c.code))
+        || err.contains_label("RetryableWriteError");
     if unavailable {
         tracing::warn!(error = %err, "{context}: database unavailable");
         AppError::Unavailable

@@ -225,12 +225,17 @@ impl OwnDatabase {
 /// Makes the database behind `db` refuse `commands` (MongoDB's `failCommand` failpoint) until
 /// `allow_all` is called. Only on an `OwnDatabase`: the failpoint is server-wide.
 pub async fn refuse(db: &Database, commands: &[&str]) {
+    refuse_with(db, commands, 2).await;
+}
+
+/// `refuse`, answering with the server error `code` (89: a network timeout, a refusal for now).
+pub async fn refuse_with(db: &Database, commands: &[&str], code: i32) {
     db.client()
         .database("admin")
         .run_command(mongodb::bson::doc! {
             "configureFailPoint": "failCommand",
             "mode": "alwaysOn",
-            "data": { "failCommands": commands, "errorCode": 2 },
+            "data": { "failCommands": commands, "errorCode": code },
         })
         .await
         .expect("the failpoint is set");
