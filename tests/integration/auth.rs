@@ -357,6 +357,30 @@ async fn cross_origin_posts_are_refused_and_change_nothing() {
         .unwrap();
     assert_eq!(forced_sign_out.status(), 403);
     assert_eq!(app.me(&cookie).await.0["email"], "grace@example.com");
+
+    // A browser that sends no Origin but says the request is cross-site (or from a sibling
+    // subdomain) is refused all the same; its own pages say same-origin and pass.
+    for site in ["cross-site", "same-site"] {
+        let fetched = app
+            .http
+            .post(app.url("/auth/sign-out-everywhere"))
+            .header("sec-fetch-site", site)
+            .header(COOKIE, format!("paytrack_session={cookie}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(fetched.status(), 403, "{site}");
+        assert_eq!(app.me(&cookie).await.0["email"], "grace@example.com");
+    }
+    let own_page = app
+        .http
+        .post(app.url("/api/auth/request-link"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(own_page.status(), 200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

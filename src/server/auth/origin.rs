@@ -1,6 +1,8 @@
 //! Refuses state-changing requests that a browser sent from another site (CSRF). Browsers
-//! send `Origin` on cross-site POSTs; older ones may send only `Referer`. Requests with neither
-//! come from non-browser clients, which cannot ride a user's cookies, and pass.
+//! send `Origin` on cross-site POSTs; older ones may send only `Referer`; current ones also say
+//! `Sec-Fetch-Site`, which is refused when it says another site even with no `Origin` at all.
+//! Requests with none of these come from non-browser clients, which cannot ride a user's
+//! cookies, and pass.
 
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
@@ -30,6 +32,16 @@ pub async fn refuse_cross_origin(
         return next.run(request).await;
     }
     let headers = request.headers();
+    // The browser's own word on where the request comes from; `same-site` is refused too
+    // (a sibling subdomain is not PayTrack).
+    let fetched_from = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("none");
+    if matches!(fetched_from, "cross-site" | "same-site") {
+        tracing::warn!(site = fetched_from, path = %request.uri().path(), "cross-site request refused");
+        return refused();
+    }
     let claimed = headers
         .get(header::ORIGIN)
         .and_then(|v| v.to_str().ok())
@@ -43,14 +55,18 @@ pub async fn refuse_cross_origin(
     match claimed {
         Some(origin) if origin != state.config.origin() => {
             tracing::warn!(%origin, path = %request.uri().path(), "cross-origin request refused");
-            (
-                StatusCode::FORBIDDEN,
-                "PayTrack refused this request because it came from another website.",
-            )
-                .into_response()
+            refused()
         }
         _ => next.run(request).await,
     }
+}
+
+fn refused() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        "PayTrack refused this request because it came from another website.",
+    )
+        .into_response()
 }
 
 #[cfg(test)]
