@@ -20,8 +20,8 @@ use jiff::{SignedDuration, Timestamp};
 use mongodb::bson::{Document, doc, oid::ObjectId};
 use serde_json::Value;
 
-use crate::common::billing::{User, invoice_input};
-use crate::common::resend::{Chaos, ResendStandIn, paris_date};
+use crate::common::billing::User;
+use crate::common::resend::{Chaos, ResendStandIn, sent_invoice_answer};
 use crate::common::{TestApp, spawn_app_with, test_mongodb_uri};
 use crate::stripe_stand_in::StripeStandIn;
 
@@ -67,13 +67,8 @@ struct Tally {
 }
 
 async fn send(user: &User<'_>, client: &str, due_in: i64) -> (String, Option<String>) {
-    let mut input = invoice_input(client);
-    input.issue_date = paris_date(0);
-    input.due_date = paris_date(due_in);
-    let (id, _) = user.draft_with(input).await;
-    let sent = user.send(&id).await;
-    assert_eq!(sent.status, 200, "{}", sent.body);
-    let link = sent.body["document"]["pay_url"]
+    let (id, sent) = sent_invoice_answer(user, client, due_in).await;
+    let link = sent["document"]["pay_url"]
         .as_str()
         .map(|url| url.rsplit("test_").next().unwrap().to_string());
     (id, link)

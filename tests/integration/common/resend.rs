@@ -288,13 +288,18 @@ pub fn paris_date(days: i64) -> String {
 
 /// A sent invoice due in `due_in` days; returns its id.
 pub async fn sent_invoice(user: &User<'_>, client: &str, due_in: i64) -> String {
+    sent_invoice_answer(user, client, due_in).await.0
+}
+
+/// The same, with the send's answer (the invoice as the owner sees it).
+pub async fn sent_invoice_answer(user: &User<'_>, client: &str, due_in: i64) -> (String, Value) {
     let mut input = invoice_input(client);
     input.issue_date = paris_date(0);
     input.due_date = paris_date(due_in);
     let (id, _) = user.draft_with(input).await;
     let sent = user.send(&id).await;
     assert_eq!(sent.status, 200, "{}", sent.body);
-    id
+    (id, sent.body)
 }
 
 /// Ticks every six hours from now for `days` days, calling `each_day` at the start of each.
