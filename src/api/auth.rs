@@ -82,9 +82,9 @@ pub async fn request_login_link(
         Ok(email) => email,
         Err(message) => return Ok(LinkRequest::InvalidEmail(message)),
     };
-    let (state, ip) = (ssr::state()?, ssr::client_ip()?);
+    let (state, ip) = (ssr::state()?, ssr::client_addr()?);
     let now = mongodb::bson::DateTime::now();
-    crate::server::auth::login_link::send(&state, &email, &time_zone, &next, &ip, now).await?;
+    crate::server::auth::login_link::send(&state, &email, &time_zone, &next, ip, now).await?;
     Ok(LinkRequest::Sent {
         email: email.to_string(),
     })

@@ -48,8 +48,8 @@ mod ssr {
     }
 
     /// The address the request came from (for rate limits and session records).
-    pub fn client_ip() -> Result<String, AppError> {
-        Ok(crate::server::auth::request::client_ip(
+    pub fn client_addr() -> Result<Option<std::net::IpAddr>, AppError> {
+        Ok(crate::server::auth::request::client_addr(
             &parts()?.extensions,
         ))
     }

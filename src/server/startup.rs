@@ -279,6 +279,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             auth::origin::refuse_cross_origin,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::client_addr::resolve_layer,
+        ))
         .with_state(state);
 
     http::headers::security(app).layer(TraceLayer::new_for_http())

@@ -12,6 +12,7 @@ mod stripe_stand_in;
 
 mod account_data;
 mod auth;
+mod behind_proxy;
 mod database;
 mod email;
 mod email_faults;

@@ -1,6 +1,7 @@
 //! Emailed login links: request one (rate limited, answer never says whether an account
 //! exists), then use it once within 15 minutes.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use mongodb::bson::DateTime;
@@ -10,14 +11,20 @@ use crate::domain::email::EmailAddress;
 use crate::error::AppError;
 use crate::server::db::{self, login_tokens::LoginTokenDoc, users::UserDoc};
 use crate::server::email::{Email, templates};
+use crate::server::http::client_addr::network_of;
 use crate::server::state::AppState;
 
 pub const VALID_FOR: Duration = Duration::from_secs(15 * 60);
-/// At most this many links per address per window, whoever asks.
-pub const PER_EMAIL: i64 = 3;
-/// At most this many links per client address per window, whatever the email.
-pub const PER_IP: i64 = 10;
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Links per client address per window, whatever the email.
+pub const PER_IP: i64 = 10;
+/// Links per network (/24 or /64) per window: one holder of many addresses is one asker.
+pub const PER_NETWORK: i64 = 30;
+/// Links for one email address asked from one network per window.
+pub const PER_EMAIL_PER_NETWORK: i64 = 3;
+/// Links for one email address per hour from all networks it has no live session on.
+pub const PER_EMAIL_UNKNOWN_NETWORKS: i64 = 30;
+pub const EMAIL_WINDOW: Duration = Duration::from_secs(60 * 60);
 
 /// The IANA zone if known, otherwise UTC (the browser sends what it detects).
 pub fn known_time_zone(name: &str) -> String {
@@ -32,8 +39,13 @@ fn minutes_until(now: DateTime, then: DateTime) -> i64 {
     ((then.timestamp_millis() - now.timestamp_millis()) / 60_000 + 1).max(1)
 }
 
-async fn limit(state: &AppState, key: &str, max: i64, now: DateTime) -> Result<(), AppError> {
-    let (count, ends) = db::rate_limits::hit(&state.db, key, WINDOW, now)
+async fn limit(
+    state: &AppState,
+    key: &str,
+    (max, window): (i64, Duration),
+    now: DateTime,
+) -> Result<(), AppError> {
+    let (count, ends) = db::rate_limits::hit(&state.db, key, window, now)
         .await
         .map_err(|err| db::user_facing("counting sign-in link requests", err))?;
     if count > max {
@@ -46,26 +58,86 @@ async fn limit(state: &AppState, key: &str, max: i64, now: DateTime) -> Result<(
     Ok(())
 }
 
+/// Counts a request for `email`'s link from `ip` against every limit, refusing past any.
+///
+/// The limits keep a stranger from flooding an inbox or the mailer without letting them lock
+/// a user out by asking for that user's link: each network has its own small budget per
+/// address, so the stranger's requests use up the stranger's budget, not the user's. The
+/// address's overall hourly ceiling (against askers spread over many networks) does not
+/// apply on a network the account already has a live session from.
+async fn count_request(
+    state: &AppState,
+    email: &EmailAddress,
+    ip: Option<IpAddr>,
+    now: DateTime,
+) -> Result<(), AppError> {
+    let email_key = token::hash(&email.as_str().to_lowercase());
+    let network = ip.map_or_else(|| "unknown".to_string(), |ip| network_of(ip).to_string());
+    if let Some(ip) = ip {
+        limit(state, &format!("login-ip:{ip}"), (PER_IP, WINDOW), now).await?;
+    }
+    limit(
+        state,
+        &format!("login-net:{network}"),
+        (PER_NETWORK, WINDOW),
+        now,
+    )
+    .await?;
+    limit(
+        state,
+        &format!("login-email-net:{email_key}:{network}"),
+        (PER_EMAIL_PER_NETWORK, WINDOW),
+        now,
+    )
+    .await?;
+    if !signed_in_from(state, email, ip, now).await? {
+        limit(
+            state,
+            &format!("login-email:{email_key}"),
+            (PER_EMAIL_UNKNOWN_NETWORKS, EMAIL_WINDOW),
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Whether the account at `email` has a live session from `ip`'s network.
+async fn signed_in_from(
+    state: &AppState,
+    email: &EmailAddress,
+    ip: Option<IpAddr>,
+    now: DateTime,
+) -> Result<bool, AppError> {
+    let Some(network) = ip.map(network_of) else {
+        return Ok(false);
+    };
+    let failed = |err| db::user_facing("counting sign-in link requests", err);
+    let Some(user) = db::users::find_by_email(&state.db, email.as_str())
+        .await
+        .map_err(failed)?
+    else {
+        return Ok(false);
+    };
+    let sessions = db::sessions::list_live(&state.db, user.id, now)
+        .await
+        .map_err(failed)?;
+    Ok(sessions
+        .iter()
+        .filter_map(|session| session.ip.parse::<IpAddr>().ok())
+        .any(|seen| network.contains(&seen)))
+}
+
 /// Emails a login link to `email`. Succeeds the same way whether or not an account exists.
 pub async fn send(
     state: &AppState,
     email: &EmailAddress,
     time_zone: &str,
     next: &str,
-    ip: &str,
+    ip: Option<IpAddr>,
     now: DateTime,
 ) -> Result<(), AppError> {
-    limit(state, &format!("login-ip:{ip}"), PER_IP, now).await?;
-    limit(
-        state,
-        &format!(
-            "login-email:{}",
-            token::hash(&email.as_str().to_lowercase())
-        ),
-        PER_EMAIL,
-        now,
-    )
-    .await?;
+    count_request(state, email, ip, now).await?;
 
     let raw = token::random()?;
     let doc = LoginTokenDoc {

@@ -1,16 +1,28 @@
 //! What the auth code needs to know about the request in hand.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::ConnectInfo;
 use axum::http::{Extensions, HeaderMap, header};
 
-/// The caller's address as the socket saw it. (Behind a reverse proxy this is the proxy; a
-/// trusted-proxy setting arrives with deployment work.)
+use crate::server::http::client_addr::ClientAddr;
+
+/// The caller's address: the one resolved through the trusted proxies
+/// (`http::client_addr`), else the socket's peer.
 pub fn client_ip(extensions: &Extensions) -> String {
+    client_addr(extensions).map_or_else(|| "unknown".to_string(), |ip| ip.to_string())
+}
+
+/// The caller's address, when the request came through a socket.
+pub fn client_addr(extensions: &Extensions) -> Option<IpAddr> {
     extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_string(), |info| info.0.ip().to_string())
+        .get::<ClientAddr>()
+        .map(|addr| addr.0)
+        .or_else(|| {
+            extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|info| info.0.ip())
+        })
 }
 
 pub fn user_agent(headers: &HeaderMap) -> String {

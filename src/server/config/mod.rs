@@ -64,6 +64,8 @@ pub struct Config {
     pub crisp_website_id: Option<String>,
     /// Who may see the usage page (`/operator`): lower-cased email addresses.
     pub operators: Vec<String>,
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` name the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// The Pro prices in PayTrack's own Stripe account.
@@ -223,6 +225,7 @@ impl Config {
             free_limits: billing.free_limits,
             crisp_website_id: people.crisp_website_id,
             operators: people.operators,
+            trusted_proxies: site.trusted_proxies,
         })
     }
 }

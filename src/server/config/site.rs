@@ -17,6 +17,7 @@ pub(super) struct Site {
     pub email_from: String,
     pub resend_base_url: String,
     pub stripe_api_base: String,
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 pub(super) fn read<F>(vars: &Vars<F>) -> Result<Site, ConfigError>
@@ -121,7 +122,36 @@ where
         email_from,
         resend_base_url: api_origin(vars, "RESEND_BASE_URL", "https://api.resend.com")?,
         stripe_api_base: api_origin(vars, "STRIPE_API_BASE", "https://api.stripe.com")?,
+        trusted_proxies: trusted_proxies(vars)?,
     })
+}
+
+/// `PAYTRACK_TRUSTED_PROXIES`: comma-separated CIDRs (a bare address is one host).
+fn trusted_proxies<F>(vars: &Vars<F>) -> Result<Vec<ipnet::IpNet>, ConfigError>
+where
+    F: Fn(&'static str) -> Result<Option<String>, ()>,
+{
+    let Some(list) = vars.get("PAYTRACK_TRUSTED_PROXIES")? else {
+        return Ok(Vec::new());
+    };
+    list.split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map(|net| net.trunc())
+                .map_err(|_| {
+                    problem(
+                        "PAYTRACK_TRUSTED_PROXIES",
+                        format!(
+                            "is malformed: `{entry}` is not an address or a CIDR such as 10.0.0.0/8 (the list is comma-separated)"
+                        ),
+                    )
+                })
+        })
+        .collect()
 }
 
 /// An API's origin, or its public one when unset (tests point these at local stand-ins).

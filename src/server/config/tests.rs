@@ -21,6 +21,34 @@ fn development_defaults_need_only_a_database() -> Result<(), ConfigError> {
     assert!(config.secrets.google.is_none());
     Ok(())
 }
+
+#[test]
+fn trusted_proxies_are_cidrs_or_single_addresses() -> Result<(), ConfigError> {
+    assert!(load(&[URI])?.trusted_proxies.is_empty());
+    let config = load(&[
+        URI,
+        (
+            "PAYTRACK_TRUSTED_PROXIES",
+            "10.0.0.0/8, 192.168.1.7 ,2001:db8::/32,172.16.5.9/12",
+        ),
+    ])?;
+    let listed: Vec<String> = config
+        .trusted_proxies
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "10.0.0.0/8",
+            "192.168.1.7/32",
+            "2001:db8::/32",
+            "172.16.0.0/12"
+        ]
+    );
+    Ok(())
+}
+
 #[test]
 fn missing_database_uri_names_the_variable() {
     let err = load(&[]).unwrap_err();
@@ -49,6 +77,8 @@ fn malformed_values_name_the_variable() {
         ("RESEND_BASE_URL", "api.resend.com"),
         ("CRISP_WEBSITE_ID", "not-a-website"),
         ("PAYTRACK_OPERATORS", "ops@example.com, nobody"),
+        ("PAYTRACK_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal"),
+        ("PAYTRACK_TRUSTED_PROXIES", "10.0.0.0/33"),
     ];
     let google = [("GOOGLE_CLIENT_ID", "id"), ("GOOGLE_CLIENT_SECRET", "s")];
     let err = load(&[URI, google[0], google[1], ("GOOGLE_TOKEN_URL", "token")]).unwrap_err();

@@ -119,6 +119,16 @@ pub async fn find_or_create(
     }
 }
 
+/// The account signed in as `email`, if there is one.
+pub async fn find_by_email(
+    db: &Database,
+    email: &str,
+) -> Result<Option<UserDoc>, mongodb::error::Error> {
+    db.collection::<UserDoc>(USERS)
+        .find_one(doc! { "email": email })
+        .await
+}
+
 pub async fn find(db: &Database, id: ObjectId) -> Result<Option<UserDoc>, mongodb::error::Error> {
     db.collection::<UserDoc>(USERS)
         .find_one(doc! { "_id": id })

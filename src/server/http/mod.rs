@@ -3,6 +3,7 @@
 pub mod account;
 pub mod api_errors;
 pub mod billing_webhooks;
+pub mod client_addr;
 pub mod csp;
 pub mod headers;
 pub mod health;
