@@ -21,6 +21,21 @@ impl TestApp {
             .await
             .unwrap()
     }
+
+    /// Asks for `email`'s link and uses it, both through the proxy; the session cookie.
+    async fn sign_in_via(&self, email: &str, link_from: &str, used_from: &str) -> String {
+        assert_eq!(self.request_link_via(email, link_from).await.status(), 200);
+        let token = self.latest_token(email).await;
+        let response = self
+            .http
+            .post(self.url("/auth/link"))
+            .header("x-forwarded-for", used_from)
+            .form(&[("token", token.as_str())])
+            .send()
+            .await
+            .unwrap();
+        session_cookie(&response).expect("signed in")
+    }
 }
 
 async fn behind_trusted_proxy() -> TestApp {
@@ -87,20 +102,9 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_budget() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sessions_record_the_forwarded_client_not_the_proxy() {
     let app = behind_trusted_proxy().await;
-    assert_eq!(
-        app.request_link_via(VICTIM, "203.0.113.7").await.status(),
-        200
-    );
-    let token = app.latest_token(VICTIM).await;
-    let response = app
-        .http
-        .post(app.url("/auth/link"))
-        .header("x-forwarded-for", "6.6.6.6, 203.0.113.7")
-        .form(&[("token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
-    let cookie = session_cookie(&response).expect("signed in");
+    let cookie = app
+        .sign_in_via(VICTIM, "203.0.113.7", "6.6.6.6, 203.0.113.7")
+        .await;
     let sessions: Value = app
         .http
         .post(app.url("/api/account/sessions"))
@@ -142,20 +146,7 @@ async fn a_stranger_asking_for_someones_link_does_not_lock_them_out() {
 async fn many_networks_hit_the_hourly_ceiling_but_not_where_the_user_is_signed_in() {
     let app = behind_trusted_proxy().await;
     // Ada signed in from home once.
-    assert_eq!(
-        app.request_link_via(VICTIM, "203.0.113.7").await.status(),
-        200
-    );
-    let token = app.latest_token(VICTIM).await;
-    let signed_in = app
-        .http
-        .post(app.url("/auth/link"))
-        .header("x-forwarded-for", "203.0.113.7")
-        .form(&[("token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert!(session_cookie(&signed_in).is_some());
+    app.sign_in_via(VICTIM, "203.0.113.7", "203.0.113.7").await;
 
     // Askers spread over ten networks use up the address's hourly ceiling (her own first
     // request, made before she had a session, counted too).
