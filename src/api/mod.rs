@@ -64,19 +64,18 @@ mod ssr {
 
     async fn signed_in_with(state: AppState) -> Result<Option<Authenticated>, AppError> {
         let parts = parts()?;
-        let authenticated = session::authenticate(&state.db, &parts.headers, DateTime::now())
+        let authenticated = session::authenticate(&state, &parts.headers, DateTime::now())
             .await?
             .map(|mut a| {
                 // Everything a request does with the user sees what their plan allows.
                 a.user = crate::server::limits::apply(&state, a.user);
                 a
             });
-        if let Some(id) = authenticated
+        if let Some(cookie) = authenticated
             .as_ref()
             .and_then(|a| a.renewed_cookie.as_ref())
             && let Some(response) = use_context::<ResponseOptions>()
-            && let Ok(value) =
-                HeaderValue::from_str(&session::cookie(id, state.config.cookies_secure()))
+            && let Ok(value) = HeaderValue::from_str(cookie)
         {
             response.append_header(header::SET_COOKIE, value);
         }

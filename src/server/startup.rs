@@ -228,6 +228,7 @@ pub fn router(state: AppState) -> Router {
         }))
     };
 
+    let hsts = state.config.wants_hsts();
     let app = Router::new()
         .route("/healthz", get(http::health::healthz))
         .route("/readyz", get(http::health::readyz))
@@ -285,7 +286,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .with_state(state);
 
-    http::headers::security(app).layer(TraceLayer::new_for_http())
+    http::headers::security(app, hsts).layer(TraceLayer::new_for_http())
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM (what service managers send). The handlers are

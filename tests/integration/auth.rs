@@ -313,6 +313,51 @@ async fn a_session_in_use_slides_its_expiry_forward() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_ends_ninety_days_after_sign_in_however_much_it_is_used() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(EMAIL).await;
+    let day = 86_400_000_i64;
+    let now = DateTime::now().timestamp_millis();
+    let sessions = app.db.collection::<Document>("sessions");
+    // Signed in 89 days ago and used every day since: renewal stops at day 90, not day 119.
+    sessions
+        .update_many(
+            doc! {},
+            doc! { "$set": {
+                "created_at": DateTime::from_millis(now - 89 * day),
+                "last_seen_at": DateTime::from_millis(now - 2 * day),
+                "expires_at": DateTime::from_millis(now + 3_600_000),
+            } },
+        )
+        .await
+        .unwrap();
+    let (me, renewed) = app.me(&cookie).await;
+    assert_eq!(me["email"], EMAIL);
+    assert!(renewed.is_some());
+    let session = sessions.find_one(doc! {}).await.unwrap().unwrap();
+    let expires = session
+        .get_datetime("expires_at")
+        .unwrap()
+        .timestamp_millis();
+    assert!(
+        expires <= now - 89 * day + 90 * day + 60_000,
+        "expiry capped at 90 days after sign-in"
+    );
+    // A session from before the cap, renewed past it, ends at 90 days all the same.
+    sessions
+        .update_many(
+            doc! {},
+            doc! { "$set": {
+                "created_at": DateTime::from_millis(now - 91 * day),
+                "expires_at": DateTime::from_millis(now + 10 * day),
+            } },
+        )
+        .await
+        .unwrap();
+    assert_eq!(app.me(&cookie).await.0, Value::Null);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_origin_posts_are_refused_and_change_nothing() {
     let app = spawn_app().await;
     let form = [("email", EMAIL), ("time_zone", "UTC"), ("next", "/")];

@@ -1,6 +1,7 @@
 //! The HTTP surface of a running server: probes, pages, static files, server functions.
 
-use crate::common::{CONTACT_EMAIL, spawn_app};
+use crate::common::{CONTACT_EMAIL, spawn_app, spawn_app_with, test_mongodb_uri};
+use mongodb::bson::DateTime;
 use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -52,6 +53,123 @@ async fn the_landing_page_is_rendered_on_the_server_with_security_headers() {
     assert!(html.contains("href=\"/sign-in\""), "{html}");
     let status_check = app.call("/api/site/status-check", &[]).await;
     assert_eq!(status_check.status(), 404);
+    // Forms post only to PayTrack; development over http gets no HSTS.
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("form-action 'self'"), "{csp}");
+    assert!(headers.get("strict-transport-security").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_in_pages_and_api_answers_are_never_stored() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in("ada@example.com").await;
+    for path in ["/dashboard", "/invoices", "/account"] {
+        let page = app
+            .http
+            .get(app.url(path))
+            .header("cookie", format!("paytrack_session={cookie}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200, "{path}");
+        assert_eq!(page.headers()["cache-control"], "no-store", "{path}");
+    }
+    let api = app.post_with_cookie("/api/auth/me", &cookie).await;
+    assert_eq!(api.headers()["cache-control"], "no-store");
+    let refused = app.call("/api/account/sessions", &[]).await;
+    assert_eq!(refused.status(), 401);
+    assert_eq!(refused.headers()["cache-control"], "no-store");
+    // Hashed bundle files keep their year-long cache.
+    let bundle = app
+        .http
+        .get(app.url("/pkg/paytrack.0123abcd.css"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        bundle.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_production_over_https_browsers_get_hsts_and_a_host_only_cookie() {
+    let app = spawn_app_with(
+        &test_mongodb_uri(),
+        &[
+            ("PAYTRACK_ENV", "production"),
+            ("PAYTRACK_BASE_URL", "https://paytrack.example.com"),
+            (
+                "PAYTRACK_EMAIL_FROM",
+                "PayTrack <billing@paytrack.example.com>",
+            ),
+            ("RESEND_API_KEY", "re_test_not_used"),
+            ("RESEND_BASE_URL", "http://127.0.0.1:9"),
+        ],
+    )
+    .await;
+    let landing = app.http.get(app.url("/")).send().await.unwrap();
+    assert_eq!(
+        landing.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+
+    // A session is found only under the __Host- name: a cookie a sibling subdomain could set
+    // under the plain name is not a session.
+    let user = paytrack::server::db::users::find_or_create(
+        &app.db,
+        paytrack::server::db::users::NewUser {
+            email: "ada@example.com",
+            name: "Ada",
+            time_zone: "UTC",
+        },
+    )
+    .await
+    .unwrap()
+    .0;
+    let origin = paytrack::server::auth::session::Origin {
+        user_agent: "test".into(),
+        ip: "127.0.0.1".into(),
+        method: "email_link",
+    };
+    let id = paytrack::server::auth::session::start(&app.db, user.id, origin, DateTime::now())
+        .await
+        .unwrap();
+    let me = |cookie: String| {
+        let request = app
+            .http
+            .post(app.url("/api/auth/me"))
+            .header("cookie", cookie);
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    assert_eq!(
+        me(format!("__Host-paytrack_session={id}")).await["email"],
+        "ada@example.com"
+    );
+    assert_eq!(me(format!("paytrack_session={id}")).await, Value::Null);
+
+    let signed_out = app
+        .http
+        .post(app.url("/auth/sign-out"))
+        .header("cookie", format!("__Host-paytrack_session={id}"))
+        .send()
+        .await
+        .unwrap();
+    let cleared = signed_out.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cleared.starts_with("__Host-paytrack_session=;"),
+        "{cleared}"
+    );
+    assert!(
+        cleared.contains("Secure") && cleared.contains("Path=/"),
+        "{cleared}"
+    );
+    assert_eq!(
+        me(format!("__Host-paytrack_session={id}")).await,
+        Value::Null
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

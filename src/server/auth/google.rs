@@ -23,6 +23,16 @@ use crate::server::db::{self, oauth_states::OAuthStateDoc};
 use crate::server::state::AppState;
 
 const STATE_COOKIE: &str = "paytrack_google_state";
+/// Over https: `__Secure-` (its path is `/auth/google`, so `__Host-` cannot be used).
+const SECURE_STATE_COOKIE: &str = "__Secure-paytrack_google_state";
+
+fn state_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_STATE_COOKIE
+    } else {
+        STATE_COOKIE
+    }
+}
 const STATE_PATH: &str = "/auth/google";
 const STATE_LIFETIME: Duration = Duration::from_secs(10 * 60);
 
@@ -52,7 +62,7 @@ fn http_client() -> Result<reqwest::Client, reqwest::Error> {
 }
 
 fn state_cookie(value: &str, max_age: Duration, secure: bool) -> String {
-    Cookie::build((STATE_COOKIE, value.to_string()))
+    Cookie::build((state_cookie_name(secure), value.to_string()))
         .path(STATE_PATH)
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -155,7 +165,9 @@ pub async fn callback(
         return problem("google", secure);
     };
     // The state must come back to the browser that started the flow.
-    if request::cookie(&headers, STATE_COOKIE).as_deref() != Some(returned_state.as_str()) {
+    if request::cookie(&headers, state_cookie_name(secure)).as_deref()
+        != Some(returned_state.as_str())
+    {
         tracing::warn!("Google callback state does not match this browser's cookie");
         return problem("google_state", secure);
     }
@@ -194,7 +206,7 @@ pub async fn callback(
             return problem("unavailable", secure);
         }
     };
-    if let Err(err) = session::end(&state.db, &headers).await {
+    if let Err(err) = session::end(&state, &headers).await {
         tracing::warn!(error = %err, "could not end the previous session");
     }
     let origin = session::Origin {
@@ -210,7 +222,7 @@ pub async fn callback(
     let mut response = Redirect::to(&pending.next).into_response();
     for cookie in [
         state_cookie("", Duration::ZERO, secure),
-        session::cookie(&session_id, secure),
+        session::new_cookie(&session_id, secure, now),
     ] {
         session::append_cookie(&mut response, &cookie);
     }

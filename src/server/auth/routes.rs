@@ -31,7 +31,7 @@ pub async fn redeem_link(
 ) -> Response {
     let now = DateTime::now();
     // Whatever session this browser had ends: sign-in always starts a fresh one.
-    if let Err(err) = session::end(&state.db, &headers).await {
+    if let Err(err) = session::end(&state, &headers).await {
         tracing::warn!(error = %err, "could not end the previous session");
     }
     let origin = session::Origin {
@@ -44,7 +44,7 @@ pub async fn redeem_link(
             tracing::info!(user = %signed_in.user.id, created = signed_in.created, "signed in with a login link");
             with_cookie(
                 Redirect::to(&signed_in.next),
-                &session::cookie(&signed_in.session_id, state.config.cookies_secure()),
+                &session::new_cookie(&signed_in.session_id, state.config.cookies_secure(), now),
             )
         }
         Ok(None) => Redirect::to("/sign-in?problem=link").into_response(),
@@ -57,7 +57,7 @@ pub async fn redeem_link(
 
 /// `POST /auth/sign-out`: ends this browser's session.
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Err(err) = session::end(&state.db, &headers).await {
+    if let Err(err) = session::end(&state, &headers).await {
         tracing::warn!(error = %err, "could not end the session");
     }
     with_cookie(
@@ -70,7 +70,7 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Resp
 pub async fn sign_out_everywhere(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let now = DateTime::now();
     let clear = session::clear_cookie(state.config.cookies_secure());
-    let authenticated = match session::authenticate(&state.db, &headers, now).await {
+    let authenticated = match session::authenticate(&state, &headers, now).await {
         Ok(Some(authenticated)) => authenticated,
         Ok(None) => return with_cookie(Redirect::to("/sign-in"), &clear),
         Err(_) => return Redirect::to("/account?problem=unavailable").into_response(),

@@ -92,6 +92,12 @@ impl Config {
         !matches!(host, "127.0.0.1" | "localhost" | "[::1]")
     }
 
+    /// Whether browsers should be told to use https only (Strict-Transport-Security): in
+    /// production, when PayTrack's public address is https.
+    pub fn wants_hsts(&self) -> bool {
+        self.environment == Environment::Production && self.base_url.starts_with("https://")
+    }
+
     /// The scheme, host and port of the base URL, as browsers send it in `Origin`.
     pub fn origin(&self) -> &str {
         &self.base_url

@@ -22,7 +22,7 @@ async fn signed_in_user(
     headers: &HeaderMap,
     now: DateTime,
 ) -> Result<UserDoc, Response> {
-    match session::authenticate(&state.db, headers, now).await {
+    match session::authenticate(state, headers, now).await {
         Ok(Some(authenticated)) => Ok(authenticated.user),
         Ok(None) => Err(Redirect::to("/sign-in?next=/account").into_response()),
         Err(_) => Err(back_to_account(Kept::Unavailable)),

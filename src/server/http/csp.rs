@@ -51,6 +51,9 @@ pub fn policy(nonce: &str, crisp: bool) -> String {
     parts.extend([
         "object-src 'none'".to_string(),
         "base-uri 'self'".to_string(),
+        // Every form posts to PayTrack (Google sign-in and Stripe are links and script
+        // navigations, not form posts).
+        "form-action 'self'".to_string(),
         "frame-ancestors 'none'".to_string(),
     ]);
     parts.join("; ")
@@ -85,6 +88,7 @@ mod tests {
         );
         assert!(!csp.contains("crisp"), "{csp}");
         assert!(csp.contains("object-src 'none'"));
+        assert!(csp.contains("form-action 'self';"), "{csp}");
         assert!(csp.contains("frame-ancestors 'none'"));
     }
 

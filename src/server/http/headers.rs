@@ -5,9 +5,21 @@ use axum::http::{HeaderName, HeaderValue, header};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Conservative defaults: no MIME sniffing, no framing by other sites, no full URLs leaked in
-/// the Referer to other origins. A handler that sets one of these itself wins.
-pub fn security<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
-    let defaults: [(HeaderName, &'static str); 4] = [
+/// the Referer to other origins, and nothing stored by the browser or a shared cache — pages
+/// and API answers carry a user's invoices, and every page has its own CSP nonce. A handler
+/// that sets one of these itself wins (static files set their long cache lifetimes).
+/// With `hsts`, browsers are told to reach PayTrack only over https for a year.
+pub fn security<S: Clone + Send + Sync + 'static>(router: Router<S>, hsts: bool) -> Router<S> {
+    let router = if hsts {
+        router.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        ))
+    } else {
+        router
+    };
+    let defaults: [(HeaderName, &'static str); 5] = [
+        (header::CACHE_CONTROL, "no-store"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
