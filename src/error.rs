@@ -28,9 +28,10 @@ pub enum AppError {
     /// The request was understood but cannot be carried out; the message says why and what to do.
     #[error("{0}")]
     Rejected(String),
-    /// Too many attempts in a short time; the message says when to try again.
+    /// Too many attempts in a short time; the message says when to try again, and the number
+    /// is the seconds to wait (sent as `Retry-After`).
     #[error("{0}")]
-    TooManyRequests(String),
+    TooManyRequests(String, u64),
     /// The Free plan does not allow this; the message says which limit. The page offers the
     /// upgrade (`/billing`).
     #[error("{0}")]
@@ -58,7 +59,7 @@ impl AppError {
             AppError::Unauthorized => 401,
             AppError::NotFound(_) => 404,
             AppError::Rejected(_) => 422,
-            AppError::TooManyRequests(_) => 429,
+            AppError::TooManyRequests(..) => 429,
             AppError::PlanLimit(_) => 402,
         }
     }

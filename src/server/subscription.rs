@@ -51,6 +51,18 @@ fn problem(problem: StripeProblem) -> AppError {
     ))
 }
 
+/// Checkout and the portal each create a session at Stripe: a few a quarter hour is plenty.
+async fn limit_sessions(state: &AppState, user: &UserDoc) -> Result<(), AppError> {
+    crate::server::limits::rate::check(
+        state,
+        &format!("billing-session:{}", user.id),
+        crate::server::limits::rate::BILLING_SESSION,
+        "Stripe's billing pages were opened too many times.",
+        mongodb::bson::DateTime::now(),
+    )
+    .await
+}
+
 /// Stripe Checkout for Pro; the URL to go to.
 pub async fn checkout(
     state: &AppState,
@@ -63,6 +75,7 @@ pub async fn checkout(
             "You are on Pro already. Manage your subscription from the billing page.".to_string(),
         ));
     }
+    limit_sessions(state, user).await?;
     let base = &state.config.base_url;
     let customer = user.billing.as_ref().map(|b| b.customer_id.clone());
     // One session per user, interval and hour: a double click (or two tabs) gets the same one.
@@ -95,6 +108,7 @@ pub async fn portal(state: &AppState, user: &UserDoc) -> Result<String, AppError
             "There is no subscription to manage yet: upgrade first.".to_string(),
         ));
     };
+    limit_sessions(state, user).await?;
     stripe
         .portal(
             &billing.customer_id,

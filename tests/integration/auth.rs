@@ -150,9 +150,15 @@ async fn link_requests_are_rate_limited_per_address() {
     let sent = app.outbox_count().await;
     let limited = app.request_link(EMAIL, "/").await;
     assert_eq!(limited.status(), 429);
+    let retry_after: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&retry_after), "{retry_after}");
     let error: Value = limited.json().await.unwrap();
     assert!(
-        error["TooManyRequests"]
+        error["TooManyRequests"][0]
             .as_str()
             .unwrap()
             .contains("Too many sign-in links"),

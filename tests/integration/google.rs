@@ -20,7 +20,7 @@ use crate::common::sign_in::{location, session_cookie};
 use crate::common::{TestApp, spawn_app_with, test_mongodb_uri};
 
 #[derive(Clone, Default)]
-struct Google {
+pub(crate) struct Google {
     /// code → code_challenge sent with /authorize.
     challenges: Arc<Mutex<HashMap<String, String>>>,
     authorize_queries: Arc<Mutex<Vec<HashMap<String, String>>>>,
@@ -89,7 +89,7 @@ async fn google_stand_in(profile: Value) -> (String, Google) {
     (address, google)
 }
 
-fn profile(email: &str, verified: bool) -> Value {
+pub(crate) fn profile(email: &str, verified: bool) -> Value {
     json!({
         "sub": "110169484474386276334",
         "email": email,
@@ -99,7 +99,7 @@ fn profile(email: &str, verified: bool) -> Value {
     })
 }
 
-async fn app_with_google(profile: Value) -> (TestApp, Google) {
+pub(crate) async fn app_with_google(profile: Value) -> (TestApp, Google) {
     let (address, google) = google_stand_in(profile).await;
     let app = spawn_app_with(
         &test_mongodb_uri(),

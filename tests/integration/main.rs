@@ -23,6 +23,7 @@ mod invoices;
 mod kill_loop;
 mod plans;
 mod process;
+mod rate_limits;
 mod reminders;
 mod resend_webhooks;
 mod stripe_connect;

@@ -15,13 +15,13 @@ use paytrack::api::invoices::CreateInvoice;
 /// PayTrack's own key (the stand-in makes it its own account).
 const PAYTRACK_KEY: &str = "sk_test_51PayTrackOwnBillingAccount01";
 
-struct Billing {
-    app: TestApp,
-    stripe: StripeStandIn,
+pub(crate) struct Billing {
+    pub app: TestApp,
+    pub stripe: StripeStandIn,
     secret: String,
 }
 
-async fn app_with_billing() -> Billing {
+pub(crate) async fn app_with_billing() -> Billing {
     let stripe = StripeStandIn::new();
     let base = stripe.serve(0).await;
     let secret = format!("whsec_{}", mongodb::bson::oid::ObjectId::new().to_hex());

@@ -38,6 +38,14 @@ pub async fn update(
     let Some(name) = name.filter(|_| errors.is_empty()) else {
         return Ok(ProfileSaved::Invalid(errors));
     };
+    crate::server::limits::rate::check(
+        state,
+        &format!("profile-save:{}", user.id),
+        crate::server::limits::rate::SETTINGS_SAVE,
+        "The profile was saved too many times in a row.",
+        mongodb::bson::DateTime::now(),
+    )
+    .await?;
     let saved = users::update_profile(
         &state.db,
         user.id,

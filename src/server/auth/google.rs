@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use axum::extract::{Query, State};
-use axum::http::{Extensions, HeaderMap};
+use axum::http::{Extensions, HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use cookie::{Cookie, SameSite};
 use mongodb::bson::DateTime;
@@ -18,8 +18,10 @@ use oauth2::{
 use serde::Deserialize;
 
 use super::{login_link, notices, request, session, token};
+use crate::error::AppError;
 use crate::server::config::GoogleCredentials;
 use crate::server::db::{self, oauth_states::OAuthStateDoc};
+use crate::server::limits::rate;
 use crate::server::state::AppState;
 
 const STATE_COOKIE: &str = "paytrack_google_state";
@@ -88,11 +90,37 @@ pub struct StartQuery {
 
 /// `GET /auth/google/start`: remembers the PKCE verifier and destination, then sends the
 /// browser to Google.
-pub async fn start(State(state): State<AppState>, Query(query): Query<StartQuery>) -> Response {
+pub async fn start(
+    State(state): State<AppState>,
+    extensions: Extensions,
+    Query(query): Query<StartQuery>,
+) -> Response {
     let secure = state.config.cookies_secure();
     let Some(google) = &state.config.secrets.google else {
         return problem("google_off", secure);
     };
+    let now = DateTime::now();
+    let asker = request::client_ip(&extensions);
+    let counted = rate::check(
+        &state,
+        &format!("google-start:{asker}"),
+        rate::GOOGLE_START,
+        "Too many Google sign-ins were started from your address.",
+        now,
+    )
+    .await;
+    match counted {
+        Ok(()) => {}
+        Err(AppError::TooManyRequests(message, seconds)) => {
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, seconds.to_string())],
+                message,
+            )
+                .into_response();
+        }
+        Err(_) => return problem("unavailable", secure),
+    }
     let client = match client(google, &state.config.base_url) {
         Ok(client) => client,
         Err(err) => {
@@ -108,7 +136,6 @@ pub async fn start(State(state): State<AppState>, Query(query): Query<StartQuery
         .add_scope(Scope::new("profile".to_string()))
         .set_pkce_challenge(challenge)
         .url();
-    let now = DateTime::now();
     let doc = OAuthStateDoc {
         state_hash: token::hash(csrf.secret()),
         pkce_verifier: verifier.secret().to_string(),

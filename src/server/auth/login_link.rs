@@ -12,19 +12,18 @@ use crate::error::AppError;
 use crate::server::db::{self, login_tokens::LoginTokenDoc, users::UserDoc};
 use crate::server::email::{Email, templates};
 use crate::server::http::client_addr::network_of;
+use crate::server::limits::rate::{self, Rate};
 use crate::server::state::AppState;
 
 pub const VALID_FOR: Duration = Duration::from_secs(15 * 60);
-pub const WINDOW: Duration = Duration::from_secs(15 * 60);
-/// Links per client address per window, whatever the email.
-pub const PER_IP: i64 = 10;
-/// Links per network (/24 or /64) per window: one holder of many addresses is one asker.
-pub const PER_NETWORK: i64 = 30;
-/// Links for one email address asked from one network per window.
-pub const PER_EMAIL_PER_NETWORK: i64 = 3;
-/// Links for one email address per hour from all networks it has no live session on.
-pub const PER_EMAIL_UNKNOWN_NETWORKS: i64 = 30;
-pub const EMAIL_WINDOW: Duration = Duration::from_secs(60 * 60);
+/// Links per client address, whatever the email.
+pub const PER_IP: Rate = Rate::per_minutes(10, 15);
+/// Links per network (/24 or /64): one holder of many addresses is one asker.
+pub const PER_NETWORK: Rate = Rate::per_minutes(30, 15);
+/// Links for one email address asked from one network.
+pub const PER_EMAIL_PER_NETWORK: Rate = Rate::per_minutes(3, 15);
+/// Links for one email address from all networks it has no live session on.
+pub const PER_EMAIL_UNKNOWN_NETWORKS: Rate = Rate::per_minutes(30, 60);
 
 /// The IANA zone if known, otherwise UTC (the browser sends what it detects).
 pub fn known_time_zone(name: &str) -> String {
@@ -35,27 +34,15 @@ pub fn known_time_zone(name: &str) -> String {
     }
 }
 
-fn minutes_until(now: DateTime, then: DateTime) -> i64 {
-    ((then.timestamp_millis() - now.timestamp_millis()) / 60_000 + 1).max(1)
-}
-
-async fn limit(
-    state: &AppState,
-    key: &str,
-    (max, window): (i64, Duration),
-    now: DateTime,
-) -> Result<(), AppError> {
-    let (count, ends) = db::rate_limits::hit(&state.db, key, window, now)
-        .await
-        .map_err(|err| db::user_facing("counting sign-in link requests", err))?;
-    if count > max {
-        let minutes = minutes_until(now, ends);
-        return Err(AppError::TooManyRequests(format!(
-            "Too many sign-in links were requested. Please wait {minutes} minute{} and try again.",
-            if minutes == 1 { "" } else { "s" }
-        )));
-    }
-    Ok(())
+async fn limit(state: &AppState, key: &str, rate: Rate, now: DateTime) -> Result<(), AppError> {
+    rate::check(
+        state,
+        key,
+        rate,
+        "Too many sign-in links were requested.",
+        now,
+    )
+    .await
 }
 
 /// Counts a request for `email`'s link from `ip` against every limit, refusing past any.
@@ -74,19 +61,13 @@ async fn count_request(
     let email_key = token::hash(&email.as_str().to_lowercase());
     let network = ip.map_or_else(|| "unknown".to_string(), |ip| network_of(ip).to_string());
     if let Some(ip) = ip {
-        limit(state, &format!("login-ip:{ip}"), (PER_IP, WINDOW), now).await?;
+        limit(state, &format!("login-ip:{ip}"), PER_IP, now).await?;
     }
-    limit(
-        state,
-        &format!("login-net:{network}"),
-        (PER_NETWORK, WINDOW),
-        now,
-    )
-    .await?;
+    limit(state, &format!("login-net:{network}"), PER_NETWORK, now).await?;
     limit(
         state,
         &format!("login-email-net:{email_key}:{network}"),
-        (PER_EMAIL_PER_NETWORK, WINDOW),
+        PER_EMAIL_PER_NETWORK,
         now,
     )
     .await?;
@@ -94,7 +75,7 @@ async fn count_request(
         limit(
             state,
             &format!("login-email:{email_key}"),
-            (PER_EMAIL_UNKNOWN_NETWORKS, EMAIL_WINDOW),
+            PER_EMAIL_UNKNOWN_NETWORKS,
             now,
         )
         .await?;
@@ -237,15 +218,5 @@ mod tests {
         assert_eq!(known_time_zone("Mars/Olympus_Mons"), "UTC");
         assert_eq!(known_time_zone(""), "UTC");
         assert_eq!(known_time_zone("../../etc/passwd"), "UTC");
-    }
-
-    #[test]
-    fn waiting_time_rounds_up_to_whole_minutes() {
-        let now = DateTime::from_millis(0);
-        assert_eq!(minutes_until(now, DateTime::from_millis(30_000)), 1);
-        assert_eq!(
-            minutes_until(now, DateTime::from_millis(14 * 60_000 + 1)),
-            15
-        );
     }
 }

@@ -54,6 +54,14 @@ pub async fn save_settings(
         }
     };
     crate::server::limits::allow_reminder_steps(state, user, policy.steps().len())?;
+    crate::server::limits::rate::check(
+        state,
+        &format!("reminders-save:{}", user.id),
+        crate::server::limits::rate::SETTINGS_SAVE,
+        "The reminder settings were saved too many times in a row.",
+        mongodb::bson::DateTime::now(),
+    )
+    .await?;
     let settings = ReminderSettings { policy, send_hour };
     let saved = users::set_reminder_settings(&state.db, user.id, &settings)
         .await

@@ -1,10 +1,11 @@
 //! Server functions that fail before our code runs (arguments that do not decode) answer 500
 //! from the framework. The body is already our `AppError`, which knows its status; this
-//! gives the response that status, so bad input reads as 400 and never as a server fault.
+//! gives the response that status, so bad input reads as 400 and never as a server fault, and
+//! a rate limit's refusal its `Retry-After`.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::Request;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -27,6 +28,11 @@ pub async fn status_from_error(request: Request, next: Next) -> Response {
         && let Ok(status) = StatusCode::from_u16(err.status_code())
     {
         parts.status = status;
+        if let AppError::TooManyRequests(_, seconds) = err {
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }

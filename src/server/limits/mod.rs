@@ -1,4 +1,4 @@
-//! The Free plan's limits, enforced in the server functions that create the work (never only
+//! The Free plan's limits (and, in `rate`, how often anyone may do costly things), enforced in the server functions that create the work (never only
 //! hidden in the UI). Without billing configured there are no plans and nothing is limited.
 //! A downgrade deletes nothing: what exists stays usable; only new work past a limit is
 //! refused, with the limit named and the upgrade offered.
@@ -12,6 +12,7 @@ use crate::server::db::{clients, invoices};
 use crate::server::jobs::plan::zone_of;
 use crate::server::state::AppState;
 
+pub mod rate;
 pub mod reminder_cap;
 use reminder_cap::{cap_reminders, plan_with};
 

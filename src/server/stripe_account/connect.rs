@@ -11,6 +11,7 @@ use crate::server::crypto::{Keyring, Purpose};
 use crate::server::db;
 use crate::server::db::stripe_connections::{self, StripeConnectionDoc, WebhookDoc};
 use crate::server::db::users::UserDoc;
+use crate::server::limits::rate;
 use crate::server::state::AppState;
 use crate::server::stripe::account;
 use crate::server::stripe::api_key::{KeyKind, StripeKey, parse_signing_secret};
@@ -35,6 +36,14 @@ pub async fn connect(
         Ok(key) => key,
         Err(message) => return Ok(ConnectOutcome::Invalid(message.to_string())),
     };
+    rate::check(
+        state,
+        &format!("stripe-key:{}", user.id),
+        rate::STRIPE_KEY,
+        "Too many Stripe keys were tried.",
+        DateTime::now(),
+    )
+    .await?;
     let api = api(state);
     let summary = match account::check_key(&api, &key).await {
         Ok(summary) => summary,
