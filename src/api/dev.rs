@@ -20,8 +20,13 @@ pub struct OutboxEmail {
 
 #[server(prefix = "/api", endpoint = "dev/outbox")]
 pub async fn outbox() -> Result<Vec<OutboxEmail>, AppError> {
-    let state = crate::api::ssr::state()?;
-    let emails = crate::server::dev_outbox::latest(&state).await?;
+    let (state, parts) = (crate::api::ssr::state()?, crate::api::ssr::parts()?);
+    let host = parts
+        .headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| parts.uri.authority().map(|a| a.as_str()));
+    let emails = crate::server::dev_outbox::latest(&state, host).await?;
     Ok(emails.into_iter().map(view).collect())
 }
 

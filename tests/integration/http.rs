@@ -264,3 +264,39 @@ async fn unknown_server_functions_are_a_clear_client_error() {
             .contains("no PayTrack API endpoint")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dev_outbox_answers_only_to_a_loopback_host() {
+    let app = spawn_app().await;
+    assert_eq!(app.request_link("ada@example.com", "/").await.status(), 200);
+    let port = app.address.rsplit(':').next().unwrap().to_string();
+    let outbox = |host: String| {
+        app.http
+            .post(app.url("/api/dev/outbox"))
+            .header("host", host)
+            .header("accept", "application/json")
+            .send()
+    };
+    let here = outbox(format!("127.0.0.1:{port}")).await.unwrap();
+    assert_eq!(here.status(), 200);
+    assert!(here.text().await.unwrap().contains("token="));
+    let named = outbox(format!("localhost:{port}")).await.unwrap();
+    assert_eq!(named.status(), 200);
+
+    // A rebinding attacker's name resolves here, but the browser sends it as the Host.
+    let rebound = outbox(format!("evil.example:{port}")).await.unwrap();
+    assert_eq!(rebound.status(), 422);
+    assert!(!rebound.text().await.unwrap().contains("token="));
+    let page = app
+        .http
+        .get(app.url("/dev/outbox"))
+        .header("host", format!("evil.example:{port}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("token="), "{page}");
+    assert!(page.contains("only at localhost"), "{page}");
+}
