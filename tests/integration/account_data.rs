@@ -165,3 +165,51 @@ async fn deleting_the_account_leaves_nothing_of_the_user_in_any_collection() {
     assert_eq!(receipt.get_str("to").unwrap(), EMAIL);
     assert!(receipt.get_str("text").unwrap().contains("was deleted on"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_export_leaves_out_the_clients_live_invoice_links() {
+    use crate::common::resend::sent_invoice;
+    let app = spawn_app().await;
+    let user = app.user(EMAIL).await;
+    let client = user.client("Grace Hopper").await;
+    let id = sent_invoice(&user, &client, 10).await;
+    let invoice = app
+        .db
+        .collection::<Document>("invoices")
+        .find_one(doc! { "_id": mongodb::bson::oid::ObjectId::parse_str(&id).unwrap() })
+        .await
+        .unwrap()
+        .unwrap();
+    let token = invoice.get_str("public_token").unwrap().to_string();
+    // The link went out to the client in the invoice email.
+    let sent_with_link = app
+        .db
+        .collection::<Document>("outbox")
+        .count_documents(doc! { "text": { "$regex": token.as_str() } })
+        .await
+        .unwrap();
+    assert_eq!(sent_with_link, 1);
+
+    let raw = app
+        .http
+        .get(app.url("/account/export"))
+        .header(COOKIE, format!("paytrack_session={}", user.cookie))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!raw.contains(&token), "the live link is not in the export");
+    let export: Value = serde_json::from_str(&raw).unwrap();
+    let exported = &export["data"]["invoices"][0];
+    assert_eq!(
+        exported["public_token"],
+        "[client link left out of the export]"
+    );
+    // Leaving it out of the file does not break it for the client.
+    let page = app
+        .call("/api/public/invoice", &[("token", token.as_str())])
+        .await;
+    assert_eq!(page.status(), 200);
+}

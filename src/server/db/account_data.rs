@@ -6,7 +6,7 @@ use futures::TryStreamExt;
 use mongodb::Database;
 use mongodb::bson::{Bson, Document, doc};
 
-use super::schema::{COLLECTIONS, LOGIN_TOKENS, OUTBOX, STRIPE_CONNECTIONS, USERS};
+use super::schema::{COLLECTIONS, INVOICES, LOGIN_TOKENS, OUTBOX, STRIPE_CONNECTIONS, USERS};
 use super::users::UserDoc;
 
 /// The filter that finds a user's documents in `collection`.
@@ -41,8 +41,55 @@ fn redact(collection: &str, document: &mut Document) {
     }
 }
 
+/// What stands in an export where a client's link was: the link opens the invoice (and its
+/// payment) for anyone who holds it, and an export is a file that travels.
+pub const LINK_LEFT_OUT: &str = "[client link left out of the export]";
+
+/// The invoice page tokens of the user's invoices: live links, kept out of the export.
+async fn client_links(db: &Database, user: &UserDoc) -> Result<Vec<String>, mongodb::error::Error> {
+    let invoices: Vec<Document> = db
+        .collection::<Document>(INVOICES)
+        .find(doc! { "user_id": user.id, "public_token": { "$type": "string" } })
+        .projection(doc! { "public_token": 1 })
+        .await?
+        .try_collect()
+        .await?;
+    Ok(invoices
+        .iter()
+        .filter_map(|invoice| invoice.get_str("public_token").ok())
+        .filter(|token| !token.is_empty())
+        .map(str::to_string)
+        .collect())
+}
+
+/// Replaces every client link token anywhere in `value` (the invoice's own field, the
+/// rendered emails and timelines that carry the link) with [`LINK_LEFT_OUT`].
+fn scrub_links(value: &mut Bson, tokens: &[String]) {
+    match value {
+        Bson::String(text) => {
+            for token in tokens {
+                if text.contains(token.as_str()) {
+                    *text = text.replace(token.as_str(), LINK_LEFT_OUT);
+                }
+            }
+        }
+        Bson::Document(document) => {
+            for (_, field) in document.iter_mut() {
+                scrub_links(field, tokens);
+            }
+        }
+        Bson::Array(items) => {
+            for item in items {
+                scrub_links(item, tokens);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// One JSON-ready document: collection name → that collection's documents of the user.
 pub async fn export(db: &Database, user: &UserDoc) -> Result<Document, mongodb::error::Error> {
+    let tokens = client_links(db, user).await?;
     let mut export = Document::new();
     // The dev outbox holds login links, which are secrets; the email log of invoices and
     // reminders is exported from its own collection.
@@ -59,6 +106,8 @@ pub async fn export(db: &Database, user: &UserDoc) -> Result<Document, mongodb::
         for document in &mut documents {
             redact(spec.name, document);
         }
+        let mut documents = Bson::from(documents);
+        scrub_links(&mut documents, &tokens);
         export.insert(spec.name, documents);
     }
     Ok(export)
