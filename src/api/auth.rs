@@ -21,7 +21,8 @@ pub struct Me {
     pub invoice_prefix: String,
     /// The last renewal of their Pro subscription failed (Stripe is retrying).
     pub payment_failed: bool,
-    /// Crisp's website id when the support chat is configured (it loads on app pages only).
+    /// Crisp's website id when the support chat is configured (it loads when the user opens
+    /// it, on app pages only).
     pub support_chat: Option<String>,
     /// Listed in PAYTRACK_OPERATORS: the usage page is theirs.
     pub operator: bool,

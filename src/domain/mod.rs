@@ -19,6 +19,7 @@ pub mod plan;
 pub mod profile;
 pub mod reminder_policy;
 pub mod reminder_schedule;
+pub mod retention;
 pub mod status;
 pub mod stripe_pay;
 pub mod timeline;

@@ -130,26 +130,29 @@ pub fn guard_links(has_unsaved_changes: impl Fn() -> bool + 'static, question: &
     let _ = (has_unsaved_changes, question);
 }
 
-/// Starts Crisp's support chat once, telling it who is writing. Loads Crisp's script from its
-/// own origin (the page's Content-Security-Policy allows exactly Crisp's origins when a
-/// website id is configured).
+/// Opens Crisp's support chat, loading it on first use and telling it who is writing. Until
+/// the user asks for help nothing of Crisp is loaded: no request to Crisp, no Crisp cookie.
+/// Crisp's script comes from its own origin (the page's Content-Security-Policy allows exactly
+/// Crisp's origins when a website id is configured).
 #[cfg(feature = "hydrate")]
-pub fn start_support_chat(website_id: &str, email: &str, name: &str) {
+pub fn open_support_chat(website_id: &str, email: &str, name: &str) {
     use js_sys::{Array, Reflect};
     use wasm_bindgen::JsValue;
 
     let Some(window) = web_sys::window() else {
         return;
     };
-    if Reflect::has(&window, &"$crisp".into()).unwrap_or(false) {
+    let open: JsValue = Array::of2(&"do".into(), &"chat:open".into()).into();
+    if crisp_push(&window, &open) {
         return;
     }
     let command = |key: &str, value: &str| -> JsValue {
         Array::of3(&"set".into(), &key.into(), &Array::of1(&value.into())).into()
     };
-    let queue = Array::of2(
+    let queue = Array::of3(
         &command("user:email", email),
         &command("user:nickname", name),
+        &open,
     );
     let _ = Reflect::set(&window, &"$crisp".into(), &queue);
     let _ = Reflect::set(
@@ -168,7 +171,35 @@ pub fn start_support_chat(website_id: &str, email: &str, name: &str) {
 }
 
 #[cfg(not(feature = "hydrate"))]
-pub fn start_support_chat(_website_id: &str, _email: &str, _name: &str) {}
+pub fn open_support_chat(_website_id: &str, _email: &str, _name: &str) {}
+
+/// Gives Crisp a command when it is on the page; false when it is not.
+#[cfg(feature = "hydrate")]
+fn crisp_push(window: &web_sys::Window, command: &wasm_bindgen::JsValue) -> bool {
+    use wasm_bindgen::JsCast;
+    let Ok(crisp) = js_sys::Reflect::get(window, &"$crisp".into()) else {
+        return false;
+    };
+    if crisp.is_undefined() || crisp.is_null() {
+        return false;
+    }
+    js_sys::Reflect::get(&crisp, &"push".into())
+        .ok()
+        .and_then(|push| push.dyn_into::<js_sys::Function>().ok())
+        .is_some_and(|push| push.call1(&crisp, command).is_ok())
+}
+
+/// Ends this browser's Crisp conversation before the user signs out (or deletes their
+/// account), so whoever uses the browser next does not see it. Crisp forgets its session
+/// cookie on `session:reset`; nothing happens when the chat was never opened.
+pub fn reset_support_chat() {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let reset: wasm_bindgen::JsValue =
+            js_sys::Array::of2(&"do".into(), &"session:reset".into()).into();
+        crisp_push(&window, &reset);
+    }
+}
 
 /// Sends the browser to `url` (a page Stripe gave: Checkout or the customer portal).
 pub fn go_to(url: &str) {

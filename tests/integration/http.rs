@@ -185,6 +185,36 @@ async fn the_privacy_policy_names_the_configured_contact_address() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_retention_the_privacy_policy_states_is_a_ttl_index() {
+    use futures::TryStreamExt;
+    let app = spawn_app().await;
+    let html = app.get_text("/privacy").await;
+    for retention in paytrack::domain::retention::LIMITED {
+        assert!(html.contains(retention.what), "{}", retention.what);
+        assert!(html.contains(retention.kept), "{}", retention.kept);
+        let indexes: Vec<mongodb::IndexModel> = app
+            .db
+            .collection::<mongodb::bson::Document>(retention.collection)
+            .list_indexes()
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap();
+        assert!(
+            indexes
+                .iter()
+                .any(|i| i.options.as_ref().is_some_and(|o| o.expire_after.is_some())),
+            "{} promises a retention but has no TTL index",
+            retention.collection
+        );
+    }
+    // What the page says about sessions and Crisp is what the code does.
+    assert!(html.contains("IP address and browser"));
+    assert!(html.contains("Nothing of Crisp loads until you press"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_paths_get_the_styled_404_page() {
     let app = spawn_app().await;
     for path in ["/no/such/page", "/pkg/missing.js", "/privacy/extra"] {

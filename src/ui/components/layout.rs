@@ -38,14 +38,6 @@ pub fn Header() -> impl IntoView {
             .into_any(),
         })
     };
-    // Support chat for signed-in users, when configured (nothing is loaded otherwise).
-    Effect::new(move || {
-        if let Some(Ok(Some(me))) = session.0.get()
-            && let Some(website) = &me.support_chat
-        {
-            crate::ui::browser::start_support_chat(website, &me.email, &me.name);
-        }
-    });
     // A failed renewal of Pro: said on every page until the card is fixed, with the way
     // straight to Stripe's portal (and the billing page if the portal cannot open).
     let portal = Action::new(|_: &()| crate::api::billing::open_billing_portal());
@@ -88,10 +80,30 @@ pub fn Header() -> impl IntoView {
     }
 }
 
+/// The support chat's button, for signed-in users when Crisp is configured. Crisp loads only
+/// when it is pressed (the privacy policy says so).
+#[component]
+fn SupportChat(me: Option<crate::api::auth::Me>) -> impl IntoView {
+    me.and_then(|me| {
+        let website = me.support_chat.clone()?;
+        let open = move |_| crate::ui::browser::open_support_chat(&website, &me.email, &me.name);
+        Some(view! {
+            <p class="support-chat">
+                "Stuck, or found something wrong? "
+                <button type="button" class="link-button" on:click=open>"Chat with support"</button>
+            </p>
+        })
+    })
+}
+
 #[component]
 pub fn Footer() -> impl IntoView {
+    let session = use_session();
     view! {
         <footer class="site-footer">
+            <Transition fallback=|| ()>
+                {move || session.0.get().map(|user| view! { <SupportChat me=user.ok().flatten() /> })}
+            </Transition>
             <p>"PayTrack — get paid on time, without the awkward emails."</p>
             <ul class="footer-links">
                 <li><A href="/pricing">"Pricing"</A></li>

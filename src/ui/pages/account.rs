@@ -132,7 +132,7 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
             <section class="card danger-zone" id="delete" aria-labelledby="delete-title">
                 <h2 id="delete-title">"Delete your account"</h2>
                 <p>"This removes your profile and everything stored under your account, signs you out everywhere, and emails you a receipt. It cannot be undone."</p>
-                <form method="post" action="/account/delete" class="form">
+                <form method="post" action="/account/delete" class="form" on:submit=|_| crate::ui::browser::reset_support_chat()>
                     <label for="confirm">"Type your email address to confirm"</label>
                     <input id="confirm" name="confirm" type="text" autocomplete="off" spellcheck="false" required
                         aria-invalid=move || unconfirmed().to_string() aria-describedby="confirm-error" />
@@ -167,10 +167,10 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
                     })}
                 </Suspense>
                 <div class="button-row">
-                    <form method="post" action="/auth/sign-out">
+                    <form method="post" action="/auth/sign-out" on:submit=|_| crate::ui::browser::reset_support_chat()>
                         <button type="submit" class="button button-secondary">"Sign out"</button>
                     </form>
-                    <form method="post" action="/auth/sign-out-everywhere">
+                    <form method="post" action="/auth/sign-out-everywhere" on:submit=|_| crate::ui::browser::reset_support_chat()>
                         <button type="submit" class="button button-secondary">"Sign out everywhere"</button>
                     </form>
                 </div>

@@ -10,7 +10,7 @@ pub fn Privacy() -> impl IntoView {
         <Title text="Privacy policy" />
         <article class="page prose">
             <h1>"Privacy policy"</h1>
-            <p class="muted">"Last updated 27 November 2026"</p>
+            <p class="muted">"Last updated 2 December 2026"</p>
             <p>
                 "PayTrack helps you send invoices and collect payment. To do that we keep some data about you and about the clients you bill. This page says what, why, who else handles it, and how you stay in control. Questions or requests: "
                 <ContactEmail />"."
@@ -22,7 +22,7 @@ pub fn Privacy() -> impl IntoView {
                 <li><strong>"Your business data:"</strong>" the clients you add (names, email and postal addresses, notes), your invoices and their line items, payments you record, and your reminder settings."</li>
                 <li><strong>"Email records:"</strong>" which invoice and reminder emails we sent, to whom, when, and whether they were delivered, bounced or marked as spam."</li>
                 <li><strong>"Your Stripe connection:"</strong>" the API key you paste and the ids of the customers, payment links and invoices we create in your Stripe account."</li>
-                <li><strong>"Sign-in sessions:"</strong>" a random session id in a cookie, and when each session was last used."</li>
+                <li><strong>"Sign-in sessions:"</strong>" a random session id in a cookie (we store only its hash), when the session started and was last used, how you signed in, and the IP address and browser (user agent) it signed in from — you see them all in account settings."</li>
                 <li><strong>"Usage counts:"</strong>" daily totals of events such as \"invoice sent\", kept without your name or email. We use no third-party trackers or advertising cookies."</li>
             </ul>
 
@@ -39,7 +39,7 @@ pub fn Privacy() -> impl IntoView {
             <ul>
                 <li><strong>"Stripe"</strong>" — your clients' payments (in your own Stripe account) and PayTrack's own subscription billing."</li>
                 <li><strong>"Resend"</strong>" — delivers the invoice, reminder, login-link and notification emails."</li>
-                <li><strong>"Crisp"</strong>" — the support chat; it receives your name and email when you open it."</li>
+                <li><strong>"Crisp"</strong>" — the support chat. Nothing of Crisp loads until you press \"Chat with support\"; then Crisp receives your name and email address, and sets its own cookies to keep the conversation. Signing out resets Crisp's session in your browser."</li>
                 <li><strong>"MongoDB Atlas"</strong>" — hosts our database."</li>
                 <li><strong>"Google"</strong>" — only if you choose \"Continue with Google\" to sign in."</li>
             </ul>
@@ -58,10 +58,24 @@ pub fn Privacy() -> impl IntoView {
             </ul>
 
             <h2>"How long we keep it"</h2>
-            <p>"As long as your account exists. Login links expire after 15 minutes; expired sessions are removed. Backups roll over within 30 days of a deletion."</p>
+            <p>"Your account and business data: as long as your account exists. These records are deleted automatically by the database:"</p>
+            <ul class="retention">
+                {crate::domain::retention::LIMITED.iter().map(|r| view! {
+                    <li><strong>{r.what}":"</strong>" "{r.kept}"."</li>
+                }).collect_view()}
+            </ul>
+            <p>"Backups of our database roll over within 30 days, so a deleted account is gone from them 30 days after its deletion at the latest."</p>
+
+            <h2>"What stays elsewhere after you delete your account"</h2>
+            <ul>
+                <li><strong>"Stripe (PayTrack's own billing):"</strong>" if you subscribed, your customer record and PayTrack's invoices to you stay in PayTrack's Stripe account, because tax and accounting law requires us to keep billing records (up to 10 years in some countries). Your subscription is canceled first."</li>
+                <li><strong>"Your own Stripe account:"</strong>" the customers, payment links and payments PayTrack created there are yours; deleting PayTrack does not delete them."</li>
+                <li><strong>"Crisp:"</strong>" conversations you had with support stay in Crisp until we delete them; write to us and we will."</li>
+                <li><strong>"Resend:"</strong>" Resend keeps its log of the emails it delivered for us (recipient, subject, delivery events) for the log retention period of our Resend plan, then deletes it."</li>
+            </ul>
 
             <h2>"Cookies"</h2>
-            <p>"One cookie keeps you signed in, and a short-lived one protects the Google sign-in. There are no analytics or advertising cookies."</p>
+            <p>"One cookie keeps you signed in, and a short-lived one (10 minutes) protects a Google sign-in. Crisp sets its own cookies only once you open the support chat. There are no analytics or advertising cookies."</p>
         </article>
     }
 }

@@ -145,6 +145,18 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
+    /// The body of `GET path`.
+    pub async fn get_text(&self, path: &str) -> String {
+        self.http
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request reaches the server")
+            .text()
+            .await
+            .expect("a text body")
+    }
+
     /// Calls a server function the way the browser does (URL-encoded POST).
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.http

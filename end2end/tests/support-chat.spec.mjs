@@ -1,0 +1,47 @@
+// The Crisp support chat against a stand-in for Crisp's loader script (these machines cannot
+// reach Crisp): it records the commands PayTrack gives Crisp, across page loads.
+import { test, expect } from '@playwright/test';
+import { signIn, unique } from './helpers/sign-in.mjs';
+
+// Plays Crisp's l.js: takes the queued commands, then every later push, and hands them to
+// the test.
+const CRISP_STAND_IN = `
+  (function () {
+    var queued = Array.isArray(window.$crisp) ? window.$crisp : [];
+    var record = function (command) { window.recordCrisp(JSON.stringify(command)); };
+    window.$crisp = { push: record };
+    record(['loaded', window.CRISP_WEBSITE_ID]);
+    queued.forEach(record);
+  })();`;
+
+test('the chat loads only when opened, knows who writes, and is reset on sign-out', async ({ page }) => {
+  const commands = [];
+  let loads = 0;
+  await page.exposeFunction('recordCrisp', (json) => commands.push(JSON.parse(json)));
+  await page.route('https://client.crisp.chat/**', (route) => {
+    loads += 1;
+    return route.fulfill({ contentType: 'application/javascript', body: CRISP_STAND_IN });
+  });
+
+  const email = unique('chat');
+  await signIn(page, email);
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await expect(page.getByRole('button', { name: 'Chat with support' })).toBeVisible();
+  expect(loads, 'nothing of Crisp before the chat is opened').toBe(0);
+
+  await page.getByRole('button', { name: 'Chat with support' }).click();
+  await expect.poll(() => commands.length).toBeGreaterThanOrEqual(4);
+  expect(loads).toBe(1);
+  expect(commands[0][0]).toBe('loaded');
+  expect(commands).toContainEqual(['set', 'user:email', [email]]);
+  expect(commands).toContainEqual(['do', 'chat:open']);
+
+  await page.getByRole('link', { name: /Account/ }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await expect(page).toHaveURL(/\/$/);
+  expect(commands.at(-1)).toEqual(['do', 'session:reset']);
+  // Signed out, there is no chat button and nothing of Crisp loads.
+  await expect(page.getByRole('link', { name: 'Sign in' }).first()).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Chat with support' })).toHaveCount(0);
+  expect(loads).toBe(1);
+});
