@@ -8,13 +8,13 @@ use leptos_router::{SsrMode, path};
 use crate::ui::components::error_view::ErrorList;
 use crate::ui::components::layout::{Footer, Header};
 use crate::ui::pages::{
-    account::Account, account_deleted::AccountDeleted, billing::Billing,
-    client_detail::ClientDetail, clients::Clients, dashboard::Dashboard, dev_outbox::DevOutbox,
-    invoice_editor::EditInvoice, invoice_editor::NewInvoice, invoice_view::InvoiceView,
-    invoices::Invoices, landing::Landing, login_link::LoginLink, not_found::NotFound,
-    operator::Operator, pricing::Pricing, privacy::Privacy, public_invoice::PublicInvoice,
-    reminder_settings::ReminderSettings, sign_in::SignIn, stripe_settings::StripeSettings,
-    terms::Terms,
+    account::Account, account_deleted::AccountDeleted, address_confirm::AddressConfirm,
+    billing::Billing, client_detail::ClientDetail, clients::Clients, dashboard::Dashboard,
+    dev_outbox::DevOutbox, invoice_editor::EditInvoice, invoice_editor::NewInvoice,
+    invoice_view::InvoiceView, invoices::Invoices, landing::Landing, login_link::LoginLink,
+    not_found::NotFound, operator::Operator, pricing::Pricing, privacy::Privacy,
+    public_invoice::PublicInvoice, reminder_settings::ReminderSettings, sign_in::SignIn,
+    stripe_settings::StripeSettings, terms::Terms,
 };
 use crate::ui::session::provide_session;
 
@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/auth/link") view=LoginLink />
                         <Route path=path!("/account") view=Account />
                         <Route path=path!("/account/deleted") view=AccountDeleted />
+                        <Route path=path!("/account/address") view=AddressConfirm />
                         <Route path=path!("/dev/outbox") view=DevOutbox />
                         <Route path=path!("/dashboard") view=Dashboard />
                         <Route path=path!("/invoices") view=Invoices />

@@ -182,3 +182,47 @@ fn session_info(session: crate::server::db::sessions::SessionDoc, current: &str)
         ip: session.ip,
     }
 }
+
+/// What became of a request to change the sign-in address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AddressChange {
+    /// A confirmation link went to this (lower-cased) address.
+    Sent(String),
+    /// The address is not usable; the message says why.
+    Invalid(String),
+}
+
+#[server(prefix = "/api", endpoint = "account/address")]
+pub async fn request_address_change(new_address: String) -> Result<AddressChange, AppError> {
+    use crate::server::accounts::address::{self, ChangeAsked};
+
+    let signed_in = ssr::require_user().await?;
+    let state = ssr::state()?;
+    let now = mongodb::bson::DateTime::now();
+    Ok(
+        match address::request_change(&state, &signed_in.user, &new_address, now).await? {
+            ChangeAsked::Sent(address) => AddressChange::Sent(address),
+            ChangeAsked::Invalid(message) => AddressChange::Invalid(message),
+        },
+    )
+}
+
+/// The new address a confirmation link is for; looking does not use the link up.
+#[server(prefix = "/api", endpoint = "account/address-status")]
+pub async fn address_change_status(token: String) -> Result<Option<String>, AppError> {
+    let state = ssr::state()?;
+    let now = mongodb::bson::DateTime::now();
+    crate::server::accounts::address::peek(&state, &token, now).await
+}
+
+/// Forgets the Google picture; Google sign-ins no longer bring it back.
+#[server(prefix = "/api", endpoint = "account/remove-picture")]
+pub async fn remove_picture() -> Result<Me, AppError> {
+    let signed_in = ssr::require_user().await?;
+    let state = ssr::state()?;
+    let user = crate::server::db::users::remove_picture(&state.db, signed_in.user.id)
+        .await
+        .map_err(crate::server::db::failed("removing the picture"))?
+        .ok_or(AppError::Unauthorized)?;
+    Ok(Me::new(user, signed_in.session.method))
+}

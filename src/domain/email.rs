@@ -48,6 +48,13 @@ impl EmailAddress {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The form an account is known by: the whole address lower-cased. Mail providers treat
+    /// the local part without regard to case, so `Ada@x.com` and `ada@x.com` are one person
+    /// and must be one account.
+    pub fn identity(&self) -> String {
+        self.0.to_lowercase()
+    }
 }
 
 impl fmt::Display for EmailAddress {

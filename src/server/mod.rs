@@ -14,6 +14,7 @@ pub mod http;
 pub mod invoicing;
 pub mod jobs;
 pub mod limits;
+pub mod metrics;
 pub mod payments;
 pub mod reports;
 pub mod secret;

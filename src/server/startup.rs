@@ -120,6 +120,16 @@ impl Application {
         db::schema::ensure(&database)
             .await
             .map_err(StartupError::Schema)?;
+        let normalized = db::users::normalize_emails(&database)
+            .await
+            .map_err(StartupError::Schema)?;
+        if normalized.changed > 0 || !normalized.conflicts.is_empty() {
+            tracing::info!(
+                changed = normalized.changed,
+                conflicts = normalized.conflicts.len(),
+                "sign-in addresses lower-cased"
+            );
+        }
 
         let listener = tokio::net::TcpListener::bind(config.bind_addr)
             .await
@@ -232,6 +242,7 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .route("/healthz", get(http::health::healthz))
         .route("/readyz", get(http::health::readyz))
+        .route("/metrics", get(http::metrics::serve))
         .route("/api/{*endpoint}", any(http::unknown_endpoint))
         .route("/auth/link", post(auth::routes::redeem_link))
         .route("/auth/sign-out", post(auth::routes::sign_out))
@@ -243,6 +254,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/google/callback", get(auth::google::callback))
         .route("/account/export", get(http::account::export))
         .route("/account/delete", post(http::account::delete))
+        .route("/account/address", post(auth::routes::confirm_address))
         .route("/webhooks/resend", post(http::webhooks::resend))
         .route(
             "/webhooks/stripe/billing",
@@ -284,6 +296,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             http::client_addr::resolve_layer,
         ))
+        .layer(axum::middleware::from_fn(super::metrics::track))
         .with_state(state);
 
     http::headers::security(app, hsts).layer(TraceLayer::new_for_http())

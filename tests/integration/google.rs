@@ -278,3 +278,43 @@ async fn without_google_configured_the_flow_is_off() {
         .unwrap();
     assert_eq!(location(&start), "/sign-in?problem=google_off");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_picture_refreshes_on_each_google_sign_in_until_the_user_removes_it() {
+    let (app, google) = app_with_google(profile("Ada@Example.com", true)).await;
+    let cookie = session_cookie(&round_trip(&app, None).await).expect("signed in");
+    let (me, _) = app.me(&cookie).await;
+    assert_eq!(me["email"], "ada@example.com", "addresses are one identity");
+    assert_eq!(me["picture"], "https://lh3.googleusercontent.com/a/ada.png");
+
+    // A new picture at Google arrives with the next sign-in; a picture from elsewhere never.
+    google.profile.lock().unwrap()["picture"] =
+        json!("https://lh3.googleusercontent.com/a/new.png");
+    let cookie = session_cookie(&round_trip(&app, None).await).expect("signed in");
+    assert_eq!(
+        app.me(&cookie).await.0["picture"],
+        "https://lh3.googleusercontent.com/a/new.png"
+    );
+    google.profile.lock().unwrap()["picture"] = json!("https://evil.example/track.png");
+    let cookie = session_cookie(&round_trip(&app, None).await).expect("signed in");
+    assert_eq!(
+        app.me(&cookie).await.0["picture"],
+        "https://lh3.googleusercontent.com/a/new.png"
+    );
+
+    let removed: Value = app
+        .post_with_cookie("/api/account/remove-picture", &cookie)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(removed["picture"], Value::Null, "{removed}");
+    google.profile.lock().unwrap()["picture"] =
+        json!("https://lh3.googleusercontent.com/a/newer.png");
+    let cookie = session_cookie(&round_trip(&app, None).await).expect("signed in");
+    assert_eq!(
+        app.me(&cookie).await.0["picture"],
+        Value::Null,
+        "a removed picture stays removed"
+    );
+}

@@ -330,3 +330,69 @@ async fn the_dev_outbox_answers_only_to_a_loopback_host() {
     assert!(!page.contains("token="), "{page}");
     assert!(page.contains("only at localhost"), "{page}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_are_served_only_with_the_token() {
+    const TOKEN: &str = "metrics-token-for-the-test-0123456789";
+    let app = spawn_app_with(
+        &test_mongodb_uri(),
+        &[
+            ("PAYTRACK_METRICS_TOKEN", TOKEN),
+            (
+                "RESEND_WEBHOOK_SECRET",
+                "whsec_dGVzdC1zZWNyZXQtZm9yLW1ldHJpY3M=",
+            ),
+        ],
+    )
+    .await;
+    let metrics = |bearer: Option<&str>| {
+        let mut request = app.http.get(app.url("/metrics"));
+        if let Some(bearer) = bearer {
+            request = request.header("authorization", format!("Bearer {bearer}"));
+        }
+        request.send()
+    };
+    assert_eq!(metrics(None).await.unwrap().status(), 404);
+    assert_eq!(metrics(Some("wrong")).await.unwrap().status(), 404);
+
+    // Something for each family to count: a page, an engine pass, a refused webhook.
+    assert!(app.get_text("/healthz").await.contains("ok"));
+    app.state.engine.tick().await.unwrap();
+    paytrack::server::jobs::reconcile::pass(&app.state, DateTime::now())
+        .await
+        .unwrap();
+    let forged = app
+        .http
+        .post(app.url("/webhooks/resend"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 401);
+
+    let answer = metrics(Some(TOKEN)).await.unwrap();
+    assert_eq!(answer.status(), 200);
+    assert!(
+        answer.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/openmetrics-text")
+    );
+    let text = answer.text().await.unwrap();
+    for line in [
+        "paytrack_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}",
+        "paytrack_http_request_duration_seconds_count{route=\"/healthz\"}",
+        "paytrack_engine_passes_total ",
+        "paytrack_reconcile_passes_total ",
+        "paytrack_webhooks_total{route=\"/webhooks/resend\",outcome=\"signature refused\"}",
+        "# TYPE paytrack_engine_batch_size histogram",
+    ] {
+        assert!(text.contains(line), "{line} is not in:\n{text}");
+    }
+    // Routes, never raw paths: one series per route whatever the id.
+    assert!(!text.contains("route=\"/healthz?"), "{text}");
+
+    let without = spawn_app().await;
+    let closed = without.http.get(without.url("/metrics")).send();
+    assert_eq!(closed.await.unwrap().status(), 404);
+}

@@ -1,6 +1,7 @@
 //! The user's own account: their profile (name, time zone, invoice prefix), where they
 //! are signed in, and their data rights (export, deletion).
 
+pub mod address;
 pub mod data_rights;
 pub mod profile;
 pub mod sessions;

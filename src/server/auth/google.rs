@@ -285,6 +285,13 @@ async fn fetch_profile(
         .map_err(|e| format!("userinfo body: {}", e.without_url()))
 }
 
+/// Pictures are shown from Google's image host only (the pages' CSP allows exactly that).
+fn is_google_picture(url: &str) -> bool {
+    url.strip_prefix("https://")
+        .and_then(|rest| rest.split('/').next())
+        .is_some_and(|host| host.ends_with(".googleusercontent.com"))
+}
+
 /// The user this Google account signs in as: already linked, or the account with the same
 /// verified address (then linked, with a security notice), or a new account.
 async fn account_for(
@@ -294,8 +301,13 @@ async fn account_for(
     time_zone: &str,
     now: DateTime,
 ) -> Result<db::users::UserDoc, mongodb::error::Error> {
+    let picture = profile
+        .picture
+        .as_deref()
+        .filter(|url| is_google_picture(url));
     if let Some(user) = db::users::find_by_google_id(&state.db, &profile.sub).await? {
-        return Ok(user);
+        let refreshed = db::users::link_google(&state.db, user.id, &profile.sub, picture).await?;
+        return Ok(refreshed.unwrap_or(user));
     }
     let fallback_name = email.split('@').next().unwrap_or_default().to_string();
     let name = profile.name.clone().unwrap_or(fallback_name);
@@ -308,10 +320,9 @@ async fn account_for(
         },
     )
     .await?;
-    let linked =
-        db::users::link_google(&state.db, user.id, &profile.sub, profile.picture.as_deref())
-            .await?
-            .unwrap_or(user);
+    let linked = db::users::link_google(&state.db, user.id, &profile.sub, picture)
+        .await?
+        .unwrap_or(user);
     if created {
         db::usage::count_today(&state.db, crate::domain::usage::UsageEvent::SignUp).await;
     } else {

@@ -9,7 +9,8 @@ use mongodb::bson::DateTime;
 use super::{request, session, token};
 use crate::domain::email::EmailAddress;
 use crate::error::AppError;
-use crate::server::db::{self, login_tokens::LoginTokenDoc, users::UserDoc};
+use crate::server::db::login_tokens::{LoginTokenDoc, Purpose};
+use crate::server::db::{self, users::UserDoc};
 use crate::server::email::{Email, templates};
 use crate::server::http::client_addr::network_of;
 use crate::server::limits::rate::{self, Rate};
@@ -58,7 +59,7 @@ async fn count_request(
     ip: Option<IpAddr>,
     now: DateTime,
 ) -> Result<(), AppError> {
-    let email_key = token::hash(&email.as_str().to_lowercase());
+    let email_key = token::hash(&email.identity());
     let network = ip.map_or_else(|| "unknown".to_string(), |ip| network_of(ip).to_string());
     if let Some(ip) = ip {
         limit(state, &format!("login-ip:{ip}"), PER_IP, now).await?;
@@ -121,6 +122,8 @@ pub async fn send(
     count_request(state, email, ip, now).await?;
 
     let raw = token::random()?;
+    // Sign in as the address's identity: one account however the address is capitalised.
+    let email = EmailAddress::parse(&email.identity()).unwrap_or_else(|_| email.clone());
     let doc = LoginTokenDoc {
         token_hash: token::hash(&raw),
         email: email.to_string(),
@@ -128,6 +131,7 @@ pub async fn send(
         next: request::safe_next(next),
         created_at: now,
         expires_at: session::after(now, VALID_FOR),
+        change_for: None,
     };
     db::login_tokens::insert(&state.db, &doc)
         .await
@@ -136,7 +140,7 @@ pub async fn send(
     let url = format!("{}/auth/link?token={raw}", state.config.base_url);
     let rendered = templates::login_link(&url, (VALID_FOR.as_secs() / 60) as i64);
     let key = format!("login-link-{}", doc.token_hash);
-    let message = Email::from_paytrack(email.clone(), rendered, "login_link", key);
+    let message = Email::from_paytrack(email, rendered, "login_link", key);
     state.mailer.send(&message).await.map_err(|err| {
         tracing::warn!(error = %err, "sending a login link failed");
         AppError::Rejected(
@@ -151,7 +155,7 @@ pub async fn peek(state: &AppState, raw: &str, now: DateTime) -> Result<Option<S
     if !token::is_well_formed(raw) {
         return Ok(None);
     }
-    let doc = db::login_tokens::peek(&state.db, &token::hash(raw), now)
+    let doc = db::login_tokens::peek(&state.db, &token::hash(raw), Purpose::SignIn, now)
         .await
         .map_err(|err| db::user_facing("looking up a login link", err))?;
     Ok(doc.map(|d| d.email))
@@ -175,7 +179,7 @@ pub async fn redeem(
     if !token::is_well_formed(raw) {
         return Ok(None);
     }
-    let Some(doc) = db::login_tokens::consume(&state.db, &token::hash(raw), now)
+    let Some(doc) = db::login_tokens::consume(&state.db, &token::hash(raw), Purpose::SignIn, now)
         .await
         .map_err(|err| db::user_facing("using a login link", err))?
     else {

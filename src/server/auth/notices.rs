@@ -7,7 +7,8 @@ use crate::server::db::users::UserDoc;
 use crate::server::email::{notify, templates};
 use crate::server::state::AppState;
 
-async fn send(state: &AppState, user: &UserDoc, kind: &'static str, key: String, body: &str) {
+/// Sends `body` as a security notice to the address `user` signs in with.
+pub async fn send(state: &AppState, user: &UserDoc, kind: &'static str, key: String, body: &str) {
     let rendered = templates::security_notice(&user.name, body, &state.config.base_url);
     notify::send_to(state, &user.email, None, rendered, kind, key).await;
 }

@@ -88,3 +88,21 @@ pub async fn sign_out_everywhere(State(state): State<AppState>, headers: HeaderM
         }
     }
 }
+
+/// `POST /account/address`: uses an address confirmation link; the account then signs in with
+/// the new address. Answers with the page that says what happened.
+pub async fn confirm_address(
+    State(state): State<AppState>,
+    Form(form): Form<LinkForm>,
+) -> Response {
+    use crate::server::accounts::address::{self, Confirmed};
+    match address::confirm(&state, &form.token, DateTime::now()).await {
+        Ok(Confirmed::Changed(_)) => Redirect::to("/account?address=changed").into_response(),
+        Ok(Confirmed::Unknown) => Redirect::to("/account/address?problem=link").into_response(),
+        Ok(Confirmed::Taken(_)) => Redirect::to("/account/address?problem=taken").into_response(),
+        Err(err) => {
+            tracing::warn!(error = %err, "an address confirmation could not be used");
+            Redirect::to("/account/address?problem=unavailable").into_response()
+        }
+    }
+}

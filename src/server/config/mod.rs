@@ -118,6 +118,8 @@ pub struct Secrets {
     pub google: Option<GoogleCredentials>,
     pub stripe_secret_key: Option<Secret>,
     pub stripe_webhook_secret: Option<Secret>,
+    /// The bearer token `GET /metrics` requires; without it `/metrics` does not exist.
+    pub metrics_token: Option<Secret>,
 }
 
 #[derive(Debug, Clone)]

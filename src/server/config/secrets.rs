@@ -32,7 +32,22 @@ where
             "STRIPE_WEBHOOK_SECRET",
             &["whsec_"],
         )?,
+        metrics_token: metrics_token(vars.get("PAYTRACK_METRICS_TOKEN")?)?,
     })
+}
+
+/// The bearer token `/metrics` asks for: long enough that it cannot be guessed.
+fn metrics_token(value: Option<String>) -> Result<Option<Secret>, ConfigError> {
+    match value {
+        None => Ok(None),
+        Some(token) if token.len() >= 24 && !token.chars().any(char::is_whitespace) => {
+            Ok(Some(Secret::new(token)))
+        }
+        Some(_) => Err(problem(
+            "PAYTRACK_METRICS_TOKEN",
+            "is malformed: use at least 24 characters without spaces (for example `openssl rand -hex 24`)",
+        )),
+    }
 }
 
 fn read_google<F>(vars: &Vars<F>) -> Result<Option<GoogleCredentials>, ConfigError>

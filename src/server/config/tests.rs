@@ -79,6 +79,7 @@ fn malformed_values_name_the_variable() {
         ("PAYTRACK_OPERATORS", "ops@example.com, nobody"),
         ("PAYTRACK_TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal"),
         ("PAYTRACK_TRUSTED_PROXIES", "10.0.0.0/33"),
+        ("PAYTRACK_METRICS_TOKEN", "short"),
     ];
     let google = [("GOOGLE_CLIENT_ID", "id"), ("GOOGLE_CLIENT_SECRET", "s")];
     let err = load(&[URI, google[0], google[1], ("GOOGLE_TOKEN_URL", "token")]).unwrap_err();

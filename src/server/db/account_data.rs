@@ -14,7 +14,7 @@ fn owned_by(collection: &str, user: &UserDoc) -> Document {
     match collection {
         USERS => doc! { "_id": user.id },
         // Login links are requested by address, before any account exists.
-        LOGIN_TOKENS => doc! { "email": &user.email },
+        LOGIN_TOKENS => doc! { "$or": [{ "email": &user.email }, { "change_for": user.id }] },
         OUTBOX => doc! { "to": &user.email },
         _ => doc! { "user_id": user.id },
     }

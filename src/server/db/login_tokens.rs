@@ -17,6 +17,27 @@ pub struct LoginTokenDoc {
     pub next: String,
     pub created_at: DateTime,
     pub expires_at: DateTime,
+    /// Set when the link confirms a new sign-in address for this account instead of signing
+    /// in; `email` is then the new address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_for: Option<mongodb::bson::oid::ObjectId>,
+}
+
+/// What a link is for: a sign-in link never changes an address, and the other way round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    SignIn,
+    ChangeAddress,
+}
+
+fn live(token_hash: &str, purpose: Purpose, now: DateTime) -> mongodb::bson::Document {
+    let kind = match purpose {
+        Purpose::SignIn => doc! { "change_for": null },
+        Purpose::ChangeAddress => doc! { "change_for": { "$type": "objectId" } },
+    };
+    let mut filter = doc! { "_id": token_hash, "expires_at": { "$gt": now } };
+    filter.extend(kind);
+    filter
 }
 
 pub async fn insert(db: &Database, token: &LoginTokenDoc) -> Result<(), mongodb::error::Error> {
@@ -30,10 +51,11 @@ pub async fn insert(db: &Database, token: &LoginTokenDoc) -> Result<(), mongodb:
 pub async fn peek(
     db: &Database,
     token_hash: &str,
+    purpose: Purpose,
     now: DateTime,
 ) -> Result<Option<LoginTokenDoc>, mongodb::error::Error> {
     db.collection::<LoginTokenDoc>(LOGIN_TOKENS)
-        .find_one(doc! { "_id": token_hash, "expires_at": { "$gt": now } })
+        .find_one(live(token_hash, purpose, now))
         .await
 }
 
@@ -41,9 +63,10 @@ pub async fn peek(
 pub async fn consume(
     db: &Database,
     token_hash: &str,
+    purpose: Purpose,
     now: DateTime,
 ) -> Result<Option<LoginTokenDoc>, mongodb::error::Error> {
     db.collection::<LoginTokenDoc>(LOGIN_TOKENS)
-        .find_one_and_delete(doc! { "_id": token_hash, "expires_at": { "$gt": now } })
+        .find_one_and_delete(live(token_hash, purpose, now))
         .await
 }

@@ -73,11 +73,13 @@ pub fn user_facing(context: &'static str, err: mongodb::error::Error) -> AppErro
             | ErrorKind::ConnectionPoolCleared { .. }
     ) || matches!(&*err.kind, ErrorKind::Command(c) if NOT_NOW.contains(&c.code))
         || err.contains_label("RetryableWriteError");
+    // Logged under one target, with the operation and kind as fields: the telemetry layer
+    // counts these as the database-error metric.
     if unavailable {
-        tracing::warn!(error = %err, "{context}: database unavailable");
+        tracing::warn!(target: "paytrack::database", operation = context, kind = "unavailable", error = %err, "{context}: database unavailable");
         AppError::Unavailable
     } else {
-        tracing::error!(error = %err, "{context}");
+        tracing::error!(target: "paytrack::database", operation = context, kind = "failed", error = %err, "{context}");
         AppError::Internal
     }
 }

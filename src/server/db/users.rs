@@ -1,4 +1,5 @@
-//! Accounts. One per email address (a unique index makes that hold even under races).
+//! Accounts. One per email address, whatever its capitalisation: addresses are stored and
+//! looked up lower-cased, and a unique index makes that hold even under races.
 
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
@@ -16,6 +17,9 @@ pub struct UserDoc {
     pub name: String,
     #[serde(default)]
     pub picture: Option<String>,
+    /// The user removed their Google picture: Google sign-ins no longer bring it back.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub picture_removed: bool,
     pub time_zone: String,
     pub created_at: DateTime,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -86,13 +90,14 @@ pub async fn find_or_create(
 ) -> Result<(UserDoc, bool), mongodb::error::Error> {
     let users = db.collection::<UserDoc>(USERS);
     let id = ObjectId::new();
+    let email = new.email.trim().to_lowercase();
     let upsert = || {
         users
             .find_one_and_update(
-                doc! { "email": new.email },
+                doc! { "email": &email },
                 doc! { "$setOnInsert": {
                     "_id": id,
-                    "email": new.email,
+                    "email": &email,
                     "name": new.name,
                     "time_zone": new.time_zone,
                     "created_at": DateTime::now(),
@@ -125,8 +130,76 @@ pub async fn find_by_email(
     email: &str,
 ) -> Result<Option<UserDoc>, mongodb::error::Error> {
     db.collection::<UserDoc>(USERS)
-        .find_one(doc! { "email": email })
+        .find_one(doc! { "email": email.trim().to_lowercase() })
         .await
+}
+
+/// Makes `email` (already lower-cased) the account's sign-in address. `Ok(None)` when the
+/// account is gone; a duplicate-key error when another account signs in with it.
+pub async fn change_email(
+    db: &Database,
+    id: ObjectId,
+    email: &str,
+) -> Result<Option<UserDoc>, mongodb::error::Error> {
+    db.collection::<UserDoc>(USERS)
+        .find_one_and_update(doc! { "_id": id }, doc! { "$set": { "email": email } })
+        .return_document(ReturnDocument::After)
+        .await
+}
+
+/// Forgets the account's picture, and that Google should bring it back.
+pub async fn remove_picture(
+    db: &Database,
+    id: ObjectId,
+) -> Result<Option<UserDoc>, mongodb::error::Error> {
+    db.collection::<UserDoc>(USERS)
+        .find_one_and_update(
+            doc! { "_id": id },
+            doc! { "$set": { "picture_removed": true }, "$unset": { "picture": "" } },
+        )
+        .return_document(ReturnDocument::After)
+        .await
+}
+
+/// What the start-up migration to lower-cased addresses did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Normalized {
+    pub changed: u64,
+    /// Accounts left as they were because another account already has the lower-cased
+    /// address (made before addresses were normalised); the operator merges or removes them.
+    pub conflicts: Vec<ObjectId>,
+}
+
+/// Lower-cases every sign-in address that is not yet, oldest account first. Safe to run on
+/// every start-up and from several servers at once.
+pub async fn normalize_emails(db: &Database) -> Result<Normalized, mongodb::error::Error> {
+    use futures::TryStreamExt;
+    let users = db.collection::<UserDoc>(USERS);
+    let mixed: Vec<UserDoc> = users
+        .find(doc! { "email": { "$regex": "[A-Z]" } })
+        .sort(doc! { "created_at": 1, "_id": 1 })
+        .await?
+        .try_collect()
+        .await?;
+    let mut done = Normalized::default();
+    for user in mixed {
+        let lower = user.email.to_lowercase();
+        match users
+            .update_one(
+                doc! { "_id": user.id, "email": &user.email },
+                doc! { "$set": { "email": &lower } },
+            )
+            .await
+        {
+            Ok(result) => done.changed += result.modified_count,
+            Err(err) if is_duplicate_key(&err) => {
+                tracing::warn!(user = %user.id, "another account already signs in with this address in lower case; this one keeps its address until an operator merges them");
+                done.conflicts.push(user.id);
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(done)
 }
 
 pub async fn find(db: &Database, id: ObjectId) -> Result<Option<UserDoc>, mongodb::error::Error> {
@@ -168,10 +241,11 @@ pub async fn link_google(
     picture: Option<&str>,
 ) -> Result<Option<UserDoc>, mongodb::error::Error> {
     let users = db.collection::<UserDoc>(USERS);
+    // Each Google sign-in brings the current picture, unless the user removed it.
     if let Some(picture) = picture {
         users
             .update_one(
-                doc! { "_id": id, "picture": null },
+                doc! { "_id": id, "picture_removed": { "$ne": true } },
                 doc! { "$set": { "picture": picture } },
             )
             .await?;

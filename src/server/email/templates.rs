@@ -141,6 +141,17 @@ pub fn login_link(url: &str, valid_minutes: i64) -> Rendered {
         .render()
 }
 
+/// The link that confirms a new sign-in address, sent to that address.
+pub fn confirm_address(url: &str, new_address: &str, valid_minutes: i64) -> Rendered {
+    Letter::new("Confirm your new PayTrack sign-in address")
+        .paragraph(format!(
+            "Someone signed in to PayTrack asked to sign in as {new_address} from now on. Click the button to confirm; the link works once, for {valid_minutes} minutes."
+        ))
+        .button("Confirm this address", url)
+        .fine_print("If you didn't ask for this, ignore this email: nothing changes without the link.")
+        .render()
+}
+
 /// A short notice about the account's security, with a link to the account page.
 pub fn security_notice(name: &str, message: &str, base_url: &str) -> Rendered {
     Letter::new("PayTrack security notice")

@@ -7,6 +7,7 @@ pub mod client_addr;
 pub mod csp;
 pub mod headers;
 pub mod health;
+pub mod metrics;
 pub mod static_files;
 pub mod stripe_events;
 pub mod stripe_webhooks;

@@ -33,8 +33,13 @@ struct EventData {
     email_id: Option<String>,
 }
 
-pub(super) fn answer(status: StatusCode, message: &str) -> Response {
-    (status, Json(json!({ "status": message }))).into_response()
+/// The answer to a webhook delivery, carrying its outcome for the metrics.
+pub(super) fn answer(status: StatusCode, message: &'static str) -> Response {
+    let mut response = (status, Json(json!({ "status": message }))).into_response();
+    response
+        .extensions_mut()
+        .insert(crate::server::metrics::WebhookOutcome(message));
+    response
 }
 
 /// The answer to an event handled before (200, nothing more to do), or to one whose history

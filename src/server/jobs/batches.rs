@@ -207,6 +207,9 @@ impl Engine {
                 .await;
         }
         report.batches += 1;
+        crate::server::metrics::get()
+            .batch_size
+            .observe(emails.len() as f64);
         let answer = match self.mailer.send_batch(&emails, &batch.key()).await {
             Ok(provider_ids) => Ok(sent_ids(&ids, provider_ids)),
             Err(MailError::AlreadyAccepted) => self.probe(&batch).await.map(|found| {

@@ -116,6 +116,23 @@ impl Engine {
     /// Handles everything due now, claim after claim, until nothing is left. Emails decided
     /// together go to Resend as one batch.
     pub async fn tick(&self) -> Result<TickReport, mongodb::error::Error> {
+        let report = self.pass().await?;
+        let metrics = crate::server::metrics::get();
+        metrics.engine_passes.inc();
+        for (outcome, count) in [
+            ("claimed", report.claimed),
+            ("sent", report.sent),
+            ("failed", report.failed),
+            ("deferred", report.deferred),
+            ("skipped", report.skipped),
+            ("lost", report.lost),
+        ] {
+            metrics.emails(outcome, count);
+        }
+        Ok(report)
+    }
+
+    async fn pass(&self) -> Result<TickReport, mongodb::error::Error> {
         let mut report = TickReport {
             rescheduled: self.sweep_unscheduled().await?,
             ..TickReport::default()

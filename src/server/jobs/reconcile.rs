@@ -76,6 +76,12 @@ pub async fn pass(
             }
         }
     }
+    let metrics = crate::server::metrics::get();
+    metrics.reconcile_passes.inc();
+    metrics.reconciled("checked", report.checked);
+    metrics.reconciled("paid", report.paid);
+    metrics.reconciled("changed", report.changed);
+    metrics.reconciled("deferred", report.deferred);
     Ok(report)
 }
 

@@ -4,7 +4,10 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::auth::{Me, ProfileUpdate, UpdateProfile, my_sessions, time_zones};
+use crate::api::auth::{
+    AddressChange, Me, ProfileUpdate, RemovePicture, RequestAddressChange, UpdateProfile,
+    my_sessions, time_zones,
+};
 use crate::ui::session::use_session;
 
 /// Account settings: profile, how you sign in, and signing out. Signed-out visitors are sent
@@ -47,6 +50,7 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
     let unavailable = move || query.read().get("problem").as_deref() == Some("unavailable");
     let unconfirmed = move || query.read().get("problem").as_deref() == Some("confirm");
     let billing_down = move || query.read().get("problem").as_deref() == Some("billing");
+    let address_changed = move || query.read().get("address").as_deref() == Some("changed");
     let method = if me.signed_in_with == "google" {
         "Google"
     } else {
@@ -112,8 +116,11 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
 
             <section class="card" aria-labelledby="signin-title">
                 <h2 id="signin-title">"How you sign in"</h2>
+                <Show when=address_changed>
+                    <p class="notice notice-success" role="status">"Your sign-in address is changed. We told your previous address."</p>
+                </Show>
                 <div class="identity">
-                    {me.picture.clone().map(|src| view! { <img class="avatar" src=src alt="Your profile picture" width="48" height="48" referrerpolicy="no-referrer" /> })}
+                    <Picture picture=me.picture.clone() />
                     <p>"Email: " <strong>{me.email.clone()}</strong></p>
                 </div>
                 <ul class="methods">
@@ -121,6 +128,7 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
                     <li>{if me.google_linked { "Google — linked" } else { "Google — not linked (use “Continue with Google” with this address to link it)" }}</li>
                 </ul>
                 <p class="muted">"This session signed in with " {method} "."</p>
+                <ChangeAddress />
             </section>
 
             <section class="card" aria-labelledby="data-title">
@@ -177,5 +185,62 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
                 <p class="muted small">"Signing out everywhere ends every session on every device, including this one."</p>
             </section>
         </section>
+    }
+}
+
+/// The Google picture, and the way to remove it (Google sign-ins then stop bringing it back).
+#[component]
+fn Picture(picture: Option<String>) -> impl IntoView {
+    let remove = ServerAction::<RemovePicture>::new();
+    let session = use_session();
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = remove.value().get() {
+            session.0.refetch();
+        }
+    });
+    let failure = failure_of(remove.value());
+    picture.map(|src| {
+        view! {
+            <img class="avatar" src=src alt="Your profile picture" width="48" height="48" referrerpolicy="no-referrer" />
+            <ActionForm action=remove attr:class="form-inline">
+                <button type="submit" class="button button-secondary button-small" disabled=move || remove.pending().get()>
+                    "Remove picture"
+                </button>
+            </ActionForm>
+            <p class="form-error" role="alert">{failure}</p>
+        }
+    })
+}
+
+/// Asks for a new sign-in address; a link to it confirms the change.
+#[component]
+fn ChangeAddress() -> impl IntoView {
+    let change = ServerAction::<RequestAddressChange>::new();
+    let problem = move || match change.value().get() {
+        Some(Ok(AddressChange::Invalid(message))) => Some(message),
+        _ => None,
+    };
+    let sent = move || match change.value().get() {
+        Some(Ok(AddressChange::Sent(address))) => Some(format!(
+            "We sent a confirmation link to {address}. Your address changes when you open it (within an hour)."
+        )),
+        _ => None,
+    };
+    let failure = failure_of(change.value());
+    view! {
+        <h3>"Change your sign-in address"</h3>
+        <ActionForm action=change attr:class="form" attr:novalidate=true>
+            <label for="new_address">"New email address"</label>
+            <input id="new_address" name="new_address" type="email" autocomplete="email" required
+                aria-invalid=move || problem().is_some().to_string() aria-describedby="new-address-error" />
+            <p id="new-address-error" class="field-error">{problem}</p>
+            <div class="form-actions">
+                <button type="submit" class="button button-secondary" disabled=move || change.pending().get()>
+                    {move || if change.pending().get() { "Sending…" } else { "Send confirmation link" }}
+                </button>
+            </div>
+            <p class="saved" role="status">{sent}</p>
+            <p class="form-error" role="alert">{failure}</p>
+        </ActionForm>
     }
 }

@@ -1,5 +1,6 @@
 pub mod account;
 pub mod account_deleted;
+pub mod address_confirm;
 pub mod billing;
 pub mod client_detail;
 pub mod clients;

@@ -27,12 +27,12 @@ impl TestApp {
             .unwrap()
     }
 
-    /// The token from the newest login-link email to `email`.
+    /// The token from the newest login-link email to `email` (sent to its lower-cased form).
     pub async fn latest_token(&self, email: &str) -> String {
         let mail = self
             .db
             .collection::<Document>("outbox")
-            .find_one(doc! { "to": email, "kind": "login_link" })
+            .find_one(doc! { "to": email.to_lowercase(), "kind": "login_link" })
             .sort(doc! { "created_at": -1, "_id": -1 })
             .await
             .unwrap()

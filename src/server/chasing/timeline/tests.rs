@@ -15,6 +15,7 @@ fn user() -> UserDoc {
         email: "ada@example.com".to_string(),
         name: "Ada Lovelace".to_string(),
         picture: None,
+        picture_removed: false,
         time_zone: "Europe/Paris".to_string(),
         created_at: DateTime::now(),
         google_id: None,
