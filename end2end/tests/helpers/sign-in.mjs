@@ -4,7 +4,15 @@ import { expect } from '@playwright/test';
 // Each run uses fresh addresses: the server's database lives as long as the test run.
 export const unique = (prefix) => `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
 
+// Each test is its own client behind the proxy the server trusts (scripts/test), so the
+// per-address sign-in limits count each test, not the whole run.
+export async function asNewClient(page) {
+  const octet = () => Math.floor(Math.random() * 254) + 1;
+  await page.setExtraHTTPHeaders({ 'x-forwarded-for': `198.18.${octet()}.${octet()}` });
+}
+
 export async function requestLink(page, email) {
+  await asNewClient(page);
   await page.goto('/sign-in?next=/account');
   // The hidden time zone is filled in by the hydrated WebAssembly.
   await expect(page.locator('input[name="time_zone"]')).not.toHaveValue('');
