@@ -396,3 +396,40 @@ async fn metrics_are_served_only_with_the_token() {
     let closed = without.http.get(without.url("/metrics")).send();
     assert_eq!(closed.await.unwrap().status(), 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_and_api_answers_are_compressed_as_the_browser_accepts() {
+    let app = spawn_app().await;
+    let get = |path: &str, accept: &'static str| {
+        app.http
+            .get(app.url(path))
+            .header("accept-encoding", accept)
+            .send()
+    };
+    let encoding = |response: &reqwest::Response| {
+        response
+            .headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    let page = get("/privacy", "gzip, br").await.unwrap();
+    assert_eq!(encoding(&page).as_deref(), Some("br"));
+    let gzip = get("/privacy", "gzip").await.unwrap();
+    assert_eq!(encoding(&gzip).as_deref(), Some("gzip"));
+    let plain = get("/privacy", "identity").await.unwrap();
+    assert_eq!(encoding(&plain), None);
+    assert!(plain.text().await.unwrap().contains("Privacy policy"));
+
+    let api = app
+        .http
+        .post(app.url("/api/site/info"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(encoding(&api).as_deref(), Some("br"));
+    // Files stored precompressed are served as stored, not compressed again.
+    let bundle = get("/pkg/paytrack.0123abcd.css", "br").await.unwrap();
+    assert_eq!(encoding(&bundle).as_deref(), Some("br"));
+    assert_eq!(bundle.text().await.unwrap(), "precompressed-brotli");
+}
