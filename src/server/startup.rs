@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::trace::TraceLayer;
 
 use super::auth;
@@ -302,9 +303,24 @@ pub fn router(state: AppState) -> Router {
         .with_state(state);
 
     // Pages and API answers are compressed as they go (brotli or gzip, as the browser
-    // accepts); files served precompressed already carry their Content-Encoding and pass.
-    // Brotli at quality 4: most of the size win for a fraction of the CPU of its default 11.
-    let compression = CompressionLayer::new().quality(CompressionLevel::Precise(4));
+    // accepts). Static files never are: a release serves them precompressed, and compressing
+    // a development build's tens of megabytes of WebAssembly on every load would stall it.
+    // What is dynamic is what may not be stored (`no-store`, set by `security` inside this
+    // layer); files carry their own cache lifetimes. Brotli at quality 4: most of the size
+    // win for a fraction of the CPU of its default 11.
+    let dynamic = DefaultPredicate::new().and(
+        |_: StatusCode,
+         _: axum::http::Version,
+         headers: &axum::http::HeaderMap,
+         _: &axum::http::Extensions| {
+            headers
+                .get(axum::http::header::CACHE_CONTROL)
+                .is_some_and(|v| v.as_bytes() == b"no-store")
+        },
+    );
+    let compression = CompressionLayer::new()
+        .quality(CompressionLevel::Precise(4))
+        .compress_when(dynamic);
     http::headers::security(app, hsts)
         .layer(compression)
         .layer(TraceLayer::new_for_http())

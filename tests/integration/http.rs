@@ -428,8 +428,12 @@ async fn pages_and_api_answers_are_compressed_as_the_browser_accepts() {
         .await
         .unwrap();
     assert_eq!(encoding(&api).as_deref(), Some("br"));
-    // Files stored precompressed are served as stored, not compressed again.
+    // Files stored precompressed are served as stored, not compressed again; files without
+    // a precompressed copy are served as they are (never compressed on each request).
     let bundle = get("/pkg/paytrack.0123abcd.css", "br").await.unwrap();
     assert_eq!(encoding(&bundle).as_deref(), Some("br"));
     assert_eq!(bundle.text().await.unwrap(), "precompressed-brotli");
+    let icon = get("/favicon.svg", "br").await.unwrap();
+    assert_eq!(icon.status(), 200);
+    assert_eq!(encoding(&icon), None);
 }
