@@ -4,7 +4,8 @@
 #   docker run -p 3000:3000 -e PAYTRACK_BASE_URL=… -e MONGODB_URI=… … paytrack
 # The variables production needs are in README.md ("Running the release binary").
 
-FROM rust:1.95-slim-trixie AS build
+# The full Rust image: cargo-leptos builds a vendored OpenSSL, which needs make and Perl.
+FROM rust:1.95-trixie AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates nodejs npm \
  && rm -rf /var/lib/apt/lists/*
