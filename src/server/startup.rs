@@ -102,6 +102,23 @@ fn check_hash_file(options: &LeptosOptions) -> Result<(), StartupError> {
     }
 }
 
+/// Runs the data migrations this database has not run yet.
+async fn migrate(database: &mongodb::Database) -> Result<(), mongodb::error::Error> {
+    use db::migrations::{self, LOWERCASE_EMAILS};
+    if !migrations::has_run(database, LOWERCASE_EMAILS).await? {
+        let normalized = db::users::normalize_emails(database).await?;
+        // Addresses that clash with another account stay as they were: an operator merges
+        // those by hand (the log names them), so the migration is done either way.
+        tracing::info!(
+            changed = normalized.changed,
+            conflicts = normalized.conflicts.len(),
+            "sign-in addresses lower-cased"
+        );
+        migrations::record(database, LOWERCASE_EMAILS, mongodb::bson::DateTime::now()).await?;
+    }
+    Ok(())
+}
+
 /// A server whose socket is bound and whose database is ready, not yet accepting requests.
 pub struct Application {
     pub state: AppState,
@@ -123,16 +140,7 @@ impl Application {
         db::schema::ensure(&database)
             .await
             .map_err(StartupError::Schema)?;
-        let normalized = db::users::normalize_emails(&database)
-            .await
-            .map_err(StartupError::Schema)?;
-        if normalized.changed > 0 || !normalized.conflicts.is_empty() {
-            tracing::info!(
-                changed = normalized.changed,
-                conflicts = normalized.conflicts.len(),
-                "sign-in addresses lower-cased"
-            );
-        }
+        migrate(&database).await.map_err(StartupError::Schema)?;
 
         let listener = tokio::net::TcpListener::bind(config.bind_addr)
             .await

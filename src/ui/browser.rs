@@ -160,6 +160,14 @@ pub fn open_support_chat(website_id: &str, email: &str, name: &str) {
         &"CRISP_WEBSITE_ID".into(),
         &JsValue::from_str(website_id),
     );
+    // Crisp's cookies go on this host, not the parent domain, so a sign-out can find them.
+    if let Ok(host) = window.location().hostname() {
+        let _ = Reflect::set(
+            &window,
+            &"CRISP_COOKIE_DOMAIN".into(),
+            &JsValue::from_str(&host),
+        );
+    }
     let Some(document) = window.document() else {
         return;
     };
@@ -190,14 +198,51 @@ fn crisp_push(window: &web_sys::Window, command: &wasm_bindgen::JsValue) -> bool
 }
 
 /// Ends this browser's Crisp conversation before the user signs out (or deletes their
-/// account), so whoever uses the browser next does not see it. Crisp forgets its session
-/// cookie on `session:reset`; nothing happens when the chat was never opened.
+/// account), so whoever uses the browser next does not see it. When the chat is on the page,
+/// Crisp resets its session; either way its cookies and stored state go, because the chat may
+/// have been opened before the last full page load and left its session behind.
 pub fn reset_support_chat() {
     #[cfg(feature = "hydrate")]
     if let Some(window) = web_sys::window() {
         let reset: wasm_bindgen::JsValue =
             js_sys::Array::of2(&"do".into(), &"session:reset".into()).into();
         crisp_push(&window, &reset);
+        forget_support_chat(&window);
+    }
+}
+
+/// Crisp keeps its session in cookies and local storage entries named `crisp-client…`.
+#[cfg(feature = "hydrate")]
+fn forget_support_chat(window: &web_sys::Window) {
+    use wasm_bindgen::JsCast;
+    const CRISP: &str = "crisp-client";
+    if let Some(document) = window
+        .document()
+        .and_then(|d| d.dyn_into::<web_sys::HtmlDocument>().ok())
+    {
+        let host = window.location().hostname().unwrap_or_default();
+        let cookies = document.cookie().unwrap_or_default();
+        let names = cookies
+            .split(';')
+            .filter_map(|pair| pair.split('=').next())
+            .map(str::trim)
+            .filter(|name| name.starts_with(CRISP));
+        for name in names {
+            // A cookie is deleted only under the domain it was set with: host-only or this host.
+            let expired = format!("{name}=; Max-Age=0; Path=/");
+            let _ = document.set_cookie(&expired);
+            let _ = document.set_cookie(&format!("{expired}; Domain={host}"));
+        }
+    }
+    if let Ok(Some(storage)) = window.local_storage() {
+        let length = storage.length().unwrap_or(0);
+        let keys: Vec<String> = (0..length)
+            .filter_map(|i| storage.key(i).ok().flatten())
+            .filter(|key| key.starts_with(CRISP))
+            .collect();
+        for key in keys {
+            let _ = storage.remove_item(&key);
+        }
     }
 }
 

@@ -4,7 +4,7 @@ use crate::common::sign_in::{location, session_cookie};
 use crate::common::spawn_app;
 use futures::TryStreamExt;
 use mongodb::bson::{Document, doc};
-use reqwest::header::{CONTENT_DISPOSITION, COOKIE, SET_COOKIE};
+use reqwest::header::{CONTENT_DISPOSITION, SET_COOKIE};
 use serde_json::Value;
 
 const EMAIL: &str = "ada@example.com";
@@ -16,13 +16,7 @@ async fn the_export_holds_the_profile_and_sessions_and_no_secrets() {
     let cookie = app.sign_in(EMAIL).await;
     app.sign_in(OTHER).await;
 
-    let response = app
-        .http
-        .get(app.url("/account/export"))
-        .header(COOKIE, format!("paytrack_session={cookie}"))
-        .send()
-        .await
-        .unwrap();
+    let response = app.get_with_cookie("/account/export", &cookie).await;
     assert_eq!(response.status(), 200);
     let disposition = response.headers()[CONTENT_DISPOSITION]
         .to_str()
@@ -82,13 +76,8 @@ async fn a_wrong_confirmation_deletes_nothing() {
     let app = spawn_app().await;
     let cookie = app.sign_in(EMAIL).await;
     let response = app
-        .http
-        .post(app.url("/account/delete"))
-        .header(COOKIE, format!("paytrack_session={cookie}"))
-        .form(&[("confirm", "delete")])
-        .send()
-        .await
-        .unwrap();
+        .post_form_with_cookie("/account/delete", &cookie, &[("confirm", "delete")])
+        .await;
     assert_eq!(location(&response), "/account?problem=confirm#delete");
     assert_eq!(app.me(&cookie).await.0["email"], EMAIL);
 }
@@ -112,13 +101,12 @@ async fn deleting_the_account_leaves_nothing_of_the_user_in_any_collection() {
         .to_hex();
 
     let response = app
-        .http
-        .post(app.url("/account/delete"))
-        .header(COOKIE, format!("paytrack_session={first}"))
-        .form(&[("confirm", " ADA@example.com ")])
-        .send()
-        .await
-        .unwrap();
+        .post_form_with_cookie(
+            "/account/delete",
+            &first,
+            &[("confirm", " ADA@example.com ")],
+        )
+        .await;
     assert_eq!(response.status(), 303);
     assert_eq!(location(&response), "/account/deleted");
     let cleared = response.headers()[SET_COOKIE].to_str().unwrap();
@@ -191,12 +179,8 @@ async fn the_export_leaves_out_the_clients_live_invoice_links() {
     assert_eq!(sent_with_link, 1);
 
     let raw = app
-        .http
-        .get(app.url("/account/export"))
-        .header(COOKIE, format!("paytrack_session={}", user.cookie))
-        .send()
+        .get_with_cookie("/account/export", &user.cookie)
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();

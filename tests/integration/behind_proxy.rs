@@ -2,7 +2,6 @@
 //! when the peer is a trusted proxy, and the login-link limits cannot be turned into a way to
 //! keep someone from signing in.
 
-use reqwest::header::COOKIE;
 use serde_json::Value;
 
 use crate::common::sign_in::session_cookie;
@@ -106,12 +105,8 @@ async fn sessions_record_the_forwarded_client_not_the_proxy() {
         .sign_in_via(VICTIM, "203.0.113.7", "6.6.6.6, 203.0.113.7")
         .await;
     let sessions: Value = app
-        .http
-        .post(app.url("/api/account/sessions"))
-        .header(COOKIE, format!("paytrack_session={cookie}"))
-        .send()
+        .post_with_cookie("/api/account/sessions", &cookie)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();

@@ -9,7 +9,6 @@ use jiff::{SignedDuration, Timestamp};
 use mongodb::bson::{Document, doc, oid::ObjectId};
 use paytrack::api::auth::UpdateProfile;
 use paytrack::server::jobs::clock::ManualClock;
-use reqwest::header::COOKIE;
 
 use crate::common::billing::User;
 use crate::common::resend::*;
@@ -327,13 +326,12 @@ async fn a_deleted_account_leaves_pending_batches_and_the_others_still_go() {
     assert_eq!(batch(&app).await.get_array("emails").unwrap().len(), 4);
 
     let deleted = app
-        .http
-        .post(app.url("/account/delete"))
-        .header(COOKIE, format!("paytrack_session={}", ada.cookie))
-        .form(&[("confirm", "ada@example.com")])
-        .send()
-        .await
-        .unwrap();
+        .post_form_with_cookie(
+            "/account/delete",
+            &ada.cookie,
+            &[("confirm", "ada@example.com")],
+        )
+        .await;
     assert_eq!(deleted.status(), 303);
     let stored = batch(&app).await;
     let raw = serde_json::to_string(&stored).unwrap();

@@ -64,13 +64,7 @@ async fn signed_in_pages_and_api_answers_are_never_stored() {
     let app = spawn_app().await;
     let cookie = app.sign_in("ada@example.com").await;
     for path in ["/dashboard", "/invoices", "/account"] {
-        let page = app
-            .http
-            .get(app.url(path))
-            .header("cookie", format!("paytrack_session={cookie}"))
-            .send()
-            .await
-            .unwrap();
+        let page = app.get_with_cookie(path, &cookie).await;
         assert_eq!(page.status(), 200, "{path}");
         assert_eq!(page.headers()["cache-control"], "no-store", "{path}");
     }

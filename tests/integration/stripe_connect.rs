@@ -112,12 +112,8 @@ async fn a_key_is_checked_live_sealed_and_never_shown_again() {
     let again = user.stripe_view().await;
     assert_eq!(again["key_masked"], "rk_test_…1234");
     let export = app
-        .http
-        .get(app.url("/account/export"))
-        .header("cookie", format!("paytrack_session={}", user.cookie))
-        .send()
+        .get_with_cookie("/account/export", &user.cookie)
         .await
-        .unwrap()
         .text()
         .await
         .unwrap();

@@ -5,6 +5,7 @@ use crate::domain::invoice_number::NumberPrefix;
 use crate::domain::profile::{ProfileErrors, parse_name};
 use crate::error::AppError;
 use crate::server::db::{self, users, users::UserDoc};
+use crate::server::limits::rate;
 use crate::server::state::AppState;
 
 /// The one rule for a time zone, wherever it comes from: an IANA name the bundled database
@@ -38,14 +39,7 @@ pub async fn update(
     let Some(name) = name.filter(|_| errors.is_empty()) else {
         return Ok(ProfileSaved::Invalid(errors));
     };
-    crate::server::limits::rate::check(
-        state,
-        &format!("profile-save:{}", user.id),
-        crate::server::limits::rate::SETTINGS_SAVE,
-        "The profile was saved too many times in a row.",
-        mongodb::bson::DateTime::now(),
-    )
-    .await?;
+    rate::settings_save(state, rate::Settings::Profile, user).await?;
     let saved = users::update_profile(
         &state.db,
         user.id,

@@ -22,6 +22,7 @@ use crate::server::db::users::{self, UserDoc};
 use crate::server::db::{self, clients};
 use crate::server::invoicing::load;
 use crate::server::jobs::plan::{self, today_of};
+use crate::server::limits::rate;
 use crate::server::state::AppState;
 
 fn write_failure(err: mongodb::error::Error) -> AppError {
@@ -54,14 +55,7 @@ pub async fn save_settings(
         }
     };
     crate::server::limits::allow_reminder_steps(state, user, policy.steps().len())?;
-    crate::server::limits::rate::check(
-        state,
-        &format!("reminders-save:{}", user.id),
-        crate::server::limits::rate::SETTINGS_SAVE,
-        "The reminder settings were saved too many times in a row.",
-        mongodb::bson::DateTime::now(),
-    )
-    .await?;
+    rate::settings_save(state, rate::Settings::Reminders, user).await?;
     let settings = ReminderSettings { policy, send_hour };
     let saved = users::set_reminder_settings(&state.db, user.id, &settings)
         .await

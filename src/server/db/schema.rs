@@ -34,6 +34,7 @@ pub const EMAIL_BATCHES: &str = "email_batches";
 pub const STRIPE_CONNECTIONS: &str = "stripe_connections";
 pub const USAGE_DAILY: &str = "usage_daily";
 pub const LOCKS: &str = "locks";
+pub const MIGRATIONS: &str = "migrations";
 
 /// Every collection PayTrack owns. Data-rights features (export, delete) walk this list, so a
 /// new collection must be added here.
@@ -178,6 +179,12 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
         // Short leases (`db::locks`), named after what they guard; gone a minute after.
         name: LOCKS,
         indexes: || vec![expire_at("expires", "expires_at")],
+        holds_user_data: false,
+    },
+    CollectionSpec {
+        // One document per data migration that has run (`db::migrations`), so it runs once.
+        name: MIGRATIONS,
+        indexes: Vec::new,
         holds_user_data: false,
     },
     CollectionSpec {

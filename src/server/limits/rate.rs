@@ -8,6 +8,7 @@ use mongodb::bson::DateTime;
 
 use crate::error::AppError;
 use crate::server::db;
+use crate::server::db::users::UserDoc;
 use crate::server::state::AppState;
 
 /// At most `max` times per `window`.
@@ -52,6 +53,39 @@ pub async fn check(
         return Err(refusal(too_many, now, ends));
     }
     Ok(())
+}
+
+/// What a user saves that re-plans every open invoice, for [`settings_save`].
+#[derive(Debug, Clone, Copy)]
+pub enum Settings {
+    Profile,
+    Reminders,
+}
+
+/// Counts one save of `what` by `user` under [`SETTINGS_SAVE`].
+pub async fn settings_save(
+    state: &AppState,
+    what: Settings,
+    user: &UserDoc,
+) -> Result<(), AppError> {
+    let (key, too_many) = match what {
+        Settings::Profile => (
+            "profile-save",
+            "The profile was saved too many times in a row.",
+        ),
+        Settings::Reminders => (
+            "reminders-save",
+            "The reminder settings were saved too many times in a row.",
+        ),
+    };
+    check(
+        state,
+        &format!("{key}:{}", user.id),
+        SETTINGS_SAVE,
+        too_many,
+        DateTime::now(),
+    )
+    .await
 }
 
 /// The refusal for a window that ends at `ends`, in whole minutes (rounded up).

@@ -75,8 +75,28 @@ impl TestApp {
     }
 
     pub async fn post_with_cookie(&self, path: &str, cookie: &str) -> reqwest::Response {
+        self.post_form_with_cookie(path, cookie, &[]).await
+    }
+
+    /// Posts `form` as the signed-in browser holding `cookie` does.
+    pub async fn post_form_with_cookie(
+        &self,
+        path: &str,
+        cookie: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
         self.http
             .post(self.url(path))
+            .header(COOKIE, format!("paytrack_session={cookie}"))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> reqwest::Response {
+        self.http
+            .get(self.url(path))
             .header(COOKIE, format!("paytrack_session={cookie}"))
             .send()
             .await

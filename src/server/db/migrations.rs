@@ -1,0 +1,32 @@
+//! Data migrations that run once per database, not at every start: each one, once done, is
+//! recorded under its name. Two servers starting together may both run one, so each must be
+//! safe to run twice.
+
+use mongodb::Database;
+use mongodb::bson::{DateTime, Document, doc};
+
+use super::schema::{MIGRATIONS, is_duplicate_key};
+
+/// Lower-cases the sign-in addresses stored before addresses were normalized.
+pub const LOWERCASE_EMAILS: &str = "2026-12-lowercase-emails";
+
+pub async fn has_run(db: &Database, name: &str) -> Result<bool, mongodb::error::Error> {
+    Ok(db
+        .collection::<Document>(MIGRATIONS)
+        .find_one(doc! { "_id": name })
+        .await?
+        .is_some())
+}
+
+pub async fn record(db: &Database, name: &str, now: DateTime) -> Result<(), mongodb::error::Error> {
+    match db
+        .collection::<Document>(MIGRATIONS)
+        .insert_one(doc! { "_id": name, "ran_at": now })
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(err) if is_duplicate_key(&err) => Ok(()),
+        Err(err) => Err(err),
+    }
+}
+
