@@ -137,6 +137,7 @@ async fn main() {
         currency: "USD".into(),
         notes: String::new(),
         reminders: true,
+        ..ClientInput::default()
     }
     .parse()
     .unwrap();
@@ -157,7 +158,7 @@ async fn main() {
         }],
         discount_kind: "none".into(),
         discount_value: String::new(),
-        tax_rates: String::new(),
+        taxes: String::new(),
         notes: String::new(),
     }
     .parse()

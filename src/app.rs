@@ -9,12 +9,12 @@ use crate::ui::components::error_view::ErrorList;
 use crate::ui::components::layout::{Footer, Header};
 use crate::ui::pages::{
     account::Account, account_deleted::AccountDeleted, address_confirm::AddressConfirm,
-    billing::Billing, client_detail::ClientDetail, clients::Clients, dashboard::Dashboard,
-    dev_outbox::DevOutbox, invoice_editor::EditInvoice, invoice_editor::NewInvoice,
-    invoice_view::InvoiceView, invoices::Invoices, landing::Landing, login_link::LoginLink,
-    not_found::NotFound, operator::Operator, pricing::Pricing, privacy::Privacy,
-    public_invoice::PublicInvoice, reminder_settings::ReminderSettings, sign_in::SignIn,
-    stripe_settings::StripeSettings, terms::Terms,
+    billing::Billing, business::Business, client_detail::ClientDetail, clients::Clients,
+    dashboard::Dashboard, dev_outbox::DevOutbox, invoice_editor::EditInvoice,
+    invoice_editor::NewInvoice, invoice_view::InvoiceView, invoices::Invoices, landing::Landing,
+    login_link::LoginLink, not_found::NotFound, operator::Operator, pricing::Pricing,
+    privacy::Privacy, public_invoice::PublicInvoice, reminder_settings::ReminderSettings,
+    sign_in::SignIn, stripe_settings::StripeSettings, terms::Terms,
 };
 use crate::ui::session::provide_session;
 
@@ -70,6 +70,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account") view=Account />
                         <Route path=path!("/account/deleted") view=AccountDeleted />
                         <Route path=path!("/account/address") view=AddressConfirm />
+                        <Route path=path!("/account/business") view=Business />
                         <Route path=path!("/dev/outbox") view=DevOutbox />
                         <Route path=path!("/dashboard") view=Dashboard />
                         <Route path=path!("/invoices") view=Invoices />

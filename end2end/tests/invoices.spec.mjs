@@ -55,7 +55,7 @@ test('a client, an invoice with live totals, sending, part and full payment, and
 
   await page.getByLabel('Discount', { exact: true }).selectOption('percent');
   await page.getByLabel('Discount value').fill('10');
-  await page.getByLabel('Tax rates (%)').fill('5');
+  await page.getByLabel('Taxes').fill('Sales tax 5%');
   await expect(page.getByTestId('discount')).toHaveText('−$21.33');
   await expect(page.getByTestId('tax')).toHaveText('$9.60');
   await expect(page.getByTestId('total')).toHaveText('$201.56');

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::business::{parse_country, parse_tax_id};
+use super::country::Country;
 use super::email::EmailAddress;
 use super::money::Currency;
 
@@ -14,6 +16,12 @@ pub struct ClientInput {
     pub emails: String,
     pub company: String,
     pub address: String,
+    /// A two-letter country code, or empty.
+    #[serde(default)]
+    pub country: String,
+    /// The client's tax or VAT number, for business clients.
+    #[serde(default)]
+    pub tax_id: String,
     pub currency: String,
     pub notes: String,
     pub reminders: bool,
@@ -26,6 +34,8 @@ pub struct Client {
     pub emails: Vec<EmailAddress>,
     pub company: Option<String>,
     pub address: Option<String>,
+    pub country: Option<Country>,
+    pub tax_id: Option<String>,
     pub currency: Currency,
     pub notes: Option<String>,
     /// Whether PayTrack sends this client payment reminders.
@@ -39,6 +49,8 @@ pub struct ClientErrors {
     pub emails: Option<String>,
     pub company: Option<String>,
     pub address: Option<String>,
+    pub country: Option<String>,
+    pub tax_id: Option<String>,
     pub currency: Option<String>,
     pub notes: Option<String>,
 }
@@ -94,6 +106,14 @@ impl ClientInput {
         let company = optional(&self.company, 120, "company name", &mut errors.company);
         let address = optional(&self.address, 500, "address", &mut errors.address);
         let notes = optional(&self.notes, 2000, "notes", &mut errors.notes);
+        let country = parse_country(&self.country)
+            .map_err(|m| errors.country = Some(m))
+            .ok()
+            .flatten();
+        let tax_id = parse_tax_id(&self.tax_id)
+            .map_err(|m| errors.tax_id = Some(m))
+            .ok()
+            .flatten();
         let currency = Currency::parse(&self.currency)
             .map_err(|m| errors.currency = Some(m))
             .ok();
@@ -104,6 +124,8 @@ impl ClientInput {
                 emails,
                 company,
                 address,
+                country,
+                tax_id,
                 currency,
                 notes,
                 reminders: self.reminders,
@@ -123,6 +145,8 @@ mod tests {
             emails: "billing@acme.example, CFO@Acme.example\nbilling@acme.example".to_string(),
             company: "Acme Limited".to_string(),
             address: "1 Road\nLondon".to_string(),
+            country: "gb".to_string(),
+            tax_id: "GB 123 4567 89".to_string(),
             currency: "gbp".to_string(),
             notes: String::new(),
             reminders: true,
@@ -136,6 +160,8 @@ mod tests {
         let emails: Vec<&str> = client.emails.iter().map(|e| e.as_str()).collect();
         assert_eq!(emails, ["billing@acme.example", "CFO@acme.example"]);
         assert_eq!(client.currency, Currency::GBP);
+        assert_eq!(client.country.map(Country::code), Some("GB"));
+        assert_eq!(client.tax_id.as_deref(), Some("GB 123 4567 89"));
         assert_eq!(client.notes, None);
         assert!(client.reminders);
     }
@@ -147,6 +173,8 @@ mod tests {
             emails: "ok@example.com, nope".to_string(),
             company: "x".repeat(121),
             address: String::new(),
+            country: "Atlantis".to_string(),
+            tax_id: "n/a".to_string(),
             currency: "XXX".to_string(),
             notes: String::new(),
             reminders: false,
@@ -159,6 +187,8 @@ mod tests {
             Some("Keep the company name under 120 characters.")
         );
         assert!(errors.currency.unwrap().contains("XXX"));
+        assert!(errors.country.unwrap().contains("Atlantis"));
+        assert!(errors.tax_id.unwrap().contains("n/a"));
         assert_eq!(errors.address, None);
     }
 

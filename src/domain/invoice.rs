@@ -187,11 +187,12 @@ pub fn totals(
         Discount::Fixed(amount) => amount.clamp(0, subtotal),
     };
     let base = subtotal - discount;
-    let mut tax: i128 = 0;
-    for rate in tax_rates {
-        tax += scale_round(base, rate.thousandths(), 100_000);
-    }
-    let tax = to_i64(tax)?;
+    let tax = to_i64(
+        tax_amounts(base, tax_rates)?
+            .iter()
+            .map(|&t| i128::from(t))
+            .sum(),
+    )?;
     let total = base.checked_add(tax).ok_or(TotalsError::Overflow)?;
     let due = (i128::from(total) - i128::from(paid_minor)).max(0);
     let money = |minor| Money::from_minor(minor, currency);
@@ -203,6 +204,15 @@ pub fn totals(
         paid: money(paid_minor),
         due: money(to_i64(due)?),
     })
+}
+
+/// What each tax rate amounts to on `taxable` (the subtotal after the discount), in minor
+/// units: the invoice's tax lines, which add up to `Totals::tax` exactly.
+pub fn tax_amounts(taxable: i64, tax_rates: &[Percent]) -> Result<Vec<i64>, TotalsError> {
+    tax_rates
+        .iter()
+        .map(|rate| to_i64(scale_round(taxable, rate.thousandths(), 100_000)))
+        .collect()
 }
 
 #[cfg(test)]
@@ -366,6 +376,8 @@ mod tests {
             prop_assert!(t.due.minor() >= 0);
             prop_assert_eq!(t.due.minor(), (t.total.minor() - paid).max(0));
             prop_assert!(t.total.minor() >= 0);
+            let lines = tax_amounts(t.subtotal.minor() - t.discount.minor(), &rates).unwrap();
+            prop_assert_eq!(lines.iter().sum::<i64>(), t.tax.minor());
         }
 
         #[test]

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use super::date::CalendarDate;
 use super::invoice::{Discount, LineItem, Percent, Quantity, Totals, totals};
 use super::money::{Currency, Money};
+use super::tax::Tax;
 
 pub const MAX_LINES: usize = 100;
-const MAX_TAX_RATES: usize = 3;
 /// The most one invoice can ask for, in minor units: what Stripe charges in one payment at
 /// most in nearly every currency (e.g. $999,999.99), so any invoice can be paid by link.
 pub const MAX_TOTAL_MINOR: i64 = 99_999_999;
@@ -32,8 +32,8 @@ pub struct InvoiceInput {
     /// "none", "percent" or "fixed".
     pub discount_kind: String,
     pub discount_value: String,
-    /// One or more percentages separated by commas ("20" or "5, 9.975").
-    pub tax_rates: String,
+    /// Taxes by name and rate, separated by commas ("VAT 20%", or "GST 5%, QST 9.975%").
+    pub taxes: String,
     pub notes: String,
 }
 
@@ -45,7 +45,7 @@ pub struct InvoiceDraft {
     pub currency: Currency,
     pub lines: Vec<LineItem>,
     pub discount: Discount,
-    pub tax_rates: Vec<Percent>,
+    pub taxes: Vec<Tax>,
     pub notes: Option<String>,
 }
 
@@ -74,7 +74,7 @@ pub struct InvoiceErrors {
     pub line_items: Option<String>,
     pub lines: Vec<LineErrors>,
     pub discount: Option<String>,
-    pub tax_rates: Option<String>,
+    pub taxes: Option<String>,
     pub notes: Option<String>,
 }
 
@@ -87,7 +87,7 @@ impl InvoiceErrors {
             && self.line_items.is_none()
             && self.lines.iter().all(LineErrors::is_empty)
             && self.discount.is_none()
-            && self.tax_rates.is_none()
+            && self.taxes.is_none()
             && self.notes.is_none()
     }
 }
@@ -129,21 +129,8 @@ fn parse_line(input: &LineInput, currency: Option<Currency>) -> (Option<LineItem
     }
 }
 
-fn parse_tax_rates(text: &str) -> Result<Vec<Percent>, String> {
-    let rates = text
-        .split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(Percent::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    if rates.len() > MAX_TAX_RATES {
-        return Err(format!("Up to {MAX_TAX_RATES} tax rates per invoice."));
-    }
-    Ok(rates)
-}
-
 /// Puts the message on what takes the invoice past `MAX_TOTAL_MINOR`: the first line whose
-/// amount does, or the tax rates when the lines alone stay under it. Every line parsed, so
+/// amount does, or the taxes when the lines alone stay under it. Every line parsed, so
 /// line `i` is input line `i`.
 fn over_the_ceiling(currency: Currency, lines: &[LineItem], errors: &mut InvoiceErrors) {
     let most = Money::from_minor(MAX_TOTAL_MINOR, currency);
@@ -159,7 +146,7 @@ fn over_the_ceiling(currency: Currency, lines: &[LineItem], errors: &mut Invoice
             Some(line) => line.unit_price = Some(message),
             None => errors.line_items = Some(message),
         },
-        None => errors.tax_rates = Some(message),
+        None => errors.taxes = Some(message),
     }
 }
 
@@ -221,19 +208,18 @@ impl InvoiceInput {
                 None
             }
         };
-        let tax_rates = parse_tax_rates(&self.tax_rates)
-            .map_err(|m| errors.tax_rates = Some(m))
+        let taxes = Tax::parse_list(&self.taxes)
+            .map_err(|m| errors.taxes = Some(m))
             .ok();
         let notes = self.notes.trim();
         if notes.chars().count() > 2000 {
             errors.notes = Some("Keep the notes under 2000 characters.".to_string());
         }
 
-        if let (Some(currency), Some(discount), Some(tax_rates)) =
-            (currency, discount, tax_rates.as_ref())
+        if let (Some(currency), Some(discount), Some(taxes)) = (currency, discount, taxes.as_ref())
             && errors.is_empty()
         {
-            match totals(currency, &lines, discount, tax_rates, 0) {
+            match totals(currency, &lines, discount, &Tax::rates(taxes), 0) {
                 Err(err) => errors.line_items = Some(err.to_string()),
                 Ok(sums) if sums.total.minor() > MAX_TOTAL_MINOR => {
                     over_the_ceiling(currency, &lines, &mut errors);
@@ -242,8 +228,8 @@ impl InvoiceInput {
             }
         }
 
-        match (issue_date, due_date, currency, discount, tax_rates) {
-            (Some(issue_date), Some(due_date), Some(currency), Some(discount), Some(tax_rates))
+        match (issue_date, due_date, currency, discount, taxes) {
+            (Some(issue_date), Some(due_date), Some(currency), Some(discount), Some(taxes))
                 if errors.is_empty() =>
             {
                 Ok(InvoiceDraft {
@@ -253,7 +239,7 @@ impl InvoiceInput {
                     currency,
                     lines,
                     discount,
-                    tax_rates,
+                    taxes,
                     notes: (!notes.is_empty()).then(|| notes.to_string()),
                 })
             }
@@ -264,7 +250,7 @@ impl InvoiceInput {
 
 impl InvoiceInput {
     /// Totals of what can be read so far, for the editor to show while the user types: lines
-    /// that do not parse yet count as nothing, as do an unreadable discount or tax rate.
+    /// that do not parse yet count as nothing, as do an unreadable discount or tax.
     /// `None` until the currency is known.
     pub fn preview(&self) -> Option<(Totals, Vec<Option<Money>>)> {
         let currency = Currency::parse(&self.currency).ok()?;
@@ -305,8 +291,8 @@ impl InvoiceInput {
                 .unwrap_or(Discount::None),
             _ => Discount::None,
         };
-        let tax_rates = parse_tax_rates(&self.tax_rates).unwrap_or_default();
-        let totals = totals(currency, &lines, discount, &tax_rates, 0).ok()?;
+        let taxes = Tax::parse_list(&self.taxes).unwrap_or_default();
+        let totals = totals(currency, &lines, discount, &Tax::rates(&taxes), 0).ok()?;
         Some((totals, amounts))
     }
 }
@@ -317,7 +303,7 @@ impl InvoiceDraft {
             self.currency,
             &self.lines,
             self.discount,
-            &self.tax_rates,
+            &Tax::rates(&self.taxes),
             paid_minor,
         )
     }
@@ -346,12 +332,7 @@ impl InvoiceDraft {
                 .collect(),
             discount_kind: discount_kind.to_string(),
             discount_value,
-            tax_rates: self
-                .tax_rates
-                .iter()
-                .map(|rate| rate.to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
+            taxes: Tax::list_text(&self.taxes),
             notes: self.notes.clone().unwrap_or_default(),
         }
     }

@@ -2,12 +2,15 @@
 //! and return `Result`, so a value that exists is valid.
 
 pub mod bulk;
+pub mod business;
 pub mod client;
+pub mod country;
 pub mod dashboard;
 pub mod date;
 pub mod email;
 pub mod html;
 pub mod invoice;
+pub mod invoice_document;
 pub mod invoice_draft;
 pub mod invoice_list;
 pub mod invoice_number;
@@ -22,5 +25,6 @@ pub mod reminder_schedule;
 pub mod retention;
 pub mod status;
 pub mod stripe_pay;
+pub mod tax;
 pub mod timeline;
 pub mod usage;

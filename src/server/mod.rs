@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod limits;
 pub mod metrics;
 pub mod payments;
+pub mod pdf;
 pub mod reports;
 pub mod secret;
 pub mod seed;

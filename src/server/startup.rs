@@ -104,7 +104,7 @@ fn check_hash_file(options: &LeptosOptions) -> Result<(), StartupError> {
 
 /// Runs the data migrations this database has not run yet.
 async fn migrate(database: &mongodb::Database) -> Result<(), mongodb::error::Error> {
-    use db::migrations::{self, LOWERCASE_EMAILS};
+    use db::migrations::{self, LOWERCASE_EMAILS, TAXES_BY_NAME};
     if !migrations::has_run(database, LOWERCASE_EMAILS).await? {
         let normalized = db::users::normalize_emails(database).await?;
         // Addresses that clash with another account stay as they were: an operator merges
@@ -115,6 +115,11 @@ async fn migrate(database: &mongodb::Database) -> Result<(), mongodb::error::Err
             "sign-in addresses lower-cased"
         );
         migrations::record(database, LOWERCASE_EMAILS, mongodb::bson::DateTime::now()).await?;
+    }
+    if !migrations::has_run(database, TAXES_BY_NAME).await? {
+        let renamed = migrations::name_taxes(database).await?;
+        tracing::info!(invoices = renamed, "invoice taxes moved to named taxes");
+        migrations::record(database, TAXES_BY_NAME, mongodb::bson::DateTime::now()).await?;
     }
     Ok(())
 }
@@ -264,6 +269,9 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/google/start", get(auth::google::start))
         .route("/auth/google/callback", get(auth::google::callback))
         .route("/account/export", get(http::account::export))
+        .route("/invoices/{id}/pdf", get(http::documents::owner_pdf))
+        .route("/i/{token}/pdf", get(http::documents::link_pdf))
+        .route("/logos/{user}/{version}", get(http::documents::logo))
         .route("/account/delete", post(http::account::delete))
         .route("/account/address", post(auth::routes::confirm_address))
         .route("/webhooks/resend", post(http::webhooks::resend))

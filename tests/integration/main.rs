@@ -13,6 +13,7 @@ mod stripe_stand_in;
 mod account_data;
 mod auth;
 mod behind_proxy;
+mod business;
 mod database;
 mod email;
 mod email_faults;

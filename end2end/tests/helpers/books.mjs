@@ -24,7 +24,7 @@ export async function clientAndInvoice(page, { client, line, dueIn }) {
     } });
     const invoice = await post('/api/invoices/create', { input: {
       client_id: saved.Saved.id, issue_date: issue, due_date: due, currency: 'EUR',
-      lines: [line], discount_kind: 'none', discount_value: '', tax_rates: '', notes: '',
+      lines: [line], discount_kind: 'none', discount_value: '', taxes: '', notes: '',
     } });
     return invoice.Saved.id;
   }, { client, line, issue: dateIn(0), due: dateIn(dueIn) });

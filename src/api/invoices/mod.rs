@@ -11,6 +11,8 @@ use crate::domain::date::CalendarDate;
 use crate::domain::invoice_draft::InvoiceInput;
 use crate::domain::invoice_list::ListParams;
 use crate::domain::payment::PaymentInput;
+#[cfg(feature = "ssr")]
+use crate::domain::tax::Tax;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -31,6 +33,9 @@ use {
 pub struct EditorContext {
     pub today: CalendarDate,
     pub clients: Vec<ClientSummary>,
+    /// What a new invoice starts with, from the business profile.
+    pub default_taxes: String,
+    pub default_notes: String,
 }
 
 #[cfg(feature = "ssr")]
@@ -69,8 +74,11 @@ pub async fn get_invoice(id: String) -> Result<InvoiceDetail, AppError> {
 pub async fn load_editor_context() -> Result<EditorContext, AppError> {
     let (user, state) = who_asks().await?;
     let clients = crate::server::clients::pickable(&state, user.id).await?;
+    let business = user.business.clone().unwrap_or_default();
     Ok(EditorContext {
         today: today_of(&user),
+        default_taxes: Tax::list_text(&business.default_taxes),
+        default_notes: business.default_notes.clone().unwrap_or_default(),
         clients: clients.iter().map(crate::api::clients::summary).collect(),
     })
 }

@@ -4,7 +4,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::date::CalendarDate;
-use crate::domain::invoice::Totals;
 use crate::domain::invoice_draft::{InvoiceErrors, InvoiceInput};
 use crate::domain::money::Money;
 use crate::domain::payment::PaymentErrors;
@@ -32,57 +31,9 @@ pub struct InvoicePage {
     pub next: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BillToView {
-    pub name: String,
-    pub company: Option<String>,
-    pub address: Option<String>,
-    pub emails: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LineView {
-    pub description: String,
-    pub quantity: String,
-    pub unit_price: Money,
-    pub amount: Money,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PaymentView {
-    pub amount: Money,
-    pub date: CalendarDate,
-    pub method: String,
-}
-
-/// What the printed invoice and the client's public page show: nothing of the account beyond
-/// the sender's name and address.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InvoiceDocument {
-    pub number: String,
-    pub status: InvoiceStatus,
-    pub overdue: bool,
-    pub days_overdue: i64,
-    pub from_name: String,
-    pub from_email: String,
-    pub bill_to: BillToView,
-    pub issue_date: CalendarDate,
-    pub due_date: CalendarDate,
-    pub lines: Vec<LineView>,
-    /// "Discount (10%)" or "Discount", when there is one.
-    pub discount_label: Option<String>,
-    /// "Tax (5% + 9.975%)", when there is tax.
-    pub tax_label: Option<String>,
-    pub totals: Totals,
-    pub notes: Option<String>,
-    pub payments: Vec<PaymentView>,
-    /// Stripe's page where the client pays what is due, while it takes payments.
-    pub pay_url: Option<String>,
-    /// A payment made through Stripe is settling (a bank debit): not paid yet.
-    pub payment_processing: bool,
-    /// The client's page carries "Sent with PayTrack" (the sender is on Free).
-    pub branded: bool,
-}
+pub use crate::domain::invoice_document::{
+    BillToView, InvoiceDocument, LineView, PaymentView, SellerView, TaxLineView,
+};
 
 /// The owner's view of one invoice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -21,7 +21,7 @@ fn input() -> InvoiceInput {
         ],
         discount_kind: "percent".to_string(),
         discount_value: "10".to_string(),
-        tax_rates: "5, 9.975".to_string(),
+        taxes: "GST 5%, QST 9.975%".to_string(),
         notes: " Thanks! ".to_string(),
     }
 }
@@ -48,7 +48,7 @@ fn each_bad_field_gets_its_own_message() {
     bad.lines[1].quantity = "1.2345".to_string();
     bad.lines[0].unit_price = "-5".to_string();
     bad.discount_value = "120".to_string();
-    bad.tax_rates = "5, abc".to_string();
+    bad.taxes = "GST 5, abc".to_string();
     let errors = bad.parse().unwrap_err();
     assert!(errors.client.is_some());
     assert_eq!(
@@ -71,7 +71,7 @@ fn each_bad_field_gets_its_own_message() {
             .contains("1.2345")
     );
     assert!(errors.discount.as_deref().unwrap().contains("100"));
-    assert!(errors.tax_rates.as_deref().unwrap().contains("abc"));
+    assert!(errors.taxes.as_deref().unwrap().contains("abc"));
 }
 
 #[test]
@@ -174,7 +174,7 @@ fn an_invoice_over_what_one_payment_can_be_is_refused_on_the_field_that_does_it(
     at_the_ceiling.lines[0].quantity = "1".to_string();
     at_the_ceiling.lines[0].unit_price = "999999.99".to_string();
     at_the_ceiling.discount_kind = "none".to_string();
-    at_the_ceiling.tax_rates = String::new();
+    at_the_ceiling.taxes = String::new();
     assert_eq!(
         at_the_ceiling
             .parse()
@@ -189,7 +189,7 @@ fn an_invoice_over_what_one_payment_can_be_is_refused_on_the_field_that_does_it(
     // The second line takes it over: the message is on that line's price.
     let mut over = input();
     over.discount_kind = "none".to_string();
-    over.tax_rates = String::new();
+    over.taxes = String::new();
     over.lines[0].quantity = "1".to_string();
     over.lines[0].unit_price = "999000".to_string();
     over.lines[1].unit_price = "1000".to_string();
@@ -198,14 +198,14 @@ fn an_invoice_over_what_one_payment_can_be_is_refused_on_the_field_that_does_it(
     let message = errors.lines[1].unit_price.as_deref().unwrap();
     assert!(message.contains("$999,999.99"), "{message}");
 
-    // Lines under it, taxes over it: the message is on the tax rates.
+    // Lines under it, taxes over it: the message is on the taxes.
     let mut taxed = at_the_ceiling.clone();
-    taxed.tax_rates = "20".to_string();
+    taxed.taxes = "VAT 20%".to_string();
     let errors = taxed.parse().unwrap_err();
     assert!(errors.lines.iter().all(LineErrors::is_empty), "{errors:?}");
     assert!(
         errors
-            .tax_rates
+            .taxes
             .as_deref()
             .unwrap()
             .contains("the most one payment can be")

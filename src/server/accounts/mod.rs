@@ -1,7 +1,9 @@
-//! The user's own account: their profile (name, time zone, invoice prefix), where they
-//! are signed in, and their data rights (export, deletion).
+//! The user's own account: their profile (name, time zone, invoice prefix), their business
+//! profile (what invoices say about the seller), where they are signed in, and their data
+//! rights (export, deletion).
 
 pub mod address;
+pub mod business;
 pub mod data_rights;
 pub mod profile;
 pub mod sessions;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::schema::CLIENTS;
 use crate::domain::client::{Client, ClientInput};
+use crate::domain::country::Country;
 use crate::domain::money::Currency;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -23,6 +24,10 @@ pub struct ClientDoc {
     pub emails: Vec<String>,
     pub company: Option<String>,
     pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<Country>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_id: Option<String>,
     pub currency: Currency,
     pub notes: Option<String>,
     pub reminders: bool,
@@ -82,6 +87,11 @@ impl ClientDoc {
             emails: self.emails.join(", "),
             company: self.company.clone().unwrap_or_default(),
             address: self.address.clone().unwrap_or_default(),
+            country: self
+                .country
+                .map(|c| c.code().to_string())
+                .unwrap_or_default(),
+            tax_id: self.tax_id.clone().unwrap_or_default(),
             currency: self.currency.code().to_string(),
             notes: self.notes.clone().unwrap_or_default(),
             reminders: self.reminders,
@@ -103,6 +113,8 @@ fn fields(client: &Client, now: DateTime) -> mongodb::bson::Document {
         "emails": client.emails.iter().map(|e| e.as_str()).collect::<Vec<_>>(),
         "company": &client.company,
         "address": &client.address,
+        "country": client.country.map(|c| c.code()),
+        "tax_id": &client.tax_id,
         "currency": client.currency.code(),
         "notes": &client.notes,
         "reminders": client.reminders,
@@ -125,6 +137,8 @@ pub async fn insert(
         emails: client.emails.iter().map(|e| e.to_string()).collect(),
         company: client.company.clone(),
         address: client.address.clone(),
+        country: client.country,
+        tax_id: client.tax_id.clone(),
         currency: client.currency,
         notes: client.notes.clone(),
         reminders: client.reminders,

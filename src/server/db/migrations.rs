@@ -9,6 +9,8 @@ use super::schema::{MIGRATIONS, is_duplicate_key};
 
 /// Lower-cases the sign-in addresses stored before addresses were normalized.
 pub const LOWERCASE_EMAILS: &str = "2026-12-lowercase-emails";
+/// Renames invoices' `tax_rates` (bare rates) to `taxes` (named; bare rates read as "Tax").
+pub const TAXES_BY_NAME: &str = "2026-12-taxes-by-name";
 
 pub async fn has_run(db: &Database, name: &str) -> Result<bool, mongodb::error::Error> {
     Ok(db
@@ -30,3 +32,14 @@ pub async fn record(db: &Database, name: &str, now: DateTime) -> Result<(), mong
     }
 }
 
+/// [`TAXES_BY_NAME`]: one update, safe to run twice (a renamed invoice no longer matches).
+pub async fn name_taxes(db: &Database) -> Result<u64, mongodb::error::Error> {
+    let renamed = db
+        .collection::<Document>(super::schema::INVOICES)
+        .update_many(
+            doc! { "tax_rates": { "$exists": true } },
+            doc! { "$rename": { "tax_rates": "taxes" } },
+        )
+        .await?;
+    Ok(renamed.modified_count)
+}

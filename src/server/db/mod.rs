@@ -11,6 +11,7 @@ pub mod invoice_sequences;
 pub mod invoices;
 pub mod locks;
 pub mod login_tokens;
+pub mod logos;
 pub mod migrations;
 pub mod oauth_states;
 pub mod outbox;

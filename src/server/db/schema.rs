@@ -35,6 +35,7 @@ pub const STRIPE_CONNECTIONS: &str = "stripe_connections";
 pub const USAGE_DAILY: &str = "usage_daily";
 pub const LOCKS: &str = "locks";
 pub const MIGRATIONS: &str = "migrations";
+pub const LOGOS: &str = "logos";
 
 /// Every collection PayTrack owns. Data-rights features (export, delete) walk this list, so a
 /// new collection must be added here.
@@ -180,6 +181,12 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
         name: LOCKS,
         indexes: || vec![expire_at("expires", "expires_at")],
         holds_user_data: false,
+    },
+    CollectionSpec {
+        // Business logos, by owner (`_id` is the user's id; `db::logos`).
+        name: LOGOS,
+        indexes: Vec::new,
+        holds_user_data: true,
     },
     CollectionSpec {
         // One document per data migration that has run (`db::migrations`), so it runs once.

@@ -30,6 +30,12 @@ pub struct UserDoc {
     /// The reminder policy and send hour; absent means the defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminders: Option<crate::domain::reminder_schedule::ReminderSettings>,
+    /// Who the user's invoices say they are from, and the defaults new invoices start from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub business: Option<crate::domain::business::BusinessProfile>,
+    /// The business logo, when one was uploaded (the image is in `logos`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<LogoRef>,
     /// PayTrack's own subscription, once the user went to Checkout.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing: Option<BillingDoc>,
@@ -38,6 +44,21 @@ pub struct UserDoc {
     /// the planning and the timeline all read the same effective policy.
     #[serde(skip)]
     pub reminder_step_cap: Option<usize>,
+}
+
+/// Which logo the user has: its `version` changes with each upload, so its address does and
+/// browsers may keep each version for good.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogoRef {
+    pub content_type: String,
+    pub version: String,
+}
+
+impl LogoRef {
+    /// Where the logo is served (under the site's base URL).
+    pub fn path(&self, user: ObjectId) -> String {
+        format!("/logos/{}/{}", user.to_hex(), self.version)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -222,6 +243,21 @@ pub async fn update_profile(
         )
         .return_document(ReturnDocument::After)
         .await
+}
+
+/// Replaces the business profile; false when the account is gone.
+pub async fn set_business(
+    db: &Database,
+    id: ObjectId,
+    profile: &crate::domain::business::BusinessProfile,
+) -> Result<bool, mongodb::error::Error> {
+    let profile = mongodb::bson::to_bson(profile)
+        .map_err(|e| mongodb::error::Error::custom(e.to_string()))?;
+    let updated = db
+        .collection::<UserDoc>(USERS)
+        .update_one(doc! { "_id": id }, doc! { "$set": { "business": profile } })
+        .await?;
+    Ok(updated.matched_count == 1)
 }
 
 pub async fn find_by_google_id(

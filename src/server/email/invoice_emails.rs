@@ -22,6 +22,8 @@ pub struct InvoiceFacts {
     pub link: String,
     /// Where the client pays it in the user's Stripe, while that is open.
     pub pay_url: Option<String>,
+    /// The invoice as a PDF, at the client's link.
+    pub pdf_url: Option<String>,
 }
 
 /// The Stripe page an open invoice is paid on, if it has one that still takes payments.
@@ -38,11 +40,12 @@ pub fn pay_url(invoice: &InvoiceDoc) -> Option<String> {
 
 impl InvoiceFacts {
     pub fn of(user: &UserDoc, invoice: &InvoiceDoc, base_url: &str, today: CalendarDate) -> Self {
-        let link = invoice
+        let page = invoice
             .public_token
             .as_deref()
-            .map(|token| format!("{base_url}/i/{token}"))
-            .unwrap_or_else(|| base_url.to_string());
+            .map(|token| format!("{base_url}/i/{token}"));
+        let pdf_url = page.as_ref().map(|page| format!("{page}/pdf"));
+        let link = page.unwrap_or_else(|| base_url.to_string());
         InvoiceFacts {
             sender_name: user.name.clone(),
             client_name: invoice.bill_to.name.clone(),
@@ -53,6 +56,7 @@ impl InvoiceFacts {
             today,
             link,
             pay_url: pay_url(invoice),
+            pdf_url,
         }
     }
 
@@ -164,15 +168,19 @@ pub fn receipt_email(facts: &InvoiceFacts, paid: &str, paid_on: CalendarDate) ->
     }
 }
 
-/// The links under a text email: pay (when Stripe takes it) and view.
+/// The links under a text email: pay (when Stripe takes it), view, and the PDF.
 fn links_text(facts: &InvoiceFacts) -> String {
-    match &facts.pay_url {
+    let mut links = match &facts.pay_url {
         Some(pay) => format!(
             "Pay {} now: {pay}\nView the invoice: {}",
             facts.amount_due, facts.link
         ),
         None => format!("View and pay the invoice: {}", facts.link),
+    };
+    if let Some(pdf) = &facts.pdf_url {
+        links.push_str(&format!("\nDownload it as a PDF: {pdf}"));
     }
+    links
 }
 
 /// The button (or buttons) under an HTML email.
@@ -231,9 +239,14 @@ fn layout(facts: &InvoiceFacts, title: &str, message: &str, buttons: &str) -> St
 {due}
 {amount}
 </table>
-<p style="margin:0 0 24px">{buttons}</p>
+<p style="margin:0 0 24px">{buttons}</p>{pdf}
 <p style="margin:0;color:#5c5c74;font-size:13px">Questions about this invoice? Reply to this email to reach {sender}.</p>"#,
         sender = escape(&facts.sender_name),
+        pdf = facts.pdf_url.as_ref().map_or_else(String::new, |pdf| format!(
+            r#"
+<p style="margin:0 0 24px"><a href="{}" style="color:#4f46e5">Download the invoice as a PDF</a></p>"#,
+            escape(pdf)
+        )),
         number = row("Invoice", &facts.number),
         due = row("Due", &facts.due_date_text()),
         amount = row("Amount due", &facts.amount_due),

@@ -5,6 +5,7 @@ pub mod api_errors;
 pub mod billing_webhooks;
 pub mod client_addr;
 pub mod csp;
+pub mod documents;
 pub mod headers;
 pub mod health;
 pub mod metrics;

@@ -3,9 +3,11 @@
 //! functions only say who asks, parse, call one of these and map the answer.
 
 pub mod bulk;
+pub mod document;
 pub mod drafts;
 pub mod effects;
 pub mod listing;
+pub mod pdf;
 pub mod public;
 pub mod sending;
 

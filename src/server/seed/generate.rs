@@ -1,6 +1,7 @@
 //! Made-up but realistic demo data: names, companies, lines of work, and what became of each
 //! invoice, from a small deterministic generator so every run makes the same book.
 
+use crate::domain::tax::Tax;
 use mongodb::bson::DateTime;
 
 use crate::domain::client::Client;
@@ -120,6 +121,8 @@ pub(super) fn client(rng: &mut Rng, index: usize) -> Result<Client, String> {
         ))?],
         company,
         address: Some(format!("{} Market Street\nSpringfield", 1 + index)),
+        country: None,
+        tax_id: None,
         currency,
         notes: None,
         reminders: rng.chance(90),
@@ -151,8 +154,11 @@ pub(super) fn draft(
         } else {
             Discount::None
         },
-        tax_rates: if rng.chance(30) {
-            vec![Percent::from_thousandths(20_000)]
+        taxes: if rng.chance(30) {
+            vec![Tax {
+                name: "VAT".to_string(),
+                rate: Percent::from_thousandths(20_000),
+            }]
         } else {
             Vec::new()
         },

@@ -2,6 +2,7 @@
 //! editor) and to edit one. Messages from the server's parse appear next to their fields.
 
 use crate::ui::actions::{create_or_update, failure_of};
+use crate::ui::components::country_select::CountrySelect;
 use crate::ui::components::currency_select::CurrencySelect;
 use leptos::prelude::*;
 
@@ -27,6 +28,8 @@ pub fn ClientForm(
     let emails = RwSignal::new(initial.emails);
     let company = RwSignal::new(initial.company);
     let address = RwSignal::new(initial.address);
+    let country = RwSignal::new(initial.country);
+    let tax_id = RwSignal::new(initial.tax_id);
     let currency = RwSignal::new(if initial.currency.is_empty() {
         "USD".to_string()
     } else {
@@ -54,6 +57,8 @@ pub fn ClientForm(
             emails: emails.get_untracked(),
             company: company.get_untracked(),
             address: address.get_untracked(),
+            country: country.get_untracked(),
+            tax_id: tax_id.get_untracked(),
             currency: currency.get_untracked(),
             notes: notes.get_untracked(),
             reminders: reminders.get_untracked(),
@@ -89,6 +94,16 @@ pub fn ClientForm(
                 <textarea id=id("address") rows="3" bind:value=address
                     aria-invalid=move || errors().address.is_some().to_string() aria-describedby=id("address-error")></textarea>
                 <p id=id("address-error") class="field-error">{move || errors().address}</p>
+
+                <label for=id("country")>"Country " <span class="muted">"(optional)"</span></label>
+                <CountrySelect id=id("country") described_by=id("country-error") country
+                    invalid=Signal::derive(move || errors().country.is_some()) />
+                <p id=id("country-error") class="field-error">{move || errors().country}</p>
+
+                <label for=id("tax-id")>"Tax or VAT number " <span class="muted">"(optional: business clients)"</span></label>
+                <input id=id("tax-id") type="text" autocomplete="off" bind:value=tax_id
+                    aria-invalid=move || errors().tax_id.is_some().to_string() aria-describedby=id("tax-id-error") />
+                <p id=id("tax-id-error") class="field-error">{move || errors().tax_id}</p>
 
                 <label for=id("notes")>"Notes " <span class="muted">"(only you see these)"</span></label>
                 <textarea id=id("notes") rows="2" bind:value=notes

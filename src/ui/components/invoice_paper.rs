@@ -10,11 +10,23 @@ use crate::ui::components::status_badge::StatusBadge;
 pub fn InvoicePaper(document: InvoiceDocument) -> impl IntoView {
     let totals = document.totals;
     let bill_to = document.bill_to.clone();
+    let from = document.from.clone();
     view! {
         <article class="paper" aria-label=format!("Invoice {}", document.number)>
             <header class="paper-head">
-                <div>
-                    <p class="paper-from"><strong>{document.from_name.clone()}</strong><br />{document.from_email.clone()}</p>
+                <div class="paper-seller">
+                    {from.logo_url.clone().map(|url| view! {
+                        <img class="paper-logo" src=url alt=format!("{} logo", from.name) />
+                    })}
+                    <p class="paper-from">
+                        <strong>{from.legal_name.clone().unwrap_or_else(|| from.name.clone())}</strong>
+                        {from.legal_name.is_some().then(|| view! { <br />{from.name.clone()} })}
+                        {from.address.clone().map(|a| view! { <br /><span class="pre">{a}</span> })}
+                        {from.country.clone().map(|c| view! { <br />{c} })}
+                        {from.tax_id.clone().map(|id| view! { <br />{format!("Tax ID: {id}")} })}
+                        <br />{from.email.clone()}
+                        {from.phone.clone().map(|p| view! { <br />{p} })}
+                    </p>
                 </div>
                 <div class="paper-title">
                     <h2>"Invoice " <span class="paper-number">{document.number.clone()}</span></h2>
@@ -29,6 +41,8 @@ pub fn InvoicePaper(document: InvoiceDocument) -> impl IntoView {
                         <strong>{bill_to.name.clone()}</strong>
                         {bill_to.company.clone().map(|c| view! { <br />{c} })}
                         {bill_to.address.clone().map(|a| view! { <br /><span class="pre">{a}</span> })}
+                        {bill_to.country.clone().map(|c| view! { <br />{c} })}
+                        {bill_to.tax_id.clone().map(|id| view! { <br />{format!("Tax ID: {id}")} })}
                         {bill_to.emails.first().cloned().map(|e| view! { <br />{e} })}
                     </p>
                 </div>
@@ -72,9 +86,9 @@ pub fn InvoicePaper(document: InvoiceDocument) -> impl IntoView {
                     {document.discount_label.clone().map(|label| view! {
                         <tr><th scope="row">{label}</th><td class="num">{format!("−{}", totals.discount)}</td></tr>
                     })}
-                    {document.tax_label.clone().map(|label| view! {
-                        <tr><th scope="row">{label}</th><td class="num">{totals.tax.to_string()}</td></tr>
-                    })}
+                    {document.taxes.iter().map(|tax| view! {
+                        <tr><th scope="row">{tax.label.clone()}</th><td class="num">{tax.amount.to_string()}</td></tr>
+                    }).collect_view()}
                     <tr class="grand"><th scope="row">"Total"</th><td class="num">{totals.total.to_string()}</td></tr>
                     {(totals.paid.minor() > 0).then(|| view! {
                         <tr><th scope="row">"Paid"</th><td class="num">{format!("−{}", totals.paid)}</td></tr>
@@ -83,8 +97,19 @@ pub fn InvoicePaper(document: InvoiceDocument) -> impl IntoView {
                 </tbody>
             </table>
 
+            {document.reverse_charge.clone().map(|note| view! {
+                <p class="paper-legal">{note}</p>
+            })}
+
             {document.notes.clone().map(|notes| view! {
                 <section class="paper-notes"><h3>"Notes"</h3><p class="pre">{notes}</p></section>
+            })}
+
+            {document.payment_instructions.clone().map(|how| view! {
+                <section class="paper-notes">
+                    <h3>{if document.pay_url.is_some() { "Or pay by bank transfer" } else { "How to pay" }}</h3>
+                    <p class="pre">{how}</p>
+                </section>
             })}
 
             {(!document.payments.is_empty()).then(|| view! {
@@ -96,6 +121,10 @@ pub fn InvoicePaper(document: InvoiceDocument) -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 </section>
+            })}
+
+            {document.footer.clone().map(|footer| view! {
+                <footer class="paper-footer"><p class="pre">{footer}</p></footer>
             })}
         </article>
     }

@@ -1,6 +1,7 @@
 pub mod charts;
 pub mod client_form;
 pub mod contact_email;
+pub mod country_select;
 pub mod currency_select;
 pub mod error_view;
 pub mod invoice_cells;

@@ -114,6 +114,12 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
                 </ActionForm>
             </section>
 
+            <section class="card" aria-labelledby="business-title">
+                <h2 id="business-title">"Business details"</h2>
+                <p>"Your legal name, address, tax number and bank details, as your invoices and their PDFs show them."</p>
+                <p><a class="button button-secondary" href="/account/business">"Edit business details"</a></p>
+            </section>
+
             <section class="card" aria-labelledby="signin-title">
                 <h2 id="signin-title">"How you sign in"</h2>
                 <Show when=address_changed>

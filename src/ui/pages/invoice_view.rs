@@ -123,7 +123,8 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
                         on:click=move |_| run("void", Some("Void this invoice? The client's link stops working and it can't be reopened."))>"Void"</button>
                 })}
                 <button type="button" class="button button-secondary" disabled=busy on:click=move |_| run("duplicate", None)>"Duplicate"</button>
-                <button type="button" class="button button-secondary" on:click=move |_| browser::print_page()>"Print or save PDF"</button>
+                <a class="button button-secondary" href=format!("/invoices/{}/pdf", detail.id) rel="external" download>"Download PDF"</a>
+                <button type="button" class="button button-secondary" on:click=move |_| browser::print_page()>"Print"</button>
             </div>
         </div>
         <p class="form-error no-print" role="alert">{move || problem.get()}</p>

@@ -2,6 +2,7 @@ pub mod account;
 pub mod account_deleted;
 pub mod address_confirm;
 pub mod billing;
+pub mod business;
 pub mod client_detail;
 pub mod clients;
 pub mod dashboard;

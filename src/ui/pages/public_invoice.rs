@@ -12,18 +12,19 @@ use crate::ui::components::invoice_paper::InvoicePaper;
 pub fn PublicInvoice() -> impl IntoView {
     let params = use_params_map();
     let token = params.read_untracked().get("token").unwrap_or_default();
+    let pdf = format!("/i/{token}/pdf");
     let invoice = Resource::new(move || token.clone(), public_invoice);
     view! {
         <Meta name="robots" content="noindex, nofollow" />
         <Meta name="referrer" content="no-referrer" />
         <section class="page public-invoice">
             <Transition fallback=|| view! { <p class="muted" role="status">"Loading the invoice…"</p> }>
-                {move || Suspend::new(async move {
+                {move || { let pdf = pdf.clone(); Suspend::new(async move {
                     invoice.await.map(|found| match found {
                         Some(document) => {
                             let branded = document.branded;
                             view! {
-                            <Title text=format!("Invoice {} from {}", document.number, document.from_name) />
+                            <Title text=format!("Invoice {} from {}", document.number, document.from.name) />
                             <PayBox
                                 pay_url=document.pay_url.clone()
                                 processing=document.payment_processing
@@ -31,7 +32,8 @@ pub fn PublicInvoice() -> impl IntoView {
                                 paid=document.status == crate::domain::status::InvoiceStatus::Paid
                             />
                             <div class="button-row no-print public-actions">
-                                <button type="button" class="button button-secondary" on:click=move |_| browser::print_page()>"Print or save PDF"</button>
+                                <a class="button" href=pdf rel="external" download>"Download PDF"</a>
+                                <button type="button" class="button button-secondary" on:click=move |_| browser::print_page()>"Print"</button>
                             </div>
                             <InvoicePaper document />
                             <p class="muted small no-print">"Questions about this invoice? Reply to the email it came with."</p>
@@ -54,7 +56,7 @@ pub fn PublicInvoice() -> impl IntoView {
                         }.into_any()
                         }
                     })
-                })}
+                })}}
             </Transition>
         </section>
     }

@@ -154,6 +154,7 @@ pub fn client_input(name: &str) -> ClientInput {
         currency: "USD".to_string(),
         notes: String::new(),
         reminders: true,
+        ..ClientInput::default()
     }
 }
 
@@ -176,7 +177,7 @@ pub fn invoice_input(client: &str) -> InvoiceInput {
         ],
         discount_kind: "percent".to_string(),
         discount_value: "10".to_string(),
-        tax_rates: "5".to_string(),
+        taxes: "Sales tax 5%".to_string(),
         notes: "Thank you!".to_string(),
     }
 }

@@ -65,7 +65,7 @@ pub struct TestApp {
     pub state: paytrack::server::state::AppState,
     pub http: reqwest::Client,
     pub site_root: PathBuf,
-    uri: String,
+    pub uri: String,
     server: tokio::task::JoinHandle<()>,
 }
 

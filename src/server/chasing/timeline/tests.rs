@@ -22,6 +22,8 @@ fn user() -> UserDoc {
         invoice_prefix: None,
         reminders: None,
         billing: None,
+        business: None,
+        logo: None,
         reminder_step_cap: None,
     }
 }
@@ -47,6 +49,8 @@ fn invoice(user: &UserDoc, status: InvoiceStatus) -> InvoiceDoc {
             name: "Lovelace Labs".to_string(),
             company: None,
             address: None,
+            country: None,
+            tax_id: None,
             emails: vec!["accounts@lovelace.test".to_string()],
         },
         client_sort: "lovelace labs".to_string(),
@@ -61,7 +65,7 @@ fn invoice(user: &UserDoc, status: InvoiceStatus) -> InvoiceDoc {
             unit_price_minor: 12_500,
         }],
         discount: Discount::None,
-        tax_rates: Vec::new(),
+        taxes: Vec::new(),
         notes: None,
         subtotal_minor: 50_000,
         discount_minor: 0,

@@ -6,14 +6,16 @@ use mongodb::bson::{Bson, DateTime, Document, doc, to_bson};
 use serde::{Deserialize, Serialize};
 
 use super::super::clients::ClientDoc;
+use crate::domain::country::Country;
 use crate::domain::date::CalendarDate;
-use crate::domain::invoice::{Discount, LineItem, Percent, Totals};
+use crate::domain::invoice::{Discount, LineItem, Totals};
 use crate::domain::invoice_draft::InvoiceDraft;
 use crate::domain::money::Currency;
 use crate::domain::pause::PauseReason;
 use crate::domain::payment::PaymentMethod;
 use crate::domain::status::InvoiceStatus;
 use crate::domain::stripe_pay::StripePay;
+use crate::domain::tax::Tax;
 
 /// Who the invoice is addressed to, as it was when the invoice was written (a sent invoice is
 /// a document; renaming the client later does not rewrite it).
@@ -22,6 +24,11 @@ pub struct BillTo {
     pub name: String,
     pub company: Option<String>,
     pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<Country>,
+    /// The client's tax or VAT number (business clients).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_id: Option<String>,
     pub emails: Vec<String>,
 }
 
@@ -31,6 +38,8 @@ impl From<&ClientDoc> for BillTo {
             name: client.name.clone(),
             company: client.company.clone(),
             address: client.address.clone(),
+            country: client.country,
+            tax_id: client.tax_id.clone(),
             emails: client.emails.clone(),
         }
     }
@@ -64,7 +73,9 @@ pub struct InvoiceDoc {
     pub currency: Currency,
     pub lines: Vec<LineItem>,
     pub discount: Discount,
-    pub tax_rates: Vec<Percent>,
+    /// Stored as `tax_rates` (bare rates) before taxes had names; the migration
+    /// `TAXES_BY_NAME` renames the field and `Tax` reads the bare rates.
+    pub taxes: Vec<Tax>,
     pub notes: Option<String>,
     pub subtotal_minor: i64,
     pub discount_minor: i64,
@@ -129,7 +140,7 @@ impl InvoiceDoc {
             currency: self.currency,
             lines: self.lines.clone(),
             discount: self.discount,
-            tax_rates: self.tax_rates.clone(),
+            taxes: self.taxes.clone(),
             notes: self.notes.clone(),
         }
     }
@@ -183,7 +194,7 @@ pub(super) fn content(
         "currency": draft.currency.code(),
         "lines": to_bson(&draft.lines)?,
         "discount": to_bson(&draft.discount)?,
-        "tax_rates": to_bson(&draft.tax_rates)?,
+        "taxes": to_bson(&draft.taxes)?,
         "notes": &draft.notes,
         "subtotal_minor": totals.subtotal.minor(),
         "discount_minor": totals.discount.minor(),

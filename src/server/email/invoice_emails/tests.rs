@@ -12,6 +12,7 @@ fn facts() -> InvoiceFacts {
         today: CalendarDate::parse("2026-12-17").unwrap(),
         link: "https://paytrack.test/i/tok?a=1&b=2".to_string(),
         pay_url: None,
+        pdf_url: Some("https://paytrack.test/i/tok/pdf".to_string()),
     }
 }
 
@@ -122,4 +123,27 @@ fn a_reminder_renders_the_step_with_days_overdue() {
     assert!(email.text.contains("due on Thu 10 Dec 2026"));
     assert!(email.html.contains("Hi Babbage &amp; Co,"));
     assert!(email.html.contains("View and pay invoice"));
+}
+
+#[test]
+fn invoice_and_reminder_emails_link_the_pdf() {
+    let email = invoice_email(&facts());
+    assert!(
+        email
+            .text
+            .contains("Download it as a PDF: https://paytrack.test/i/tok/pdf")
+    );
+    assert!(
+        email
+            .html
+            .contains(r#"href="https://paytrack.test/i/tok/pdf""#)
+    );
+    let policy = ReminderPolicy::default();
+    let reminder = reminder_email(&facts(), &policy.steps()[0]);
+    assert!(reminder.html.contains("Download the invoice as a PDF"));
+    let without_link = InvoiceFacts {
+        pdf_url: None,
+        ..facts()
+    };
+    assert!(!invoice_email(&without_link).html.contains("PDF"));
 }

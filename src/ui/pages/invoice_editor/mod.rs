@@ -140,6 +140,8 @@ fn Editor(
                     ..Default::default()
                 }],
                 discount_kind: "none".to_string(),
+                taxes: context.default_taxes.clone(),
+                notes: context.default_notes.clone(),
                 ..Default::default()
             }
         }
@@ -152,7 +154,7 @@ fn Editor(
     let currency = RwSignal::new(initial.currency.clone());
     let discount_kind = RwSignal::new(initial.discount_kind.clone());
     let discount_value = RwSignal::new(initial.discount_value.clone());
-    let tax_rates = RwSignal::new(initial.tax_rates.clone());
+    let taxes = RwSignal::new(initial.taxes.clone());
     let notes = RwSignal::new(initial.notes.clone());
     let next_key = StoredValue::new(initial.lines.len() as u64);
     let lines = RwSignal::new(
@@ -176,7 +178,7 @@ fn Editor(
         lines: lines.get().iter().map(LineRow::input).collect(),
         discount_kind: discount_kind.get(),
         discount_value: discount_value.get(),
-        tax_rates: tax_rates.get(),
+        taxes: taxes.get(),
         notes: notes.get(),
     });
     let initial = StoredValue::new(initial);
@@ -345,10 +347,11 @@ fn Editor(
                             <p id="discount-error" class="field-error">{move || errors.get().discount}</p>
                         </div>
                         <div class="field">
-                            <label for="invoice-tax">"Tax rates (%)"</label>
-                            <input id="invoice-tax" type="text" inputmode="decimal" placeholder="e.g. 20, or 5, 9.975" bind:value=tax_rates
-                                aria-invalid=move || errors.get().tax_rates.is_some().to_string() aria-describedby="tax-error" />
-                            <p id="tax-error" class="field-error">{move || errors.get().tax_rates}</p>
+                            <label for="invoice-tax">"Taxes"</label>
+                            <input id="invoice-tax" type="text" placeholder="e.g. VAT 20%, or GST 5%, QST 9.975%" bind:value=taxes
+                                aria-invalid=move || errors.get().taxes.is_some().to_string() aria-describedby="tax-help tax-error" />
+                            <p id="tax-help" class="muted small">"Each tax's name and rate, separated by commas; leave empty for none."</p>
+                            <p id="tax-error" class="field-error">{move || errors.get().taxes}</p>
                         </div>
                         <div class="field field-wide">
                             <label for="invoice-notes">"Notes and payment terms " <span class="muted">"(shown on the invoice)"</span></label>

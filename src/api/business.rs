@@ -1,0 +1,45 @@
+//! The business profile (Account → Business): what invoices say about the seller.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::business::{BusinessErrors, BusinessInput};
+use crate::error::AppError;
+
+/// The form's text as saved, and the logo's address when there is one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BusinessForm {
+    pub input: BusinessInput,
+    pub logo_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BusinessSave {
+    /// What was saved, as the form shows it again.
+    Saved(BusinessInput),
+    Invalid(BusinessErrors),
+}
+
+#[server(prefix = "/api", endpoint = "account/business")]
+pub async fn get_business() -> Result<BusinessForm, AppError> {
+    let (user, state) = crate::api::ssr::who_asks().await?;
+    Ok(BusinessForm {
+        input: user.business.clone().unwrap_or_default().to_input(),
+        logo_url: user
+            .logo
+            .as_ref()
+            .map(|logo| format!("{}{}", state.config.base_url, logo.path(user.id))),
+    })
+}
+
+#[server(prefix = "/api", endpoint = "account/business/save", input = Json)]
+pub async fn save_business(input: BusinessInput) -> Result<BusinessSave, AppError> {
+    use crate::server::accounts::business::{self, BusinessSaved};
+
+    let (user, state) = crate::api::ssr::who_asks().await?;
+    Ok(match business::save(&state, &user, &input).await? {
+        BusinessSaved::Saved(profile) => BusinessSave::Saved(profile.to_input()),
+        BusinessSaved::Invalid(errors) => BusinessSave::Invalid(errors),
+    })
+}

@@ -1,0 +1,94 @@
+//! The invoice as a document: what its page, its PDF and the client's page all show, built
+//! once on the server (`server::invoicing::document`) and drawn by the browser or the PDF
+//! writer. Nothing of the account beyond what the business profile puts on the invoice.
+
+use serde::{Deserialize, Serialize};
+
+use super::date::CalendarDate;
+use super::invoice::Totals;
+use super::money::Money;
+use super::status::InvoiceStatus;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillToView {
+    pub name: String,
+    pub company: Option<String>,
+    pub address: Option<String>,
+    /// The country's name.
+    pub country: Option<String>,
+    pub tax_id: Option<String>,
+    pub emails: Vec<String>,
+}
+
+/// Who the invoice is from, as the business profile names them (with the account's name and
+/// address where the profile is silent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SellerView {
+    /// The name clients know the user by.
+    pub name: String,
+    pub legal_name: Option<String>,
+    pub address: Option<String>,
+    /// The country's name.
+    pub country: Option<String>,
+    pub tax_id: Option<String>,
+    pub email: String,
+    pub phone: Option<String>,
+    /// Where the logo is served, when there is one.
+    pub logo_url: Option<String>,
+}
+
+/// One tax on the invoice: "VAT 20%" and what it amounts to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaxLineView {
+    pub label: String,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineView {
+    pub description: String,
+    pub quantity: String,
+    pub unit_price: Money,
+    pub amount: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentView {
+    pub amount: Money,
+    pub date: CalendarDate,
+    pub method: String,
+}
+
+/// What the printed invoice, its PDF and the client's public page show: nothing of the
+/// account beyond what the business profile puts on the invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvoiceDocument {
+    pub number: String,
+    pub status: InvoiceStatus,
+    pub overdue: bool,
+    pub days_overdue: i64,
+    pub from: SellerView,
+    pub bill_to: BillToView,
+    pub issue_date: CalendarDate,
+    pub due_date: CalendarDate,
+    pub lines: Vec<LineView>,
+    /// "Discount (10%)" or "Discount", when there is one.
+    pub discount_label: Option<String>,
+    /// One line per tax, adding up to `totals.tax`.
+    pub taxes: Vec<TaxLineView>,
+    pub totals: Totals,
+    /// The EU reverse-charge sentence, when it applies.
+    pub reverse_charge: Option<String>,
+    pub notes: Option<String>,
+    /// How to pay by bank, from the business profile.
+    pub payment_instructions: Option<String>,
+    /// The small print at the bottom, from the business profile.
+    pub footer: Option<String>,
+    pub payments: Vec<PaymentView>,
+    /// Stripe's page where the client pays what is due, while it takes payments.
+    pub pay_url: Option<String>,
+    /// A payment made through Stripe is settling (a bank debit): not paid yet.
+    pub payment_processing: bool,
+    /// The client's page carries "Sent with PayTrack" (the sender is on Free).
+    pub branded: bool,
+}

@@ -1,0 +1,193 @@
+//! Taxes by name: an invoice says "VAT 20%" or "GST 5%" and "QST 9.975%", one line each,
+//! because most tax authorities require each tax to be named on the invoice. What each one
+//! amounts to comes from `invoice::totals`, so the lines always add up to the tax total.
+
+use serde::{Deserialize, Serialize};
+
+use super::country::Country;
+use super::invoice::Percent;
+
+/// The most taxes one invoice carries (Canada's GST + QST is the usual most).
+pub const MAX_TAXES: usize = 3;
+const MAX_NAME_CHARS: usize = 40;
+/// The name of a tax given only as a rate ("20"), and of rates stored before taxes had names.
+pub const UNNAMED: &str = "Tax";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tax {
+    pub name: String,
+    pub rate: Percent,
+}
+
+/// Invoices saved before taxes had names hold bare rates; they read as taxes named "Tax".
+impl<'de> Deserialize<'de> for Tax {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Stored {
+            Named { name: String, rate: Percent },
+            Bare(Percent),
+        }
+        Ok(match Stored::deserialize(deserializer)? {
+            Stored::Named { name, rate } => Tax { name, rate },
+            Stored::Bare(rate) => Tax {
+                name: UNNAMED.to_string(),
+                rate,
+            },
+        })
+    }
+}
+
+impl Tax {
+    /// One tax as typed: "VAT 20%", "QST 9.975", or a bare "20" (named "Tax"). The rate is
+    /// the last word; everything before it is the name.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        let (name, rate) = match text.rsplit_once(char::is_whitespace) {
+            Some((name, rate)) => (name.trim(), rate),
+            None => ("", text),
+        };
+        let rate = Percent::parse(rate)
+            .map_err(|_| format!("“{text}” needs a rate at the end, like “VAT 20%” or “GST 5”."))?;
+        let name = if name.is_empty() { UNNAMED } else { name };
+        if name.chars().count() > MAX_NAME_CHARS {
+            return Err(format!(
+                "Keep a tax's name under {MAX_NAME_CHARS} characters."
+            ));
+        }
+        if name.chars().any(char::is_control) {
+            return Err("A tax's name can't hold line breaks or tabs.".to_string());
+        }
+        Ok(Self {
+            name: name.to_string(),
+            rate,
+        })
+    }
+
+    /// Several taxes separated by commas: "GST 5%, QST 9.975%". Empty text is no tax.
+    pub fn parse_list(text: &str) -> Result<Vec<Self>, String> {
+        let taxes = text
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(Self::parse)
+            .collect::<Result<Vec<_>, _>>()?;
+        if taxes.len() > MAX_TAXES {
+            return Err(format!("Up to {MAX_TAXES} taxes per invoice."));
+        }
+        Ok(taxes)
+    }
+
+    /// What `parse_list` reads back: "GST 5%, QST 9.975%".
+    pub fn list_text(taxes: &[Self]) -> String {
+        taxes.iter().map(Self::label).collect::<Vec<_>>().join(", ")
+    }
+
+    /// The tax as the invoice shows it: "VAT 20%".
+    pub fn label(&self) -> String {
+        format!("{} {}%", self.name, self.rate)
+    }
+
+    pub fn rates(taxes: &[Self]) -> Vec<Percent> {
+        taxes.iter().map(|t| t.rate).collect()
+    }
+}
+
+/// Whether the invoice must say that the client accounts for the VAT (EU reverse charge):
+/// a business client (it has a VAT number) in another EU country, and no tax charged.
+pub fn is_reverse_charge(
+    seller_country: Option<Country>,
+    client_country: Option<Country>,
+    client_has_tax_id: bool,
+    taxes: &[Tax],
+) -> bool {
+    let in_eu = |country: Option<Country>| country.is_some_and(|c| is_eu_country(c.code()));
+    client_has_tax_id
+        && taxes.iter().all(|t| t.rate.thousandths() == 0)
+        && in_eu(seller_country)
+        && in_eu(client_country)
+        && seller_country != client_country
+}
+
+/// The sentence a reverse-charged invoice carries (Article 226(11a) of the VAT Directive).
+pub const REVERSE_CHARGE_NOTE: &str = "Reverse charge: VAT to be accounted for by the recipient (Article 196, Directive 2006/112/EC).";
+
+/// ISO 3166-1 alpha-2 codes of the EU member states.
+fn is_eu_country(code: &str) -> bool {
+    const EU: [&str; 27] = [
+        "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
+        "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+    ];
+    EU.contains(&code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(code: &str) -> Option<Country> {
+        Some(Country::parse(code).unwrap())
+    }
+
+    fn tax(name: &str, rate: &str) -> Tax {
+        Tax {
+            name: name.to_string(),
+            rate: Percent::parse(rate).unwrap(),
+        }
+    }
+
+    #[test]
+    fn taxes_are_read_as_typed_and_print_back_the_same() {
+        let taxes = Tax::parse_list(" GST 5%, QST 9.975 ").unwrap();
+        assert_eq!(taxes, vec![tax("GST", "5"), tax("QST", "9.975")]);
+        assert_eq!(Tax::list_text(&taxes), "GST 5%, QST 9.975%");
+        assert_eq!(Tax::parse_list(&Tax::list_text(&taxes)).unwrap(), taxes);
+        assert_eq!(
+            Tax::parse("Sales tax (NY) 8.875%").unwrap(),
+            tax("Sales tax (NY)", "8.875")
+        );
+        assert_eq!(Tax::parse("20").unwrap(), tax("Tax", "20"));
+        assert_eq!(Tax::parse_list("  ").unwrap(), vec![]);
+    }
+
+    #[test]
+    fn a_tax_without_a_rate_or_with_too_many_is_refused_with_a_message() {
+        assert!(Tax::parse("VAT").unwrap_err().contains("needs a rate"));
+        assert!(Tax::parse("VAT twenty").unwrap_err().contains("VAT twenty"));
+        assert!(Tax::parse("VAT 120").is_err());
+        assert!(Tax::parse(&format!("{} 5", "x".repeat(41))).is_err());
+        assert_eq!(
+            Tax::parse_list("A 1, B 2, C 3, D 4").unwrap_err(),
+            "Up to 3 taxes per invoice."
+        );
+    }
+
+    #[test]
+    fn rates_stored_before_names_read_as_unnamed_taxes() {
+        let stored = serde_json::json!([5000, { "name": "VAT", "rate": 20000 }]);
+        let taxes: Vec<Tax> = serde_json::from_value(stored).unwrap();
+        assert_eq!(taxes, vec![tax("Tax", "5"), tax("VAT", "20")]);
+    }
+
+    #[test]
+    fn reverse_charge_applies_to_untaxed_business_clients_in_another_eu_country() {
+        let none: [Tax; 0] = [];
+        assert!(is_reverse_charge(c("FR"), c("DE"), true, &none));
+        assert!(is_reverse_charge(
+            c("FR"),
+            c("DE"),
+            true,
+            &[tax("VAT", "0")]
+        ));
+        assert!(!is_reverse_charge(c("FR"), c("DE"), false, &none));
+        assert!(!is_reverse_charge(c("FR"), c("FR"), true, &none));
+        assert!(!is_reverse_charge(c("FR"), c("US"), true, &none));
+        assert!(!is_reverse_charge(None, c("DE"), true, &none));
+        assert!(!is_reverse_charge(
+            c("FR"),
+            c("DE"),
+            true,
+            &[tax("VAT", "20")]
+        ));
+    }
+}

@@ -1,0 +1,103 @@
+//! Files an invoice is also available as: its PDF for the owner (`GET /invoices/{id}/pdf`,
+//! signed in) and for the client (`GET /i/{token}/pdf`, the link is the permission), and the
+//! seller's logo (`GET /logos/{user}/{version}`, public like the invoice pages that show it).
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use mongodb::bson::DateTime;
+use mongodb::bson::oid::ObjectId;
+
+use crate::error::AppError;
+use crate::server::auth::session;
+use crate::server::db::{self, logos};
+use crate::server::invoicing::pdf::{self, InvoicePdf};
+use crate::server::state::AppState;
+
+/// `GET /invoices/{id}/pdf`: signed-out visitors are sent to sign in and brought back.
+pub async fn owner_pdf(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let user = match session::authenticate(&state, &headers, DateTime::now()).await {
+        Ok(Some(authenticated)) => authenticated.user,
+        Ok(None) => return Redirect::to(&format!("/sign-in?next=/invoices/{id}")).into_response(),
+        Err(err) => return failure(&err),
+    };
+    let Ok(id) = ObjectId::parse_str(&id) else {
+        return failure(&AppError::not_found("invoice"));
+    };
+    match pdf::for_owner(&state, &user, id).await {
+        Ok(pdf) => download(pdf, "private, no-store"),
+        Err(err) => failure(&err),
+    }
+}
+
+/// `GET /i/{token}/pdf`: what the client's page shows, as a file.
+pub async fn link_pdf(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    match pdf::for_link(&state, &token).await {
+        Ok(Some(pdf)) => download(pdf, "private, no-store"),
+        Ok(None) => failure(&AppError::NotFound(
+            "This invoice link doesn't work any more. Ask the sender for a new one.".to_string(),
+        )),
+        Err(err) => failure(&err),
+    }
+}
+
+/// `GET /logos/{user}/{version}`: a version is never changed, so browsers may keep it.
+pub async fn logo(
+    State(state): State<AppState>,
+    Path((user, version)): Path<(String, String)>,
+) -> Response {
+    let Ok(user) = ObjectId::parse_str(&user) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match logos::get(&state.db, user).await {
+        Ok(Some(logo)) if logo.version == version => (
+            [
+                (header::CONTENT_TYPE, logo.content_type.clone()),
+                (
+                    header::CACHE_CONTROL,
+                    "public, max-age=31536000, immutable".to_string(),
+                ),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            ],
+            logo.bytes.bytes,
+        )
+            .into_response(),
+        Ok(_) => StatusCode::NOT_FOUND.into_response(),
+        Err(err) => failure(&db::user_facing("reading a logo", err)),
+    }
+}
+
+fn download(pdf: InvoicePdf, cache: &'static str) -> Response {
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, "application/pdf"),
+            (header::CACHE_CONTROL, cache),
+        ],
+        pdf.bytes,
+    )
+        .into_response();
+    // Opened in the browser's viewer; saved under the invoice's number.
+    let disposition = format!("inline; filename=\"{}\"", pdf.filename);
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// A plain-text answer with the error's status and its user-facing message.
+fn failure(err: &AppError) -> Response {
+    let status =
+        StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        err.to_string(),
+    )
+        .into_response()
+}

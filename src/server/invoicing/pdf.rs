@@ -1,0 +1,112 @@
+//! An invoice's PDF, for its owner and for the client's link: the invoice as a document
+//! (`document::build`), with the seller's logo, on the paper of the seller's country.
+
+use crate::domain::country::Country;
+use crate::error::AppError;
+use crate::server::db::invoices::InvoiceDoc;
+use crate::server::db::users::UserDoc;
+use crate::server::db::{self, logos};
+use crate::server::invoicing::{document, load, public};
+use crate::server::jobs::plan::today_of;
+use crate::server::pdf::{Paper, invoice};
+use crate::server::state::AppState;
+
+pub struct InvoicePdf {
+    pub bytes: Vec<u8>,
+    /// "INV-0001.pdf": the invoice number, kept to characters every file system takes.
+    pub filename: String,
+}
+
+/// The owner's invoice `id` as a PDF; another user's reads as not found.
+pub async fn for_owner(
+    state: &AppState,
+    owner: &UserDoc,
+    id: mongodb::bson::oid::ObjectId,
+) -> Result<InvoicePdf, AppError> {
+    let invoice = load(state, owner.id, id).await?;
+    render(state, &invoice, owner).await
+}
+
+/// The invoice behind the client's link as a PDF, or `None` where the page would be missing.
+pub async fn for_link(state: &AppState, token: &str) -> Result<Option<InvoicePdf>, AppError> {
+    match public::by_token(state, token).await? {
+        Some((invoice, owner)) => render(state, &invoice, &owner).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+async fn render(
+    state: &AppState,
+    invoice: &InvoiceDoc,
+    owner: &UserDoc,
+) -> Result<InvoicePdf, AppError> {
+    let document = document::build(invoice, owner, today_of(owner), &state.config.base_url);
+    let logo = match &owner.logo {
+        Some(_) => logos::get(&state.db, owner.id)
+            .await
+            .map_err(db::failed("reading the logo"))?,
+        None => None,
+    };
+    let paper = paper_for(owner.business.as_ref().and_then(|b| b.country));
+    let filename = filename(&invoice.number);
+    // Laying out and compressing a PDF is CPU work: off the async threads.
+    let bytes = tokio::task::spawn_blocking(move || {
+        let logo = logo.as_ref().map(|l| invoice::Logo {
+            bytes: &l.bytes.bytes,
+            content_type: &l.content_type,
+        });
+        invoice::render(&document, logo, paper)
+    })
+    .await
+    .map_err(|err| {
+        tracing::error!(error = %err, "the PDF writer stopped");
+        AppError::Internal
+    })?
+    .map_err(|err| {
+        tracing::error!(error = %err, invoice = %invoice.id, "writing an invoice PDF failed");
+        AppError::Internal
+    })?;
+    Ok(InvoicePdf { bytes, filename })
+}
+
+/// Letter where it is the norm (North America), A4 everywhere else and when unknown.
+fn paper_for(country: Option<Country>) -> Paper {
+    match country {
+        Some(country) if country.uses_letter_paper() => Paper::Letter,
+        _ => Paper::A4,
+    }
+}
+
+fn filename(number: &str) -> String {
+    let safe: String = number
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("{}.pdf", if safe.is_empty() { "invoice" } else { &safe })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_keep_the_number_and_nothing_a_file_system_refuses() {
+        assert_eq!(filename("INV-2026-0001"), "INV-2026-0001.pdf");
+        assert_eq!(filename("F/2026 #7"), "F-2026--7.pdf");
+        assert_eq!(filename(""), "invoice.pdf");
+    }
+
+    #[test]
+    fn paper_follows_the_sellers_country() {
+        let country = |code| Some(Country::parse(code).unwrap());
+        assert_eq!(paper_for(country("US")), Paper::Letter);
+        assert_eq!(paper_for(country("FR")), Paper::A4);
+        assert_eq!(paper_for(None), Paper::A4);
+    }
+}
