@@ -23,13 +23,10 @@ pub enum BusinessSave {
 
 #[server(prefix = "/api", endpoint = "account/business")]
 pub async fn get_business() -> Result<BusinessForm, AppError> {
-    let (user, state) = crate::api::ssr::who_asks().await?;
+    let (user, _) = crate::api::ssr::who_asks().await?;
     Ok(BusinessForm {
         input: user.business.clone().unwrap_or_default().to_input(),
-        logo_url: user
-            .logo
-            .as_ref()
-            .map(|logo| format!("{}{}", state.config.base_url, logo.path(user.id))),
+        logo_url: user.logo.as_ref().map(|logo| logo.path(user.id)),
     })
 }
 
@@ -42,4 +39,12 @@ pub async fn save_business(input: BusinessInput) -> Result<BusinessSave, AppErro
         BusinessSaved::Saved(profile) => BusinessSave::Saved(profile.to_input()),
         BusinessSaved::Invalid(errors) => BusinessSave::Invalid(errors),
     })
+}
+
+/// Takes the logo off every invoice (uploading one is `POST /account/logo`: the image is the
+/// request body, which a server function's encodings do not carry as it is).
+#[server(prefix = "/api", endpoint = "account/business/remove-logo")]
+pub async fn remove_logo() -> Result<(), AppError> {
+    let (user, state) = crate::api::ssr::who_asks().await?;
+    crate::server::accounts::logo::remove(&state, &user).await
 }

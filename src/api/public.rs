@@ -18,8 +18,7 @@ pub async fn public_invoice(token: String) -> Result<Option<InvoiceDocument>, Ap
         return Ok(None);
     };
     let today = crate::server::jobs::plan::today_of(&owner);
-    let mut document =
-        crate::server::invoicing::document::build(&invoice, &owner, today, &state.config.base_url);
+    let mut document = crate::server::invoicing::document::build(&invoice, &owner, today);
     document.branded = crate::server::limits::plan_of(&state, &owner) == Plan::Free;
     Ok(Some(document))
 }

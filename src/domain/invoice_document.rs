@@ -33,7 +33,7 @@ pub struct SellerView {
     pub tax_id: Option<String>,
     pub email: String,
     pub phone: Option<String>,
-    /// Where the logo is served, when there is one.
+    /// Where the logo is served (a path on PayTrack's site), when there is one.
     pub logo_url: Option<String>,
 }
 

@@ -272,6 +272,12 @@ pub fn router(state: AppState) -> Router {
         .route("/invoices/{id}/pdf", get(http::documents::owner_pdf))
         .route("/i/{token}/pdf", get(http::documents::link_pdf))
         .route("/logos/{user}/{version}", get(http::documents::logo))
+        .route(
+            "/account/logo",
+            post(http::documents::upload_logo).layer(axum::extract::DefaultBodyLimit::max(
+                crate::server::accounts::logo::MAX_BYTES + 1,
+            )),
+        )
         .route("/account/delete", post(http::account::delete))
         .route("/account/address", post(auth::routes::confirm_address))
         .route("/webhooks/resend", post(http::webhooks::resend))

@@ -252,3 +252,56 @@ pub fn go_to(url: &str) {
         let _ = window.location().set_href(url);
     }
 }
+
+/// Sends the file chosen in the input with id `input_id` to `url` as the request body.
+/// Resolves to the server's text answer, or to a sentence saying what went wrong (the
+/// server's own, when it gave one).
+#[cfg(feature = "hydrate")]
+pub async fn upload_file(input_id: &str, url: &str) -> Result<String, String> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    let offline = || "Couldn't reach PayTrack. Check your connection and try again.".to_string();
+    let window = web_sys::window().ok_or_else(offline)?;
+    let file = window
+        .document()
+        .and_then(|d| d.get_element_by_id(input_id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .and_then(|input| input.files())
+        .and_then(|files| files.get(0))
+        .ok_or_else(|| "Choose an image file first.".to_string())?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&file);
+    let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(|_| offline())?;
+    let headers = request.headers();
+    let _ = headers.set("accept", "text/plain");
+    if !file.type_().is_empty() {
+        let _ = headers.set("content-type", &file.type_());
+    }
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|_| offline())?
+        .dyn_into()
+        .map_err(|_| offline())?;
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    if response.ok() {
+        Ok(text)
+    } else if text.is_empty() || text.len() > 300 {
+        Err("The upload failed. Please try again.".to_string())
+    } else {
+        Err(text)
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub async fn upload_file(_input_id: &str, _url: &str) -> Result<String, String> {
+    Err("Uploading needs the page's script.".to_string())
+}

@@ -289,3 +289,103 @@ async fn invoices_saved_with_bare_tax_rates_read_as_named_taxes_after_the_migrat
     assert_eq!(document["taxes"][0]["label"], "Tax 5%");
     assert_eq!(document["totals"]["tax"]["minor"], 960);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_logo_is_checked_stored_served_and_drawn_in_the_pdf() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.com").await;
+    let upload = |body: Vec<u8>, cookie: Option<String>| {
+        let mut request = app
+            .http
+            .post(app.url("/account/logo"))
+            .header("content-type", "image/png")
+            .body(body);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", format!("paytrack_session={cookie}"));
+        }
+        async move { request.send().await.unwrap() }
+    };
+    let jpeg = include_bytes!("../fixtures/logo.jpg").to_vec();
+    let png = include_bytes!("../fixtures/logo.png").to_vec();
+
+    // Refused, with why, and nothing stored: not an image, damaged, too large, signed out.
+    for (body, why) in [
+        (b"<svg onload=alert(1)/>".to_vec(), "PNG or JPEG"),
+        (png[..png.len() / 2].to_vec(), "damaged"),
+        (vec![0x89; 600 * 1024], "512 KB"),
+    ] {
+        let refused = upload(body, Some(ada.cookie.clone())).await;
+        assert!(refused.status().is_client_error());
+        assert!(refused.text().await.unwrap().contains(why), "{why}");
+    }
+    assert_eq!(upload(jpeg.clone(), None).await.status(), 401);
+    let form: BusinessForm = ada.ok(&GetBusiness {}).await;
+    assert_eq!(form.logo_url, None);
+
+    // A JPEG sent as "image/png": stored as what it is.
+    let stored = upload(jpeg.clone(), Some(ada.cookie.clone())).await;
+    assert_eq!(stored.status(), 200);
+    let url = stored.text().await.unwrap();
+    let served = app.http.get(app.url(&url)).send().await.unwrap();
+    assert_eq!(served.headers()["content-type"], "image/jpeg");
+    assert!(
+        served.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    assert_eq!(served.bytes().await.unwrap().to_vec(), jpeg);
+
+    // The invoice shows it, and the PDF draws it.
+    let client = ada.client("Acme").await;
+    let (id, _) = ada.draft(&client).await;
+    let document = ada.invoice(&id).await.body["document"].clone();
+    assert_eq!(document["from"]["logo_url"], url.as_str());
+    let pdf = app
+        .get_with_cookie(&format!("/invoices/{id}/pdf"), &ada.cookie)
+        .await;
+    let bytes = pdf.bytes().await.unwrap();
+    let path = std::env::temp_dir().join(format!("logo-{}.pdf", ObjectId::new()));
+    std::fs::write(&path, &bytes).unwrap();
+    let images = Command::new("pdfimages")
+        .arg("-list")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    let listed = String::from_utf8_lossy(&images.stdout).to_string();
+    // Columns: page, num, type, width, height, …
+    let sizes: Vec<(String, String)> = listed
+        .lines()
+        .skip(2)
+        .filter_map(|line| {
+            let columns: Vec<&str> = line.split_whitespace().collect();
+            Some((columns.get(3)?.to_string(), columns.get(4)?.to_string()))
+        })
+        .collect();
+    assert!(sizes.contains(&("120".into(), "40".into())), "{listed}");
+
+    // Replaced: a new address, the old one gone; removed: no logo anywhere.
+    let replaced = upload(png, Some(ada.cookie.clone()))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_ne!(replaced, url);
+    assert_eq!(
+        app.http.get(app.url(&url)).send().await.unwrap().status(),
+        404
+    );
+    ada.ok(&paytrack::api::business::RemoveLogo {}).await;
+    assert_eq!(
+        app.http
+            .get(app.url(&replaced))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let document = ada.invoice(&id).await.body["document"].clone();
+    assert_eq!(document["from"]["logo_url"], Value::Null);
+}

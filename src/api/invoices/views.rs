@@ -33,12 +33,7 @@ pub fn detail(
     InvoiceDetail {
         id: invoice.id.to_hex(),
         client_id: invoice.client_id.to_hex(),
-        document: crate::server::invoicing::document::build(
-            invoice,
-            user,
-            today,
-            &state.config.base_url,
-        ),
+        document: crate::server::invoicing::document::build(invoice, user, today),
         public_url: invoice
             .public_token
             .as_ref()

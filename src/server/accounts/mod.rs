@@ -5,5 +5,6 @@
 pub mod address;
 pub mod business;
 pub mod data_rights;
+pub mod logo;
 pub mod profile;
 pub mod sessions;

@@ -260,6 +260,24 @@ pub async fn set_business(
     Ok(updated.matched_count == 1)
 }
 
+/// Points the account at its logo (or at none).
+pub async fn set_logo(
+    db: &Database,
+    id: ObjectId,
+    logo: Option<&LogoRef>,
+) -> Result<(), mongodb::error::Error> {
+    let update = match logo {
+        Some(logo) => {
+            doc! { "$set": { "logo": { "content_type": &logo.content_type, "version": &logo.version } } }
+        }
+        None => doc! { "$unset": { "logo": "" } },
+    };
+    db.collection::<UserDoc>(USERS)
+        .update_one(doc! { "_id": id }, update)
+        .await
+        .map(|_| ())
+}
+
 pub async fn find_by_google_id(
     db: &Database,
     google_id: &str,

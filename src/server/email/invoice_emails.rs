@@ -24,6 +24,33 @@ pub struct InvoiceFacts {
     pub pay_url: Option<String>,
     /// The invoice as a PDF, at the client's link.
     pub pdf_url: Option<String>,
+    /// The seller's logo, on PayTrack's site.
+    pub logo_url: Option<String>,
+    /// The seller as the business profile names them (legal name, address, tax number), for
+    /// the small print; empty without a profile.
+    pub seller_lines: Vec<String>,
+}
+
+/// Who sends the invoice, as its small print says: the legal name, the address on one line,
+/// and the tax number, where the business profile gives them.
+fn seller_lines(user: &UserDoc) -> Vec<String> {
+    let Some(business) = &user.business else {
+        return Vec::new();
+    };
+    let mut lines = Vec::new();
+    lines.extend(business.legal_name.clone());
+    let mut place: Vec<String> = business
+        .address
+        .iter()
+        .flat_map(|a| a.lines().map(str::trim).filter(|l| !l.is_empty()))
+        .map(str::to_string)
+        .collect();
+    place.extend(business.country.map(|c| c.name().to_string()));
+    if !place.is_empty() {
+        lines.push(place.join(", "));
+    }
+    lines.extend(business.tax_id.as_ref().map(|id| format!("Tax ID: {id}")));
+    lines
 }
 
 /// The Stripe page an open invoice is paid on, if it has one that still takes payments.
@@ -57,6 +84,11 @@ impl InvoiceFacts {
             link,
             pay_url: pay_url(invoice),
             pdf_url,
+            logo_url: user
+                .logo
+                .as_ref()
+                .map(|logo| format!("{base_url}{}", logo.path(user.id))),
+            seller_lines: seller_lines(user),
         }
     }
 
@@ -231,8 +263,28 @@ fn layout(facts: &InvoiceFacts, title: &str, message: &str, buttons: &str) -> St
             value = escape(value)
         )
     };
+    let logo = facts.logo_url.as_ref().map_or_else(String::new, |url| {
+        format!(
+            r#"<img src="{}" alt="" style="display:block;max-width:160px;max-height:60px;margin:0 0 12px">"#,
+            escape(url)
+        )
+    });
+    let small_print = if facts.seller_lines.is_empty() {
+        String::new()
+    } else {
+        format!(
+            r#"
+<p style="margin:16px 0 0;color:#8a8aa0;font-size:12px">{}</p>"#,
+            facts
+                .seller_lines
+                .iter()
+                .map(|line| escape(line))
+                .collect::<Vec<_>>()
+                .join("<br>")
+        )
+    };
     let inner = format!(
-        r#"<p style="margin:0 0 20px;font-weight:700;font-size:18px">{sender}</p>
+        r#"{logo}<p style="margin:0 0 20px;font-weight:700;font-size:18px">{sender}</p>
 {message}
 <table role="presentation" width="100%" cellspacing="0" cellpadding="0" style="margin:8px 0 24px;border-top:1px solid #e2e2ec;border-bottom:1px solid #e2e2ec">
 {number}
@@ -240,7 +292,7 @@ fn layout(facts: &InvoiceFacts, title: &str, message: &str, buttons: &str) -> St
 {amount}
 </table>
 <p style="margin:0 0 24px">{buttons}</p>{pdf}
-<p style="margin:0;color:#5c5c74;font-size:13px">Questions about this invoice? Reply to this email to reach {sender}.</p>"#,
+<p style="margin:0;color:#5c5c74;font-size:13px">Questions about this invoice? Reply to this email to reach {sender}.</p>{small_print}"#,
         sender = escape(&facts.sender_name),
         pdf = facts.pdf_url.as_ref().map_or_else(String::new, |pdf| format!(
             r#"

@@ -1,7 +1,10 @@
-//! Files an invoice is also available as: its PDF for the owner (`GET /invoices/{id}/pdf`,
-//! signed in) and for the client (`GET /i/{token}/pdf`, the link is the permission), and the
-//! seller's logo (`GET /logos/{user}/{version}`, public like the invoice pages that show it).
+//! Files beside the pages: an invoice's PDF for the owner (`GET /invoices/{id}/pdf`, signed
+//! in) and for the client (`GET /i/{token}/pdf`, the link is the permission), and the
+//! seller's logo — uploaded as the request body (`POST /account/logo`, signed in) and served
+//! (`GET /logos/{user}/{version}`, public like the invoice pages that show it).
 
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -41,6 +44,30 @@ pub async fn link_pdf(State(state): State<AppState>, Path(token): Path<String>) 
         Ok(None) => failure(&AppError::NotFound(
             "This invoice link doesn't work any more. Ask the sender for a new one.".to_string(),
         )),
+        Err(err) => failure(&err),
+    }
+}
+
+/// `POST /account/logo`: the image is the whole body. Answers the logo's path as text, or
+/// what is wrong with the image (and nothing changed).
+pub async fn upload_logo(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let user = match session::authenticate(&state, &headers, DateTime::now()).await {
+        Ok(Some(authenticated)) => authenticated.user,
+        Ok(None) => return failure(&AppError::Unauthorized),
+        Err(err) => return failure(&err),
+    };
+    // Past the route's body limit the image is not even read.
+    let Ok(body) = body else {
+        return failure(&AppError::Rejected(
+            "That image is larger than 512 KB, the most a logo can be.".to_string(),
+        ));
+    };
+    match crate::server::accounts::logo::upload(&state, &user, body.to_vec()).await {
+        Ok(logo) => ([(header::CACHE_CONTROL, "no-store")], logo.path(user.id)).into_response(),
         Err(err) => failure(&err),
     }
 }

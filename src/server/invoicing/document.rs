@@ -14,12 +14,7 @@ use crate::domain::tax::{REVERSE_CHARGE_NOTE, is_reverse_charge};
 use crate::server::db::invoices::InvoiceDoc;
 use crate::server::db::users::UserDoc;
 
-pub fn build(
-    invoice: &InvoiceDoc,
-    user: &UserDoc,
-    today: CalendarDate,
-    base_url: &str,
-) -> InvoiceDocument {
+pub fn build(invoice: &InvoiceDoc, user: &UserDoc, today: CalendarDate) -> InvoiceDocument {
     let money = |minor| Money::from_minor(minor, invoice.currency);
     let paid = invoice.paid_minor;
     // Computed again rather than read back, so the page and the stored figures come from
@@ -49,7 +44,7 @@ pub fn build(
         } else {
             0
         },
-        from: seller(user, &business, base_url),
+        from: seller(user, &business),
         bill_to: BillToView {
             name: invoice.bill_to.name.clone(),
             company: invoice.bill_to.company.clone(),
@@ -92,7 +87,7 @@ pub fn build(
 }
 
 /// The seller: the business profile where it says something, the account otherwise.
-fn seller(user: &UserDoc, business: &BusinessProfile, base_url: &str) -> SellerView {
+fn seller(user: &UserDoc, business: &BusinessProfile) -> SellerView {
     SellerView {
         name: user.name.clone(),
         legal_name: business.legal_name.clone(),
@@ -104,10 +99,7 @@ fn seller(user: &UserDoc, business: &BusinessProfile, base_url: &str) -> SellerV
             .as_ref()
             .map_or_else(|| user.email.clone(), |e| e.as_str().to_string()),
         phone: business.phone.clone(),
-        logo_url: user
-            .logo
-            .as_ref()
-            .map(|logo| format!("{base_url}{}", logo.path(user.id))),
+        logo_url: user.logo.as_ref().map(|logo| logo.path(user.id)),
     }
 }
 

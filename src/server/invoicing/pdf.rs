@@ -40,7 +40,7 @@ async fn render(
     invoice: &InvoiceDoc,
     owner: &UserDoc,
 ) -> Result<InvoicePdf, AppError> {
-    let document = document::build(invoice, owner, today_of(owner), &state.config.base_url);
+    let document = document::build(invoice, owner, today_of(owner));
     let logo = match &owner.logo {
         Some(_) => logos::get(&state.db, owner.id)
             .await

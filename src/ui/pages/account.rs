@@ -116,7 +116,7 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
 
             <section class="card" aria-labelledby="business-title">
                 <h2 id="business-title">"Business details"</h2>
-                <p>"Your legal name, address, tax number and bank details, as your invoices and their PDFs show them."</p>
+                <p>"Your legal name, address, tax number, logo and bank details, as your invoices and their PDFs show them."</p>
                 <p><a class="button button-secondary" href="/account/business">"Edit business details"</a></p>
             </section>
 

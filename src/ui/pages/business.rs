@@ -6,8 +6,9 @@ use crate::ui::actions::failure_of;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::business::{BusinessForm, BusinessSave, get_business, save_business};
+use crate::api::business::{BusinessForm, BusinessSave, RemoveLogo, get_business, save_business};
 use crate::domain::business::{BusinessErrors, BusinessInput};
+use crate::ui::browser;
 use crate::ui::components::country_select::CountrySelect;
 use crate::ui::components::signed_in::or_sign_in;
 
@@ -26,7 +27,10 @@ pub fn Business() -> impl IntoView {
             </p>
             <Transition fallback=|| view! { <p class="muted" role="status">"Loading your business details…"</p> }>
                 {move || Suspend::new(async move {
-                    or_sign_in(form.await.map(|form| view! { <BusinessFields form /> }))
+                    or_sign_in(form.await.map(|form| view! {
+                        <Logo current=form.logo_url.clone() />
+                        <BusinessFields form />
+                    }))
                 })}
             </Transition>
         </section>
@@ -148,5 +152,52 @@ fn BusinessFields(form: BusinessForm) -> impl IntoView {
             </div>
             <p class="form-error" role="alert">{failure}</p>
         </form>
+    }
+}
+
+/// The logo on invoices: shown as it is, replaced by choosing a file (sent at once), removed
+/// with a button.
+#[component]
+fn Logo(current: Option<String>) -> impl IntoView {
+    let logo = RwSignal::new(current);
+    let problem = RwSignal::new(None::<String>);
+    let uploading = RwSignal::new(false);
+    let remove = ServerAction::<RemoveLogo>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = remove.value().get() {
+            logo.set(None);
+        }
+    });
+    let removal_failure = failure_of(remove.value());
+    let upload = move |_| {
+        uploading.set(true);
+        problem.set(None);
+        leptos::task::spawn_local(async move {
+            match browser::upload_file("business-logo", "/account/logo").await {
+                Ok(url) => logo.set(Some(url)),
+                Err(message) => problem.set(Some(message)),
+            }
+            uploading.set(false);
+        });
+    };
+    view! {
+        <section class="card logo-card" aria-labelledby="logo-title">
+            <h2 id="logo-title">"Logo"</h2>
+            {move || match logo.get() {
+                Some(url) => view! { <img class="logo-preview" src=url alt="Your logo, as invoices show it" /> }.into_any(),
+                None => view! { <p class="muted">"No logo: invoices start with your name."</p> }.into_any(),
+            }}
+            <label for="business-logo">{move || if logo.get().is_some() { "Replace the logo" } else { "Add a logo" }}</label>
+            <input id="business-logo" type="file" accept="image/png,image/jpeg" on:change=upload
+                disabled=move || uploading.get() aria-describedby="business-logo-help business-logo-error" />
+            <p id="business-logo-help" class="muted small">"A PNG or JPEG of at most 512 KB. It appears at the top of your invoices and their PDFs."</p>
+            <p id="business-logo-error" class="field-error" role="alert">{move || problem.get()}{removal_failure}</p>
+            <p role="status" class="muted small">{move || uploading.get().then_some("Uploading…")}</p>
+            <Show when=move || logo.get().is_some()>
+                <ActionForm action=remove>
+                    <button type="submit" class="button button-secondary" disabled=move || remove.pending().get()>"Remove the logo"</button>
+                </ActionForm>
+            </Show>
+        </section>
     }
 }

@@ -13,6 +13,8 @@ fn facts() -> InvoiceFacts {
         link: "https://paytrack.test/i/tok?a=1&b=2".to_string(),
         pay_url: None,
         pdf_url: Some("https://paytrack.test/i/tok/pdf".to_string()),
+        logo_url: None,
+        seller_lines: Vec::new(),
     }
 }
 
@@ -146,4 +148,28 @@ fn invoice_and_reminder_emails_link_the_pdf() {
         ..facts()
     };
     assert!(!invoice_email(&without_link).html.contains("PDF"));
+}
+
+#[test]
+fn the_business_profile_shows_as_the_logo_and_the_small_print() {
+    let branded = InvoiceFacts {
+        logo_url: Some("https://paytrack.test/logos/u/v".to_string()),
+        seller_lines: vec![
+            "Müller & Söhne SARL".to_string(),
+            "Tax ID: FR 12 345678901".to_string(),
+        ],
+        ..facts()
+    };
+    let email = invoice_email(&branded);
+    assert!(
+        email
+            .html
+            .contains(r#"<img src="https://paytrack.test/logos/u/v""#)
+    );
+    assert!(
+        email
+            .html
+            .contains("Müller &amp; Söhne SARL<br>Tax ID: FR 12 345678901")
+    );
+    assert!(!invoice_email(&facts()).html.contains("<img"));
 }

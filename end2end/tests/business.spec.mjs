@@ -1,0 +1,102 @@
+// Invoices a business can send: the business details fill the invoice, a client has a
+// country and a tax number, taxes have names, and the PDF — from the owner's page and from
+// the client's link — holds what the page shows (read back with pdftotext).
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { test, expect } from '@playwright/test';
+import { watchForErrors } from './helpers/browser.mjs';
+import { hydrated, signIn, unique } from './helpers/sign-in.mjs';
+
+const fixture = (name) => fileURLToPath(new URL(`../../tests/fixtures/${name}`, import.meta.url));
+const pdfText = (path) => execFileSync('pdftotext', ['-layout', path, '-']).toString();
+
+test('business details, a named tax and the PDF from both pages', async ({ page, browser }) => {
+  await signIn(page, unique('business'));
+  const errors = watchForErrors(page);
+
+  // Account → Business details.
+  await page.getByRole('link', { name: /Account/ }).first().click();
+  await page.getByRole('link', { name: 'Edit business details' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Business details' })).toBeVisible();
+  await hydrated(page);
+  // A file that is not an image is refused with why; a PNG becomes the logo at once.
+  await page.getByLabel('Add a logo').setInputFiles({
+    name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from('not really a picture'),
+  });
+  await expect(page.locator('#business-logo-error')).toContainText('PNG or JPEG');
+  await page.getByLabel('Add a logo').setInputFiles(fixture('logo.png'));
+  await expect(page.getByRole('img', { name: 'Your logo, as invoices show it' })).toBeVisible();
+  await expect(page.locator('#business-logo-error')).toHaveText('');
+
+  await page.getByLabel('Legal name').fill('Łukasz Müller Design SARL');
+  await page.getByLabel('Address').fill('12 rue de la Paix\n75002 Paris');
+  await page.getByLabel('Country').selectOption('FR');
+  await page.getByLabel('Tax or VAT number').fill('FR 12 345678901');
+  await page.getByLabel('How to pay by bank').fill('IBAN FR76 3000 6000 0112 3456 7890 189');
+  await page.getByLabel('Taxes').fill('TVA 20');
+  // A bad field is named and nothing is saved.
+  await page.getByLabel('Phone').fill('call me');
+  await page.getByRole('button', { name: 'Save business details' }).click();
+  await expect(page.locator('#business-phone-error')).toContainText('not a phone number');
+  await page.getByLabel('Phone').fill('+33 1 23 45 67 89');
+  await page.getByRole('button', { name: 'Save business details' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('Taxes')).toHaveValue('TVA 20%');
+  await expect(page.getByLabel('Country')).toHaveValue('FR');
+
+  // A client in Germany with a VAT number, then an invoice: it starts with the default tax.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Invoices' }).click();
+  await page.getByRole('link', { name: 'New invoice' }).first().click();
+  await hydrated(page);
+  await expect(page.getByLabel('Taxes')).toHaveValue('TVA 20%');
+  await page.getByLabel('Client', { exact: true }).selectOption('__new');
+  await page.getByLabel('Name', { exact: true }).fill('Zoë Ångström');
+  await page.getByLabel('Email', { exact: true }).fill('zoe@client.example');
+  await page.getByRole('button', { name: 'Add client' }).click();
+  await expect(page.getByLabel('Client', { exact: true })).not.toHaveValue('');
+  await page.getByLabel('Currency').selectOption('EUR');
+  await page.getByLabel('Line 1 description').fill('Logo design');
+  await page.getByLabel('Line 1 unit price').fill('1000');
+  await expect(page.getByTestId('tax')).toHaveText('€200.00');
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await expect(page).toHaveURL(/\/invoices\/[0-9a-f]{24}$/);
+  const paper = page.getByRole('article', { name: /^Invoice / });
+  await expect(paper).toContainText('Łukasz Müller Design SARL');
+  await expect(paper).toContainText('Tax ID: FR 12 345678901');
+  await expect(paper.locator('img.paper-logo')).toBeVisible();
+  await expect(paper.getByRole('row', { name: /TVA 20%/ })).toContainText('€200.00');
+
+  // The owner's PDF.
+  const [ownPdf] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download PDF' }).click(),
+  ]);
+  expect(ownPdf.suggestedFilename()).toMatch(/^INV-\d+\.pdf$/);
+  const own = pdfText(await ownPdf.path());
+  for (const expected of ['Łukasz Müller Design SARL', 'Zoë Ångström', 'TVA 20%', '€1,200.00',
+    'IBAN FR76 3000 6000 0112 3456 7890 189', 'Draft, not sent']) {
+    expect(own, expected).toContain(expected);
+  }
+
+  // Sent, the client's link offers the same PDF without signing in.
+  await page.getByRole('button', { name: 'Send to client' }).click();
+  await expect(paper.locator('.status')).toHaveText('Open');
+  const link = await page.getByLabel('Client link').inputValue();
+  const client = await browser.newContext({ acceptDownloads: true });
+  const clientPage = await client.newPage();
+  await clientPage.goto(link);
+  await hydrated(clientPage);
+  const [clientPdf] = await Promise.all([
+    clientPage.waitForEvent('download'),
+    clientPage.getByRole('link', { name: 'Download PDF' }).click(),
+  ]);
+  const theirs = pdfText(await clientPdf.path());
+  expect(theirs).toContain('Łukasz Müller Design SARL');
+  expect(theirs).toContain('€1,200.00');
+  expect(theirs).not.toContain('Draft, not sent');
+  expect(readFileSync(await clientPdf.path()).subarray(0, 5).toString()).toBe('%PDF-');
+  await client.close();
+  expect(errors).toEqual([]);
+});
