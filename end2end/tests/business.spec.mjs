@@ -56,7 +56,7 @@ test('business details, a named tax and the PDF from both pages', async ({ page,
   await page.getByLabel('Email', { exact: true }).fill('zoe@client.example');
   await page.getByRole('button', { name: 'Add client' }).click();
   await expect(page.getByLabel('Client', { exact: true })).not.toHaveValue('');
-  await page.getByLabel('Currency').selectOption('EUR');
+  await page.locator('#invoice-currency').selectOption('EUR');
   await page.getByLabel('Line 1 description').fill('Logo design');
   await page.getByLabel('Line 1 unit price').fill('1000');
   await expect(page.getByTestId('tax')).toHaveText('€200.00');
@@ -98,5 +98,40 @@ test('business details, a named tax and the PDF from both pages', async ({ page,
   expect(theirs).not.toContain('Draft, not sent');
   expect(readFileSync(await clientPdf.path()).subarray(0, 5).toString()).toBe('%PDF-');
   await client.close();
+
+  // The invoice list as a spreadsheet: the view's filters apply, amounts are decimals.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Invoices' }).click();
+  await page.getByRole('link', { name: 'Outstanding', exact: true }).first().click();
+  await expect(page).toHaveURL(/status=outstanding/);
+  const [csv] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Export CSV' }).click(),
+  ]);
+  expect(csv.suggestedFilename()).toMatch(/^paytrack-invoices-\d{4}-\d{2}-\d{2}\.csv$/);
+  const sheet = readFileSync(await csv.path(), 'utf8').trim().split('\n');
+  expect(sheet[0]).toContain('number,status,overdue,client');
+  expect(sheet).toHaveLength(2);
+  expect(sheet[1]).toContain('Zoë Ångström');
+  expect(sheet[1]).toContain('EUR,1000.00,0.00,200.00,1200.00');
+
+  // Clients out and in: the export lists Zoë; an import previews each row, then adds the new one.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
+  await hydrated(page);
+  const [clientsCsv] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Export CSV' }).click(),
+  ]);
+  expect(readFileSync(await clientsCsv.path(), 'utf8')).toContain('zoe@client.example');
+  await page.getByRole('button', { name: 'Import CSV' }).click();
+  await page.getByLabel('CSV file').setInputFiles({
+    name: 'clients.csv', mimeType: 'text/csv',
+    buffer: Buffer.from('name,email,country\nOla Nordmann,ola@client.example,NO\nZoë again,ZOE@client.example,\nNobody,not-an-address,\n'),
+  });
+  const preview = page.getByRole('table', { name: 'What each row of the file would do' });
+  await expect(preview.getByRole('row', { name: /Ola Nordmann/ })).toContainText('Ready');
+  await expect(preview.getByRole('row', { name: /Zoë again/ })).toContainText('Skipped: a client already has zoe@client.example');
+  await expect(preview.getByRole('row', { name: /Nobody/ })).toContainText('Not imported');
+  await page.getByRole('button', { name: 'Import 1 client' }).click();
+  await expect(page.getByRole('link', { name: 'Ola Nordmann' })).toBeVisible();
   expect(errors).toEqual([]);
 });

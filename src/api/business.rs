@@ -12,6 +12,20 @@ use crate::error::AppError;
 pub struct BusinessForm {
     pub input: BusinessInput,
     pub logo_url: Option<String>,
+    /// "continuous" or "yearly".
+    pub numbering: String,
+    /// What the next invoice will be numbered ("INV-2026-0007").
+    pub next_number: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NumberingSave {
+    /// What the next invoice will be numbered.
+    Saved(String),
+    Invalid {
+        numbering: Option<String>,
+        next: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,10 +37,12 @@ pub enum BusinessSave {
 
 #[server(prefix = "/api", endpoint = "account/business")]
 pub async fn get_business() -> Result<BusinessForm, AppError> {
-    let (user, _) = crate::api::ssr::who_asks().await?;
+    let (user, state) = crate::api::ssr::who_asks().await?;
     Ok(BusinessForm {
         input: user.business.clone().unwrap_or_default().to_input(),
         logo_url: user.logo.as_ref().map(|logo| logo.path(user.id)),
+        numbering: user.numbering.unwrap_or_default().key().to_string(),
+        next_number: crate::server::invoicing::numbering::next_number(&state, &user).await?,
     })
 }
 
@@ -47,4 +63,20 @@ pub async fn save_business(input: BusinessInput) -> Result<BusinessSave, AppErro
 pub async fn remove_logo() -> Result<(), AppError> {
     let (user, state) = crate::api::ssr::who_asks().await?;
     crate::server::accounts::logo::remove(&state, &user).await
+}
+
+/// How invoice numbers count, and the next one (empty: carry on).
+#[server(prefix = "/api", endpoint = "account/business/numbering")]
+pub async fn save_numbering(numbering: String, next: String) -> Result<NumberingSave, AppError> {
+    use crate::server::invoicing::numbering::{self, NumberingSaved};
+
+    let (user, state) = crate::api::ssr::who_asks().await?;
+    Ok(
+        match numbering::save(&state, &user, &numbering, &next).await? {
+            NumberingSaved::Saved { next } => NumberingSave::Saved(next),
+            NumberingSaved::Invalid { numbering, next } => {
+                NumberingSave::Invalid { numbering, next }
+            }
+        },
+    )
 }

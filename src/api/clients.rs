@@ -123,3 +123,53 @@ pub async fn archive_client(id: String, archived: bool) -> Result<ClientSummary,
     let saved = clients::archive(&state, &user, id, archived).await?;
     Ok(summary(&saved))
 }
+
+/// One row of a client import as the preview shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRowView {
+    /// The line of the file the row starts on.
+    pub line: u64,
+    pub name: String,
+    pub emails: String,
+    pub company: String,
+    pub currency: String,
+    /// What is wrong with the row; it will not be imported.
+    pub problem: Option<String>,
+    /// The address an existing client (or an earlier row) already has; skipped.
+    pub duplicate_of: Option<String>,
+}
+
+/// What importing `csv` would do, row by row; nothing is saved.
+#[server(prefix = "/api", endpoint = "clients/import/preview", input = Json)]
+pub async fn preview_client_import(csv: String) -> Result<Vec<ImportRowView>, AppError> {
+    use crate::server::imports::{self, Verdict};
+
+    let (user, state) = who_asks().await?;
+    let rows = imports::preview(&state, &user, &csv).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let (problem, duplicate_of) = match row.verdict {
+                Verdict::Ready => (None, None),
+                Verdict::Invalid(why) => (Some(why), None),
+                Verdict::Duplicate(address) => (None, Some(address)),
+            };
+            ImportRowView {
+                line: row.line,
+                name: row.input.name,
+                emails: row.input.emails,
+                company: row.input.company,
+                currency: row.input.currency,
+                problem,
+                duplicate_of,
+            }
+        })
+        .collect())
+}
+
+/// Adds the rows of `csv` that are ready (checked again here); returns how many.
+#[server(prefix = "/api", endpoint = "clients/import", input = Json)]
+pub async fn import_clients(csv: String) -> Result<usize, AppError> {
+    let (user, state) = who_asks().await?;
+    crate::server::imports::import(&state, &user, &csv).await
+}

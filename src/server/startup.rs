@@ -269,6 +269,8 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/google/start", get(auth::google::start))
         .route("/auth/google/callback", get(auth::google::callback))
         .route("/account/export", get(http::account::export))
+        .route("/invoices/export.csv", get(http::exports::invoices))
+        .route("/clients/export.csv", get(http::exports::clients))
         .route("/invoices/{id}/pdf", get(http::documents::owner_pdf))
         .route("/i/{token}/pdf", get(http::documents::link_pdf))
         .route("/logos/{user}/{version}", get(http::documents::logo))

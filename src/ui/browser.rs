@@ -305,3 +305,26 @@ pub async fn upload_file(input_id: &str, url: &str) -> Result<String, String> {
 pub async fn upload_file(_input_id: &str, _url: &str) -> Result<String, String> {
     Err("Uploading needs the page's script.".to_string())
 }
+
+/// The text of the file chosen in the input with id `input_id` (a CSV to import).
+#[cfg(feature = "hydrate")]
+pub async fn read_chosen_file(input_id: &str) -> Result<String, String> {
+    use wasm_bindgen::JsCast;
+    let file = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(input_id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .and_then(|input| input.files())
+        .and_then(|files| files.get(0))
+        .ok_or_else(|| "Choose a CSV file first.".to_string())?;
+    wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| "That file could not be read as text.".to_string())
+}
+
+#[cfg(not(feature = "hydrate"))]
+pub async fn read_chosen_file(_input_id: &str) -> Result<String, String> {
+    Err("Reading a file needs the page's script.".to_string())
+}

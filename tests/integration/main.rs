@@ -17,6 +17,7 @@ mod business;
 mod database;
 mod email;
 mod email_faults;
+mod exports;
 mod faults;
 mod google;
 mod http;

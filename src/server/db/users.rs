@@ -27,6 +27,9 @@ pub struct UserDoc {
     /// What invoice numbers start with; absent means the default ("INV-").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_prefix: Option<String>,
+    /// How invoice numbers count; absent means one sequence for ever.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub numbering: Option<crate::domain::invoice_number::Numbering>,
     /// The reminder policy and send hour; absent means the defaults.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminders: Option<crate::domain::reminder_schedule::ReminderSettings>,
@@ -243,6 +246,22 @@ pub async fn update_profile(
         )
         .return_document(ReturnDocument::After)
         .await
+}
+
+pub async fn set_numbering(
+    db: &Database,
+    id: ObjectId,
+    numbering: crate::domain::invoice_number::Numbering,
+) -> Result<(), mongodb::error::Error> {
+    let numbering = mongodb::bson::to_bson(&numbering)
+        .map_err(|e| mongodb::error::Error::custom(e.to_string()))?;
+    db.collection::<UserDoc>(USERS)
+        .update_one(
+            doc! { "_id": id },
+            doc! { "$set": { "numbering": numbering } },
+        )
+        .await
+        .map(|_| ())
 }
 
 /// Replaces the business profile; false when the account is gone.

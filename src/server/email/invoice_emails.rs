@@ -32,10 +32,15 @@ pub struct InvoiceFacts {
 }
 
 /// Who sends the invoice, as its small print says: the legal name, the address on one line,
-/// and the tax number, where the business profile gives them.
-fn seller_lines(user: &UserDoc) -> Vec<String> {
-    let Some(business) = &user.business else {
-        return Vec::new();
+/// and the tax number, where the business profile gives them (as it was when the invoice was
+/// sent).
+fn seller_lines(user: &UserDoc, invoice: &InvoiceDoc) -> Vec<String> {
+    let business = match &invoice.seller {
+        Some(seller) => &seller.business,
+        None => match &user.business {
+            Some(business) => business,
+            None => return Vec::new(),
+        },
     };
     let mut lines = Vec::new();
     lines.extend(business.legal_name.clone());
@@ -88,7 +93,7 @@ impl InvoiceFacts {
                 .logo
                 .as_ref()
                 .map(|logo| format!("{base_url}{}", logo.path(user.id))),
-            seller_lines: seller_lines(user),
+            seller_lines: seller_lines(user, invoice),
         }
     }
 

@@ -17,6 +17,8 @@ use crate::server::db::{self, logos};
 use crate::server::invoicing::pdf::{self, InvoicePdf};
 use crate::server::state::AppState;
 
+use super::plain_failure as failure;
+
 /// `GET /invoices/{id}/pdf`: signed-out visitors are sent to sign in and brought back.
 pub async fn owner_pdf(
     State(state): State<AppState>,
@@ -115,16 +117,4 @@ fn download(pdf: InvoicePdf, cache: &'static str) -> Response {
             .insert(header::CONTENT_DISPOSITION, value);
     }
     response
-}
-
-/// A plain-text answer with the error's status and its user-facing message.
-fn failure(err: &AppError) -> Response {
-    let status =
-        StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
-        status,
-        [(header::CACHE_CONTROL, "no-store")],
-        err.to_string(),
-    )
-        .into_response()
 }

@@ -6,6 +6,7 @@ pub mod billing_webhooks;
 pub mod client_addr;
 pub mod csp;
 pub mod documents;
+pub mod exports;
 pub mod headers;
 pub mod health;
 pub mod metrics;
@@ -15,8 +16,8 @@ pub mod stripe_webhooks;
 pub mod webhooks;
 
 use axum::Json;
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -32,4 +33,17 @@ pub async fn unknown_endpoint() -> impl IntoResponse {
             error: "There is no PayTrack API endpoint at this address.",
         }),
     )
+}
+
+/// A plain-text answer for a route outside the server functions (a download, an upload): the
+/// error's status and its message for the user.
+pub fn plain_failure(err: &crate::error::AppError) -> Response {
+    let status =
+        StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        err.to_string(),
+    )
+        .into_response()
 }

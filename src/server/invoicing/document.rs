@@ -2,7 +2,6 @@
 //! business profile names them, each tax with its amount and what the law asks to be said.
 //! The invoice page, the client's page, the emails and the PDF all start from this.
 
-use crate::domain::business::BusinessProfile;
 use crate::domain::date::CalendarDate;
 use crate::domain::invoice::{Discount, Totals, tax_amounts};
 use crate::domain::invoice_document::{
@@ -11,7 +10,7 @@ use crate::domain::invoice_document::{
 use crate::domain::money::Money;
 use crate::domain::stripe_pay::PayState;
 use crate::domain::tax::{REVERSE_CHARGE_NOTE, is_reverse_charge};
-use crate::server::db::invoices::InvoiceDoc;
+use crate::server::db::invoices::{InvoiceDoc, SellerDoc};
 use crate::server::db::users::UserDoc;
 
 pub fn build(invoice: &InvoiceDoc, user: &UserDoc, today: CalendarDate) -> InvoiceDocument {
@@ -28,7 +27,11 @@ pub fn build(invoice: &InvoiceDoc, user: &UserDoc, today: CalendarDate) -> Invoi
         due: money(invoice.due_minor),
     });
     let overdue = invoice.status.is_overdue(invoice.due_date, today);
-    let business = user.business.clone().unwrap_or_default();
+    let sender = invoice
+        .seller
+        .clone()
+        .unwrap_or_else(|| SellerDoc::of(user));
+    let business = &sender.business;
     let reverse_charge = is_reverse_charge(
         business.country,
         invoice.bill_to.country,
@@ -44,7 +47,7 @@ pub fn build(invoice: &InvoiceDoc, user: &UserDoc, today: CalendarDate) -> Invoi
         } else {
             0
         },
-        from: seller(user, &business),
+        from: seller(user, &sender),
         bill_to: BillToView {
             name: invoice.bill_to.name.clone(),
             company: invoice.bill_to.company.clone(),
@@ -86,10 +89,12 @@ pub fn build(invoice: &InvoiceDoc, user: &UserDoc, today: CalendarDate) -> Invoi
     }
 }
 
-/// The seller: the business profile where it says something, the account otherwise.
-fn seller(user: &UserDoc, business: &BusinessProfile) -> SellerView {
+/// The seller: the business profile where it says something, the account otherwise (both as
+/// they were when the invoice was sent).
+fn seller(user: &UserDoc, sender: &SellerDoc) -> SellerView {
+    let business = &sender.business;
     SellerView {
-        name: user.name.clone(),
+        name: sender.name.clone(),
         legal_name: business.legal_name.clone(),
         address: business.address.clone(),
         country: business.country.map(|c| c.name().to_string()),
@@ -97,7 +102,7 @@ fn seller(user: &UserDoc, business: &BusinessProfile) -> SellerView {
         email: business
             .email
             .as_ref()
-            .map_or_else(|| user.email.clone(), |e| e.as_str().to_string()),
+            .map_or_else(|| sender.email.clone(), |e| e.as_str().to_string()),
         phone: business.phone.clone(),
         logo_url: user.logo.as_ref().map(|logo| logo.path(user.id)),
     }

@@ -56,7 +56,7 @@ pub async fn create(
         invoices::create(
             &state.db,
             user.id,
-            &user.invoice_prefix(),
+            (&user.invoice_prefix(), user.numbering.unwrap_or_default()),
             checked.content(),
             DateTime::now(),
         )

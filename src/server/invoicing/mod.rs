@@ -7,6 +7,7 @@ pub mod document;
 pub mod drafts;
 pub mod effects;
 pub mod listing;
+pub mod numbering;
 pub mod pdf;
 pub mod public;
 pub mod sending;

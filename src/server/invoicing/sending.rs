@@ -34,8 +34,8 @@ pub async fn send(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<Invo
     let stripe = links::open_for_send(state, user, &invoice, &token).await?;
     let sent = invoices::mark_sent(
         &state.db,
-        user.id,
-        id,
+        (user.id, id),
+        &invoices::SellerDoc::of(user),
         &token,
         stripe.as_ref(),
         DateTime::now(),

@@ -6,7 +6,10 @@ use crate::ui::actions::failure_of;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::business::{BusinessForm, BusinessSave, RemoveLogo, get_business, save_business};
+use crate::api::business::{
+    BusinessForm, BusinessSave, NumberingSave, RemoveLogo, SaveNumbering, get_business,
+    save_business,
+};
 use crate::domain::business::{BusinessErrors, BusinessInput};
 use crate::ui::browser;
 use crate::ui::components::country_select::CountrySelect;
@@ -29,6 +32,7 @@ pub fn Business() -> impl IntoView {
                 {move || Suspend::new(async move {
                     or_sign_in(form.await.map(|form| view! {
                         <Logo current=form.logo_url.clone() />
+                        <Numbers numbering=form.numbering.clone() next=form.next_number.clone() />
                         <BusinessFields form />
                     }))
                 })}
@@ -198,6 +202,47 @@ fn Logo(current: Option<String>) -> impl IntoView {
                     <button type="submit" class="button button-secondary" disabled=move || remove.pending().get()>"Remove the logo"</button>
                 </ActionForm>
             </Show>
+        </section>
+    }
+}
+
+/// How invoice numbers count, and where the next one starts.
+#[component]
+fn Numbers(numbering: String, next: String) -> impl IntoView {
+    let save = ServerAction::<SaveNumbering>::new();
+    let next_number = Memo::new(move |_| match save.value().get() {
+        Some(Ok(NumberingSave::Saved(next))) => next,
+        _ => next.clone(),
+    });
+    let errors = move || match save.value().get() {
+        Some(Ok(NumberingSave::Invalid { numbering, next })) => (numbering, next),
+        _ => (None, None),
+    };
+    let saved = move || matches!(save.value().get(), Some(Ok(NumberingSave::Saved(_))));
+    let failure = failure_of(save.value());
+    let yearly = numbering == "yearly";
+    view! {
+        <section class="card" aria-labelledby="numbers-title">
+            <h2 id="numbers-title">"Invoice numbers"</h2>
+            <p>"The next invoice will be " <strong data-testid="next-number">{move || next_number.get()}</strong> "."</p>
+            <ActionForm action=save attr:class="form">
+                <label for="numbering">"Numbering"</label>
+                <select id="numbering" name="numbering" aria-describedby="numbering-error">
+                    <option value="continuous" selected=!yearly>"One sequence (INV-0042)"</option>
+                    <option value="yearly" selected=yearly>"A series per year (INV-2026-0001)"</option>
+                </select>
+                <p id="numbering-error" class="field-error">{move || errors().0}</p>
+                <label for="next-number">"Next number " <span class="muted">"(optional)"</span></label>
+                <input id="next-number" name="next" type="text" inputmode="numeric" autocomplete="off"
+                    aria-invalid=move || errors().1.is_some().to_string() aria-describedby="next-number-help next-number-error" />
+                <p id="next-number-help" class="muted small">"To carry on from another tool: the number the next invoice gets (in this year's series when numbering by year). It must come after every number already used."</p>
+                <p id="next-number-error" class="field-error">{move || errors().1}</p>
+                <div class="form-actions">
+                    <button type="submit" class="button button-secondary" disabled=move || save.pending().get()>"Save numbering"</button>
+                    <span role="status" class="muted">{move || saved().then_some("Saved.")}</span>
+                </div>
+                <p class="form-error" role="alert">{failure}</p>
+            </ActionForm>
         </section>
     }
 }

@@ -3,8 +3,11 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::clients::{ClientSummary, list_clients};
+use crate::api::clients::{
+    ClientSummary, ImportRowView, import_clients, list_clients, preview_client_import,
+};
 use crate::domain::client::ClientInput;
+use crate::ui::browser;
 use crate::ui::components::client_form::ClientForm;
 use crate::ui::components::search_box::SearchBox;
 use crate::ui::components::signed_in::or_sign_in;
@@ -23,6 +26,7 @@ fn ClientList() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
     let adding = RwSignal::new(query.read_untracked().get("new").is_some());
+    let importing = RwSignal::new(false);
     let search = RwSignal::new(String::new());
     let applied = RwSignal::new(String::new());
     let archived = RwSignal::new(false);
@@ -38,8 +42,16 @@ fn ClientList() -> impl IntoView {
         <section class="page clients">
             <div class="page-head">
                 <h1>"Clients"</h1>
-                <button type="button" class="button" on:click=move |_| adding.set(true) aria-expanded=move || adding.get().to_string()>"New client"</button>
+                <div class="button-row">
+                    <a class="button button-secondary" rel="external" download href="/clients/export.csv">"Export CSV"</a>
+                    <button type="button" class="button button-secondary" on:click=move |_| importing.update(|open| *open = !*open)
+                        aria-expanded=move || importing.get().to_string()>"Import CSV"</button>
+                    <button type="button" class="button" on:click=move |_| adding.set(true) aria-expanded=move || adding.get().to_string()>"New client"</button>
+                </div>
             </div>
+            <Show when=move || importing.get()>
+                <Import on_done=Callback::new(move |_| { importing.set(false); clients.refetch(); }) />
+            </Show>
             <Show when=move || adding.get()>
                 <section class="card" aria-labelledby="new-client-title">
                     <h2 id="new-client-title">"New client"</h2>
@@ -106,6 +118,109 @@ fn ClientList() -> impl IntoView {
                     }))
                 })}
             </Transition>
+        </section>
+    }
+}
+
+/// Clients from a CSV file: the file is read in the browser, every row checked on the server
+/// (and shown with what is wrong or which address is taken), then the ready rows added.
+#[component]
+fn Import(on_done: Callback<()>) -> impl IntoView {
+    let csv = RwSignal::new(String::new());
+    let rows = RwSignal::new(None::<Vec<ImportRowView>>);
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let added = RwSignal::new(None::<usize>);
+    let choose = move |_| {
+        busy.set(true);
+        problem.set(None);
+        rows.set(None);
+        added.set(None);
+        leptos::task::spawn_local(async move {
+            match browser::read_chosen_file("import-file").await {
+                Ok(text) => match preview_client_import(text.clone()).await {
+                    Ok(preview) => {
+                        csv.set(text);
+                        rows.set(Some(preview));
+                    }
+                    Err(err) => problem.set(Some(err.to_string())),
+                },
+                Err(message) => problem.set(Some(message)),
+            }
+            busy.set(false);
+        });
+    };
+    let ready = move || {
+        rows.with(|rows| {
+            rows.as_ref().map_or(0, |rows| {
+                rows.iter()
+                    .filter(|r| r.problem.is_none() && r.duplicate_of.is_none())
+                    .count()
+            })
+        })
+    };
+    let import = move |_| {
+        busy.set(true);
+        problem.set(None);
+        leptos::task::spawn_local(async move {
+            match import_clients(csv.get_untracked()).await {
+                Ok(count) => {
+                    added.set(Some(count));
+                    rows.set(None);
+                    on_done.run(());
+                }
+                Err(err) => problem.set(Some(err.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card import" aria-labelledby="import-title">
+            <h2 id="import-title">"Import clients from a CSV file"</h2>
+            <p class="muted small">
+                "The first line names the columns: " <code>"name"</code> " and " <code>"email"</code>
+                " are needed; " <code>"company"</code>", "<code>"address"</code>", "<code>"country"</code>" (two letters), "
+                <code>"tax_id"</code>", "<code>"currency"</code>" (USD when empty), "<code>"reminders"</code>" (yes/no) and "
+                <code>"notes"</code>" are read when present. A PayTrack export imports as it is. Nothing is saved until you confirm."
+            </p>
+            <label for="import-file">"CSV file"</label>
+            <input id="import-file" type="file" accept=".csv,text/csv" on:change=choose disabled=move || busy.get() />
+            <p class="field-error" role="alert">{move || problem.get()}</p>
+            <p role="status" class="muted">{move || {
+                if busy.get() { Some("Reading…".to_string()) } else { added.get().map(|n| format!("{n} client{} added.", if n == 1 { "" } else { "s" })) }
+            }}</p>
+            {move || rows.get().map(|list| view! {
+                <div class="table-wrap">
+                    <table class="import-preview">
+                        <caption class="visually-hidden">"What each row of the file would do"</caption>
+                        <thead><tr><th scope="col">"Line"</th><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Currency"</th><th scope="col">"Result"</th></tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|row| {
+                                let result = match (&row.problem, &row.duplicate_of) {
+                                    (Some(why), _) => format!("Not imported: {why}"),
+                                    (None, Some(address)) => format!("Skipped: a client already has {address}"),
+                                    (None, None) => "Ready".to_string(),
+                                };
+                                let class = if row.problem.is_some() { "import-bad" } else if row.duplicate_of.is_some() { "muted" } else { "" };
+                                view! {
+                                    <tr class=class>
+                                        <td>{row.line}</td>
+                                        <td>{row.name}</td>
+                                        <td>{row.emails}</td>
+                                        <td>{row.currency}</td>
+                                        <td>{result}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <div class="form-actions">
+                    <button type="button" class="button" on:click=import disabled=move || busy.get() || ready() == 0>
+                        {move || format!("Import {} client{}", ready(), if ready() == 1 { "" } else { "s" })}
+                    </button>
+                </div>
+            })}
         </section>
     }
 }

@@ -20,6 +20,7 @@ fn user() -> UserDoc {
         created_at: DateTime::now(),
         google_id: None,
         invoice_prefix: None,
+        numbering: None,
         reminders: None,
         billing: None,
         business: None,
@@ -45,6 +46,8 @@ fn invoice(user: &UserDoc, status: InvoiceStatus) -> InvoiceDoc {
         client_id: ObjectId::new(),
         sequence: 7,
         number: "INV-0007".to_string(),
+        seller: None,
+        series: None,
         bill_to: BillTo {
             name: "Lovelace Labs".to_string(),
             company: None,

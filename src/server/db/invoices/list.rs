@@ -205,3 +205,31 @@ pub async fn count_created_since(
         .count_documents(doc! { "user_id": owner, "created_at": { "$gte": since } })
         .await
 }
+
+/// The highest number the owner's invoices hold in a series: the for-ever sequence (`year`
+/// None) or `year`'s series. 0 when none has one.
+pub async fn highest_number(
+    db: &Database,
+    owner: ObjectId,
+    year: Option<i32>,
+) -> Result<i64, mongodb::error::Error> {
+    let (filter, field) = match year {
+        None => (doc! { "user_id": owner }, "sequence"),
+        Some(year) => (
+            doc! { "user_id": owner, "series.year": year },
+            "series.number",
+        ),
+    };
+    let top = db
+        .collection::<Document>(INVOICES)
+        .find_one(filter)
+        .sort(doc! { field: -1 })
+        .projection(doc! { "sequence": 1, "series": 1 })
+        .await?;
+    Ok(top
+        .and_then(|d| match year {
+            None => d.get_i64("sequence").ok(),
+            Some(_) => d.get_document("series").ok()?.get_i64("number").ok(),
+        })
+        .unwrap_or(0))
+}

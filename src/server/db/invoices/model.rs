@@ -62,7 +62,13 @@ pub struct InvoiceDoc {
     pub client_id: ObjectId,
     pub sequence: i64,
     pub number: String,
+    /// Where the number sits in its year's series, when the owner numbers by year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<SeriesPlace>,
     pub bill_to: BillTo,
+    /// The seller as sent (absent on drafts, and on invoices sent before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seller: Option<SellerDoc>,
     /// Lower-cased client name, for sorting by client.
     pub client_sort: String,
     /// Lower-cased number, client name and company: what the search box matches.
@@ -114,6 +120,33 @@ pub struct InvoiceDoc {
     /// the user is told to refund it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra_payments: Vec<ExtraPayment>,
+}
+
+/// Who the invoice is from, as it was when it was sent: a sent invoice is a document, and
+/// editing the business details later does not rewrite it (drafts follow the profile).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SellerDoc {
+    pub name: String,
+    pub email: String,
+    #[serde(default)]
+    pub business: crate::domain::business::BusinessProfile,
+}
+
+impl SellerDoc {
+    pub fn of(user: &super::super::users::UserDoc) -> Self {
+        Self {
+            name: user.name.clone(),
+            email: user.email.clone(),
+            business: user.business.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// An invoice's place in a yearly series: INV-2026-0007 is number 7 of 2026.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesPlace {
+    pub year: i32,
+    pub number: i64,
 }
 
 /// A payment the invoice did not expect, as Stripe reported it.

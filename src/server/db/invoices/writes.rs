@@ -12,7 +12,7 @@ use super::super::{clients::ClientDoc, invoice_sequences};
 use super::list::get;
 use super::model::*;
 use super::stripe::FIRST_CHECK_MS;
-use crate::domain::invoice_number::{NumberPrefix, format_number};
+use crate::domain::invoice_number::{NumberPrefix, Numbering};
 use crate::domain::payment::Payment;
 use crate::domain::status::InvoiceStatus;
 use crate::domain::stripe_pay::StripePay;
@@ -43,22 +43,28 @@ pub fn draft_document(
     Ok(document)
 }
 
-/// Creates a draft with the next number of the owner's sequence.
+/// Creates a draft with the next number of the owner's sequence (and, numbering by year, of
+/// the series of its year of issue, which its printed number shows).
 pub async fn create(
     db: &Database,
     owner: ObjectId,
-    prefix: &NumberPrefix,
+    (prefix, numbering): (&NumberPrefix, Numbering),
     draft: Content<'_>,
     now: DateTime,
 ) -> Result<InvoiceDoc, WriteError> {
     let sequence = invoice_sequences::next(db, owner).await?;
-    let document = draft_document(
-        owner,
-        sequence,
-        &format_number(prefix, sequence),
-        draft,
-        now,
-    )?;
+    let (number, series) = match numbering {
+        Numbering::Continuous => (numbering.format(prefix, 0, sequence), None),
+        Numbering::Yearly => {
+            let year = draft.draft.issue_date.year();
+            let n = invoice_sequences::next_in_year(db, owner, year).await?;
+            (numbering.format(prefix, year, n), Some((year, n)))
+        }
+    };
+    let mut document = draft_document(owner, sequence, &number, draft, now)?;
+    if let Some((year, n)) = series {
+        document.insert("series", doc! { "year": year, "number": n });
+    }
     let id = document.get_object_id("_id").map_err(|_| {
         WriteError::Db(mongodb::error::Error::custom("a new invoice without an id"))
     })?;
@@ -133,15 +139,18 @@ pub async fn delete_draft(
                 doc! { "$inc": { "last": -1_i64 } },
             )
             .await?;
+        if let Some(series) = &invoice.series {
+            invoice_sequences::give_back_in_year(db, owner, series.year, series.number).await?;
+        }
     }
     Ok(deleted)
 }
 
-/// Draft → open. Gives the invoice its public link.
+/// Draft → open. Gives the invoice its public link and keeps the seller as they are now.
 pub async fn mark_sent(
     db: &Database,
-    owner: ObjectId,
-    id: ObjectId,
+    (owner, id): (ObjectId, ObjectId),
+    seller: &SellerDoc,
     public_token: &str,
     stripe: Option<&StripePay>,
     now: DateTime,
@@ -152,6 +161,7 @@ pub async fn mark_sent(
         "updated_at": now,
         "public_token": public_token,
         "email_pending_since": now,
+        "seller": to_bson(seller)?,
     };
     if let Some(stripe) = stripe {
         set.insert("stripe", to_bson(stripe)?);

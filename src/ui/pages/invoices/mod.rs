@@ -43,18 +43,21 @@ fn params_from_url(q: &leptos_router::params::ParamsMap) -> ListParams {
 }
 
 fn url_for(params: &ListParams) -> String {
-    format!(
-        "/invoices{}",
-        query_string(&[
-            ("status", &params.status),
-            ("client", &params.client),
-            ("from", &params.from),
-            ("to", &params.to),
-            ("q", &params.q),
-            ("sort", &params.sort),
-            ("dir", &params.dir),
-        ])
-    )
+    format!("/invoices{}", list_query(params))
+}
+
+/// The list's filters and order as a query string ("" when there are none), for the page's
+/// own address and for its CSV download.
+fn list_query(params: &ListParams) -> String {
+    query_string(&[
+        ("status", &params.status),
+        ("client", &params.client),
+        ("from", &params.from),
+        ("to", &params.to),
+        ("q", &params.q),
+        ("sort", &params.sort),
+        ("dir", &params.dir),
+    ])
 }
 
 #[component]
@@ -149,7 +152,12 @@ fn InvoiceList() -> impl IntoView {
         <section class="page invoices">
             <div class="page-head">
                 <h1>"Invoices"</h1>
-                <A href="/invoices/new" attr:class="button">"New invoice"</A>
+                <div class="button-row">
+                    // The invoices this view shows (every page of them), as a spreadsheet.
+                    <a class="button button-secondary" rel="external" download
+                        href=move || format!("/invoices/export.csv{}", list_query(&params.get()))>"Export CSV"</a>
+                    <A href="/invoices/new" attr:class="button">"New invoice"</A>
+                </div>
             </div>
 
             <nav aria-label="Invoice status">
