@@ -16,6 +16,8 @@ pub struct OutboxEmail {
     pub sent_at: String,
     pub html: String,
     pub text: String,
+    /// "INV-0001.pdf (24 KB)" for each file that went with it.
+    pub attachments: Vec<String>,
 }
 
 #[server(prefix = "/api", endpoint = "dev/outbox")]
@@ -43,5 +45,10 @@ fn view(email: crate::server::db::outbox::OutboxDoc) -> OutboxEmail {
             .unwrap_or_else(|_| "unknown".to_string()),
         html: email.html,
         text: email.text,
+        attachments: email
+            .attachments
+            .iter()
+            .map(|a| format!("{} ({} KB)", a.filename, a.size.saturating_add(1023) / 1024))
+            .collect(),
     }
 }

@@ -2,15 +2,19 @@
 //! number, taxes by name, the EU reverse charge, and the PDF (read back with `pdftotext`).
 
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 
+use jiff::Timestamp;
 use mongodb::bson::{Document, doc, oid::ObjectId};
 use paytrack::api::business::{BusinessForm, BusinessSave, GetBusiness, SaveBusiness};
 use paytrack::api::clients::{ClientSave, CreateClient};
 use paytrack::domain::business::BusinessInput;
 use paytrack::domain::client::ClientInput;
+use paytrack::server::jobs::clock::ManualClock;
 use serde_json::Value;
 
 use crate::common::billing::{User, invoice_input};
+use crate::common::resend::{Reply, ResendStandIn, engine};
 use crate::common::{config_with, leptos_options, spawn_app};
 
 fn business() -> BusinessInput {
@@ -61,7 +65,10 @@ impl User<'_> {
 
 async fn pdf_text_of(response: reqwest::Response) -> String {
     assert_eq!(response.headers()["content-type"], "application/pdf");
-    let bytes = response.bytes().await.unwrap();
+    pdf_text_of_bytes(&response.bytes().await.unwrap())
+}
+
+fn pdf_text_of_bytes(bytes: &[u8]) -> String {
     assert!(bytes.starts_with(b"%PDF-"), "a PDF file");
     let mut child = Command::new("pdftotext")
         .args(["-layout", "-", "-"])
@@ -70,7 +77,7 @@ async fn pdf_text_of(response: reqwest::Response) -> String {
         .spawn()
         .expect("pdftotext (poppler-utils) is installed by scripts/setup");
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(&bytes).unwrap();
+    child.stdin.take().unwrap().write_all(bytes).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "pdftotext reads the PDF");
     String::from_utf8(out.stdout).unwrap()
@@ -485,4 +492,92 @@ async fn numbers_run_on_from_a_chosen_number_or_by_year_and_never_repeat() {
     input.due_date = "2025-07-02".to_string();
     let (_, again) = ada.draft_with(input).await;
     assert_eq!(again, "INV-2025-0001");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_invoice_email_carries_its_pdf_alone_and_a_retry_sends_the_same_file() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.com").await;
+    ada.save_business(business()).await;
+    let client = ada.business_client("Zoë Ångström", "DE").await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let mut input = invoice_input(&client);
+        input.currency = "EUR".to_string();
+        let (id, _) = ada.draft_with(input).await;
+        assert_eq!(ada.send(&id).await.status, 200);
+        ids.push(ObjectId::parse_str(&id).unwrap());
+    }
+    // In development the outbox shows what went with each invoice email.
+    let outbox = app.db.collection::<Document>("outbox");
+    let sent = outbox
+        .find_one(doc! { "kind": "invoice", "subject": { "$regex": "INV-0001" } })
+        .await
+        .unwrap()
+        .expect("the invoice email is in the outbox");
+    let attached = sent.get_array("attachments").unwrap()[0]
+        .as_document()
+        .unwrap()
+        .clone();
+    assert_eq!(attached.get_str("filename").unwrap(), "INV-0001.pdf");
+    assert_eq!(attached.get_str("content_type").unwrap(), "application/pdf");
+    assert!(attached.get_i64("size").unwrap() > 1000);
+
+    // Two of them as a server that died after sending them leaves them: marked sent, their
+    // emails not on the schedule. The engine on Resend sweeps them up in one pass.
+    let (resend, stand_in) = ResendStandIn::start().await;
+    let jobs = app.db.collection::<Document>("email_jobs");
+    jobs.delete_many(doc! { "invoice_id": { "$in": &ids[..2] }, "step": "invoice" })
+        .await
+        .unwrap();
+    app.db
+        .collection::<Document>("invoices")
+        .update_many(
+            doc! { "_id": { "$in": &ids[..2] } },
+            doc! { "$set": { "email_pending_since": mongodb::bson::DateTime::now() } },
+        )
+        .await
+        .unwrap();
+    // The first answer is lost on the way back: the retry must be the very same request.
+    stand_in.script([Reply::AcceptedButLost]);
+    let clock = Arc::new(ManualClock::new(Timestamp::now()));
+    let engine = engine(&app, &resend, clock);
+    let report = engine.tick().await.unwrap();
+    assert_eq!((report.rescheduled, report.sent, report.batches), (2, 2, 0));
+
+    let requests = stand_in.requests();
+    assert_eq!(requests.len(), 3, "two emails, one of them asked twice");
+    assert_eq!(
+        requests[0], requests[1],
+        "the retry repeats the request byte for byte"
+    );
+    let mut keys: Vec<String> = ids[..2]
+        .iter()
+        .map(|id| format!("paytrack-{id}-invoice"))
+        .collect();
+    keys.sort();
+    assert_eq!(stand_in.sent_keys(), keys);
+    for (_, body) in &requests[1..] {
+        assert!(body.is_object(), "an email with a file goes on its own");
+        let attachments = body["attachments"].as_array().unwrap();
+        assert_eq!(attachments.len(), 1);
+        let file = &attachments[0];
+        assert_eq!(file["content_type"], "application/pdf");
+        let number = body["subject"].as_str().unwrap();
+        let filename = file["filename"].as_str().unwrap();
+        assert!(
+            filename.ends_with(".pdf") && number.contains(filename.trim_end_matches(".pdf")),
+            "{filename} is named after the invoice in “{number}”"
+        );
+        use base64::Engine as _;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(file["content"].as_str().unwrap())
+            .unwrap();
+        let text = pdf_text_of_bytes(&bytes);
+        assert!(
+            text.contains("Łukasz Müller Design SARL") && text.contains("Zoë Ångström"),
+            "{text}"
+        );
+        assert!(!text.contains("Draft, not sent"), "{text}");
+    }
 }

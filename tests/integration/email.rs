@@ -194,6 +194,7 @@ fn an_email() -> paytrack::server::email::Email {
         text: "Hello".into(),
         kind: "test",
         idempotency_key: "invoice-1/step-0".into(),
+        attachments: Vec::new(),
     }
 }
 

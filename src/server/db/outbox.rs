@@ -20,7 +20,18 @@ pub struct OutboxDoc {
     pub text: String,
     pub kind: String,
     pub idempotency_key: String,
+    /// What was attached, without the bytes: the outbox shows that a file went, not the file.
+    #[serde(default)]
+    pub attachments: Vec<OutboxAttachment>,
     pub created_at: DateTime,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OutboxAttachment {
+    pub filename: String,
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
 }
 
 /// Stores the email unless one with the same idempotency key is already there (which is what

@@ -32,6 +32,18 @@ pub struct Email {
     pub kind: &'static str,
     /// The same key for a retry of the same email, so the provider sends it once.
     pub idempotency_key: String,
+    /// Files sent with it (the invoice's PDF). Resend's batch endpoint takes none, so an
+    /// email with attachments always goes on its own.
+    pub attachments: Vec<Attachment>,
+}
+
+/// A file sent with an email. Its bytes must be the same on every try of the email, or
+/// Resend would take the retry for another request under the same key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attachment {
+    pub filename: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
 }
 
 impl Email {
@@ -52,6 +64,7 @@ impl Email {
             text: rendered.text,
             kind,
             idempotency_key,
+            attachments: Vec::new(),
         }
     }
 }
@@ -125,6 +138,15 @@ impl Mailer {
                     text: email.text.clone(),
                     kind: email.kind.to_string(),
                     idempotency_key: email.idempotency_key.clone(),
+                    attachments: email
+                        .attachments
+                        .iter()
+                        .map(|a| db::outbox::OutboxAttachment {
+                            filename: a.filename.clone(),
+                            content_type: a.content_type.to_string(),
+                            size: i64::try_from(a.bytes.len()).unwrap_or(i64::MAX),
+                        })
+                        .collect(),
                     created_at: DateTime::now(),
                 };
                 let id = db::outbox::store(db, &doc).await?;

@@ -12,6 +12,7 @@
 
 use std::time::Duration;
 
+use base64::Engine as _;
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 
@@ -78,6 +79,16 @@ struct SendRequest<'a> {
     text: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     reply_to: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    attachments: Vec<AttachmentRequest<'a>>,
+}
+
+/// Resend's attachment object: the file's bytes in base64.
+#[derive(Serialize)]
+struct AttachmentRequest<'a> {
+    filename: &'a str,
+    content: String,
+    content_type: &'a str,
 }
 
 /// `from` ("PayTrack <billing@example.com>") with the sender's name in front:
@@ -170,6 +181,12 @@ impl Resend {
     /// batch must repeat it exactly: same emails, same key). Returns Resend's ids in order.
     /// Resend checks the whole batch first: a refusal means none of it was sent.
     pub async fn send_batch(&self, emails: &[Email], key: &str) -> Result<Vec<String>, MailError> {
+        if emails.iter().any(|e| !e.attachments.is_empty()) {
+            // Resend would refuse the whole batch; the engine sends these on their own.
+            return Err(MailError::Rejected(
+                "Resend's batch endpoint does not take attachments".to_string(),
+            ));
+        }
         let body: Vec<SendRequest<'_>> = emails.iter().map(|e| self.request(e)).collect();
         let ids = self
             .with_retries("batch", key, "emails/batch", &body, |r: BatchResponse| {
@@ -197,6 +214,15 @@ impl Resend {
             html: &email.html,
             text: &email.text,
             reply_to: email.reply_to.as_ref().map(|r| r.as_str()),
+            attachments: email
+                .attachments
+                .iter()
+                .map(|a| AttachmentRequest {
+                    filename: &a.filename,
+                    content: base64::engine::general_purpose::STANDARD.encode(&a.bytes),
+                    content_type: a.content_type,
+                })
+                .collect(),
         }
     }
 

@@ -1,7 +1,11 @@
 //! An invoice's PDF, for its owner and for the client's link: the invoice as a document
 //! (`document::build`), with the seller's logo, on the paper of the seller's country.
 
+use mongodb::Database;
+use mongodb::bson::oid::ObjectId;
+
 use crate::domain::country::Country;
+use crate::domain::date::CalendarDate;
 use crate::error::AppError;
 use crate::server::db::invoices::InvoiceDoc;
 use crate::server::db::users::UserDoc;
@@ -21,30 +25,62 @@ pub struct InvoicePdf {
 pub async fn for_owner(
     state: &AppState,
     owner: &UserDoc,
-    id: mongodb::bson::oid::ObjectId,
+    id: ObjectId,
 ) -> Result<InvoicePdf, AppError> {
     let invoice = load(state, owner.id, id).await?;
-    render(state, &invoice, owner).await
+    render_now(state, &invoice, owner).await
 }
 
 /// The invoice behind the client's link as a PDF, or `None` where the page would be missing.
 pub async fn for_link(state: &AppState, token: &str) -> Result<Option<InvoicePdf>, AppError> {
     match public::by_token(state, token).await? {
-        Some((invoice, owner)) => render(state, &invoice, &owner).await.map(Some),
+        Some((invoice, owner)) => render_now(state, &invoice, &owner).await.map(Some),
         None => Ok(None),
     }
 }
 
-async fn render(
+/// Why an invoice's PDF could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("reading the logo failed: {0}")]
+    Database(#[from] mongodb::error::Error),
+    #[error("writing the PDF failed: {0}")]
+    Writer(String),
+}
+
+impl RenderError {
+    fn for_people(self, invoice: ObjectId) -> AppError {
+        match self {
+            RenderError::Database(err) => db::failed("reading the logo")(err),
+            RenderError::Writer(message) => {
+                tracing::error!(%message, %invoice, "writing an invoice PDF failed");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+async fn render_now(
     state: &AppState,
     invoice: &InvoiceDoc,
     owner: &UserDoc,
 ) -> Result<InvoicePdf, AppError> {
-    let document = document::build(invoice, owner, today_of(owner));
+    render(&state.db, invoice, owner, today_of(owner))
+        .await
+        .map_err(|err| err.for_people(invoice.id))
+}
+
+/// `invoice` as a PDF as it reads on `today` (the owner's date). The same invoice, owner and
+/// day give the same bytes, which a retried email with the PDF attached relies on.
+pub async fn render(
+    db: &Database,
+    invoice: &InvoiceDoc,
+    owner: &UserDoc,
+    today: CalendarDate,
+) -> Result<InvoicePdf, RenderError> {
+    let document = document::build(invoice, owner, today);
     let logo = match &owner.logo {
-        Some(_) => logos::get(&state.db, owner.id)
-            .await
-            .map_err(db::failed("reading the logo"))?,
+        Some(_) => logos::get(db, owner.id).await?,
         None => None,
     };
     let paper = paper_for(owner.business.as_ref().and_then(|b| b.country));
@@ -58,14 +94,8 @@ async fn render(
         invoice::render(&document, logo, paper)
     })
     .await
-    .map_err(|err| {
-        tracing::error!(error = %err, "the PDF writer stopped");
-        AppError::Internal
-    })?
-    .map_err(|err| {
-        tracing::error!(error = %err, invoice = %invoice.id, "writing an invoice PDF failed");
-        AppError::Internal
-    })?;
+    .map_err(|err| RenderError::Writer(format!("the PDF writer stopped: {err}")))?
+    .map_err(|err| RenderError::Writer(err.to_string()))?;
     Ok(InvoicePdf { bytes, filename })
 }
 

@@ -72,6 +72,8 @@ fn from_batch_email(stored: &BatchEmail) -> Option<Email> {
             "reminder"
         },
         idempotency_key: stored.key.clone(),
+        // Emails with attachments never join a batch (see `Engine::pass`).
+        attachments: Vec::new(),
     })
 }
 

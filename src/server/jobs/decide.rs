@@ -22,7 +22,8 @@ use crate::server::db::invoices::InvoiceDoc;
 use crate::server::db::users::UserDoc;
 use crate::server::db::{invoices, users};
 use crate::server::email::invoice_emails::{InvoiceFacts, invoice_email, reminder_email};
-use crate::server::email::{Email, MailError};
+use crate::server::email::{Attachment, Email, MailError};
+use crate::server::invoicing::pdf;
 
 /// Sends that failed for a passing reason are tried again this many times in all, with
 /// growing pauses (1, 2, 4 … minutes, at most an hour), before being recorded as failed.
@@ -92,7 +93,21 @@ impl Engine {
     ) -> Result<Decision, mongodb::error::Error> {
         let today = local_date(self.clock.now(), &zone_of(user));
         let facts = InvoiceFacts::of(user, invoice, &self.base_url, today);
-        self.prepare(job, user, invoice, client, invoice_email(&facts))
+        let attachments = match pdf::render(&self.db, invoice, user, today).await {
+            Ok(pdf) => vec![Attachment {
+                filename: pdf.filename,
+                content_type: "application/pdf",
+                bytes: pdf.bytes,
+            }],
+            Err(pdf::RenderError::Database(err)) => return Err(err),
+            // The email links the PDF as well: better sent without the file than not at all.
+            Err(err @ pdf::RenderError::Writer(_)) => {
+                tracing::error!(error = %err, invoice = %invoice.id, "the invoice email goes without its PDF");
+                Vec::new()
+            }
+        };
+        let email = invoice_email(&facts);
+        self.prepare(job, user, invoice, client, email, attachments)
             .await
     }
 
@@ -152,7 +167,8 @@ impl Engine {
             return Ok(Decision::Done(handled));
         }
         let facts = InvoiceFacts::of(user, invoice, &self.base_url, local_date(now, &zone));
-        self.prepare(job, user, invoice, client, reminder_email(&facts, step))
+        let email = reminder_email(&facts, step);
+        self.prepare(job, user, invoice, client, email, Vec::new())
             .await
     }
 
@@ -165,6 +181,7 @@ impl Engine {
         invoice: &InvoiceDoc,
         client: Option<&ClientDoc>,
         rendered: crate::server::email::templates::Rendered,
+        attachments: Vec<Attachment>,
     ) -> Result<Decision, mongodb::error::Error> {
         let addresses = client.map_or(&invoice.bill_to.emails, |c| &c.emails);
         let mut recipients = addresses.iter().filter_map(|a| EmailAddress::parse(a).ok());
@@ -194,6 +211,7 @@ impl Engine {
                 "reminder"
             },
             idempotency_key: email_key(job),
+            attachments,
         };
         Ok(Decision::Send(Box::new(Prepared {
             job: job.clone(),

@@ -183,10 +183,12 @@ impl Engine {
             let delivering = std::time::Instant::now();
             // A job claimed before may already have been tried on its own, under its own
             // key; putting it in a batch (under the batch's key) could send it twice. Only
-            // first claims are batched.
-            let (mut ready, retried): (Vec<_>, Vec<_>) =
-                ready.into_iter().partition(|p| p.job.attempts <= 1);
-            for prepared in &retried {
+            // first claims are batched, and only emails without attachments, which Resend's
+            // batch endpoint refuses.
+            let (mut ready, alone): (Vec<_>, Vec<_>) = ready
+                .into_iter()
+                .partition(|p| p.job.attempts <= 1 && p.email.attachments.is_empty());
+            for prepared in &alone {
                 let handled = self.send_single(prepared, &books).await?;
                 report.count(&handled);
             }

@@ -365,4 +365,15 @@ mod tests {
         let pdf = pages.finish("Test").unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
     }
+
+    #[test]
+    fn the_same_pages_are_the_same_bytes_so_a_retried_email_is_the_same_request() {
+        let write = || {
+            let mut pages = Pages::new(Paper::Letter);
+            pages.text(MARGIN, 12.0, Weight::Bold, "Facture n° 7 — Łódź");
+            pages.text_right(pages.right(), 10.0, Weight::Regular, "€1,200.00");
+            pages.finish("Invoice 7").unwrap()
+        };
+        assert_eq!(write(), write());
+    }
 }

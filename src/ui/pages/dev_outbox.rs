@@ -34,6 +34,9 @@ pub fn DevOutbox() -> impl IntoView {
                                                 <strong>{email.subject.clone()}</strong>
                                                 <span>" to " {email.to.clone()}</span>
                                                 <time class="muted">{email.sent_at.clone()}</time>
+                                                {(!email.attachments.is_empty()).then(|| view! {
+                                                    <span class="muted outbox-attachments">{format!("Attached: {}", email.attachments.join(", "))}</span>
+                                                })}
                                             </button>
                                             <Show when=move || is_open.get()>
                                                 <div class="outbox-body">

@@ -22,6 +22,8 @@ pub fn PublicInvoice() -> impl IntoView {
                 {move || { let pdf = pdf.clone(); Suspend::new(async move {
                     invoice.await.map(|found| match found {
                         Some(document) => {
+                            // Runs in the browser once the invoice has hydrated: Print works.
+                            Effect::new(|_| browser::mark_hydrated());
                             let branded = document.branded;
                             view! {
                             <Title text=format!("Invoice {} from {}", document.number, document.from.name) />

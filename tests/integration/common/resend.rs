@@ -208,6 +208,18 @@ pub async fn receive(
         )
             .into_response()
     };
+    // Resend's batch endpoint takes no attachments and refuses the whole batch.
+    let attached = |email: &Value| email.get("attachments").is_some();
+    if body
+        .as_array()
+        .is_some_and(|batch| batch.iter().any(attached))
+    {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_error",
+            "The `attachments` field is not supported for batch emails.",
+        );
+    }
     match reply {
         None | Some(Reply::AcceptedButLost) => {
             let mut inbox = stand_in.0.lock().unwrap();

@@ -12,6 +12,7 @@ fn a_stored_email_comes_back_the_same() {
         text: "T".into(),
         kind: "reminder",
         idempotency_key: "paytrack-x-reminder:3".into(),
+        attachments: Vec::new(),
     };
     let job = crate::server::db::email_jobs::EmailJobDoc::scheduled(
         ObjectId::new(),
