@@ -12,8 +12,9 @@ const fixture = (name) => fileURLToPath(new URL(`../../tests/fixtures/${name}`, 
 const pdfText = (path) => execFileSync('pdftotext', ['-layout', path, '-']).toString();
 
 test('business details, a named tax and the PDF from both pages', async ({ page, browser }) => {
+  // One journey through the profile, an invoice, two PDFs, the email and two CSV files.
+  test.setTimeout(60_000);
   await signIn(page, unique('business'));
-  const errors = watchForErrors(page);
 
   // Account → Business details.
   await page.getByRole('link', { name: /Account/ }).first().click();
@@ -25,6 +26,8 @@ test('business details, a named tax and the PDF from both pages', async ({ page,
     name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from('not really a picture'),
   });
   await expect(page.locator('#business-logo-error')).toContainText('PNG or JPEG');
+  // That refusal is the browser's one expected failed request; from here on, none.
+  const errors = watchForErrors(page);
   await page.getByLabel('Add a logo').setInputFiles(fixture('logo.png'));
   await expect(page.getByRole('img', { name: 'Your logo, as invoices show it' })).toBeVisible();
   await expect(page.locator('#business-logo-error')).toHaveText('');
@@ -97,6 +100,10 @@ test('business details, a named tax and the PDF from both pages', async ({ page,
   expect(theirs).toContain('€1,200.00');
   expect(theirs).not.toContain('Draft, not sent');
   expect(readFileSync(await clientPdf.path()).subarray(0, 5).toString()).toBe('%PDF-');
+  // The invoice email went with the same PDF attached (the dev outbox lists it).
+  await clientPage.goto('/dev/outbox');
+  await expect(clientPage.locator('.outbox-item').filter({ hasText: 'zoe@client.example' }).first())
+    .toContainText(`Attached: ${ownPdf.suggestedFilename()}`);
   await client.close();
 
   // The invoice list as a spreadsheet: the view's filters apply, amounts are decimals.
@@ -123,7 +130,7 @@ test('business details, a named tax and the PDF from both pages', async ({ page,
   ]);
   expect(readFileSync(await clientsCsv.path(), 'utf8')).toContain('zoe@client.example');
   await page.getByRole('button', { name: 'Import CSV' }).click();
-  await page.getByLabel('CSV file').setInputFiles({
+  await page.getByLabel('CSV file', { exact: true }).setInputFiles({
     name: 'clients.csv', mimeType: 'text/csv',
     buffer: Buffer.from('name,email,country\nOla Nordmann,ola@client.example,NO\nZoë again,ZOE@client.example,\nNobody,not-an-address,\n'),
   });
