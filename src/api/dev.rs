@@ -18,22 +18,52 @@ pub struct OutboxEmail {
     pub text: String,
     /// "INV-0001.pdf (24 KB)" for each file that went with it.
     pub attachments: Vec<String>,
+    /// Who wrote a received message (a reply typed here).
+    pub from: Option<String>,
+    /// The email can be answered as its client: it asks for replies at an invoice's address.
+    pub answerable: bool,
 }
 
 #[server(prefix = "/api", endpoint = "dev/outbox")]
 pub async fn outbox() -> Result<Vec<OutboxEmail>, AppError> {
     let (state, parts) = (crate::api::ssr::state()?, crate::api::ssr::parts()?);
-    let host = parts
+    let host = host_of(&parts);
+    let emails = crate::server::dev_outbox::latest(&state, host.as_deref()).await?;
+    Ok(emails.into_iter().map(view).collect())
+}
+
+/// Answers an invoice email or reminder in the outbox as its client would (see
+/// `server::dev_outbox::reply_as_client`); returns what came of it.
+#[server(prefix = "/api", endpoint = "dev/reply")]
+pub async fn reply_as_client(
+    email_id: String,
+    text: String,
+    automatic: bool,
+) -> Result<String, AppError> {
+    let (state, parts) = (crate::api::ssr::state()?, crate::api::ssr::parts()?);
+    let host = host_of(&parts);
+    crate::server::dev_outbox::reply_as_client(&state, host.as_deref(), &email_id, &text, automatic)
+        .await
+}
+
+/// The name the request was addressed to (`Host`), which the outbox checks.
+#[cfg(feature = "ssr")]
+fn host_of(parts: &axum::http::request::Parts) -> Option<String> {
+    parts
         .headers
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
-        .or_else(|| parts.uri.authority().map(|a| a.as_str()));
-    let emails = crate::server::dev_outbox::latest(&state, host).await?;
-    Ok(emails.into_iter().map(view).collect())
+        .or_else(|| parts.uri.authority().map(|a| a.as_str()))
+        .map(str::to_string)
 }
 
 #[cfg(feature = "ssr")]
 fn view(email: crate::server::db::outbox::OutboxDoc) -> OutboxEmail {
+    let answerable = email.kind != crate::server::db::outbox::RECEIVED
+        && email
+            .reply_to
+            .as_deref()
+            .is_some_and(|r| r.starts_with("reply+"));
     OutboxEmail {
         id: email.id.to_hex(),
         to: email.to,
@@ -50,5 +80,7 @@ fn view(email: crate::server::db::outbox::OutboxDoc) -> OutboxEmail {
             .iter()
             .map(|a| format!("{} ({} KB)", a.filename, a.size.saturating_add(1023) / 1024))
             .collect(),
+        answerable,
+        from: email.from,
     }
 }

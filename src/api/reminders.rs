@@ -29,7 +29,7 @@ pub enum SettingsSave {
     },
 }
 
-pub use crate::domain::timeline::{InvoiceReminders, TimelineItem, TimelineStatus};
+pub use crate::domain::timeline::{InvoiceReminders, ReplyView, TimelineItem, TimelineStatus};
 
 #[cfg(feature = "ssr")]
 use {

@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod date;
 pub mod email;
 pub mod html;
+pub mod inbound;
 pub mod invoice;
 pub mod invoice_document;
 pub mod invoice_draft;

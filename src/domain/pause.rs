@@ -14,6 +14,9 @@ pub enum PauseReason {
     Bounced,
     /// A client's payment is settling (a bank debit): lifted only by its outcome.
     Processing,
+    /// The client wrote back: chasing waits until the user has read it and resumes (or
+    /// snoozes to a date).
+    Replied,
 }
 
 impl PauseReason {
@@ -23,6 +26,7 @@ impl PauseReason {
             PauseReason::Paused => "paused",
             PauseReason::Bounced => "bounced",
             PauseReason::Processing => "processing",
+            PauseReason::Replied => "replied",
         }
     }
 }
@@ -69,6 +73,7 @@ mod tests {
             PauseReason::Paused,
             PauseReason::Bounced,
             PauseReason::Processing,
+            PauseReason::Replied,
         ] {
             let json = serde_json::to_string(&reason).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", reason.as_str()));

@@ -152,10 +152,12 @@ pub enum SkipReason {
     Gone,
     /// The client paid with a method that settles later (a bank debit).
     PaymentProcessing,
+    /// The client wrote back: reminders wait for the user.
+    Replied,
 }
 
 impl SkipReason {
-    pub const ALL: [SkipReason; 9] = [
+    pub const ALL: [SkipReason; 10] = [
         SkipReason::Paid,
         SkipReason::Void,
         SkipReason::Paused,
@@ -165,6 +167,7 @@ impl SkipReason {
         SkipReason::Superseded,
         SkipReason::Gone,
         SkipReason::PaymentProcessing,
+        SkipReason::Replied,
     ];
 
     pub fn code(self) -> &'static str {
@@ -178,6 +181,7 @@ impl SkipReason {
             SkipReason::Superseded => "superseded",
             SkipReason::Gone => "gone",
             SkipReason::PaymentProcessing => "payment_processing",
+            SkipReason::Replied => "replied",
         }
     }
 
@@ -197,6 +201,7 @@ impl SkipReason {
             SkipReason::Superseded => "a later reminder was due, and only that one was sent",
             SkipReason::Gone => "the invoice no longer exists",
             SkipReason::PaymentProcessing => "the client's payment is on its way",
+            SkipReason::Replied => "the client replied, and reminders wait for you",
         }
     }
 }
@@ -208,6 +213,8 @@ pub struct ChaseState {
     /// A payment is settling: chasing would ask for money already on its way.
     pub processing: bool,
     pub paused: bool,
+    /// The client wrote back; chasing waits until the user resumes it.
+    pub replied: bool,
     pub bounced: bool,
     pub reminders_off: bool,
 }
@@ -225,6 +232,8 @@ impl ChaseState {
                     Some(SkipReason::PaymentProcessing)
                 } else if self.bounced {
                     Some(SkipReason::Bounced)
+                } else if self.replied {
+                    Some(SkipReason::Replied)
                 } else if self.paused {
                     Some(SkipReason::Paused)
                 } else if self.reminders_off {

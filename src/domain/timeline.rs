@@ -49,7 +49,8 @@ pub struct TimelineItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvoiceReminders {
     pub invoice_id: String,
-    /// "active", "paused", "snoozed", "bounced", "off", "done" or "draft".
+    /// "active", "paused", "replied", "snoozed", "bounced", "processing", "off", "done" or
+    /// "draft".
     pub state: String,
     pub summary: String,
     pub can_pause: bool,
@@ -58,4 +59,23 @@ pub struct InvoiceReminders {
     pub today: CalendarDate,
     pub time_zone: String,
     pub timeline: Vec<TimelineItem>,
+    /// What the client wrote back to the invoice's emails, newest first.
+    #[serde(default)]
+    pub replies: Vec<ReplyView>,
+}
+
+/// A message the client sent to the invoice's reply address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyView {
+    /// "Zoë Ångström <zoe@client.example>", or the bare address.
+    pub from: String,
+    /// Local date and time in the user's zone.
+    pub when: String,
+    pub subject: String,
+    pub text: String,
+    /// The message's HTML, cleaned of scripts, styles and remote content; shown in a
+    /// sandboxed frame.
+    pub html: Option<String>,
+    /// An out-of-office or other automatic answer: it did not hold chasing.
+    pub automatic: bool,
 }

@@ -4,9 +4,13 @@
 //! attacker points at 127.0.0.1 (DNS rebinding) reaches this server with its own name in
 //! `Host`, and must not read the sign-in links here.
 
+use mongodb::bson::oid::ObjectId;
+
 use crate::error::AppError;
+use crate::server::chasing::replies::{self, Received, ReplyError};
 use crate::server::config::Environment;
-use crate::server::db::{self, outbox, outbox::OutboxDoc};
+use crate::server::db::outbox::{OutboxDoc, RECEIVED};
+use crate::server::db::{self, outbox};
 use crate::server::state::AppState;
 
 /// How many of the latest emails the outbox shows.
@@ -31,9 +35,9 @@ pub fn is_loopback_host(host: &str) -> bool {
     )
 }
 
-/// The latest emails, newest first; refused anywhere the outbox is not available or to a
-/// request not addressed to a loopback name.
-pub async fn latest(state: &AppState, host: Option<&str>) -> Result<Vec<OutboxDoc>, AppError> {
+/// Refuses anywhere the outbox is not available, or a request not addressed to a loopback
+/// name.
+fn open_to(state: &AppState, host: Option<&str>) -> Result<(), AppError> {
     if !host.is_some_and(is_loopback_host) {
         return Err(AppError::Rejected(
             "The dev outbox answers only at localhost or 127.0.0.1.".to_string(),
@@ -45,9 +49,94 @@ pub async fn latest(state: &AppState, host: Option<&str>) -> Result<Vec<OutboxDo
                 .to_string(),
         ));
     }
+    Ok(())
+}
+
+/// The latest emails, newest first.
+pub async fn latest(state: &AppState, host: Option<&str>) -> Result<Vec<OutboxDoc>, AppError> {
+    open_to(state, host)?;
     outbox::latest(&state.db, SHOWN)
         .await
         .map_err(db::failed("reading the dev outbox"))
+}
+
+/// The longest reply typed in the outbox.
+const LONGEST_REPLY: usize = 10_000;
+
+/// Answers the invoice email or reminder `email_id` as its client would: the reply is kept in
+/// the outbox, as Resend would keep received mail, and handed to `chasing::replies` exactly as
+/// Resend's `email.received` event is. Returns what came of it, in a sentence.
+pub async fn reply_as_client(
+    state: &AppState,
+    host: Option<&str>,
+    email_id: &str,
+    text: &str,
+    automatic: bool,
+) -> Result<String, AppError> {
+    open_to(state, host)?;
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(AppError::BadRequest(
+            "Write what the client says.".to_string(),
+        ));
+    }
+    if text.chars().count() > LONGEST_REPLY {
+        return Err(AppError::BadRequest(format!(
+            "Keep the reply under {LONGEST_REPLY} characters."
+        )));
+    }
+    let not_found = || AppError::NotFound("That email is not in the dev outbox.".to_string());
+    let id = ObjectId::parse_str(email_id).map_err(|_| not_found())?;
+    let failed = db::failed("replying in the dev outbox");
+    let answered = outbox::find(&state.db, id)
+        .await
+        .map_err(&failed)?
+        .ok_or_else(not_found)?;
+    let Some(reply_to) = answered
+        .reply_to
+        .clone()
+        .filter(|_| answered.kind != RECEIVED)
+    else {
+        return Err(AppError::Rejected(
+            "Only invoice emails and reminders can be answered as the client.".to_string(),
+        ));
+    };
+    let received = OutboxDoc {
+        id: ObjectId::new(),
+        to: reply_to.clone(),
+        cc: Vec::new(),
+        reply_to: None,
+        subject: format!("Re: {}", answered.subject),
+        html: String::new(),
+        text: text.to_string(),
+        kind: RECEIVED.to_string(),
+        idempotency_key: format!("received-{}", ObjectId::new().to_hex()),
+        attachments: Vec::new(),
+        from: Some(answered.to.clone()),
+        automatic,
+        created_at: mongodb::bson::DateTime::now(),
+    };
+    let stored = outbox::store(&state.db, &received).await.map_err(&failed)?;
+    match replies::receive(state, &stored.to_hex(), &[reply_to]).await {
+        Ok(Received::Noted { held: true }) => {
+            Ok("Replied as the client: that invoice's reminders are on hold, and the reply was forwarded to its owner.".to_string())
+        }
+        Ok(Received::Noted { held: false }) if automatic => {
+            Ok("Out-of-office noted on the invoice; chasing goes on.".to_string())
+        }
+        Ok(Received::Noted { held: false }) => Ok(
+            "Replied as the client: the reply is on the invoice and was forwarded; nothing was held (the invoice is not being chased)."
+                .to_string(),
+        ),
+        Ok(Received::Ignored(why)) => Err(AppError::Rejected(format!(
+            "The reply changed nothing: {why}."
+        ))),
+        Err(ReplyError::Database(err)) => Err(failed(err)),
+        Err(ReplyError::Unavailable(message)) => {
+            tracing::error!(%message, "the dev outbox could not hand over a reply");
+            Err(AppError::Internal)
+        }
+    }
 }
 
 #[cfg(test)]

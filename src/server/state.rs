@@ -69,7 +69,8 @@ impl AppState {
                 .billing
                 .as_ref()
                 .map(|_| config.free_limits.reminder_steps),
-        );
+        )
+        .with_inbound_domain(config.inbound_domain.clone());
         Ok(AppState {
             leptos_options,
             db: database,

@@ -323,6 +323,20 @@ async fn the_dev_outbox_answers_only_to_a_loopback_host() {
         .unwrap();
     assert!(!page.contains("token="), "{page}");
     assert!(page.contains("only at localhost"), "{page}");
+    // Nor can it write a client's reply from there.
+    let reply = app
+        .http
+        .post(app.url("/api/dev/reply"))
+        .header("host", format!("evil.example:{port}"))
+        .form(&[
+            ("email_id", "0123456789abcdef01234567"),
+            ("text", "hi"),
+            ("automatic", "false"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 422);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

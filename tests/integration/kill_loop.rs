@@ -111,20 +111,11 @@ async fn run(mut command: Command, kill_after: Option<Duration>) -> bool {
     }
 }
 
-async fn invoice_doc(app: &TestApp, id: &str) -> Document {
-    app.db
-        .collection::<Document>("invoices")
-        .find_one(doc! { "_id": ObjectId::parse_str(id).unwrap() })
-        .await
-        .unwrap()
-        .unwrap()
-}
-
 /// What an action on another user's invoice must never change.
 async fn fingerprint(app: &TestApp, invoices: &[Invoice], owner: usize) -> Vec<String> {
     let mut prints = Vec::new();
     for invoice in invoices.iter().filter(|i| i.owner != owner) {
-        let d = invoice_doc(app, &invoice.id).await;
+        let d = app.invoice_doc(&invoice.id).await;
         prints.push(format!(
             "{} {:?} {:?} {:?} {:?}",
             invoice.id,
@@ -211,7 +202,7 @@ async fn killed_senders_and_reconcilers_keep_every_promise() {
         let mine: Vec<&Invoice> = invoices.iter().filter(|i| i.owner == owner).collect();
         let invoice = mine[draw.below(mine.len() as u64) as usize].clone();
         let user = &users[owner];
-        let status = invoice_doc(&app, &invoice.id).await;
+        let status = app.invoice_doc(&invoice.id).await;
         let open = matches!(status.get_str("status"), Ok("Open" | "PartiallyPaid"));
         let before = fingerprint(&app, &invoices, owner).await;
         if draw.below(4) == 0 {
@@ -372,7 +363,7 @@ async fn check(
         );
     }
     for invoice in invoices {
-        let d = invoice_doc(app, &invoice.id).await;
+        let d = app.invoice_doc(&invoice.id).await;
         let status = d.get_str("status").unwrap_or_default();
         if matches!(status, "Open" | "PartiallyPaid") {
             let jobs = app
@@ -394,7 +385,7 @@ async fn check(
         }
     }
     for id in stripe_paid {
-        let d = invoice_doc(app, id).await;
+        let d = app.invoice_doc(id).await;
         let on_invoice = d
             .get_document("stripe")
             .is_ok_and(|s| s.get_str("state") == Ok("paid"));

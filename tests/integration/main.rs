@@ -28,6 +28,7 @@ mod plans;
 mod process;
 mod rate_limits;
 mod reminders;
+mod replies;
 mod resend_webhooks;
 mod stripe_connect;
 mod stripe_contract;

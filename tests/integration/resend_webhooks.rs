@@ -50,18 +50,7 @@ fn bounce(to: &str) -> String {
 }
 
 async fn deliver(app: &TestApp, id: &str, timestamp: i64, signature: &str, body: &str) -> u16 {
-    app.http
-        .post(app.url("/webhooks/resend"))
-        .header("svix-id", id)
-        .header("svix-timestamp", timestamp.to_string())
-        .header("svix-signature", signature)
-        .header("content-type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap()
-        .status()
-        .as_u16()
+    app.post_resend_event(id, timestamp, signature, body).await
 }
 
 /// The Resend id of the invoice email sent for `invoice`.

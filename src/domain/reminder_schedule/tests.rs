@@ -82,6 +82,7 @@ fn paid_and_void_hold_before_anything_that_can_change_back() {
         status: InvoiceStatus::Open,
         processing: false,
         paused: false,
+        replied: false,
         bounced: false,
         reminders_off: false,
     };
@@ -119,6 +120,15 @@ fn paid_and_void_hold_before_anything_that_can_change_back() {
         }
         .hold(),
         Some(SkipReason::Paused)
+    );
+    assert_eq!(
+        ChaseState {
+            replied: true,
+            paused: true,
+            ..chased
+        }
+        .hold(),
+        Some(SkipReason::Replied)
     );
     assert_eq!(
         ChaseState {

@@ -3,6 +3,7 @@
 //! The engine that sends lives in `server::jobs`; this is what the user asks of it.
 
 pub mod deliveries;
+pub mod replies;
 pub mod timeline;
 
 use jiff::Timestamp;
@@ -95,14 +96,19 @@ pub async fn reminders(
     let client = clients::get(&state.db, user.id, invoice.client_id)
         .await
         .map_err(&failed)?;
-    Ok(timeline::build(
+    let replies = db::replies::of_invoice(&state.db, user.id, invoice.id)
+        .await
+        .map_err(&failed)?;
+    let mut shown = timeline::build(
         user,
         invoice,
         client.as_ref(),
         &jobs,
         &state.config.base_url,
         Timestamp::now(),
-    ))
+    );
+    shown.replies = replies.iter().map(|r| replies::view(r, user)).collect();
+    Ok(shown)
 }
 
 /// The timeline of one of the owner's invoices.

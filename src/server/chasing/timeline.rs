@@ -14,7 +14,7 @@ use crate::server::db::users::UserDoc;
 use crate::server::email::invoice_emails::{InvoiceFacts, invoice_email, reminder_email};
 use crate::server::jobs::plan::{self, from_bson, local_date, zone_of};
 
-fn when(at: Timestamp, user: &UserDoc) -> String {
+pub(super) fn when(at: Timestamp, user: &UserDoc) -> String {
     let zoned = at.to_zoned(zone_of(user));
     let date = local_date(at, &zone_of(user));
     format!("{}, {:02}:{:02}", date.long(), zoned.hour(), zoned.minute())
@@ -175,6 +175,16 @@ pub fn build(
             "processing",
             "Your client's payment is on its way (a bank debit takes a few days): reminders wait until it settles, and start again if it fails.".to_string(),
         ),
+        (_, Some(SkipReason::Replied)) => (
+            "replied",
+            match invoice.reminders_paused.as_ref() {
+                Some(held) => format!(
+                    "Your client replied on {}: reminders wait until you resume them, or snooze them to a date.",
+                    local_date(from_bson(held.at), &zone).long()
+                ),
+                None => "Your client replied: reminders wait until you resume them.".to_string(),
+            },
+        ),
         (_, Some(SkipReason::Paused)) => (
             "paused",
             "Reminders are paused. Resume to pick up with the next one due.".to_string(),
@@ -210,6 +220,7 @@ pub fn build(
         today,
         time_zone: user.time_zone.clone(),
         timeline,
+        replies: Vec::new(),
     }
 }
 

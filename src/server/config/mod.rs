@@ -30,6 +30,10 @@ pub enum Environment {
     Production,
 }
 
+/// The reply domain of local development without Resend (`localhost` names never resolve
+/// anywhere else).
+pub const DEV_INBOUND_DOMAIN: &str = "replies.localhost";
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub environment: Environment,
@@ -44,6 +48,9 @@ pub struct Config {
     pub email_from: String,
     /// Resend's API origin; tests point it at a local stand-in.
     pub resend_base_url: String,
+    /// The domain Resend receives clients' replies for (`reply+<token>@…`); `None`: replies
+    /// go to the user's own address.
+    pub inbound_domain: Option<String>,
     /// Stripe's API origin for users' own accounts; tests point it at a local stand-in.
     pub stripe_api_base: String,
     pub secrets: Secrets,
@@ -215,6 +222,22 @@ impl Config {
         let billing = billing::read(&vars, &secrets)?;
         let people = site::read_people(&vars)?;
         secrets::require_email(&secrets, production)?;
+        let inbound_ready =
+            secrets.resend_api_key.is_some() && secrets.resend_webhook_secret.is_some();
+        if site.inbound_domain.is_some() && !inbound_ready {
+            return Err(problem(
+                "PAYTRACK_INBOUND_DOMAIN",
+                "needs RESEND_API_KEY (to read the replies) and RESEND_WEBHOOK_SECRET (to trust Resend's events)",
+            ));
+        }
+        // Locally, without Resend, replies are written in the dev outbox ("Reply as the
+        // client") to addresses on a name that never leaves this machine.
+        let inbound_domain = match site.inbound_domain {
+            None if !production && secrets.resend_api_key.is_none() => {
+                Some(DEV_INBOUND_DOMAIN.to_string())
+            }
+            given => given,
+        };
         Ok(Config {
             environment: site.environment,
             bind_addr: site.bind_addr,
@@ -224,6 +247,7 @@ impl Config {
             contact_email: site.contact_email,
             email_from: site.email_from,
             resend_base_url: site.resend_base_url,
+            inbound_domain,
             stripe_api_base: site.stripe_api_base,
             secrets,
             base_url_derived: site.base_url_derived,

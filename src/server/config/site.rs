@@ -18,6 +18,7 @@ pub(super) struct Site {
     pub resend_base_url: String,
     pub stripe_api_base: String,
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub inbound_domain: Option<String>,
 }
 
 pub(super) fn read<F>(vars: &Vars<F>) -> Result<Site, ConfigError>
@@ -123,7 +124,27 @@ where
         resend_base_url: api_origin(vars, "RESEND_BASE_URL", "https://api.resend.com")?,
         stripe_api_base: api_origin(vars, "STRIPE_API_BASE", "https://api.stripe.com")?,
         trusted_proxies: trusted_proxies(vars)?,
+        inbound_domain: inbound_domain(vars)?,
     })
+}
+
+/// `PAYTRACK_INBOUND_DOMAIN`: the domain Resend receives clients' replies for.
+fn inbound_domain<F>(vars: &Vars<F>) -> Result<Option<String>, ConfigError>
+where
+    F: Fn(&'static str) -> Result<Option<String>, ()>,
+{
+    let Some(domain) = vars.get("PAYTRACK_INBOUND_DOMAIN")? else {
+        return Ok(None);
+    };
+    let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+    let sample = format!("reply@{domain}");
+    match crate::domain::email::EmailAddress::parse(&sample) {
+        Ok(_) if !domain.contains(['@', '/', ':']) => Ok(Some(domain)),
+        _ => Err(problem(
+            "PAYTRACK_INBOUND_DOMAIN",
+            format!("is malformed: expected a domain such as replies.example.com, got `{domain}`"),
+        )),
+    }
 }
 
 /// `PAYTRACK_TRUSTED_PROXIES`: comma-separated CIDRs (a bare address is one host).

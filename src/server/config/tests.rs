@@ -262,3 +262,38 @@ fn billing_needs_the_key_and_both_prices_and_limits_default_or_parse() {
     let bad = load(&[URI, ("PAYTRACK_FREE_INVOICES_PER_MONTH", "0")]).unwrap_err();
     assert_eq!(bad.variable, "PAYTRACK_FREE_INVOICES_PER_MONTH");
 }
+
+#[test]
+fn an_inbound_domain_is_a_domain_and_needs_resend_to_read_and_trust_replies()
+-> Result<(), ConfigError> {
+    // Locally without Resend, replies are written in the dev outbox, to a local-only name.
+    assert_eq!(
+        load(&[URI])?.inbound_domain.as_deref(),
+        Some(DEV_INBOUND_DOMAIN)
+    );
+    let resend = [
+        ("RESEND_API_KEY", "re_test_inbound"),
+        ("RESEND_WEBHOOK_SECRET", "whsec_dGVzdHMgb25seQ=="),
+    ];
+    let config = load(&[
+        URI,
+        resend[0],
+        resend[1],
+        ("PAYTRACK_INBOUND_DOMAIN", "In.PayTrack.test."),
+    ])?;
+    assert_eq!(config.inbound_domain.as_deref(), Some("in.paytrack.test"));
+    for bad in [
+        "paytrack",
+        "replies@paytrack.test",
+        "https://paytrack.test",
+        "a b.test",
+    ] {
+        let err = load(&[URI, resend[0], resend[1], ("PAYTRACK_INBOUND_DOMAIN", bad)]).unwrap_err();
+        assert_eq!(err.variable, "PAYTRACK_INBOUND_DOMAIN", "{bad}");
+    }
+    assert_eq!(load(&[URI, resend[0]])?.inbound_domain, None);
+    let alone = load(&[URI, ("PAYTRACK_INBOUND_DOMAIN", "in.paytrack.test")]).unwrap_err();
+    assert_eq!(alone.variable, "PAYTRACK_INBOUND_DOMAIN");
+    assert!(alone.to_string().contains("RESEND_WEBHOOK_SECRET"));
+    Ok(())
+}

@@ -24,6 +24,10 @@ pub enum ActivityKind {
     StripePaymentFailed,
     /// Money arrived through Stripe for an invoice already paid another way, or voided.
     PaidTwice,
+    /// The client wrote back to the invoice email (the amount is what was due then).
+    ClientReplied,
+    /// An automatic answer (out of office) to the invoice email.
+    AutomaticReply,
 }
 
 impl ActivityKind {
@@ -39,6 +43,8 @@ impl ActivityKind {
             ActivityKind::StripePaymentProcessing => "Payment on its way (Stripe)",
             ActivityKind::StripePaymentFailed => "Stripe payment failed",
             ActivityKind::PaidTwice => "Paid twice — refund it from Stripe",
+            ActivityKind::ClientReplied => "Client replied — reminders on hold",
+            ActivityKind::AutomaticReply => "Automatic reply (out of office)",
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod migrations;
 pub mod oauth_states;
 pub mod outbox;
 pub mod rate_limits;
+pub mod replies;
 pub mod schema;
 pub mod sealed;
 pub mod sessions;

@@ -23,8 +23,18 @@ pub struct OutboxDoc {
     /// What was attached, without the bytes: the outbox shows that a file went, not the file.
     #[serde(default)]
     pub attachments: Vec<OutboxAttachment>,
+    /// Who wrote a message received in development (kind "received": a client's reply typed
+    /// in the outbox, standing in for mail Resend would receive).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// A received message marked as an automatic answer (an out-of-office).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub automatic: bool,
     pub created_at: DateTime,
 }
+
+/// The kind of a message received in development.
+pub const RECEIVED: &str = "received";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OutboxAttachment {

@@ -36,6 +36,7 @@ pub const USAGE_DAILY: &str = "usage_daily";
 pub const LOCKS: &str = "locks";
 pub const MIGRATIONS: &str = "migrations";
 pub const LOGOS: &str = "logos";
+pub const REPLIES: &str = "replies";
 
 /// Every collection PayTrack owns. Data-rights features (export, delete) walk this list, so a
 /// new collection must be added here.
@@ -128,6 +129,7 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
                     false,
                 ),
                 sparse_unique("public_token_unique", doc! { "public_token": 1 }),
+                sparse_unique("reply_token_unique", doc! { "reply_token": 1 }),
             ]
         },
         holds_user_data: true,
@@ -226,6 +228,21 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
         name: RATE_LIMITS,
         indexes: || vec![expire_at("expires", "expires_at")],
         holds_user_data: false,
+    },
+    CollectionSpec {
+        // Clients' replies to invoice emails (`db::replies`), once per received message.
+        name: REPLIES,
+        indexes: || {
+            vec![
+                index("message_unique", doc! { "provider_id": 1 }, true),
+                index(
+                    "by_invoice",
+                    doc! { "user_id": 1, "invoice_id": 1, "received_at": 1 },
+                    false,
+                ),
+            ]
+        },
+        holds_user_data: true,
     },
     CollectionSpec {
         name: OUTBOX,

@@ -12,6 +12,9 @@ use crate::server::db::users::UserDoc;
 #[derive(Clone)]
 pub struct InvoiceFacts {
     pub sender_name: String,
+    /// Where the client can write to the user directly (the business's billing address, or
+    /// the account's): replies to PayTrack's emails may go to PayTrack's reply address.
+    pub sender_email: String,
     pub client_name: String,
     pub number: String,
     pub amount_due: String,
@@ -78,8 +81,16 @@ impl InvoiceFacts {
             .map(|token| format!("{base_url}/i/{token}"));
         let pdf_url = page.as_ref().map(|page| format!("{page}/pdf"));
         let link = page.unwrap_or_else(|| base_url.to_string());
+        let business = match &invoice.seller {
+            Some(seller) => Some(&seller.business),
+            None => user.business.as_ref(),
+        };
+        let sender_email = business
+            .and_then(|b| b.email.as_ref().map(ToString::to_string))
+            .unwrap_or_else(|| user.email.clone());
         InvoiceFacts {
             sender_name: user.name.clone(),
+            sender_email,
             client_name: invoice.bill_to.name.clone(),
             number: invoice.number.clone(),
             amount_due: Money::from_minor(invoice.due_minor, invoice.currency).to_string(),
@@ -135,12 +146,24 @@ pub fn invoice_email(facts: &InvoiceFacts) -> Rendered {
         &paragraphs_html(&escape(&intro)),
         &buttons_html(facts),
     );
-    let text = format!("{intro}\n\n{}\n", links_text(facts));
+    let text = format!(
+        "{intro}\n\n{}\n\n{}\n",
+        links_text(facts),
+        contact_text(facts)
+    );
     Rendered {
         subject,
         html,
         text,
     }
+}
+
+/// The line that tells the client how to reach the user.
+fn contact_text(facts: &InvoiceFacts) -> String {
+    format!(
+        "Questions about this invoice? Reply to this email to reach {}, or write to {}.",
+        facts.sender_name, facts.sender_email
+    )
 }
 
 /// A reminder: the user's template, with the invoice's facts and a button under it.
@@ -168,7 +191,7 @@ pub fn reminder_email(facts: &InvoiceFacts, step: &ReminderStep) -> Rendered {
     if !text.contains(facts.pay_target()) {
         text.push_str(&format!("\n\n{}", links_text(facts)));
     }
-    text.push('\n');
+    text.push_str(&format!("\n\n{}\n", contact_text(facts)));
     Rendered {
         subject,
         html,
@@ -297,8 +320,9 @@ fn layout(facts: &InvoiceFacts, title: &str, message: &str, buttons: &str) -> St
 {amount}
 </table>
 <p style="margin:0 0 24px">{buttons}</p>{pdf}
-<p style="margin:0;color:#5c5c74;font-size:13px">Questions about this invoice? Reply to this email to reach {sender}.</p>{small_print}"#,
+<p style="margin:0;color:#5c5c74;font-size:13px">Questions about this invoice? Reply to this email to reach {sender}, or write to {email}.</p>{small_print}"#,
         sender = escape(&facts.sender_name),
+        email = escape(&facts.sender_email),
         pdf = facts.pdf_url.as_ref().map_or_else(String::new, |pdf| format!(
             r#"
 <p style="margin:0 0 24px"><a href="{}" style="color:#4f46e5">Download the invoice as a PDF</a></p>"#,

@@ -124,6 +124,34 @@ impl Mailer {
         }
     }
 
+    /// A message Resend received for the inbound domain (see `Resend::received`), or in
+    /// development one typed in the dev outbox.
+    pub async fn received(&self, id: &str) -> Result<resend::ReceivedEmail, MailError> {
+        match self {
+            // In development, replies are typed in the dev outbox and kept there.
+            Mailer::Outbox(db) => {
+                let unknown = || MailError::Rejected(format!("the dev outbox has no message {id}"));
+                let id = ObjectId::parse_str(id).map_err(|_| unknown())?;
+                let message = db::outbox::find(db, id).await?.ok_or_else(unknown)?;
+                if message.kind != db::outbox::RECEIVED {
+                    return Err(unknown());
+                }
+                let automatic = message.automatic.then(|| {
+                    let value = serde_json::Value::String("auto-replied".to_string());
+                    [("Auto-Submitted".to_string(), value)].into()
+                });
+                Ok(resend::ReceivedEmail {
+                    from: message.from.unwrap_or_default(),
+                    subject: message.subject,
+                    text: Some(message.text),
+                    html: None,
+                    headers: automatic,
+                })
+            }
+            Mailer::Resend(resend) => resend.received(id).await,
+        }
+    }
+
     /// Sends `email`; returns the provider's id for it (the outbox id in development).
     pub async fn send(&self, email: &Email) -> Result<String, MailError> {
         match self {
@@ -147,6 +175,8 @@ impl Mailer {
                             size: i64::try_from(a.bytes.len()).unwrap_or(i64::MAX),
                         })
                         .collect(),
+                    from: None,
+                    automatic: false,
                     created_at: DateTime::now(),
                 };
                 let id = db::outbox::store(db, &doc).await?;

@@ -36,8 +36,16 @@ pub struct Rendered {
 
 enum Part {
     Paragraph(String),
-    Link { label: String, url: String },
-    Button { label: String, url: String },
+    /// Someone else's words, set apart and kept as written (line breaks too).
+    Quote(String),
+    Link {
+        label: String,
+        url: String,
+    },
+    Button {
+        label: String,
+        url: String,
+    },
     FinePrint(String),
 }
 
@@ -61,6 +69,11 @@ impl Letter {
 
     fn paragraph(mut self, text: impl Into<String>) -> Self {
         self.parts.push(Part::Paragraph(text.into()));
+        self
+    }
+
+    fn quote(mut self, text: String) -> Self {
+        self.parts.push(Part::Quote(text));
         self
     }
 
@@ -104,6 +117,11 @@ fn html_of(part: &Part) -> String {
     const P: &str = r#"<p style="margin:0 0 16px">"#;
     match part {
         Part::Paragraph(text) => format!("{P}{}</p>\n", escape(text)),
+        Part::Quote(text) => format!(
+            r#"<blockquote style="margin:0 0 16px;padding:8px 16px;border-left:3px solid #c7c7d9;white-space:pre-wrap">{}</blockquote>
+"#,
+            escape(text)
+        ),
         Part::Link { label, url } => format!(
             r#"{P}<a href="{}" style="color:#4f46e5">{}</a></p>
 "#,
@@ -127,6 +145,11 @@ fn html_of(part: &Part) -> String {
 fn text_of(part: &Part) -> String {
     match part {
         Part::Paragraph(text) | Part::FinePrint(text) => text.clone(),
+        Part::Quote(text) => text
+            .lines()
+            .map(|l| format!("> {l}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
         Part::Link { label, url } | Part::Button { label, url } => format!("{label}: {url}"),
     }
 }
@@ -171,6 +194,40 @@ pub fn deletion_receipt(email: &str, deleted_at: &str, records: u64) -> Rendered
             "We removed {records} records: your profile, sessions and everything else stored under your account. All your sessions have ended."
         ))
         .fine_print("Backups roll over within 30 days. You can sign up again at any time with the same address.")
+        .render()
+}
+
+/// To the user: their client wrote back to an invoice email. Replying to this email answers
+/// the client (it is sent with the client as reply-to).
+pub fn client_replied(
+    name: &str,
+    client: &str,
+    number: &str,
+    text: &str,
+    held: bool,
+    invoice_url: &str,
+) -> Rendered {
+    const LONGEST: usize = 20_000;
+    let mut said: String = text.trim().chars().take(LONGEST).collect();
+    if text.trim().chars().count() > LONGEST {
+        said.push_str(" […]");
+    }
+    let mut letter = Letter::new(format!("{client} replied about invoice {number}"))
+        .greeting(name)
+        .paragraph(format!("{client} wrote back about invoice {number}:"))
+        .quote(if said.is_empty() {
+            "(no text)".to_string()
+        } else {
+            said
+        });
+    letter = if held {
+        letter.paragraph("Reminders for this invoice are on hold until you resume them or snooze them to a date, on the invoice's page.")
+    } else {
+        letter
+    };
+    letter
+        .link("Open the invoice", invoice_url)
+        .fine_print(format!("Reply to this email to answer {client} directly."))
         .render()
 }
 
@@ -271,5 +328,25 @@ mod tests {
                 .html
                 .contains("<title>You got paid: €12.00 for INV-0007</title>")
         );
+    }
+
+    #[test]
+    fn a_forwarded_reply_quotes_the_client_as_written_and_escaped() {
+        let said = "Paying <b>Friday</b>.\nSorry & thanks";
+        let held = client_replied("Ada", "Zoë", "INV-0001", said, true, "https://x/invoices/1");
+        assert_eq!(held.subject, "Zoë replied about invoice INV-0001");
+        assert!(
+            held.text
+                .contains("> Paying <b>Friday</b>.\n> Sorry & thanks")
+        );
+        assert!(
+            held.html
+                .contains("Paying &lt;b&gt;Friday&lt;/b&gt;.\nSorry &amp; thanks")
+        );
+        assert!(held.text.contains("on hold"));
+        assert!(held.text.contains("Open the invoice: https://x/invoices/1"));
+        let not_held = client_replied("Ada", "Zoë", "INV-0001", "", false, "https://x");
+        assert!(!not_held.text.contains("on hold"));
+        assert!(not_held.text.contains("> (no text)"));
     }
 }

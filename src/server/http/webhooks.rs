@@ -1,6 +1,7 @@
-//! `POST /webhooks/resend`: Resend's delivery events. Verified by signature, handled once per
-//! event id, and passed to `server::chasing::deliveries`, which acts on the one email the event
-//! is about (a bounce or complaint marks that invoice's client and holds its reminders).
+//! `POST /webhooks/resend`: Resend's events. Verified by signature, handled once per event id,
+//! and passed on: delivery events to `server::chasing::deliveries`, which acts on the one email
+//! the event is about (a bounce or complaint marks that invoice's client and holds its
+//! reminders); `email.received` to `server::chasing::replies` (a client's reply).
 
 use axum::Json;
 use axum::body::Bytes;
@@ -12,6 +13,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::server::chasing::deliveries::{self, Delivery};
+use crate::server::chasing::replies::{self, ReplyError};
 use crate::server::db::{self, webhook_events};
 use crate::server::email::webhook_signature::{self, Signed};
 use crate::server::state::AppState;
@@ -90,7 +92,20 @@ pub async fn resend(State(state): State<AppState>, headers: HeaderMap, body: Byt
     if let Some(answered) = answered_before(&state, &event_id).await {
         return answered;
     }
-    if let Some(delivery) = Delivery::of_event(&event.kind) {
+    if event.kind == "email.received" {
+        let email_id = event.data.email_id.as_deref().unwrap_or_default();
+        match replies::receive(&state, email_id, &event.data.to).await {
+            Ok(_) => {}
+            Err(ReplyError::Database(err)) => {
+                db::user_facing("recording a client's reply", err);
+                return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
+            }
+            Err(ReplyError::Unavailable(message)) => {
+                tracing::warn!(%message, "a client's reply waits for Resend");
+                return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
+            }
+        }
+    } else if let Some(delivery) = Delivery::of_event(&event.kind) {
         let (email_id, to) = (event.data.email_id.as_deref(), &event.data.to);
         if let Err(err) = deliveries::note(&state, delivery, email_id, to, DateTime::now()).await {
             db::user_facing("recording an email delivery", err);

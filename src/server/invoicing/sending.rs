@@ -29,6 +29,10 @@ pub async fn send(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<Invo
         ));
     }
     let token = crate::server::auth::token::random()?;
+    let reply_token = crate::server::chasing::replies::new_token().map_err(|err| {
+        tracing::error!(error = %err, "the operating system's random source failed");
+        AppError::Internal
+    })?;
     // What the client pays through is made first: an invoice never goes out announcing a
     // payment link it does not have. A retry after a failure reuses it (idempotency keys).
     let stripe = links::open_for_send(state, user, &invoice, &token).await?;
@@ -36,7 +40,7 @@ pub async fn send(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<Invo
         &state.db,
         (user.id, id),
         &invoices::SellerDoc::of(user),
-        &token,
+        (&token, &reply_token),
         stripe.as_ref(),
         DateTime::now(),
     )

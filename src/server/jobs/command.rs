@@ -54,7 +54,8 @@ pub async fn run(args: &[String]) -> ExitCode {
             db::open_for_command(config.mongodb_uri.expose(), &config.mongodb_database).await?;
         let mailer = Mailer::from_config(&config, &database)
             .map_err(|e| format!("cannot set up email: {e}"))?;
-        let engine = Engine::new(database, mailer, clock, config.base_url.clone());
+        let engine = Engine::new(database, mailer, clock, config.base_url.clone())
+            .with_inbound_domain(config.inbound_domain.clone());
         engine
             .tick()
             .await

@@ -16,6 +16,7 @@ use super::plan::{
 };
 use crate::domain::email::EmailAddress;
 use crate::domain::reminder_schedule::{SkipReason, Step, catch_up, step_date};
+use crate::server::chasing::replies;
 use crate::server::db::clients::ClientDoc;
 use crate::server::db::email_jobs::{self, EmailJobDoc, Outcome};
 use crate::server::db::invoices::InvoiceDoc;
@@ -197,11 +198,12 @@ impl Engine {
                 .await
                 .map(Decision::Done);
         };
+        let reply_to = self.reply_to(user, invoice).await?;
         let email = Email {
             to,
             cc: recipients.collect(),
             sender_name: Some(user.name.clone()),
-            reply_to: EmailAddress::parse(&user.email).ok(),
+            reply_to,
             subject: rendered.subject,
             html: rendered.html,
             text: rendered.text,
@@ -217,6 +219,28 @@ impl Engine {
             job: job.clone(),
             email,
         })))
+    }
+
+    /// Where the client's reply goes: the invoice's reply address when PayTrack receives
+    /// mail (an invoice sent before that gets its token now), else the user.
+    async fn reply_to(
+        &self,
+        user: &UserDoc,
+        invoice: &InvoiceDoc,
+    ) -> Result<Option<EmailAddress>, mongodb::error::Error> {
+        let domain = self.inbound_domain.as_deref();
+        if domain.is_none() || invoice.reply_token.is_some() {
+            return Ok(replies::reply_to_for(domain, invoice, user));
+        }
+        let Ok(fresh) = replies::new_token() else {
+            return Ok(EmailAddress::parse(&user.email).ok());
+        };
+        let token = invoices::ensure_reply_token(&self.db, invoice.id, &fresh).await?;
+        let invoice = InvoiceDoc {
+            reply_token: token,
+            ..invoice.clone()
+        };
+        Ok(replies::reply_to_for(domain, &invoice, user))
     }
 
     /// Sends one prepared email under its own key and records the outcome.

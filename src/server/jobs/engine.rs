@@ -44,6 +44,8 @@ pub struct Engine {
     /// Free's reminder steps when the installation bills (users on Free are chased with that
     /// many); `None` without billing.
     pub(super) free_reminder_steps: Option<u32>,
+    /// Where clients' replies go (`chasing::replies`); `None`: to the user's own address.
+    pub(super) inbound_domain: Option<String>,
 }
 
 impl Engine {
@@ -57,7 +59,14 @@ impl Engine {
             batch: 500,
             concurrency: 16,
             free_reminder_steps: None,
+            inbound_domain: None,
         }
+    }
+
+    /// Sends replies to invoices' reply addresses on `domain` (`None`: to the user).
+    pub fn with_inbound_domain(mut self, domain: Option<String>) -> Self {
+        self.inbound_domain = domain;
+        self
     }
 
     /// Chases users on Free with at most `steps` reminders (`None`: no plans).

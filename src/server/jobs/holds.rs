@@ -44,6 +44,7 @@ pub fn hold(
             if let Some(reason) = chase_state(invoice, client).hold() {
                 return Some(match reason {
                     SkipReason::Paused
+                    | SkipReason::Replied
                     | SkipReason::Bounced
                     | SkipReason::RemindersOff
                     | SkipReason::PaymentProcessing => Hold::Cancel(reason),

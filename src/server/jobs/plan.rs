@@ -74,6 +74,7 @@ pub fn chase_state(invoice: &InvoiceDoc, client: Option<&ClientDoc>) -> ChaseSta
         status: invoice.status,
         processing: pause == Some(PauseReason::Processing),
         paused: pause == Some(PauseReason::Paused),
+        replied: pause == Some(PauseReason::Replied),
         bounced: pause == Some(PauseReason::Bounced)
             || client.is_some_and(|c| c.email_problem.is_some()),
         reminders_off: client.is_some_and(|c| !c.reminders),

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api::reminders::{
-    InvoiceReminders, TimelineItem, TimelineStatus, pause_reminders, resume_reminders,
+    InvoiceReminders, ReplyView, TimelineItem, TimelineStatus, pause_reminders, resume_reminders,
     snooze_reminders,
 };
 
@@ -76,6 +76,12 @@ pub fn ReminderTimeline(reminders: InvoiceReminders, refresh: Callback<()>) -> i
                 })}
             </div>
             <p class="form-error" role="alert">{move || problem.get()}</p>
+            {(!reminders.replies.is_empty()).then(|| view! {
+                <h3 class="h4">"What your client wrote"</h3>
+                <ol class="replies" aria-label="Replies from your client, newest first">
+                    {reminders.replies.clone().into_iter().map(|reply| view! { <ReplyEntry reply /> }).collect_view()}
+                </ol>
+            })}
             <ol class="timeline" aria-label=format!("Emails for this invoice, times in {}", reminders.time_zone)>
                 {reminders.timeline.into_iter().map(|item| view! { <TimelineEntry item /> }).collect_view()}
             </ol>
@@ -126,6 +132,35 @@ fn TimelineEntry(item: TimelineItem) -> impl IntoView {
                     </Show>
                 })}
             </div>
+        </li>
+    }
+}
+
+/// One message the client sent back: who, when, what (as text; the HTML as sent a click away,
+/// cleaned on the server and shown in a sandboxed frame).
+#[component]
+fn ReplyEntry(reply: ReplyView) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let html = reply.html.clone();
+    view! {
+        <li class="reply" class:reply-automatic=reply.automatic>
+            <p class="reply-head">
+                <strong>{reply.from.clone()}</strong>
+                " "
+                <span class="muted small">{reply.when.clone()}</span>
+                {reply.automatic.then(|| view! { " " <span class="badge badge-skipped">"Automatic reply"</span> })}
+            </p>
+            <p class="muted small">{reply.subject.clone()}</p>
+            <blockquote class="reply-text">{reply.text.clone()}</blockquote>
+            {html.map(|html| view! {
+                <button type="button" class="link-button" aria-expanded=move || open.get().to_string()
+                    on:click=move |_| open.update(|o| *o = !*o)>
+                    {move || if open.get() { "Hide the message as sent" } else { "Show the message as sent" }}
+                </button>
+                <Show when=move || open.get()>
+                    <iframe class="reply-html" title="The client's message as sent" sandbox="" srcdoc=html.clone()></iframe>
+                </Show>
+            })}
         </li>
     }
 }

@@ -1,13 +1,14 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::dev::outbox;
+use crate::api::dev::{ReplyAsClient as ReplyAsClientFn, outbox};
 
 /// Local development only: the emails PayTrack would have sent, newest first.
 #[component]
 pub fn DevOutbox() -> impl IntoView {
     let emails = Resource::new(|| (), |_| outbox());
     let (open, set_open) = signal(None::<String>);
+    let reload = move || emails.refetch();
 
     view! {
         <Title text="Dev outbox" />
@@ -18,6 +19,8 @@ pub fn DevOutbox() -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     emails.await.map(|emails| {
+                        // Runs in the browser once the list has hydrated: it opens and replies.
+                        Effect::new(|_| crate::ui::browser::mark_hydrated());
                         if emails.is_empty() {
                             return view! { <p class="empty">"Nothing sent yet. Request a sign-in link and it will appear here."</p> }.into_any();
                         }
@@ -40,8 +43,12 @@ pub fn DevOutbox() -> impl IntoView {
                                             </button>
                                             <Show when=move || is_open.get()>
                                                 <div class="outbox-body">
-                                                    <iframe title="Email (HTML)" sandbox="" srcdoc=email.html.clone()></iframe>
+                                                    {email.from.clone().map(|from| view! { <p class="muted">"From " {from}</p> })}
+                                                    {(!email.html.is_empty()).then(|| view! {
+                                                        <iframe title="Email (HTML)" sandbox="" srcdoc=email.html.clone()></iframe>
+                                                    })}
                                                     <pre class="outbox-text">{email.text.clone()}</pre>
+                                                    {email.answerable.then(|| view! { <ReplyAsClient email_id=email.id.clone() on_done=Callback::new(move |_| reload()) /> })}
                                                 </div>
                                             </Show>
                                         </li>
@@ -53,5 +60,44 @@ pub fn DevOutbox() -> impl IntoView {
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// Locally there is no mail server to reply through: this writes the client's answer to an
+/// invoice email or reminder and hands it to PayTrack as Resend would hand over received mail.
+#[component]
+fn ReplyAsClient(email_id: String, on_done: Callback<()>) -> impl IntoView {
+    let reply = ServerAction::<ReplyAsClientFn>::new();
+    let text = RwSignal::new(String::new());
+    let automatic = RwSignal::new(false);
+    let field = format!("reply-{email_id}");
+    let auto_field = format!("reply-auto-{email_id}");
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = reply.value().get() {
+            text.set(String::new());
+            on_done.run(());
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        reply.dispatch(ReplyAsClientFn {
+            email_id: email_id.clone(),
+            text: text.get_untracked(),
+            automatic: automatic.get_untracked(),
+        });
+    };
+    view! {
+        <form class="form reply-as-client" on:submit=submit novalidate>
+            <label for=field.clone()>"Reply as the client"</label>
+            <textarea id=field rows="3" bind:value=text placeholder="e.g. Paying on Friday, sorry for the delay."></textarea>
+            <label class="checkbox">
+                <input id=auto_field type="checkbox" prop:checked=move || automatic.get()
+                    on:change=move |ev| automatic.set(event_target_checked(&ev)) />
+                <span>"An automatic out-of-office answer"</span>
+            </label>
+            <button type="submit" class="button button-secondary" disabled=move || reply.pending().get()>"Send the reply"</button>
+            <p role="status" class="muted">{move || match reply.value().get() { Some(Ok(done)) => Some(done), _ => None }}</p>
+            <p class="form-error" role="alert">{move || match reply.value().get() { Some(Err(err)) => Some(err.to_string()), _ => None }}</p>
+        </form>
     }
 }

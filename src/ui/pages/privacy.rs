@@ -21,6 +21,7 @@ pub fn Privacy() -> impl IntoView {
                 <li><strong>"Your account:"</strong>" name, email address, profile picture and Google account id if you sign in with Google, your time zone, and when you signed up."</li>
                 <li><strong>"Your business data:"</strong>" the clients you add (names, email and postal addresses, notes), your invoices and their line items, payments you record, and your reminder settings."</li>
                 <li><strong>"Email records:"</strong>" which invoice and reminder emails we sent, to whom, when, and whether they were delivered, bounced or marked as spam."</li>
+                <li><strong>"Your clients' replies:"</strong>" when your clients reply to an invoice email or reminder, the message (sender, subject, text, and its HTML cleaned of scripts and images) is kept with the invoice, shown to you and forwarded to your email address. Resend receives it for us."</li>
                 <li><strong>"Your Stripe connection:"</strong>" the API key you paste and the ids of the customers, payment links and invoices we create in your Stripe account."</li>
                 <li><strong>"Sign-in sessions:"</strong>" a random session id in a cookie (we store only its hash), when the session started and was last used, how you signed in, and the IP address and browser (user agent) it signed in from — you see them all in account settings."</li>
                 <li><strong>"Usage counts:"</strong>" daily totals of events such as \"invoice sent\", kept without your name or email. We use no third-party trackers or advertising cookies."</li>
@@ -38,7 +39,7 @@ pub fn Privacy() -> impl IntoView {
             <h2>"Who processes it for us"</h2>
             <ul>
                 <li><strong>"Stripe"</strong>" — your clients' payments (in your own Stripe account) and PayTrack's own subscription billing."</li>
-                <li><strong>"Resend"</strong>" — delivers the invoice, reminder, login-link and notification emails."</li>
+                <li><strong>"Resend"</strong>" — delivers the invoice, reminder, login-link and notification emails, and receives your clients' replies to them."</li>
                 <li><strong>"Crisp"</strong>" — the support chat. Nothing of Crisp loads until you press \"Chat with support\"; then Crisp receives your name and email address, and sets its own cookies to keep the conversation. Signing out resets Crisp's session in your browser."</li>
                 <li><strong>"MongoDB Atlas"</strong>" — hosts our database."</li>
                 <li><strong>"Google"</strong>" — only if you choose \"Continue with Google\" to sign in."</li>

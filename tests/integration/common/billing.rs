@@ -123,6 +123,15 @@ impl User<'_> {
         self.call_form(&GetInvoice { id: id.to_string() }).await
     }
 
+    /// Deletes the account as the account page does, confirming with `address`.
+    pub async fn delete_account(&self, address: &str) {
+        let deleted = self
+            .app
+            .post_form_with_cookie("/account/delete", &self.cookie, &[("confirm", address)])
+            .await;
+        assert_eq!(deleted.status(), 303, "the account is deleted");
+    }
+
     pub async fn send(&self, id: &str) -> Answer {
         self.call_form(&SendInvoice { id: id.to_string() }).await
     }

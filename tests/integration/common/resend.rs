@@ -57,6 +57,13 @@ pub struct Inbox {
     duplicates: Vec<String>,
     /// Seeded faults on unscripted requests, when set.
     chaos: Option<Chaos>,
+    /// Mail Resend received for the inbound domain, by its id, as `GET /emails/receiving/{id}`
+    /// answers it.
+    received: HashMap<String, Value>,
+    /// How many times each received email was asked for.
+    received_reads: HashMap<String, usize>,
+    /// How the receiving API answers its next requests (sends have `script`).
+    receiving_script: VecDeque<Reply>,
 }
 
 /// Faults on a share of requests, drawn from a seed so a run can be repeated: a 500, a 429,
@@ -100,11 +107,69 @@ impl ResendStandIn {
         let router = axum::Router::new()
             .route("/emails", post(receive))
             .route("/emails/batch", post(receive))
+            .route("/emails/receiving/{id}", axum::routing::get(received))
             .with_state(stand_in.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, router).await });
         (address, stand_in)
+    }
+
+    /// Mail arriving for the inbound domain: stored as Resend would, with a new id (returned)
+    /// for the `email.received` event to name.
+    pub fn receive_mail(&self, message: Value) -> String {
+        let id = uuid_like();
+        let mut message = message;
+        message["object"] = json!("email");
+        message["id"] = json!(id);
+        message["created_at"] = json!(Timestamp::now().to_string());
+        let inbox = &mut self.0.lock().unwrap();
+        inbox.received.insert(id.clone(), message);
+        id
+    }
+
+    /// How the receiving API answers its next requests: `Reply::ServerError` is a 500.
+    pub fn script_receiving(&self, replies: impl IntoIterator<Item = Reply>) {
+        self.0.lock().unwrap().receiving_script.extend(replies);
+    }
+
+    /// How many times PayTrack read the received email `id`.
+    pub fn reads_of(&self, id: &str) -> usize {
+        self.0
+            .lock()
+            .unwrap()
+            .received_reads
+            .get(id)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The emails sent of `kind` (`X-PayTrack-Email-Key` starting with it), in order, each
+    /// request once (retries of one key counted once).
+    pub fn sent_with_key_prefix(&self, prefix: &str) -> Vec<Value> {
+        let inbox = self.0.lock().unwrap();
+        let mut seen = std::collections::HashSet::new();
+        inbox
+            .requests
+            .iter()
+            .filter(|(key, _)| key.starts_with(prefix) && inbox.keys.contains_key(key))
+            .filter(|(key, _)| seen.insert(key.clone()))
+            .map(|(_, body)| body.clone())
+            .collect()
+    }
+
+    /// The token of the latest sign-in link sent to `email` (the app sends through Resend, so
+    /// there is no dev outbox to read it from).
+    pub fn latest_login_token(&self, email: &str) -> String {
+        let requests = self.requests();
+        let (_, body) = requests
+            .iter()
+            .rev()
+            .find(|(key, body)| key.starts_with("login-link-") && body["to"][0] == email)
+            .expect("a sign-in link was sent");
+        let text = body["text"].as_str().unwrap();
+        let start = text.find("token=").expect("link in the text part") + "token=".len();
+        text[start..start + 43].to_string()
     }
 
     pub fn script(&self, replies: impl IntoIterator<Item = Reply>) {
@@ -154,6 +219,47 @@ impl ResendStandIn {
         let mut keys: Vec<String> = inbox.accepted.keys().cloned().collect();
         keys.sort();
         keys
+    }
+}
+
+/// An id in the form Resend gives (a UUID), unique enough for a test.
+fn uuid_like() -> String {
+    let hex = format!("{}{}", ObjectId::new().to_hex(), ObjectId::new().to_hex());
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// `GET /emails/receiving/{id}`: a received email, or Resend's 404; a scripted 500 first.
+async fn received(
+    State(stand_in): State<ResendStandIn>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    let (found, reply) = {
+        let mut inbox = stand_in.0.lock().unwrap();
+        *inbox.received_reads.entry(id.clone()).or_default() += 1;
+        (
+            inbox.received.get(&id).cloned(),
+            inbox.receiving_script.pop_front(),
+        )
+    };
+    match (reply, found) {
+        (Some(Reply::ServerError), _) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(json!({ "statusCode": 500, "name": "internal_server_error", "message": "An unexpected error occurred." })),
+        )
+            .into_response(),
+        (_, Some(message)) => (StatusCode::OK, Json(message)).into_response(),
+        (_, None) => (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "statusCode": 404, "name": "not_found", "message": "Email not found" })),
+        )
+            .into_response(),
     }
 }
 

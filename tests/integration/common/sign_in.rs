@@ -7,6 +7,38 @@ use serde_json::Value;
 use super::TestApp;
 
 impl TestApp {
+    /// The stored invoice `id`, as the database holds it.
+    pub async fn invoice_doc(&self, id: &str) -> Document {
+        self.db
+            .collection::<Document>("invoices")
+            .find_one(doc! { "_id": mongodb::bson::oid::ObjectId::parse_str(id).unwrap() })
+            .await
+            .unwrap()
+            .expect("the invoice is stored")
+    }
+
+    /// Posts a Resend (Svix) webhook delivery; returns the status.
+    pub async fn post_resend_event(
+        &self,
+        id: &str,
+        timestamp: i64,
+        signature: &str,
+        body: &str,
+    ) -> u16 {
+        self.http
+            .post(self.url("/webhooks/resend"))
+            .header("svix-id", id)
+            .header("svix-timestamp", timestamp.to_string())
+            .header("svix-signature", signature)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    }
+
     pub async fn request_link(&self, email: &str, next: &str) -> reqwest::Response {
         self.call(
             "/api/auth/request-link",

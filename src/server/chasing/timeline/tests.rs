@@ -78,6 +78,7 @@ fn invoice(user: &UserDoc, status: InvoiceStatus) -> InvoiceDoc {
         due_minor: 50_000,
         payments: Vec::new(),
         public_token: Some("tok".to_string()),
+        reply_token: None,
         created_at: DateTime::now(),
         updated_at: DateTime::now(),
         sent_at: sent,

@@ -45,11 +45,22 @@ pub async fn hold_for_processing(
     id: ObjectId,
     now: DateTime,
 ) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    let filter = doc! { "_id": id, "user_id": owner, "status": { "$in": collectable() } };
+    put_hold(db, filter, PauseReason::Processing, now).await
+}
+
+/// Puts a hold for `reason` on the invoice `filter` finds; the invoice after, if it did.
+async fn put_hold(
+    db: &Database,
+    filter: Document,
+    reason: PauseReason,
+    now: DateTime,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
     db.collection::<InvoiceDoc>(INVOICES)
         .find_one_and_update(
-            doc! { "_id": id, "user_id": owner, "status": { "$in": collectable() } },
+            filter,
             doc! { "$set": {
-                "reminders_paused": { "reason": PauseReason::Processing.as_str(), "at": now },
+                "reminders_paused": { "reason": reason.as_str(), "at": now },
                 "updated_at": now,
             } },
         )
@@ -82,6 +93,23 @@ pub async fn pause_reminders(
 ) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
     let update = doc! { "$set": { "reminders_paused": { "reason": reason.as_str(), "at": now } } };
     update_collectable(db, owner, id, update, now).await
+}
+
+/// Holds reminders because the client replied, unless something holds them already (the
+/// user's pause, a bounce, a settling payment: each is lifted its own way).
+pub async fn hold_for_reply(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    now: DateTime,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    let filter = doc! {
+        "_id": id,
+        "user_id": owner,
+        "status": { "$in": collectable() },
+        "reminders_paused": { "$exists": false },
+    };
+    put_hold(db, filter, PauseReason::Replied, now).await
 }
 
 /// Lifts a pause and any snooze.

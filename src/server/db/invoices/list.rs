@@ -33,6 +33,16 @@ pub async fn by_public_token(
         .await
 }
 
+/// The invoice whose reply address carries `token`.
+pub async fn by_reply_token(
+    db: &Database,
+    token: &str,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    db.collection::<InvoiceDoc>(INVOICES)
+        .find_one(doc! { "reply_token": token })
+        .await
+}
+
 fn sort_field(key: SortKey) -> &'static str {
     match key {
         SortKey::Number => "sequence",

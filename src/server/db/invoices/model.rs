@@ -94,6 +94,10 @@ pub struct InvoiceDoc {
     /// Absent (never null) when there is none: the unique index is sparse.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_token: Option<String>,
+    /// The secret in the invoice's reply address (`reply+<token>@<inbound domain>`), set when
+    /// it is sent. Absent on drafts and on invoices sent before replies were received.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_token: Option<String>,
     pub created_at: DateTime,
     pub updated_at: DateTime,
     pub sent_at: Option<DateTime>,

@@ -151,7 +151,7 @@ pub async fn mark_sent(
     db: &Database,
     (owner, id): (ObjectId, ObjectId),
     seller: &SellerDoc,
-    public_token: &str,
+    (public_token, reply_token): (&str, &str),
     stripe: Option<&StripePay>,
     now: DateTime,
 ) -> Result<Option<InvoiceDoc>, WriteError> {
@@ -160,6 +160,7 @@ pub async fn mark_sent(
         "sent_at": now,
         "updated_at": now,
         "public_token": public_token,
+        "reply_token": reply_token,
         "email_pending_since": now,
         "seller": to_bson(seller)?,
     };
@@ -284,4 +285,24 @@ pub async fn readdress_drafts(
             .await?;
     }
     Ok(())
+}
+
+/// The invoice's reply token, given one first if it was sent before replies were received.
+pub async fn ensure_reply_token(
+    db: &Database,
+    id: ObjectId,
+    fresh: &str,
+) -> Result<Option<String>, mongodb::error::Error> {
+    db.collection::<InvoiceDoc>(INVOICES)
+        .update_one(
+            doc! { "_id": id, "reply_token": { "$exists": false } },
+            doc! { "$set": { "reply_token": fresh } },
+        )
+        .await?;
+    let stored = db
+        .collection::<Document>(INVOICES)
+        .find_one(doc! { "_id": id })
+        .projection(doc! { "reply_token": 1 })
+        .await?;
+    Ok(stored.and_then(|i| i.get_str("reply_token").ok().map(str::to_string)))
 }

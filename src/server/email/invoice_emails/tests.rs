@@ -4,6 +4,7 @@ use crate::domain::reminder_policy::ReminderPolicy;
 fn facts() -> InvoiceFacts {
     InvoiceFacts {
         sender_name: "Ada <Lovelace>".to_string(),
+        sender_email: "ada@example.com".to_string(),
         client_name: "Babbage & Co".to_string(),
         number: "INV-0042".to_string(),
         amount_due: "$1,250.00".to_string(),
@@ -110,6 +111,9 @@ fn the_invoice_email_says_what_when_and_where_in_both_parts() {
     assert!(email.html.contains("Ada &lt;Lovelace&gt;"));
     assert!(email.html.contains("Babbage &amp; Co"));
     assert!(!email.html.contains("<Lovelace>"));
+    // Replies may go to PayTrack's reply address: the user's own stays in sight.
+    assert!(email.text.contains("or write to ada@example.com."));
+    assert!(email.html.contains("or write to ada@example.com."));
 }
 
 #[test]
