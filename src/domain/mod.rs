@@ -21,6 +21,7 @@ pub mod pay_with;
 pub mod payment;
 pub mod plan;
 pub mod profile;
+pub mod promise;
 pub mod reminder_policy;
 pub mod reminder_schedule;
 pub mod retention;
