@@ -58,19 +58,12 @@ impl AppState {
             )),
             None => None,
         };
-        let engine = Engine::new(
+        let engine = Engine::for_config(
             database.clone(),
             mailer.clone(),
             Arc::new(SystemClock),
-            config.base_url.clone(),
-        )
-        .with_free_reminder_steps(
-            config
-                .billing
-                .as_ref()
-                .map(|_| config.free_limits.reminder_steps),
-        )
-        .with_inbound_domain(config.inbound_domain.clone());
+            &config,
+        );
         Ok(AppState {
             leptos_options,
             db: database,

@@ -54,8 +54,7 @@ pub async fn run(args: &[String]) -> ExitCode {
             db::open_for_command(config.mongodb_uri.expose(), &config.mongodb_database).await?;
         let mailer = Mailer::from_config(&config, &database)
             .map_err(|e| format!("cannot set up email: {e}"))?;
-        let engine = Engine::new(database, mailer, clock, config.base_url.clone())
-            .with_inbound_domain(config.inbound_domain.clone());
+        let engine = Engine::for_config(database, mailer, clock, &config);
         engine
             .tick()
             .await

@@ -69,6 +69,23 @@ impl Engine {
         self
     }
 
+    /// The engine as `config` sets it up: its site, Free's reminder cap when the installation
+    /// bills, and where clients' replies go. The server and the one-shot pass both use this.
+    pub fn for_config(
+        db: Database,
+        mailer: Mailer,
+        clock: Arc<dyn Clock>,
+        config: &crate::server::config::Config,
+    ) -> Self {
+        let free_steps = config
+            .billing
+            .as_ref()
+            .map(|_| config.free_limits.reminder_steps);
+        Engine::new(db, mailer, clock, config.base_url.clone())
+            .with_free_reminder_steps(free_steps)
+            .with_inbound_domain(config.inbound_domain.clone())
+    }
+
     /// Chases users on Free with at most `steps` reminders (`None`: no plans).
     pub fn with_free_reminder_steps(mut self, steps: Option<u32>) -> Self {
         self.free_reminder_steps = steps;
