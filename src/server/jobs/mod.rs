@@ -11,6 +11,7 @@ pub mod holds;
 pub mod outcome;
 pub mod plan;
 pub mod reconcile;
+mod single;
 
 /// Calls `pass` every `period` until `stop` resolves. A pass that runs long delays the next
 /// rather than stacking them up; each pass logs its own errors, so one failure never stops the
