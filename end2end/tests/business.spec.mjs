@@ -58,7 +58,8 @@ test('business details, a named tax and the PDF from both pages', async ({ page,
   await page.getByLabel('Name', { exact: true }).fill('Zoë Ångström');
   await page.getByLabel('Email', { exact: true }).fill('zoe@client.example');
   await page.getByRole('button', { name: 'Add client' }).click();
-  await expect(page.getByLabel('Client', { exact: true })).not.toHaveValue('');
+  // The new client is chosen once it is saved (until then the choice reads "+ New client…").
+  await expect(page.getByLabel('Client', { exact: true }).locator('option:checked')).toHaveText('Zoë Ångström');
   await page.locator('#invoice-currency').selectOption('EUR');
   await page.getByLabel('Line 1 description').fill('Logo design');
   await page.getByLabel('Line 1 unit price').fill('1000');

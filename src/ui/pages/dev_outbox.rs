@@ -8,7 +8,13 @@ use crate::api::dev::{ReplyAsClient as ReplyAsClientFn, outbox};
 pub fn DevOutbox() -> impl IntoView {
     let emails = Resource::new(|| (), |_| outbox());
     let (open, set_open) = signal(None::<String>);
-    let reload = move || emails.refetch();
+    // Which email was last answered and what came of it: kept here, not in the form, because
+    // the refreshed list draws new forms.
+    let answered = RwSignal::new(None::<(String, String)>);
+    let on_replied = Callback::new(move |done: (String, String)| {
+        answered.set(Some(done));
+        emails.refetch();
+    });
 
     view! {
         <Title text="Dev outbox" />
@@ -48,7 +54,7 @@ pub fn DevOutbox() -> impl IntoView {
                                                         <iframe title="Email (HTML)" sandbox="" srcdoc=email.html.clone()></iframe>
                                                     })}
                                                     <pre class="outbox-text">{email.text.clone()}</pre>
-                                                    {email.answerable.then(|| view! { <ReplyAsClient email_id=email.id.clone() on_done=Callback::new(move |_| reload()) /> })}
+                                                    {email.answerable.then(|| view! { <ReplyAsClient email_id=email.id.clone() answered on_done=on_replied /> })}
                                                 </div>
                                             </Show>
                                         </li>
@@ -66,18 +72,32 @@ pub fn DevOutbox() -> impl IntoView {
 /// Locally there is no mail server to reply through: this writes the client's answer to an
 /// invoice email or reminder and hands it to PayTrack as Resend would hand over received mail.
 #[component]
-fn ReplyAsClient(email_id: String, on_done: Callback<()>) -> impl IntoView {
+fn ReplyAsClient(
+    email_id: String,
+    /// The email last answered and what came of it.
+    answered: RwSignal<Option<(String, String)>>,
+    on_done: Callback<(String, String)>,
+) -> impl IntoView {
     let reply = ServerAction::<ReplyAsClientFn>::new();
     let text = RwSignal::new(String::new());
     let automatic = RwSignal::new(false);
     let field = format!("reply-{email_id}");
     let auto_field = format!("reply-auto-{email_id}");
+    let this_email = email_id.clone();
     Effect::new(move |_| {
-        if let Some(Ok(_)) = reply.value().get() {
+        if let Some(Ok(done)) = reply.value().get() {
             text.set(String::new());
-            on_done.run(());
+            on_done.run((this_email.clone(), done));
         }
     });
+    let this_email = email_id.clone();
+    let outcome = move || {
+        answered.with(|a| {
+            a.as_ref()
+                .filter(|(id, _)| *id == this_email)
+                .map(|(_, done)| done.clone())
+        })
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         reply.dispatch(ReplyAsClientFn {
@@ -96,7 +116,7 @@ fn ReplyAsClient(email_id: String, on_done: Callback<()>) -> impl IntoView {
                 <span>"An automatic out-of-office answer"</span>
             </label>
             <button type="submit" class="button button-secondary" disabled=move || reply.pending().get()>"Send the reply"</button>
-            <p role="status" class="muted">{move || match reply.value().get() { Some(Ok(done)) => Some(done), _ => None }}</p>
+            <p role="status" class="muted">{outcome}</p>
             <p class="form-error" role="alert">{move || match reply.value().get() { Some(Err(err)) => Some(err.to_string()), _ => None }}</p>
         </form>
     }

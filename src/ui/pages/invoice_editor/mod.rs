@@ -211,11 +211,18 @@ fn Editor(
         }
     });
 
+    // A new invoice follows the client's usual currency until the user picks one or prices a
+    // line: this is the currency last set on the user's behalf.
+    let followed = StoredValue::new(currency.get_untracked());
     let pick_client = move |id: String| {
         if let Some(client) = clients.with_untracked(|cs| cs.iter().find(|c| c.id == id).cloned()) {
-            // A new invoice follows the client's usual currency until the user picks another.
-            if input.with_untracked(|i| i.lines.iter().all(|l| l.unit_price.is_empty())) {
-                currency.set(client.currency.code().to_string());
+            let untouched = followed.with_value(|f| currency.with_untracked(|c| c == f));
+            if untouched
+                && input.with_untracked(|i| i.lines.iter().all(|l| l.unit_price.is_empty()))
+            {
+                let code = client.currency.code().to_string();
+                followed.set_value(code.clone());
+                currency.set(code);
             }
         }
         client_id.set(id);
