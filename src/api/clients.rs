@@ -43,6 +43,9 @@ pub struct ClientDetail {
     /// Still owed, per currency (only currencies with something owed).
     pub balances: Vec<Money>,
     pub invoices: Vec<InvoiceRow>,
+    /// How they pay: lateness and promises kept.
+    pub habits: crate::domain::pay_habits::PayHabits,
+    pub last_reply: Option<crate::domain::pay_habits::LastReply>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -91,6 +94,8 @@ pub async fn get_client(id: String) -> Result<ClientDetail, AppError> {
         input: file.client.to_input(),
         balances: file.balances,
         invoices: file.invoices.iter().map(|i| row(i, today)).collect(),
+        habits: file.habits,
+        last_reply: file.last_reply,
     })
 }
 

@@ -30,6 +30,8 @@ pub struct Dashboard {
     pub currencies: Vec<CurrencySummary>,
     pub coming_due: Vec<InvoiceRow>,
     pub activity: Vec<ActivityItem>,
+    /// The clients who pay latest on average, latest first.
+    pub late_payers: Vec<crate::domain::pay_habits::LatePayer>,
 }
 
 #[server(prefix = "/api", endpoint = "dashboard")]
@@ -45,6 +47,7 @@ pub async fn load_dashboard() -> Result<Dashboard, AppError> {
         currencies: figures.currencies,
         coming_due: figures.coming_due.iter().map(|i| row(i, today)).collect(),
         activity: figures.activity.into_iter().map(activity_item).collect(),
+        late_payers: figures.late_payers,
     })
 }
 

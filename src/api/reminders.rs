@@ -18,6 +18,8 @@ pub struct ReminderSettingsForm {
     pub time_zone: String,
     /// The defaults, for "Reset to defaults".
     pub default_steps: Vec<StepInput>,
+    /// How many days ahead clients may promise to pay.
+    pub promise_limit: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,6 +27,8 @@ pub enum SettingsSave {
     Saved(ReminderSettingsForm),
     Invalid {
         send_hour: Option<String>,
+        #[serde(default)]
+        promise_limit: Option<String>,
         policy: PolicyErrors,
     },
 }
@@ -47,18 +51,29 @@ pub async fn get_reminder_settings() -> Result<ReminderSettingsForm, AppError> {
 pub async fn save_reminder_settings(
     send_hour: String,
     steps: Vec<StepInput>,
+    // Days ahead clients may promise to pay; absent keeps what was saved.
+    #[server(default)] promise_limit: Option<String>,
 ) -> Result<SettingsSave, AppError> {
     use chasing::SettingsSaved;
 
     let (user, state) = who_asks().await?;
-    Ok(
-        match chasing::save_settings(&state, &user, &send_hour, &steps).await? {
-            SettingsSaved::Saved(saved) => SettingsSave::Saved(ssr::form(&saved)),
-            SettingsSaved::Invalid { send_hour, policy } => {
-                SettingsSave::Invalid { send_hour, policy }
-            }
+    let asked = chasing::SettingsAsked {
+        send_hour: &send_hour,
+        steps: &steps,
+        promise_limit: promise_limit.as_deref(),
+    };
+    Ok(match chasing::save_settings(&state, &user, asked).await? {
+        SettingsSaved::Saved(saved) => SettingsSave::Saved(ssr::form(&saved)),
+        SettingsSaved::Invalid {
+            send_hour,
+            promise_limit,
+            policy,
+        } => SettingsSave::Invalid {
+            send_hour,
+            promise_limit,
+            policy,
         },
-    )
+    })
 }
 
 #[server(prefix = "/api", endpoint = "reminders/invoice")]
@@ -83,6 +98,13 @@ pub async fn resume_reminders(id: String) -> Result<InvoiceReminders, AppError> 
 pub async fn snooze_reminders(id: String, until: String) -> Result<InvoiceReminders, AppError> {
     let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
     chasing::snooze(&state, &user, id, &until).await
+}
+
+/// Sets the client's promise to pay aside: reminders follow the policy again.
+#[server(prefix = "/api", endpoint = "reminders/clear-promise")]
+pub async fn clear_promise(id: String) -> Result<InvoiceReminders, AppError> {
+    let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
+    chasing::promises::clear(&state, &user, id).await
 }
 
 #[cfg(feature = "ssr")]
@@ -115,6 +137,7 @@ mod ssr {
                 .collect(),
             time_zone: user.time_zone.clone(),
             default_steps: inputs(&ReminderPolicy::default()),
+            promise_limit: settings.promise_limit.days(),
         }
     }
 }

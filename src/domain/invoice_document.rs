@@ -91,4 +91,7 @@ pub struct InvoiceDocument {
     pub payment_processing: bool,
     /// The client's page carries "Sent with PayTrack" (the sender is on Free).
     pub branded: bool,
+    /// On the client's page: their promise to pay, and whether they can make one.
+    #[serde(default)]
+    pub promise: Option<crate::domain::promise::Offer>,
 }

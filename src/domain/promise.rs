@@ -12,6 +12,69 @@ pub const DEFAULT_LIMIT_DAYS: u32 = 30;
 /// The longest limit a user may set: beyond it, a promise is a payment plan.
 pub const MAX_LIMIT_DAYS: u32 = 90;
 
+/// How many days ahead a user's clients may promise to pay (see [`parse_limit`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Limit(u32);
+
+impl Limit {
+    pub fn days(self) -> u32 {
+        self.0
+    }
+
+    /// The limit from what the user typed.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        parse_limit(text).map(Limit)
+    }
+}
+
+impl Default for Limit {
+    fn default() -> Self {
+        Limit(DEFAULT_LIMIT_DAYS)
+    }
+}
+
+/// A promise as the owner and the client see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromiseView {
+    /// The day the client said they would pay by.
+    pub day: CalendarDate,
+    /// The day they said it, in the user's zone.
+    pub made_on: CalendarDate,
+    pub outcome: Outcome,
+}
+
+/// What the client's page offers: the promise standing, and whether (and for which days) a
+/// new one can be made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    /// The latest promise the user has not cleared.
+    pub current: Option<PromiseView>,
+    /// A promise can be made now (the invoice is owed and no promise is pending).
+    pub open: bool,
+    pub first: CalendarDate,
+    pub last: CalendarDate,
+}
+
+/// How a client kept their word, over all their invoices.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub kept: u32,
+    pub broken: u32,
+    pub pending: u32,
+}
+
+impl Record {
+    pub fn count(&mut self, outcome: Outcome) {
+        let tally = match outcome {
+            Outcome::Kept => &mut self.kept,
+            Outcome::Broken => &mut self.broken,
+            Outcome::Pending => &mut self.pending,
+        };
+        *tally = tally.saturating_add(1);
+    }
+}
+
 /// What became of a promise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -133,6 +133,9 @@ impl fmt::Display for SendHour {
 pub struct ReminderSettings {
     pub policy: ReminderPolicy,
     pub send_hour: SendHour,
+    /// How far ahead a client may promise to pay (absent: the default).
+    #[serde(default)]
+    pub promise_limit: crate::domain::promise::Limit,
 }
 
 /// Why an email was not, or will not be, sent.

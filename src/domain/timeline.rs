@@ -49,8 +49,8 @@ pub struct TimelineItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvoiceReminders {
     pub invoice_id: String,
-    /// "active", "paused", "replied", "snoozed", "bounced", "processing", "off", "done" or
-    /// "draft".
+    /// "active", "paused", "replied", "promised", "snoozed", "bounced", "processing", "off",
+    /// "done" or "draft".
     pub state: String,
     pub summary: String,
     pub can_pause: bool,
@@ -62,6 +62,9 @@ pub struct InvoiceReminders {
     /// What the client wrote back to the invoice's emails, newest first.
     #[serde(default)]
     pub replies: Vec<ReplyView>,
+    /// The client's promise to pay that counts (not cleared), whatever became of it.
+    #[serde(default)]
+    pub promise: Option<crate::domain::promise::PromiseView>,
 }
 
 /// A message the client sent to the invoice's reply address.

@@ -9,6 +9,7 @@ use crate::domain::client::Client;
 use crate::domain::date::CalendarDate;
 use crate::domain::invoice_list::ListParams;
 use crate::domain::money::Money;
+use crate::domain::pay_habits::{LastReply, PayHabits};
 use crate::domain::usage::UsageEvent;
 use crate::error::AppError;
 use crate::server::db;
@@ -18,6 +19,7 @@ use crate::server::db::users::UserDoc;
 use crate::server::invoicing::effects::count;
 use crate::server::jobs::plan::today_of;
 use crate::server::limits::{self, Adds};
+use crate::server::pay_habits;
 use crate::server::state::AppState;
 
 /// How many invoices a client's page lists.
@@ -33,6 +35,8 @@ pub struct ClientFile {
     pub invoices: Vec<InvoiceDoc>,
     /// The user's today the page was read on (rows say "overdue" against it).
     pub today: CalendarDate,
+    pub habits: PayHabits,
+    pub last_reply: Option<LastReply>,
 }
 
 /// The owner's clients by name, matching `search` (name, company or email).
@@ -80,11 +84,17 @@ pub async fn file(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<Clie
     let (invoices, _) = invoices::list(&state.db, user.id, &query, Some(id), today, HISTORY)
         .await
         .map_err(|err| err.user_facing("listing a client's invoices"))?;
+    let (habits, last_reply) = futures::try_join!(
+        pay_habits::of_client(state, user, id, client.habits.as_ref()),
+        pay_habits::last_reply(state, user, id),
+    )?;
     Ok(ClientFile {
         client,
         balances,
         invoices,
         today,
+        habits,
+        last_reply,
     })
 }
 

@@ -17,6 +17,7 @@ pub mod invoicing;
 pub mod jobs;
 pub mod limits;
 pub mod metrics;
+pub mod pay_habits;
 pub mod payments;
 pub mod pdf;
 pub mod reports;

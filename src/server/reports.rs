@@ -1,8 +1,10 @@
-//! What the dashboard shows, read in four queries at once: aging of what is owed, cash per
-//! month over the last year, what falls due next, and the latest activity.
+//! What the dashboard shows, read in five queries at once: aging of what is owed, cash per
+//! month over the last year, what falls due next, the latest activity and the clients who pay
+//! latest.
 
 use crate::domain::dashboard::{CurrencySummary, last_twelve_months, summarize};
 use crate::domain::date::CalendarDate;
+use crate::domain::pay_habits::LatePayer;
 use crate::error::AppError;
 use crate::server::db::activity::{self, ActivityDoc};
 use crate::server::db::invoices::{self, InvoiceDoc};
@@ -18,6 +20,7 @@ pub struct DashboardFigures {
     pub currencies: Vec<CurrencySummary>,
     pub coming_due: Vec<InvoiceDoc>,
     pub activity: Vec<ActivityDoc>,
+    pub late_payers: Vec<LatePayer>,
 }
 
 /// The dashboard as of `today` in the user's zone.
@@ -27,18 +30,24 @@ pub async fn dashboard(
     today: CalendarDate,
 ) -> Result<DashboardFigures, AppError> {
     let months = last_twelve_months(today);
-    let (aging, cash, coming_due, activity) = futures::try_join!(
-        invoices::aging(&state.db, user.id, today),
-        invoices::cash_by_month(&state.db, user.id, today.first_of_month_back(11)),
-        invoices::coming_due(&state.db, user.id, COMING_DUE),
-        activity::recent(&state.db, user.id, RECENT),
-    )
-    .map_err(db::failed("building the dashboard"))?;
+    let figures = async {
+        futures::try_join!(
+            invoices::aging(&state.db, user.id, today),
+            invoices::cash_by_month(&state.db, user.id, today.first_of_month_back(11)),
+            invoices::coming_due(&state.db, user.id, COMING_DUE),
+            activity::recent(&state.db, user.id, RECENT),
+        )
+        .map_err(db::failed("building the dashboard"))
+    };
+    let late_payers = crate::server::pay_habits::latest_payers(state, user);
+    let ((aging, cash, coming_due, activity), late_payers) =
+        futures::try_join!(figures, late_payers)?;
     let currencies = summarize(&aging, &cash, &months, &today.month_key());
     Ok(DashboardFigures {
         months,
         currencies,
         coming_due,
         activity,
+        late_payers,
     })
 }

@@ -26,6 +26,7 @@ mod invoices;
 mod kill_loop;
 mod plans;
 mod process;
+mod promises;
 mod rate_limits;
 mod reminders;
 mod replies;

@@ -9,8 +9,7 @@ use paytrack::server::email::webhook_signature::sign;
 use serde_json::{Value, json};
 
 use crate::common::billing::{User, client_input};
-use crate::common::resend::{Reply, ResendStandIn, paris_date};
-use crate::common::sign_in::session_cookie;
+use crate::common::resend::{Reply, ResendStandIn, paris_date, signed_in as user};
 use crate::common::{TestApp, spawn_app, spawn_app_with, test_mongodb_uri};
 use paytrack::api::clients::{ClientSave, CreateClient};
 use paytrack::domain::client::ClientInput;
@@ -38,17 +37,6 @@ async fn scene() -> (TestApp, ResendStandIn) {
     )
     .await;
     (app, stand_in)
-}
-
-/// Signs `email` in with the link the stand-in received for them.
-async fn user<'a>(app: &'a TestApp, stand_in: &ResendStandIn, email: &str) -> User<'a> {
-    assert_eq!(app.request_link(email, "/account").await.status(), 200);
-    let token = stand_in.latest_login_token(email);
-    let response = app.redeem(&token, None).await;
-    User {
-        app,
-        cookie: session_cookie(&response).expect("signed in"),
-    }
 }
 
 /// Ada with an invoice to Zoë sent and its email gone; returns the invoice id and the
@@ -229,6 +217,23 @@ async fn a_reply_holds_the_reminders_reaches_the_user_once_and_shows_on_the_invo
         !html.contains("<script") && !html.contains("tracker.example"),
         "{html}"
     );
+
+    // Zoë's page shows what she last wrote.
+    let client = app
+        .invoice_doc(&id)
+        .await
+        .get_object_id("client_id")
+        .unwrap();
+    let page = ada
+        .ok_form(&paytrack::api::clients::GetClient {
+            id: client.to_hex(),
+        })
+        .await;
+    let last = page
+        .last_reply
+        .expect("the last reply is on the client's page");
+    assert_eq!(last.excerpt, "Paying Friday, sorry!");
+    assert!(last.invoice_number.starts_with("INV-"), "{last:?}");
 
     // Delivered again (the same event, then Resend's retry under a new id): nothing new.
     assert_eq!(deliver(&app, "msg_reply_1", &event).await, 200);

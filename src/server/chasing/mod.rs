@@ -3,6 +3,7 @@
 //! The engine that sends lives in `server::jobs`; this is what the user asks of it.
 
 pub mod deliveries;
+pub mod promises;
 pub mod replies;
 pub mod timeline;
 
@@ -12,6 +13,7 @@ use mongodb::bson::oid::ObjectId;
 
 use crate::domain::date::CalendarDate;
 use crate::domain::pause::{PauseReason, snooze_until};
+use crate::domain::promise::Limit;
 use crate::domain::reminder_policy::{ReminderPolicy, StepInput};
 use crate::domain::reminder_schedule::{ReminderSettings, SendHour};
 use crate::domain::status::InvoiceStatus;
@@ -30,34 +32,57 @@ fn write_failure(err: mongodb::error::Error) -> AppError {
     db::user_facing("changing reminders", err)
 }
 
-/// The settings as saved, or what is wrong with the hour and the steps (nothing saved).
+/// The settings as saved, or what is wrong with the hour, the promise limit and the steps
+/// (nothing saved).
 pub enum SettingsSaved {
     Saved(Box<UserDoc>),
     Invalid {
         send_hour: Option<String>,
+        promise_limit: Option<String>,
         policy: crate::domain::reminder_policy::PolicyErrors,
     },
 }
 
-/// Saves the user's policy and send hour and re-plans every open invoice with them.
+/// What the user asks to save, as typed.
+pub struct SettingsAsked<'a> {
+    pub send_hour: &'a str,
+    pub steps: &'a [StepInput],
+    /// `None` keeps the limit saved.
+    pub promise_limit: Option<&'a str>,
+}
+
+/// Saves the user's policy, send hour and promise limit, and re-plans every open invoice.
 pub async fn save_settings(
     state: &AppState,
     user: &UserDoc,
-    send_hour: &str,
-    steps: &[StepInput],
+    asked: SettingsAsked<'_>,
 ) -> Result<SettingsSaved, AppError> {
-    let (send_hour, policy) = match (SendHour::parse(send_hour), ReminderPolicy::parse(steps)) {
-        (Ok(hour), Ok(policy)) => (hour, policy),
-        (hour, policy) => {
+    let limit = match asked.promise_limit {
+        Some(text) => Limit::parse(text),
+        None => Ok(user.saved_reminder_settings().promise_limit),
+    };
+    let parsed = (
+        SendHour::parse(asked.send_hour),
+        ReminderPolicy::parse(asked.steps),
+        limit,
+    );
+    let (send_hour, policy, promise_limit) = match parsed {
+        (Ok(hour), Ok(policy), Ok(limit)) => (hour, policy, limit),
+        (hour, policy, limit) => {
             return Ok(SettingsSaved::Invalid {
                 send_hour: hour.err(),
+                promise_limit: limit.err(),
                 policy: policy.err().map(|e| *e).unwrap_or_default(),
             });
         }
     };
     crate::server::limits::allow_reminder_steps(state, user, policy.steps().len())?;
     rate::settings_save(state, rate::Settings::Reminders, user).await?;
-    let settings = ReminderSettings { policy, send_hour };
+    let settings = ReminderSettings {
+        policy,
+        send_hour,
+        promise_limit,
+    };
     let saved = users::set_reminder_settings(&state.db, user.id, &settings)
         .await
         .map_err(db::failed("saving reminder settings"))?

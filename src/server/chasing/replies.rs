@@ -140,6 +140,7 @@ fn reply_of(email_id: &str, invoice: &InvoiceDoc, message: &ReceivedEmail) -> Op
         id: ObjectId::new(),
         user_id: invoice.user_id,
         invoice_id: invoice.id,
+        client_id: Some(invoice.client_id),
         provider_id: email_id.to_string(),
         from_address: from.to_string(),
         from_name: inbound::name_in(&message.from),

@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 
 use crate::domain::pause::PauseReason;
+use crate::domain::promise::{Outcome, chasing_resumes};
 use crate::domain::reminder_schedule::{SkipReason, Step, offset_label};
 use crate::domain::status::InvoiceStatus;
 use crate::domain::timeline::{InvoiceReminders, TimelineItem, TimelineStatus};
@@ -11,10 +12,12 @@ use crate::server::db::clients::ClientDoc;
 use crate::server::db::email_jobs::{EmailJobDoc, JobState};
 use crate::server::db::invoices::InvoiceDoc;
 use crate::server::db::users::UserDoc;
-use crate::server::email::invoice_emails::{InvoiceFacts, invoice_email, reminder_email};
+use crate::server::email::invoice_emails::{
+    InvoiceFacts, invoice_email, missed_promise_email, reminder_email,
+};
 use crate::server::jobs::plan::{self, from_bson, local_date, zone_of};
 
-pub(super) fn when(at: Timestamp, user: &UserDoc) -> String {
+pub fn when(at: Timestamp, user: &UserDoc) -> String {
     let zoned = at.to_zoned(zone_of(user));
     let date = local_date(at, &zone_of(user));
     format!("{}, {:02}:{:02}", date.long(), zoned.hour(), zoned.minute())
@@ -91,6 +94,14 @@ pub fn build(
     }
     offsets.sort_unstable();
     let mut next_planned: Option<String> = None;
+    let promise = super::promises::view(invoice, user, today);
+    let open_promise = invoice.open_promise().map(|(_, p)| p);
+    // The reminder that told, or will tell, the client their day passed: named once it went.
+    let missed = open_promise
+        .filter(|p| {
+            p.followed_up_by.is_some() || invoice.promise_outcome(p, today) == Outcome::Broken
+        })
+        .map(|p| (p.followed_up_by.clone(), p.day));
     for offset in offsets {
         let step = Step::Reminder(offset);
         let planned_at = plan::reminder_instant(user, invoice, offset);
@@ -102,12 +113,26 @@ pub fn build(
         let date = crate::domain::reminder_schedule::step_date(invoice.due_date, offset)
             .unwrap_or(invoice.due_date);
         let facts = InvoiceFacts::of(user, invoice, base_url, date.max(today));
-        let (subject, text, html) = match policy_step {
-            Some(s) => {
+        // The step that tells the client their promised day passed: the one named, or,
+        // before any is, the next to go out.
+        let tells_missed = missed.as_ref().filter(|(carrier, _)| match carrier {
+            Some(carrier) => *carrier == step.key(),
+            None => {
+                next_planned.is_none()
+                    && hold.is_none()
+                    && job_of(&step.key()).is_none_or(|j| j.state == JobState::Scheduled)
+            }
+        });
+        let (subject, text, html) = match (policy_step, tells_missed) {
+            (Some(_), Some((_, day))) => {
+                let r = missed_promise_email(&facts, *day);
+                (r.subject, r.text, r.html)
+            }
+            (Some(s), None) => {
                 let r = reminder_email(&facts, s);
                 (r.subject, r.text, r.html)
             }
-            None => (String::new(), String::new(), String::new()),
+            (None, _) => (String::new(), String::new(), String::new()),
         };
         // A job still scheduled for a held invoice will be cancelled when its time comes;
         // the hold is what the user needs to read.
@@ -154,6 +179,8 @@ pub fn build(
     }
 
     let pause = invoice.reminders_paused.as_ref().map(|p| p.reason);
+    let pending = promise.as_ref().filter(|p| p.outcome == Outcome::Pending);
+    let waits_until = plan::waits_until(invoice);
     let (state, summary) = match (invoice.status, hold) {
         (InvoiceStatus::Draft, _) => (
             "draft",
@@ -195,6 +222,17 @@ pub fn build(
                 .to_string(),
         ),
         (_, None) => match (invoice.snoozed_until.filter(|u| *u > today), next_planned) {
+            _ if pending.is_some_and(|p| waits_until == Some(chasing_resumes(p.day))) => {
+                let day = pending.map(|p| p.day).unwrap_or(today);
+                (
+                    "promised",
+                    format!(
+                        "Your client promised to pay by {}: reminders wait until {}.",
+                        day.long(),
+                        chasing_resumes(day).long()
+                    ),
+                )
+            }
             (Some(until), _) => (
                 "snoozed",
                 format!("Snoozed: no reminder before {}.", until.long()),
@@ -221,6 +259,7 @@ pub fn build(
         time_zone: user.time_zone.clone(),
         timeline,
         replies: Vec::new(),
+        promise,
     }
 }
 

@@ -28,6 +28,8 @@ pub enum ActivityKind {
     ClientReplied,
     /// An automatic answer (out of office) to the invoice email.
     AutomaticReply,
+    /// The client promised, on the invoice's page, to pay by a day.
+    ClientPromised,
 }
 
 impl ActivityKind {
@@ -45,6 +47,7 @@ impl ActivityKind {
             ActivityKind::PaidTwice => "Paid twice — refund it from Stripe",
             ActivityKind::ClientReplied => "Client replied — reminders on hold",
             ActivityKind::AutomaticReply => "Automatic reply (out of office)",
+            ActivityKind::ClientPromised => "Client promised a day to pay — reminders wait",
         }
     }
 }

@@ -42,6 +42,9 @@ pub struct ClientDoc {
     /// Stripe-hosted invoices), so one client is one customer there.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub stripe_customers: Vec<StripeCustomer>,
+    /// How they pay, as last worked out from their invoices (`db::pay_habits`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub habits: Option<crate::domain::pay_habits::PayHabits>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -146,6 +149,7 @@ pub async fn insert(
         created_at: now,
         updated_at: now,
         email_problem: None,
+        habits: None,
     };
     db.collection::<ClientDoc>(CLIENTS).insert_one(&doc).await?;
     Ok(doc)

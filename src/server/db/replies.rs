@@ -16,6 +16,9 @@ pub struct ReplyDoc {
     pub id: ObjectId,
     pub user_id: ObjectId,
     pub invoice_id: ObjectId,
+    /// The invoice's client (absent on replies kept before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<ObjectId>,
     /// Resend's id of the received message.
     pub provider_id: String,
     pub from_address: String,
@@ -93,5 +96,17 @@ pub async fn of_invoice(
         .limit(50)
         .await?
         .try_collect()
+        .await
+}
+
+/// The latest reply from one of the owner's clients, automatic answers aside.
+pub async fn latest_of_client(
+    db: &Database,
+    owner: ObjectId,
+    client: ObjectId,
+) -> Result<Option<ReplyDoc>, mongodb::error::Error> {
+    db.collection::<ReplyDoc>(REPLIES)
+        .find_one(doc! { "user_id": owner, "client_id": client, "automatic": false })
+        .sort(doc! { "received_at": -1, "_id": -1 })
         .await
 }

@@ -81,11 +81,19 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
     CollectionSpec {
         name: CLIENTS,
         indexes: || {
-            vec![index(
-                "by_name",
-                doc! { "user_id": 1, "sort_name": 1, "_id": 1 },
-                false,
-            )]
+            vec![
+                index(
+                    "by_name",
+                    doc! { "user_id": 1, "sort_name": 1, "_id": 1 },
+                    false,
+                ),
+                // The dashboard's clients who pay latest (`db::pay_habits`).
+                index(
+                    "by_lateness",
+                    doc! { "user_id": 1, "habits.average_days_late": 1, "_id": 1 },
+                    false,
+                ),
+            ]
         },
         holds_user_data: true,
     },
@@ -238,6 +246,11 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
                 index(
                     "by_invoice",
                     doc! { "user_id": 1, "invoice_id": 1, "received_at": 1 },
+                    false,
+                ),
+                index(
+                    "by_client",
+                    doc! { "user_id": 1, "client_id": 1, "received_at": 1 },
                     false,
                 ),
             ]

@@ -140,10 +140,16 @@ pub fn invoice_email(facts: &InvoiceFacts) -> Rendered {
         facts.due_date_text(),
         facts.sender_name
     );
+    with_links(facts, subject, &intro)
+}
+
+/// A letter to the client of `intro` (plain text, escaped here), with the links to see and
+/// pay the invoice and how to reach the user under it.
+fn with_links(facts: &InvoiceFacts, subject: String, intro: &str) -> Rendered {
     let html = layout(
         facts,
         &subject,
-        &paragraphs_html(&escape(&intro)),
+        &paragraphs_html(&escape(intro)),
         &buttons_html(facts),
     );
     let text = format!(
@@ -197,6 +203,26 @@ pub fn reminder_email(facts: &InvoiceFacts, step: &ReminderStep) -> Rendered {
         html,
         text,
     }
+}
+
+/// The reminder after a client's promise to pay by `day` passed unpaid: it reminds them of
+/// their own word rather than of the due date.
+pub fn missed_promise_email(facts: &InvoiceFacts, day: CalendarDate) -> Rendered {
+    let subject = format!(
+        "Invoice {}: you planned to pay on {}",
+        facts.number,
+        day.long()
+    );
+    let intro = format!(
+        "Hi {},\n\nYou planned to pay invoice {} ({} due) on {}, and the payment has not arrived yet. If it is on its way, thank you: there is nothing more to do. If something came up, you can pay it online now, or reply to tell {} when it will be paid.\n\nThank you,\n{}",
+        facts.client_name,
+        facts.number,
+        facts.amount_due,
+        day.long(),
+        facts.sender_name,
+        facts.sender_name
+    );
+    with_links(facts, subject, &intro)
 }
 
 /// To the client: their payment arrived. `facts` are of the paid invoice; `paid` is what they

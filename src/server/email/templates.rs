@@ -231,6 +231,27 @@ pub fn client_replied(
         .render()
 }
 
+/// To the user: their client promised, on the invoice's page, to pay by `day`.
+pub fn client_promised(
+    name: &str,
+    client: &str,
+    number: &str,
+    day: &str,
+    resumes: &str,
+    invoice_url: &str,
+) -> Rendered {
+    Letter::new(format!("{client} plans to pay {number} by {day}"))
+        .greeting(name)
+        .paragraph(format!(
+            "{client} said on the invoice's page that they will pay invoice {number} by {day}."
+        ))
+        .paragraph(format!(
+            "Reminders wait until {resumes}. If the payment has not arrived by then, the next reminder tells them the day passed. You can clear the promise on the invoice's page to chase as before."
+        ))
+        .link("Open the invoice", invoice_url)
+        .render()
+}
+
 /// To the user: a client paid an invoice through Stripe.
 pub fn got_paid(
     name: &str,

@@ -72,6 +72,7 @@ pub fn build(invoice: &InvoiceDoc, user: &UserDoc, today: CalendarDate) -> Invoi
         footer: business.footer.clone(),
         pay_url: crate::server::email::invoice_emails::pay_url(invoice),
         branded: false,
+        promise: None,
         payment_processing: invoice.status.is_collectable()
             && invoice
                 .stripe

@@ -10,7 +10,9 @@ use super::engine::Engine;
 use super::holds::{Hold, hold};
 use super::outcome::{Decision, Handled, Prepared, email_key};
 use super::plan::{local_date, reminder_instant, schedule_next, send_instant, to_bson, zone_of};
+use crate::domain::date::CalendarDate;
 use crate::domain::email::EmailAddress;
+use crate::domain::promise::Outcome as PromiseOutcome;
 use crate::domain::reminder_schedule::{SkipReason, Step, catch_up, step_date};
 use crate::server::chasing::replies;
 use crate::server::db::clients::ClientDoc;
@@ -18,7 +20,9 @@ use crate::server::db::email_jobs::{self, EmailJobDoc, Outcome};
 use crate::server::db::invoices::InvoiceDoc;
 use crate::server::db::users::UserDoc;
 use crate::server::db::{invoices, users};
-use crate::server::email::invoice_emails::{InvoiceFacts, invoice_email, reminder_email};
+use crate::server::email::invoice_emails::{
+    InvoiceFacts, invoice_email, missed_promise_email, reminder_email,
+};
 use crate::server::email::{Attachment, Email};
 use crate::server::invoicing::pdf;
 
@@ -159,10 +163,36 @@ impl Engine {
             }
             return Ok(Decision::Done(handled));
         }
-        let facts = InvoiceFacts::of(user, invoice, &self.base_url, local_date(now, &zone));
-        let email = reminder_email(&facts, step);
+        let today = local_date(now, &zone);
+        let facts = InvoiceFacts::of(user, invoice, &self.base_url, today);
+        let email = match self.missed_promise(job, invoice, today).await? {
+            Some(day) => missed_promise_email(&facts, day),
+            None => reminder_email(&facts, step),
+        };
         self.prepare(job, user, invoice, client, email, Vec::new())
             .await
+    }
+
+    /// The day the client promised to pay by, when `job` is the one reminder that tells them
+    /// it passed: the first step to go out after the promise broke, named on the promise so
+    /// that every try of that step says the same (Resend refuses one key with two bodies).
+    async fn missed_promise(
+        &self,
+        job: &EmailJobDoc,
+        invoice: &InvoiceDoc,
+        today: CalendarDate,
+    ) -> Result<Option<CalendarDate>, mongodb::error::Error> {
+        let Some((index, promise)) = invoice.open_promise() else {
+            return Ok(None);
+        };
+        if invoice.promise_outcome(promise, today) != PromiseOutcome::Broken {
+            return Ok(None);
+        }
+        let carrier = match &promise.followed_up_by {
+            Some(step) => Some(step.clone()),
+            None => invoices::follow_up_promise(&self.db, invoice.id, index, &job.step).await?,
+        };
+        Ok((carrier.as_deref() == Some(job.step.as_str())).then_some(promise.day))
     }
 
     /// The email for `rendered`, addressed to the invoice's client from the user — or a

@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 
-use super::plan::{chase_state, local_date, send_instant, zone_of};
+use super::plan::{chase_state, local_date, send_instant, waits_until, zone_of};
 use crate::domain::reminder_schedule::{SkipReason, Step};
 use crate::domain::status::InvoiceStatus;
 use crate::server::db::clients::ClientDoc;
@@ -51,9 +51,9 @@ pub fn hold(
                     _ => Hold::Skip(reason),
                 });
             }
-            // Snoozed after the step was scheduled: it comes back on that day.
+            // Snoozed, or promised, after the step was scheduled: it comes back on that day.
             let zone = zone_of(user);
-            let until = invoice.snoozed_until?;
+            let until = waits_until(invoice)?;
             if until <= local_date(now, &zone) {
                 return None;
             }

@@ -55,12 +55,22 @@ pub fn from_bson(at: DateTime) -> Timestamp {
     Timestamp::from_millisecond(at.timestamp_millis()).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
-/// When a reminder step of `invoice` goes out, snooze included.
+/// The first local day a reminder may go out on, when something pushes it back: the user's
+/// snooze, or the morning after the day the client promised to pay by (a promise whose day
+/// has passed pushes nothing further).
+pub fn waits_until(invoice: &InvoiceDoc) -> Option<CalendarDate> {
+    let promised = invoice
+        .open_promise()
+        .map(|(_, promise)| crate::domain::promise::chasing_resumes(promise.day));
+    invoice.snoozed_until.max(promised)
+}
+
+/// When a reminder step of `invoice` goes out, snooze and promise included.
 pub fn reminder_instant(user: &UserDoc, invoice: &InvoiceDoc, offset: i32) -> Option<Timestamp> {
     let zone = zone_of(user);
     let hour = user.reminder_settings().send_hour;
     let mut date = step_date(invoice.due_date, offset)?;
-    if let Some(until) = invoice.snoozed_until {
+    if let Some(until) = waits_until(invoice) {
         date = date.max(until);
     }
     send_instant(date, hour, &zone)

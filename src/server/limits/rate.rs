@@ -34,6 +34,9 @@ pub const STRIPE_KEY: Rate = Rate::per_minutes(10, 60);
 pub const BILLING_SESSION: Rate = Rate::per_minutes(10, 15);
 /// Starting a Google sign-in from one address: each stores a sign-in state.
 pub const GOOGLE_START: Rate = Rate::per_minutes(30, 15);
+/// Promising a day to pay on an invoice's page: anyone with the link may, so each invoice
+/// takes only so many tries (each re-plans it and emails its owner when it lands).
+pub const PROMISE: Rate = Rate::per_minutes(10, 60);
 /// Saving the profile or the reminder policy: each re-plans every open invoice.
 pub const SETTINGS_SAVE: Rate = Rate::per_minutes(30, 15);
 

@@ -84,7 +84,7 @@ pub async fn record(
         .map_err(|e| e.user_facing("recording a payment"))?;
         if let Some(saved) = saved {
             let paid = to == InvoiceStatus::Paid;
-            after_recording(state, &saved, &source, amount, paid).await;
+            after_recording(state, user, &saved, &source, amount, paid).await;
             return Ok(Recorded::Saved {
                 invoice: Box::new(saved),
                 paid,
@@ -124,6 +124,7 @@ fn decide(
 
 async fn after_recording(
     state: &AppState,
+    user: &UserDoc,
     saved: &InvoiceDoc,
     source: &PaymentSource<'_>,
     amount: i64,
@@ -140,5 +141,6 @@ async fn after_recording(
         note(state, saved, kind, saved.total_minor).await;
         count(state, UsageEvent::InvoicePaid).await;
         stop_emails(state, saved.id, Cancel::All, "paid").await;
+        crate::server::pay_habits::refresh(state, user, saved.client_id).await;
     }
 }

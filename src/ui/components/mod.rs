@@ -6,6 +6,7 @@ pub mod currency_select;
 pub mod error_view;
 pub mod invoice_cells;
 pub mod invoice_paper;
+pub mod late_payers;
 pub mod layout;
 pub mod plans;
 pub mod reminder_timeline;

@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api::reminders::{
-    InvoiceReminders, ReplyView, TimelineItem, TimelineStatus, pause_reminders, resume_reminders,
-    snooze_reminders,
+    InvoiceReminders, ReplyView, TimelineItem, TimelineStatus, clear_promise, pause_reminders,
+    resume_reminders, snooze_reminders,
 };
+use crate::domain::promise::{Outcome, PromiseView};
 
 #[component]
 pub fn ReminderTimeline(reminders: InvoiceReminders, refresh: Callback<()>) -> impl IntoView {
@@ -22,6 +23,7 @@ pub fn ReminderTimeline(reminders: InvoiceReminders, refresh: Callback<()>) -> i
             match what {
                 "pause" => pause_reminders(id).await,
                 "resume" => resume_reminders(id).await,
+                "clear-promise" => clear_promise(id).await,
                 _ => snooze_reminders(id, until).await,
             }
         }
@@ -76,6 +78,9 @@ pub fn ReminderTimeline(reminders: InvoiceReminders, refresh: Callback<()>) -> i
                 })}
             </div>
             <p class="form-error" role="alert">{move || problem.get()}</p>
+            {reminders.promise.clone().map(|promise| view! {
+                <PromiseNote promise on_clear=Callback::new(move |_| { change.dispatch("clear-promise"); }) busy=Signal::derive(busy) />
+            })}
             {(!reminders.replies.is_empty()).then(|| view! {
                 <h3 class="h4">"What your client wrote"</h3>
                 <ol class="replies" aria-label="Replies from your client, newest first">
@@ -162,5 +167,44 @@ fn ReplyEntry(reply: ReplyView) -> impl IntoView {
                 </Show>
             })}
         </li>
+    }
+}
+
+/// The client's promise to pay and what became of it, with the way to set it aside.
+#[component]
+fn PromiseNote(promise: PromiseView, on_clear: Callback<()>, busy: Signal<bool>) -> impl IntoView {
+    let (class, said) = match promise.outcome {
+        Outcome::Pending => (
+            "promise promise-pending",
+            format!(
+                "Your client promised on {} to pay by {}.",
+                promise.made_on.long(),
+                promise.day.long()
+            ),
+        ),
+        Outcome::Kept => (
+            "promise promise-kept",
+            format!(
+                "Your client promised to pay by {} and did.",
+                promise.day.long()
+            ),
+        ),
+        Outcome::Broken => (
+            "promise promise-broken",
+            format!(
+                "Your client promised to pay by {} and has not: the next reminder tells them the day passed.",
+                promise.day.long()
+            ),
+        ),
+    };
+    let can_clear = promise.outcome != Outcome::Kept;
+    view! {
+        <div class=class data-outcome=format!("{:?}", promise.outcome).to_lowercase()>
+            <p>{said}</p>
+            {can_clear.then(|| view! {
+                <button type="button" class="button button-secondary" disabled=move || busy.get()
+                    on:click=move |_| on_clear.run(())>"Clear the promise"</button>
+            })}
+        </div>
     }
 }

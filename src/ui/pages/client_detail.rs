@@ -111,6 +111,26 @@ fn ClientBody(detail: Detail, refresh: Callback<()>) -> impl IntoView {
                     }.into_any()
                 }}
             </section>
+            <section class="card" aria-labelledby="habits-title">
+                <h2 id="habits-title" class="h3">"How they pay"</h2>
+                <p data-testid="client-lateness">{detail.habits.lateness()}</p>
+                {detail.habits.promises_kept().map(|kept| view! { <p data-testid="client-promises">{kept}</p> })}
+                {(detail.habits.promises.pending > 0).then(|| view! {
+                    <p class="muted small">{match detail.habits.promises.pending {
+                        1 => "1 promise to pay is still to come.".to_string(),
+                        n => format!("{n} promises to pay are still to come."),
+                    }}</p>
+                })}
+                {match detail.last_reply.clone() {
+                    Some(reply) => view! {
+                        <figure class="last-reply">
+                            <figcaption class="muted small">{format!("Last reply, {} (invoice {})", reply.when, reply.invoice_number)}</figcaption>
+                            <blockquote class="pre">{reply.excerpt}</blockquote>
+                        </figure>
+                    }.into_any(),
+                    None => view! { <p class="muted small">"No replies from this client yet."</p> }.into_any(),
+                }}
+            </section>
         </div>
 
         <section class="card" aria-labelledby="history-title">

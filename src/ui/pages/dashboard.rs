@@ -4,6 +4,7 @@ use leptos_router::components::A;
 
 use crate::api::dashboard::{Dashboard as DashboardData, load_dashboard};
 use crate::ui::components::charts::{AgingChart, CashChart};
+use crate::ui::components::late_payers::LatePayers;
 use crate::ui::components::signed_in::or_sign_in;
 use crate::ui::components::status_badge::StatusBadge;
 
@@ -123,6 +124,7 @@ fn DashboardView(data: DashboardData) -> impl IntoView {
                 </ul>
             </section>
         </div>
+        <LatePayers payers=data.late_payers />
     }
     .into_any()
 }

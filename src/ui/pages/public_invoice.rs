@@ -2,7 +2,8 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
-use crate::api::public::public_invoice;
+use crate::api::public::{PromiseToPay as PromiseToPayFn, public_invoice};
+use crate::domain::promise::{Offer, Outcome};
 use crate::ui::browser;
 use crate::ui::components::invoice_paper::InvoicePaper;
 
@@ -13,13 +14,14 @@ pub fn PublicInvoice() -> impl IntoView {
     let params = use_params_map();
     let token = params.read_untracked().get("token").unwrap_or_default();
     let pdf = format!("/i/{token}/pdf");
+    let token_for_promise = token.clone();
     let invoice = Resource::new(move || token.clone(), public_invoice);
     view! {
         <Meta name="robots" content="noindex, nofollow" />
         <Meta name="referrer" content="no-referrer" />
         <section class="page public-invoice">
             <Transition fallback=|| view! { <p class="muted" role="status">"Loading the invoice…"</p> }>
-                {move || { let pdf = pdf.clone(); Suspend::new(async move {
+                {move || { let pdf = pdf.clone(); let token_for_promise = token_for_promise.clone(); Suspend::new(async move {
                     invoice.await.map(|found| match found {
                         Some(document) => {
                             // Runs in the browser once the invoice has hydrated: Print works.
@@ -33,6 +35,9 @@ pub fn PublicInvoice() -> impl IntoView {
                                 due=document.totals.due.to_string()
                                 paid=document.status == crate::domain::status::InvoiceStatus::Paid
                             />
+                            {document.promise.clone().filter(|o| o.open || o.current.is_some()).map(|offer| view! {
+                                <PromiseToPay token=token_for_promise.clone() offer sender=document.from.name.clone() />
+                            })}
                             <div class="button-row no-print public-actions">
                                 <a class="button" href=pdf rel="external" download>"Download PDF"</a>
                                 <button type="button" class="button button-secondary" on:click=move |_| browser::print_page()>"Print"</button>
@@ -91,5 +96,69 @@ fn PayBox(pay_url: Option<String>, processing: bool, due: String, paid: bool) ->
         }
         .into_any(),
         None => ().into_any(),
+    }
+}
+
+/// "I'll pay by …": the client names the day they will pay, and reminders wait until then.
+#[component]
+fn PromiseToPay(token: String, offer: Offer, sender: String) -> impl IntoView {
+    let promise = ServerAction::<PromiseToPayFn>::new();
+    let offer = RwSignal::new(offer);
+    let day = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    Effect::new(move |_| match promise.value().get() {
+        Some(Ok(now)) => {
+            problem.set(None);
+            offer.set(now);
+        }
+        Some(Err(err)) => problem.set(Some(err.to_string())),
+        None => {}
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let chosen = day.get_untracked();
+        if chosen.is_empty() {
+            problem.set(Some("Choose the day you will pay.".to_string()));
+            return;
+        }
+        promise.dispatch(PromiseToPayFn {
+            token: token.clone(),
+            day: chosen,
+        });
+    };
+    let said = move || {
+        offer.with(|o| {
+            o.current.as_ref().map(|p| match p.outcome {
+                Outcome::Pending => format!(
+                    "You said you will pay by {}. Thank you — reminders wait until then.",
+                    p.day.long()
+                ),
+                Outcome::Broken => format!(
+                    "You planned to pay by {}. If that changed, choose a new day.",
+                    p.day.long()
+                ),
+                Outcome::Kept => format!("You paid by {}, as you said. Thank you!", p.day.long()),
+            })
+        })
+    };
+    view! {
+        <section class="card promise-box no-print" aria-labelledby="promise-title">
+            <h2 id="promise-title" class="h3">"Can't pay today?"</h2>
+            <p role="status" class="promise-said">{said}</p>
+            <Show when=move || offer.with(|o| o.open)>
+                <form class="form-inline" on:submit=submit.clone() novalidate>
+                    <label for="promise-day">{format!("Tell {sender} the day you will pay by")}</label>
+                    <input id="promise-day" type="date" required
+                        min=move || offer.with(|o| o.first.to_string())
+                        max=move || offer.with(|o| o.last.to_string())
+                        aria-describedby="promise-help promise-error"
+                        aria-invalid=move || problem.get().is_some().to_string()
+                        bind:value=day />
+                    <button type="submit" class="button button-secondary" disabled=move || promise.pending().get()>"I'll pay by this day"</button>
+                    <p id="promise-help" class="muted small">{move || offer.with(|o| format!("Any day up to {}.", o.last.long()))}</p>
+                </form>
+            </Show>
+            <p id="promise-error" class="form-error" role="alert">{move || problem.get()}</p>
+        </section>
     }
 }

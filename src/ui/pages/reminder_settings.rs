@@ -8,6 +8,7 @@ use leptos_meta::Title;
 use crate::api::reminders::{
     ReminderSettingsForm, SettingsSave, get_reminder_settings, save_reminder_settings,
 };
+use crate::domain::promise::MAX_LIMIT_DAYS;
 use crate::domain::reminder_policy::{PolicyErrors, StepErrors, StepInput};
 use crate::domain::reminder_schedule::{SendHour, offset_label};
 use crate::ui::components::signed_in::or_sign_in;
@@ -57,12 +58,19 @@ fn PolicyForm(form: ReminderSettingsForm) -> impl IntoView {
     let rows = RwSignal::new(rows_of(&form.steps, &mut next_key));
     let next_key = StoredValue::new(next_key);
     let hour = RwSignal::new(form.send_hour.to_string());
+    let promise_limit = RwSignal::new(form.promise_limit.to_string());
     let defaults = StoredValue::new(form.default_steps.clone());
 
-    let save = Action::new(move |(hour, steps): &(String, Vec<StepInput>)| {
-        let (hour, steps) = (hour.clone(), steps.clone());
-        async move { save_reminder_settings(hour, steps).await }
-    });
+    let save = Action::new(
+        move |(hour, steps, limit): &(String, Vec<StepInput>, String)| {
+            let (hour, steps, limit) = (hour.clone(), steps.clone(), limit.clone());
+            async move { save_reminder_settings(hour, steps, Some(limit)).await }
+        },
+    );
+    let limit_error = move || match save.value().get() {
+        Some(Ok(SettingsSave::Invalid { promise_limit, .. })) => promise_limit,
+        _ => None,
+    };
     let errors = move || match save.value().get() {
         Some(Ok(SettingsSave::Invalid { policy, .. })) => policy,
         _ => PolicyErrors::default(),
@@ -90,7 +98,7 @@ fn PolicyForm(form: ReminderSettingsForm) -> impl IntoView {
                 })
                 .collect::<Vec<_>>()
         });
-        save.dispatch((hour.get_untracked(), steps));
+        save.dispatch((hour.get_untracked(), steps, promise_limit.get_untracked()));
     };
     let add = move |_| {
         let last = rows.with_untracked(|rows| {
@@ -147,6 +155,14 @@ fn PolicyForm(form: ReminderSettingsForm) -> impl IntoView {
                     }).collect_view()}
                 </select>
                 <p id="send-hour-error" class="field-error">{hour_error}</p>
+            </div>
+            <div class="field-narrow">
+                <label for="promise-limit">"Clients may promise to pay within (days)"</label>
+                <input id="promise-limit" type="number" inputmode="numeric" min="1" max=MAX_LIMIT_DAYS.to_string()
+                    bind:value=promise_limit aria-invalid=move || limit_error().is_some().to_string()
+                    aria-describedby="promise-limit-help promise-limit-error" />
+                <p id="promise-limit-help" class="muted small">"An invoice's page lets your client name the day they will pay, up to this many days ahead; reminders wait until the morning after."</p>
+                <p id="promise-limit-error" class="field-error">{limit_error}</p>
             </div>
             <p class="form-error" role="alert">{move || errors().steps}</p>
             <ol class="policy-steps">

@@ -91,10 +91,16 @@ impl User<'_> {
         F: ServerFn + Serialize,
         F::Output: DeserializeOwned,
     {
-        let answer = self.call(args).await;
-        assert_eq!(answer.status, 200, "{}: {}", F::PATH, answer.body);
-        serde_json::from_value(answer.body.clone())
-            .unwrap_or_else(|err| panic!("{}: {err}: {}", F::PATH, answer.body))
+        output::<F>(self.call(args).await)
+    }
+
+    /// `call_form` (a URL-encoded server function), which must succeed, read as its output.
+    pub async fn ok_form<F>(&self, args: &F) -> F::Output
+    where
+        F: ServerFn + Serialize,
+        F::Output: DeserializeOwned,
+    {
+        output::<F>(self.call_form(args).await)
     }
 
     /// Creates a client and returns its id.
@@ -145,6 +151,17 @@ impl User<'_> {
         let id = id.to_string();
         self.call(&RecordPayment { id, payment }).await
     }
+}
+
+/// A successful answer read as `F`'s output.
+fn output<F>(answer: Answer) -> F::Output
+where
+    F: ServerFn,
+    F::Output: DeserializeOwned,
+{
+    assert_eq!(answer.status, 200, "{}: {}", F::PATH, answer.body);
+    serde_json::from_value(answer.body.clone())
+        .unwrap_or_else(|err| panic!("{}: {err}: {}", F::PATH, answer.body))
 }
 
 async fn answer(response: reqwest::Response) -> Answer {

@@ -397,6 +397,17 @@ pub fn engine_on(
     Engine::new(db, Mailer::Resend(mailer), clock, app.address.clone())
 }
 
+/// Signs `email` in with the link the stand-in received for them.
+pub async fn signed_in<'a>(app: &'a TestApp, stand_in: &ResendStandIn, email: &str) -> User<'a> {
+    assert_eq!(app.request_link(email, "/account").await.status(), 200);
+    let token = stand_in.latest_login_token(email);
+    let response = app.redeem(&token, None).await;
+    User {
+        app,
+        cookie: super::sign_in::session_cookie(&response).expect("signed in"),
+    }
+}
+
 /// Today in Paris (the test users' zone) plus `days`, as the editor writes dates.
 pub fn paris_date(days: i64) -> String {
     let zone = jiff::tz::TimeZone::get("Europe/Paris").unwrap();

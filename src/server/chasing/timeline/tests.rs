@@ -86,6 +86,7 @@ fn invoice(user: &UserDoc, status: InvoiceStatus) -> InvoiceDoc {
         voided_at: None,
         reminders_paused: None,
         snoozed_until: None,
+        promises: Vec::new(),
         stripe: None,
         stripe_check_at: None,
         email_pending_since: None,
@@ -280,4 +281,64 @@ fn a_paid_invoice_is_done_and_a_step_removed_from_the_policy_stays_if_it_went_ou
     assert!(removed.subject.is_empty());
     assert_eq!(item(&built, "reminder:7").status, TimelineStatus::Skipped);
     assert!(!built.can_pause && !built.can_snooze);
+}
+
+fn promised(day: &str) -> crate::server::db::invoices::PromiseDoc {
+    crate::server::db::invoices::PromiseDoc {
+        day: date(day),
+        made_at: to_bson(at("2026-12-02T12:00:00Z")),
+        cleared_at: None,
+        followed_up_by: None,
+    }
+}
+
+#[test]
+fn a_pending_promise_moves_the_next_reminder_to_the_morning_after_its_day() {
+    let user = user();
+    let mut open = invoice(&user, InvoiceStatus::Open);
+    open.promises = vec![promised("2026-12-18")];
+    let built = build(&user, &open, None, &[], BASE, at("2026-12-03T09:00:00Z"));
+    assert_eq!(built.state, "promised");
+    assert_eq!(
+        built.summary,
+        "Your client promised to pay by Fri 18 Dec 2026: reminders wait until Sat 19 Dec 2026."
+    );
+    let promise = built.promise.as_ref().unwrap();
+    assert_eq!(promise.outcome, crate::domain::promise::Outcome::Pending);
+    assert_eq!(promise.made_on, date("2026-12-02"));
+    // The reminders before the 19th wait for it; the later ones keep their days.
+    assert_eq!(item(&built, "reminder:-3").when, "Sat 19 Dec 2026, 09:00");
+    assert_eq!(item(&built, "reminder:14").when, "Thu 24 Dec 2026, 09:00");
+    assert!(!item(&built, "reminder:-3").subject.contains("planned"));
+}
+
+#[test]
+fn after_a_missed_promise_one_reminder_says_so_and_the_rest_follow_the_policy() {
+    let user = user();
+    let mut open = invoice(&user, InvoiceStatus::Open);
+    open.promises = vec![promised("2026-12-11")];
+    let built = build(&user, &open, None, &[], BASE, at("2026-12-12T07:00:00Z"));
+    assert_eq!(built.state, "active");
+    assert_eq!(
+        built.promise.as_ref().map(|p| p.outcome),
+        Some(crate::domain::promise::Outcome::Broken)
+    );
+    let tells: Vec<&str> = built
+        .timeline
+        .iter()
+        .filter(|i| i.subject.contains("you planned to pay on Fri 11 Dec 2026"))
+        .map(|i| i.step.as_str())
+        .collect();
+    assert_eq!(tells, ["reminder:-3"], "the next to go out, only");
+
+    // Once a step is named, that one says it, whatever comes first.
+    open.promises[0].followed_up_by = Some("reminder:3".to_string());
+    let built = build(&user, &open, None, &[], BASE, at("2026-12-12T07:00:00Z"));
+    let tells: Vec<&str> = built
+        .timeline
+        .iter()
+        .filter(|i| i.subject.contains("you planned to pay on"))
+        .map(|i| i.step.as_str())
+        .collect();
+    assert_eq!(tells, ["reminder:3"]);
 }

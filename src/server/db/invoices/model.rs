@@ -109,6 +109,10 @@ pub struct InvoiceDoc {
     /// No reminder before this local date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<CalendarDate>,
+    /// The client's promises to pay, oldest first; the last one not cleared is the one that
+    /// counts (see `open_promise`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub promises: Vec<PromiseDoc>,
     /// What the client pays through in the user's Stripe account, once sent with one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stripe: Option<StripePay>,
@@ -162,6 +166,19 @@ pub struct ExtraPayment {
     pub at: DateTime,
 }
 
+/// "I'll pay by …", from the client's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PromiseDoc {
+    pub day: CalendarDate,
+    pub made_at: DateTime,
+    /// The user set it aside: it holds nothing and counts for nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cleared_at: Option<DateTime>,
+    /// The reminder step that told the client the day had passed (one, once it broke).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followed_up_by: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReminderPause {
     pub reason: PauseReason,
@@ -169,6 +186,25 @@ pub struct ReminderPause {
 }
 
 impl InvoiceDoc {
+    /// The promise that counts, with its place in `promises`: the latest one not cleared.
+    pub fn open_promise(&self) -> Option<(usize, &PromiseDoc)> {
+        self.promises
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, p)| p.cleared_at.is_none())
+    }
+
+    /// What became of `promise`, seen on `today`.
+    pub fn promise_outcome(
+        &self,
+        promise: &PromiseDoc,
+        today: CalendarDate,
+    ) -> crate::domain::promise::Outcome {
+        let paid_on = self.paid_on.filter(|_| self.status == InvoiceStatus::Paid);
+        crate::domain::promise::outcome(promise.day, paid_on, today)
+    }
+
     pub fn draft(&self) -> InvoiceDraft {
         InvoiceDraft {
             client_id: self.client_id.to_hex(),

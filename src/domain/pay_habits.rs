@@ -1,0 +1,171 @@
+//! How a client pays: how late, on average, over the invoices they paid in full, and whether
+//! they kept their promises to pay. Shown on the client's page; the dashboard lists the
+//! clients who pay latest.
+
+use serde::{Deserialize, Serialize};
+
+use super::date::CalendarDate;
+use super::promise::{Outcome, Record};
+
+/// A client's record, from their invoices.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayHabits {
+    /// Invoices paid in full.
+    pub paid: u32,
+    /// Whole days after the due date, on average over those (on time or early counts as 0);
+    /// `None` before the first is paid.
+    pub average_days_late: Option<i64>,
+    pub promises: Record,
+}
+
+/// The last thing a client wrote back (automatic answers aside), on their page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastReply {
+    /// Local date and time in the user's zone.
+    pub when: String,
+    pub invoice_number: String,
+    /// The start of what they wrote.
+    pub excerpt: String,
+}
+
+/// A client the dashboard names among those who pay latest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LatePayer {
+    pub client_id: String,
+    pub name: String,
+    pub habits: PayHabits,
+}
+
+/// Days a payment on `paid_on` came after `due`: never below zero.
+pub fn days_late(due: CalendarDate, paid_on: CalendarDate) -> i64 {
+    due.days_until(paid_on).max(0)
+}
+
+impl PayHabits {
+    /// From the `(due, paid on)` of each invoice paid in full and what became of each
+    /// promise the user did not clear.
+    pub fn of(
+        paid: impl IntoIterator<Item = (CalendarDate, CalendarDate)>,
+        promises: impl IntoIterator<Item = Outcome>,
+    ) -> Self {
+        let (mut count, mut total) = (0u32, 0i64);
+        for (due, paid_on) in paid {
+            count = count.saturating_add(1);
+            total = total.saturating_add(days_late(due, paid_on));
+        }
+        let mut record = Record::default();
+        for outcome in promises {
+            record.count(outcome);
+        }
+        PayHabits {
+            paid: count,
+            // Rounded half up: 1.5 days late reads as 2.
+            average_days_late: (count > 0).then(|| {
+                let count = i64::from(count);
+                total.saturating_mul(2).saturating_add(count) / count.saturating_mul(2)
+            }),
+            promises: record,
+        }
+    }
+
+    /// In a sentence: "Pays 12 days late on average (8 invoices)."
+    pub fn lateness(&self) -> String {
+        let invoices = match self.paid {
+            1 => "1 invoice".to_string(),
+            n => format!("{n} invoices"),
+        };
+        match self.average_days_late {
+            None => "No invoice paid in full yet.".to_string(),
+            Some(0) => format!("Pays on time ({invoices})."),
+            Some(1) => format!("Pays 1 day late on average ({invoices})."),
+            Some(days) => format!("Pays {days} days late on average ({invoices})."),
+        }
+    }
+
+    /// In a sentence: "Kept 2 of 3 promises to pay." (`None` without any decided promise).
+    pub fn promises_kept(&self) -> Option<String> {
+        let Record { kept, broken, .. } = self.promises;
+        let decided = kept.saturating_add(broken);
+        match decided {
+            0 => None,
+            1 if kept == 1 => Some("Kept their promise to pay.".to_string()),
+            1 => Some("Broke their promise to pay.".to_string()),
+            n => Some(format!("Kept {kept} of {n} promises to pay.")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> CalendarDate {
+        CalendarDate::parse(text).unwrap_or(CalendarDate::EPOCH)
+    }
+
+    #[test]
+    fn lateness_averages_whole_days_and_early_counts_as_on_time() {
+        let habits = PayHabits::of(
+            [
+                (day("2026-11-01"), day("2026-11-11")), // 10 late
+                (day("2026-11-01"), day("2026-10-20")), // early: 0
+                (day("2026-11-01"), day("2026-11-06")), // 5 late
+            ],
+            [],
+        );
+        assert_eq!(habits.paid, 3);
+        assert_eq!(habits.average_days_late, Some(5));
+        assert_eq!(
+            habits.lateness(),
+            "Pays 5 days late on average (3 invoices)."
+        );
+        let half = PayHabits::of(
+            [
+                (day("2026-11-01"), day("2026-11-02")),
+                (day("2026-11-01"), day("2026-11-03")),
+            ],
+            [],
+        );
+        assert_eq!(half.average_days_late, Some(2), "1.5 rounds up");
+        assert_eq!(
+            PayHabits::of([(day("2026-11-01"), day("2026-11-01"))], []).lateness(),
+            "Pays on time (1 invoice)."
+        );
+        assert_eq!(
+            PayHabits::default().lateness(),
+            "No invoice paid in full yet."
+        );
+    }
+
+    #[test]
+    fn promises_are_told_kept_of_decided() {
+        let habits = PayHabits::of(
+            [],
+            [
+                Outcome::Kept,
+                Outcome::Broken,
+                Outcome::Kept,
+                Outcome::Pending,
+            ],
+        );
+        assert_eq!(
+            habits.promises,
+            Record {
+                kept: 2,
+                broken: 1,
+                pending: 1
+            }
+        );
+        assert_eq!(
+            habits.promises_kept().as_deref(),
+            Some("Kept 2 of 3 promises to pay.")
+        );
+        assert_eq!(
+            PayHabits::of([], [Outcome::Broken])
+                .promises_kept()
+                .as_deref(),
+            Some("Broke their promise to pay.")
+        );
+        assert_eq!(PayHabits::of([], [Outcome::Pending]).promises_kept(), None);
+    }
+}

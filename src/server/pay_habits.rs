@@ -1,0 +1,103 @@
+//! How each client pays: worked out from their invoices when their page is read and after
+//! each invoice of theirs is paid, kept on the client so the dashboard can list the clients
+//! who pay latest from the clients alone.
+
+use mongodb::bson::oid::ObjectId;
+
+use crate::domain::pay_habits::{LastReply, LatePayer, PayHabits};
+use crate::domain::promise;
+use crate::error::AppError;
+use crate::server::db::users::UserDoc;
+use crate::server::db::{self, pay_habits, replies};
+use crate::server::jobs::plan::{from_bson, today_of};
+use crate::server::state::AppState;
+
+/// How many clients the dashboard lists.
+const LATEST_PAYERS: i64 = 5;
+
+/// The longest excerpt of a reply a client's page shows.
+const EXCERPT_CHARS: usize = 280;
+
+/// The client's record as of today, kept on the client when it changed.
+pub async fn of_client(
+    state: &AppState,
+    user: &UserDoc,
+    client: ObjectId,
+    kept: Option<&PayHabits>,
+) -> Result<PayHabits, AppError> {
+    let records = pay_habits::records_of_client(&state.db, user.id, client)
+        .await
+        .map_err(db::failed("reading how a client pays"))?;
+    let today = today_of(user);
+    let paid = records
+        .iter()
+        .filter_map(|r| r.paid_in_full_on().map(|on| (r.due_date, on)));
+    // Every promise the user did not set aside counts, a broken one replaced later too.
+    let promises = records.iter().flat_map(|r| {
+        r.promises
+            .iter()
+            .filter(|p| p.cleared_at.is_none())
+            .map(move |p| promise::outcome(p.day, r.paid_in_full_on(), today))
+    });
+    let habits = PayHabits::of(paid, promises);
+    if kept != Some(&habits)
+        && let Err(err) = pay_habits::store(&state.db, user.id, client, &habits).await
+    {
+        tracing::warn!(error = %err, client = %client, "a client's payment record was not kept");
+    }
+    Ok(habits)
+}
+
+/// Works the client's record out again after one of their invoices was paid. Best effort:
+/// the client's page works it out again anyway.
+pub async fn refresh(state: &AppState, user: &UserDoc, client: ObjectId) {
+    if let Err(err) = of_client(state, user, client, None).await {
+        tracing::warn!(error = %err, client = %client, "a client's payment record is stale");
+    }
+}
+
+/// The last reply the client wrote, as their page shows it.
+pub async fn last_reply(
+    state: &AppState,
+    user: &UserDoc,
+    client: ObjectId,
+) -> Result<Option<LastReply>, AppError> {
+    let reply = replies::latest_of_client(&state.db, user.id, client)
+        .await
+        .map_err(db::failed("reading a client's last reply"))?;
+    let Some(reply) = reply else {
+        return Ok(None);
+    };
+    let number = crate::server::db::invoices::get(&state.db, user.id, reply.invoice_id)
+        .await
+        .map_err(db::failed("reading a client's last reply"))?
+        .map(|i| i.number)
+        .unwrap_or_default();
+    let text = reply.text.trim();
+    let mut excerpt: String = text.chars().take(EXCERPT_CHARS).collect();
+    if text.chars().count() > EXCERPT_CHARS {
+        excerpt.push('…');
+    }
+    Ok(Some(LastReply {
+        when: crate::server::chasing::timeline::when(from_bson(reply.received_at), user),
+        invoice_number: number,
+        excerpt,
+    }))
+}
+
+/// The user's clients who pay latest, latest first.
+pub async fn latest_payers(state: &AppState, user: &UserDoc) -> Result<Vec<LatePayer>, AppError> {
+    let clients = pay_habits::latest_payers(&state.db, user.id, LATEST_PAYERS)
+        .await
+        .map_err(db::failed("listing the clients who pay latest"))?;
+    Ok(clients
+        .into_iter()
+        .filter_map(|client| {
+            client.habits.map(|habits| LatePayer {
+                client_id: client.id.to_hex(),
+                name: client.name,
+                habits,
+            })
+        })
+        .collect())
+}
