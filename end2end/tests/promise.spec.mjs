@@ -46,7 +46,7 @@ test('a client promises a day on the invoice page and the owner sees reminders w
   await box.getByRole('button', { name: "I'll pay by this day" }).click();
   await expect(box.getByRole('status')).toContainText('You said you will pay by');
   await expect(box.getByRole('button', { name: "I'll pay by this day" })).toHaveCount(0);
-  await expect(box.getByRole('alert')).toHaveText('');
+  await expect(box.locator('#promise-error')).toHaveText('');
   await theirs.close();
 
   // The owner: reminders wait, and clearing the promise starts them again.

@@ -5,7 +5,6 @@
 use mongodb::bson::oid::ObjectId;
 
 use crate::domain::pay_habits::{LastReply, LatePayer, PayHabits};
-use crate::domain::promise;
 use crate::error::AppError;
 use crate::server::db::users::UserDoc;
 use crate::server::db::{self, pay_habits, replies};
@@ -28,18 +27,7 @@ pub async fn of_client(
     let records = pay_habits::records_of_client(&state.db, user.id, client)
         .await
         .map_err(db::failed("reading how a client pays"))?;
-    let today = today_of(user);
-    let paid = records
-        .iter()
-        .filter_map(|r| r.paid_in_full_on().map(|on| (r.due_date, on)));
-    // Every promise the user did not set aside counts, a broken one replaced later too.
-    let promises = records.iter().flat_map(|r| {
-        r.promises
-            .iter()
-            .filter(|p| p.cleared_at.is_none())
-            .map(move |p| promise::outcome(p.day, r.paid_in_full_on(), today))
-    });
-    let habits = PayHabits::of(paid, promises);
+    let habits = pay_habits::habits(&records, today_of(user));
     if kept != Some(&habits)
         && let Err(err) = pay_habits::store(&state.db, user.id, client, &habits).await
     {

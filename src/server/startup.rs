@@ -104,7 +104,7 @@ fn check_hash_file(options: &LeptosOptions) -> Result<(), StartupError> {
 
 /// Runs the data migrations this database has not run yet.
 async fn migrate(database: &mongodb::Database) -> Result<(), mongodb::error::Error> {
-    use db::migrations::{self, LOWERCASE_EMAILS, TAXES_BY_NAME};
+    use db::migrations::{self, LOWERCASE_EMAILS, PAY_HABITS, TAXES_BY_NAME};
     if !migrations::has_run(database, LOWERCASE_EMAILS).await? {
         let normalized = db::users::normalize_emails(database).await?;
         // Addresses that clash with another account stay as they were: an operator merges
@@ -120,6 +120,17 @@ async fn migrate(database: &mongodb::Database) -> Result<(), mongodb::error::Err
         let renamed = migrations::name_taxes(database).await?;
         tracing::info!(invoices = renamed, "invoice taxes moved to named taxes");
         migrations::record(database, TAXES_BY_NAME, mongodb::bson::DateTime::now()).await?;
+    }
+    if !migrations::has_run(database, PAY_HABITS).await? {
+        // Before this, no invoice held a promise; lateness needs no time zone.
+        let today =
+            crate::server::jobs::plan::local_date(jiff::Timestamp::now(), &jiff::tz::TimeZone::UTC);
+        let clients = db::pay_habits::backfill(database, None, today).await?;
+        tracing::info!(
+            clients,
+            "how each client pays, worked out from paid invoices"
+        );
+        migrations::record(database, PAY_HABITS, mongodb::bson::DateTime::now()).await?;
     }
     Ok(())
 }

@@ -30,6 +30,7 @@ mod promises;
 mod rate_limits;
 mod reminders;
 mod replies;
+mod replies_killed;
 mod resend_webhooks;
 mod stripe_connect;
 mod stripe_contract;

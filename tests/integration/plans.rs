@@ -6,6 +6,7 @@ use reqwest::header::COOKIE;
 use serde_json::{Value, json};
 
 use crate::common::billing::{Answer, User, client_input, invoice_input};
+use crate::common::resend::{ResendStandIn, sent_invoice};
 use crate::common::sign_in::location;
 use crate::common::{TestApp, spawn_app_with, test_mongodb_uri};
 use crate::stripe_stand_in::StripeStandIn;
@@ -19,6 +20,8 @@ pub(crate) struct Billing {
     pub app: TestApp,
     pub stripe: StripeStandIn,
     secret: String,
+    /// Where the Stripe stand-in answers.
+    pub base: String,
 }
 
 pub(crate) async fn app_with_billing() -> Billing {
@@ -42,6 +45,7 @@ pub(crate) async fn app_with_billing() -> Billing {
         app,
         stripe,
         secret,
+        base,
     }
 }
 
@@ -313,6 +317,7 @@ async fn the_subscriptions_life_moves_the_plan_and_old_events_cannot_undo_it() {
         app,
         stripe,
         secret,
+        ..
     } = app_with_billing().await;
     let user = app.user("subscriber@example.com").await;
     let subscription = user.upgrade(&stripe, "year").await;
@@ -472,11 +477,10 @@ async fn the_pricing_and_landing_pages_show_this_installations_free_limits() {
     }
 }
 
-#[tokio::test]
-async fn after_a_downgrade_the_saved_policy_stays_but_only_free_steps_are_chased() {
-    let Billing { app, stripe, .. } = app_with_billing().await;
+/// A user who saved five reminder steps on Pro and is back on Free.
+async fn downgraded_with_five_steps<'a>(app: &'a TestApp, stripe: &StripeStandIn) -> User<'a> {
     let user = app.user("downgraded@example.com").await;
-    user.upgrade(&stripe, "month").await;
+    user.upgrade(stripe, "month").await;
     let steps: Vec<Value> = [0, 3, 7, 14, 21]
         .iter()
         .map(|offset| json!({ "offset_days": offset.to_string(), "subject": "Invoice {{invoice_number}}", "body": "Please pay {{pay_link}}" }))
@@ -502,6 +506,13 @@ async fn after_a_downgrade_the_saved_policy_stays_but_only_free_steps_are_chased
         .await
         .unwrap();
     assert_eq!(user.billing().await["plan"], "free");
+    user
+}
+
+#[tokio::test]
+async fn after_a_downgrade_the_saved_policy_stays_but_only_free_steps_are_chased() {
+    let Billing { app, stripe, .. } = app_with_billing().await;
+    let user = downgraded_with_five_steps(&app, &stripe).await;
 
     // A new invoice is chased with Free's two steps; the five saved steps are kept.
     let client = user.client("Tyrell").await;
@@ -527,4 +538,51 @@ async fn after_a_downgrade_the_saved_policy_stays_but_only_free_steps_are_chased
     assert_eq!(reminders.len(), 2, "{timeline}");
     let form = user.form("/api/reminders/settings", &[]).await.body;
     assert_eq!(form["steps"].as_array().unwrap().len(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_one_shot_pass_chases_free_with_free_steps_only() {
+    let Billing {
+        app, stripe, base, ..
+    } = app_with_billing().await;
+    let (resend, stand_in) = ResendStandIn::start().await;
+    let user = downgraded_with_five_steps(&app, &stripe).await;
+    let client = user.client("Tyrell").await;
+    let id = sent_invoice(&user, &client, 1).await;
+
+    // A month later, as a cron job would run it: of Free's two steps (the due date and three
+    // days after), the latest due goes; nothing of the saved steps at 7, 14 and 21 days.
+    let month_on = jiff::Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_hours(24 * 31))
+        .unwrap();
+    for _ in 0..2 {
+        let pass = std::process::Command::new(env!("CARGO_BIN_EXE_paytrack"))
+            .args(["send-due", "--at", &month_on.to_string()])
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("RUST_LOG", "warn")
+            .env("MONGODB_URI", test_mongodb_uri())
+            .env("MONGODB_DATABASE", app.db.name())
+            .env("PAYTRACK_BASE_URL", &app.address)
+            .env("RESEND_API_KEY", "re_test_free_pass")
+            .env("RESEND_BASE_URL", &resend)
+            .env("STRIPE_API_BASE", &base)
+            .env("STRIPE_SECRET_KEY", PAYTRACK_KEY)
+            .env("STRIPE_WEBHOOK_SECRET", "whsec_free_pass")
+            .env("STRIPE_PRICE_PRO_MONTHLY", "price_pro_monthly")
+            .env("STRIPE_PRICE_PRO_YEARLY", "price_pro_yearly")
+            .output()
+            .unwrap();
+        assert!(
+            pass.status.success(),
+            "{}",
+            String::from_utf8_lossy(&pass.stderr)
+        );
+    }
+    let reminders: Vec<String> = stand_in
+        .sent_in_order()
+        .into_iter()
+        .filter(|key| key.starts_with(&format!("paytrack-{id}-reminder:")))
+        .collect();
+    assert_eq!(reminders, [format!("paytrack-{id}-reminder:3")]);
 }

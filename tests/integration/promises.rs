@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use crate::common::billing::{User, client_input, invoice_input};
 use crate::common::resend::{ResendStandIn, engine, paris_date, run_days, signed_in};
-use crate::common::{TestApp, spawn_app_with, test_mongodb_uri};
+use crate::common::{TestApp, config_with, leptos_options, spawn_app_with, test_mongodb_uri};
 
 async fn scene() -> (TestApp, ResendStandIn, String) {
     let (resend, stand_in) = ResendStandIn::start().await;
@@ -394,4 +394,36 @@ async fn the_dashboard_names_the_clients_who_pay_latest_to_their_owner_only() {
 
     let bob = signed_in(&app, &stand_in, "bob@example.com").await;
     assert!(bob.ok_form(&LoadDashboard {}).await.late_payers.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_paid_before_records_were_kept_get_theirs_at_the_next_start() {
+    let (app, stand_in, _) = scene().await;
+    let ada = signed_in(&app, &stand_in, "ada@example.com").await;
+    let late = client(&ada, "Late Larry").await;
+    let (id, _) = sent(&ada, &late, -20, -12).await;
+    pay_today(&ada, &id).await;
+    // As a client was stored before its record was kept.
+    let clients = app.db.collection::<Document>("clients");
+    let oid = ObjectId::parse_str(&late).unwrap();
+    clients
+        .update_one(doc! { "_id": oid }, doc! { "$unset": { "habits": "" } })
+        .await
+        .unwrap();
+    assert!(ada.ok_form(&LoadDashboard {}).await.late_payers.is_empty());
+    app.db
+        .collection::<Document>("migrations")
+        .delete_one(doc! { "_id": "2026-12-pay-habits" })
+        .await
+        .unwrap();
+
+    let config = config_with(&app.uri, app.db.name(), &[]);
+    drop(
+        paytrack::server::startup::Application::build(config, leptos_options())
+            .await
+            .expect("starts"),
+    );
+    let payers = ada.ok_form(&LoadDashboard {}).await.late_payers;
+    assert_eq!(payers.len(), 1);
+    assert_eq!(payers[0].habits.average_days_late, Some(12));
 }

@@ -14,17 +14,18 @@ use crate::common::{TestApp, spawn_app, spawn_app_with, test_mongodb_uri};
 use paytrack::api::clients::{ClientSave, CreateClient};
 use paytrack::domain::client::ClientInput;
 
-const DOMAIN: &str = "in.paytrack.test";
+pub(crate) const DOMAIN: &str = "in.paytrack.test";
 
 /// A signing secret made for these tests, in Resend's format (`whsec_` and base64).
-fn secret() -> String {
+pub(crate) fn secret() -> String {
     use base64::Engine as _;
     let key = base64::engine::general_purpose::STANDARD.encode(b"paytrack replies tests only");
     format!("whsec_{key}")
 }
 
-/// The server sending through the Resend stand-in and receiving mail for `DOMAIN`.
-async fn scene() -> (TestApp, ResendStandIn) {
+/// The server sending through the Resend stand-in and receiving mail for `DOMAIN`; the
+/// stand-in's address last.
+pub(crate) async fn scene() -> (TestApp, ResendStandIn, String) {
     let (resend, stand_in) = ResendStandIn::start().await;
     let app = spawn_app_with(
         &test_mongodb_uri(),
@@ -36,12 +37,12 @@ async fn scene() -> (TestApp, ResendStandIn) {
         ],
     )
     .await;
-    (app, stand_in)
+    (app, stand_in, resend)
 }
 
 /// Ada with an invoice to Zoë sent and its email gone; returns the invoice id and the
 /// address replies to it go to.
-async fn sent_to_zoe(user: &User<'_>, stand_in: &ResendStandIn) -> (String, String) {
+pub(crate) async fn sent_to_zoe(user: &User<'_>, stand_in: &ResendStandIn) -> (String, String) {
     let input = ClientInput {
         emails: "zoe@client.example".to_string(),
         ..client_input("Zoë Ångström")
@@ -64,7 +65,7 @@ async fn sent_to_zoe(user: &User<'_>, stand_in: &ResendStandIn) -> (String, Stri
 }
 
 /// What Resend posts when mail arrives: metadata only.
-fn received_event(email_id: &str, to: &str, from: &str) -> String {
+pub(crate) fn received_event(email_id: &str, to: &str, from: &str) -> String {
     json!({
         "type": "email.received",
         "created_at": "2026-12-02T09:00:00.000Z",
@@ -95,7 +96,7 @@ async fn deliver(app: &TestApp, id: &str, body: &str) -> u16 {
 }
 
 /// Zoë's reply, as Resend's receiving API gives it.
-fn zoes_reply(to: &str, text: &str, headers: Value) -> Value {
+pub(crate) fn zoes_reply(to: &str, text: &str, headers: Value) -> Value {
     json!({
         "from": "\"Zoë Ångström\" <zoe@client.example>",
         "to": [to],
@@ -132,7 +133,7 @@ async fn scheduled_reminders(app: &TestApp, id: &str) -> u64 {
         .unwrap()
 }
 
-async fn replies_of(app: &TestApp, id: &str) -> Vec<Document> {
+pub(crate) async fn replies_of(app: &TestApp, id: &str) -> Vec<Document> {
     use futures::TryStreamExt;
     app.db
         .collection::<Document>("replies")
@@ -146,7 +147,7 @@ async fn replies_of(app: &TestApp, id: &str) -> Vec<Document> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reply_holds_the_reminders_reaches_the_user_once_and_shows_on_the_invoice() {
-    let (app, stand_in) = scene().await;
+    let (app, stand_in, _) = scene().await;
     let ada = user(&app, &stand_in, "ada@example.com").await;
     let (id, reply_to) = sent_to_zoe(&ada, &stand_in).await;
 
@@ -250,7 +251,7 @@ async fn a_reply_holds_the_reminders_reaches_the_user_once_and_shows_on_the_invo
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_out_of_office_is_noted_and_chasing_goes_on() {
-    let (app, stand_in) = scene().await;
+    let (app, stand_in, _) = scene().await;
     let ada = user(&app, &stand_in, "ada@example.com").await;
     let (id, reply_to) = sent_to_zoe(&ada, &stand_in).await;
     let before = scheduled_reminders(&app, &id).await;
@@ -274,7 +275,7 @@ async fn an_out_of_office_is_noted_and_chasing_goes_on() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_is_not_a_reply_to_a_live_invoice_changes_nothing() {
-    let (app, stand_in) = scene().await;
+    let (app, stand_in, _) = scene().await;
     let ada = user(&app, &stand_in, "ada@example.com").await;
     let (id, reply_to) = sent_to_zoe(&ada, &stand_in).await;
     let reply = zoes_reply(&reply_to, "Paying Friday.", json!({}));
@@ -333,7 +334,7 @@ async fn what_is_not_a_reply_to_a_live_invoice_changes_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reply_to_a_paid_invoice_is_kept_and_forwarded_without_a_hold() {
-    let (app, stand_in) = scene().await;
+    let (app, stand_in, _) = scene().await;
     let ada = user(&app, &stand_in, "ada@example.com").await;
     let (id, reply_to) = sent_to_zoe(&ada, &stand_in).await;
     assert_eq!(ada.pay(&id, "201.56").await.status, 200);
@@ -353,7 +354,7 @@ async fn a_reply_to_a_paid_invoice_is_kept_and_forwarded_without_a_hold() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn resend_down_while_a_reply_arrives_means_a_later_delivery_does_it_all_once() {
-    let (app, stand_in) = scene().await;
+    let (app, stand_in, _) = scene().await;
     let ada = user(&app, &stand_in, "ada@example.com").await;
     let (id, reply_to) = sent_to_zoe(&ada, &stand_in).await;
     let email_id = stand_in.receive_mail(zoes_reply(&reply_to, "Wrong PO number.", json!({})));

@@ -11,6 +11,9 @@ use super::schema::{MIGRATIONS, is_duplicate_key};
 pub const LOWERCASE_EMAILS: &str = "2026-12-lowercase-emails";
 /// Renames invoices' `tax_rates` (bare rates) to `taxes` (named; bare rates read as "Tax").
 pub const TAXES_BY_NAME: &str = "2026-12-taxes-by-name";
+/// Keeps on each client how they pay (`db::pay_habits`), from the invoices paid before that
+/// was kept.
+pub const PAY_HABITS: &str = "2026-12-pay-habits";
 
 pub async fn has_run(db: &Database, name: &str) -> Result<bool, mongodb::error::Error> {
     Ok(db

@@ -2,10 +2,12 @@
 //! to the few fields it needs), and the record kept on the client, so the dashboard can list
 //! the clients who pay latest without reading any invoice.
 
+use std::collections::HashMap;
+
 use futures::TryStreamExt;
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
-use mongodb::bson::{doc, to_bson};
+use mongodb::bson::{Document, doc, to_bson};
 use serde::Deserialize;
 
 use super::clients::ClientDoc;
@@ -13,11 +15,14 @@ use super::invoices::PromiseDoc;
 use super::schema::{CLIENTS, INVOICES};
 use crate::domain::date::CalendarDate;
 use crate::domain::pay_habits::PayHabits;
+use crate::domain::promise::{self, Outcome};
 use crate::domain::status::InvoiceStatus;
 
 /// One invoice as the payment record reads it.
 #[derive(Debug, Clone, Deserialize)]
 pub struct PayRecord {
+    pub user_id: ObjectId,
+    pub client_id: ObjectId,
     pub status: InvoiceStatus,
     pub due_date: CalendarDate,
     #[serde(default)]
@@ -31,6 +36,74 @@ impl PayRecord {
     pub fn paid_in_full_on(&self) -> Option<CalendarDate> {
         self.paid_on.filter(|_| self.status == InvoiceStatus::Paid)
     }
+
+    /// What became of each promise on it the user did not set aside, seen on `today`.
+    fn promise_outcomes(&self, today: CalendarDate) -> impl Iterator<Item = Outcome> + '_ {
+        self.promises
+            .iter()
+            .filter(|p| p.cleared_at.is_none())
+            .map(move |p| promise::outcome(p.day, self.paid_in_full_on(), today))
+    }
+}
+
+/// How one client pays, from their `records`, seen on `today` (every promise the user did not
+/// set aside counts, a broken one replaced later too).
+pub fn habits(records: &[PayRecord], today: CalendarDate) -> PayHabits {
+    let paid = records
+        .iter()
+        .filter_map(|r| r.paid_in_full_on().map(|on| (r.due_date, on)));
+    let promises = records.iter().flat_map(|r| r.promise_outcomes(today));
+    PayHabits::of(paid, promises)
+}
+
+/// Works every client's record out again from their invoices (of `owner`, or of everyone)
+/// and keeps it on the client: for invoices paid before records were kept, and for seeded
+/// books. Only dates are held per client while the invoices stream by. Returns how many
+/// clients it updated.
+pub async fn backfill(
+    db: &Database,
+    owner: Option<ObjectId>,
+    today: CalendarDate,
+) -> Result<u64, mongodb::error::Error> {
+    let mut filter = paid_or_promised()?;
+    if let Some(owner) = owner {
+        filter.insert("user_id", owner);
+    }
+    let mut by_client: HashMap<(ObjectId, ObjectId), Dates> = HashMap::new();
+    let mut cursor = db
+        .collection::<PayRecord>(INVOICES)
+        .find(filter)
+        .projection(projection())
+        .await?;
+    while let Some(record) = cursor.try_next().await? {
+        let (paid, promises) = by_client
+            .entry((record.user_id, record.client_id))
+            .or_default();
+        paid.extend(record.paid_in_full_on().map(|on| (record.due_date, on)));
+        promises.extend(record.promise_outcomes(today));
+    }
+    let mut updated = 0;
+    for ((owner, client), (paid, promises)) in by_client {
+        store(db, owner, client, &PayHabits::of(paid, promises)).await?;
+        updated += 1;
+    }
+    Ok(updated)
+}
+
+/// One client's `(due, paid on)` of each invoice paid in full, and their promises' outcomes.
+type Dates = (Vec<(CalendarDate, CalendarDate)>, Vec<Outcome>);
+
+/// Invoices paid in full or promised.
+fn paid_or_promised() -> Result<Document, mongodb::bson::ser::Error> {
+    let paid = to_bson(&InvoiceStatus::Paid)?;
+    Ok(doc! { "$or": [ { "status": paid }, { "promises.0": { "$exists": true } } ] })
+}
+
+fn projection() -> Document {
+    doc! {
+        "_id": 0, "user_id": 1, "client_id": 1, "status": 1, "due_date": 1, "paid_on": 1,
+        "promises": 1,
+    }
 }
 
 /// The client's invoices that were paid in full or promised.
@@ -39,14 +112,12 @@ pub async fn records_of_client(
     owner: ObjectId,
     client: ObjectId,
 ) -> Result<Vec<PayRecord>, mongodb::error::Error> {
-    let paid = to_bson(&InvoiceStatus::Paid)?;
+    let mut filter = paid_or_promised()?;
+    filter.insert("user_id", owner);
+    filter.insert("client_id", client);
     db.collection::<PayRecord>(INVOICES)
-        .find(doc! {
-            "user_id": owner,
-            "client_id": client,
-            "$or": [ { "status": paid }, { "promises.0": { "$exists": true } } ],
-        })
-        .projection(doc! { "_id": 0, "status": 1, "due_date": 1, "paid_on": 1, "promises": 1 })
+        .find(filter)
+        .projection(projection())
         .await?
         .try_collect()
         .await

@@ -190,6 +190,11 @@ pub async fn seed(
             .await
             .map_err(fail("planning reminders"))?;
     }
+    // The dashboard lists the clients who pay latest from what is kept on each client.
+    let today = crate::server::jobs::plan::today_of(&user);
+    db::pay_habits::backfill(db, Some(user.id), today)
+        .await
+        .map_err(fail("working out how each client pays"))?;
     Ok((options.clients, options.invoices))
 }
 
