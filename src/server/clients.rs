@@ -14,7 +14,7 @@ use crate::domain::usage::UsageEvent;
 use crate::error::AppError;
 use crate::server::db;
 use crate::server::db::clients::{self, ClientDoc};
-use crate::server::db::invoices::{self, InvoiceDoc};
+use crate::server::db::invoices::{self, ListedInvoice};
 use crate::server::db::users::UserDoc;
 use crate::server::invoicing::effects::count;
 use crate::server::jobs::plan::today_of;
@@ -32,7 +32,7 @@ const MAX_LISTED: i64 = 1000;
 pub struct ClientFile {
     pub client: ClientDoc,
     pub balances: Vec<Money>,
-    pub invoices: Vec<InvoiceDoc>,
+    pub invoices: Vec<ListedInvoice>,
     /// The user's today the page was read on (rows say "overdue" against it).
     pub today: CalendarDate,
     pub habits: PayHabits,

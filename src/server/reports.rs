@@ -7,7 +7,7 @@ use crate::domain::date::CalendarDate;
 use crate::domain::pay_habits::LatePayer;
 use crate::error::AppError;
 use crate::server::db::activity::{self, ActivityDoc};
-use crate::server::db::invoices::{self, InvoiceDoc};
+use crate::server::db::invoices::{self, ListedInvoice};
 use crate::server::db::{self, users::UserDoc};
 use crate::server::state::AppState;
 
@@ -18,7 +18,7 @@ const RECENT: i64 = 10;
 pub struct DashboardFigures {
     pub months: Vec<String>,
     pub currencies: Vec<CurrencySummary>,
-    pub coming_due: Vec<InvoiceDoc>,
+    pub coming_due: Vec<ListedInvoice>,
     pub activity: Vec<ActivityDoc>,
     pub late_payers: Vec<LatePayer>,
 }

@@ -3,13 +3,13 @@
 
 use crate::domain::date::CalendarDate;
 use crate::domain::money::Money;
-use crate::server::db::invoices::InvoiceDoc;
+use crate::server::db::invoices::{InvoiceDoc, ListedInvoice};
 use crate::server::db::users::UserDoc;
 use crate::server::state::AppState;
 
 use super::wire::{ExtraPaymentView, InvoiceDetail, InvoiceRow};
 
-pub fn row(invoice: &InvoiceDoc, today: CalendarDate) -> InvoiceRow {
+pub fn row(invoice: &ListedInvoice, today: CalendarDate) -> InvoiceRow {
     InvoiceRow {
         id: invoice.id.to_hex(),
         number: invoice.number.clone(),

@@ -5,13 +5,13 @@ use mongodb::bson::oid::ObjectId;
 use crate::domain::date::CalendarDate;
 use crate::domain::invoice_list::ListQuery;
 use crate::error::AppError;
-use crate::server::db::invoices::{self, InvoiceDoc};
+use crate::server::db::invoices::{self, ListedInvoice};
 use crate::server::db::{self, clients};
 use crate::server::state::AppState;
 
 /// One page of the list and the cursor of the next (`None` on the last page).
 pub struct Page {
-    pub invoices: Vec<InvoiceDoc>,
+    pub invoices: Vec<ListedInvoice>,
     pub next: Option<String>,
 }
 

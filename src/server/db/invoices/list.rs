@@ -54,7 +54,7 @@ fn sort_field(key: SortKey) -> &'static str {
 }
 
 /// The opaque position after `invoice` in a list sorted by `key`.
-pub fn cursor_after(invoice: &InvoiceDoc, key: SortKey) -> String {
+pub fn cursor_after(invoice: &ListedInvoice, key: SortKey) -> String {
     let value = match key {
         SortKey::Number => invoice.sequence.to_string(),
         SortKey::Client => invoice.client_sort.clone(),
@@ -102,7 +102,7 @@ pub async fn list(
     client: Option<ObjectId>,
     today: CalendarDate,
     limit: usize,
-) -> Result<(Vec<InvoiceDoc>, Option<String>), ListError> {
+) -> Result<(Vec<ListedInvoice>, Option<String>), ListError> {
     // One flat filter (no `$and`): the local server plans indexes only for top-level fields.
     let mut filter = doc! { "user_id": owner };
     match query.status {
@@ -156,11 +156,12 @@ pub async fn list(
             ],
         );
     }
-    let mut page: Vec<InvoiceDoc> = db
-        .collection::<InvoiceDoc>(INVOICES)
+    let mut page: Vec<ListedInvoice> = db
+        .collection::<ListedInvoice>(INVOICES)
         .find(filter)
         .sort(doc! { field: direction, "_id": direction })
         .limit(limit as i64 + 1)
+        .projection(listed_fields())
         .await?
         .try_collect()
         .await?;
@@ -178,11 +179,12 @@ pub async fn coming_due(
     db: &Database,
     owner: ObjectId,
     limit: i64,
-) -> Result<Vec<InvoiceDoc>, mongodb::error::Error> {
-    db.collection::<InvoiceDoc>(INVOICES)
+) -> Result<Vec<ListedInvoice>, mongodb::error::Error> {
+    db.collection::<ListedInvoice>(INVOICES)
         .find(doc! { "user_id": owner, "status": { "$in": collectable() } })
         .sort(doc! { "due_date": 1, "_id": 1 })
         .limit(limit)
+        .projection(listed_fields())
         .await?
         .try_collect()
         .await
