@@ -17,7 +17,9 @@ use paytrack::server::jobs::clock::ManualClock;
 use serde_json::{Value, json};
 
 use crate::common::billing::{User, client_input, invoice_input};
-use crate::common::resend::{ResendStandIn, engine, paris_date, run_days, signed_in};
+use crate::common::resend::{
+    ResendStandIn, engine, paris_date, run_days, scheduled_reminder_jobs, signed_in,
+};
 use crate::common::{TestApp, config_with, leptos_options, spawn_app_with, test_mongodb_uri};
 
 async fn scene() -> (TestApp, ResendStandIn, String) {
@@ -102,20 +104,7 @@ fn reminders_sent(stand_in: &ResendStandIn, invoice: &str) -> Vec<(String, Strin
 
 /// The earliest time a reminder of `invoice` is scheduled for.
 async fn next_reminder_at(app: &TestApp, invoice: &str) -> Option<Timestamp> {
-    use futures::TryStreamExt;
-    let jobs: Vec<Document> = app
-        .db
-        .collection::<Document>("email_jobs")
-        .find(doc! {
-            "invoice_id": ObjectId::parse_str(invoice).unwrap(),
-            "state": "scheduled",
-            "step": { "$regex": "^reminder:" },
-        })
-        .await
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap();
+    let jobs = scheduled_reminder_jobs(app, invoice).await;
     jobs.iter()
         .filter_map(|j| j.get_datetime("due_at").ok())
         .map(|at| Timestamp::from_millisecond(at.timestamp_millis()).unwrap())

@@ -9,7 +9,9 @@ use paytrack::server::email::webhook_signature::sign;
 use serde_json::{Value, json};
 
 use crate::common::billing::{User, client_input};
-use crate::common::resend::{Reply, ResendStandIn, paris_date, signed_in as user};
+use crate::common::resend::{
+    Reply, ResendStandIn, paris_date, scheduled_reminder_jobs, signed_in as user,
+};
 use crate::common::{TestApp, spawn_app, spawn_app_with, test_mongodb_uri};
 use paytrack::api::clients::{ClientSave, CreateClient};
 use paytrack::domain::client::ClientInput;
@@ -121,16 +123,8 @@ async fn untouched(app: &TestApp, id: &str) -> bool {
     !app.invoice_doc(id).await.contains_key("reminders_paused") && replies == 0
 }
 
-async fn scheduled_reminders(app: &TestApp, id: &str) -> u64 {
-    app.db
-        .collection::<Document>("email_jobs")
-        .count_documents(doc! {
-            "invoice_id": ObjectId::parse_str(id).unwrap(),
-            "state": "scheduled",
-            "step": { "$regex": "^reminder:" },
-        })
-        .await
-        .unwrap()
+async fn scheduled_reminders(app: &TestApp, id: &str) -> usize {
+    scheduled_reminder_jobs(app, id).await.len()
 }
 
 pub(crate) async fn replies_of(app: &TestApp, id: &str) -> Vec<Document> {

@@ -450,6 +450,23 @@ pub fn reminder_keys(invoice: &str, offsets: &[i32]) -> Vec<String> {
     keys
 }
 
+/// The reminder jobs of `invoice` waiting for their time.
+pub async fn scheduled_reminder_jobs(app: &TestApp, invoice: &str) -> Vec<Document> {
+    use futures::TryStreamExt;
+    app.db
+        .collection::<Document>("email_jobs")
+        .find(doc! {
+            "invoice_id": ObjectId::parse_str(invoice).unwrap(),
+            "state": "scheduled",
+            "step": { "$regex": "^reminder:" },
+        })
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap()
+}
+
 pub async fn jobs_of(app: &TestApp, invoice: &str) -> Vec<Document> {
     use futures::TryStreamExt;
     app.db
