@@ -5,13 +5,12 @@ loopback, without client-side concurrency effects. Usage: see bench/billing-late
 """
 import http.client
 import json
-import re
 import statistics
 import sys
 import time
 import urllib.parse
 
-from pymongo import MongoClient
+from sign_in import sign_in
 
 base, mongo_uri, database, email = sys.argv[1:5]
 host = urllib.parse.urlparse(base).netloc
@@ -28,12 +27,7 @@ def post(path, body, content_type, cookie=None):
     return response, data
 
 
-form = urllib.parse.urlencode({"email": email, "time_zone": "Europe/Berlin", "next": "/"})
-post("/api/auth/request-link", form, "application/x-www-form-urlencoded")
-outbox = MongoClient(mongo_uri)[database].outbox.find_one({"to": email}, sort=[("created_at", -1)])
-token = re.search(r"token=([A-Za-z0-9_-]{43})", str(outbox)).group(1)
-response, _ = post("/auth/link", urllib.parse.urlencode({"token": token}), "application/x-www-form-urlencoded")
-cookie = response.getheader("Set-Cookie").split(";")[0]
+cookie = sign_in(base, mongo_uri, database, email)
 
 PARAMS = {"status": "", "client": "", "from": "", "to": "", "q": "", "sort": "", "dir": "", "after": ""}
 

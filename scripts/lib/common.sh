@@ -6,7 +6,11 @@ PAYTRACK_TOOLS=${PAYTRACK_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/paytrack/tools}
 # Shared build cache, so the run and test commands (and CI in a fresh clone) reuse one build.
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/paytrack/target}
 export PATH="$PAYTRACK_TOOLS/venv/bin:$PAYTRACK_TOOLS/npm/bin:$HOME/.cargo/bin:$PATH"
+# The local database is SecantusDB, a MongoDB wire-protocol server: its Rust build
+# (crates.io secantus-mdb) serves runs, tests and benches; its Python build (PyPI SecantusDB)
+# only the tests that inject failures with `configureFailPoint`, which the Rust build lacks.
 SECANTUSD_VERSION=0.7.0b3
+SECANTUS_RS_VERSION=0.5.3-beta.196
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'paytrack: %s\n' "$*" >&2; exit 1; }
@@ -29,17 +33,44 @@ wait_for_port() {
   done
 }
 
-# start_local_db PORT STORAGE LOG: starts SecantusDB (a MongoDB wire-protocol server) on
-# loopback and sets DB_PID. STORAGE is a folder, or :memory: for a throw-away database.
+# start_local_db PORT STORAGE LOG: starts the local database on loopback and sets DB_PID.
+# STORAGE is a folder, or :memory: for a throw-away database (a temporary folder, removed when
+# stop_local_db stops it). PAYTRACK_LOCAL_DB=py picks the Python build instead of the Rust one.
+DB_SCRATCH=
 start_local_db() {
   local port=$1 storage=$2 log=$3
-  shift 3
   port_in_use "$port" && die "port $port is already in use, so the local database cannot start there. Stop whatever listens on it, or choose another port with PAYTRACK_DB_PORT."
-  secantusd-py --host 127.0.0.1 --port "$port" --storage-path "$storage" --log-level WARNING "$@" >"$log" 2>&1 &
+  if [ "${PAYTRACK_LOCAL_DB:-rs}" = py ]; then
+    secantusd-py --host 127.0.0.1 --port "$port" --storage-path "$storage" --log-level WARNING >"$log" 2>&1 &
+  else
+    if [ "$storage" = :memory: ]; then
+      DB_SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/paytrack-db.XXXXXX")
+      storage=$DB_SCRATCH
+    fi
+    # The write-ahead log is allocated in full up front: 16 MB, not the default 128, per store.
+    secantusd-rs --host 127.0.0.1 --port "$port" --storage-path "$storage" --log-level WARNING \
+      --log-file-max 16MB >"$log" 2>&1 &
+  fi
   DB_PID=$!
   if ! wait_for_port "$port" "$DB_PID" 60; then
     tail -n 20 "$log" >&2
     die "the local database did not start on port $port (log above, full log in $log)"
+  fi
+}
+
+# stop_local_db: stops the database start_local_db started, and removes a throw-away store.
+stop_local_db() {
+  [ -n "$DB_PID" ] && stop_pid "$DB_PID"
+  [ -n "$DB_SCRATCH" ] && rm -rf "$DB_SCRATCH"
+  return 0
+}
+
+# Which build of the local database start_local_db starts (for bench reports).
+local_db_name() {
+  if [ "${PAYTRACK_LOCAL_DB:-rs}" = py ]; then
+    echo "SecantusDB $SECANTUSD_VERSION (Python build)"
+  else
+    echo "SecantusDB $SECANTUS_RS_VERSION (Rust build)"
   fi
 }
 

@@ -6,6 +6,7 @@ use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use mongodb::Database;
 
+use super::auth::session_cache::SessionCache;
 use super::config::Config;
 use super::crypto::Keyring;
 use super::db;
@@ -25,6 +26,8 @@ pub struct AppState {
     /// Seals and opens users' Stripe secrets; `None` in development without
     /// `PAYTRACK_MASTER_KEY` (production requires it).
     pub keyring: Option<Arc<Keyring>>,
+    /// Who recent session cookies belong to (see `auth::session_cache` for how fresh).
+    pub sessions: SessionCache,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -71,6 +74,7 @@ impl AppState {
             mailer,
             engine,
             keyring,
+            sessions: SessionCache::default(),
         })
     }
 

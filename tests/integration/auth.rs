@@ -303,6 +303,7 @@ async fn a_session_in_use_slides_its_expiry_forward() {
         )
         .await
         .unwrap();
+    crate::common::seen_by_every_server().await;
     let (me, renewed) = app.me(&cookie).await;
     assert_eq!(me["email"], EMAIL);
     assert_eq!(
@@ -337,6 +338,7 @@ async fn a_session_ends_ninety_days_after_sign_in_however_much_it_is_used() {
         )
         .await
         .unwrap();
+    crate::common::seen_by_every_server().await;
     let (me, renewed) = app.me(&cookie).await;
     assert_eq!(me["email"], EMAIL);
     assert!(renewed.is_some());
@@ -360,6 +362,7 @@ async fn a_session_ends_ninety_days_after_sign_in_however_much_it_is_used() {
         )
         .await
         .unwrap();
+    crate::common::seen_by_every_server().await;
     assert_eq!(app.me(&cookie).await.0, Value::Null);
 }
 

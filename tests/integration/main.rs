@@ -32,6 +32,7 @@ mod reminders;
 mod replies;
 mod replies_killed;
 mod resend_webhooks;
+mod session_cache;
 mod stripe_connect;
 mod stripe_contract;
 mod stripe_links;

@@ -81,6 +81,7 @@ async fn opening_checkout_and_the_portal_is_limited() {
         )
         .await
         .unwrap();
+    crate::common::seen_by_every_server().await;
     assert_limited(
         &user.form("/api/billing/portal", &[]).await,
         "billing pages",

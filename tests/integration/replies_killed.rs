@@ -4,7 +4,7 @@
 //! the forward under the same idempotency key: Resend answers from its memory and nothing
 //! goes twice.
 
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -13,38 +13,23 @@ use paytrack::server::email::webhook_signature::sign;
 use serde_json::json;
 
 use crate::common::resend::{Reply, ResendStandIn, signed_in};
-use crate::common::{CONTACT_EMAIL, TestApp, free_port, test_mongodb_uri, wait_for};
+use crate::common::{TestApp, free_port, server_process};
 use crate::replies::{DOMAIN, received_event, replies_of, scene, secret, sent_to_zoe, zoes_reply};
 
 /// A real server process on `port` against the test app's database, receiving replies; its
 /// email engine is off (only the webhook sends here).
 fn server(app: &TestApp, resend: &str, port: u16) -> Child {
-    let child = Command::new(env!("CARGO_BIN_EXE_paytrack"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("RUST_LOG", "error")
-        .env("MONGODB_URI", test_mongodb_uri())
-        .env("MONGODB_DATABASE", app.db.name())
-        .env("PAYTRACK_BIND_ADDR", format!("127.0.0.1:{port}"))
-        .env("PAYTRACK_BASE_URL", &app.address)
-        .env("PAYTRACK_CONTACT_EMAIL", CONTACT_EMAIL)
-        .env("PAYTRACK_EMAIL_WORKER_SECONDS", "off")
-        .env("PAYTRACK_RECONCILE_SECONDS", "off")
-        .env("RESEND_API_KEY", "re_test_replies_killed")
-        .env("RESEND_BASE_URL", resend)
-        .env("RESEND_WEBHOOK_SECRET", secret())
-        .env("PAYTRACK_INBOUND_DOMAIN", DOMAIN)
-        // No bundle is built for this binary; pages are not what this test is about.
-        .env("LEPTOS_HASH_FILES", "false")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    wait_for(Duration::from_secs(30), || {
-        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
-    });
-    child
+    let secret = secret();
+    server_process(
+        app,
+        port,
+        &[
+            ("RESEND_API_KEY", "re_test_replies_killed"),
+            ("RESEND_BASE_URL", resend),
+            ("RESEND_WEBHOOK_SECRET", &secret),
+            ("PAYTRACK_INBOUND_DOMAIN", DOMAIN),
+        ],
+    )
 }
 
 /// Posts `body` to the server on `port` as Resend does, under the Svix id `id`.

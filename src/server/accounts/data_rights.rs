@@ -78,6 +78,8 @@ pub async fn delete(
             Kept::Unavailable
         })?;
     tracing::info!(user = %user.id, records, "account deleted");
+    // Told "deleted" only once no server's session cache still lets the account in.
+    tokio::time::sleep(crate::server::auth::session_cache::STALE_AT_MOST).await;
     let receipt = templates::deletion_receipt(&user.email, &rfc3339(now), records);
     let key = format!("deletion-receipt-{}", user.id);
     notify::send_to(state, &user.email, None, receipt, "deletion_receipt", key).await;

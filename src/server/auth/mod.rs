@@ -9,4 +9,5 @@ pub mod origin;
 pub mod request;
 pub mod routes;
 pub mod session;
+pub mod session_cache;
 pub mod token;

@@ -76,7 +76,7 @@ pub async fn sign_out_everywhere(State(state): State<AppState>, headers: HeaderM
         Err(_) => return Redirect::to("/account?problem=unavailable").into_response(),
     };
     let user = authenticated.user;
-    match crate::server::db::sessions::delete_all_for(&state.db, user.id).await {
+    match session::end_everywhere(&state, user.id).await {
         Ok(count) => {
             tracing::info!(user = %user.id, sessions = count, "signed out everywhere");
             notices::signed_out_everywhere(&state, &user, count, now).await;

@@ -13,7 +13,7 @@ use mongodb::Database;
 use mongodb::bson::DateTime;
 use mongodb::bson::oid::ObjectId;
 
-use super::{request, token};
+use super::{request, session_cache, token};
 use crate::error::AppError;
 use crate::server::db::{self, sessions::SessionDoc, users::UserDoc};
 use crate::server::state::AppState;
@@ -116,22 +116,26 @@ pub async fn authenticate(
         return Ok(None);
     };
     let id_hash = token::hash(&id);
-    let Some(session) = db::sessions::find_live(db, &id_hash, now)
-        .await
-        .map_err(|err| db::user_facing("looking up a session", err))?
-    else {
-        return Ok(None);
+    let (session, user) = match state.sessions.get(&id_hash, now) {
+        Some(known) => known,
+        None => {
+            let epoch = db::auth_epoch::current();
+            let Some((session, Some(user))) = db::sessions::find_live_with_user(db, &id_hash, now)
+                .await
+                .map_err(|err| db::user_facing("looking up a session", err))?
+            else {
+                return Ok(None);
+            };
+            state
+                .sessions
+                .put(&id_hash, session.clone(), user.clone(), epoch);
+            (session, user)
+        }
     };
     // Sessions renewed before the absolute lifetime existed may still have an expiry past it.
     if after(session.created_at, ABSOLUTE_LIFETIME) <= now {
         return Ok(None);
     }
-    let Some(user) = db::users::find(db, session.user_id)
-        .await
-        .map_err(|err| db::user_facing("loading the signed-in user", err))?
-    else {
-        return Ok(None);
-    };
     let stale = now.timestamp_millis() - session.last_seen_at.timestamp_millis()
         >= RENEW_AFTER.as_millis() as i64;
     let renewed_cookie = if stale {
@@ -139,6 +143,12 @@ pub async fn authenticate(
         db::sessions::renew(db, &id_hash, now, expires_at)
             .await
             .map_err(|err| db::user_facing("renewing a session", err))?;
+        let renewed = SessionDoc {
+            last_seen_at: now,
+            expires_at,
+            ..session.clone()
+        };
+        state.sessions.renewed(&id_hash, renewed);
         Some(cookie(&id, secure, expires_at, now))
     } else {
         None
@@ -148,6 +158,16 @@ pub async fn authenticate(
         session,
         renewed_cookie,
     }))
+}
+
+/// Ends every session of `user`; returns how many there were. Answers only once no server's
+/// session cache can still accept them (see `session_cache`).
+pub async fn end_everywhere(state: &AppState, user: ObjectId) -> Result<u64, AppError> {
+    let ended = db::sessions::delete_all_for(&state.db, user)
+        .await
+        .map_err(|err| db::user_facing("ending every session", err))?;
+    tokio::time::sleep(session_cache::STALE_AT_MOST).await;
+    Ok(ended)
 }
 
 /// Ends the session whose cookie is in `headers`, if any.

@@ -118,11 +118,12 @@ pub async fn delete(db: &Database, user: &UserDoc) -> Result<u64, mongodb::error
     // Batches hold emails of many users; the user's own leave them.
     let mut removed = super::email_batches::forget_user(db, user.id).await?;
     for spec in COLLECTIONS.iter().filter(|s| s.holds_user_data) {
-        removed += db
-            .collection::<Document>(spec.name)
-            .delete_many(owned_by(spec.name, user))
-            .await?
-            .deleted_count;
+        removed += super::auth_epoch::write(
+            db.collection::<Document>(spec.name)
+                .delete_many(owned_by(spec.name, user)),
+        )
+        .await?
+        .deleted_count;
     }
     Ok(removed)
 }

@@ -4,6 +4,7 @@
 
 pub mod account_data;
 pub mod activity;
+pub mod auth_epoch;
 pub mod clients;
 pub mod email_batches;
 pub mod email_jobs;

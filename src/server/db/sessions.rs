@@ -2,10 +2,11 @@
 
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
-use mongodb::bson::{DateTime, doc};
+use mongodb::bson::{Bson, DateTime, doc, from_bson, from_document};
 use serde::{Deserialize, Serialize};
 
-use super::schema::SESSIONS;
+use super::schema::{SESSIONS, USERS};
+use super::users::UserDoc;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SessionDoc {
@@ -40,6 +41,37 @@ pub async fn find_live(
         .await
 }
 
+/// The live session with this id hash and its user, in one round trip. The user is `None`
+/// when the account is gone.
+pub async fn find_live_with_user(
+    db: &Database,
+    id_hash: &str,
+    now: DateTime,
+) -> Result<Option<(SessionDoc, Option<UserDoc>)>, mongodb::error::Error> {
+    use futures::TryStreamExt;
+    let mut found = db
+        .collection::<SessionDoc>(SESSIONS)
+        .aggregate([
+            doc! { "$match": { "_id": id_hash, "expires_at": { "$gt": now } } },
+            doc! { "$limit": 1 },
+            doc! { "$lookup": {
+                "from": USERS, "localField": "user_id", "foreignField": "_id", "as": "user",
+            } },
+        ])
+        .await?;
+    let Some(mut row) = found.try_next().await? else {
+        return Ok(None);
+    };
+    let user = match row.remove("user") {
+        Some(Bson::Array(users)) => match users.into_iter().next() {
+            Some(user) => Some(from_bson::<UserDoc>(user)?),
+            None => None,
+        },
+        _ => None,
+    };
+    Ok(Some((from_document::<SessionDoc>(row)?, user)))
+}
+
 /// Slides the expiry forward; called at most once a day per session.
 pub async fn renew(
     db: &Database,
@@ -57,10 +89,12 @@ pub async fn renew(
 }
 
 pub async fn delete(db: &Database, id_hash: &str) -> Result<(), mongodb::error::Error> {
-    db.collection::<SessionDoc>(SESSIONS)
-        .delete_one(doc! { "_id": id_hash })
-        .await
-        .map(|_| ())
+    super::auth_epoch::write(
+        db.collection::<SessionDoc>(SESSIONS)
+            .delete_one(doc! { "_id": id_hash }),
+    )
+    .await
+    .map(|_| ())
 }
 
 /// Ends every session of the user; returns how many there were.
@@ -68,10 +102,12 @@ pub async fn delete_all_for(
     db: &Database,
     user_id: ObjectId,
 ) -> Result<u64, mongodb::error::Error> {
-    db.collection::<SessionDoc>(SESSIONS)
-        .delete_many(doc! { "user_id": user_id })
-        .await
-        .map(|result| result.deleted_count)
+    super::auth_epoch::write(
+        db.collection::<SessionDoc>(SESSIONS)
+            .delete_many(doc! { "user_id": user_id }),
+    )
+    .await
+    .map(|result| result.deleted_count)
 }
 
 /// The user's live sessions, most recently used first.

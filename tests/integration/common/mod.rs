@@ -271,6 +271,41 @@ fn secantusd() -> String {
     std::env::var("PAYTRACK_TEST_SECANTUSD").unwrap_or_else(|_| "secantusd-py".to_string())
 }
 
+/// A real PayTrack server process on `port` against the test app's database, answering as if
+/// it were at the test app's address; its email engine and reconciliation are off (`extra`
+/// can turn them on or add configuration).
+pub fn server_process(app: &TestApp, port: u16, extra: &[(&str, &str)]) -> Child {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_paytrack"));
+    command
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RUST_LOG", "error")
+        .env("MONGODB_URI", test_mongodb_uri())
+        .env("MONGODB_DATABASE", app.db.name())
+        .env("PAYTRACK_BIND_ADDR", format!("127.0.0.1:{port}"))
+        .env("PAYTRACK_BASE_URL", &app.address)
+        .env("PAYTRACK_CONTACT_EMAIL", CONTACT_EMAIL)
+        .env("PAYTRACK_EMAIL_WORKER_SECONDS", "off")
+        .env("PAYTRACK_RECONCILE_SECONDS", "off")
+        // No bundle is built for this binary; pages are not what these tests are about.
+        .env("LEPTOS_HASH_FILES", "false")
+        .envs(extra.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let child = command.spawn().expect("the server binary starts");
+    wait_for(Duration::from_secs(30), || {
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    });
+    child
+}
+
+/// Waits until a change written straight to the database (standing in for another server,
+/// or for time passing) is seen by every server's session cache.
+pub async fn seen_by_every_server() {
+    tokio::time::sleep(paytrack::server::auth::session_cache::STALE_AT_MOST).await;
+}
+
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())

@@ -6,6 +6,7 @@ use mongodb::bson::{DateTime, doc};
 use mongodb::options::ReturnDocument;
 
 use super::{BillingDoc, UserDoc, to_bson};
+use crate::server::db::auth_epoch::write;
 use crate::server::db::schema::USERS;
 
 /// Records the user's subscription as Stripe reports it now.
@@ -23,13 +24,15 @@ pub async fn store_subscription(
         updated_at: DateTime::now(),
     };
     let billing = to_bson(&billing)?;
-    db.collection::<UserDoc>(USERS)
-        .find_one_and_update(
-            doc! { "_id": user },
-            doc! { "$set": { "billing": billing } },
-        )
-        .return_document(ReturnDocument::After)
-        .await
+    write(
+        db.collection::<UserDoc>(USERS)
+            .find_one_and_update(
+                doc! { "_id": user },
+                doc! { "$set": { "billing": billing } },
+            )
+            .return_document(ReturnDocument::After),
+    )
+    .await
 }
 
 /// The user who is `customer_id` in PayTrack's Stripe account.

@@ -7,6 +7,7 @@ use mongodb::bson::oid::ObjectId;
 use mongodb::options::ReturnDocument;
 
 use super::UserDoc;
+use crate::server::db::auth_epoch::write;
 use crate::server::db::schema::{USERS, is_duplicate_key};
 
 /// Makes `email` (already lower-cased) the account's sign-in address. `Ok(None)` when the
@@ -16,10 +17,12 @@ pub async fn change_email(
     id: ObjectId,
     email: &str,
 ) -> Result<Option<UserDoc>, mongodb::error::Error> {
-    db.collection::<UserDoc>(USERS)
-        .find_one_and_update(doc! { "_id": id }, doc! { "$set": { "email": email } })
-        .return_document(ReturnDocument::After)
-        .await
+    write(
+        db.collection::<UserDoc>(USERS)
+            .find_one_and_update(doc! { "_id": id }, doc! { "$set": { "email": email } })
+            .return_document(ReturnDocument::After),
+    )
+    .await
 }
 
 /// Forgets the account's picture, and that Google should bring it back.
@@ -27,13 +30,15 @@ pub async fn remove_picture(
     db: &Database,
     id: ObjectId,
 ) -> Result<Option<UserDoc>, mongodb::error::Error> {
-    db.collection::<UserDoc>(USERS)
-        .find_one_and_update(
-            doc! { "_id": id },
-            doc! { "$set": { "picture_removed": true }, "$unset": { "picture": "" } },
-        )
-        .return_document(ReturnDocument::After)
-        .await
+    write(
+        db.collection::<UserDoc>(USERS)
+            .find_one_and_update(
+                doc! { "_id": id },
+                doc! { "$set": { "picture_removed": true }, "$unset": { "picture": "" } },
+            )
+            .return_document(ReturnDocument::After),
+    )
+    .await
 }
 
 /// What the start-up migration to lower-cased addresses did.
@@ -59,12 +64,11 @@ pub async fn normalize_emails(db: &Database) -> Result<Normalized, mongodb::erro
     let mut done = Normalized::default();
     for user in mixed {
         let lower = user.email.to_lowercase();
-        match users
-            .update_one(
-                doc! { "_id": user.id, "email": &user.email },
-                doc! { "$set": { "email": &lower } },
-            )
-            .await
+        match write(users.update_one(
+            doc! { "_id": user.id, "email": &user.email },
+            doc! { "$set": { "email": &lower } },
+        ))
+        .await
         {
             Ok(result) => done.changed += result.modified_count,
             Err(err) if is_duplicate_key(&err) => {
@@ -96,18 +100,19 @@ pub async fn link_google(
     let users = db.collection::<UserDoc>(USERS);
     // Each Google sign-in brings the current picture, unless the user removed it.
     if let Some(picture) = picture {
-        users
-            .update_one(
-                doc! { "_id": id, "picture_removed": { "$ne": true } },
-                doc! { "$set": { "picture": picture } },
-            )
-            .await?;
+        write(users.update_one(
+            doc! { "_id": id, "picture_removed": { "$ne": true } },
+            doc! { "$set": { "picture": picture } },
+        ))
+        .await?;
     }
-    users
-        .find_one_and_update(
-            doc! { "_id": id },
-            doc! { "$set": { "google_id": google_id } },
-        )
-        .return_document(ReturnDocument::After)
-        .await
+    write(
+        users
+            .find_one_and_update(
+                doc! { "_id": id },
+                doc! { "$set": { "google_id": google_id } },
+            )
+            .return_document(ReturnDocument::After),
+    )
+    .await
 }

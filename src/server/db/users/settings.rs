@@ -7,6 +7,7 @@ use mongodb::bson::oid::ObjectId;
 use mongodb::options::ReturnDocument;
 
 use super::{LogoRef, UserDoc, to_bson};
+use crate::server::db::auth_epoch::write;
 use crate::server::db::schema::USERS;
 
 pub async fn update_profile(
@@ -16,13 +17,15 @@ pub async fn update_profile(
     time_zone: &str,
     invoice_prefix: &str,
 ) -> Result<Option<UserDoc>, mongodb::error::Error> {
-    db.collection::<UserDoc>(USERS)
-        .find_one_and_update(
-            doc! { "_id": id },
-            doc! { "$set": { "name": name, "time_zone": time_zone, "invoice_prefix": invoice_prefix } },
-        )
-        .return_document(ReturnDocument::After)
-        .await
+    write(
+        db.collection::<UserDoc>(USERS)
+            .find_one_and_update(
+                doc! { "_id": id },
+                doc! { "$set": { "name": name, "time_zone": time_zone, "invoice_prefix": invoice_prefix } },
+            )
+            .return_document(ReturnDocument::After),
+    )
+    .await
 }
 
 pub async fn set_numbering(
@@ -31,13 +34,12 @@ pub async fn set_numbering(
     numbering: crate::domain::invoice_number::Numbering,
 ) -> Result<(), mongodb::error::Error> {
     let numbering = to_bson(&numbering)?;
-    db.collection::<UserDoc>(USERS)
-        .update_one(
-            doc! { "_id": id },
-            doc! { "$set": { "numbering": numbering } },
-        )
-        .await
-        .map(|_| ())
+    write(db.collection::<UserDoc>(USERS).update_one(
+        doc! { "_id": id },
+        doc! { "$set": { "numbering": numbering } },
+    ))
+    .await
+    .map(|_| ())
 }
 
 /// Replaces the business profile; false when the account is gone.
@@ -47,10 +49,11 @@ pub async fn set_business(
     profile: &crate::domain::business::BusinessProfile,
 ) -> Result<bool, mongodb::error::Error> {
     let profile = to_bson(profile)?;
-    let updated = db
-        .collection::<UserDoc>(USERS)
-        .update_one(doc! { "_id": id }, doc! { "$set": { "business": profile } })
-        .await?;
+    let updated = write(
+        db.collection::<UserDoc>(USERS)
+            .update_one(doc! { "_id": id }, doc! { "$set": { "business": profile } }),
+    )
+    .await?;
     Ok(updated.matched_count == 1)
 }
 
@@ -66,10 +69,12 @@ pub async fn set_logo(
         }
         None => doc! { "$unset": { "logo": "" } },
     };
-    db.collection::<UserDoc>(USERS)
-        .update_one(doc! { "_id": id }, update)
-        .await
-        .map(|_| ())
+    write(
+        db.collection::<UserDoc>(USERS)
+            .update_one(doc! { "_id": id }, update),
+    )
+    .await
+    .map(|_| ())
 }
 
 pub async fn set_reminder_settings(
@@ -78,11 +83,13 @@ pub async fn set_reminder_settings(
     settings: &crate::domain::reminder_schedule::ReminderSettings,
 ) -> Result<Option<UserDoc>, mongodb::error::Error> {
     let settings = to_bson(settings)?;
-    db.collection::<UserDoc>(USERS)
-        .find_one_and_update(
-            doc! { "_id": id },
-            doc! { "$set": { "reminders": settings } },
-        )
-        .return_document(ReturnDocument::After)
-        .await
+    write(
+        db.collection::<UserDoc>(USERS)
+            .find_one_and_update(
+                doc! { "_id": id },
+                doc! { "$set": { "reminders": settings } },
+            )
+            .return_document(ReturnDocument::After),
+    )
+    .await
 }
