@@ -47,8 +47,10 @@ def run(method, path, body, content_type, signed_in, connections):
 
 
 def check(method, path, body, content_type, signed_in):
-    """One request first: a route that answers an error would measure the error path."""
-    args = ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", method,
+    """One request before each run: a route that answers an error would measure the error
+    path, and a server still working through the previous run's backlog (requests wrk gave up
+    on) would slow this run down; this waits for that backlog to clear."""
+    args = ["curl", "-sS", "--max-time", "300", "-o", "/dev/null", "-w", "%{http_code}", "-X", method,
             "-H", f"Origin: {base}", "-H", "Accept: application/json"]
     if signed_in:
         args += ["-H", f"Cookie: {cookie}"]
@@ -64,8 +66,8 @@ print(f"wrk, {seconds} s per row; p50/p99 in ms; errors = connect+read+write+non
 print(f"{'route':26} {'conns':>5} {'req/s':>9} {'p50':>8} {'p99':>8} {'errors':>7} {'t/o':>5} {'ratio':>7}")
 ceiling = {}
 for name, method, path, body, content_type, signed_in in ROUTES:
-    check(method, path, body, content_type, signed_in)
     for connections in (64, 1):
+        check(method, path, body, content_type, signed_in)
         r = run(method, path, body, content_type, signed_in, connections)
         rate = r["requests"] / r["seconds"]
         ceiling.setdefault(connections, rate)

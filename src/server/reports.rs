@@ -33,7 +33,7 @@ pub async fn dashboard(
     let figures = async {
         futures::try_join!(
             invoices::aging(&state.db, user.id, today),
-            invoices::cash_by_month(&state.db, user.id, today.first_of_month_back(11)),
+            db::collected::since(&state.db, user.id, &months[0]),
             invoices::coming_due(&state.db, user.id, COMING_DUE),
             activity::recent(&state.db, user.id, RECENT),
         )

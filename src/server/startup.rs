@@ -104,7 +104,7 @@ fn check_hash_file(options: &LeptosOptions) -> Result<(), StartupError> {
 
 /// Runs the data migrations this database has not run yet.
 async fn migrate(database: &mongodb::Database) -> Result<(), mongodb::error::Error> {
-    use db::migrations::{self, LOWERCASE_EMAILS, PAY_HABITS, TAXES_BY_NAME};
+    use db::migrations::{self, COLLECTED_MONTHLY, LOWERCASE_EMAILS, PAY_HABITS, TAXES_BY_NAME};
     if !migrations::has_run(database, LOWERCASE_EMAILS).await? {
         let normalized = db::users::normalize_emails(database).await?;
         // Addresses that clash with another account stay as they were: an operator merges
@@ -131,6 +131,14 @@ async fn migrate(database: &mongodb::Database) -> Result<(), mongodb::error::Err
             "how each client pays, worked out from paid invoices"
         );
         migrations::record(database, PAY_HABITS, mongodb::bson::DateTime::now()).await?;
+    }
+    if !migrations::has_run(database, COLLECTED_MONTHLY).await? {
+        let months = db::collected::backfill(database, None).await?;
+        tracing::info!(
+            months,
+            "cash collected per month, summed from recorded payments"
+        );
+        migrations::record(database, COLLECTED_MONTHLY, mongodb::bson::DateTime::now()).await?;
     }
     Ok(())
 }

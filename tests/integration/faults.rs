@@ -3,7 +3,23 @@
 
 use mongodb::bson::{Document, doc, oid::ObjectId};
 
-use crate::common::{OwnDatabase, allow_all, refuse, refuse_with, spawn_app_on};
+use crate::common::billing::User;
+use crate::common::{OwnDatabase, TestApp, allow_all, refuse, refuse_with, spawn_app_on};
+
+/// A server on a database of the test's own, whose failpoints touch no other test.
+async fn own_database() -> (OwnDatabase, TestApp) {
+    let database = OwnDatabase::start();
+    let app = spawn_app_on(&database.uri()).await;
+    (database, app)
+}
+
+/// A sent invoice of 201.56 for a new client.
+async fn sent_invoice(ada: &User<'_>) -> String {
+    let client = ada.client("Acme").await;
+    let (invoice, _) = ada.draft(&client).await;
+    assert_eq!(ada.send(&invoice).await.status, 200);
+    invoice
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invoice_sent_while_the_database_refuses_updates_still_gets_its_email() {
@@ -50,12 +66,9 @@ async fn an_invoice_sent_while_the_database_refuses_updates_still_gets_its_email
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_payment_the_database_cannot_write_is_refused_and_changes_nothing() {
-    let database = OwnDatabase::start();
-    let app = spawn_app_on(&database.uri()).await;
+    let (_database, app) = own_database().await;
     let ada = app.user("ada@example.test").await;
-    let client = ada.client("Acme").await;
-    let (invoice, _) = ada.draft(&client).await;
-    assert_eq!(ada.send(&invoice).await.status, 200);
+    let invoice = sent_invoice(&ada).await;
 
     // The database timed out (code 89): "try again in a moment", not "our fault".
     refuse_with(&app.db, &["findAndModify", "update"], 89).await;
@@ -76,6 +89,30 @@ async fn a_payment_the_database_cannot_write_is_refused_and_changes_nothing() {
     let paid = ada.invoice(&invoice).await.body;
     assert_eq!(paid["document"]["status"], "Paid");
     assert_eq!(paid["document"]["payments"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payment_whose_monthly_total_cannot_be_written_is_not_recorded_at_all() {
+    let (_database, app) = own_database().await;
+    let ada = app.user("ada@example.test").await;
+    let invoice = sent_invoice(&ada).await;
+
+    // The invoice's own change (findAndModify) would pass; the month's total (an update) fails
+    // inside the same transaction, so neither lands.
+    refuse_with(&app.db, &["update"], 89).await;
+    let refused = ada.pay(&invoice, "201.56").await;
+    allow_all(&app.db).await;
+    assert_eq!(refused.status, 503, "{}", refused.body);
+    let unchanged = ada.invoice(&invoice).await.body;
+    assert_eq!(unchanged["document"]["status"], "Open");
+    assert_eq!(unchanged["document"]["payments"], serde_json::json!([]));
+    let months = app.db.collection::<Document>("collected_monthly");
+    assert_eq!(months.count_documents(doc! {}).await.unwrap(), 0);
+
+    assert_eq!(ada.pay(&invoice, "201.56").await.status, 200);
+    let month = months.find_one(doc! {}).await.unwrap().unwrap();
+    assert_eq!(month.get_i64("amount_minor").unwrap(), 20_156);
+    assert_eq!(month.get_str("month").unwrap(), "2026-01");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -14,6 +14,7 @@ mod account_data;
 mod auth;
 mod behind_proxy;
 mod business;
+mod collected;
 mod database;
 mod email;
 mod email_faults;

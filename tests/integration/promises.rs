@@ -20,7 +20,7 @@ use crate::common::billing::{User, client_input, invoice_input};
 use crate::common::resend::{
     ResendStandIn, engine, paris_date, run_days, scheduled_reminder_jobs, signed_in,
 };
-use crate::common::{TestApp, config_with, leptos_options, spawn_app_with, test_mongodb_uri};
+use crate::common::{TestApp, rerun_migration, spawn_app_with, test_mongodb_uri};
 
 async fn scene() -> (TestApp, ResendStandIn, String) {
     let (resend, stand_in) = ResendStandIn::start().await;
@@ -400,18 +400,7 @@ async fn clients_paid_before_records_were_kept_get_theirs_at_the_next_start() {
         .await
         .unwrap();
     assert!(ada.ok_form(&LoadDashboard {}).await.late_payers.is_empty());
-    app.db
-        .collection::<Document>("migrations")
-        .delete_one(doc! { "_id": "2026-12-pay-habits" })
-        .await
-        .unwrap();
-
-    let config = config_with(&app.uri, app.db.name(), &[]);
-    drop(
-        paytrack::server::startup::Application::build(config, leptos_options())
-            .await
-            .expect("starts"),
-    );
+    rerun_migration(&app, "2026-12-pay-habits").await;
     let payers = ada.ok_form(&LoadDashboard {}).await.late_payers;
     assert_eq!(payers.len(), 1);
     assert_eq!(payers[0].habits.average_days_late, Some(12));

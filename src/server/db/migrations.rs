@@ -14,6 +14,10 @@ pub const TAXES_BY_NAME: &str = "2026-12-taxes-by-name";
 /// Keeps on each client how they pay (`db::pay_habits`), from the invoices paid before that
 /// was kept.
 pub const PAY_HABITS: &str = "2026-12-pay-habits";
+/// Keeps what each user collected per currency and month (`db::collected`), from the payments
+/// recorded before that was kept. Sets each month's total, so running it twice is harmless; a
+/// payment recorded by another server while it runs is counted in its month either way.
+pub const COLLECTED_MONTHLY: &str = "2026-12-collected-monthly";
 
 pub async fn has_run(db: &Database, name: &str) -> Result<bool, mongodb::error::Error> {
     Ok(db

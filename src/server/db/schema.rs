@@ -37,6 +37,7 @@ pub const LOCKS: &str = "locks";
 pub const MIGRATIONS: &str = "migrations";
 pub const LOGOS: &str = "logos";
 pub const REPLIES: &str = "replies";
+pub const COLLECTED_MONTHLY: &str = "collected_monthly";
 
 /// Every collection PayTrack owns. Data-rights features (export, delete) walk this list, so a
 /// new collection must be added here.
@@ -131,11 +132,6 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
                 sparse("stripe_checks", doc! { "stripe_check_at": 1 }),
                 // The engine's sweep for sent invoices whose email is not scheduled yet.
                 sparse("invoice_email_pending", doc! { "email_pending_since": 1 }),
-                index(
-                    "by_payment_date",
-                    doc! { "user_id": 1, "payments.date": 1 },
-                    false,
-                ),
                 sparse_unique("public_token_unique", doc! { "public_token": 1 }),
                 sparse_unique("reply_token_unique", doc! { "reply_token": 1 }),
             ]
@@ -236,6 +232,12 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
         name: RATE_LIMITS,
         indexes: || vec![expire_at("expires", "expires_at")],
         holds_user_data: false,
+    },
+    CollectionSpec {
+        // What each user collected per currency and month (`db::collected`).
+        name: COLLECTED_MONTHLY,
+        indexes: || vec![index("by_month", doc! { "user_id": 1, "month": 1 }, false)],
+        holds_user_data: true,
     },
     CollectionSpec {
         // Clients' replies to invoice emails (`db::replies`), once per received message.

@@ -195,6 +195,10 @@ pub async fn seed(
     db::pay_habits::backfill(db, Some(user.id), today)
         .await
         .map_err(fail("working out how each client pays"))?;
+    // The demo's payments are written with its invoices, not one by one.
+    db::collected::backfill(db, Some(user.id))
+        .await
+        .map_err(fail("summing what was collected each month"))?;
     Ok((options.clients, options.invoices))
 }
 

@@ -19,7 +19,7 @@ pub fn Privacy() -> impl IntoView {
             <h2>"What we collect"</h2>
             <ul>
                 <li><strong>"Your account:"</strong>" name, email address, profile picture and Google account id if you sign in with Google, your time zone, and when you signed up."</li>
-                <li><strong>"Your business data:"</strong>" the clients you add (names, email and postal addresses, notes), your invoices and their line items, payments you record, and your reminder settings."</li>
+                <li><strong>"Your business data:"</strong>" the clients you add (names, email and postal addresses, notes), your invoices and their line items, payments you record (and, for your dashboard, what they add up to per currency and month), and your reminder settings."</li>
                 <li><strong>"Email records:"</strong>" which invoice and reminder emails we sent, to whom, when, and whether they were delivered, bounced or marked as spam."</li>
                 <li><strong>"Your clients' replies:"</strong>" when your clients reply to an invoice email or reminder, the message (sender, subject, text, and its HTML cleaned of scripts and images) is kept with the invoice, shown to you and forwarded to your email address. Resend receives it for us."</li>
                 <li><strong>"Promises to pay:"</strong>" when your client names, on the invoice's page, the day they will pay by, that day and when they said it are kept with the invoice; PayTrack works out from your invoices how late each client pays on average and keeps that figure with the client. Both go when the invoice or the client does."</li>

@@ -300,6 +300,22 @@ pub fn server_process(app: &TestApp, port: u16, extra: &[(&str, &str)]) -> Child
     child
 }
 
+/// Forgets that migration `name` ran on the test app's database, then starts a server on it
+/// (which runs it again, as the first start after an upgrade would) and stops that server.
+pub async fn rerun_migration(app: &TestApp, name: &str) {
+    app.db
+        .collection::<mongodb::bson::Document>("migrations")
+        .delete_one(mongodb::bson::doc! { "_id": name })
+        .await
+        .unwrap();
+    let config = config_with(&app.uri, app.db.name(), &[]);
+    drop(
+        Application::build(config, leptos_options())
+            .await
+            .expect("starts"),
+    );
+}
+
 /// Waits until a change written straight to the database (standing in for another server,
 /// or for time passing) is seen by every server's session cache.
 pub async fn seen_by_every_server() {

@@ -1,4 +1,5 @@
-//! Sums over invoices: a client's balance, aging of what is owed, cash collected per month.
+//! Sums over invoices: a client's balance, aging of what is owed (cash collected per month is
+//! kept as it happens, in `db::collected`).
 
 use mongodb::Database;
 use mongodb::bson::doc;
@@ -64,6 +65,8 @@ pub async fn aging(
         INVOICES,
         vec![
             doc! { "$match": { "user_id": owner, "status": { "$in": collectable() } } },
+            // Only what the buckets need travels on: not lines, payments or the seller.
+            doc! { "$project": { "_id": 0, "currency": 1, "due_date": 1, "due_minor": 1 } },
             doc! { "$group": {
                 "_id": { "currency": "$currency", "bucket": bucket },
                 "due": { "$sum": "$due_minor" },
@@ -101,41 +104,4 @@ pub async fn aging(
     }
     result.sort_by_key(|(currency, _, _)| *currency);
     Ok(result)
-}
-
-/// Payments received per month ("YYYY-MM") and currency, from `since` on.
-pub async fn cash_by_month(
-    db: &Database,
-    owner: ObjectId,
-    since: CalendarDate,
-) -> Result<Vec<(String, Currency, i64)>, mongodb::error::Error> {
-    let since = since.to_string();
-    let rows = super::super::aggregate(
-        db,
-        INVOICES,
-        vec![
-            doc! { "$match": { "user_id": owner, "payments.date": { "$gte": &since } } },
-            doc! { "$unwind": "$payments" },
-            doc! { "$match": { "payments.date": { "$gte": &since } } },
-            doc! { "$group": {
-                "_id": { "currency": "$currency", "month": { "$substrBytes": ["$payments.date", 0, 7] } },
-                "amount": { "$sum": "$payments.amount_minor" },
-            }},
-        ],
-    )
-    .await?;
-    let mut months = Vec::new();
-    for row in &rows {
-        let Ok(key) = row.get_document("_id") else {
-            continue;
-        };
-        let currency = key
-            .get_str("currency")
-            .ok()
-            .and_then(|c| Currency::parse(c).ok());
-        if let (Some(currency), Ok(month)) = (currency, key.get_str("month")) {
-            months.push((month.to_string(), currency, whole(row.get("amount"))?));
-        }
-    }
-    Ok(months)
 }

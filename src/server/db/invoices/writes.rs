@@ -8,7 +8,8 @@ use mongodb::bson::{Bson, DateTime, Document, doc, to_bson};
 use mongodb::options::ReturnDocument;
 
 use super::super::schema::{INVOICE_SEQUENCES, INVOICES};
-use super::super::{clients::ClientDoc, invoice_sequences};
+use super::super::transaction::{self, Finished};
+use super::super::{clients::ClientDoc, collected, invoice_sequences};
 use super::list::get;
 use super::model::*;
 use super::stripe::FIRST_CHECK_MS;
@@ -227,18 +228,56 @@ pub async fn add_payment(
     if to == InvoiceStatus::Paid {
         set.insert("paid_on", payment.date.to_string());
     }
-    Ok(db
+    let update = doc! {
+        "$set": set,
+        "$inc": { "paid_minor": payment.amount.minor() },
+        "$push": { "payments": to_bson(&record)? },
+    };
+    let filter = doc! { "_id": id, "user_id": owner, "status": status_bson(from), "paid_minor": paid_before };
+    let date = payment.date.to_string();
+    let month = collected::month_of(&date);
+    // The month's collected total moves with the payment, or neither does.
+    let mut session = transaction::session(db).await?;
+    for attempt in 1..=transaction::ATTEMPTS {
+        session.start_transaction().await?;
+        let outcome = payment_in(db, &mut session, &filter, &update, month, payment).await;
+        if let Finished::Done(saved) = transaction::finish(&mut session, outcome, attempt).await? {
+            return Ok(saved);
+        }
+    }
+    Err(WriteError::Db(mongodb::error::Error::custom(
+        "the payment collided with other writes on every attempt".to_string(),
+    )))
+}
+
+/// `add_payment`'s writes, inside its transaction.
+async fn payment_in(
+    db: &Database,
+    session: &mut mongodb::ClientSession,
+    filter: &Document,
+    update: &Document,
+    month: &str,
+    payment: &Payment,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    let saved = db
         .collection::<InvoiceDoc>(INVOICES)
-        .find_one_and_update(
-            doc! { "_id": id, "user_id": owner, "status": status_bson(from), "paid_minor": paid_before },
-            doc! {
-                "$set": set,
-                "$inc": { "paid_minor": payment.amount.minor() },
-                "$push": { "payments": to_bson(&record)? },
-            },
-        )
+        .find_one_and_update(filter.clone(), update.clone())
         .return_document(ReturnDocument::After)
-        .await?)
+        .session(&mut *session)
+        .await?;
+    if let Some(invoice) = &saved {
+        let amount = payment.amount.minor();
+        collected::add(
+            db,
+            session,
+            invoice.user_id,
+            invoice.currency,
+            month,
+            amount,
+        )
+        .await?;
+    }
+    Ok(saved)
 }
 
 /// A new secret for the public link (the old link stops working at once).
