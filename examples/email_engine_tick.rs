@@ -32,6 +32,38 @@ use serde_json::{Value, json};
 
 const CHUNK: usize = 10_000;
 
+/// Commands sent to the database, by name.
+#[derive(Default)]
+struct CommandCounts(std::sync::Mutex<std::collections::BTreeMap<String, usize>>);
+
+const WRITES: [&str; 4] = ["insert", "update", "delete", "findAndModify"];
+
+impl CommandCounts {
+    fn count(&self, name: &str) {
+        *self.0.lock().unwrap().entry(name.to_string()).or_default() += 1;
+    }
+
+    fn reset(&self) {
+        self.0.lock().unwrap().clear();
+    }
+
+    /// (write commands, everything else).
+    fn totals(&self) -> (usize, usize) {
+        let counts = self.0.lock().unwrap();
+        let writes = WRITES.iter().filter_map(|w| counts.get(*w)).sum();
+        (writes, counts.values().sum::<usize>() - writes)
+    }
+
+    fn by_kind(&self) -> String {
+        let counts = self.0.lock().unwrap();
+        counts
+            .iter()
+            .map(|(name, n)| format!("{name} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 fn memory(field: &str) -> String {
     std::fs::read_to_string("/proc/self/status")
         .unwrap_or_default()
@@ -111,8 +143,18 @@ async fn main() {
     let due = args.get(1).copied().unwrap_or(10_000).min(open);
     let uri = std::env::var("MONGODB_URI").expect("MONGODB_URI");
     let name = std::env::var("MONGODB_DATABASE").unwrap_or_else(|_| "engine_bench".into());
-    let db = paytrack::server::db::client(&uri)
-        .await
+    // Every command the driver sends is counted by kind, to report the tick's round trips.
+    let commands = Arc::new(CommandCounts::default());
+    let counts = commands.clone();
+    let mut options = mongodb::options::ClientOptions::parse(&uri).await.unwrap();
+    options.command_event_handler = Some(mongodb::event::EventHandler::callback(
+        move |event: mongodb::event::command::CommandEvent| {
+            if let mongodb::event::command::CommandEvent::Started(started) = event {
+                counts.count(&started.command_name);
+            }
+        },
+    ));
+    let db = mongodb::Client::with_options(options)
         .unwrap()
         .database(&name);
     schema::ensure(&db).await.unwrap();
@@ -241,9 +283,11 @@ async fn main() {
         "https://paytrack.test".into(),
     );
     let rss_before = memory("VmRSS:");
+    commands.reset();
     let start = Instant::now();
     let report = engine.tick().await.unwrap();
     let tick = start.elapsed().as_secs_f64();
+    let (writes, reads) = commands.totals();
     let after = claim_query_p50(&db, now, 20).await;
 
     println!("open invoices:            {open}");
@@ -267,6 +311,13 @@ async fn main() {
         report.batches,
         accepted.load(Ordering::Relaxed)
     );
+    let per_email = |n: usize| n as f64 / report.sent.max(1) as f64;
+    println!(
+        "database commands:        {writes} writes ({:.2} per email sent), {reads} reads ({:.2} per email)",
+        per_email(writes),
+        per_email(reads)
+    );
+    println!("  by kind:                {}", commands.by_kind());
     println!(
         "claim query p50:          {before:.1} ms with {due} due, {after:.1} ms after the tick"
     );
