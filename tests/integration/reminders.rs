@@ -504,6 +504,16 @@ async fn reminders_due_together_go_in_one_batch_and_a_refused_batch_goes_one_by_
         all
     };
     assert_eq!(stand_in.sent_keys(), expected);
+    // Each reminder counts once in the usage figures, whether it went in a batch (counted
+    // together, in one write) or one by one after the batch was refused.
+    let counted = app
+        .db
+        .collection::<mongodb::bson::Document>("usage_daily")
+        .find_one(mongodb::bson::doc! { "event": "reminder_sent" })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(counted.get_i64("count").unwrap(), 8);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -23,13 +23,22 @@ pub struct UsageDoc {
 /// Adds one `event` on `day` (UTC). Counting is a convenience: a failure is logged, never
 /// passed on to the action that was counted.
 pub async fn count(db: &Database, event: UsageEvent, day: CalendarDate) {
+    count_many(db, event, day, 1).await;
+}
+
+/// Adds `n` of `event` on `day` at once (the email engine counts a batch's reminders in one
+/// write); see `count`.
+pub async fn count_many(db: &Database, event: UsageEvent, day: CalendarDate, n: i64) {
+    if n == 0 {
+        return;
+    }
     let day = day.to_string();
     let counted = db
         .collection::<UsageDoc>(USAGE_DAILY)
         .update_one(
             doc! { "_id": format!("{day}:{}", event.key()) },
             doc! {
-                "$inc": { "count": 1_i64 },
+                "$inc": { "count": n },
                 "$setOnInsert": { "day": &day, "event": event.key() },
             },
         )

@@ -80,10 +80,15 @@ impl Engine {
     /// Counts a reminder that went out, for the operators' usage page (the invoice email is
     /// counted when the user sends the invoice).
     pub(super) async fn count_reminder(&self, step: &str, handled: &Handled) {
-        if matches!(handled, Handled::Sent { .. }) && step.starts_with("reminder:") {
-            let event = crate::domain::usage::UsageEvent::ReminderSent;
-            crate::server::db::usage::count_today(&self.db, event).await;
-        }
+        self.count_reminders(i64::from(sent_reminder(step, handled)))
+            .await;
+    }
+
+    /// Counts `n` reminders sent today in the usage figures, in one write.
+    pub(super) async fn count_reminders(&self, n: i64) {
+        let event = crate::domain::usage::UsageEvent::ReminderSent;
+        let db = &self.db;
+        crate::server::db::usage::count_many(db, event, crate::server::db::usage::today(), n).await;
     }
 
     /// What a send comes to after `attempts` tries.
@@ -114,4 +119,9 @@ impl Engine {
             }
         }
     }
+}
+
+/// Whether handling `step` ended in a reminder sent (what the usage figures count).
+pub(super) fn sent_reminder(step: &str, handled: &Handled) -> bool {
+    matches!(handled, Handled::Sent { .. }) && step.starts_with("reminder:")
 }

@@ -14,6 +14,7 @@ use crate::server::jobs::engine::Engine;
 use crate::server::jobs::holds::Hold;
 use crate::server::jobs::outcome::{Handled, TickReport, UNCONFIRMED, Verdict};
 use crate::server::jobs::plan::to_bson;
+use crate::server::jobs::single::sent_reminder;
 
 /// A batch being delivered by a claim, with what holds its emails back and the books its
 /// records schedule from.
@@ -65,7 +66,9 @@ impl Engine {
                 (stored, fate)
             })
             .collect();
-        // Each job's record is its own write; a group of them goes at once.
+        // Each job's record is its own write; a group of them goes at once. The batch's
+        // reminders are counted in the usage figures together, in one write.
+        let mut reminders = 0;
         for group in fates.chunks(self.concurrency) {
             let records = group.iter().map(|&(stored, fate)| {
                 // Boxed so the compiler sees a `Send` future for these exact lifetimes.
@@ -73,14 +76,17 @@ impl Engine {
                     let mut counted = TickReport::default();
                     self.record_one(pending, stored, fate, &mut counted)
                         .await
-                        .map(|()| counted)
+                        .map(|reminder| (counted, reminder))
                 }
                 .boxed()
             });
-            for counted in futures::future::join_all(records).await {
-                report.add(&counted?);
+            for recorded in futures::future::join_all(records).await {
+                let (counted, reminder) = recorded?;
+                report.add(&counted);
+                reminders += i64::from(reminder);
             }
         }
+        self.count_reminders(reminders).await;
         email_batches::mark_recorded(&self.db, batch.id, pending.claim, to_bson(self.now()))
             .await?;
         Ok(())
@@ -94,48 +100,52 @@ impl Engine {
         report: &mut TickReport,
     ) -> Result<(), mongodb::error::Error> {
         let (batch, holds) = (pending.batch, pending.holds);
+        let mut reminders = 0;
         for stored in &batch.emails {
-            if let Some(&hold) = holds.get(&stored.job_id) {
-                self.record_one(pending, stored, Fate::Held(hold), report)
-                    .await?;
-                continue;
-            }
-            let Some(email) = from_batch_email(stored) else {
-                let fate = Fate::Failed("The address is not valid.");
-                self.record_one(pending, stored, fate, report).await?;
-                continue;
+            let fate = if let Some(&hold) = holds.get(&stored.job_id) {
+                Fate::Held(hold)
+            } else if let Some(email) = from_batch_email(stored) {
+                match self.verdict(self.mailer.send(&email).await, batch.attempts) {
+                    Verdict::Sent(id) => {
+                        let sent = Fate::Sent(id.as_deref());
+                        reminders +=
+                            i64::from(self.record_one(pending, stored, sent, report).await?);
+                        continue;
+                    }
+                    Verdict::Failed(message) => {
+                        let failed = Fate::Failed(&message);
+                        self.record_one(pending, stored, failed, report).await?;
+                        continue;
+                    }
+                    Verdict::Later(at, _) => {
+                        // The rest waits with the batch, which stays split.
+                        self.count_reminders(reminders).await;
+                        email_batches::retry_at(&self.db, batch.id, pending.claim, to_bson(at))
+                            .await?;
+                        report.deferred += 1;
+                        return Ok(());
+                    }
+                }
+            } else {
+                Fate::Failed("The address is not valid.")
             };
-            match self.verdict(self.mailer.send(&email).await, batch.attempts) {
-                Verdict::Sent(id) => {
-                    self.record_one(pending, stored, Fate::Sent(id.as_deref()), report)
-                        .await?
-                }
-                Verdict::Failed(message) => {
-                    self.record_one(pending, stored, Fate::Failed(&message), report)
-                        .await?
-                }
-                Verdict::Later(at, _) => {
-                    // The rest waits with the batch, which stays split.
-                    email_batches::retry_at(&self.db, batch.id, pending.claim, to_bson(at)).await?;
-                    report.deferred += 1;
-                    return Ok(());
-                }
-            }
+            self.record_one(pending, stored, fate, report).await?;
         }
+        self.count_reminders(reminders).await;
         email_batches::mark_recorded(&self.db, batch.id, pending.claim, to_bson(self.now()))
             .await?;
         Ok(())
     }
 
     /// Records one job of a batch; after a send or a failure, schedules its invoice's next
-    /// reminder.
+    /// reminder. True when it recorded a reminder sent (for the usage figures).
     async fn record_one(
         &self,
         pending: &Pending<'_>,
         stored: &BatchEmail,
         fate: Fate<'_>,
         report: &mut TickReport,
-    ) -> Result<(), mongodb::error::Error> {
+    ) -> Result<bool, mongodb::error::Error> {
         let (batch, books) = (pending.batch, pending.books);
         let to = std::iter::once(stored.to.clone())
             .chain(stored.cc.iter().cloned())
@@ -187,14 +197,14 @@ impl Engine {
                 Handled::Deferred,
             ),
         };
-        if email_jobs::finish_batched(&self.db, stored.job_id, batch.id, outcome).await? {
-            report.count(&handled);
-            self.count_reminder(&stored.step, &handled).await;
-            if matches!(handled, Handled::Sent { .. } | Handled::Failed(_)) {
-                self.schedule_after(stored.user_id, stored.invoice_id, &stored.step, books)
-                    .await?;
-            }
+        if !email_jobs::finish_batched(&self.db, stored.job_id, batch.id, outcome).await? {
+            return Ok(false);
         }
-        Ok(())
+        report.count(&handled);
+        if matches!(handled, Handled::Sent { .. } | Handled::Failed(_)) {
+            self.schedule_after(stored.user_id, stored.invoice_id, &stored.step, books)
+                .await?;
+        }
+        Ok(sent_reminder(&stored.step, &handled))
     }
 }
