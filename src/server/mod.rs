@@ -7,6 +7,7 @@ pub mod chasing;
 pub mod clients;
 pub mod config;
 pub mod crypto;
+pub mod data_migrations;
 pub mod db;
 pub mod dev_outbox;
 pub mod email;

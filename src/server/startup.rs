@@ -102,47 +102,6 @@ fn check_hash_file(options: &LeptosOptions) -> Result<(), StartupError> {
     }
 }
 
-/// Runs the data migrations this database has not run yet.
-async fn migrate(database: &mongodb::Database) -> Result<(), mongodb::error::Error> {
-    use db::migrations::{self, COLLECTED_MONTHLY, LOWERCASE_EMAILS, PAY_HABITS, TAXES_BY_NAME};
-    if !migrations::has_run(database, LOWERCASE_EMAILS).await? {
-        let normalized = db::users::normalize_emails(database).await?;
-        // Addresses that clash with another account stay as they were: an operator merges
-        // those by hand (the log names them), so the migration is done either way.
-        tracing::info!(
-            changed = normalized.changed,
-            conflicts = normalized.conflicts.len(),
-            "sign-in addresses lower-cased"
-        );
-        migrations::record(database, LOWERCASE_EMAILS, mongodb::bson::DateTime::now()).await?;
-    }
-    if !migrations::has_run(database, TAXES_BY_NAME).await? {
-        let renamed = migrations::name_taxes(database).await?;
-        tracing::info!(invoices = renamed, "invoice taxes moved to named taxes");
-        migrations::record(database, TAXES_BY_NAME, mongodb::bson::DateTime::now()).await?;
-    }
-    if !migrations::has_run(database, PAY_HABITS).await? {
-        // Before this, no invoice held a promise; lateness needs no time zone.
-        let today =
-            crate::server::jobs::plan::local_date(jiff::Timestamp::now(), &jiff::tz::TimeZone::UTC);
-        let clients = db::pay_habits::backfill(database, None, today).await?;
-        tracing::info!(
-            clients,
-            "how each client pays, worked out from paid invoices"
-        );
-        migrations::record(database, PAY_HABITS, mongodb::bson::DateTime::now()).await?;
-    }
-    if !migrations::has_run(database, COLLECTED_MONTHLY).await? {
-        let months = db::collected::backfill(database, None).await?;
-        tracing::info!(
-            months,
-            "cash collected per month, summed from recorded payments"
-        );
-        migrations::record(database, COLLECTED_MONTHLY, mongodb::bson::DateTime::now()).await?;
-    }
-    Ok(())
-}
-
 /// A server whose socket is bound and whose database is ready, not yet accepting requests.
 pub struct Application {
     pub state: AppState,
@@ -164,7 +123,9 @@ impl Application {
         db::schema::ensure(&database)
             .await
             .map_err(StartupError::Schema)?;
-        migrate(&database).await.map_err(StartupError::Schema)?;
+        super::data_migrations::run(&database)
+            .await
+            .map_err(StartupError::Schema)?;
 
         let listener = tokio::net::TcpListener::bind(config.bind_addr)
             .await
