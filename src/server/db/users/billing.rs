@@ -3,10 +3,8 @@
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{DateTime, doc};
-use mongodb::options::ReturnDocument;
 
 use super::{BillingDoc, UserDoc, to_bson};
-use crate::server::db::auth_epoch::write;
 use crate::server::db::schema::USERS;
 
 /// Records the user's subscription as Stripe reports it now.
@@ -24,15 +22,7 @@ pub async fn store_subscription(
         updated_at: DateTime::now(),
     };
     let billing = to_bson(&billing)?;
-    write(
-        db.collection::<UserDoc>(USERS)
-            .find_one_and_update(
-                doc! { "_id": user },
-                doc! { "$set": { "billing": billing } },
-            )
-            .return_document(ReturnDocument::After),
-    )
-    .await
+    super::set_returning(db, user, doc! { "billing": billing }).await
 }
 
 /// The user who is `customer_id` in PayTrack's Stripe account.

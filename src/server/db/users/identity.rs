@@ -17,12 +17,7 @@ pub async fn change_email(
     id: ObjectId,
     email: &str,
 ) -> Result<Option<UserDoc>, mongodb::error::Error> {
-    write(
-        db.collection::<UserDoc>(USERS)
-            .find_one_and_update(doc! { "_id": id }, doc! { "$set": { "email": email } })
-            .return_document(ReturnDocument::After),
-    )
-    .await
+    super::set_returning(db, id, doc! { "email": email }).await
 }
 
 /// Forgets the account's picture, and that Google should bring it back.

@@ -181,6 +181,20 @@ pub async fn count_all(db: &Database) -> Result<u64, mongodb::error::Error> {
         .await
 }
 
+/// Sets `fields` on the account and returns it as it is after; `None` when it is gone.
+async fn set_returning(
+    db: &Database,
+    id: ObjectId,
+    fields: mongodb::bson::Document,
+) -> Result<Option<UserDoc>, mongodb::error::Error> {
+    super::auth_epoch::write(
+        db.collection::<UserDoc>(USERS)
+            .find_one_and_update(doc! { "_id": id }, doc! { "$set": fields })
+            .return_document(ReturnDocument::After),
+    )
+    .await
+}
+
 /// `value` as BSON for a `$set`.
 fn to_bson<T: serde::Serialize>(value: &T) -> Result<mongodb::bson::Bson, mongodb::error::Error> {
     mongodb::bson::to_bson(value).map_err(|e| mongodb::error::Error::custom(e.to_string()))

@@ -4,9 +4,8 @@
 use mongodb::Database;
 use mongodb::bson::doc;
 use mongodb::bson::oid::ObjectId;
-use mongodb::options::ReturnDocument;
 
-use super::{LogoRef, UserDoc, to_bson};
+use super::{LogoRef, UserDoc, set_returning, to_bson};
 use crate::server::db::auth_epoch::write;
 use crate::server::db::schema::USERS;
 
@@ -17,15 +16,8 @@ pub async fn update_profile(
     time_zone: &str,
     invoice_prefix: &str,
 ) -> Result<Option<UserDoc>, mongodb::error::Error> {
-    write(
-        db.collection::<UserDoc>(USERS)
-            .find_one_and_update(
-                doc! { "_id": id },
-                doc! { "$set": { "name": name, "time_zone": time_zone, "invoice_prefix": invoice_prefix } },
-            )
-            .return_document(ReturnDocument::After),
-    )
-    .await
+    let fields = doc! { "name": name, "time_zone": time_zone, "invoice_prefix": invoice_prefix };
+    set_returning(db, id, fields).await
 }
 
 pub async fn set_numbering(
@@ -83,13 +75,5 @@ pub async fn set_reminder_settings(
     settings: &crate::domain::reminder_schedule::ReminderSettings,
 ) -> Result<Option<UserDoc>, mongodb::error::Error> {
     let settings = to_bson(settings)?;
-    write(
-        db.collection::<UserDoc>(USERS)
-            .find_one_and_update(
-                doc! { "_id": id },
-                doc! { "$set": { "reminders": settings } },
-            )
-            .return_document(ReturnDocument::After),
-    )
-    .await
+    set_returning(db, id, doc! { "reminders": settings }).await
 }
