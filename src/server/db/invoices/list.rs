@@ -7,8 +7,10 @@ use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{Bson, DateTime, Document, doc};
 
 use super::super::clients::regex_escape;
+use super::super::invoice_sequences;
 use super::super::schema::INVOICES;
 use super::model::*;
+use super::number_windows::{NumberWindows, within};
 use crate::domain::date::CalendarDate;
 use crate::domain::invoice_list::{ListQuery, SortKey, StatusFilter};
 use crate::domain::status::InvoiceStatus;
@@ -145,6 +147,10 @@ pub async fn list(
     }
     let field = sort_field(query.sort);
     let direction = if query.descending { -1 } else { 1 };
+    let unfiltered = filter.len() == 1;
+    if unfiltered && query.sort == SortKey::Number {
+        return by_number_in_windows(db, owner, query, limit).await;
+    }
     if let Some(cursor) = &query.after {
         let (value, id) = parse_cursor(cursor, query.sort).ok_or(ListError::BadCursor)?;
         let beyond = if query.descending { "$lt" } else { "$gt" };
@@ -168,6 +174,50 @@ pub async fn list(
     let next = if page.len() > limit {
         page.truncate(limit);
         page.last().map(|last| cursor_after(last, query.sort))
+    } else {
+        None
+    };
+    Ok((page, next))
+}
+
+/// One page of all the owner's invoices by number, read in windows of numbers
+/// (`number_windows` says why). Numbers are unique per owner, so the cursor's number alone says
+/// where the next page starts.
+async fn by_number_in_windows(
+    db: &Database,
+    owner: ObjectId,
+    query: &ListQuery,
+    limit: usize,
+) -> Result<(Vec<ListedInvoice>, Option<String>), ListError> {
+    let after = match &query.after {
+        Some(cursor) => match parse_cursor(cursor, SortKey::Number) {
+            Some((Bson::Int64(number), _)) => Some(number),
+            _ => return Err(ListError::BadCursor),
+        },
+        None => None,
+    };
+    let last = invoice_sequences::last(db, owner, None).await?;
+    let direction = if query.descending { -1 } else { 1 };
+    let wanted = limit + 1;
+    let mut page: Vec<ListedInvoice> = Vec::with_capacity(wanted);
+    for window in NumberWindows::new(query.descending, after, last, wanted) {
+        let rows: Vec<ListedInvoice> = db
+            .collection::<ListedInvoice>(INVOICES)
+            .find(within(doc! { "user_id": owner }, window))
+            .sort(doc! { "sequence": direction, "_id": direction })
+            .limit((wanted - page.len()) as i64)
+            .projection(listed_fields())
+            .await?
+            .try_collect()
+            .await?;
+        page.extend(rows);
+        if page.len() >= wanted {
+            break;
+        }
+    }
+    let next = if page.len() > limit {
+        page.truncate(limit);
+        page.last().map(|last| cursor_after(last, SortKey::Number))
     } else {
         None
     };

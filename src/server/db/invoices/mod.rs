@@ -9,6 +9,7 @@ mod holds;
 mod invoice_email;
 mod list;
 mod model;
+mod number_windows;
 mod promises;
 mod reports;
 mod stripe;
