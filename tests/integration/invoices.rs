@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use mongodb::bson::{Document, doc};
 use serde_json::json;
 
-use crate::common::billing::invoice_input;
+use crate::common::billing::{User, invoice_input};
 use crate::common::spawn_app;
 use paytrack::api::clients::UpdateClient;
 use paytrack::api::invoices::CreateInvoice;
@@ -261,28 +261,7 @@ async fn pages_follow_each_other_without_gaps_or_repeats() {
     for _ in 0..120 {
         ada.draft(&client).await;
     }
-    let mut seen = Vec::new();
-    let mut after = String::new();
-    loop {
-        let page = ada
-            .json(
-                "/api/invoices/list",
-                json!({ "params": { "status": "", "client": "", "from": "", "to": "", "q": "", "sort": "total", "dir": "asc", "after": after } }),
-            )
-            .await;
-        assert_eq!(page.status, 200, "{}", page.body);
-        seen.extend(
-            page.body["rows"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| r["number"].as_str().unwrap().to_string()),
-        );
-        match page.body["next"].as_str() {
-            Some(next) => after = next.to_string(),
-            None => break,
-        }
-    }
+    let (seen, _) = every_page(&ada, "total", "asc").await;
     assert_eq!(seen.len(), 120);
     assert_eq!(seen.iter().collect::<BTreeSet<_>>().len(), 120);
 }
@@ -324,36 +303,40 @@ async fn the_list_by_number_crosses_gaps_and_numbers_beyond_the_counter() {
     assert_eq!(expected.len(), 69);
 
     for dir in ["asc", "desc"] {
-        let mut seen = Vec::new();
-        let mut after = String::new();
-        let mut pages = 0;
-        loop {
-            let page = ada
-                .json(
-                    "/api/invoices/list",
-                    json!({ "params": { "status": "", "client": "", "from": "", "to": "", "q": "", "sort": "", "dir": dir, "after": after } }),
-                )
-                .await;
-            assert_eq!(page.status, 200, "{}", page.body);
-            pages += 1;
-            seen.extend(
-                page.body["rows"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|r| r["number"].as_str().unwrap().to_string()),
-            );
-            match page.body["next"].as_str() {
-                Some(next) => after = next.to_string(),
-                None => break,
-            }
-        }
+        let (seen, pages) = every_page(&ada, "", dir).await;
         let mut want = expected.clone();
         if dir == "desc" {
             want.reverse();
         }
         assert_eq!(seen, want, "{dir}");
         assert_eq!(pages, 2, "{dir}: 50 rows, then 19");
+    }
+}
+
+/// The numbers of every invoice in the unfiltered list sorted by `sort` and `dir`, following
+/// each page's cursor, and how many pages that took.
+async fn every_page(user: &User<'_>, sort: &str, dir: &str) -> (Vec<String>, usize) {
+    let (mut seen, mut pages, mut after) = (Vec::new(), 0, String::new());
+    loop {
+        let page = user
+            .json(
+                "/api/invoices/list",
+                json!({ "params": { "status": "", "client": "", "from": "", "to": "", "q": "", "sort": sort, "dir": dir, "after": after } }),
+            )
+            .await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        pages += 1;
+        seen.extend(
+            page.body["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["number"].as_str().unwrap().to_string()),
+        );
+        match page.body["next"].as_str() {
+            Some(next) => after = next.to_string(),
+            None => return (seen, pages),
+        }
     }
 }
 
