@@ -7,8 +7,9 @@ PAYTRACK_TOOLS=${PAYTRACK_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/paytrack/tools}
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/paytrack/target}
 export PATH="$PAYTRACK_TOOLS/venv/bin:$PAYTRACK_TOOLS/npm/bin:$HOME/.cargo/bin:$PATH"
 # The local database is SecantusDB, a MongoDB wire-protocol server: its Rust build
-# (crates.io secantus-mdb) serves runs, tests and benches; its Python build (PyPI SecantusDB)
-# only the tests that inject failures with `configureFailPoint`, which the Rust build lacks.
+# (crates.io secantus-mdb) serves runs, tests (failpoints included, with
+# --enable-test-commands) and benches; its Python build (PyPI SecantusDB) is kept for
+# comparison (PAYTRACK_LOCAL_DB=py) and brings the benches' pymongo.
 SECANTUSD_VERSION=0.7.0b3
 SECANTUS_RS_VERSION=0.5.3-beta.196
 

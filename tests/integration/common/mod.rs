@@ -191,16 +191,26 @@ impl Drop for TestApp {
     }
 }
 
-/// A SecantusDB server of the test's own, for tests that stop and restart the database.
+/// A SecantusDB server of the test's own (the Rust build, like every other test's), for tests
+/// that stop and restart the database or make it refuse commands. Its data lives in a
+/// directory of its own, so a restart after `kill` finds what was written, as a real one would.
 pub struct OwnDatabase {
     pub port: u16,
+    storage: std::path::PathBuf,
     child: Option<Child>,
 }
 
 impl OwnDatabase {
     pub fn start() -> Self {
         let port = free_port();
-        let mut db = OwnDatabase { port, child: None };
+        let storage =
+            std::env::temp_dir().join(format!("paytrack-own-db-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&storage).expect("a directory for the database");
+        let mut db = OwnDatabase {
+            port,
+            storage,
+            child: None,
+        };
         db.restart();
         db
     }
@@ -212,13 +222,15 @@ impl OwnDatabase {
     pub fn restart(&mut self) {
         let child = Command::new(secantusd())
             .args(["--host", "127.0.0.1", "--port", &self.port.to_string()])
-            .args(["--storage-path", ":memory:", "--log-level", "ERROR"])
+            .arg("--storage-path")
+            .arg(&self.storage)
+            .args(["--log-level", "ERROR", "--log-file-max", "16MB"])
             // Failpoints (`configureFailPoint`), for the tests that make it refuse commands.
             .arg("--enable-test-commands")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("secantusd-py starts");
+            .expect("secantusd-rs starts");
         self.child = Some(child);
         wait_for(Duration::from_secs(60), || {
             std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok()
@@ -264,11 +276,12 @@ pub async fn allow_all(db: &Database) {
 impl Drop for OwnDatabase {
     fn drop(&mut self) {
         self.kill();
+        let _ = std::fs::remove_dir_all(&self.storage);
     }
 }
 
 fn secantusd() -> String {
-    std::env::var("PAYTRACK_TEST_SECANTUSD").unwrap_or_else(|_| "secantusd-py".to_string())
+    std::env::var("PAYTRACK_TEST_SECANTUSD").unwrap_or_else(|_| "secantusd-rs".to_string())
 }
 
 /// A real PayTrack server process on `port` against the test app's database, answering as if
