@@ -1,6 +1,7 @@
 //! Types shared by the server and the browser. Pure, no I/O, unit-tested. Constructors parse
 //! and return `Result`, so a value that exists is valid.
 
+pub mod aging;
 pub mod bulk;
 pub mod business;
 pub mod client;

@@ -8,7 +8,9 @@ use crate::server::db;
 
 /// Runs the data migrations this database has not run yet.
 pub async fn run(database: &Database) -> Result<(), mongodb::error::Error> {
-    use db::migrations::{self, COLLECTED_MONTHLY, LOWERCASE_EMAILS, PAY_HABITS, TAXES_BY_NAME};
+    use db::migrations::{
+        self, COLLECTED_MONTHLY, LOWERCASE_EMAILS, OWED_BY_DUE_DATE, PAY_HABITS, TAXES_BY_NAME,
+    };
     if !migrations::has_run(database, LOWERCASE_EMAILS).await? {
         let normalized = db::users::normalize_emails(database).await?;
         // Addresses that clash with another account stay as they were: an operator merges
@@ -43,6 +45,11 @@ pub async fn run(database: &Database) -> Result<(), mongodb::error::Error> {
             "cash collected per month, summed from recorded payments"
         );
         migrations::record(database, COLLECTED_MONTHLY, DateTime::now()).await?;
+    }
+    if !migrations::has_run(database, OWED_BY_DUE_DATE).await? {
+        let users = db::owed::rebuild_all(database).await?;
+        tracing::info!(users, "what open invoices owe, summed per due date");
+        migrations::record(database, OWED_BY_DUE_DATE, DateTime::now()).await?;
     }
     Ok(())
 }

@@ -1,7 +1,8 @@
-//! What the dashboard shows, read in five queries at once: aging of what is owed, cash per
-//! month over the last year, what falls due next, the latest activity and the clients who pay
-//! latest.
+//! What the dashboard shows, read in five queries, four at once: what is owed per due date
+//! (the aging buckets, and how far the next query reads), then what falls due next; cash per
+//! month over the last year; the latest activity; and the clients who pay latest.
 
+use crate::domain::aging::{aging, due_by_which};
 use crate::domain::dashboard::{CurrencySummary, last_twelve_months, summarize};
 use crate::domain::date::CalendarDate;
 use crate::domain::pay_habits::LatePayer;
@@ -30,18 +31,28 @@ pub async fn dashboard(
     today: CalendarDate,
 ) -> Result<DashboardFigures, AppError> {
     let months = last_twelve_months(today);
+    // What is owed decides how far "coming due" reads, so those two go one after the other.
+    let owed_and_coming_due = async {
+        let owed = db::owed::of_user(&state.db, user.id).await?;
+        let through = due_by_which(&owed, COMING_DUE as u32);
+        let coming_due = invoices::coming_due(&state.db, user.id, COMING_DUE, through).await?;
+        Ok((owed, coming_due))
+    };
     let figures = async {
         futures::try_join!(
-            invoices::aging(&state.db, user.id, today),
+            owed_and_coming_due,
             db::collected::since(&state.db, user.id, &months[0]),
-            invoices::coming_due(&state.db, user.id, COMING_DUE),
-            activity::recent(&state.db, user.id, RECENT),
+            activity::recent(&state.db, user.id, RECENT, mongodb::bson::DateTime::now()),
         )
         .map_err(db::failed("building the dashboard"))
     };
     let late_payers = crate::server::pay_habits::latest_payers(state, user);
-    let ((aging, cash, coming_due, activity), late_payers) =
+    let (((owed, coming_due), cash, activity), late_payers) =
         futures::try_join!(figures, late_payers)?;
+    let aging = aging(&owed, today).ok_or_else(|| {
+        tracing::error!(user = %user.id, "what is owed is past what minor units hold");
+        AppError::Internal
+    })?;
     let currencies = summarize(&aging, &cash, &months, &today.month_key());
     Ok(DashboardFigures {
         months,

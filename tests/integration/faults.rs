@@ -4,7 +4,9 @@
 use mongodb::bson::{Document, doc, oid::ObjectId};
 
 use crate::common::billing::User;
-use crate::common::{OwnDatabase, TestApp, allow_all, refuse, refuse_with, spawn_app_on};
+use crate::common::{
+    OwnDatabase, TestApp, allow_all, refuse, refuse_after, refuse_with, spawn_app_on,
+};
 
 /// A server on a database of the test's own, whose failpoints touch no other test.
 async fn own_database() -> (OwnDatabase, TestApp) {
@@ -29,8 +31,9 @@ async fn an_invoice_sent_while_the_database_refuses_updates_still_gets_its_email
     let client = ada.client("Acme").await;
     let (invoice, _) = ada.draft(&client).await;
 
-    // Scheduling the email is an `update`; the status change that sends is not.
-    refuse(&app.db, &["update"]).await;
+    // Scheduling the email is an `update`; the status change that sends is not, and the one
+    // `update` in its transaction (what the invoice now owes) is let through.
+    refuse_after(&app.db, &["update"], 1).await;
     let sent = ada.send(&invoice).await;
     allow_all(&app.db).await;
     assert_eq!(sent.status, 200, "{}", sent.body);
@@ -97,8 +100,10 @@ async fn a_payment_whose_monthly_total_cannot_be_written_is_not_recorded_at_all(
     let ada = app.user("ada@example.test").await;
     let invoice = sent_invoice(&ada).await;
 
-    // The invoice's own change (findAndModify) would pass; the month's total (an update) fails
-    // inside the same transaction, so neither lands.
+    // The invoice's own change (findAndModify) would pass; what it owes and the month's total
+    // (updates) fail inside the same transaction, so none lands.
+    let owed = app.db.collection::<Document>("owed");
+    let owed_before = owed.find_one(doc! {}).await.unwrap().unwrap();
     refuse_with(&app.db, &["update"], 89).await;
     let refused = ada.pay(&invoice, "201.56").await;
     allow_all(&app.db).await;
@@ -108,11 +113,17 @@ async fn a_payment_whose_monthly_total_cannot_be_written_is_not_recorded_at_all(
     assert_eq!(unchanged["document"]["payments"], serde_json::json!([]));
     let months = app.db.collection::<Document>("collected_monthly");
     assert_eq!(months.count_documents(doc! {}).await.unwrap(), 0);
+    assert_eq!(owed.find_one(doc! {}).await.unwrap().unwrap(), owed_before);
 
     assert_eq!(ada.pay(&invoice, "201.56").await.status, 200);
     let month = months.find_one(doc! {}).await.unwrap().unwrap();
     assert_eq!(month.get_i64("amount_minor").unwrap(), 20_156);
     assert_eq!(month.get_str("month").unwrap(), "2026-01");
+    let paid_off = owed.find_one(doc! {}).await.unwrap().unwrap();
+    assert!(
+        paid_off.get_document("days").unwrap().is_empty(),
+        "{paid_off}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

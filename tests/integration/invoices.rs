@@ -590,10 +590,53 @@ async fn the_seed_command_fills_an_account_that_then_works_like_any_other() {
             > 100
     );
 
+    // The history an account like this would have: each invoice created, the sent ones sent,
+    // payments, payments in full and voids, each on its day.
+    let activity = app.db.collection::<Document>("activity");
+    let count = |kind: &'static str| {
+        let activity = activity.clone();
+        async move {
+            activity
+                .count_documents(doc! { "kind": kind })
+                .await
+                .unwrap()
+        }
+    };
+    let status = |status: &'static str| {
+        let invoices = invoices.clone();
+        async move {
+            invoices
+                .count_documents(doc! { "status": status })
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count("Created").await, 300);
+    assert_eq!(count("Sent").await, 300 - status("Draft").await);
+    assert_eq!(count("Paid").await, status("Paid").await);
+    assert_eq!(count("Voided").await, status("Void").await);
+    assert_eq!(
+        count("PaymentRecorded").await,
+        status("Paid").await + status("PartiallyPaid").await
+    );
+    // What is owed per due date is what the open invoices add up to.
+    let owner = invoices
+        .find_one(doc! {})
+        .await
+        .unwrap()
+        .unwrap()
+        .get_object_id("user_id")
+        .unwrap();
+    let (kept, summed) = crate::common::owed_kept_and_summed(&app.db, owner).await;
+    assert!(!kept.is_empty());
+    assert_eq!(kept, summed);
+
     let demo = app.user("demo@example.test").await;
     let dashboard = demo.form("/api/dashboard", &[]).await;
     assert_eq!(dashboard.status, 200, "{}", dashboard.body);
     assert!(!dashboard.body["currencies"].as_array().unwrap().is_empty());
+    assert_eq!(dashboard.body["activity"].as_array().unwrap().len(), 10);
+    assert_eq!(dashboard.body["coming_due"].as_array().unwrap().len(), 6);
     let client = demo
         .form(
             "/api/clients/list",

@@ -384,6 +384,16 @@ async fn check(
             );
         }
     }
+    // What the dashboard reads as owed is what the open invoices owe, whatever was killed when.
+    if let Some(first) = invoices.first() {
+        let user = app
+            .invoice_doc(&first.id)
+            .await
+            .get_object_id("user_id")
+            .unwrap();
+        let (kept, summed) = crate::common::owed_kept_and_summed(&app.db, user).await;
+        assert_eq!(kept, summed, "{at}: what is owed drifted from the invoices");
+    }
     for id in stripe_paid {
         let d = app.invoice_doc(id).await;
         let on_invoice = d

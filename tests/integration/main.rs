@@ -11,6 +11,7 @@ mod common;
 mod stripe_stand_in;
 
 mod account_data;
+mod activity;
 mod auth;
 mod behind_proxy;
 mod business;
@@ -25,6 +26,7 @@ mod http;
 mod identity;
 mod invoices;
 mod kill_loop;
+mod owed;
 mod plans;
 mod process;
 mod promises;

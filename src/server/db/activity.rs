@@ -3,7 +3,7 @@
 use futures::TryStreamExt;
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
-use mongodb::bson::{DateTime, doc};
+use mongodb::bson::{DateTime, Document, doc};
 use serde::{Deserialize, Serialize};
 
 use super::invoices::InvoiceDoc;
@@ -91,18 +91,68 @@ pub async fn record(
         .map(|_| ())
 }
 
+///
+/// Read in spans of time going back from `now` (a week, two months, a year, then all that is
+/// older) until `limit` are found: the local database reads every match before it sorts and
+/// limits, so a book's whole history would be read for ten rows, while a span reads what
+/// happened in it. On Atlas each span is the same index range the limit would have stopped.
 pub async fn recent(
     db: &Database,
     owner: ObjectId,
     limit: i64,
+    now: DateTime,
 ) -> Result<Vec<ActivityDoc>, mongodb::error::Error> {
+    const SPANS_DAYS: [i64; 3] = [7, 60, 366];
+    let limit = usize::try_from(limit).unwrap_or(0);
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let mut found: Vec<ActivityDoc> = Vec::with_capacity(limit);
+    let mut before: Option<DateTime> = None;
+    for days in SPANS_DAYS.map(Some).into_iter().chain([None]) {
+        let since = days.map(|days| {
+            DateTime::from_millis(now.timestamp_millis().saturating_sub(days * 86_400_000))
+        });
+        let mut at = Document::new();
+        if let Some(before) = before {
+            at.insert("$lt", before);
+        }
+        if let Some(since) = since {
+            at.insert("$gte", since);
+        }
+        let mut filter = doc! { "user_id": owner };
+        if !at.is_empty() {
+            filter.insert("at", at);
+        }
+        let rows: Vec<ActivityDoc> = db
+            .collection::<ActivityDoc>(ACTIVITY)
+            .find(filter)
+            .sort(doc! { "at": -1, "_id": -1 })
+            .limit((limit - found.len()) as i64)
+            .await?
+            .try_collect()
+            .await?;
+        found.extend(rows);
+        if found.len() >= limit {
+            break;
+        }
+        before = since;
+    }
+    Ok(found)
+}
+
+/// Stores entries made elsewhere (the seed command's bulk path).
+pub async fn insert_many(
+    db: &Database,
+    entries: Vec<ActivityDoc>,
+) -> Result<(), mongodb::error::Error> {
+    if entries.is_empty() {
+        return Ok(());
+    }
     db.collection::<ActivityDoc>(ACTIVITY)
-        .find(doc! { "user_id": owner })
-        .sort(doc! { "at": -1, "_id": -1 })
-        .limit(limit)
-        .await?
-        .try_collect()
+        .insert_many(entries)
         .await
+        .map(|_| ())
 }
 
 /// What one user's invoices received in one currency.

@@ -18,6 +18,10 @@ pub const PAY_HABITS: &str = "2026-12-pay-habits";
 /// recorded before that was kept. Sets each month's total, so running it twice is harmless; a
 /// payment recorded by another server while it runs is counted in its month either way.
 pub const COLLECTED_MONTHLY: &str = "2026-12-collected-monthly";
+/// Keeps what each user's open invoices owe per currency and due date (`db::owed`), from the
+/// invoices open before that was kept. Each user's days are set in a transaction, so running
+/// it twice, or beside another server recording a payment, leaves the right sums.
+pub const OWED_BY_DUE_DATE: &str = "2026-12-owed-by-due-date";
 
 pub async fn has_run(db: &Database, name: &str) -> Result<bool, mongodb::error::Error> {
     Ok(db

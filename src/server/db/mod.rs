@@ -17,6 +17,7 @@ pub mod logos;
 pub mod migrations;
 pub mod oauth_states;
 pub mod outbox;
+pub mod owed;
 pub mod pay_habits;
 pub mod rate_limits;
 pub mod replies;

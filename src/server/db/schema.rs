@@ -36,6 +36,7 @@ pub const USAGE_DAILY: &str = "usage_daily";
 pub const LOCKS: &str = "locks";
 pub const MIGRATIONS: &str = "migrations";
 pub const LOGOS: &str = "logos";
+pub const OWED: &str = "owed";
 pub const REPLIES: &str = "replies";
 pub const COLLECTED_MONTHLY: &str = "collected_monthly";
 
@@ -237,6 +238,12 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
         // What each user collected per currency and month (`db::collected`).
         name: COLLECTED_MONTHLY,
         indexes: || vec![index("by_month", doc! { "user_id": 1, "month": 1 }, false)],
+        holds_user_data: true,
+    },
+    CollectionSpec {
+        // What each user's open invoices owe per currency and due date (`db::owed`).
+        name: OWED,
+        indexes: || vec![index("by_user", doc! { "user_id": 1 }, false)],
         holds_user_data: true,
     },
     CollectionSpec {

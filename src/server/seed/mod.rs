@@ -14,6 +14,7 @@ use mongodb::bson::{Bson, DateTime, Document, to_bson};
 use generate::{Rng, at_noon, client, draft, fate};
 
 use super::config::{Config, Environment};
+use super::db::activity::{self, ActivityDoc, ActivityKind};
 use super::db::{self, clients, invoice_sequences, invoices, users};
 use crate::domain::date::CalendarDate;
 use crate::domain::email::EmailAddress;
@@ -105,6 +106,7 @@ pub async fn seed(
     // Oldest first, so numbers rise with dates as they would have.
     issued.sort_unstable_by(|a, b| b.cmp(a));
     let mut batch: Vec<Document> = Vec::with_capacity(1000);
+    let mut history: Vec<ActivityDoc> = Vec::with_capacity(3000);
     for (offset, age) in issued.into_iter().enumerate() {
         let client = rng.pick(&client_docs).clone();
         let issue_date = today.add_days(-age)?;
@@ -125,6 +127,34 @@ pub async fn seed(
         .map_err(|e| e.to_string())?;
         let status = fate(&mut rng, age);
         let total = totals.total.minor();
+        // What the account's activity would say had each invoice been written, sent and paid
+        // by hand.
+        let invoice_id = document.get_object_id("_id").map_err(|e| e.to_string())?;
+        let client_name = document
+            .get_document("bill_to")
+            .and_then(|to| to.get_str("name"))
+            .map_err(|e| e.to_string())?
+            .to_string();
+        let entry = |kind, at: CalendarDate, amount_minor| -> Result<ActivityDoc, String> {
+            Ok(ActivityDoc {
+                id: ObjectId::new(),
+                user_id: user.id,
+                at: at_noon(at),
+                kind,
+                invoice_id,
+                number: format_number(&prefix, sequence),
+                client_name: client_name.clone(),
+                amount_minor,
+                currency: draft.currency,
+            })
+        };
+        history.push(entry(ActivityKind::Created, issue_date, total)?);
+        if status != InvoiceStatus::Draft {
+            history.push(entry(ActivityKind::Sent, issue_date, total)?);
+        }
+        if status == InvoiceStatus::Void {
+            history.push(entry(ActivityKind::Voided, issue_date.add_days(7)?, total)?);
+        }
         let paid = match status {
             InvoiceStatus::Paid => total,
             InvoiceStatus::PartiallyPaid => total * (30 + rng.below(40) as i64) / 100,
@@ -157,8 +187,10 @@ pub async fn seed(
             );
             document.insert("paid_minor", paid);
             document.insert("due_minor", total - paid);
+            history.push(entry(ActivityKind::PaymentRecorded, paid_on, paid)?);
             if status == InvoiceStatus::Paid {
                 document.insert("paid_on", paid_on.to_string());
+                history.push(entry(ActivityKind::Paid, paid_on, total)?);
             }
         }
         document.insert(
@@ -170,6 +202,9 @@ pub async fn seed(
             invoices::insert_many(db, std::mem::take(&mut batch))
                 .await
                 .map_err(fail("saving invoices"))?;
+            activity::insert_many(db, std::mem::take(&mut history))
+                .await
+                .map_err(fail("saving the activity"))?;
         }
     }
     if !batch.is_empty() {
@@ -177,6 +212,9 @@ pub async fn seed(
             .await
             .map_err(fail("saving invoices"))?;
     }
+    activity::insert_many(db, history)
+        .await
+        .map_err(fail("saving the activity"))?;
     invoice_sequences::advance_to(db, user.id, first + options.invoices as i64 - 1)
         .await
         .map_err(fail("advancing the invoice sequence"))?;
@@ -199,6 +237,9 @@ pub async fn seed(
     db::collected::backfill(db, Some(user.id))
         .await
         .map_err(fail("summing what was collected each month"))?;
+    db::owed::rebuild(db, user.id)
+        .await
+        .map_err(fail("summing what open invoices owe"))?;
     Ok((options.clients, options.invoices))
 }
 

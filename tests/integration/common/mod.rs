@@ -265,6 +265,19 @@ pub async fn refuse_with(db: &Database, commands: &[&str], code: i32) {
         .expect("the failpoint is set");
 }
 
+/// `refuse`, but only after the first `skip` matching commands have run.
+pub async fn refuse_after(db: &Database, commands: &[&str], skip: i32) {
+    db.client()
+        .database("admin")
+        .run_command(mongodb::bson::doc! {
+            "configureFailPoint": "failCommand",
+            "mode": { "skip": skip, "times": i32::MAX },
+            "data": { "failCommands": commands, "errorCode": 2 },
+        })
+        .await
+        .expect("the failpoint is set");
+}
+
 pub async fn allow_all(db: &Database) {
     db.client()
         .database("admin")
@@ -348,4 +361,25 @@ pub fn wait_for(limit: Duration, mut ready: impl FnMut() -> bool) {
         assert!(start.elapsed() < limit, "gave up waiting after {limit:?}");
         std::thread::sleep(Duration::from_millis(100));
     }
+}
+
+/// What `user` owes per currency and due date as kept (`db::owed`) and as the open invoices
+/// add up to, each sorted: the two must be equal.
+pub async fn owed_kept_and_summed(
+    db: &Database,
+    user: mongodb::bson::oid::ObjectId,
+) -> (
+    Vec<paytrack::domain::aging::OwedOn>,
+    Vec<paytrack::domain::aging::OwedOn>,
+) {
+    use paytrack::server::db::owed;
+    let order = |d: &paytrack::domain::aging::OwedOn| (d.currency, d.due);
+    let mut kept = owed::of_user(db, user).await.expect("the kept days");
+    let mut session = db.client().start_session().await.expect("a session");
+    let mut summed = owed::sum_of_invoices(db, &mut session, user)
+        .await
+        .expect("the invoices' sums");
+    kept.sort_by_key(order);
+    summed.sort_by_key(order);
+    (kept, summed)
 }

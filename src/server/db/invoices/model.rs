@@ -279,7 +279,7 @@ pub(super) fn status_bson(status: InvoiceStatus) -> Bson {
     to_bson(&status).unwrap_or(Bson::Null)
 }
 
-pub(super) fn collectable() -> Bson {
+pub(in crate::server::db) fn collectable() -> Bson {
     Bson::Array(vec![
         status_bson(InvoiceStatus::Open),
         status_bson(InvoiceStatus::PartiallyPaid),

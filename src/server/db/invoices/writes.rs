@@ -9,7 +9,7 @@ use mongodb::options::ReturnDocument;
 
 use super::super::schema::{INVOICE_SEQUENCES, INVOICES};
 use super::super::transaction::{self, Finished};
-use super::super::{clients::ClientDoc, collected, invoice_sequences};
+use super::super::{clients::ClientDoc, collected, invoice_sequences, owed};
 use super::list::get;
 use super::model::*;
 use super::stripe::FIRST_CHECK_MS;
@@ -172,7 +172,8 @@ pub async fn mark_sent(
             DateTime::from_millis(now.timestamp_millis() + FIRST_CHECK_MS),
         );
     }
-    Ok(set_on_draft(db, owner, id, set).await?)
+    let filter = doc! { "_id": id, "user_id": owner, "status": status_bson(InvoiceStatus::Draft) };
+    Ok(update_keeping_owed(db, filter, doc! { "$set": set }, "sending the invoice").await?)
 }
 
 /// Draft or open with nothing paid → void. The public link stops working.
@@ -183,20 +184,67 @@ pub async fn mark_void(
     from: InvoiceStatus,
     now: DateTime,
 ) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
-    db.collection::<InvoiceDoc>(INVOICES)
-        .find_one_and_update(
-            doc! { "_id": id, "user_id": owner, "status": status_bson(from), "paid_minor": 0_i64 },
-            doc! { "$set": {
-                "status": status_bson(InvoiceStatus::Void),
-                "voided_at": now,
-                "updated_at": now,
-                "due_minor": 0_i64,
-            },
-            "$unset": { "public_token": "" },
-            },
-        )
-        .return_document(ReturnDocument::After)
-        .await
+    update_keeping_owed(
+        db,
+        doc! { "_id": id, "user_id": owner, "status": status_bson(from), "paid_minor": 0_i64 },
+        doc! { "$set": {
+            "status": status_bson(InvoiceStatus::Void),
+            "voided_at": now,
+            "updated_at": now,
+            "due_minor": 0_i64,
+        },
+        "$unset": { "public_token": "" },
+        },
+        "voiding the invoice",
+    )
+    .await
+}
+
+/// Applies `update` to the invoice `filter` matches and moves what it owes (`db::owed`) in
+/// the same transaction; the invoice as it is now, or `None` if nothing matched.
+async fn update_keeping_owed(
+    db: &Database,
+    filter: Document,
+    update: Document,
+    doing: &str,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    let mut session = transaction::session(db).await?;
+    for attempt in 1..=transaction::ATTEMPTS {
+        session.start_transaction().await?;
+        let outcome = update_in(db, &mut session, &filter, &update).await;
+        if let Finished::Done(saved) = transaction::finish(&mut session, outcome, attempt).await? {
+            return Ok(saved.map(|(_, after)| after));
+        }
+    }
+    Err(mongodb::error::Error::custom(format!(
+        "{doing} collided with other writes on every attempt"
+    )))
+}
+
+/// `update` on the invoice `filter` matches, inside the caller's transaction, with what it
+/// owes moved along: the invoice before and after, or `None` if nothing matched.
+async fn update_in(
+    db: &Database,
+    session: &mut mongodb::ClientSession,
+    filter: &Document,
+    update: &Document,
+) -> Result<Option<(InvoiceDoc, InvoiceDoc)>, mongodb::error::Error> {
+    let invoices = db.collection::<InvoiceDoc>(INVOICES);
+    let Some(before) = invoices
+        .find_one_and_update(filter.clone(), update.clone())
+        .return_document(ReturnDocument::Before)
+        .session(&mut *session)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let after = invoices
+        .find_one(doc! { "_id": before.id })
+        .session(&mut *session)
+        .await?
+        .ok_or_else(|| mongodb::error::Error::custom("an invoice vanished inside its update"))?;
+    owed::follow(db, session, &before, &after).await?;
+    Ok(Some((before, after)))
 }
 
 /// Adds `payment` if the invoice is still in `from` with `paid_before` paid; `None` if it
@@ -259,12 +307,9 @@ async fn payment_in(
     month: &str,
     payment: &Payment,
 ) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
-    let saved = db
-        .collection::<InvoiceDoc>(INVOICES)
-        .find_one_and_update(filter.clone(), update.clone())
-        .return_document(ReturnDocument::After)
-        .session(&mut *session)
-        .await?;
+    let saved = update_in(db, session, filter, update)
+        .await?
+        .map(|(_, after)| after);
     if let Some(invoice) = &saved {
         let amount = payment.amount.minor();
         collected::add(
