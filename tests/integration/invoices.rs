@@ -266,6 +266,76 @@ async fn pages_follow_each_other_without_gaps_or_repeats() {
     assert_eq!(seen.iter().collect::<BTreeSet<_>>().len(), 120);
 }
 
+/// Outstanding and overdue invoices are read one status at a time and merged: every sort,
+/// both ways, across pages, with ties, must come out as the database itself orders them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outstanding_and_overdue_pages_merge_both_statuses_in_order() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.test").await;
+    let clients = [
+        ada.client("Acme").await,
+        ada.client("bertha").await,
+        ada.client("Zed").await,
+    ];
+    for i in 0..130 {
+        ada.draft(&clients[i % 3]).await;
+    }
+    // Statuses, due dates (a few next year, so not overdue) and totals with many ties.
+    let invoices = app.db.collection::<Document>("invoices");
+    for n in 1..=130_i64 {
+        let status = match n % 5 {
+            0 => "Paid",
+            1 | 3 => "PartiallyPaid",
+            _ => "Open",
+        };
+        let due = if n % 11 == 0 {
+            format!("2027-01-{:02}", 1 + n % 3)
+        } else {
+            format!("2026-0{}-{:02}", 1 + n % 4, 1 + n % 7)
+        };
+        invoices
+            .update_one(
+                doc! { "sequence": n },
+                doc! { "$set": { "status": status, "due_date": due, "total_minor": (n % 4) * 100 } },
+            )
+            .await
+            .unwrap();
+    }
+    for (status, filter) in [
+        (
+            "outstanding",
+            doc! { "status": { "$in": ["Open", "PartiallyPaid"] } },
+        ),
+        (
+            "overdue",
+            doc! { "status": { "$in": ["Open", "PartiallyPaid"] }, "due_date": { "$lt": "2026-12-01" } },
+        ),
+    ] {
+        for (sort, field) in [
+            ("number", "sequence"),
+            ("client", "client_sort"),
+            ("issued", "issue_date"),
+            ("due", "due_date"),
+            ("total", "total_minor"),
+        ] {
+            for (dir, direction) in [("asc", 1), ("desc", -1)] {
+                let mut expected = Vec::new();
+                let mut stored = invoices
+                    .find(filter.clone())
+                    .sort(doc! { field: direction, "_id": direction })
+                    .await
+                    .unwrap();
+                while stored.advance().await.unwrap() {
+                    expected.push(stored.current().get_str("number").unwrap().to_string());
+                }
+                let (seen, pages) = every_page_of(&ada, status, sort, dir).await;
+                assert!(pages >= 2, "{status} by {sort} fits one page");
+                assert_eq!(seen, expected, "{status} by {sort} {dir}");
+            }
+        }
+    }
+}
+
 /// The unfiltered list by number is read in windows of numbers; gaps in the numbers (deleted
 /// drafts) and numbers above the owner's counter (imported books) must still list every invoice
 /// once, in order, both ways.
@@ -316,12 +386,22 @@ async fn the_list_by_number_crosses_gaps_and_numbers_beyond_the_counter() {
 /// The numbers of every invoice in the unfiltered list sorted by `sort` and `dir`, following
 /// each page's cursor, and how many pages that took.
 async fn every_page(user: &User<'_>, sort: &str, dir: &str) -> (Vec<String>, usize) {
+    every_page_of(user, "", sort, dir).await
+}
+
+/// `every_page` of the invoices with `status` ("outstanding", "overdue", … or "" for all).
+async fn every_page_of(
+    user: &User<'_>,
+    status: &str,
+    sort: &str,
+    dir: &str,
+) -> (Vec<String>, usize) {
     let (mut seen, mut pages, mut after) = (Vec::new(), 0, String::new());
     loop {
         let page = user
             .json(
                 "/api/invoices/list",
-                json!({ "params": { "status": "", "client": "", "from": "", "to": "", "q": "", "sort": sort, "dir": dir, "after": after } }),
+                json!({ "params": { "status": status, "client": "", "from": "", "to": "", "q": "", "sort": sort, "dir": dir, "after": after } }),
             )
             .await;
         assert_eq!(page.status, 200, "{}", page.body);
