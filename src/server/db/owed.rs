@@ -29,17 +29,17 @@ fn key(user: ObjectId, currency: Currency) -> String {
 /// One invoice's move on its due date: what it owes more (or less) and whether it joins
 /// (+1) or leaves (-1) the open invoices.
 #[derive(Debug, Clone, Copy)]
-pub struct Move {
-    pub user: ObjectId,
-    pub currency: Currency,
-    pub due: CalendarDate,
-    pub minor: i64,
-    pub invoices: i64,
+struct Move {
+    user: ObjectId,
+    currency: Currency,
+    due: CalendarDate,
+    minor: i64,
+    invoices: i64,
 }
 
 /// Applies `change` inside the caller's transaction. A day no open invoice is due on any more
 /// is removed, so the document holds the open days only.
-pub async fn apply(
+async fn apply(
     db: &Database,
     session: &mut ClientSession,
     change: Move,
