@@ -25,12 +25,7 @@ SHAPES = [
     ("newest first, first window", {"sequence": {"$gte": last + 1 - 102}}, [("sequence", -1), ("_id", -1)]),
     ("outstanding + search, by due", {"status": {"$in": collectable}, "search": {"$regex": "lovelace"}},
      [("due_date", 1), ("_id", 1)]),
-    ("overdue as one $in (unused)", {"status": {"$in": collectable}, "due_date": {"$lt": today}},
-     [("sequence", -1), ("_id", -1)]),
-    # What the list reads for overdue: one page per status, merged.
-    ("overdue: open", {"status": "Open", "due_date": {"$lt": today}}, [("sequence", -1), ("_id", -1)]),
-    ("overdue: partly paid", {"status": "PartiallyPaid", "due_date": {"$lt": today}},
-     [("sequence", -1), ("_id", -1)]),
+    ("overdue", {"status": {"$in": collectable}, "due_date": {"$lt": today}}, [("sequence", -1), ("_id", -1)]),
     ("paid, by total", {"status": "Paid"}, [("total_minor", -1), ("_id", -1)]),
     ("one client", {"client_id": client}, [("sequence", -1), ("_id", -1)]),
     ("issued in March 2026", {"issue_date": {"$gte": "2026-03-01", "$lte": "2026-03-31"}},

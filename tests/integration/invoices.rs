@@ -266,8 +266,8 @@ async fn pages_follow_each_other_without_gaps_or_repeats() {
     assert_eq!(seen.iter().collect::<BTreeSet<_>>().len(), 120);
 }
 
-/// Outstanding and overdue invoices are read one status at a time and merged: every sort,
-/// both ways, across pages, with ties, must come out as the database itself orders them.
+/// Outstanding and overdue invoices span two statuses: every sort, both ways, across pages,
+/// with ties, must come out as the database itself orders them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn outstanding_and_overdue_pages_merge_both_statuses_in_order() {
     let app = spawn_app().await;

@@ -107,18 +107,25 @@ pub async fn list(
 ) -> Result<(Vec<ListedInvoice>, Option<String>), ListError> {
     // One flat filter (no `$and`): the local server plans indexes only for top-level fields.
     let mut filter = doc! { "user_id": owner };
-    // Each status the filter admits; two (outstanding) are read one at a time, below.
-    let statuses: Vec<InvoiceStatus> = match query.status {
-        None => Vec::new(),
-        Some(StatusFilter::Draft) => vec![InvoiceStatus::Draft],
-        Some(StatusFilter::Outstanding) => vec![InvoiceStatus::Open, InvoiceStatus::PartiallyPaid],
-        Some(StatusFilter::Overdue) => {
-            filter.insert("due_date", doc! { "$lt": today.to_string() });
-            vec![InvoiceStatus::Open, InvoiceStatus::PartiallyPaid]
+    match query.status {
+        None => {}
+        Some(StatusFilter::Draft) => {
+            filter.insert("status", status_bson(InvoiceStatus::Draft));
         }
-        Some(StatusFilter::Paid) => vec![InvoiceStatus::Paid],
-        Some(StatusFilter::Void) => vec![InvoiceStatus::Void],
-    };
+        Some(StatusFilter::Outstanding) => {
+            filter.insert("status", doc! { "$in": collectable() });
+        }
+        Some(StatusFilter::Overdue) => {
+            filter.insert("status", doc! { "$in": collectable() });
+            filter.insert("due_date", doc! { "$lt": today.to_string() });
+        }
+        Some(StatusFilter::Paid) => {
+            filter.insert("status", status_bson(InvoiceStatus::Paid));
+        }
+        Some(StatusFilter::Void) => {
+            filter.insert("status", status_bson(InvoiceStatus::Void));
+        }
+    }
     if let Some(client) = client {
         filter.insert("client_id", client);
     }
@@ -140,7 +147,7 @@ pub async fn list(
     }
     let field = sort_field(query.sort);
     let direction = if query.descending { -1 } else { 1 };
-    let unfiltered = filter.len() == 1 && statuses.is_empty();
+    let unfiltered = filter.len() == 1;
     if unfiltered && query.sort == SortKey::Number {
         return by_number_in_windows(db, owner, query, limit).await;
     }
@@ -155,37 +162,15 @@ pub async fn list(
             ],
         );
     }
-    let read = |filter: Document| async move {
-        db.collection::<ListedInvoice>(INVOICES)
-            .find(filter)
-            .sort(doc! { field: direction, "_id": direction })
-            .limit(limit as i64 + 1)
-            .projection(listed_fields())
-            .await?
-            .try_collect::<Vec<_>>()
-            .await
-    };
-    // A page per status, merged: the local server plans no index for a list of statuses
-    // beside a range (overdue's due date, a cursor, issue dates) and reads the whole book
-    // (overdue by number: 44 ms against 8 for the two reads).
-    let mut page = Vec::with_capacity(limit + 1);
-    for status in &statuses {
-        let mut filter = filter.clone();
-        filter.insert("status", status_bson(*status));
-        page.extend(read(filter).await?);
-    }
-    if statuses.is_empty() {
-        page = read(filter).await?;
-    } else if statuses.len() > 1 {
-        page.sort_by(|a, b| {
-            let ascending = in_order(a, b, query.sort);
-            if query.descending {
-                ascending.reverse()
-            } else {
-                ascending
-            }
-        });
-    }
+    let mut page: Vec<ListedInvoice> = db
+        .collection::<ListedInvoice>(INVOICES)
+        .find(filter)
+        .sort(doc! { field: direction, "_id": direction })
+        .limit(limit as i64 + 1)
+        .projection(listed_fields())
+        .await?
+        .try_collect()
+        .await?;
     let next = if page.len() > limit {
         page.truncate(limit);
         page.last().map(|last| cursor_after(last, query.sort))
@@ -193,19 +178,6 @@ pub async fn list(
         None
     };
     Ok((page, next))
-}
-
-/// How the database orders two rows sorted by `key` ascending, ties by id (strings and ids
-/// byte by byte, as MongoDB compares them without a collation).
-fn in_order(a: &ListedInvoice, b: &ListedInvoice, key: SortKey) -> std::cmp::Ordering {
-    let by_key = match key {
-        SortKey::Number => a.sequence.cmp(&b.sequence),
-        SortKey::Client => a.client_sort.as_bytes().cmp(b.client_sort.as_bytes()),
-        SortKey::IssueDate => a.issue_date.cmp(&b.issue_date),
-        SortKey::DueDate => a.due_date.cmp(&b.due_date),
-        SortKey::Total => a.total_minor.cmp(&b.total_minor),
-    };
-    by_key.then_with(|| a.id.bytes().cmp(&b.id.bytes()))
 }
 
 /// One page of all the owner's invoices by number, read in windows of numbers
