@@ -9,7 +9,8 @@ use crate::server::db;
 /// Runs the data migrations this database has not run yet.
 pub async fn run(database: &Database) -> Result<(), mongodb::error::Error> {
     use db::migrations::{
-        self, COLLECTED_MONTHLY, LOWERCASE_EMAILS, OWED_BY_DUE_DATE, PAY_HABITS, TAXES_BY_NAME,
+        self, COLLECTED_MONTHLY, LOWERCASE_EMAILS, OWED_BY_DUE_DATE, PAY_HABITS, SEARCH_PIECES,
+        TAXES_BY_NAME,
     };
     if !migrations::has_run(database, LOWERCASE_EMAILS).await? {
         let normalized = db::users::normalize_emails(database).await?;
@@ -50,6 +51,11 @@ pub async fn run(database: &Database) -> Result<(), mongodb::error::Error> {
         let users = db::owed::rebuild_all(database).await?;
         tracing::info!(users, "what open invoices owe, summed per due date");
         migrations::record(database, OWED_BY_DUE_DATE, DateTime::now()).await?;
+    }
+    if !migrations::has_run(database, SEARCH_PIECES).await? {
+        let invoices = db::invoices::keep_pieces_of_older(database).await?;
+        tracing::info!(invoices, "invoices given the pieces searches read them by");
+        migrations::record(database, SEARCH_PIECES, DateTime::now()).await?;
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use mongodb::bson::{Document, doc};
 use serde_json::json;
 
-use crate::common::billing::{User, invoice_input};
+use crate::common::billing::invoice_input;
 use crate::common::spawn_app;
 use paytrack::api::clients::UpdateClient;
 use paytrack::api::invoices::CreateInvoice;
@@ -261,7 +261,7 @@ async fn pages_follow_each_other_without_gaps_or_repeats() {
     for _ in 0..120 {
         ada.draft(&client).await;
     }
-    let (seen, _) = every_page(&ada, "total", "asc").await;
+    let (seen, _) = ada.every_page(&[("sort", "total"), ("dir", "asc")]).await;
     assert_eq!(seen.len(), 120);
     assert_eq!(seen.iter().collect::<BTreeSet<_>>().len(), 120);
 }
@@ -328,7 +328,9 @@ async fn outstanding_and_overdue_pages_merge_both_statuses_in_order() {
                 while stored.advance().await.unwrap() {
                     expected.push(stored.current().get_str("number").unwrap().to_string());
                 }
-                let (seen, pages) = every_page_of(&ada, status, sort, dir).await;
+                let (seen, pages) = ada
+                    .every_page(&[("status", status), ("sort", sort), ("dir", dir)])
+                    .await;
                 assert!(pages >= 2, "{status} by {sort} fits one page");
                 assert_eq!(seen, expected, "{status} by {sort} {dir}");
             }
@@ -373,50 +375,13 @@ async fn the_list_by_number_crosses_gaps_and_numbers_beyond_the_counter() {
     assert_eq!(expected.len(), 69);
 
     for dir in ["asc", "desc"] {
-        let (seen, pages) = every_page(&ada, "", dir).await;
+        let (seen, pages) = ada.every_page(&[("dir", dir)]).await;
         let mut want = expected.clone();
         if dir == "desc" {
             want.reverse();
         }
         assert_eq!(seen, want, "{dir}");
         assert_eq!(pages, 2, "{dir}: 50 rows, then 19");
-    }
-}
-
-/// The numbers of every invoice in the unfiltered list sorted by `sort` and `dir`, following
-/// each page's cursor, and how many pages that took.
-async fn every_page(user: &User<'_>, sort: &str, dir: &str) -> (Vec<String>, usize) {
-    every_page_of(user, "", sort, dir).await
-}
-
-/// `every_page` of the invoices with `status` ("outstanding", "overdue", … or "" for all).
-async fn every_page_of(
-    user: &User<'_>,
-    status: &str,
-    sort: &str,
-    dir: &str,
-) -> (Vec<String>, usize) {
-    let (mut seen, mut pages, mut after) = (Vec::new(), 0, String::new());
-    loop {
-        let page = user
-            .json(
-                "/api/invoices/list",
-                json!({ "params": { "status": status, "client": "", "from": "", "to": "", "q": "", "sort": sort, "dir": dir, "after": after } }),
-            )
-            .await;
-        assert_eq!(page.status, 200, "{}", page.body);
-        pages += 1;
-        seen.extend(
-            page.body["rows"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|r| r["number"].as_str().unwrap().to_string()),
-        );
-        match page.body["next"].as_str() {
-            Some(next) => after = next.to_string(),
-            None => return (seen, pages),
-        }
     }
 }
 

@@ -35,6 +35,7 @@ mod reminders;
 mod replies;
 mod replies_killed;
 mod resend_webhooks;
+mod search;
 mod session_cache;
 mod stripe_connect;
 mod stripe_contract;

@@ -22,6 +22,9 @@ pub const COLLECTED_MONTHLY: &str = "2026-12-collected-monthly";
 /// invoices open before that was kept. Each user's days are set in a transaction, so running
 /// it twice, or beside another server recording a payment, leaves the right sums.
 pub const OWED_BY_DUE_DATE: &str = "2026-12-owed-by-due-date";
+/// Keeps on each older invoice the pieces of its search text (`db::invoices::search`), which
+/// searches read through. Sets only what is missing, so running it twice is harmless.
+pub const SEARCH_PIECES: &str = "2026-12-search-pieces";
 
 pub async fn has_run(db: &Database, name: &str) -> Result<bool, mongodb::error::Error> {
     Ok(db

@@ -118,6 +118,13 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
                     doc! { "user_id": 1, "status": 1, "due_date": 1 },
                     false,
                 ),
+                // A search reads the invoices holding one piece of what was typed
+                // (`db::invoices::search`).
+                index(
+                    "by_search_piece",
+                    doc! { "user_id": 1, "search_grams": 1, "status": 1 },
+                    false,
+                ),
                 index(
                     "by_client_sequence",
                     doc! { "user_id": 1, "client_id": 1, "sequence": 1 },

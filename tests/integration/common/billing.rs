@@ -105,7 +105,11 @@ impl User<'_> {
 
     /// Creates a client and returns its id.
     pub async fn client(&self, name: &str) -> String {
-        let input = client_input(name);
+        self.client_with(client_input(name)).await
+    }
+
+    /// Creates a client from `input` and returns its id.
+    pub async fn client_with(&self, input: ClientInput) -> String {
         match self.ok(&CreateClient { input }).await {
             ClientSave::Saved(summary) => summary.id,
             ClientSave::Invalid(errors) => panic!("client refused: {errors:?}"),
@@ -150,6 +154,37 @@ impl User<'_> {
         };
         let id = id.to_string();
         self.call(&RecordPayment { id, payment }).await
+    }
+
+    /// The numbers of every invoice the list shows for `params` (its fields as the page sends
+    /// them; `after` is set here), following each page's cursor, and how many pages that took.
+    pub async fn every_page(&self, params: &[(&str, &str)]) -> (Vec<String>, usize) {
+        let mut asked = serde_json::json!({ "status": "", "client": "", "from": "", "to": "", "q": "", "sort": "", "dir": "", "after": "" });
+        for (field, value) in params {
+            asked[*field] = serde_json::json!(value);
+        }
+        let (mut seen, mut pages) = (Vec::new(), 0);
+        loop {
+            let page = self
+                .json(
+                    "/api/invoices/list",
+                    serde_json::json!({ "params": &asked }),
+                )
+                .await;
+            assert_eq!(page.status, 200, "{}", page.body);
+            pages += 1;
+            seen.extend(
+                page.body["rows"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r["number"].as_str().unwrap().to_string()),
+            );
+            match page.body["next"].as_str() {
+                Some(next) => asked["after"] = serde_json::json!(next),
+                None => return (seen, pages),
+            }
+        }
     }
 }
 

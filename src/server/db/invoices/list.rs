@@ -6,11 +6,11 @@ use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{Bson, DateTime, Document, doc};
 
-use super::super::clients::regex_escape;
 use super::super::invoice_sequences;
 use super::super::schema::INVOICES;
 use super::model::*;
 use super::number_windows::{NumberWindows, within};
+use super::search::searched;
 use crate::domain::date::CalendarDate;
 use crate::domain::invoice_list::{ListQuery, SortKey, StatusFilter};
 use crate::domain::status::InvoiceStatus;
@@ -105,7 +105,8 @@ pub async fn list(
     today: CalendarDate,
     limit: usize,
 ) -> Result<(Vec<ListedInvoice>, Option<String>), ListError> {
-    // One flat filter (no `$and`): the local server plans indexes only for top-level fields.
+    // One flat filter (no `$and`): the local server routes it through the index its fields lead;
+    // a search adds its own read (`search::searched`).
     let mut filter = doc! { "user_id": owner };
     match query.status {
         None => {}
@@ -139,15 +140,9 @@ pub async fn list(
     if !issued.is_empty() {
         filter.insert("issue_date", issued);
     }
-    if !query.search.is_empty() {
-        filter.insert(
-            "search",
-            doc! { "$regex": regex_escape(&query.search.to_lowercase()) },
-        );
-    }
     let field = sort_field(query.sort);
     let direction = if query.descending { -1 } else { 1 };
-    let unfiltered = filter.len() == 1;
+    let unfiltered = filter.len() == 1 && query.search.is_empty();
     if unfiltered && query.sort == SortKey::Number {
         return by_number_in_windows(db, owner, query, limit).await;
     }
@@ -161,6 +156,9 @@ pub async fn list(
                 doc! { field: value, "_id": { beyond: id } },
             ],
         );
+    }
+    if !query.search.is_empty() {
+        filter = searched(filter, owner, &query.search);
     }
     let mut page: Vec<ListedInvoice> = db
         .collection::<ListedInvoice>(INVOICES)

@@ -12,6 +12,7 @@ mod model;
 mod number_windows;
 mod promises;
 mod reports;
+mod search;
 mod stripe;
 mod writes;
 
@@ -21,5 +22,6 @@ pub use list::*;
 pub use model::*;
 pub use promises::*;
 pub use reports::*;
+pub use search::keep_pieces_of_older;
 pub use stripe::*;
 pub use writes::*;

@@ -6,6 +6,7 @@ use mongodb::bson::{Bson, DateTime, Document, doc, to_bson};
 use serde::{Deserialize, Serialize};
 
 use super::super::clients::ClientDoc;
+use super::search::search_fields;
 use crate::domain::country::Country;
 use crate::domain::date::CalendarDate;
 use crate::domain::invoice::{Discount, LineItem, Totals};
@@ -286,15 +287,6 @@ pub(in crate::server::db) fn collectable() -> Bson {
     ])
 }
 
-pub(super) fn search_text(number: &str, bill_to: &BillTo) -> String {
-    let mut text = format!("{number} {}", bill_to.name);
-    if let Some(company) = &bill_to.company {
-        text.push(' ');
-        text.push_str(company);
-    }
-    text.to_lowercase()
-}
-
 /// What a draft says: its parsed form, the totals computed from it, and who it bills.
 #[derive(Clone, Copy)]
 pub struct Content<'a> {
@@ -313,10 +305,9 @@ pub(super) fn content(
     number: &str,
 ) -> Result<Document, mongodb::bson::ser::Error> {
     let bill_to = BillTo::from(client);
-    Ok(doc! {
+    let mut fields = doc! {
         "client_id": client.id,
         "client_sort": client.name.to_lowercase(),
-        "search": search_text(number, &bill_to),
         "bill_to": to_bson(&bill_to)?,
         "issue_date": draft.issue_date.to_string(),
         "due_date": draft.due_date.to_string(),
@@ -330,7 +321,13 @@ pub(super) fn content(
         "tax_minor": totals.tax.minor(),
         "total_minor": totals.total.minor(),
         "due_minor": totals.due.minor(),
-    })
+    };
+    fields.extend(search_fields(
+        number,
+        &bill_to.name,
+        bill_to.company.as_deref(),
+    ));
+    Ok(fields)
 }
 
 #[derive(Debug, thiserror::Error)]
