@@ -1,6 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { MongoClient } from 'mongodb';
-import { linkFromOutbox, requestLink, signIn, unique } from './helpers/sign-in.mjs';
+import { hydrated, linkFromOutbox, requestLink, signIn, unique } from './helpers/sign-in.mjs';
 
 test('a login link from the dev outbox signs in, and works only once', async ({ page }) => {
   const email = unique('e2e');
@@ -32,6 +32,8 @@ test('the profile is corrected in place, and signing out returns to the public s
   await signIn(page, email);
 
   await expect(page.locator('.session.current')).toContainText('This device');
+  // The form checks the name in place once the page is interactive.
+  await hydrated(page);
 
   await page.getByLabel('Name').fill('');
   await page.getByRole('button', { name: 'Save profile' }).click();
