@@ -4,6 +4,7 @@
 //! pieces each invoice keeps (`db::invoices::search`), so invoices written before those were
 //! kept get theirs from a migration.
 
+use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{Document, doc};
 use paytrack::api::clients::UpdateClient;
 use paytrack::server::db::invoices::keep_pieces_of_older;
@@ -21,8 +22,8 @@ const CLIENTS: [(&str, &str); 5] = [
 ];
 
 /// 130 invoices of `user` across the clients, with all four statuses and due dates either side
-/// of today.
-async fn book(app: &TestApp, user: &User<'_>) {
+/// of today; the clients' ids.
+async fn book(app: &TestApp, user: &User<'_>) -> Vec<String> {
     let mut clients = Vec::new();
     for (i, (name, company)) in CLIENTS.into_iter().enumerate() {
         let mut input = client_input(name);
@@ -49,6 +50,7 @@ async fn book(app: &TestApp, user: &User<'_>) {
             .await
             .unwrap();
     }
+    clients
 }
 
 /// The numbers of `owner`'s invoices matching `status`, in the order `sort` (field, direction)
@@ -84,7 +86,7 @@ async fn expected(
 async fn a_search_finds_what_was_typed_anywhere_within_every_filter_and_page() {
     let app = spawn_app().await;
     let ada = app.user("ada@example.test").await;
-    book(&app, &ada).await;
+    let clients = book(&app, &ada).await;
     // Another user's book with the same names stays out of Ada's searches.
     let bo = app.user("bo@example.test").await;
     let bos_lovelace = bo.client("Ada Lovelace").await;
@@ -113,6 +115,7 @@ async fn a_search_finds_what_was_typed_anywhere_within_every_filter_and_page() {
         "lovelace", "OVELA", "ace", "acel", "lo", "e", "inv-01", "a l", "zoë", "engines", ".*",
     ];
     let mut found_across_pages = false;
+    let lovelace = ObjectId::parse_str(&clients[0]).unwrap();
     for typed in searches {
         for (status, filter) in &statuses {
             for (sort, order) in [("", ("sequence", -1)), ("due", ("due_date", 1))] {
@@ -123,6 +126,13 @@ async fn a_search_finds_what_was_typed_anywhere_within_every_filter_and_page() {
                 assert_eq!(seen, want, "{typed:?} in {status:?} by {sort:?}");
                 found_across_pages |= pages > 1;
             }
+            let mut of_client = filter.clone();
+            of_client.insert("client_id", lovelace);
+            let want = expected(&app, &owner, of_client, ("sequence", -1), typed).await;
+            let (seen, _) = ada
+                .every_page(&[("status", *status), ("q", typed), ("client", &clients[0])])
+                .await;
+            assert_eq!(seen, want, "{typed:?} in {status:?} of one client");
         }
     }
     assert!(found_across_pages, "some search spans pages");

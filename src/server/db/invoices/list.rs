@@ -10,7 +10,8 @@ use super::super::invoice_sequences;
 use super::super::schema::INVOICES;
 use super::model::*;
 use super::number_windows::{NumberWindows, within};
-use super::search::searched;
+use super::read_first::ReadFirst;
+use super::search;
 use crate::domain::date::CalendarDate;
 use crate::domain::invoice_list::{ListQuery, SortKey, StatusFilter};
 use crate::domain::status::InvoiceStatus;
@@ -105,31 +106,12 @@ pub async fn list(
     today: CalendarDate,
     limit: usize,
 ) -> Result<(Vec<ListedInvoice>, Option<String>), ListError> {
-    // One flat filter (no `$and`): the local server routes it through the index its fields lead;
-    // a search adds its own read (`search::searched`).
-    let mut filter = doc! { "user_id": owner };
-    match query.status {
-        None => {}
-        Some(StatusFilter::Draft) => {
-            filter.insert("status", status_bson(InvoiceStatus::Draft));
-        }
-        Some(StatusFilter::Outstanding) => {
-            filter.insert("status", doc! { "$in": collectable() });
-        }
-        Some(StatusFilter::Overdue) => {
-            filter.insert("status", doc! { "$in": collectable() });
-            filter.insert("due_date", doc! { "$lt": today.to_string() });
-        }
-        Some(StatusFilter::Paid) => {
-            filter.insert("status", status_bson(InvoiceStatus::Paid));
-        }
-        Some(StatusFilter::Void) => {
-            filter.insert("status", status_bson(InvoiceStatus::Void));
-        }
-    }
-    if let Some(client) = client {
-        filter.insert("client_id", client);
-    }
+    let status = query.status.map(|status| match status {
+        StatusFilter::Draft => status_bson(InvoiceStatus::Draft),
+        StatusFilter::Outstanding | StatusFilter::Overdue => doc! { "$in": collectable() }.into(),
+        StatusFilter::Paid => status_bson(InvoiceStatus::Paid),
+        StatusFilter::Void => status_bson(InvoiceStatus::Void),
+    });
     let mut issued = Document::new();
     if let Some(from) = query.issued_from {
         issued.insert("$gte", from.to_string());
@@ -137,19 +119,49 @@ pub async fn list(
     if let Some(to) = query.issued_to {
         issued.insert("$lte", to.to_string());
     }
+    let unfiltered = status.is_none() && client.is_none() && issued.is_empty();
+    if unfiltered && query.search.is_empty() && query.sort == SortKey::Number {
+        return by_number_in_windows(db, owner, query, limit).await;
+    }
+    let mut filter = ReadFirst::owner(owner);
+    // Which part of the filter is read through its index, narrowest first: one client's
+    // invoices; those holding a piece of the search (which takes the status along); a status
+    // that history does not fill (drafts, what is still open); a range of issue dates; any
+    // status. What is not read first is checked on what was.
+    let current = matches!(
+        query.status,
+        Some(StatusFilter::Draft | StatusFilter::Outstanding | StatusFilter::Overdue)
+    );
+    let searching = search::indexed(&query.search) && client.is_none();
+    match (client, status) {
+        (Some(client), status) => {
+            filter.lead("client_id", client);
+            if let Some(status) = status {
+                filter.check("status", status);
+            }
+        }
+        (None, Some(status)) if searching || current || issued.is_empty() => {
+            filter.lead("status", status)
+        }
+        (None, Some(status)) => filter.check("status", status),
+        (None, None) => {}
+    }
     if !issued.is_empty() {
-        filter.insert("issue_date", issued);
+        if filter.leads() || searching {
+            filter.check("issue_date", issued);
+        } else {
+            filter.lead("issue_date", issued);
+        }
+    }
+    if query.status == Some(StatusFilter::Overdue) {
+        filter.check("due_date", doc! { "$lt": today.to_string() });
     }
     let field = sort_field(query.sort);
     let direction = if query.descending { -1 } else { 1 };
-    let unfiltered = filter.len() == 1 && query.search.is_empty();
-    if unfiltered && query.sort == SortKey::Number {
-        return by_number_in_windows(db, owner, query, limit).await;
-    }
     if let Some(cursor) = &query.after {
         let (value, id) = parse_cursor(cursor, query.sort).ok_or(ListError::BadCursor)?;
         let beyond = if query.descending { "$lt" } else { "$gt" };
-        filter.insert(
+        filter.check(
             "$or",
             vec![
                 doc! { field: { beyond: value.clone() } },
@@ -158,11 +170,11 @@ pub async fn list(
         );
     }
     if !query.search.is_empty() {
-        filter = searched(filter, owner, &query.search);
+        search::searched(&mut filter, &query.search, searching);
     }
     let mut page: Vec<ListedInvoice> = db
         .collection::<ListedInvoice>(INVOICES)
-        .find(filter)
+        .find(filter.into_filter())
         .sort(doc! { field: direction, "_id": direction })
         .limit(limit as i64 + 1)
         .projection(listed_fields())

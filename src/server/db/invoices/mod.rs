@@ -11,6 +11,7 @@ mod list;
 mod model;
 mod number_windows;
 mod promises;
+mod read_first;
 mod reports;
 mod search;
 mod stripe;

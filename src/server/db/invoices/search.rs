@@ -9,11 +9,11 @@
 
 use futures::TryStreamExt;
 use mongodb::Database;
-use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{Document, doc};
 
 use super::super::clients::regex_escape;
 use super::super::schema::INVOICES;
+use super::read_first::ReadFirst;
 
 /// How many characters one indexed piece holds: the shortest search the index can help.
 const GRAM: usize = 3;
@@ -43,32 +43,28 @@ pub fn grams(text: &str) -> Vec<String> {
     pieces
 }
 
-/// Adds a search for `typed` (trimmed, non-empty) to `filter`, and reads it through the index
-/// of pieces when `typed` is long enough to have one. `filter` holds the owner and, if the list
-/// is filtered by status, the status; the rest of it stays a condition on the candidates.
-pub(super) fn searched(mut filter: Document, owner: ObjectId, typed: &str) -> Document {
+/// Whether a search for `typed` can be read through the pieces: it holds at least one.
+pub(super) fn indexed(typed: &str) -> bool {
+    typed.chars().count() >= GRAM
+}
+
+/// Adds a search for `typed` (trimmed, non-empty) to `filter`; `through_pieces` (for a search
+/// that is [`indexed`], unless something narrower leads) reads the invoices holding one of its
+/// pieces first.
+pub(super) fn searched(filter: &mut ReadFirst, typed: &str, through_pieces: bool) {
     let text = typed.to_lowercase();
     let pieces = grams(&text);
-    // Checked first on each candidate: comparing pieces is cheap, a pattern is not.
+    // Checked first on each candidate: comparing pieces is cheap, a pattern is not (the local
+    // server compiles it afresh for each invoice).
     if !pieces.is_empty() {
-        filter.insert("search_grams", doc! { "$all": &pieces });
+        filter.check("search_grams", doc! { "$all": &pieces });
     }
-    filter.insert("search", doc! { "$regex": regex_escape(&text) });
+    filter.check("search", doc! { "$regex": regex_escape(&text) });
     // Any piece bounds the read. The last one, because numbers share their beginning
     // ("inv-0…"): typed from the left, the end of what was typed is what narrows.
-    let Some(anchor) = pieces.last() else {
-        return filter;
-    };
-    let mut head = doc! { "user_id": owner, "search_grams": anchor };
-    filter.remove("user_id");
-    if let Some(status) = filter.remove("status") {
-        head.insert("status", status);
+    if let (true, Some(anchor)) = (through_pieces, pieces.last()) {
+        filter.lead("search_grams", anchor.as_str());
     }
-    // The rest sits in an `$and` of its own: the local server reads the candidates of the
-    // first condition of an `$and` that is not one flat filter through an index, where one
-    // flat filter would be read through the owner's every invoice. MongoDB flattens it and
-    // plans it as it would the flat filter.
-    doc! { "$and": [head, { "$and": [filter] }] }
 }
 
 /// Gives each invoice written before pieces were kept its pieces; how many it gave. An invoice
@@ -97,6 +93,8 @@ pub async fn keep_pieces_of_older(db: &Database) -> Result<u64, mongodb::error::
 
 #[cfg(test)]
 mod tests {
+    use mongodb::bson::oid::ObjectId;
+
     use super::*;
 
     #[test]
@@ -128,29 +126,33 @@ mod tests {
     }
 
     #[test]
-    fn a_short_search_is_a_pattern_over_the_owners_invoices() {
+    fn a_short_search_is_a_pattern_checked_on_the_owners_invoices() {
         let owner = ObjectId::new();
-        let filter = searched(doc! { "user_id": owner, "status": "Paid" }, owner, "Ab");
+        let mut filter = ReadFirst::owner(owner);
+        filter.lead("status", "Paid");
+        assert!(!indexed("Ab"));
+        searched(&mut filter, "Ab", true);
         assert_eq!(
-            filter,
-            doc! { "user_id": owner, "status": "Paid", "search": { "$regex": "ab" } }
+            filter.into_filter(),
+            doc! { "$and": [
+                { "user_id": owner, "status": "Paid" },
+                { "$and": [{ "search": { "$regex": "ab" } }] },
+            ] }
         );
     }
 
     #[test]
     fn a_longer_search_reads_the_holders_of_its_last_piece_first() {
         let owner = ObjectId::new();
-        let filter = searched(
-            doc! { "user_id": owner, "status": "Paid", "client_id": owner },
-            owner,
-            "Lo.v",
-        );
+        let mut filter = ReadFirst::owner(owner);
+        filter.lead("status", "Paid");
+        assert!(indexed("Lo.v"));
+        searched(&mut filter, "Lo.v", true);
         assert_eq!(
-            filter,
+            filter.into_filter(),
             doc! { "$and": [
-                { "user_id": owner, "search_grams": "o.v", "status": "Paid" },
+                { "user_id": owner, "status": "Paid", "search_grams": "o.v" },
                 { "$and": [{
-                    "client_id": owner,
                     "search_grams": { "$all": ["lo.", "o.v"] },
                     "search": { "$regex": "lo\\.v" },
                 }] },
