@@ -38,6 +38,8 @@ pub fn Account() -> impl IntoView {
 
 #[component]
 fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
+    // Runs in the browser once the settings have hydrated (the end-to-end tests wait for it).
+    Effect::new(|_| crate::ui::browser::mark_hydrated());
     let query = use_query_map();
     let zones = OnceResource::new(time_zones());
     let sessions = OnceResource::new(my_sessions());
