@@ -191,6 +191,11 @@ async fn the_export_leaves_out_the_clients_live_invoice_links() {
         exported["public_token"],
         "[client link left out of the export]"
     );
+    assert_eq!(exported["bill_to"]["name"], "Grace Hopper");
+    assert!(
+        exported.get("search_grams").is_none(),
+        "the search index stays out: {exported}"
+    );
     // Leaving it out of the file does not break it for the client.
     let page = app
         .call("/api/public/invoice", &[("token", token.as_str())])

@@ -30,6 +30,11 @@ fn redact(collection: &str, document: &mut Document) {
         document.insert("id", id.to_hex());
     }
     document.remove("user_id");
+    // The pieces of an invoice's search text are an index of its number and client, which the
+    // invoice itself holds.
+    if collection == INVOICES {
+        document.remove("search_grams");
+    }
     // The Stripe key and signing secret stay sealed on the server, even from their owner: the
     // export is a file that travels. The last four characters say which key it was.
     if collection == STRIPE_CONNECTIONS {
