@@ -304,11 +304,8 @@ pub(super) fn content(
     }: Content<'_>,
     number: &str,
 ) -> Result<Document, mongodb::bson::ser::Error> {
-    let bill_to = BillTo::from(client);
     let mut fields = doc! {
         "client_id": client.id,
-        "client_sort": client.name.to_lowercase(),
-        "bill_to": to_bson(&bill_to)?,
         "issue_date": draft.issue_date.to_string(),
         "due_date": draft.due_date.to_string(),
         "currency": draft.currency.code(),
@@ -321,6 +318,21 @@ pub(super) fn content(
         "tax_minor": totals.tax.minor(),
         "total_minor": totals.total.minor(),
         "due_minor": totals.due.minor(),
+    };
+    fields.extend(addressed_to(client, number)?);
+    Ok(fields)
+}
+
+/// The fields that follow whom invoice `number` bills: `client` as it is now, how the list
+/// sorts by it, and what a search finds it by (shared by create, edit and readdressing drafts).
+pub(super) fn addressed_to(
+    client: &ClientDoc,
+    number: &str,
+) -> Result<Document, mongodb::bson::ser::Error> {
+    let bill_to = BillTo::from(client);
+    let mut fields = doc! {
+        "client_sort": client.name.to_lowercase(),
+        "bill_to": to_bson(&bill_to)?,
     };
     fields.extend(search_fields(
         number,

@@ -12,7 +12,6 @@ use super::super::transaction::{self, Finished};
 use super::super::{clients::ClientDoc, collected, invoice_sequences, owed};
 use super::list::get;
 use super::model::*;
-use super::search::search_fields;
 use super::stripe::FIRST_CHECK_MS;
 use crate::domain::invoice_number::{NumberPrefix, Numbering};
 use crate::domain::payment::Payment;
@@ -356,17 +355,8 @@ pub async fn readdress_drafts(
         .await?
         .try_collect()
         .await?;
-    let bill_to = BillTo::from(client);
     for draft in drafts {
-        let mut fields = doc! {
-            "bill_to": to_bson(&bill_to)?,
-            "client_sort": client.name.to_lowercase(),
-        };
-        fields.extend(search_fields(
-            &draft.number,
-            &bill_to.name,
-            bill_to.company.as_deref(),
-        ));
+        let fields = addressed_to(client, &draft.number)?;
         db.collection::<Document>(INVOICES)
             .update_one(
                 doc! { "_id": draft.id, "user_id": owner, "status": status_bson(InvoiceStatus::Draft) },
