@@ -339,15 +339,12 @@ async fn filtered_pages_come_out_in_the_databases_order() {
             ("total", "total_minor"),
         ] {
             for (dir, direction) in [("asc", 1), ("desc", -1)] {
-                let mut expected = Vec::new();
-                let mut stored = invoices
-                    .find(filter.clone())
-                    .sort(doc! { field: direction, "_id": direction })
-                    .await
-                    .unwrap();
-                while stored.advance().await.unwrap() {
-                    expected.push(stored.current().get_str("number").unwrap().to_string());
-                }
+                let expected = numbers_in_order(
+                    &invoices,
+                    filter.clone(),
+                    doc! { field: direction, "_id": direction },
+                )
+                .await;
                 let mut asked = params.clone();
                 asked.extend([("sort", sort), ("dir", dir)]);
                 let (seen, pages) = ada.every_page(&asked).await;
@@ -387,15 +384,7 @@ async fn the_list_by_number_crosses_gaps_and_numbers_beyond_the_counter() {
             .await
             .unwrap();
     }
-    let mut expected = Vec::new();
-    let mut stored = invoices
-        .find(doc! {})
-        .sort(doc! { "sequence": 1 })
-        .await
-        .unwrap();
-    while stored.advance().await.unwrap() {
-        expected.push(stored.current().get_str("number").unwrap().to_string());
-    }
+    let expected = numbers_in_order(&invoices, doc! {}, doc! { "sequence": 1 }).await;
     assert_eq!(expected.len(), 69);
 
     for dir in ["asc", "desc"] {
@@ -407,6 +396,20 @@ async fn the_list_by_number_crosses_gaps_and_numbers_beyond_the_counter() {
         assert_eq!(seen, want, "{dir}");
         assert_eq!(pages, 2, "{dir}: 50 rows, then 19");
     }
+}
+
+/// The numbers of the stored invoices matching `filter`, in the order `sort` gives them.
+async fn numbers_in_order(
+    invoices: &mongodb::Collection<Document>,
+    filter: Document,
+    sort: Document,
+) -> Vec<String> {
+    let mut stored = invoices.find(filter).sort(sort).await.unwrap();
+    let mut numbers = Vec::new();
+    while stored.advance().await.unwrap() {
+        numbers.push(stored.current().get_str("number").unwrap().to_string());
+    }
+    numbers
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
