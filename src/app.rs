@@ -61,10 +61,16 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
                     <Routes fallback=NotFound>
-                        <Route path=path!("/") view=Landing />
-                        <Route path=path!("/privacy") view=Privacy />
-                        <Route path=path!("/terms") view=Terms />
-                        <Route path=path!("/pricing") view=Pricing />
+                        // The busiest pages are sent whole, in reading order, once their
+                        // reads of our own database (milliseconds) are done: streaming them
+                        // cost each request fallbacks and the scripts that move streamed parts
+                        // into place. Gzipped, a signed-in `/` came out 8% smaller and served
+                        // 11% more requests a second; `/dashboard` 19% more, `/invoices` 1–12%.
+                        // Pages that wait on Stripe keep streaming.
+                        <Route path=path!("/") view=Landing ssr=SsrMode::Async />
+                        <Route path=path!("/privacy") view=Privacy ssr=SsrMode::Async />
+                        <Route path=path!("/terms") view=Terms ssr=SsrMode::Async />
+                        <Route path=path!("/pricing") view=Pricing ssr=SsrMode::Async />
                         <Route path=path!("/sign-in") view=SignIn />
                         <Route path=path!("/auth/link") view=LoginLink />
                         <Route path=path!("/account") view=Account />
@@ -72,8 +78,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account/address") view=AddressConfirm />
                         <Route path=path!("/account/business") view=Business />
                         <Route path=path!("/dev/outbox") view=DevOutbox />
-                        <Route path=path!("/dashboard") view=Dashboard />
-                        <Route path=path!("/invoices") view=Invoices />
+                        <Route path=path!("/dashboard") view=Dashboard ssr=SsrMode::Async />
+                        <Route path=path!("/invoices") view=Invoices ssr=SsrMode::Async />
                         <Route path=path!("/invoices/new") view=NewInvoice />
                         <Route path=path!("/invoices/:id") view=InvoiceView />
                         <Route path=path!("/invoices/:id/edit") view=EditInvoice />

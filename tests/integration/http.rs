@@ -51,6 +51,12 @@ async fn the_landing_page_is_rendered_on_the_server_with_security_headers() {
     assert!(html.contains("Outstanding by age"), "{html}");
     assert!(html.contains("everything is included"), "{html}");
     assert!(html.contains("href=\"/sign-in\""), "{html}");
+    // Sent whole, in reading order: the header's links (they wait on the session) sit in the
+    // header, not in a part streamed after the page for a script to move into place.
+    let sign_in_link = html.find("class=\"nav-cta\"").unwrap();
+    let main = html.find("<main").unwrap();
+    assert!(sign_in_link < main, "{html}");
+    assert!(!html.contains("<template"), "{html}");
     let status_check = app.call("/api/site/status-check", &[]).await;
     assert_eq!(status_check.status(), 404);
     // Forms post only to PayTrack; development over http gets no HSTS.
