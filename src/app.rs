@@ -66,7 +66,7 @@ pub fn App() -> impl IntoView {
                         // cost each request fallbacks and the scripts that move streamed parts
                         // into place. Gzipped, a signed-in `/` came out 8% smaller and served
                         // 11% more requests a second; `/dashboard` 19% more, `/invoices` 1–12%.
-                        // Pages that wait on Stripe keep streaming.
+                        // The other pages still stream: none has been measured either way.
                         <Route path=path!("/") view=Landing ssr=SsrMode::Async />
                         <Route path=path!("/privacy") view=Privacy ssr=SsrMode::Async />
                         <Route path=path!("/terms") view=Terms ssr=SsrMode::Async />
