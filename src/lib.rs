@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod app;
+pub mod browser_json;
 pub mod domain;
 pub mod error;
 pub mod ui;

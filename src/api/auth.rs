@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::browser_json::BrowserJson;
 use crate::error::AppError;
 
 /// The signed-in user, as the browser may see it.
@@ -65,7 +66,7 @@ pub enum LinkRequest {
     InvalidEmail(String),
 }
 
-#[server(prefix = "/api", endpoint = "auth/me")]
+#[server(prefix = "/api", endpoint = "auth/me", output = BrowserJson)]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
     let Some(signed_in) = ssr::signed_in().await? else {
         return Ok(None);
@@ -73,7 +74,7 @@ pub async fn current_user() -> Result<Option<Me>, AppError> {
     Ok(Some(Me::new(signed_in.user, signed_in.session.method)))
 }
 
-#[server(prefix = "/api", endpoint = "auth/request-link")]
+#[server(prefix = "/api", endpoint = "auth/request-link", output = BrowserJson)]
 pub async fn request_login_link(
     email: String,
     time_zone: String,
@@ -93,7 +94,7 @@ pub async fn request_login_link(
 
 /// The address an emailed link signs in as, or `None` if the link is unknown, used or expired.
 /// Looking does not use the link up.
-#[server(prefix = "/api", endpoint = "auth/link-status")]
+#[server(prefix = "/api", endpoint = "auth/link-status", output = BrowserJson)]
 pub async fn login_link_email(token: String) -> Result<Option<String>, AppError> {
     use crate::server::auth::login_link;
 
@@ -109,7 +110,7 @@ pub enum ProfileUpdate {
     Invalid(ProfileErrors),
 }
 
-#[server(prefix = "/api", endpoint = "account/profile")]
+#[server(prefix = "/api", endpoint = "account/profile", output = BrowserJson)]
 pub async fn update_profile(
     name: String,
     time_zone: String,
@@ -130,7 +131,7 @@ pub async fn update_profile(
 use super::ssr;
 
 /// Every IANA time zone name PayTrack knows, for the profile form.
-#[server(prefix = "/api", endpoint = "account/time-zones")]
+#[server(prefix = "/api", endpoint = "account/time-zones", output = BrowserJson)]
 pub async fn time_zones() -> Result<Vec<String>, AppError> {
     let mut names: Vec<String> = jiff::tz::db()
         .available()
@@ -154,7 +155,7 @@ pub struct SessionInfo {
     pub current: bool,
 }
 
-#[server(prefix = "/api", endpoint = "account/sessions")]
+#[server(prefix = "/api", endpoint = "account/sessions", output = BrowserJson)]
 pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
     let signed_in = ssr::require_user().await?;
     let state = ssr::state()?;
@@ -192,7 +193,7 @@ pub enum AddressChange {
     Invalid(String),
 }
 
-#[server(prefix = "/api", endpoint = "account/address")]
+#[server(prefix = "/api", endpoint = "account/address", output = BrowserJson)]
 pub async fn request_address_change(new_address: String) -> Result<AddressChange, AppError> {
     use crate::server::accounts::address::{self, ChangeAsked};
 
@@ -208,7 +209,7 @@ pub async fn request_address_change(new_address: String) -> Result<AddressChange
 }
 
 /// The new address a confirmation link is for; looking does not use the link up.
-#[server(prefix = "/api", endpoint = "account/address-status")]
+#[server(prefix = "/api", endpoint = "account/address-status", output = BrowserJson)]
 pub async fn address_change_status(token: String) -> Result<Option<String>, AppError> {
     let state = ssr::state()?;
     let now = mongodb::bson::DateTime::now();
@@ -216,7 +217,7 @@ pub async fn address_change_status(token: String) -> Result<Option<String>, AppE
 }
 
 /// Forgets the Google picture; Google sign-ins no longer bring it back.
-#[server(prefix = "/api", endpoint = "account/remove-picture")]
+#[server(prefix = "/api", endpoint = "account/remove-picture", output = BrowserJson)]
 pub async fn remove_picture() -> Result<Me, AppError> {
     let signed_in = ssr::require_user().await?;
     let state = ssr::state()?;

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
+use crate::browser_json::BrowserJson;
 use crate::domain::business::{BusinessErrors, BusinessInput};
 use crate::error::AppError;
 
@@ -35,7 +36,7 @@ pub enum BusinessSave {
     Invalid(BusinessErrors),
 }
 
-#[server(prefix = "/api", endpoint = "account/business")]
+#[server(prefix = "/api", endpoint = "account/business", output = BrowserJson)]
 pub async fn get_business() -> Result<BusinessForm, AppError> {
     let (user, state) = crate::api::ssr::who_asks().await?;
     Ok(BusinessForm {
@@ -46,7 +47,7 @@ pub async fn get_business() -> Result<BusinessForm, AppError> {
     })
 }
 
-#[server(prefix = "/api", endpoint = "account/business/save", input = Json)]
+#[server(prefix = "/api", endpoint = "account/business/save", input = Json, output = BrowserJson)]
 pub async fn save_business(input: BusinessInput) -> Result<BusinessSave, AppError> {
     use crate::server::accounts::business::{self, BusinessSaved};
 
@@ -59,14 +60,14 @@ pub async fn save_business(input: BusinessInput) -> Result<BusinessSave, AppErro
 
 /// Takes the logo off every invoice (uploading one is `POST /account/logo`: the image is the
 /// request body, which a server function's encodings do not carry as it is).
-#[server(prefix = "/api", endpoint = "account/business/remove-logo")]
+#[server(prefix = "/api", endpoint = "account/business/remove-logo", output = BrowserJson)]
 pub async fn remove_logo() -> Result<(), AppError> {
     let (user, state) = crate::api::ssr::who_asks().await?;
     crate::server::accounts::logo::remove(&state, &user).await
 }
 
 /// How invoice numbers count, and the next one (empty: carry on).
-#[server(prefix = "/api", endpoint = "account/business/numbering")]
+#[server(prefix = "/api", endpoint = "account/business/numbering", output = BrowserJson)]
 pub async fn save_numbering(numbering: String, next: String) -> Result<NumberingSave, AppError> {
     use crate::server::invoicing::numbering::{self, NumberingSaved};
 

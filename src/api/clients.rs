@@ -6,6 +6,7 @@ use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::api::invoices::wire::InvoiceRow;
+use crate::browser_json::BrowserJson;
 use crate::domain::client::{ClientErrors, ClientInput};
 use crate::domain::money::{Currency, Money};
 use crate::error::AppError;
@@ -69,7 +70,7 @@ pub(crate) fn summary(client: &crate::server::db::clients::ClientDoc) -> ClientS
 }
 
 /// The owner's clients by name, matching `search` (name, company or email).
-#[server(prefix = "/api", endpoint = "clients/list")]
+#[server(prefix = "/api", endpoint = "clients/list", output = BrowserJson)]
 pub async fn list_clients(
     search: String,
     include_archived: bool,
@@ -79,7 +80,7 @@ pub async fn list_clients(
     Ok(clients.iter().map(summary).collect())
 }
 
-#[server(prefix = "/api", endpoint = "clients/get")]
+#[server(prefix = "/api", endpoint = "clients/get", output = BrowserJson)]
 pub async fn get_client(id: String) -> Result<ClientDetail, AppError> {
     use crate::api::invoices::views::row;
 
@@ -99,7 +100,7 @@ pub async fn get_client(id: String) -> Result<ClientDetail, AppError> {
     })
 }
 
-#[server(prefix = "/api", endpoint = "clients/create", input = Json)]
+#[server(prefix = "/api", endpoint = "clients/create", input = Json, output = BrowserJson)]
 pub async fn create_client(input: ClientInput) -> Result<ClientSave, AppError> {
     let (user, state) = who_asks().await?;
     let client = match input.parse() {
@@ -110,7 +111,7 @@ pub async fn create_client(input: ClientInput) -> Result<ClientSave, AppError> {
     Ok(ClientSave::Saved(summary(&saved)))
 }
 
-#[server(prefix = "/api", endpoint = "clients/update", input = Json)]
+#[server(prefix = "/api", endpoint = "clients/update", input = Json, output = BrowserJson)]
 pub async fn update_client(id: String, input: ClientInput) -> Result<ClientSave, AppError> {
     let (user, id, state) = signed_in_with_id(&id, "client").await?;
     let client = match input.parse() {
@@ -122,7 +123,7 @@ pub async fn update_client(id: String, input: ClientInput) -> Result<ClientSave,
 }
 
 /// Archives (or, with `archived = false`, restores) a client. Their invoices stay as they are.
-#[server(prefix = "/api", endpoint = "clients/archive")]
+#[server(prefix = "/api", endpoint = "clients/archive", output = BrowserJson)]
 pub async fn archive_client(id: String, archived: bool) -> Result<ClientSummary, AppError> {
     let (user, id, state) = signed_in_with_id(&id, "client").await?;
     let saved = clients::archive(&state, &user, id, archived).await?;
@@ -145,7 +146,7 @@ pub struct ImportRowView {
 }
 
 /// What importing `csv` would do, row by row; nothing is saved.
-#[server(prefix = "/api", endpoint = "clients/import/preview", input = Json)]
+#[server(prefix = "/api", endpoint = "clients/import/preview", input = Json, output = BrowserJson)]
 pub async fn preview_client_import(csv: String) -> Result<Vec<ImportRowView>, AppError> {
     use crate::server::imports::{self, Verdict};
 
@@ -173,7 +174,7 @@ pub async fn preview_client_import(csv: String) -> Result<Vec<ImportRowView>, Ap
 }
 
 /// Adds the rows of `csv` that are ready (checked again here); returns how many.
-#[server(prefix = "/api", endpoint = "clients/import", input = Json)]
+#[server(prefix = "/api", endpoint = "clients/import", input = Json, output = BrowserJson)]
 pub async fn import_clients(csv: String) -> Result<usize, AppError> {
     let (user, state) = who_asks().await?;
     crate::server::imports::import(&state, &user, &csv).await

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::api::invoices::wire::InvoiceRow;
+use crate::browser_json::BrowserJson;
 pub use crate::domain::dashboard::{AGING_LABELS, CurrencySummary};
 use crate::domain::date::CalendarDate;
 use crate::domain::money::Money;
@@ -34,7 +35,7 @@ pub struct Dashboard {
     pub late_payers: Vec<crate::domain::pay_habits::LatePayer>,
 }
 
-#[server(prefix = "/api", endpoint = "dashboard")]
+#[server(prefix = "/api", endpoint = "dashboard", output = BrowserJson)]
 pub async fn load_dashboard() -> Result<Dashboard, AppError> {
     use crate::api::invoices::views::row;
 

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::browser_json::BrowserJson;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,7 +25,7 @@ pub struct OutboxEmail {
     pub answerable: bool,
 }
 
-#[server(prefix = "/api", endpoint = "dev/outbox")]
+#[server(prefix = "/api", endpoint = "dev/outbox", output = BrowserJson)]
 pub async fn outbox() -> Result<Vec<OutboxEmail>, AppError> {
     let (state, parts) = (crate::api::ssr::state()?, crate::api::ssr::parts()?);
     let host = host_of(&parts);
@@ -34,7 +35,7 @@ pub async fn outbox() -> Result<Vec<OutboxEmail>, AppError> {
 
 /// Answers an invoice email or reminder in the outbox as its client would (see
 /// `server::dev_outbox::reply_as_client`); returns what came of it.
-#[server(prefix = "/api", endpoint = "dev/reply")]
+#[server(prefix = "/api", endpoint = "dev/reply", output = BrowserJson)]
 pub async fn reply_as_client(
     email_id: String,
     text: String,

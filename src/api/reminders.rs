@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
+use crate::browser_json::BrowserJson;
 use crate::domain::reminder_policy::{PolicyErrors, StepInput};
 use crate::error::AppError;
 
@@ -41,13 +42,13 @@ use {
     crate::server::chasing,
 };
 
-#[server(prefix = "/api", endpoint = "reminders/settings")]
+#[server(prefix = "/api", endpoint = "reminders/settings", output = BrowserJson)]
 pub async fn get_reminder_settings() -> Result<ReminderSettingsForm, AppError> {
     let (user, _) = who_asks().await?;
     Ok(ssr::form(&user))
 }
 
-#[server(prefix = "/api", endpoint = "reminders/save", input = Json)]
+#[server(prefix = "/api", endpoint = "reminders/save", input = Json, output = BrowserJson)]
 pub async fn save_reminder_settings(
     send_hour: String,
     steps: Vec<StepInput>,
@@ -76,32 +77,32 @@ pub async fn save_reminder_settings(
     })
 }
 
-#[server(prefix = "/api", endpoint = "reminders/invoice")]
+#[server(prefix = "/api", endpoint = "reminders/invoice", output = BrowserJson)]
 pub async fn load_invoice_reminders(id: String) -> Result<InvoiceReminders, AppError> {
     let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
     chasing::of_invoice(&state, &user, id).await
 }
 
-#[server(prefix = "/api", endpoint = "reminders/pause")]
+#[server(prefix = "/api", endpoint = "reminders/pause", output = BrowserJson)]
 pub async fn pause_reminders(id: String) -> Result<InvoiceReminders, AppError> {
     let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
     chasing::pause(&state, &user, id).await
 }
 
-#[server(prefix = "/api", endpoint = "reminders/resume")]
+#[server(prefix = "/api", endpoint = "reminders/resume", output = BrowserJson)]
 pub async fn resume_reminders(id: String) -> Result<InvoiceReminders, AppError> {
     let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
     chasing::resume(&state, &user, id).await
 }
 
-#[server(prefix = "/api", endpoint = "reminders/snooze")]
+#[server(prefix = "/api", endpoint = "reminders/snooze", output = BrowserJson)]
 pub async fn snooze_reminders(id: String, until: String) -> Result<InvoiceReminders, AppError> {
     let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
     chasing::snooze(&state, &user, id, &until).await
 }
 
 /// Sets the client's promise to pay aside: reminders follow the policy again.
-#[server(prefix = "/api", endpoint = "reminders/clear-promise")]
+#[server(prefix = "/api", endpoint = "reminders/clear-promise", output = BrowserJson)]
 pub async fn clear_promise(id: String) -> Result<InvoiceReminders, AppError> {
     let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
     chasing::promises::clear(&state, &user, id).await

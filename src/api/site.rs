@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::browser_json::BrowserJson;
 use crate::error::AppError;
 
 /// What public pages need to know about this installation.
@@ -18,7 +19,7 @@ pub struct SiteInfo {
     pub free_limits: Option<crate::domain::plan::FreeLimits>,
 }
 
-#[server(prefix = "/api", endpoint = "site/info")]
+#[server(prefix = "/api", endpoint = "site/info", output = BrowserJson)]
 pub async fn get_site_info() -> Result<SiteInfo, AppError> {
     let state = ssr::state()?;
     Ok(SiteInfo {

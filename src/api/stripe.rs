@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::browser_json::BrowserJson;
 use crate::domain::pay_with::PayWith;
 use crate::error::AppError;
 
@@ -94,14 +95,14 @@ fn connect_view(state: &AppState, outcome: ConnectOutcome) -> StripeConnect {
     }
 }
 
-#[server(prefix = "/api", endpoint = "stripe/connection")]
+#[server(prefix = "/api", endpoint = "stripe/connection", output = BrowserJson)]
 pub async fn stripe_connection() -> Result<Option<StripeConnectionView>, AppError> {
     let (user, state) = who_asks().await?;
     let connection = stripe_account::connection_of(&state, user.id).await?;
     Ok(connection.map(|c| view(&state, &c)))
 }
 
-#[server(prefix = "/api", endpoint = "stripe/connect")]
+#[server(prefix = "/api", endpoint = "stripe/connect", output = BrowserJson)]
 pub async fn connect_stripe(key: String) -> Result<StripeConnect, AppError> {
     let (user, state) = who_asks().await?;
     let outcome = stripe_account::connect::connect(&state, &user, &key).await?;
@@ -109,14 +110,14 @@ pub async fn connect_stripe(key: String) -> Result<StripeConnect, AppError> {
 }
 
 /// For an endpoint the user added in Stripe themselves: its signing secret.
-#[server(prefix = "/api", endpoint = "stripe/signing-secret")]
+#[server(prefix = "/api", endpoint = "stripe/signing-secret", output = BrowserJson)]
 pub async fn save_stripe_signing_secret(secret: String) -> Result<StripeConnect, AppError> {
     let (user, state) = who_asks().await?;
     let outcome = stripe_account::connect::save_signing_secret(&state, &user, &secret).await?;
     Ok(connect_view(&state, outcome))
 }
 
-#[server(prefix = "/api", endpoint = "stripe/pay-with")]
+#[server(prefix = "/api", endpoint = "stripe/pay-with", output = BrowserJson)]
 pub async fn choose_pay_with(mode: PayWith) -> Result<StripeConnectionView, AppError> {
     let (user, state) = who_asks().await?;
     let saved = settings::choose_pay_with(&state, &user, mode).await?;
@@ -124,7 +125,7 @@ pub async fn choose_pay_with(mode: PayWith) -> Result<StripeConnectionView, AppE
 }
 
 /// Which confirmation emails go out when a client pays through Stripe.
-#[server(prefix = "/api", endpoint = "stripe/payment-emails")]
+#[server(prefix = "/api", endpoint = "stripe/payment-emails", output = BrowserJson)]
 pub async fn save_payment_emails(
     notify_paid: bool,
     client_receipts: bool,
@@ -134,7 +135,7 @@ pub async fn save_payment_emails(
     Ok(view(&state, &saved))
 }
 
-#[server(prefix = "/api", endpoint = "stripe/disconnect")]
+#[server(prefix = "/api", endpoint = "stripe/disconnect", output = BrowserJson)]
 pub async fn disconnect_stripe() -> Result<(), AppError> {
     let (user, state) = who_asks().await?;
     stripe_account::disconnect::disconnect(&state, &user).await

@@ -6,6 +6,7 @@ use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::api::clients::ClientSummary;
+use crate::browser_json::BrowserJson;
 pub use crate::domain::bulk::BulkOutcome;
 use crate::domain::date::CalendarDate;
 use crate::domain::invoice_draft::InvoiceInput;
@@ -49,7 +50,7 @@ fn saved(outcome: DraftSave) -> InvoiceSave {
     }
 }
 
-#[server(prefix = "/api", endpoint = "invoices/list", input = Json)]
+#[server(prefix = "/api", endpoint = "invoices/list", input = Json, output = BrowserJson)]
 pub async fn list_invoices(params: ListParams) -> Result<InvoicePage, AppError> {
     use crate::server::invoicing::listing::{PAGE_SIZE, list};
 
@@ -63,14 +64,14 @@ pub async fn list_invoices(params: ListParams) -> Result<InvoicePage, AppError> 
     })
 }
 
-#[server(prefix = "/api", endpoint = "invoices/get")]
+#[server(prefix = "/api", endpoint = "invoices/get", output = BrowserJson)]
 pub async fn get_invoice(id: String) -> Result<InvoiceDetail, AppError> {
     let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
     let invoice = invoicing::load(&state, user.id, id).await?;
     Ok(views::detail(&state, &invoice, &user, today_of(&user)))
 }
 
-#[server(prefix = "/api", endpoint = "invoices/editor")]
+#[server(prefix = "/api", endpoint = "invoices/editor", output = BrowserJson)]
 pub async fn load_editor_context() -> Result<EditorContext, AppError> {
     let (user, state) = who_asks().await?;
     let clients = crate::server::clients::pickable(&state, user.id).await?;
@@ -83,33 +84,33 @@ pub async fn load_editor_context() -> Result<EditorContext, AppError> {
     })
 }
 
-#[server(prefix = "/api", endpoint = "invoices/create", input = Json)]
+#[server(prefix = "/api", endpoint = "invoices/create", input = Json, output = BrowserJson)]
 pub async fn create_invoice(input: InvoiceInput) -> Result<InvoiceSave, AppError> {
     let (user, state) = who_asks().await?;
     drafts::create(&state, &user, &input).await.map(saved)
 }
 
-#[server(prefix = "/api", endpoint = "invoices/update", input = Json)]
+#[server(prefix = "/api", endpoint = "invoices/update", input = Json, output = BrowserJson)]
 pub async fn update_invoice(id: String, input: InvoiceInput) -> Result<InvoiceSave, AppError> {
     let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
     drafts::update(&state, &user, id, &input).await.map(saved)
 }
 
 /// A new draft with the same client and lines, dated today with the same payment terms.
-#[server(prefix = "/api", endpoint = "invoices/duplicate")]
+#[server(prefix = "/api", endpoint = "invoices/duplicate", output = BrowserJson)]
 pub async fn duplicate_invoice(id: String) -> Result<InvoiceSave, AppError> {
     let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
     drafts::duplicate(&state, &user, id).await.map(saved)
 }
 
-#[server(prefix = "/api", endpoint = "invoices/send")]
+#[server(prefix = "/api", endpoint = "invoices/send", output = BrowserJson)]
 pub async fn send_invoice(id: String) -> Result<InvoiceDetail, AppError> {
     let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
     let sent = sending::send(&state, &user, id).await?;
     Ok(views::detail(&state, &sent, &user, today_of(&user)))
 }
 
-#[server(prefix = "/api", endpoint = "invoices/void")]
+#[server(prefix = "/api", endpoint = "invoices/void", output = BrowserJson)]
 pub async fn void_invoice(id: String) -> Result<InvoiceDetail, AppError> {
     let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
     let voided = sending::void(&state, &user, id).await?;
@@ -117,14 +118,14 @@ pub async fn void_invoice(id: String) -> Result<InvoiceDetail, AppError> {
 }
 
 /// Deletes a draft. Sent invoices are records and are voided instead.
-#[server(prefix = "/api", endpoint = "invoices/delete")]
+#[server(prefix = "/api", endpoint = "invoices/delete", output = BrowserJson)]
 pub async fn delete_draft(id: String) -> Result<(), AppError> {
     let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
     drafts::delete(&state, &user, id).await
 }
 
 /// Records a payment received outside Stripe; the invoice becomes partially paid or paid.
-#[server(prefix = "/api", endpoint = "invoices/payment", input = Json)]
+#[server(prefix = "/api", endpoint = "invoices/payment", input = Json, output = BrowserJson)]
 pub async fn record_payment(id: String, payment: PaymentInput) -> Result<PaymentSave, AppError> {
     use crate::server::payments::by_hand::record_by_hand;
     use crate::server::payments::record::Recorded;
@@ -142,7 +143,7 @@ pub async fn record_payment(id: String, payment: PaymentInput) -> Result<Payment
 }
 
 /// A new link for the client (the old one stops working), e.g. after it was forwarded by mistake.
-#[server(prefix = "/api", endpoint = "invoices/new-link")]
+#[server(prefix = "/api", endpoint = "invoices/new-link", output = BrowserJson)]
 pub async fn replace_public_link(id: String) -> Result<InvoiceDetail, AppError> {
     let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
     let saved = sending::replace_public_link(&state, &user, id).await?;
@@ -151,7 +152,7 @@ pub async fn replace_public_link(id: String) -> Result<InvoiceDetail, AppError> 
 
 /// Sends or voids several invoices at once; each is checked on its own, and the ones that
 /// cannot change are listed with the reason.
-#[server(prefix = "/api", endpoint = "invoices/bulk", input = Json)]
+#[server(prefix = "/api", endpoint = "invoices/bulk", input = Json, output = BrowserJson)]
 pub async fn bulk_action(
     ids: Vec<String>,
     action: crate::domain::bulk::BulkAction,

@@ -7,7 +7,7 @@ use crate::api::site::get_site_info;
 
 #[component]
 pub fn ContactEmail() -> impl IntoView {
-    let info = OnceResource::new(get_site_info());
+    let info = OnceResource::new_serde_wb(get_site_info());
     view! {
         <Suspense fallback=|| view! { <span class="muted">"loading…"</span> }>
             {move || Suspend::new(async move {

@@ -41,8 +41,8 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
     // Runs in the browser once the settings have hydrated (the end-to-end tests wait for it).
     Effect::new(|_| crate::ui::browser::mark_hydrated());
     let query = use_query_map();
-    let zones = OnceResource::new(time_zones());
-    let sessions = OnceResource::new(my_sessions());
+    let zones = OnceResource::new_serde_wb(time_zones());
+    let sessions = OnceResource::new_serde_wb(my_sessions());
     let errors = move || match save.value().get() {
         Some(Ok(ProfileUpdate::Invalid(errors))) => errors,
         _ => Default::default(),

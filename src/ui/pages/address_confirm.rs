@@ -12,7 +12,7 @@ pub fn AddressConfirm() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let problem = move || query.read().get("problem");
-    let status = Resource::new(token, address_change_status);
+    let status = Resource::new_serde_wb(token, address_change_status);
 
     view! {
         <Title text="Confirm your new address" />

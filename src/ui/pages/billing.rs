@@ -12,7 +12,7 @@ use crate::ui::components::signed_in::or_sign_in;
 
 #[component]
 pub fn Billing() -> impl IntoView {
-    let overview = OnceResource::new(load_billing());
+    let overview = OnceResource::new_serde_wb(load_billing());
     let query = use_query_map();
     let upgraded = move || query.read().get("upgraded").is_some();
     view! {

@@ -17,7 +17,7 @@ use crate::ui::components::signed_in::or_sign_in;
 
 #[component]
 pub fn Business() -> impl IntoView {
-    let form = OnceResource::new(get_business());
+    let form = OnceResource::new_serde_wb(get_business());
     view! {
         <Title text="Business details" />
         <section class="page business">

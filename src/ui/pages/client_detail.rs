@@ -23,7 +23,8 @@ pub fn ClientDetail() -> impl IntoView {
 #[component]
 fn ClientScreen(id: Memo<String>) -> impl IntoView {
     let version = RwSignal::new(0_u32);
-    let client = Resource::new(move || (id.get(), version.get()), |(id, _)| get_client(id));
+    let client =
+        Resource::new_serde_wb(move || (id.get(), version.get()), |(id, _)| get_client(id));
     let refresh = Callback::new(move |_| version.update(|v| *v += 1));
     view! {
         <section class="page client-detail">

@@ -30,7 +30,7 @@ fn ClientList() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let applied = RwSignal::new(String::new());
     let archived = RwSignal::new(false);
-    let clients = Resource::new(
+    let clients = Resource::new_serde_wb(
         move || (applied.get(), archived.get()),
         |(search, archived)| list_clients(search, archived),
     );

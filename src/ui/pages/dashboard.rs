@@ -19,7 +19,7 @@ pub fn Dashboard() -> impl IntoView {
 
 #[component]
 fn DashboardBody() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load_dashboard());
+    let data = Resource::new_serde_wb(|| (), |_| load_dashboard());
     view! {
         <section class="page dashboard">
             <div class="page-head">

@@ -6,7 +6,7 @@ use crate::api::dev::{ReplyAsClient as ReplyAsClientFn, outbox};
 /// Local development only: the emails PayTrack would have sent, newest first.
 #[component]
 pub fn DevOutbox() -> impl IntoView {
-    let emails = Resource::new(|| (), |_| outbox());
+    let emails = Resource::new_serde_wb(|| (), |_| outbox());
     let (open, set_open) = signal(None::<String>);
     // Which email was last answered and what came of it: kept here, not in the form, because
     // the refreshed list draws new forms.

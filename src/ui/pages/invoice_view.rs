@@ -31,8 +31,9 @@ pub fn InvoiceView() -> impl IntoView {
 #[component]
 fn InvoiceScreen(id: Memo<String>) -> impl IntoView {
     let version = RwSignal::new(0_u32);
-    let invoice = Resource::new(move || (id.get(), version.get()), |(id, _)| get_invoice(id));
-    let reminders = Resource::new(
+    let invoice =
+        Resource::new_serde_wb(move || (id.get(), version.get()), |(id, _)| get_invoice(id));
+    let reminders = Resource::new_serde_wb(
         move || (id.get(), version.get()),
         |(id, _)| load_invoice_reminders(id),
     );

@@ -102,7 +102,7 @@ fn DashboardPicture() -> impl IntoView {
 /// The plans with this installation's Free limits, or that everything is included.
 #[component]
 fn LandingPricing() -> impl IntoView {
-    let site = OnceResource::new(get_site_info());
+    let site = OnceResource::new_serde_wb(get_site_info());
     view! {
         <section id="pricing" class="landing-pricing" aria-labelledby="pricing-title">
             <h2 id="pricing-title">"Pricing"</h2>

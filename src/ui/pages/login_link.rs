@@ -11,7 +11,7 @@ use crate::api::auth::login_link_email;
 pub fn LoginLink() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
-    let status = Resource::new(token, login_link_email);
+    let status = Resource::new_serde_wb(token, login_link_email);
 
     view! {
         <Title text="Sign in" />

@@ -10,7 +10,7 @@ use crate::ui::components::signed_in::or_sign_in;
 
 #[component]
 pub fn Operator() -> impl IntoView {
-    let report = OnceResource::new(load_usage());
+    let report = OnceResource::new_serde_wb(load_usage());
     view! {
         <Title text="Usage" />
         <section class="page operator">

@@ -10,7 +10,7 @@ use crate::ui::components::plans::Plans;
 
 #[component]
 pub fn Pricing() -> impl IntoView {
-    let site = OnceResource::new(get_site_info());
+    let site = OnceResource::new_serde_wb(get_site_info());
     view! {
         <Title text="Pricing" />
         <section class="page pricing">

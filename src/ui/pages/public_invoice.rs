@@ -15,7 +15,7 @@ pub fn PublicInvoice() -> impl IntoView {
     let token = params.read_untracked().get("token").unwrap_or_default();
     let pdf = format!("/i/{token}/pdf");
     let token_for_promise = token.clone();
-    let invoice = Resource::new(move || token.clone(), public_invoice);
+    let invoice = Resource::new_serde_wb(move || token.clone(), public_invoice);
     view! {
         <Meta name="robots" content="noindex, nofollow" />
         <Meta name="referrer" content="no-referrer" />

@@ -15,7 +15,7 @@ use crate::ui::components::signed_in::or_sign_in;
 
 #[component]
 pub fn ReminderSettings() -> impl IntoView {
-    let settings = OnceResource::new(get_reminder_settings());
+    let settings = OnceResource::new_serde_wb(get_reminder_settings());
     view! {
         <Title text="Reminders" />
         <section class="page reminder-settings">

@@ -43,7 +43,7 @@ pub fn SignIn() -> impl IntoView {
     let request = ServerAction::<RequestLoginLink>::new();
     let (time_zone, set_time_zone) = signal(String::new());
     Effect::new(move |_| set_time_zone.set(browser::time_zone().unwrap_or_default()));
-    let site = OnceResource::new(get_site_info());
+    let site = OnceResource::new_serde_wb(get_site_info());
 
     let email_error = move || match request.value().get() {
         Some(Ok(LinkRequest::InvalidEmail(message))) => Some(message),

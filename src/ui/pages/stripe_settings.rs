@@ -30,7 +30,7 @@ const PERMISSIONS: [(&str, &str); 7] = [
 
 #[component]
 pub fn StripeSettings() -> impl IntoView {
-    let loaded = OnceResource::new(stripe_connection());
+    let loaded = OnceResource::new_serde_wb(stripe_connection());
     view! {
         <Title text="Stripe" />
         <section class="page stripe-settings">

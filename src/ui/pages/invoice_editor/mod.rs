@@ -48,8 +48,8 @@ pub fn EditInvoice() -> impl IntoView {
 fn EditorLoader(id: Option<String>) -> impl IntoView {
     let query = use_query_map();
     let preselect = query.read_untracked().get("client");
-    let context = Resource::new(|| (), |_| load_editor_context());
-    let existing = Resource::new(
+    let context = Resource::new_serde_wb(|| (), |_| load_editor_context());
+    let existing = Resource::new_serde_wb(
         move || id.clone(),
         |id| async move {
             match id {

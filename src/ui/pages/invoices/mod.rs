@@ -66,11 +66,11 @@ fn InvoiceList() -> impl IntoView {
     let navigate = use_navigate();
     let params = Memo::new(move |_| params_from_url(&query.read()));
     let version = RwSignal::new(0_u32);
-    let page = Resource::new(
+    let page = Resource::new_serde_wb(
         move || (params.get(), version.get()),
         |(params, _)| list_invoices(params),
     );
-    let clients = Resource::new(|| (), |_| list_clients(String::new(), true));
+    let clients = Resource::new_serde_wb(|| (), |_| list_clients(String::new(), true));
     let bulk = Action::new(move |(ids, action): &(Vec<String>, BulkAction)| {
         bulk_action(ids.clone(), *action)
     });
