@@ -11,7 +11,7 @@
 //! round it. Every integer PayTrack sends is far below that (amounts are capped at
 //! `MAX_TOTAL_MINOR`, quantities at 10^12 thousandths, times are milliseconds).
 
-use leptos::server_fn::codec::Post;
+use leptos::server_fn::codec::{JsonEncoding, Post};
 use leptos::server_fn::{Bytes, ContentType, Decodes, Encodes, Format, FormatType};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -29,11 +29,12 @@ impl FormatType for BrowserJsonEncoding {
     const FORMAT_TYPE: Format = Format::Text;
 }
 
+// Written exactly as server_fn's own JSON encoding writes it.
 impl<T: Serialize> Encodes<T> for BrowserJsonEncoding {
     type Error = serde_json::Error;
 
     fn encode(value: &T) -> Result<Bytes, Self::Error> {
-        serde_json::to_vec(value).map(Bytes::from)
+        <JsonEncoding as Encodes<T>>::encode(value)
     }
 }
 
@@ -47,10 +48,10 @@ impl<T: DeserializeOwned> Decodes<T> for BrowserJsonEncoding {
         serde_wasm_bindgen::from_value(value).map_err(|error| error.to_string())
     }
 
-    // Outside the browser (the tests' clients) there is no JSON.parse; serde_json reads the
-    // same text.
+    // Outside the browser (the tests' clients) there is no JSON.parse: server_fn's own JSON
+    // encoding reads the same text.
     #[cfg(not(feature = "hydrate"))]
     fn decode(bytes: Bytes) -> Result<T, Self::Error> {
-        serde_json::from_slice(&bytes).map_err(|error| error.to_string())
+        <JsonEncoding as Decodes<T>>::decode(bytes).map_err(|error| error.to_string())
     }
 }
