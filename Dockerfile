@@ -21,7 +21,7 @@ RUN version=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/version = |"
  && cargo install wasm-bindgen-cli --version "$version" --debug
 COPY . .
 ENV CARGO_TARGET_DIR=/src/target
-RUN cargo leptos build --release --precompress
+RUN cargo leptos build --release --precompress --split --features split
 
 FROM debian:trixie-slim
 RUN apt-get update \

@@ -3,18 +3,18 @@
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
 use crate::ui::components::error_view::ErrorList;
 use crate::ui::components::layout::{Footer, Header};
+use crate::ui::pages::later::{
+    AccountPage, AddressConfirmPage, BillingPage, BusinessPage, ClientPage, ClientsPage,
+    DevOutboxPage, EditInvoicePage, InvoicePage, LoginLinkPage, NewInvoicePage, OperatorPage,
+    PricingPage, PrivacyPage, PublicInvoicePage, RemindersPage, SignInPage, StripePage, TermsPage,
+};
 use crate::ui::pages::{
-    account::Account, account_deleted::AccountDeleted, address_confirm::AddressConfirm,
-    billing::Billing, business::Business, client_detail::ClientDetail, clients::Clients,
-    dashboard::Dashboard, dev_outbox::DevOutbox, invoice_editor::EditInvoice,
-    invoice_editor::NewInvoice, invoice_view::InvoiceView, invoices::Invoices, landing::Landing,
-    login_link::LoginLink, not_found::NotFound, operator::Operator, pricing::Pricing,
-    privacy::Privacy, public_invoice::PublicInvoice, reminder_settings::ReminderSettings,
-    sign_in::SignIn, stripe_settings::StripeSettings, terms::Terms,
+    account_deleted::AccountDeleted, dashboard::Dashboard, invoices::Invoices, landing::Landing,
+    not_found::NotFound,
 };
 use crate::ui::session::provide_session;
 
@@ -51,14 +51,19 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_session();
 
+    // True while the router waits for the next page, e.g. for its group of pages to arrive
+    // (ui/pages/later.rs): a bar shows it, and the page says it is busy.
+    let (routing, set_routing) = signal(false);
+    Effect::new(|_| crate::ui::pages::later::fetch_on_intent());
     view! {
         <Title formatter=|page: String| {
             if page.is_empty() { "PayTrack".to_string() } else { format!("{page} · PayTrack") }
         } />
-        <Router>
+        <Router set_is_routing=set_routing>
             <a class="skip-link" href="#main">"Skip to content"</a>
+            <div class="route-progress" class:active=routing aria-hidden="true"></div>
             <Header />
-            <main id="main" tabindex="-1">
+            <main id="main" tabindex="-1" aria-busy=move || routing.get().then_some("true")>
                 <ErrorBoundary fallback=|errors| view! { <ErrorList errors /> }>
                     <Routes fallback=NotFound>
                         // The busiest pages are sent whole, in reading order, once their
@@ -68,29 +73,29 @@ pub fn App() -> impl IntoView {
                         // 11% more requests a second; `/dashboard` 19% more, `/invoices` 1–12%.
                         // The other pages still stream: none has been measured either way.
                         <Route path=path!("/") view=Landing ssr=SsrMode::Async />
-                        <Route path=path!("/privacy") view=Privacy ssr=SsrMode::Async />
-                        <Route path=path!("/terms") view=Terms ssr=SsrMode::Async />
-                        <Route path=path!("/pricing") view=Pricing ssr=SsrMode::Async />
-                        <Route path=path!("/sign-in") view=SignIn />
-                        <Route path=path!("/auth/link") view=LoginLink />
-                        <Route path=path!("/account") view=Account />
+                        <Route path=path!("/privacy") view={Lazy::<PrivacyPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/terms") view={Lazy::<TermsPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/pricing") view={Lazy::<PricingPage>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/sign-in") view={Lazy::<SignInPage>::new()} />
+                        <Route path=path!("/auth/link") view={Lazy::<LoginLinkPage>::new()} />
+                        <Route path=path!("/account") view={Lazy::<AccountPage>::new()} />
                         <Route path=path!("/account/deleted") view=AccountDeleted />
-                        <Route path=path!("/account/address") view=AddressConfirm />
-                        <Route path=path!("/account/business") view=Business />
-                        <Route path=path!("/dev/outbox") view=DevOutbox />
+                        <Route path=path!("/account/address") view={Lazy::<AddressConfirmPage>::new()} />
+                        <Route path=path!("/account/business") view={Lazy::<BusinessPage>::new()} />
+                        <Route path=path!("/dev/outbox") view={Lazy::<DevOutboxPage>::new()} />
                         <Route path=path!("/dashboard") view=Dashboard ssr=SsrMode::Async />
                         <Route path=path!("/invoices") view=Invoices ssr=SsrMode::Async />
-                        <Route path=path!("/invoices/new") view=NewInvoice />
-                        <Route path=path!("/invoices/:id") view=InvoiceView />
-                        <Route path=path!("/invoices/:id/edit") view=EditInvoice />
-                        <Route path=path!("/clients") view=Clients />
-                        <Route path=path!("/clients/:id") view=ClientDetail />
-                        <Route path=path!("/reminders") view=ReminderSettings />
-                        <Route path=path!("/stripe") view=StripeSettings />
-                        <Route path=path!("/billing") view=Billing />
-                        <Route path=path!("/operator") view=Operator />
+                        <Route path=path!("/invoices/new") view={Lazy::<NewInvoicePage>::new()} />
+                        <Route path=path!("/invoices/:id") view={Lazy::<InvoicePage>::new()} />
+                        <Route path=path!("/invoices/:id/edit") view={Lazy::<EditInvoicePage>::new()} />
+                        <Route path=path!("/clients") view={Lazy::<ClientsPage>::new()} />
+                        <Route path=path!("/clients/:id") view={Lazy::<ClientPage>::new()} />
+                        <Route path=path!("/reminders") view={Lazy::<RemindersPage>::new()} />
+                        <Route path=path!("/stripe") view={Lazy::<StripePage>::new()} />
+                        <Route path=path!("/billing") view={Lazy::<BillingPage>::new()} />
+                        <Route path=path!("/operator") view={Lazy::<OperatorPage>::new()} />
                         // Rendered whole before sending, so an unknown link can answer 404.
-                        <Route path=path!("/i/:token") view=PublicInvoice ssr=SsrMode::Async />
+                        <Route path=path!("/i/:token") view={Lazy::<PublicInvoicePage>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </ErrorBoundary>
             </main>

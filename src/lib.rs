@@ -18,5 +18,11 @@ pub mod server;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    #[cfg(feature = "split")]
+    wasm_bindgen_futures::spawn_local(async {
+        ui::pages::later::load_for_this_page().await;
+        leptos::mount::hydrate_body(app::App);
+    });
+    #[cfg(not(feature = "split"))]
     leptos::mount::hydrate_body(app::App);
 }

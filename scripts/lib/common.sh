@@ -13,6 +13,10 @@ export PATH="$PAYTRACK_TOOLS/venv/bin:$PAYTRACK_TOOLS/npm/bin:$HOME/.cargo/bin:$
 SECANTUSD_VERSION=0.7.0b3
 SECANTUS_RS_VERSION=0.5.3-beta.196
 
+# How every build of the app is made: the pages a first visit does not need go into separate
+# WebAssembly files, fetched when one of them first opens (src/ui/pages/later.rs).
+LEPTOS_SPLIT=(--split --features split)
+
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'paytrack: %s\n' "$*" >&2; exit 1; }
 

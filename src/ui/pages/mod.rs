@@ -11,6 +11,7 @@ pub mod invoice_editor;
 pub mod invoice_view;
 pub mod invoices;
 pub mod landing;
+pub mod later;
 pub mod login_link;
 pub mod not_found;
 pub mod operator;

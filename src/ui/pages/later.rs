@@ -1,0 +1,281 @@
+//! The pages a first visit does not need, in six groups that the browser fetches the first
+//! time one of their pages opens: the invoice editor, settings, clients, and the pages read
+//! rarely (a client's invoice link, the legal texts, the operator's and developer's pages).
+//!
+//! With the `split` feature (`cargo leptos build --split --features split`, as `scripts/run`,
+//! `scripts/test` and the release build do) each group is its own WebAssembly file, so the
+//! bundle every first visit loads holds the shell, the dashboard, the invoice list and an
+//! invoice's page only. Without it the groups are ordinary functions in one bundle, so a plain
+//! `cargo leptos watch` still gives a working app. One split point per group rather than per
+//! page: wasm-split makes a shared file for each set of split points that share code, and per
+//! page that came to hundreds of files.
+
+use leptos::prelude::*;
+use leptos_router::LazyRoute;
+
+use super::{
+    account::Account, address_confirm::AddressConfirm, billing::Billing, business::Business,
+    client_detail::ClientDetail, clients::Clients, dev_outbox::DevOutbox,
+    invoice_editor::EditInvoice, invoice_editor::NewInvoice, invoice_view::InvoiceView,
+    login_link::LoginLink, operator::Operator, pricing::Pricing, privacy::Privacy,
+    public_invoice::PublicInvoice, reminder_settings::ReminderSettings, sign_in::SignIn,
+    stripe_settings::StripeSettings, terms::Terms,
+};
+
+#[derive(Clone, Copy)]
+enum Invoice {
+    View,
+    New,
+    Edit,
+}
+
+#[derive(Clone, Copy)]
+enum Welcome {
+    SignIn,
+    LoginLink,
+    Pricing,
+}
+
+#[derive(Clone, Copy)]
+enum Settings {
+    Account,
+    Address,
+    Business,
+    Reminders,
+    Stripe,
+    Billing,
+}
+
+#[derive(Clone, Copy)]
+enum People {
+    Clients,
+    Client,
+}
+
+#[derive(Clone, Copy)]
+enum Rare {
+    PublicInvoice,
+    Privacy,
+    Terms,
+    Operator,
+    DevOutbox,
+}
+
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn invoice(page: Invoice) -> AnyView {
+    match page {
+        Invoice::View => view! { <InvoiceView /> }.into_any(),
+        Invoice::New => view! { <NewInvoice /> }.into_any(),
+        Invoice::Edit => view! { <EditInvoice /> }.into_any(),
+    }
+}
+
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn welcome(page: Welcome) -> AnyView {
+    match page {
+        Welcome::SignIn => view! { <SignIn /> }.into_any(),
+        Welcome::LoginLink => view! { <LoginLink /> }.into_any(),
+        Welcome::Pricing => view! { <Pricing /> }.into_any(),
+    }
+}
+
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn settings(page: Settings) -> AnyView {
+    match page {
+        Settings::Account => view! { <Account /> }.into_any(),
+        Settings::Address => view! { <AddressConfirm /> }.into_any(),
+        Settings::Business => view! { <Business /> }.into_any(),
+        Settings::Reminders => view! { <ReminderSettings /> }.into_any(),
+        Settings::Stripe => view! { <StripeSettings /> }.into_any(),
+        Settings::Billing => view! { <Billing /> }.into_any(),
+    }
+}
+
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn people(page: People) -> AnyView {
+    match page {
+        People::Clients => view! { <Clients /> }.into_any(),
+        People::Client => view! { <ClientDetail /> }.into_any(),
+    }
+}
+
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn rare(page: Rare) -> AnyView {
+    match page {
+        Rare::PublicInvoice => view! { <PublicInvoice /> }.into_any(),
+        Rare::Privacy => view! { <Privacy /> }.into_any(),
+        Rare::Terms => view! { <Terms /> }.into_any(),
+        Rare::Operator => view! { <Operator /> }.into_any(),
+        Rare::DevOutbox => view! { <DevOutbox /> }.into_any(),
+    }
+}
+
+/// One route type per page (the router asks each for itself by type), each opening its group.
+macro_rules! later {
+    ($($route:ident => $group:ident($page:expr);)*) => {$(
+        pub struct $route;
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            async fn view(_: Self) -> AnyView {
+                $group($page).await
+            }
+        }
+    )*};
+}
+
+later! {
+    InvoicePage => invoice(Invoice::View);
+    NewInvoicePage => invoice(Invoice::New);
+    EditInvoicePage => invoice(Invoice::Edit);
+    SignInPage => welcome(Welcome::SignIn);
+    LoginLinkPage => welcome(Welcome::LoginLink);
+    PricingPage => welcome(Welcome::Pricing);
+    AccountPage => settings(Settings::Account);
+    AddressConfirmPage => settings(Settings::Address);
+    BusinessPage => settings(Settings::Business);
+    RemindersPage => settings(Settings::Reminders);
+    StripePage => settings(Settings::Stripe);
+    BillingPage => settings(Settings::Billing);
+    ClientsPage => people(People::Clients);
+    ClientPage => people(People::Client);
+    PublicInvoicePage => rare(Rare::PublicInvoice);
+    PrivacyPage => rare(Rare::Privacy);
+    TermsPage => rare(Rare::Terms);
+    OperatorPage => rare(Rare::Operator);
+    DevOutboxPage => rare(Rare::DevOutbox);
+}
+
+/// The group a link's path opens, if it is one of the groups above (the route table in
+/// `app.rs` names the same paths).
+#[cfg(any(test, all(feature = "hydrate", feature = "split")))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Group {
+    Invoice,
+    Settings,
+    People,
+    Rare,
+    Welcome,
+}
+
+#[cfg(any(test, all(feature = "hydrate", feature = "split")))]
+fn group_of(href: &str) -> Option<Group> {
+    let path = href.split(['?', '#']).next()?.strip_prefix('/')?;
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["invoices", _] | ["invoices", _, "edit"] => Some(Group::Invoice),
+        ["account"]
+        | ["account", "address" | "business"]
+        | ["reminders"]
+        | ["stripe"]
+        | ["billing"] => Some(Group::Settings),
+        ["clients"] | ["clients", _] => Some(Group::People),
+        ["i", _] | ["privacy"] | ["terms"] | ["operator"] | ["dev", "outbox"] => Some(Group::Rare),
+        ["sign-in"] | ["auth", "link"] | ["pricing"] => Some(Group::Welcome),
+        _ => None,
+    }
+}
+
+/// Starts fetching a group's files as soon as a link to one of its pages is pointed at,
+/// pressed or focused, so following the link seldom waits for them; each group once.
+pub fn fetch_on_intent() {
+    #[cfg(all(feature = "hydrate", feature = "split"))]
+    {
+        use std::cell::Cell;
+        use web_sys::wasm_bindgen::JsCast;
+
+        thread_local! {
+            static STARTED: Cell<u8> = const { Cell::new(0) };
+        }
+        let on_intent = |ev: web_sys::Event| {
+            let Some(group) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest("a[href]").ok().flatten())
+                .and_then(|link| link.get_attribute("href"))
+                .and_then(|href| group_of(&href))
+            else {
+                return;
+            };
+            let bit = 1u8 << (group as u8);
+            if STARTED.with(|started| started.replace(started.get() | bit)) & bit != 0 {
+                return;
+            }
+            // The signals these return say when the files are in; nothing here waits for them.
+            let _ = match group {
+                Group::Invoice => leptos::lazy_preload!(invoice),
+                Group::Settings => leptos::lazy_preload!(settings),
+                Group::People => leptos::lazy_preload!(people),
+                Group::Rare => leptos::lazy_preload!(rare),
+                Group::Welcome => leptos::lazy_preload!(welcome),
+            };
+        };
+        let _ = window_event_listener(leptos::ev::pointerover, move |ev| on_intent(ev.into()));
+        let _ = window_event_listener(leptos::ev::pointerdown, move |ev| on_intent(ev.into()));
+        let _ = window_event_listener(leptos::ev::focusin, move |ev| on_intent(ev.into()));
+    }
+}
+
+/// Loads the group of the page the browser opened, if it is in one. Hydrating a page whose
+/// group is not loaded yet needs Leptos' asynchronous hydration (`hydrate_lazy`), which does
+/// not match our server-rendered pages; with the group loaded first, the ordinary one does.
+#[cfg(all(feature = "hydrate", feature = "split"))]
+pub async fn load_for_this_page() {
+    let Some(path) = web_sys::window().and_then(|w| w.location().pathname().ok()) else {
+        return;
+    };
+    // `#[lazy]` names each group's loader `__preload_<group>`.
+    match group_of(&path) {
+        Some(Group::Invoice) => __preload_invoice().await,
+        Some(Group::Settings) => __preload_settings().await,
+        Some(Group::People) => __preload_people().await,
+        Some(Group::Rare) => __preload_rare().await,
+        Some(Group::Welcome) => __preload_welcome().await,
+        None => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Group, group_of};
+
+    #[test]
+    fn links_open_the_group_their_route_is_in() {
+        assert_eq!(group_of("/invoices/new"), Some(Group::Invoice));
+        assert_eq!(group_of("/invoices/65a1b2/edit"), Some(Group::Invoice));
+        assert_eq!(
+            group_of("/invoices/65a1b2?tab=reminders"),
+            Some(Group::Invoice)
+        );
+        assert_eq!(group_of("/account/business"), Some(Group::Settings));
+        assert_eq!(group_of("/stripe"), Some(Group::Settings));
+        assert_eq!(group_of("/clients?new=1"), Some(Group::People));
+        assert_eq!(group_of("/clients/65a1b2"), Some(Group::People));
+        assert_eq!(group_of("/i/tok3n"), Some(Group::Rare));
+        assert_eq!(group_of("/sign-in?next=/invoices"), Some(Group::Welcome));
+    }
+
+    #[test]
+    fn links_to_pages_in_the_main_file_or_elsewhere_open_none() {
+        for href in [
+            "/",
+            "/dashboard",
+            "/invoices",
+            "/invoices?status=overdue",
+            "/account/deleted",
+        ] {
+            assert_eq!(group_of(href), None, "{href}");
+        }
+        for href in [
+            "https://stripe.com/x",
+            "#pricing",
+            "//evil.example/i/x",
+            "mailto:a@b.c",
+        ] {
+            assert_eq!(group_of(href), None, "{href}");
+        }
+    }
+}
