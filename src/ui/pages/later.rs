@@ -1,14 +1,14 @@
-//! The pages a first visit does not need, in six groups that the browser fetches the first
-//! time one of their pages opens: the invoice editor, settings, clients, and the pages read
-//! rarely (a client's invoice link, the legal texts, the operator's and developer's pages).
+//! The pages a first visit does not need, in five groups that the browser fetches the first
+//! time one of their pages opens: an invoice (its page and the editor), settings, clients,
+//! welcome (sign-in, login link, pricing), and the pages read rarely (a client's invoice link,
+//! the legal texts, the operator's and developer's pages).
 //!
 //! With the `split` feature (`cargo leptos build --split --features split`, as `scripts/run`,
 //! `scripts/test` and the release build do) each group is its own WebAssembly file, so the
-//! bundle every first visit loads holds the shell, the dashboard, the invoice list and an
-//! invoice's page only. Without it the groups are ordinary functions in one bundle, so a plain
-//! `cargo leptos watch` still gives a working app. One split point per group rather than per
-//! page: wasm-split makes a shared file for each set of split points that share code, and per
-//! page that came to hundreds of files.
+//! bundle every first visit loads holds the shell, the landing page, the dashboard and the
+//! invoice list. Without it the groups are ordinary functions in one bundle. One split point
+//! per group rather than per page: wasm-split makes a shared file for each set of split points
+//! that share code, and per page that came to hundreds of files.
 
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
