@@ -32,6 +32,13 @@ pub struct ClientSummary {
     pub email_problem: Option<String>,
 }
 
+/// A client in a picker: the invoice list's client filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientChoice {
+    pub id: String,
+    pub name: String,
+}
+
 /// One client's page: details, what they owe, and their invoices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientDetail {
@@ -78,6 +85,20 @@ pub async fn list_clients(
     let (user, state) = who_asks().await?;
     let clients = clients::list(&state, user.id, include_archived, &search).await?;
     Ok(clients.iter().map(summary).collect())
+}
+
+/// Every client's id and name, archived ones too (invoices to them stay listed), by name.
+#[server(prefix = "/api", endpoint = "clients/names", output = BrowserJson)]
+pub async fn client_names() -> Result<Vec<ClientChoice>, AppError> {
+    let (user, state) = who_asks().await?;
+    let names = clients::names(&state, user.id).await?;
+    Ok(names
+        .into_iter()
+        .map(|c| ClientChoice {
+            id: c.id.to_hex(),
+            name: c.name,
+        })
+        .collect())
 }
 
 #[server(prefix = "/api", endpoint = "clients/get", output = BrowserJson)]

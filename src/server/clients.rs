@@ -56,6 +56,16 @@ pub async fn list(
         .map_err(db::failed("listing clients"))
 }
 
+/// Every client's id and name (archived ones too), by name: what the invoice list filters by.
+pub async fn names(
+    state: &AppState,
+    owner: ObjectId,
+) -> Result<Vec<clients::ClientName>, AppError> {
+    clients::names(&state.db, owner, MAX_LISTED)
+        .await
+        .map_err(db::failed("listing client names"))
+}
+
 /// The active clients a new invoice can be for.
 pub async fn pickable(state: &AppState, owner: ObjectId) -> Result<Vec<ClientDoc>, AppError> {
     list(state, owner, false, "").await

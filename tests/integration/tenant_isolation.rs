@@ -120,6 +120,36 @@ async fn archive_client() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_names_are_each_users_own_by_name_with_archived_ones() {
+    let f = Fixture::new().await;
+    assert_eq!(
+        f.bob().form("/api/clients/names", &[]).await.body,
+        json!([])
+    );
+
+    let ada = f.ada();
+    let zed = ada.client("zed studio").await;
+    let bea = ada.client("Bea").await;
+    let archived = ada
+        .form(
+            "/api/clients/archive",
+            &[("id", &zed), ("archived", "true")],
+        )
+        .await;
+    assert_eq!(archived.status, 200, "{:?}", archived.body);
+    // Names in name order whatever their case, archived ones too (their invoices stay
+    // listed), and nothing but the id and the name.
+    assert_eq!(
+        ada.form("/api/clients/names", &[]).await.body,
+        json!([
+            { "id": f.client, "name": "Acme" },
+            { "id": bea, "name": "Bea" },
+            { "id": zed, "name": "zed studio" },
+        ])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn list_clients() {
     let f = Fixture::new().await;
     let listed = f
@@ -321,6 +351,7 @@ async fn signed_out_callers_get_401_everywhere() {
     let f = Fixture::new().await;
     for endpoint in [
         "/api/clients/list",
+        "/api/clients/names",
         "/api/clients/get",
         "/api/clients/archive",
         "/api/invoices/get",

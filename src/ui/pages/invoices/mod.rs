@@ -8,7 +8,7 @@ use leptos_router::NavigateOptions;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api::clients::list_clients;
+use crate::api::clients::client_names;
 use crate::api::invoices::{bulk_action, list_invoices};
 use crate::domain::bulk::BulkAction;
 use crate::domain::invoice_list::{ListParams, SortKey, StatusFilter};
@@ -70,7 +70,7 @@ fn InvoiceList() -> impl IntoView {
         move || (params.get(), version.get()),
         |(params, _)| list_invoices(params),
     );
-    let clients = Resource::new_serde_wb(|| (), |_| list_clients(String::new(), true));
+    let clients = Resource::new_serde_wb(|| (), |_| client_names());
     let bulk = Action::new(move |(ids, action): &(Vec<String>, BulkAction)| {
         bulk_action(ids.clone(), *action)
     });
@@ -181,7 +181,7 @@ fn InvoiceList() -> impl IntoView {
                             {move || Suspend::new(async move {
                                 clients.await.ok().map(|clients| clients.into_iter().map(|c| {
                                     let id = c.id.clone();
-                                    view! { <option value=c.id.clone() selected=move || params.get().client == id>{c.name.clone()}</option> }
+                                    view! { <option value=c.id selected=move || params.get().client == id>{c.name}</option> }
                                 }).collect_view())
                             })}
                         </Suspense>
