@@ -204,14 +204,7 @@ pub fn fetch_on_intent() {
             if STARTED.with(|started| started.replace(started.get() | bit)) & bit != 0 {
                 return;
             }
-            // The signals these return say when the files are in; nothing here waits for them.
-            let _ = match group {
-                Group::Invoice => leptos::lazy_preload!(invoice),
-                Group::Settings => leptos::lazy_preload!(settings),
-                Group::People => leptos::lazy_preload!(people),
-                Group::Rare => leptos::lazy_preload!(rare),
-                Group::Welcome => leptos::lazy_preload!(welcome),
-            };
+            wasm_bindgen_futures::spawn_local(load(group));
         };
         let _ = window_event_listener(leptos::ev::pointerover, move |ev| on_intent(ev.into()));
         let _ = window_event_listener(leptos::ev::pointerdown, move |ev| on_intent(ev.into()));
@@ -227,14 +220,21 @@ pub async fn load_for_this_page() {
     let Some(path) = web_sys::window().and_then(|w| w.location().pathname().ok()) else {
         return;
     };
+    if let Some(group) = group_of(&path) {
+        load(group).await;
+    }
+}
+
+/// Fetches and instantiates a group's files; at once if they are in already.
+#[cfg(all(feature = "hydrate", feature = "split"))]
+async fn load(group: Group) {
     // `#[lazy]` names each group's loader `__preload_<group>`.
-    match group_of(&path) {
-        Some(Group::Invoice) => __preload_invoice().await,
-        Some(Group::Settings) => __preload_settings().await,
-        Some(Group::People) => __preload_people().await,
-        Some(Group::Rare) => __preload_rare().await,
-        Some(Group::Welcome) => __preload_welcome().await,
-        None => {}
+    match group {
+        Group::Invoice => __preload_invoice().await,
+        Group::Settings => __preload_settings().await,
+        Group::People => __preload_people().await,
+        Group::Rare => __preload_rare().await,
+        Group::Welcome => __preload_welcome().await,
     }
 }
 
