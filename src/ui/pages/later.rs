@@ -110,47 +110,61 @@ async fn rare(page: Rare) -> AnyView {
     }
 }
 
-/// One route type per page (the router asks each for itself by type), each opening its group.
+/// One route type per page (the router asks each for itself by type), each opening its group
+/// and holding its path, so the route table and the group a path opens cannot disagree: a
+/// page hydrating before its group is loaded is a panic, not a slow start.
 macro_rules! later {
-    ($($route:ident => $group:ident($page:expr);)*) => {$(
-        pub struct $route;
+    ($($route:ident at $path:tt => $group:ident($kind:ident::$page:ident);)*) => {
+        $(
+            pub struct $route;
 
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
+            impl $route {
+                /// The path the route table serves this page at.
+                pub fn path() -> impl leptos_router::PossibleRouteMatch + Clone + Send + 'static {
+                    leptos_router::path!($path)
+                }
             }
 
-            async fn view(_: Self) -> AnyView {
-                $group($page).await
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                async fn view(_: Self) -> AnyView {
+                    $group($kind::$page).await
+                }
             }
-        }
-    )*};
+        )*
+
+        /// Each grouped page's path, `:name` standing for any one segment, and its group.
+        #[cfg(any(test, all(feature = "hydrate", feature = "split")))]
+        const GROUPED: &[(&str, Group)] = &[$(($path, Group::$kind)),*];
+    };
 }
 
 later! {
-    InvoicePage => invoice(Invoice::View);
-    NewInvoicePage => invoice(Invoice::New);
-    EditInvoicePage => invoice(Invoice::Edit);
-    SignInPage => welcome(Welcome::SignIn);
-    LoginLinkPage => welcome(Welcome::LoginLink);
-    PricingPage => welcome(Welcome::Pricing);
-    AccountPage => settings(Settings::Account);
-    AddressConfirmPage => settings(Settings::Address);
-    BusinessPage => settings(Settings::Business);
-    RemindersPage => settings(Settings::Reminders);
-    StripePage => settings(Settings::Stripe);
-    BillingPage => settings(Settings::Billing);
-    ClientsPage => people(People::Clients);
-    ClientPage => people(People::Client);
-    PublicInvoicePage => rare(Rare::PublicInvoice);
-    PrivacyPage => rare(Rare::Privacy);
-    TermsPage => rare(Rare::Terms);
-    OperatorPage => rare(Rare::Operator);
-    DevOutboxPage => rare(Rare::DevOutbox);
+    InvoicePage at "/invoices/:id" => invoice(Invoice::View);
+    NewInvoicePage at "/invoices/new" => invoice(Invoice::New);
+    EditInvoicePage at "/invoices/:id/edit" => invoice(Invoice::Edit);
+    SignInPage at "/sign-in" => welcome(Welcome::SignIn);
+    LoginLinkPage at "/auth/link" => welcome(Welcome::LoginLink);
+    PricingPage at "/pricing" => welcome(Welcome::Pricing);
+    AccountPage at "/account" => settings(Settings::Account);
+    AddressConfirmPage at "/account/address" => settings(Settings::Address);
+    BusinessPage at "/account/business" => settings(Settings::Business);
+    RemindersPage at "/reminders" => settings(Settings::Reminders);
+    StripePage at "/stripe" => settings(Settings::Stripe);
+    BillingPage at "/billing" => settings(Settings::Billing);
+    ClientsPage at "/clients" => people(People::Clients);
+    ClientPage at "/clients/:id" => people(People::Client);
+    PublicInvoicePage at "/i/:token" => rare(Rare::PublicInvoice);
+    PrivacyPage at "/privacy" => rare(Rare::Privacy);
+    TermsPage at "/terms" => rare(Rare::Terms);
+    OperatorPage at "/operator" => rare(Rare::Operator);
+    DevOutboxPage at "/dev/outbox" => rare(Rare::DevOutbox);
 }
 
-/// The group a link's path opens, if it is one of the groups above (the route table in
-/// `app.rs` names the same paths).
+/// The groups, named as the page kinds they hold.
 #[cfg(any(test, all(feature = "hydrate", feature = "split")))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Group {
@@ -161,22 +175,25 @@ enum Group {
     Welcome,
 }
 
+/// The group a link's path opens: the group of the grouped page whose path it matches.
 #[cfg(any(test, all(feature = "hydrate", feature = "split")))]
 fn group_of(href: &str) -> Option<Group> {
-    let path = href.split(['?', '#']).next()?.strip_prefix('/')?;
-    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    match segments.as_slice() {
-        ["invoices", _] | ["invoices", _, "edit"] => Some(Group::Invoice),
-        ["account"]
-        | ["account", "address" | "business"]
-        | ["reminders"]
-        | ["stripe"]
-        | ["billing"] => Some(Group::Settings),
-        ["clients"] | ["clients", _] => Some(Group::People),
-        ["i", _] | ["privacy"] | ["terms"] | ["operator"] | ["dev", "outbox"] => Some(Group::Rare),
-        ["sign-in"] | ["auth", "link"] | ["pricing"] => Some(Group::Welcome),
-        _ => None,
+    let path = href.split(['?', '#']).next()?;
+    if !path.starts_with('/') || path.starts_with("//") {
+        return None;
     }
+    // Empty segments are skipped: loading a group a page turns out not to need costs a
+    // fetch, while missing one the router's match needs stops hydration.
+    let have: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    GROUPED.iter().find_map(|(pattern, group)| {
+        let wanted: Vec<&str> = pattern.split('/').filter(|s| !s.is_empty()).collect();
+        let matches = wanted.len() == have.len()
+            && wanted
+                .iter()
+                .zip(&have)
+                .all(|(want, have)| want == have || want.starts_with(':'));
+        matches.then_some(*group)
+    })
 }
 
 /// Starts fetching a group's files as soon as a link to one of its pages is pointed at,
@@ -256,6 +273,8 @@ mod tests {
         assert_eq!(group_of("/clients/65a1b2"), Some(Group::People));
         assert_eq!(group_of("/i/tok3n"), Some(Group::Rare));
         assert_eq!(group_of("/sign-in?next=/invoices"), Some(Group::Welcome));
+        assert_eq!(group_of("/reminders/"), Some(Group::Settings));
+        assert_eq!(group_of("/clients//"), Some(Group::People));
     }
 
     #[test]
@@ -266,6 +285,7 @@ mod tests {
             "/invoices",
             "/invoices?status=overdue",
             "/account/deleted",
+            "/invoices/65a1b2/edit/more",
         ] {
             assert_eq!(group_of(href), None, "{href}");
         }
