@@ -80,12 +80,10 @@ pub async fn latest_payers(state: &AppState, user: &UserDoc) -> Result<Vec<LateP
         .map_err(db::failed("listing the clients who pay latest"))?;
     Ok(clients
         .into_iter()
-        .filter_map(|client| {
-            client.habits.map(|habits| LatePayer {
-                client_id: client.id.to_hex(),
-                name: client.name,
-                habits,
-            })
+        .map(|client| LatePayer {
+            client_id: client.id.to_hex(),
+            name: client.name,
+            habits: client.habits,
         })
         .collect())
 }

@@ -139,19 +139,30 @@ pub async fn store(
         .map(|_| ())
 }
 
-/// The owner's active clients who pay latest on average (at least a day), latest first.
+/// A client as the dashboard lists it among those who pay latest.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LatePayingClient {
+    #[serde(rename = "_id")]
+    pub id: ObjectId,
+    pub name: String,
+    pub habits: PayHabits,
+}
+
+/// The owner's active clients who pay latest on average (at least a day), latest first:
+/// name and record only, the rest of each client is not sent.
 pub async fn latest_payers(
     db: &Database,
     owner: ObjectId,
     limit: i64,
-) -> Result<Vec<ClientDoc>, mongodb::error::Error> {
-    db.collection::<ClientDoc>(CLIENTS)
+) -> Result<Vec<LatePayingClient>, mongodb::error::Error> {
+    db.collection::<LatePayingClient>(CLIENTS)
         .find(doc! {
             "user_id": owner,
             "archived": false,
             "habits.average_days_late": { "$gte": 1 },
         })
         .sort(doc! { "habits.average_days_late": -1, "_id": 1 })
+        .projection(doc! { "name": 1, "habits": 1 })
         .limit(limit)
         .await?
         .try_collect()
