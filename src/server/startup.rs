@@ -224,6 +224,11 @@ pub fn router(state: AppState) -> Router {
         http::static_files::FileService::new(tower::service_fn(move |req: Request<Body>| {
             let render = render.clone();
             async move {
+                if let Some(to) = http::trailing_slash::canonical(req.method(), req.uri()) {
+                    return Ok(axum::response::IntoResponse::into_response(
+                        axum::response::Redirect::permanent(&to),
+                    ));
+                }
                 let mut res = render(req).await;
                 // Anything that reaches this fallback matched no page and no file.
                 if res.status() == StatusCode::OK {

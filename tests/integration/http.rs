@@ -236,6 +236,30 @@ async fn unknown_paths_get_the_styled_404_page() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_asked_for_with_a_trailing_slash_moves_to_its_address() {
+    let app = spawn_app().await;
+    for (path, to) in [
+        ("/privacy/", "/privacy"),
+        ("/terms//", "/terms"),
+        ("/invoices/?status=overdue", "/invoices?status=overdue"),
+    ] {
+        let res = app.http.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 308, "{path}");
+        assert_eq!(res.headers()["location"], to, "{path}");
+    }
+    let res = app.http.get(app.url("/privacy")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    // Never towards another site, and never for a form's post.
+    for path in ["//evil.example/", "/%5Cevil.example/"] {
+        let res = app.http.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), 404, "{path}");
+        assert!(res.headers().get("location").is_none(), "{path}");
+    }
+    let res = app.http.post(app.url("/privacy/")).send().await.unwrap();
+    assert_ne!(res.status(), 308);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hashed_bundle_files_are_cached_for_a_year_and_served_precompressed() {
     let app = spawn_app().await;
     let path = "/pkg/paytrack.0123abcd.css";

@@ -207,4 +207,17 @@ mod tests {
         assert!(add(i64::MAX, 1).is_err());
         assert_eq!(add(2, 3).unwrap(), 5);
     }
+
+    #[test]
+    fn sums_read_in_place_are_whole_numbers_or_refused() {
+        use mongodb::bson::RawBsonRef;
+        assert_eq!(whole_raw(Some(RawBsonRef::Int32(7))).unwrap(), 7);
+        assert_eq!(
+            whole_raw(Some(RawBsonRef::Int64(1 << 40))).unwrap(),
+            1 << 40
+        );
+        assert_eq!(whole_raw(None).unwrap(), 0);
+        assert!(whole_raw(Some(RawBsonRef::Double(9.3e18))).is_err());
+        assert!(whole_raw(Some(RawBsonRef::String("12"))).is_err());
+    }
 }

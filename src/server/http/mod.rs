@@ -1,4 +1,5 @@
-//! HTTP plumbing outside Leptos' routes: health probes, static files, response headers.
+//! HTTP plumbing outside Leptos' routes: health probes, static files, response headers,
+//! canonical paths.
 
 pub mod account;
 pub mod api_errors;
@@ -13,6 +14,7 @@ pub mod metrics;
 pub mod static_files;
 pub mod stripe_events;
 pub mod stripe_webhooks;
+pub mod trailing_slash;
 pub mod webhooks;
 
 use axum::Json;
