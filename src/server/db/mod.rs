@@ -131,19 +131,15 @@ pub fn whole(value: Option<&mongodb::bson::Bson>) -> Result<i64, mongodb::error:
     }
 }
 
-/// [`whole`], for a value read in place from a raw document.
+/// [`whole`], for a value read in place from a raw document (a number is copied, not
+/// allocated).
 pub fn whole_raw(
     value: Option<mongodb::bson::RawBsonRef<'_>>,
 ) -> Result<i64, mongodb::error::Error> {
-    use mongodb::bson::RawBsonRef;
-    match value {
-        None => Ok(0),
-        Some(RawBsonRef::Int32(v)) => Ok(i64::from(v)),
-        Some(RawBsonRef::Int64(v)) => Ok(v),
-        Some(other) => Err(mongodb::error::Error::custom(format!(
-            "a sum of amounts that is not a whole number of minor units: {other:?}"
-        ))),
-    }
+    let value = value
+        .map(|v| mongodb::bson::Bson::try_from(v.to_raw_bson()))
+        .transpose()?;
+    whole(value.as_ref())
 }
 
 /// `total + more`, refused when it does not fit.

@@ -5,8 +5,8 @@
 use axum::http::{Method, Uri};
 
 /// Where a `GET` or `HEAD` of `uri` that matched no route belongs, when its path ends in
-/// slashes: the same path without them, query kept (a path that is no page then answers 404). Never a path another site could be read
-/// from (`//host`, `/\host`): those are left to answer 404.
+/// slashes: the same path without them, query kept (a path that is no page then answers 404).
+/// Never a path another site could be read from (`//host`, `/\host`): those answer 404.
 pub fn canonical(method: &Method, uri: &Uri) -> Option<String> {
     if method != Method::GET && method != Method::HEAD {
         return None;
