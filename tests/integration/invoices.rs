@@ -163,6 +163,40 @@ async fn deleting_the_newest_draft_gives_its_number_back() {
     );
 }
 
+/// The list page leaves its client filter's names to the browser, which reads them when the
+/// filter is first reached; a view of one client's invoices comes with that client chosen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_page_names_clients_in_its_filter_only_for_one_clients_view() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.test").await;
+    let acme = ada.client("Acme Works").await;
+    let initech = ada.client("Initech Labs").await;
+    ada.draft(&acme).await;
+    let page = |path: String| {
+        let ada = &ada;
+        async move {
+            let response = ada.app.get_with_cookie(&path, &ada.cookie).await;
+            assert_eq!(response.status(), 200, "{path}");
+            response.text().await.unwrap()
+        }
+    };
+
+    let plain = page("/invoices".to_string()).await;
+    assert!(
+        plain.contains("Acme Works"),
+        "the draft's row names its client"
+    );
+    assert!(
+        !plain.contains("Initech Labs") && !plain.contains(&initech),
+        "no client the list doesn't show"
+    );
+
+    let one = page(format!("/invoices?client={initech}")).await;
+    let chosen = format!(r#"<option value="{initech}" selected"#);
+    assert!(one.contains(&chosen), "{chosen} in {one}");
+    assert!(one.contains(&format!(r#"<option value="{acme}">Acme Works"#)));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_list_filters_searches_sorts_and_pages() {
     let app = spawn_app().await;

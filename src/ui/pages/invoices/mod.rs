@@ -70,7 +70,31 @@ fn InvoiceList() -> impl IntoView {
         move || (params.get(), version.get()),
         |(params, _)| list_invoices(params),
     );
-    let clients = Resource::new_serde_wb(|| (), |_| client_names());
+    // The client filter's names are a database read and, with a couple of hundred clients, a
+    // sixth of the page, while most visits never open the filter: they are read when the
+    // filter is first approached (pointer, touch or keyboard focus), or with the page when the
+    // view is already one client's.
+    let names_wanted = RwSignal::new(!params.get_untracked().client.is_empty());
+    Effect::new(move || {
+        if !params.read().client.is_empty() {
+            names_wanted.set(true);
+        }
+    });
+    let clients = Resource::new_serde_wb(
+        move || names_wanted.get(),
+        |wanted| async move {
+            if wanted {
+                client_names().await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    );
+    let want_names = move || {
+        if !names_wanted.get_untracked() {
+            names_wanted.set(true);
+        }
+    };
     let bulk = Action::new(move |(ids, action): &(Vec<String>, BulkAction)| {
         bulk_action(ids.clone(), *action)
     });
@@ -172,7 +196,8 @@ fn InvoiceList() -> impl IntoView {
                     on_pause=move |typed: String| set(&|p: &mut ListParams| p.q = typed.clone()) />
                 <div class="filter">
                     <label for="invoice-client">"Client"</label>
-                    <select id="invoice-client" on:change=move |ev| {
+                    <select id="invoice-client" on:pointerenter=move |_| want_names() on:focus=move |_| want_names()
+                        on:change=move |ev| {
                         let value = event_target_value(&ev);
                         set(&|p: &mut ListParams| p.client = value.clone());
                     }>
