@@ -57,6 +57,15 @@ pub fn focus(id: &str) {
     }
 }
 
+/// Whether the main pointer is a finger (phones, tablets): there is no hovering over a
+/// control before the tap that uses it.
+pub fn touch_first() -> bool {
+    cfg!(feature = "hydrate")
+        && web_sys::window()
+            .and_then(|w| w.match_media("(pointer: coarse)").ok().flatten())
+            .is_some_and(|query| query.matches())
+}
+
 /// Marks the page as interactive (`<body data-hydrated>`), so tests can tell a server-rendered
 /// page from one whose WebAssembly has taken over. Called from an `Effect` (browser only) when
 /// a page's data view is built: it sits inside `<Suspense>` and hydrates after the rest.

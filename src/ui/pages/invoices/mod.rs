@@ -71,12 +71,15 @@ fn InvoiceList() -> impl IntoView {
         |(params, _)| list_invoices(params),
     );
     // The client filter's names are a database read and, with a couple of hundred clients, a
-    // sixth of the page, while most visits never open the filter: they are read when the
-    // filter is first approached (pointer, touch or keyboard focus), or with the page when the
-    // view is already one client's.
+    // good part of the page, while most visits never open the filter: they are read when a
+    // pointer or the keyboard's focus first reaches the filter, or with the page when the view
+    // is already one client's. A phone opens its picker with the options it has on the tap,
+    // before a read the tap started could arrive, so a touch screen reads them once the page
+    // is up.
     let names_wanted = RwSignal::new(!params.get_untracked().client.is_empty());
     Effect::new(move || {
-        if !params.read().client.is_empty() {
+        let wanted = !params.read().client.is_empty() || browser::touch_first();
+        if wanted && !names_wanted.get_untracked() {
             names_wanted.set(true);
         }
     });
