@@ -77,10 +77,14 @@ fn InvoiceList() -> impl IntoView {
     // before a read the tap started could arrive, so a touch screen reads them once the page
     // is up.
     let names_wanted = RwSignal::new(!params.get_untracked().client.is_empty());
-    Effect::new(move || {
-        let wanted = !params.read().client.is_empty() || browser::touch_first();
-        if wanted && !names_wanted.get_untracked() {
+    let want_names = move || {
+        if !names_wanted.get_untracked() {
             names_wanted.set(true);
+        }
+    };
+    Effect::new(move || {
+        if !params.read().client.is_empty() || browser::touch_first() {
+            want_names();
         }
     });
     let clients = Resource::new_serde_wb(
@@ -93,11 +97,6 @@ fn InvoiceList() -> impl IntoView {
             }
         },
     );
-    let want_names = move || {
-        if !names_wanted.get_untracked() {
-            names_wanted.set(true);
-        }
-    };
     let bulk = Action::new(move |(ids, action): &(Vec<String>, BulkAction)| {
         bulk_action(ids.clone(), *action)
     });
