@@ -405,3 +405,68 @@ async fn clients_paid_before_records_were_kept_get_theirs_at_the_next_start() {
     assert_eq!(payers.len(), 1);
     assert_eq!(payers[0].habits.average_days_late, Some(12));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_latest_payers_are_read_in_index_order_and_the_read_stops_at_the_limit() {
+    use paytrack::domain::pay_habits::PayHabits;
+    use paytrack::server::db::pay_habits::{latest_payers, latest_payers_query};
+
+    let app = crate::common::spawn_app().await;
+    let owner = ObjectId::new();
+    let clients = app.db.collection::<Document>("clients");
+    // 30 late clients, three at each lateness from 1 to 10 days, created in that order; an
+    // archived one latest of all; one on time.
+    let record = |days: i64| {
+        mongodb::bson::to_document(&PayHabits {
+            paid: 1,
+            average_days_late: Some(days),
+            ..PayHabits::default()
+        })
+        .unwrap()
+    };
+    let mut ids = Vec::new();
+    for n in 0..30 {
+        let id = ObjectId::new();
+        ids.push(id);
+        let client = doc! { "_id": id, "user_id": owner, "name": format!("Client {n}"), "archived": false, "habits": record(n % 10 + 1) };
+        clients.insert_one(client).await.unwrap();
+    }
+    let archived = doc! { "_id": ObjectId::new(), "user_id": owner, "name": "Gone", "archived": true, "habits": record(99) };
+    clients.insert_one(archived).await.unwrap();
+    let on_time = doc! { "_id": ObjectId::new(), "user_id": owner, "name": "Prompt", "archived": false, "habits": record(0) };
+    clients.insert_one(on_time).await.unwrap();
+
+    let payers = latest_payers(&app.db, owner, 5).await.unwrap();
+    let got: Vec<(ObjectId, Option<i64>)> = payers
+        .iter()
+        .map(|p| (p.id, p.habits.average_days_late))
+        .collect();
+    // 10 days late: clients 29, 19, 9 (newest first among equals), then 9 days: 28, 18.
+    let want = vec![
+        (ids[29], Some(10)),
+        (ids[19], Some(10)),
+        (ids[9], Some(10)),
+        (ids[28], Some(9)),
+        (ids[18], Some(9)),
+    ];
+    assert_eq!(got, want);
+
+    let (filter, sort, projection) = latest_payers_query(owner);
+    let plan = app
+        .db
+        .run_command(doc! { "explain": {
+            "find": "clients", "filter": filter, "sort": sort, "projection": projection, "limit": 5,
+        }, "verbosity": "executionStats" })
+        .await
+        .unwrap();
+    let stats = plan.get_document("executionStats").unwrap();
+    let examined = |key: &str| {
+        stats
+            .get_i64(key)
+            .or_else(|_| stats.get_i32(key).map(i64::from))
+            .unwrap()
+    };
+    // The archived client is the one read beyond the five: no sort of the other 25 late ones.
+    assert!(examined("totalKeysExamined") <= 6, "{plan}");
+    assert!(examined("totalDocsExamined") <= 6, "{plan}");
+}

@@ -155,16 +155,29 @@ pub async fn latest_payers(
     owner: ObjectId,
     limit: i64,
 ) -> Result<Vec<LatePayingClient>, mongodb::error::Error> {
+    let (filter, order, fields) = latest_payers_query(owner);
     db.collection::<LatePayingClient>(CLIENTS)
-        .find(doc! {
-            "user_id": owner,
-            "archived": false,
-            "habits.average_days_late": { "$gte": 1 },
-        })
-        .sort(doc! { "habits.average_days_late": -1, "_id": 1 })
-        .projection(doc! { "name": 1, "habits": 1 })
+        .find(filter)
+        .sort(order)
+        .projection(fields)
         .limit(limit)
         .await?
         .try_collect()
         .await
+}
+
+/// What `latest_payers` asks the database: filter, order and fields (public for the test that
+/// checks the plan). Both keys of the order descend, so `by_lateness` read backwards gives it
+/// and the database stops after the limit; `_id` ascending would sort every late client in
+/// memory first.
+pub fn latest_payers_query(owner: ObjectId) -> (Document, Document, Document) {
+    (
+        doc! {
+            "user_id": owner,
+            "archived": false,
+            "habits.average_days_late": { "$gte": 1 },
+        },
+        doc! { "habits.average_days_late": -1, "_id": -1 },
+        doc! { "name": 1, "habits": 1 },
+    )
 }
