@@ -136,26 +136,21 @@ local_db_name() {
 # stop_group PGID: stops every process of a process group (a build: cargo, rustc, cmake) the
 # way stop_pid stops one.
 stop_group() {
-  local group=$1 i
-  kill -TERM -- "-$group" 2>/dev/null || return 0
-  for i in $(seq 50); do
-    kill -0 -- "-$group" 2>/dev/null || break
-    sleep 0.2
-  done
-  kill -KILL -- "-$group" 2>/dev/null || true
-  wait "$group" 2>/dev/null || true
+  stop_pid "-$1"
+  wait "$1" 2>/dev/null || true
 }
 
-# stop_pid PID: SIGTERM, then SIGKILL if it has not gone after 10 seconds.
+# stop_pid PID: SIGTERM, then SIGKILL if it has not gone after 10 seconds. A negative PID
+# names a process group (kill's own rule).
 stop_pid() {
   local pid=$1 i
-  kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
+  kill -0 -- "$pid" 2>/dev/null || return 0
+  kill -TERM -- "$pid" 2>/dev/null || true
   for i in $(seq 50); do
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    kill -0 -- "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
     sleep 0.2
   done
-  kill -KILL "$pid" 2>/dev/null || true
+  kill -KILL -- "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
 
