@@ -9,8 +9,8 @@ use crate::server::db;
 /// Runs the data migrations this database has not run yet.
 pub async fn run(database: &Database) -> Result<(), mongodb::error::Error> {
     use db::migrations::{
-        self, COLLECTED_MONTHLY, LOWERCASE_EMAILS, OWED_BY_DUE_DATE, PAY_HABITS, SEARCH_PIECES,
-        TAXES_BY_NAME,
+        self, COLLECTED_MONTHLY, LATE_PAYERS, LOWERCASE_EMAILS, OWED_BY_DUE_DATE, PAY_HABITS,
+        SEARCH_PIECES, TAXES_BY_NAME,
     };
     if !migrations::has_run(database, LOWERCASE_EMAILS).await? {
         let normalized = db::users::normalize_emails(database).await?;
@@ -56,6 +56,11 @@ pub async fn run(database: &Database) -> Result<(), mongodb::error::Error> {
         let invoices = db::invoices::keep_pieces_of_older(database).await?;
         tracing::info!(invoices, "invoices given the pieces searches read them by");
         migrations::record(database, SEARCH_PIECES, DateTime::now()).await?;
+    }
+    if !migrations::has_run(database, LATE_PAYERS).await? {
+        let users = db::late_payers::refresh_all(database).await?;
+        tracing::info!(users, "the clients who pay latest, kept per user");
+        migrations::record(database, LATE_PAYERS, DateTime::now()).await?;
     }
     Ok(())
 }

@@ -7,12 +7,9 @@ use mongodb::bson::oid::ObjectId;
 use crate::domain::pay_habits::{LastReply, LatePayer, PayHabits};
 use crate::error::AppError;
 use crate::server::db::users::UserDoc;
-use crate::server::db::{self, pay_habits, replies};
+use crate::server::db::{self, late_payers, pay_habits, replies};
 use crate::server::jobs::plan::{from_bson, today_of};
 use crate::server::state::AppState;
-
-/// How many clients the dashboard lists.
-const LATEST_PAYERS: i64 = 5;
 
 /// The longest excerpt of a reply a client's page shows.
 const EXCERPT_CHARS: usize = 280;
@@ -75,7 +72,7 @@ pub async fn last_reply(
 
 /// The user's clients who pay latest, latest first.
 pub async fn latest_payers(state: &AppState, user: &UserDoc) -> Result<Vec<LatePayer>, AppError> {
-    let clients = pay_habits::latest_payers(&state.db, user.id, LATEST_PAYERS)
+    let clients = late_payers::of_user(&state.db, user.id)
         .await
         .map_err(db::failed("listing the clients who pay latest"))?;
     Ok(clients

@@ -385,6 +385,149 @@ async fn the_dashboard_names_the_clients_who_pay_latest_to_their_owner_only() {
     assert!(bob.ok_form(&LoadDashboard {}).await.late_payers.is_empty());
 }
 
+/// The ids of the clients who pay latest as the dashboard lists them, and as the clients
+/// themselves say, read afresh.
+async fn kept_and_live(app: &TestApp, user: &User<'_>) -> (Vec<String>, Vec<String>) {
+    use futures::TryStreamExt;
+    let kept = user.ok_form(&LoadDashboard {}).await.late_payers;
+    let owner = app
+        .db
+        .collection::<Document>("users")
+        .find_one(doc! { "email": "ada@example.com" })
+        .await
+        .unwrap()
+        .unwrap()
+        .get_object_id("_id")
+        .unwrap();
+    let (filter, order, _) = paytrack::server::db::late_payers::query(owner);
+    let live: Vec<Document> = app
+        .db
+        .collection::<Document>("clients")
+        .find(filter)
+        .sort(order)
+        .limit(5)
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    (
+        kept.into_iter().map(|p| p.client_id).collect(),
+        live.iter()
+            .map(|c| c.get_object_id("_id").unwrap().to_hex())
+            .collect(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn who_pays_latest_follows_each_change_and_heals_within_a_minute_of_a_missed_one() {
+    use paytrack::api::clients::{ArchiveClient, UpdateClient};
+
+    let (app, stand_in, _) = scene().await;
+    let ada = signed_in(&app, &stand_in, "ada@example.com").await;
+    let names = |payers: &[paytrack::domain::pay_habits::LatePayer]| {
+        payers.iter().map(|p| p.name.clone()).collect::<Vec<_>>()
+    };
+    let larry = client(&ada, "Late Larry").await;
+    let (id, _) = sent(&ada, &larry, -15, -10).await;
+    pay_today(&ada, &id).await;
+    let (kept, live) = kept_and_live(&app, &ada).await;
+    assert_eq!(kept, vec![larry.clone()]);
+    assert_eq!(kept, live);
+
+    // A later payer goes first.
+    let mo = client(&ada, "Slow Mo").await;
+    let (id, _) = sent(&ada, &mo, -35, -30).await;
+    pay_today(&ada, &id).await;
+    let (kept, live) = kept_and_live(&app, &ada).await;
+    assert_eq!(kept, [mo.clone(), larry.clone()]);
+    assert_eq!(kept, live);
+
+    let mut input = client_input("Lawrence");
+    input.emails = "zoe@client.example".to_string();
+    let id = larry.clone();
+    assert!(matches!(
+        ada.ok(&UpdateClient { id, input }).await,
+        ClientSave::Saved(_)
+    ));
+    let payers = ada.ok_form(&LoadDashboard {}).await.late_payers;
+    assert_eq!(names(&payers), ["Slow Mo", "Lawrence"]);
+
+    let id = mo.clone();
+    ada.ok_form(&ArchiveClient { id, archived: true }).await;
+    let (kept, live) = kept_and_live(&app, &ada).await;
+    assert_eq!(kept, vec![larry.clone()]);
+    assert_eq!(kept, live);
+
+    let id = mo.clone();
+    ada.ok_form(&ArchiveClient {
+        id,
+        archived: false,
+    })
+    .await;
+    let (kept, live) = kept_and_live(&app, &ada).await;
+    assert_eq!(kept, [mo.clone(), larry.clone()]);
+    assert_eq!(kept, live);
+
+    // Paid on time now, Larry's average halves (10 → 5 days): still listed, still second.
+    let (id, _) = sent(&ada, &larry, 0, 0).await;
+    pay_today(&ada, &id).await;
+    let payers = ada.ok_form(&LoadDashboard {}).await.late_payers;
+    assert_eq!(names(&payers), ["Slow Mo", "Lawrence"]);
+    assert_eq!(payers[1].habits.average_days_late, Some(5));
+
+    // A process killed between renaming a client and keeping the list: the kept list shows
+    // the old name until it is older than a minute, then the list is worked out again.
+    let clients = app.db.collection::<Document>("clients");
+    let oid = ObjectId::parse_str(&mo).unwrap();
+    let rename = doc! { "$set": { "name": "Mo Renamed" } };
+    clients
+        .update_one(doc! { "_id": oid }, rename)
+        .await
+        .unwrap();
+    let payers = ada.ok_form(&LoadDashboard {}).await.late_payers;
+    assert_eq!(names(&payers), ["Slow Mo", "Lawrence"]);
+    let fresh_for = paytrack::server::db::late_payers::FRESH_FOR.as_millis() as i64;
+    let long_ago = mongodb::bson::DateTime::from_millis(
+        mongodb::bson::DateTime::now().timestamp_millis() - fresh_for - 1_000,
+    );
+    app.db
+        .collection::<Document>("late_payers")
+        .update_many(doc! {}, doc! { "$set": { "kept_at": long_ago } })
+        .await
+        .unwrap();
+    let payers = ada.ok_form(&LoadDashboard {}).await.late_payers;
+    assert_eq!(names(&payers), ["Mo Renamed", "Lawrence"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_book_from_before_the_list_was_kept_gets_it_at_the_next_start() {
+    let (app, stand_in, _) = scene().await;
+    let ada = signed_in(&app, &stand_in, "ada@example.com").await;
+    let late = client(&ada, "Late Larry").await;
+    let (id, _) = sent(&ada, &late, -20, -12).await;
+    pay_today(&ada, &id).await;
+    let kept = app.db.collection::<Document>("late_payers");
+    kept.delete_many(doc! {}).await.unwrap();
+
+    rerun_migration(&app, "2026-12-late-payers").await;
+    let lists: Vec<Document> = {
+        use futures::TryStreamExt;
+        kept.find(doc! {})
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap()
+    };
+    assert_eq!(lists.len(), 1, "{lists:?}");
+    let clients = lists[0].get_array("clients").unwrap();
+    assert_eq!(clients.len(), 1);
+    let only = clients[0].as_document().unwrap();
+    assert_eq!(only.get_object_id("_id").unwrap().to_hex(), late);
+    assert_eq!(only.get_str("name").unwrap(), "Late Larry");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clients_paid_before_records_were_kept_get_theirs_at_the_next_start() {
     let (app, stand_in, _) = scene().await;
@@ -392,13 +535,15 @@ async fn clients_paid_before_records_were_kept_get_theirs_at_the_next_start() {
     let late = client(&ada, "Late Larry").await;
     let (id, _) = sent(&ada, &late, -20, -12).await;
     pay_today(&ada, &id).await;
-    // As a client was stored before its record was kept.
+    // As a client was stored before its record, or the list of who pays latest, was kept.
     let clients = app.db.collection::<Document>("clients");
     let oid = ObjectId::parse_str(&late).unwrap();
     clients
         .update_one(doc! { "_id": oid }, doc! { "$unset": { "habits": "" } })
         .await
         .unwrap();
+    let kept = app.db.collection::<Document>("late_payers");
+    kept.delete_many(doc! {}).await.unwrap();
     assert!(ada.ok_form(&LoadDashboard {}).await.late_payers.is_empty());
     rerun_migration(&app, "2026-12-pay-habits").await;
     let payers = ada.ok_form(&LoadDashboard {}).await.late_payers;
@@ -409,7 +554,7 @@ async fn clients_paid_before_records_were_kept_get_theirs_at_the_next_start() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_latest_payers_are_read_in_index_order_and_the_read_stops_at_the_limit() {
     use paytrack::domain::pay_habits::PayHabits;
-    use paytrack::server::db::pay_habits::{latest_payers, latest_payers_query};
+    use paytrack::server::db::late_payers;
 
     let app = crate::common::spawn_app().await;
     let owner = ObjectId::new();
@@ -436,7 +581,7 @@ async fn the_latest_payers_are_read_in_index_order_and_the_read_stops_at_the_lim
     let on_time = doc! { "_id": ObjectId::new(), "user_id": owner, "name": "Prompt", "archived": false, "habits": record(0) };
     clients.insert_one(on_time).await.unwrap();
 
-    let payers = latest_payers(&app.db, owner, 5).await.unwrap();
+    let payers = late_payers::refresh(&app.db, owner).await.unwrap();
     let got: Vec<(ObjectId, Option<i64>)> = payers
         .iter()
         .map(|p| (p.id, p.habits.average_days_late))
@@ -451,7 +596,7 @@ async fn the_latest_payers_are_read_in_index_order_and_the_read_stops_at_the_lim
     ];
     assert_eq!(got, want);
 
-    let (filter, sort, projection) = latest_payers_query(owner);
+    let (filter, sort, projection) = late_payers::query(owner);
     let plan = app
         .db
         .run_command(doc! { "explain": {

@@ -4,10 +4,11 @@
 use futures::TryStreamExt;
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
-use mongodb::bson::{DateTime, doc};
+use mongodb::bson::{DateTime, Document, doc};
 use mongodb::options::ReturnDocument;
 use serde::{Deserialize, Serialize};
 
+use super::late_payers;
 use super::schema::CLIENTS;
 use crate::domain::client::{Client, ClientInput};
 use crate::domain::country::Country;
@@ -172,13 +173,8 @@ pub async fn update(
     client: &Client,
     now: DateTime,
 ) -> Result<Option<ClientDoc>, mongodb::error::Error> {
-    db.collection::<ClientDoc>(CLIENTS)
-        .find_one_and_update(
-            doc! { "_id": id, "user_id": owner },
-            doc! { "$set": fields(client, now), "$unset": { "email_problem": "" } },
-        )
-        .return_document(ReturnDocument::After)
-        .await
+    let update = doc! { "$set": fields(client, now), "$unset": { "email_problem": "" } };
+    change(db, owner, id, update).await
 }
 
 /// Archiving hides a client from pickers and lists without touching its invoices.
@@ -189,13 +185,28 @@ pub async fn set_archived(
     archived: bool,
     now: DateTime,
 ) -> Result<Option<ClientDoc>, mongodb::error::Error> {
-    db.collection::<ClientDoc>(CLIENTS)
-        .find_one_and_update(
-            doc! { "_id": id, "user_id": owner },
-            doc! { "$set": { "archived": archived, "updated_at": now } },
-        )
+    let update = doc! { "$set": { "archived": archived, "updated_at": now } };
+    change(db, owner, id, update).await
+}
+
+/// Applies `update` to the owner's client, then keeps who pays latest (`late_payers`): a
+/// client's name, archiving or payment record can move them on or off that list. The client
+/// as it is after, or `None` when the owner has no such client.
+pub async fn change(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    update: Document,
+) -> Result<Option<ClientDoc>, mongodb::error::Error> {
+    let saved = db
+        .collection::<ClientDoc>(CLIENTS)
+        .find_one_and_update(doc! { "_id": id, "user_id": owner }, update)
         .return_document(ReturnDocument::After)
-        .await
+        .await?;
+    if saved.is_some() {
+        late_payers::follow(db, owner).await;
+    }
+    Ok(saved)
 }
 
 /// The owner's clients by name; `search` matches name, company or email, case-insensitively.

@@ -25,6 +25,10 @@ pub const OWED_BY_DUE_DATE: &str = "2026-12-owed-by-due-date";
 /// Keeps on each older invoice the pieces of its search text (`db::invoices::search`), which
 /// searches read through. Sets only what is missing, so running it twice is harmless.
 pub const SEARCH_PIECES: &str = "2026-12-search-pieces";
+/// Keeps each user's clients who pay latest (`db::late_payers`), from the records kept on
+/// their clients. Each user's list is set in a transaction, so running it twice, or beside
+/// another server changing a client, leaves the right list.
+pub const LATE_PAYERS: &str = "2026-12-late-payers";
 
 pub async fn has_run(db: &Database, name: &str) -> Result<bool, mongodb::error::Error> {
     Ok(db

@@ -11,6 +11,7 @@ pub mod email_batches;
 pub mod email_jobs;
 pub mod invoice_sequences;
 pub mod invoices;
+pub mod late_payers;
 pub mod locks;
 pub mod login_tokens;
 pub mod logos;

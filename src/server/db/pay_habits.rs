@@ -2,7 +2,7 @@
 //! to the few fields it needs), and the record kept on the client, so the dashboard can list
 //! the clients who pay latest without reading any invoice.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use futures::TryStreamExt;
 use mongodb::Database;
@@ -10,8 +10,9 @@ use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{Document, doc, to_bson};
 use serde::Deserialize;
 
-use super::clients::ClientDoc;
+use super::clients::{self, ClientDoc};
 use super::invoices::PromiseDoc;
+use super::late_payers;
 use super::schema::{CLIENTS, INVOICES};
 use crate::domain::date::CalendarDate;
 use crate::domain::pay_habits::PayHabits;
@@ -82,12 +83,23 @@ pub async fn backfill(
         paid.extend(record.paid_in_full_on().map(|on| (record.due_date, on)));
         promises.extend(record.promise_outcomes(today));
     }
-    let mut updated = 0;
-    for ((owner, client), (paid, promises)) in by_client {
-        store(db, owner, client, &PayHabits::of(paid, promises)).await?;
-        updated += 1;
+    // Set one by one, the list of who pays latest is kept once per owner afterwards.
+    let clients = db.collection::<ClientDoc>(CLIENTS);
+    let mut owners = HashSet::new();
+    for ((owner, client), (paid, promises)) in &by_client {
+        let habits = PayHabits::of(paid.iter().copied(), promises.iter().copied());
+        clients
+            .update_one(
+                doc! { "_id": client, "user_id": owner },
+                set_habits(&habits)?,
+            )
+            .await?;
+        owners.insert(*owner);
     }
-    Ok(updated)
+    for owner in owners {
+        late_payers::refresh(db, owner).await?;
+    }
+    Ok(by_client.len() as u64)
 }
 
 /// One client's `(due, paid on)` of each invoice paid in full, and their promises' outcomes.
@@ -123,61 +135,19 @@ pub async fn records_of_client(
         .await
 }
 
-/// Keeps `habits` on the owner's client.
+/// Keeps `habits` on the owner's client, and the clients who pay latest with it
+/// (`clients::change`).
 pub async fn store(
     db: &Database,
     owner: ObjectId,
     client: ObjectId,
     habits: &PayHabits,
 ) -> Result<(), mongodb::error::Error> {
-    db.collection::<ClientDoc>(CLIENTS)
-        .update_one(
-            doc! { "_id": client, "user_id": owner },
-            doc! { "$set": { "habits": to_bson(habits)? } },
-        )
+    clients::change(db, owner, client, set_habits(habits)?)
         .await
         .map(|_| ())
 }
 
-/// A client as the dashboard lists it among those who pay latest.
-#[derive(Debug, Clone, Deserialize)]
-pub struct LatePayingClient {
-    #[serde(rename = "_id")]
-    pub id: ObjectId,
-    pub name: String,
-    pub habits: PayHabits,
-}
-
-/// The owner's active clients who pay latest on average (at least a day), latest first:
-/// name and record only, the rest of each client is not sent.
-pub async fn latest_payers(
-    db: &Database,
-    owner: ObjectId,
-    limit: i64,
-) -> Result<Vec<LatePayingClient>, mongodb::error::Error> {
-    let (filter, order, fields) = latest_payers_query(owner);
-    db.collection::<LatePayingClient>(CLIENTS)
-        .find(filter)
-        .sort(order)
-        .projection(fields)
-        .limit(limit)
-        .await?
-        .try_collect()
-        .await
-}
-
-/// What `latest_payers` asks the database: filter, order and fields (public for the test that
-/// checks the plan). Both keys of the order descend, so `by_lateness` read backwards gives it
-/// and the database stops after the limit; `_id` ascending would sort every late client in
-/// memory first.
-pub fn latest_payers_query(owner: ObjectId) -> (Document, Document, Document) {
-    (
-        doc! {
-            "user_id": owner,
-            "archived": false,
-            "habits.average_days_late": { "$gte": 1 },
-        },
-        doc! { "habits.average_days_late": -1, "_id": -1 },
-        doc! { "name": 1, "habits": 1 },
-    )
+fn set_habits(habits: &PayHabits) -> Result<Document, mongodb::bson::ser::Error> {
+    Ok(doc! { "$set": { "habits": to_bson(habits)? } })
 }

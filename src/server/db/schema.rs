@@ -39,6 +39,7 @@ pub const LOGOS: &str = "logos";
 pub const OWED: &str = "owed";
 pub const REPLIES: &str = "replies";
 pub const COLLECTED_MONTHLY: &str = "collected_monthly";
+pub const LATE_PAYERS: &str = "late_payers";
 
 /// Every collection PayTrack owns. Data-rights features (export, delete) walk this list, so a
 /// new collection must be added here.
@@ -250,6 +251,14 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
     CollectionSpec {
         // What each user's open invoices owe per currency and due date (`db::owed`).
         name: OWED,
+        indexes: || vec![index("by_user", doc! { "user_id": 1 }, false)],
+        holds_user_data: true,
+    },
+    CollectionSpec {
+        // The clients who pay latest, one document per user (`_id` is the user's id;
+        // `db::late_payers`).
+        name: LATE_PAYERS,
+        // Export and deletion find a user's documents by `user_id`.
         indexes: || vec![index("by_user", doc! { "user_id": 1 }, false)],
         holds_user_data: true,
     },
