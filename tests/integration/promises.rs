@@ -385,20 +385,36 @@ async fn the_dashboard_names_the_clients_who_pay_latest_to_their_owner_only() {
     assert!(bob.ok_form(&LoadDashboard {}).await.late_payers.is_empty());
 }
 
+async fn user_id(app: &TestApp, email: &str) -> ObjectId {
+    let user = app.db.collection::<Document>("users");
+    let user = user
+        .find_one(doc! { "email": email })
+        .await
+        .unwrap()
+        .unwrap();
+    user.get_object_id("_id").unwrap()
+}
+
+/// Makes every kept list of who pays latest older than it is read as it is, returning when
+/// they were kept now.
+async fn age_kept_lists(app: &TestApp) -> mongodb::bson::DateTime {
+    let fresh_for = paytrack::server::db::late_payers::FRESH_FOR.as_millis() as i64;
+    let now = mongodb::bson::DateTime::now().timestamp_millis();
+    let long_ago = mongodb::bson::DateTime::from_millis(now - fresh_for - 1_000);
+    app.db
+        .collection::<Document>("late_payers")
+        .update_many(doc! {}, doc! { "$set": { "kept_at": long_ago } })
+        .await
+        .unwrap();
+    long_ago
+}
+
 /// The ids of the clients who pay latest as the dashboard lists them, and as the clients
 /// themselves say, read afresh.
 async fn kept_and_live(app: &TestApp, user: &User<'_>) -> (Vec<String>, Vec<String>) {
     use futures::TryStreamExt;
     let kept = user.ok_form(&LoadDashboard {}).await.late_payers;
-    let owner = app
-        .db
-        .collection::<Document>("users")
-        .find_one(doc! { "email": "ada@example.com" })
-        .await
-        .unwrap()
-        .unwrap()
-        .get_object_id("_id")
-        .unwrap();
+    let owner = user_id(app, "ada@example.com").await;
     let (filter, order, _) = paytrack::server::db::late_payers::query(owner);
     let live: Vec<Document> = app
         .db
@@ -487,17 +503,58 @@ async fn who_pays_latest_follows_each_change_and_heals_within_a_minute_of_a_miss
         .unwrap();
     let payers = ada.ok_form(&LoadDashboard {}).await.late_payers;
     assert_eq!(names(&payers), ["Slow Mo", "Lawrence"]);
-    let fresh_for = paytrack::server::db::late_payers::FRESH_FOR.as_millis() as i64;
-    let long_ago = mongodb::bson::DateTime::from_millis(
-        mongodb::bson::DateTime::now().timestamp_millis() - fresh_for - 1_000,
-    );
-    app.db
-        .collection::<Document>("late_payers")
-        .update_many(doc! {}, doc! { "$set": { "kept_at": long_ago } })
-        .await
-        .unwrap();
+    age_kept_lists(&app).await;
     let payers = ada.ok_form(&LoadDashboard {}).await.late_payers;
     assert_eq!(names(&payers), ["Mo Renamed", "Lawrence"]);
+}
+
+/// A stale list is worked out by one request at a time: while one does, the user's other
+/// dashboards show the list as kept, and the next read after it worked it out anew.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn while_one_request_works_out_a_stale_list_the_others_read_it_as_kept() {
+    use paytrack::server::db::late_payers::Refreshing;
+
+    let (app, stand_in, _) = scene().await;
+    let ada = signed_in(&app, &stand_in, "ada@example.com").await;
+    let larry = client(&ada, "Late Larry").await;
+    let (id, _) = sent(&ada, &larry, -15, -10).await;
+    pay_today(&ada, &id).await;
+    let (kept, _) = kept_and_live(&app, &ada).await;
+    assert_eq!(kept, vec![larry.clone()]);
+
+    let owner = user_id(&app, "ada@example.com").await;
+    // Renamed behind the list's back, and the list kept over a minute ago.
+    let oid = ObjectId::parse_str(&larry).unwrap();
+    app.db
+        .collection::<Document>("clients")
+        .update_one(doc! { "_id": oid }, doc! { "$set": { "name": "Lawrence" } })
+        .await
+        .unwrap();
+    let long_ago = age_kept_lists(&app).await;
+    let late_payers = app.db.collection::<Document>("late_payers");
+
+    let turn = Refreshing::claim(owner).expect("no request is working the list out");
+    assert!(Refreshing::claim(owner).is_none(), "one turn at a time");
+    let payers = ada.ok_form(&LoadDashboard {}).await.late_payers;
+    assert_eq!(
+        payers[0].name, "Late Larry",
+        "read as kept while another works it out"
+    );
+    let still = late_payers
+        .find_one(doc! { "_id": owner })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(still.get_datetime("kept_at").unwrap(), &long_ago);
+
+    drop(turn);
+    let payers = ada.ok_form(&LoadDashboard {}).await.late_payers;
+    assert_eq!(
+        payers[0].name, "Lawrence",
+        "worked out anew once the turn is free"
+    );
+    let kept = late_payers.find_one(doc! { "_id": owner }).await.unwrap();
+    assert!(*kept.unwrap().get_datetime("kept_at").unwrap() > long_ago);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

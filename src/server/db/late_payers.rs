@@ -10,7 +10,14 @@
 //! writes to the client (a bounce, a Stripe customer) would wait that long. The list is kept
 //! for [`FRESH_FOR`] at most, so one missed by a process killed between the two writes, or by
 //! a failed refresh, is right again within that.
+//!
+//! A stale list is worked out by one request of a process at a time ([`Refreshing`]); the
+//! user's other requests meanwhile read it as kept. When every dashboard request worked it out
+//! at once, their transactions on the one document collided: at 64 connections 58 of 64 gave
+//! up, and each then queried the clients and logged a warning, once a minute.
 
+use std::collections::HashSet;
+use std::sync::{LazyLock, Mutex, PoisonError};
 use std::time::Duration;
 
 use futures::TryStreamExt;
@@ -46,7 +53,9 @@ struct Kept {
 
 /// The owner's active clients who pay latest on average (at least a day), latest first,
 /// newest first among equals: as kept, or worked out again when kept longer than
-/// [`FRESH_FOR`] ago (or never). Should keeping fail, the list is read from the clients.
+/// [`FRESH_FOR`] ago (or never). While another request of this process works it out, the
+/// list as kept (or, never kept, as the clients say). Should keeping fail, the list is read
+/// from the clients.
 pub async fn of_user(
     db: &Database,
     owner: ObjectId,
@@ -57,25 +66,69 @@ pub async fn of_user(
         .await?;
     // Kept "in the future" (another server's clock ahead) counts as old, not as fresh for good.
     let age = |kept: &Kept| DateTime::now().checked_duration_since(kept.kept_at);
-    if let Some(kept) = kept
-        && age(&kept).is_some_and(|age| age < FRESH_FOR)
-    {
-        return Ok(kept.clients);
-    }
+    let stale = match kept {
+        Some(kept) if age(&kept).is_some_and(|age| age < FRESH_FOR) => return Ok(kept.clients),
+        Some(kept) => Some(kept.clients),
+        None => None,
+    };
+    let Some(_refreshing) = Refreshing::claim(owner) else {
+        return match stale {
+            Some(clients) => Ok(clients),
+            None => live(db, owner).await,
+        };
+    };
     match refresh(db, owner).await {
         Ok(clients) => Ok(clients),
         Err(err) => {
             tracing::warn!(error = %err, user = %owner, "the clients who pay latest were not kept");
-            let (filter, order, fields) = query(owner);
-            db.collection::<LatePayingClient>(CLIENTS)
-                .find(filter)
-                .sort(order)
-                .projection(fields)
-                .limit(KEPT)
-                .await?
-                .try_collect()
-                .await
+            live(db, owner).await
         }
+    }
+}
+
+/// The list as the owner's clients say it now, not kept.
+async fn live(
+    db: &Database,
+    owner: ObjectId,
+) -> Result<Vec<LatePayingClient>, mongodb::error::Error> {
+    let (filter, order, fields) = query(owner);
+    db.collection::<LatePayingClient>(CLIENTS)
+        .find(filter)
+        .sort(order)
+        .projection(fields)
+        .limit(KEPT)
+        .await?
+        .try_collect()
+        .await
+}
+
+/// The users whose stale list a request of this process is working out.
+static REFRESHING: LazyLock<Mutex<HashSet<ObjectId>>> = LazyLock::new(Default::default);
+
+/// The one turn of this process to work out a user's stale list on reading it, given back
+/// when dropped, also by a request cancelled halfway. Other processes may work it out at the
+/// same time; their transactions keep the newer list. Changes do not take turns: a refresh
+/// after a change must read the change.
+pub struct Refreshing(ObjectId);
+
+impl Refreshing {
+    /// The turn for `owner`, unless a request of this process holds it.
+    pub fn claim(owner: ObjectId) -> Option<Refreshing> {
+        let claimed = REFRESHING
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(owner);
+        // Made only once claimed: a turn not taken would give back the holder's on drop.
+        claimed.then(|| Refreshing(owner))
+    }
+}
+
+impl Drop for Refreshing {
+    fn drop(&mut self) {
+        REFRESHING
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.0);
     }
 }
 
