@@ -35,9 +35,25 @@ mod ssr {
     pub fn state() -> Result<AppState, AppError> {
         let caller = std::panic::Location::caller();
         use_context::<AppState>().ok_or_else(|| {
-            tracing::error!(%caller, "server function called without AppState in context");
+            if page_request_ended() {
+                tracing::debug!(%caller, "a page's read started after its client went away");
+            } else {
+                tracing::error!(%caller, "server function called without AppState in context");
+            }
             AppError::Internal
         })
+    }
+
+    /// Whether this runs for a page whose request has ended. A page's reads run as tasks of
+    /// their own, and one that starts after the client hung up (wrk stopping, a closed tab)
+    /// finds the page's owner, which held the request's context, dropped: its component's
+    /// owner has lost its parent but keeps the page's rendering context. A server function
+    /// called over HTTP runs under a root owner without one, so a missing state there is
+    /// still the programming error it is.
+    fn page_request_ended() -> bool {
+        use leptos::prelude::Owner;
+        Owner::current().is_some_and(|owner| owner.parent().is_none())
+            && Owner::current_shared_context().is_some()
     }
 
     /// The incoming request's method, URI, headers and extensions.
@@ -105,5 +121,35 @@ mod ssr {
         let user = require_user().await?.user;
         let id = crate::server::db::parse_id(id, what)?;
         Ok((user, id, state()?))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use std::sync::Arc;
+
+        use hydration_context::SsrSharedContext;
+        use leptos::prelude::Owner;
+
+        use super::*;
+
+        #[test]
+        fn a_page_read_after_its_request_ended_is_told_from_a_missing_state() {
+            let page = Owner::new_root(Some(Arc::new(SsrSharedContext::new())));
+            let component = page.with(Owner::new);
+            assert!(
+                !component.with(page_request_ended),
+                "while the request lasts"
+            );
+            drop(page);
+            assert!(component.with(page_request_ended));
+            assert!(matches!(
+                component.with(|| state()),
+                Err(AppError::Internal)
+            ));
+
+            let over_http = Owner::new_root(None);
+            assert!(!over_http.with(page_request_ended));
+            assert!(!page_request_ended(), "outside any owner");
+        }
     }
 }
