@@ -70,7 +70,9 @@ async fn start() -> Result<(), StartupError> {
         addr = %app.local_addr,
         "PayTrack is listening"
     );
+    let database = app.state.db.clone();
     app.serve(shutdown).await;
+    db::close(&database).await;
     tracing::info!("PayTrack stopped");
     Ok(())
 }

@@ -54,11 +54,10 @@ pub async fn run(args: &[String]) -> ExitCode {
             db::open_for_command(config.mongodb_uri.expose(), &config.mongodb_database).await?;
         let mailer = Mailer::from_config(&config, &database)
             .map_err(|e| format!("cannot set up email: {e}"))?;
-        let engine = Engine::for_config(database, mailer, clock, &config);
-        engine
-            .tick()
-            .await
-            .map_err(|e| format!("the pass stopped: {e}"))
+        let engine = Engine::for_config(database.clone(), mailer, clock, &config);
+        let report = engine.tick().await;
+        db::close(&database).await;
+        report.map_err(|e| format!("the pass stopped: {e}"))
     }
     .await;
     match result {

@@ -203,7 +203,9 @@ pub async fn command(args: &[String]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match pass(&state, now).await {
+    let passed = pass(&state, now).await;
+    crate::server::db::close(&state.db).await;
+    match passed {
         Ok(report) => {
             println!(
                 "checked {}, paid {}, changed {}, deferred {}",

@@ -268,7 +268,9 @@ pub async fn run(args: &[String]) -> ExitCode {
                 date.day().unsigned_abs(),
             )?
         };
-        seed(&database, &options, today).await
+        let seeded = seed(&database, &options, today).await;
+        db::close(&database).await;
+        seeded
     }
     .await;
     match result {

@@ -92,9 +92,9 @@ pub async fn run(args: &[String]) -> ExitCode {
     let result = async {
         let database =
             db::open_for_command(config.mongodb_uri.expose(), &config.mongodb_database).await?;
-        reseal_all(&database, &keyring)
-            .await
-            .map_err(|e| format!("re-sealing stopped: {e}"))
+        let report = reseal_all(&database, &keyring).await;
+        db::close(&database).await;
+        report.map_err(|e| format!("re-sealing stopped: {e}"))
     }
     .await;
     match result {
