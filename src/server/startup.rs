@@ -13,6 +13,7 @@ use axum::routing::{any, get, post};
 use axum::serve::ListenerExt;
 use leptos::prelude::*;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use tokio_util::task::TaskTracker;
 use tower_http::CompressionLevel;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, Predicate};
@@ -172,7 +173,8 @@ impl Application {
                 },
             ))
         });
-        let router = router(self.state);
+        let requests = TaskTracker::new();
+        let router = router(self.state, requests.clone());
         // Without TCP_NODELAY, a response written as headers then body (ServeDir streams files)
         // waits out the client's delayed ACK: ~40 ms per static file instead of well under 1 ms.
         let listener = self.listener.tap_io(|tcp| {
@@ -187,6 +189,7 @@ impl Application {
         {
             tracing::error!(error = %err, "server stopped with an error");
         }
+        http::run_to_end::finish(&requests).await;
         // Let a send in flight finish and be recorded before the process exits.
         let _ = stop_worker.send(());
         let _ = stop_reconcile.send(());
@@ -208,7 +211,8 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-pub fn router(state: AppState) -> Router {
+/// The app's routes. Each request runs as a task of `requests` (see `http::run_to_end`).
+pub fn router(state: AppState, requests: TaskTracker) -> Router {
     let options = state.leptos_options.clone();
     let routes = route_list();
 
@@ -338,6 +342,10 @@ pub fn router(state: AppState) -> Router {
         .compress_when(dynamic);
     http::headers::security(app, hsts)
         .layer(compression)
+        .layer(axum::middleware::from_fn_with_state(
+            requests,
+            http::run_to_end::layer,
+        ))
         .layer(TraceLayer::new_for_http())
 }
 

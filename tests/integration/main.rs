@@ -15,6 +15,7 @@ mod activity;
 mod auth;
 mod behind_proxy;
 mod business;
+mod clients_who_leave;
 mod collected;
 mod database;
 mod email;

@@ -35,7 +35,7 @@ async fn scene() -> (TestApp, ResendStandIn, String) {
     (app, stand_in, resend)
 }
 
-async fn client(user: &User<'_>, name: &str) -> String {
+pub(crate) async fn client(user: &User<'_>, name: &str) -> String {
     let input = ClientInput {
         emails: "zoe@client.example".to_string(),
         ..client_input(name)
@@ -48,7 +48,7 @@ async fn client(user: &User<'_>, name: &str) -> String {
 
 /// An invoice to `client` issued `issued` days from today and due `due` days from today,
 /// sent; its id and the secret of its public link.
-async fn sent(user: &User<'_>, client: &str, issued: i64, due: i64) -> (String, String) {
+pub(crate) async fn sent(user: &User<'_>, client: &str, issued: i64, due: i64) -> (String, String) {
     let mut input = invoice_input(client);
     input.issue_date = paris_date(issued);
     input.due_date = paris_date(due);
@@ -120,7 +120,7 @@ fn paris_midnight(days: i64) -> Timestamp {
 }
 
 /// Pays what `id` still owes, dated today.
-async fn pay_today(user: &User<'_>, id: &str) {
+pub(crate) async fn pay_today(user: &User<'_>, id: &str) {
     let due = user.app.invoice_doc(id).await.get_i64("due_minor").unwrap();
     let payment = PaymentInput {
         amount: format!("{}.{:02}", due / 100, due % 100),

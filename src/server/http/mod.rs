@@ -11,6 +11,7 @@ pub mod exports;
 pub mod headers;
 pub mod health;
 pub mod metrics;
+pub mod run_to_end;
 pub mod static_files;
 pub mod stripe_events;
 pub mod stripe_webhooks;
