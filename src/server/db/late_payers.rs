@@ -74,32 +74,42 @@ pub async fn of_user(
     let Some(_refreshing) = Refreshing::claim(owner) else {
         return match stale {
             Some(clients) => Ok(clients),
-            None => live(db, owner).await,
+            None => read(db, owner, None).await,
         };
     };
     match refresh(db, owner).await {
         Ok(clients) => Ok(clients),
         Err(err) => {
             tracing::warn!(error = %err, user = %owner, "the clients who pay latest were not kept");
-            live(db, owner).await
+            read(db, owner, None).await
         }
     }
 }
 
-/// The list as the owner's clients say it now, not kept.
-async fn live(
+/// The list as the owner's clients say it now (as [`query`] asks), in `session` when given
+/// (the driver's cursor is then another type).
+async fn read(
     db: &Database,
     owner: ObjectId,
+    session: Option<&mut ClientSession>,
 ) -> Result<Vec<LatePayingClient>, mongodb::error::Error> {
     let (filter, order, fields) = query(owner);
-    db.collection::<LatePayingClient>(CLIENTS)
+    let clients = db.collection::<LatePayingClient>(CLIENTS);
+    let find = clients
         .find(filter)
         .sort(order)
         .projection(fields)
-        .limit(KEPT)
-        .await?
-        .try_collect()
-        .await
+        .limit(KEPT);
+    match session {
+        None => find.await?.try_collect().await,
+        Some(session) => {
+            find.session(&mut *session)
+                .await?
+                .stream(session)
+                .try_collect()
+                .await
+        }
+    }
 }
 
 /// The users whose stale list a request of this process is working out.
@@ -187,18 +197,7 @@ async fn keep(
     session: &mut ClientSession,
     owner: ObjectId,
 ) -> Result<Vec<LatePayingClient>, mongodb::error::Error> {
-    let (filter, order, fields) = query(owner);
-    let clients: Vec<LatePayingClient> = db
-        .collection::<LatePayingClient>(CLIENTS)
-        .find(filter)
-        .sort(order)
-        .projection(fields)
-        .limit(KEPT)
-        .session(&mut *session)
-        .await?
-        .stream(&mut *session)
-        .try_collect()
-        .await?;
+    let clients = read(db, owner, Some(&mut *session)).await?;
     db.collection::<Document>(LATE_PAYERS)
         .replace_one(
             doc! { "_id": owner },

@@ -2,12 +2,14 @@
 //! of times and from several servers at once: existing collections and identical indexes are
 //! left as they are.
 
-use std::time::Duration;
+mod index_kinds;
+mod setup;
 
-use mongodb::bson::{Document, doc};
-use mongodb::error::{Error, ErrorKind};
-use mongodb::options::IndexOptions;
-use mongodb::{Database, IndexModel};
+use mongodb::IndexModel;
+use mongodb::bson::doc;
+
+use index_kinds::{expire_at, index, list_order, sparse, sparse_unique};
+pub use setup::{ensure, is_duplicate_key};
 
 /// One collection and the indexes its queries need.
 pub struct CollectionSpec {
@@ -298,104 +300,3 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
         holds_user_data: true,
     },
 ];
-
-/// MongoDB's "NamespaceExists": another process created the collection first.
-const NAMESPACE_EXISTS: i32 = 48;
-
-pub async fn ensure(db: &Database) -> Result<(), Error> {
-    let existing = db.list_collection_names().await?;
-    for spec in COLLECTIONS {
-        if !existing.iter().any(|name| name == spec.name) {
-            match db.create_collection(spec.name).await {
-                Ok(()) => {}
-                Err(err) if command_error_code(&err) == Some(NAMESPACE_EXISTS) => {}
-                Err(err) => return Err(err),
-            }
-        }
-        let indexes = (spec.indexes)();
-        if !indexes.is_empty() {
-            db.collection::<Document>(spec.name)
-                .create_indexes(indexes)
-                .await?;
-        }
-    }
-    Ok(())
-}
-
-/// A named index on `keys`; the fixed name makes re-running `ensure` a no-op.
-fn index(name: &str, keys: Document, unique: bool) -> IndexModel {
-    IndexModel::builder()
-        .keys(keys)
-        .options(
-            IndexOptions::builder()
-                .name(name.to_string())
-                .unique(unique)
-                .build(),
-        )
-        .build()
-}
-
-/// Unique where the field exists (e.g. only Google sign-ins have a Google id).
-/// An index of only the documents that have the key.
-/// One order of a user's invoice list: by `field`, ties broken by id, so a page is one index
-/// range whatever the sort.
-fn list_order(name: &str, field: &str) -> IndexModel {
-    index(name, doc! { "user_id": 1, field: 1, "_id": 1 }, false)
-}
-
-fn sparse(name: &str, keys: Document) -> IndexModel {
-    IndexModel::builder()
-        .keys(keys)
-        .options(
-            IndexOptions::builder()
-                .name(name.to_string())
-                .sparse(true)
-                .build(),
-        )
-        .build()
-}
-
-fn sparse_unique(name: &str, keys: Document) -> IndexModel {
-    IndexModel::builder()
-        .keys(keys)
-        .options(
-            IndexOptions::builder()
-                .name(name.to_string())
-                .unique(true)
-                .sparse(true)
-                .build(),
-        )
-        .build()
-}
-
-/// Lets MongoDB delete a document once the date in `field` has passed. Expiry is also checked
-/// in every query, because the TTL monitor runs only once a minute.
-fn expire_at(name: &str, field: &str) -> IndexModel {
-    IndexModel::builder()
-        .keys(doc! { field: 1 })
-        .options(
-            IndexOptions::builder()
-                .name(name.to_string())
-                .expire_after(Duration::ZERO)
-                .build(),
-        )
-        .build()
-}
-
-fn command_error_code(err: &Error) -> Option<i32> {
-    match *err.kind {
-        ErrorKind::Command(ref command) => Some(command.code),
-        _ => None,
-    }
-}
-
-/// MongoDB's duplicate-key error code (E11000).
-pub fn is_duplicate_key(err: &Error) -> bool {
-    match *err.kind {
-        ErrorKind::Write(mongodb::error::WriteFailure::WriteError(ref write)) => {
-            write.code == 11000
-        }
-        ErrorKind::Command(ref command) => command.code == 11000,
-        _ => false,
-    }
-}
