@@ -1,7 +1,7 @@
 //! What an operator graphs and alerts on, served at `GET /metrics` (`http::metrics`) in the
 //! Prometheus text format (OpenMetrics) to whoever presents `PAYTRACK_METRICS_TOKEN`. One set per process, as
 //! Prometheus expects one scrape target per instance: requests and their latency per route,
-//! the email engine's passes and what became of each email, batch sizes, reconciliation,
+//! requests in progress and those whose client left before the answer, the email engine's passes and what became of each email, batch sizes, reconciliation,
 //! webhook outcomes, and database errors.
 
 use std::sync::LazyLock;
@@ -12,6 +12,7 @@ use axum::response::Response;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
@@ -56,6 +57,8 @@ pub struct Metrics {
     registry: Registry,
     pub requests: Family<RequestLabels, Counter>,
     pub request_seconds: HistogramFamily<RouteLabels>,
+    pub requests_in_progress: Gauge,
+    pub requests_abandoned: Counter,
     pub engine_passes: Counter,
     pub engine_emails: Family<OutcomeLabels, Counter>,
     pub batch_size: Histogram,
@@ -85,6 +88,20 @@ impl Metrics {
             "http_request_duration_seconds",
             "Time to answer an HTTP request, by route",
             request_seconds.clone(),
+        );
+        // A request runs to its end when its client leaves (`http::run_to_end`): these two
+        // show whether such work piles up, as it would while the database stops answering.
+        let requests_in_progress = Gauge::default();
+        registry.register(
+            "http_requests_in_progress",
+            "HTTP requests being worked on, those whose client has left included",
+            requests_in_progress.clone(),
+        );
+        let requests_abandoned = Counter::default();
+        registry.register(
+            "http_requests_abandoned",
+            "HTTP requests whose client left before the answer (their work ran on)",
+            requests_abandoned.clone(),
         );
         let engine_passes = Counter::default();
         registry.register(
@@ -132,6 +149,8 @@ impl Metrics {
             registry,
             requests,
             request_seconds,
+            requests_in_progress,
+            requests_abandoned,
             engine_passes,
             engine_emails,
             batch_size,

@@ -2,7 +2,7 @@
 //! time-out, a load test stopping) leaves neither half-done work nor a stalled server. The
 //! database is made slow for real, with its own failpoint, on a database of the test's own.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use mongodb::bson::doc;
 use paytrack::api::clients::ArchiveClient;
@@ -172,4 +172,103 @@ async fn a_stopping_server_lets_a_change_whose_client_hung_up_end() {
 
     let listed = late_payers(&ada).await;
     assert!(listed.is_empty(), "archived and off the list: {listed:?}");
+}
+
+const METRICS_TOKEN: &str = "metrics-token-for-the-test-0123456789";
+
+/// The value of the metric `name` (a series without labels) in `base`'s metrics; the scrape
+/// is itself a request in progress.
+async fn metric(base: &str, name: &str) -> f64 {
+    let text = reqwest::Client::new()
+        .get(format!("{base}/metrics"))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("{name} in the metrics:\n{text}"))
+}
+
+/// Waits up to 30 s for `base`'s `/readyz` to answer 200; fails saying `what` otherwise.
+async fn until_ready(base: &str, what: &str) {
+    let started = Instant::now();
+    loop {
+        let answer = reqwest::get(format!("{base}/readyz")).await;
+        if answer.is_ok_and(|r| r.status() == 200) {
+            return;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "{what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A database that stops answering (its process paused, not gone) holds every request that
+/// needs it; those whose clients leave run on, as requests do here. They must not pile up for
+/// as long as the database hangs: the driver's monitor gives the database up within seconds
+/// and its pool fails what waits, and the server serves again once the database answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_left_waiting_on_a_database_that_stopped_answering_end() {
+    let database = OwnDatabase::start();
+    let app = spawn_app_on(&database.uri()).await;
+    let ada = app.user("ada@example.test").await;
+    // A process of its own, so that its metrics count only this test's requests.
+    let port = free_port();
+    let mut server = server_process(
+        &app,
+        port,
+        &[
+            ("MONGODB_URI", &database.uri()),
+            ("PAYTRACK_METRICS_TOKEN", METRICS_TOKEN),
+        ],
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    until_ready(&base, "the server is ready").await;
+
+    database.pause();
+    let patience = Duration::from_millis(300);
+    let dashboards: Vec<_> = (0..16)
+        .map(|_| hang_up_on(&base, &ada, "/api/dashboard", &LoadDashboard {}, patience))
+        .collect();
+    futures::future::join_all(dashboards).await;
+    assert_eq!(
+        metric(&base, "paytrack_http_requests_abandoned_total").await,
+        16.0
+    );
+    assert_eq!(
+        metric(&base, "paytrack_http_requests_in_progress").await,
+        17.0,
+        "the 16 whose clients left wait on the database, beside this scrape"
+    );
+
+    let paused = Instant::now();
+    while metric(&base, "paytrack_http_requests_in_progress").await > 1.0 {
+        assert!(
+            paused.elapsed() < Duration::from_secs(40),
+            "requests still wait on the hung database after 40 s"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    eprintln!(
+        "requests on the hung database ended after {:?}",
+        paused.elapsed()
+    );
+
+    database.resume();
+    let resumed = Instant::now();
+    until_ready(&base, "the server is ready again once the database answers").await;
+    eprintln!("ready {:?} after the database went on", resumed.elapsed());
+    let answer = reqwest::Client::new()
+        .post(format!("{base}/api/dashboard"))
+        .header(COOKIE, format!("paytrack_session={}", ada.cookie))
+        .form(&LoadDashboard {})
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let _ = server.kill();
+    let _ = server.wait();
 }

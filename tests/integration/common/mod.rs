@@ -237,6 +237,27 @@ impl OwnDatabase {
         });
     }
 
+    /// Stops the database's process (SIGSTOP) without closing anything: connections stay
+    /// open and new ones are accepted by the kernel, but nothing is answered — a database
+    /// that hangs, unlike one that is gone.
+    pub fn pause(&self) {
+        self.signal("-STOP");
+    }
+
+    /// Lets a paused database go on (SIGCONT).
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, signal: &str) {
+        let child = self.child.as_ref().expect("the database is running");
+        let sent = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "kill {signal} reached the database");
+    }
+
     /// Kills the server without warning, as a crash or a network cut would.
     pub fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
