@@ -68,7 +68,8 @@ pub fn touch_first() -> bool {
 
 /// Marks the page as interactive (`<body data-hydrated>`), so tests can tell a server-rendered
 /// page from one whose WebAssembly has taken over. Called from an `Effect` (browser only) when
-/// a page's data view is built: it sits inside `<Suspense>` and hydrates after the rest.
+/// a page's data view is built, since it sits inside `<Suspense>` and hydrates after the rest;
+/// a page without one (the landing, pricing, sign-in and legal pages) calls it itself.
 pub fn mark_hydrated() {
     if cfg!(feature = "hydrate")
         && let Some(body) = web_sys::window()

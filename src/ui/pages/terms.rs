@@ -7,6 +7,7 @@ use crate::ui::components::contact_email::ContactEmail;
 /// The terms of service, in plain words.
 #[component]
 pub fn Terms() -> impl IntoView {
+    Effect::new(|_| crate::ui::browser::mark_hydrated());
     view! {
         <Title text="Terms of service" />
         <article class="page prose">
