@@ -18,6 +18,12 @@ use crate::ui::pages::{
 };
 use crate::ui::session::provide_session;
 
+/// The group of the requested page: nothing without the `split` feature (one bundle).
+#[cfg(not(all(feature = "ssr", feature = "split")))]
+fn preload_links() {}
+#[cfg(all(feature = "ssr", feature = "split"))]
+use crate::ui::pages::later::preload_links;
+
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -36,6 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options=options.clone() />
+                {preload_links()}
                 <HashedStylesheet options id="paytrack-css" />
                 <MetaTags />
             </head>

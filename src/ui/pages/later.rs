@@ -61,7 +61,7 @@ enum Rare {
     DevOutbox,
 }
 
-#[cfg_attr(feature = "split", leptos::lazy)]
+#[cfg_attr(all(feature = "split", feature = "hydrate"), leptos::lazy)]
 async fn invoice(page: Invoice) -> AnyView {
     match page {
         Invoice::View => view! { <InvoiceView /> }.into_any(),
@@ -70,7 +70,7 @@ async fn invoice(page: Invoice) -> AnyView {
     }
 }
 
-#[cfg_attr(feature = "split", leptos::lazy)]
+#[cfg_attr(all(feature = "split", feature = "hydrate"), leptos::lazy)]
 async fn welcome(page: Welcome) -> AnyView {
     match page {
         Welcome::SignIn => view! { <SignIn /> }.into_any(),
@@ -79,7 +79,7 @@ async fn welcome(page: Welcome) -> AnyView {
     }
 }
 
-#[cfg_attr(feature = "split", leptos::lazy)]
+#[cfg_attr(all(feature = "split", feature = "hydrate"), leptos::lazy)]
 async fn settings(page: Settings) -> AnyView {
     match page {
         Settings::Account => view! { <Account /> }.into_any(),
@@ -91,7 +91,7 @@ async fn settings(page: Settings) -> AnyView {
     }
 }
 
-#[cfg_attr(feature = "split", leptos::lazy)]
+#[cfg_attr(all(feature = "split", feature = "hydrate"), leptos::lazy)]
 async fn people(page: People) -> AnyView {
     match page {
         People::Clients => view! { <Clients /> }.into_any(),
@@ -99,7 +99,7 @@ async fn people(page: People) -> AnyView {
     }
 }
 
-#[cfg_attr(feature = "split", leptos::lazy)]
+#[cfg_attr(all(feature = "split", feature = "hydrate"), leptos::lazy)]
 async fn rare(page: Rare) -> AnyView {
     match page {
         Rare::PublicInvoice => view! { <PublicInvoice /> }.into_any(),
@@ -137,7 +137,7 @@ macro_rules! later {
         )*
 
         /// Each grouped page's path, `:name` standing for any one segment, and its group.
-        #[cfg(any(test, all(feature = "hydrate", feature = "split")))]
+        #[cfg(any(test, feature = "split"))]
         const GROUPED: &[(&str, Group)] = &[$(($path, Group::$kind)),*];
     };
 }
@@ -165,7 +165,7 @@ later! {
 }
 
 /// The groups, named as the page kinds they hold.
-#[cfg(any(test, all(feature = "hydrate", feature = "split")))]
+#[cfg(any(test, feature = "split"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Group {
     Invoice,
@@ -176,7 +176,7 @@ enum Group {
 }
 
 /// The group a link's path opens: the group of the grouped page whose path it matches.
-#[cfg(any(test, all(feature = "hydrate", feature = "split")))]
+#[cfg(any(test, feature = "split"))]
 fn group_of(href: &str) -> Option<Group> {
     let path = href.split(['?', '#']).next()?;
     if !path.starts_with('/') || path.starts_with("//") {
@@ -194,6 +194,61 @@ fn group_of(href: &str) -> Option<Group> {
                 .all(|(want, have)| want == have || want.starts_with(':'));
         matches.then_some(*group)
     })
+}
+
+#[cfg(all(feature = "ssr", feature = "split"))]
+impl Group {
+    /// The name of the group's function above, which wasm-split's manifest keys begin with.
+    fn function(self) -> &'static str {
+        match self {
+            Group::Invoice => "invoice",
+            Group::Settings => "settings",
+            Group::People => "people",
+            Group::Rare => "rare",
+            Group::Welcome => "welcome",
+        }
+    }
+}
+
+/// The `<link>`s that let the browser fetch the requested page's group beside the main file,
+/// for the document's `<head>`. Written here rather than by Leptos: its integration
+/// (leptos_integration_utils 0.8.9) looks the split manifest up through whichever reactive
+/// owner is current after an await, and in about 3% of renders found none and wrote nothing,
+/// leaving the group to be fetched only after the main file.
+#[cfg(all(feature = "ssr", feature = "split"))]
+pub fn preload_links() -> impl IntoView {
+    let group =
+        use_context::<axum::http::request::Parts>().and_then(|parts| group_of(parts.uri.path()));
+    let manifest = use_context::<leptos::WasmSplitManifest>();
+    let (files, loader) = match (group, manifest) {
+        (Some(group), Some(manifest)) => {
+            let prefix = format!("{}_", group.function());
+            match manifest.0.try_read_value() {
+                Some(read) => {
+                    let (pkg, modules, loader) = &*read;
+                    let files: Vec<String> = modules
+                        .iter()
+                        .filter(|(key, _)| key.starts_with(&prefix))
+                        .flat_map(|(_, files)| files.iter().map(|f| format!("{pkg}/{f}.wasm")))
+                        .collect();
+                    (files, Some(format!("{pkg}/{loader}")))
+                }
+                None => (Vec::new(), None),
+            }
+        }
+        _ => (Vec::new(), None),
+    };
+    view! {
+        {files
+            .into_iter()
+            .map(|href| {
+                view! {
+                    <link rel="preload" href=href r#as="fetch" type="application/wasm" crossorigin="anonymous" />
+                }
+            })
+            .collect_view()}
+        {loader.map(|href| view! { <link rel="modulepreload" href=href crossorigin="anonymous" /> })}
+    }
 }
 
 /// Starts fetching a group's files as soon as a link to one of its pages is pointed at,
