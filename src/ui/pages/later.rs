@@ -217,38 +217,37 @@ impl Group {
 /// leaving the group to be fetched only after the main file.
 #[cfg(all(feature = "ssr", feature = "split"))]
 pub fn preload_links() -> impl IntoView {
-    let group =
-        use_context::<axum::http::request::Parts>().and_then(|parts| group_of(parts.uri.path()));
-    let manifest = use_context::<leptos::WasmSplitManifest>();
-    let (files, loader) = match (group, manifest) {
-        (Some(group), Some(manifest)) => {
-            let prefix = format!("{}_", group.function());
-            match manifest.0.try_read_value() {
-                Some(read) => {
-                    let (pkg, modules, loader) = &*read;
-                    let files: Vec<String> = modules
-                        .iter()
-                        .filter(|(key, _)| key.starts_with(&prefix))
-                        .flat_map(|(_, files)| files.iter().map(|f| format!("{pkg}/{f}.wasm")))
-                        .collect();
-                    (files, Some(format!("{pkg}/{loader}")))
-                }
-                None => (Vec::new(), None),
-            }
+    group_files().map(|(files, loader)| {
+        view! {
+            {files
+                .into_iter()
+                .map(|href| {
+                    view! {
+                        <link rel="preload" href=href r#as="fetch" type="application/wasm" crossorigin="anonymous" />
+                    }
+                })
+                .collect_view()}
+            <link rel="modulepreload" href=loader crossorigin="anonymous" />
         }
-        _ => (Vec::new(), None),
-    };
-    view! {
-        {files
-            .into_iter()
-            .map(|href| {
-                view! {
-                    <link rel="preload" href=href r#as="fetch" type="application/wasm" crossorigin="anonymous" />
-                }
-            })
-            .collect_view()}
-        {loader.map(|href| view! { <link rel="modulepreload" href=href crossorigin="anonymous" /> })}
-    }
+    })
+}
+
+/// The addresses of the requested page's group's files and of wasm-split's loader; none for a
+/// page outside the groups or a server without a split build.
+#[cfg(all(feature = "ssr", feature = "split"))]
+fn group_files() -> Option<(Vec<String>, String)> {
+    let group =
+        use_context::<axum::http::request::Parts>().and_then(|parts| group_of(parts.uri.path()))?;
+    let manifest = use_context::<leptos::WasmSplitManifest>()?;
+    let read = manifest.0.try_read_value()?;
+    let (pkg, modules, loader) = &*read;
+    let prefix = format!("{}_", group.function());
+    let files = modules
+        .iter()
+        .filter(|(key, _)| key.starts_with(&prefix))
+        .flat_map(|(_, files)| files.iter().map(|f| format!("{pkg}/{f}.wasm")))
+        .collect();
+    Some((files, format!("{pkg}/{loader}")))
 }
 
 /// Starts fetching a group's files as soon as a link to one of its pages is pointed at,
