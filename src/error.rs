@@ -88,9 +88,20 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// The largest request body the server reads (the server sets it, so this message and the
+/// limit cannot part).
+pub const MAX_REQUEST_BYTES: usize = 2 * 1024 * 1024;
+
 /// A decoder's complaint about the arguments, said for a person: which value was not one of
 /// the choices, or which was missing, without positions in the request body.
 fn for_people(message: &str) -> String {
+    // How http-body-util words a body cut off at `MAX_REQUEST_BYTES`.
+    if message.contains("length limit exceeded") {
+        return format!(
+            "it is larger than the {} MB PayTrack accepts.",
+            MAX_REQUEST_BYTES / (1024 * 1024)
+        );
+    }
     let message = message
         .split(" at line ")
         .next()
@@ -140,6 +151,18 @@ mod tests {
             AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field `x`".into()));
         assert_eq!(err.status_code(), 400);
         assert!(err.to_string().contains("“x” is missing"), "{err}");
+    }
+
+    #[test]
+    fn a_request_over_the_size_limit_says_so() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Deserialization(
+            "length limit exceeded".into(),
+        ));
+        assert_eq!(err.status_code(), 400);
+        assert_eq!(
+            err.to_string(),
+            "PayTrack couldn't understand that request: it is larger than the 2 MB PayTrack accepts."
+        );
     }
 
     #[test]

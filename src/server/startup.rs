@@ -303,6 +303,11 @@ pub fn router(state: AppState, requests: TaskTracker) -> Router {
             ),
         )
         .fallback_service(http::static_files::public(&options.site_root, not_found))
+        // axum's own default, named so a server function's refusal can say it (the logo's
+        // route sets its own, lower).
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::error::MAX_REQUEST_BYTES,
+        ))
         .layer(axum::middleware::from_fn(
             http::api_errors::status_from_error,
         ))

@@ -117,6 +117,16 @@ async fn bad_input_gets_field_messages_and_saves_nothing() {
         .await;
     assert_eq!(garbage.status, 400, "{}", garbage.body);
 
+    // More than the server reads (2 MB): said so, in words.
+    let mut input = invoice_input(&client);
+    input.notes = "n".repeat(2 * 1024 * 1024);
+    let huge = ada.call(&CreateInvoice { input }).await;
+    assert_eq!(huge.status, 400, "{}", huge.body);
+    assert_eq!(
+        huge.body["BadRequest"],
+        "it is larger than the 2 MB PayTrack accepts."
+    );
+
     let invoices = app.db.collection::<Document>("invoices");
     assert_eq!(invoices.count_documents(doc! {}).await.unwrap(), 0);
     assert_eq!(
