@@ -224,6 +224,14 @@ impl InvoiceInput {
                 Ok(sums) if sums.total.minor() > MAX_TOTAL_MINOR => {
                     over_the_ceiling(currency, &lines, &mut errors);
                 }
+                // `totals` would quietly cap it, and the document would then show a discount
+                // other than the one typed.
+                Ok(sums) if discount.fixed_minor() > Some(sums.subtotal.minor()) => {
+                    errors.discount = Some(format!(
+                        "A discount can't be more than the subtotal ({}).",
+                        sums.subtotal
+                    ));
+                }
                 Ok(_) => {}
             }
         }

@@ -130,6 +130,23 @@ fn the_preview_counts_what_can_be_read_and_agrees_with_the_draft() {
 }
 
 #[test]
+fn a_fixed_discount_goes_up_to_the_subtotal_and_no_further() {
+    // The subtotal is $212.99.
+    let mut form = input();
+    form.discount_kind = "fixed".to_string();
+    form.discount_value = "212.99".to_string();
+    let draft = form.parse().unwrap();
+    assert_eq!(draft.totals(0).unwrap().total.minor(), 0);
+
+    form.discount_value = "213".to_string();
+    let errors = form.parse().unwrap_err();
+    assert_eq!(
+        errors.discount.as_deref(),
+        Some("A discount can't be more than the subtotal ($212.99).")
+    );
+}
+
+#[test]
 fn unknown_discount_kinds_are_refused() {
     let mut bad = input();
     bad.discount_kind = "bogus".to_string();
@@ -153,8 +170,12 @@ proptest! {
             unit_price: Money::from_minor(*p, Currency::USD).to_decimal_string(),
         }).collect();
         if fixed {
+            // Up to the subtotal: more is refused (its own test).
+            form.discount_kind = "none".to_string();
+            let subtotal = form.parse().unwrap().totals(0).unwrap().subtotal.minor();
             form.discount_kind = "fixed".to_string();
-            form.discount_value = Money::from_minor(rate, Currency::USD).to_decimal_string();
+            form.discount_value =
+                Money::from_minor(rate.min(subtotal), Currency::USD).to_decimal_string();
         } else {
             form.discount_value = format!("{}.{:03}", rate / 1000, rate % 1000);
         }
