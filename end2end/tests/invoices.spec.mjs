@@ -1,6 +1,7 @@
 import { test, expect } from '@playwright/test';
-import { watchForErrors } from './helpers/browser.mjs';
+import { samePersonOnAPhone, watchForErrors } from './helpers/browser.mjs';
 import { hydrated, signIn, unique } from './helpers/sign-in.mjs';
+import { clientAndInvoice } from './helpers/books.mjs';
 
 // Reads a dashboard figure, waiting for the page to show the expected value.
 async function expectStat(page, testId, value) {
@@ -190,18 +191,11 @@ test('the invoice list filters by status and searches as you type', async ({ pag
   await expect(rows).toHaveCount(2);
   // A phone gives no sign before the tap that opens its picker, so there the names are read
   // as soon as the page is up.
-  const phone = await browser.newContext({
-    baseURL: test.info().project.use.baseURL,
-    hasTouch: true,
-    isMobile: true,
-    viewport: { width: 390, height: 844 },
-  });
-  await phone.addCookies(await page.context().cookies());
-  const onPhone = await phone.newPage();
+  const onPhone = await samePersonOnAPhone(browser, page, test.info().project.use.baseURL);
   await onPhone.goto('/invoices');
   await hydrated(onPhone);
   await expect(onPhone.getByLabel('Client', { exact: true }).locator('option')).toHaveText(['All clients', 'Globex']);
-  await phone.close();
+  await onPhone.context().close();
   const invoiceHref = await rows.first().getByRole('link').getAttribute('href');
   for (const path of ['/dashboard', `/clients/${clientId}`, invoiceHref, `${invoiceHref}/edit`]) {
     await page.goto(path);
@@ -215,4 +209,60 @@ test('signed-out visitors are sent to sign in, keeping the view they asked for',
   await page.goto('/invoices?status=overdue');
   await expect(page).toHaveURL(/\/sign-in\?next=%2Finvoices%3Fstatus%3Doverdue$/);
   await expect(page.getByRole('heading', { name: 'Sign in to PayTrack' })).toBeVisible();
+});
+
+test('on a phone, invoices and clients are cards read without scrolling sideways', async ({ page, browser }) => {
+  await signIn(page, unique('phone'));
+  const invoiceId = await clientAndInvoice(page, {
+    client: { name: 'Wide Margins Consulting International', emails: 'accounts@wide-margins.test' },
+    line: { description: 'Design', quantity: '12', unit_price: '1234.56' },
+    dueIn: 30,
+  });
+  expect(invoiceId).toMatch(/^[0-9a-f]{24}$/);
+
+  const onPhone = await samePersonOnAPhone(browser, page, test.info().project.use.baseURL);
+  const fitsTheScreen = async (path) => {
+    const sideways = await onPhone.evaluate(() => ({
+      page: document.documentElement.scrollWidth - window.innerWidth,
+      tables: [...document.querySelectorAll('.table-wrap')].map((t) => t.scrollWidth - t.clientWidth),
+    }));
+    expect(sideways, path).toEqual({ page: 0, tables: [0] });
+  };
+  const onScreen = async (locator) => {
+    await expect(locator).toBeVisible();
+    const box = await locator.boundingBox();
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+  };
+
+  await onPhone.goto('/invoices');
+  await hydrated(onPhone);
+  const row = onPhone.locator('tbody tr').first();
+  await onScreen(row.getByText('Draft'));
+  await onScreen(row.getByText('€14,814.72').first());
+  // The amount says what it is (its column heading is not shown).
+  const label = (cell) => cell.evaluate((el) => getComputedStyle(el, '::before').content);
+  expect(await label(row.locator('.cell-owed'))).toContain('Amount due');
+  // Shortcuts are for keyboards; sorting stays at hand.
+  await expect(onPhone.getByText('Keyboard: ↑ ↓ move between invoices')).toBeHidden();
+  await expect(onPhone.getByRole('button', { name: /^Total/ })).toBeVisible();
+  await fitsTheScreen('/invoices');
+
+  await onPhone.goto('/clients');
+  await hydrated(onPhone);
+  await onScreen(onPhone.getByText('accounts@wide-margins.test'));
+  await fitsTheScreen('/clients');
+
+  await onPhone.getByRole('link', { name: 'Wide Margins Consulting International' }).click();
+  await expect(onPhone.getByRole('heading', { level: 1 })).toContainText('Wide Margins');
+  await onScreen(onPhone.locator('tbody tr').first().getByText('Draft'));
+  await fitsTheScreen('a client\'s page');
+  await onPhone.context().close();
+
+  // A wide screen keeps the table with its column headings.
+  await page.goto('/invoices');
+  await hydrated(page);
+  await expect(page.getByRole('columnheader', { name: 'Amount due' })).toBeVisible();
+  expect(await page.locator('tbody tr').first().locator('.cell-owed').evaluate((el) => getComputedStyle(el, '::before').content)).toBe('none');
+  await expect(page.getByText('Keyboard: ↑ ↓ move between invoices')).toBeVisible();
 });

@@ -15,3 +15,16 @@ export function watchForErrors(page) {
   page.on('pageerror', (error) => errors.push(error.message));
   return errors;
 }
+
+// A phone (touch, 390 × 844) signed in as `page` is: a page in a context of its own, which the
+// caller closes through `page.context().close()`.
+export async function samePersonOnAPhone(browser, page, baseURL) {
+  const phone = await browser.newContext({
+    baseURL,
+    hasTouch: true,
+    isMobile: true,
+    viewport: { width: 390, height: 844 },
+  });
+  await phone.addCookies(await page.context().cookies());
+  return phone.newPage();
+}

@@ -15,15 +15,16 @@ pub fn InvoiceCells(
     #[prop(optional)]
     in_focusable_row: bool,
 ) -> impl IntoView {
+    // The classes and labels lay a row out as a card on phones (`.stacks` in main.css).
     view! {
-        <td>
+        <td class="cell-number">
             <A href=format!("/invoices/{}", row.id) attr:tabindex=in_focusable_row.then_some("-1")>{row.number.clone()}</A>
         </td>
-        {with_client.then(|| view! { <td>{row.client_name.clone()}</td> })}
-        <td>{row.issue_date.to_string()}</td>
-        <td>{row.due_date.to_string()}</td>
-        <td class="num">{row.total.to_string()}</td>
-        <td class="num">{row.due.to_string()}</td>
-        <td><StatusBadge status=row.status overdue=row.overdue /></td>
+        {with_client.then(|| view! { <td class="cell-client">{row.client_name.clone()}</td> })}
+        <td class="cell-issued" data-label="Issued">{row.issue_date.to_string()}</td>
+        <td class="cell-due-date" data-label="Due">{row.due_date.to_string()}</td>
+        <td class="num cell-total" data-label="Total">{row.total.to_string()}</td>
+        <td class="num cell-owed" data-label="Amount due">{row.due.to_string()}</td>
+        <td class="cell-status"><StatusBadge status=row.status overdue=row.overdue /></td>
     }
 }

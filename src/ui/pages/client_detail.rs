@@ -141,14 +141,14 @@ fn ClientBody(detail: Detail, refresh: Callback<()>) -> impl IntoView {
             } else {
                 view! {
                     <div class="table-wrap">
-                        <table class="data-table">
+                        <table class="data-table stacks">
                             <thead><tr>
                                 <th scope="col">"Number"</th><th scope="col">"Issued"</th><th scope="col">"Due"</th>
                                 <th scope="col" class="num">"Total"</th><th scope="col" class="num">"Amount due"</th><th scope="col">"Status"</th>
                             </tr></thead>
                             <tbody>
                                 {detail.invoices.into_iter().map(|row| view! {
-                                    <tr><InvoiceCells row /></tr>
+                                    <tr class="invoice-row"><InvoiceCells row /></tr>
                                 }).collect_view()}
                             </tbody>
                         </table>

@@ -88,7 +88,7 @@ fn ClientList() -> impl IntoView {
                         }
                         view! {
                             <div class="table-wrap">
-                                <table class="data-table">
+                                <table class="data-table stacks">
                                     <thead>
                                         <tr>
                                             <th scope="col">"Name"</th>
@@ -106,9 +106,9 @@ fn ClientList() -> impl IntoView {
                                                     {c.archived.then(|| view! { <span class="badge">"Archived"</span> })}
                                                     {c.email_problem.is_some().then(|| view! { <span class="status status-overdue">"Email failing"</span> })}
                                                 </td>
-                                                <td>{c.email.clone()}</td>
-                                                <td>{c.currency.code()}</td>
-                                                <td>{if c.reminders { "On" } else { "Off" }}</td>
+                                                <td data-label="Email">{c.email.clone()}</td>
+                                                <td data-label="Currency">{c.currency.code()}</td>
+                                                <td data-label="Reminders">{if c.reminders { "On" } else { "Off" }}</td>
                                             </tr>
                                         }).collect_view()}
                                     </tbody>

@@ -144,7 +144,7 @@ pub(super) fn InvoiceTable(
         </div>
         <p class="muted small keyboard-help">"Keyboard: ↑ ↓ move between invoices, Enter opens, Space selects, / searches."</p>
         <div class="table-wrap">
-            <table class="data-table">
+            <table class="data-table stacks sortable">
                 <thead>
                     <tr>
                         <th scope="col" class="select">
@@ -160,8 +160,8 @@ pub(super) fn InvoiceTable(
                         {header(SortKey::IssueDate, "Issued", false)}
                         {header(SortKey::DueDate, "Due", false)}
                         {header(SortKey::Total, "Total", true)}
-                        <th scope="col" class="num">"Amount due"</th>
-                        <th scope="col">"Status"</th>
+                        <th scope="col" class="num unsortable">"Amount due"</th>
+                        <th scope="col" class="unsortable">"Status"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -173,9 +173,9 @@ pub(super) fn InvoiceTable(
                         let key_id = row.id.clone();
                         let on_row_key = on_row_key.clone();
                         view! {
-                            <tr id=format!("invoice-row-{index}") tabindex="0" class:overdue=overdue
+                            <tr id=format!("invoice-row-{index}") tabindex="0" class="invoice-row selectable" class:overdue=overdue
                                 on:keydown=move |ev| on_row_key(ev, index, key_id.clone())>
-                                <td class="select">
+                                <td class="select cell-select">
                                     <input type="checkbox" aria-label=format!("Select {number}")
                                         prop:checked=move || selected.get().contains(&checked_id)
                                         on:change=move |_| selected.update(|s| { if !s.remove(&toggle_id) { s.insert(toggle_id.clone()); } }) />
