@@ -1,5 +1,6 @@
-//! The dashboard's charts, drawn as SVG by Leptos itself (no chart library). Each chart is an
-//! image with a text alternative, and its numbers are also in a table screen readers can read.
+//! The dashboard's charts, drawn by Leptos itself (no chart library): the money collected per
+//! month and the operators' daily counts as SVG images with a text alternative and their numbers
+//! in a table screen readers can read; outstanding money by age as a table with a bar per row.
 //! Floats appear only in geometry: amounts stay integers and are formatted by `Money`.
 
 use leptos::prelude::*;
@@ -33,50 +34,47 @@ fn month_label(key: &str) -> &'static str {
         .unwrap_or("")
 }
 
-/// Outstanding money by how late it is: five bars, green for not yet due, warmer as it ages.
+/// Outstanding money by how late it is: a row per age, green for not yet due, warmer as it
+/// ages. Rows of text with a bar drawn in each rather than an SVG, whose text would shrink with
+/// the drawing on a phone; the table is what screen readers read.
 #[component]
 pub fn AgingChart(aging: [Money; 5], counts: [u32; 5], id: String) -> impl IntoView {
     let max = aging.iter().map(|m| m.minor()).max().unwrap_or(0);
-    let slot = WIDTH / 5.0;
-    let summary = AGING_LABELS
-        .iter()
-        .zip(aging.iter())
-        .map(|(label, amount)| format!("{label}: {amount}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let title_id = format!("{id}-title");
-    let labelled_by = title_id.clone();
     view! {
         <figure class="chart">
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-labelledby=labelled_by preserveAspectRatio="xMidYMid meet">
-                <title id=title_id>{format!("Outstanding by age — {summary}")}</title>
-                <line class="chart-axis" x1="0" x2=WIDTH y1=HEIGHT - BOTTOM y2=HEIGHT - BOTTOM />
-                {aging.iter().enumerate().map(|(i, amount)| {
-                    let h = bar_height(amount.minor(), max);
-                    let x = slot * i as f64 + slot * 0.2;
-                    let y = HEIGHT - BOTTOM - h;
-                    view! {
-                        <g class=format!("bar bar-age-{i}")>
-                            <rect x=x y=y width=slot * 0.6 height=h.max(1.0) rx="4">
-                                <title>{format!("{}: {amount} ({} invoices)", AGING_LABELS[i], counts[i])}</title>
-                            </rect>
-                            <text class="chart-value" x=x + slot * 0.3 y=y - 8.0 text-anchor="middle">{amount.to_string()}</text>
-                            <text class="chart-label" x=x + slot * 0.3 y=HEIGHT - BOTTOM + 22.0 text-anchor="middle">{AGING_LABELS[i]}</text>
-                        </g>
-                    }
-                }).collect_view()}
-            </svg>
-            <table class="visually-hidden">
-                <caption>"Outstanding by age"</caption>
-                <thead><tr><th scope="col">"Age"</th><th scope="col">"Amount"</th><th scope="col">"Invoices"</th></tr></thead>
+            <table class="aging-bars" id=id>
+                <caption class="visually-hidden">"Outstanding by age"</caption>
+                <thead class="visually-hidden">
+                    <tr><th scope="col">"Age"</th><th scope="col">"Share"</th><th scope="col">"Amount"</th></tr>
+                </thead>
                 <tbody>
-                    {aging.iter().enumerate().map(|(i, amount)| view! {
-                        <tr><th scope="row">{AGING_LABELS[i]}</th><td>{amount.to_string()}</td><td>{counts[i]}</td></tr>
+                    {aging.iter().enumerate().map(|(i, amount)| {
+                        let share = bar_share(amount.minor(), max);
+                        let invoices = match counts[i] { 1 => "1 invoice".to_string(), n => format!("{n} invoices") };
+                        view! {
+                            <tr class=format!("bar-age-{i}")>
+                                <th scope="row">{AGING_LABELS[i]}</th>
+                                <td class="aging-bar" aria-hidden="true"><span style:width=format!("{share}%")></span></td>
+                                <td class="num">
+                                    <strong>{amount.to_string()}</strong>
+                                    <span class="muted small">{invoices}</span>
+                                </td>
+                            </tr>
+                        }
                     }).collect_view()}
                 </tbody>
             </table>
         </figure>
     }
+}
+
+/// How much of the widest bar `value` fills, in percent; a sliver for anything above zero.
+fn bar_share(value: i64, max: i64) -> u32 {
+    if max <= 0 || value <= 0 {
+        return 0;
+    }
+    let percent = i128::from(value) * 100 / i128::from(max);
+    u32::try_from(percent).unwrap_or(100).clamp(1, 100)
 }
 
 /// Money collected per month for the last twelve months, this month last.
@@ -189,5 +187,15 @@ mod tests {
         assert_eq!(month_label("2026-01"), "Jan");
         assert_eq!(month_label("2026-12"), "Dec");
         assert_eq!(month_label("bad"), "");
+    }
+
+    #[test]
+    fn aging_bars_are_shares_of_the_largest_with_a_sliver_for_small_amounts() {
+        assert_eq!(bar_share(0, 0), 0);
+        assert_eq!(bar_share(0, 500), 0);
+        assert_eq!(bar_share(500, 500), 100);
+        assert_eq!(bar_share(250, 500), 50);
+        assert_eq!(bar_share(1, 1_000_000), 1);
+        assert_eq!(bar_share(i64::MAX, i64::MAX), 100);
     }
 }
