@@ -261,6 +261,19 @@ test('on a phone, invoices and clients are cards and the dashboard reads without
   await onScreen(onPhone.locator('tbody tr').first().getByText('Draft'));
   await fitsTheScreen('a client\'s page');
 
+  // The invoice editor stacks a line's fields, each under a caption of its own.
+  await onPhone.goto('/invoices/new');
+  await hydrated(onPhone);
+  const firstLine = onPhone.getByRole('group', { name: 'Line 1' });
+  for (const caption of ['Description', 'Quantity', 'Unit price']) {
+    await onScreen(firstLine.getByText(caption, { exact: true }));
+  }
+  await firstLine.getByLabel('Line 1 quantity').fill('2');
+  await firstLine.getByLabel('Line 1 unit price').fill('40');
+  await expect(firstLine.locator('output')).toHaveText(/^\D80\.00$/);
+  expect(await firstLine.locator('output').evaluate((el) => getComputedStyle(el, '::before').content)).toContain('Amount');
+  await fitsTheScreen('/invoices/new');
+
   // The dashboard's charts (drawn over example figures on the landing page) are as legible as
   // the page's text: the money by age as words, the months under the drawing scaled down to
   // the screen no smaller than 10 px.
@@ -282,4 +295,8 @@ test('on a phone, invoices and clients are cards and the dashboard reads without
   await expect(page.getByRole('columnheader', { name: 'Amount due' })).toBeVisible();
   expect(await page.locator('tbody tr').first().locator('.cell-owed').evaluate((el) => getComputedStyle(el, '::before').content)).toBe('none');
   await expect(page.getByText('Keyboard: ↑ ↓ move between invoices')).toBeVisible();
+  // …and the editor its column heads rather than captions.
+  await page.goto('/invoices/new');
+  await hydrated(page);
+  await expect(page.getByRole('group', { name: 'Line 1' }).getByText('Quantity', { exact: true })).toBeHidden();
 });

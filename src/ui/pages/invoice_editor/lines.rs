@@ -82,6 +82,8 @@ pub(super) fn LinesEditor(
     view! {
         <fieldset class="card lines-editor">
             <legend>"Line items"</legend>
+            // The column heads, for wide screens; a phone stacks the fields, each under its own
+            // caption (both are for the eye: each field's label names it for screen readers).
             <div class="line-head" aria-hidden="true">
                 <span>"Description"</span><span>"Qty"</span><span>"Unit price"</span><span class="num">"Amount"</span><span></span>
             </div>
@@ -95,18 +97,21 @@ pub(super) fn LinesEditor(
                         <div class="line" role="group" aria-label=move || format!("Line {}", index() + 1)>
                             <div>
                                 <label class="visually-hidden" for=id("description")>{move || format!("Line {} description", index() + 1)}</label>
+                                <span class="line-caption" aria-hidden="true">"Description"</span>
                                 <input id=id("description") type="text" placeholder="What you did or sold" bind:value=line.description
                                     aria-invalid=move || line_error(index()).description.is_some().to_string() />
                                 <p class="field-error">{move || line_error(index()).description}</p>
                             </div>
                             <div>
                                 <label class="visually-hidden" for=id("quantity")>{move || format!("Line {} quantity", index() + 1)}</label>
+                                <span class="line-caption" aria-hidden="true">"Quantity"</span>
                                 <input id=id("quantity") type="text" inputmode="decimal" bind:value=line.quantity
                                     aria-invalid=move || line_error(index()).quantity.is_some().to_string() />
                                 <p class="field-error">{move || line_error(index()).quantity}</p>
                             </div>
                             <div>
                                 <label class="visually-hidden" for=id("price")>{move || format!("Line {} unit price", index() + 1)}</label>
+                                <span class="line-caption" aria-hidden="true">"Unit price"</span>
                                 <input id=id("price") type="text" inputmode="decimal" placeholder="0.00" bind:value=line.unit_price
                                     aria-invalid=move || line_error(index()).unit_price.is_some().to_string() />
                                 <p class="field-error">{move || line_error(index()).unit_price}</p>
