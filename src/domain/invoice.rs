@@ -137,16 +137,6 @@ pub enum Discount {
     Fixed(i64),
 }
 
-impl Discount {
-    /// The amount of a fixed discount, in minor units.
-    pub fn fixed_minor(self) -> Option<i64> {
-        match self {
-            Discount::Fixed(amount) => Some(amount),
-            Discount::None | Discount::Percent(_) => None,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Totals {
     pub subtotal: Money,

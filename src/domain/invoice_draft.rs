@@ -226,7 +226,8 @@ impl InvoiceInput {
                 }
                 // `totals` would quietly cap it, and the document would then show a discount
                 // other than the one typed.
-                Ok(sums) if discount.fixed_minor() > Some(sums.subtotal.minor()) => {
+                Ok(sums) if matches!(discount, Discount::Fixed(amount) if amount > sums.subtotal.minor()) =>
+                {
                     errors.discount = Some(format!(
                         "A discount can't be more than the subtotal ({}).",
                         sums.subtotal
