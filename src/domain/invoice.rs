@@ -215,5 +215,13 @@ pub fn tax_amounts(taxable: i64, tax_rates: &[Percent]) -> Result<Vec<i64>, Tota
         .collect()
 }
 
+/// "1 invoice", "3 invoices": how many, in words.
+pub fn invoices_counted(count: u32) -> String {
+    match count {
+        1 => "1 invoice".to_string(),
+        n => format!("{n} invoices"),
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::date::CalendarDate;
+use super::invoice::invoices_counted;
 use super::promise::{Outcome, Record};
 
 /// A client's record, from their invoices.
@@ -70,10 +71,7 @@ impl PayHabits {
 
     /// In a sentence: "Pays 12 days late on average (8 invoices)."
     pub fn lateness(&self) -> String {
-        let invoices = match self.paid {
-            1 => "1 invoice".to_string(),
-            n => format!("{n} invoices"),
-        };
+        let invoices = invoices_counted(self.paid);
         match self.average_days_late {
             None => "No invoice paid in full yet.".to_string(),
             Some(0) => format!("Pays on time ({invoices})."),

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 
 use crate::api::dashboard::AGING_LABELS;
+use crate::domain::invoice::invoices_counted;
 use crate::domain::money::Money;
 
 const WIDTH: f64 = 640.0;
@@ -50,7 +51,7 @@ pub fn AgingChart(aging: [Money; 5], counts: [u32; 5], id: String) -> impl IntoV
                 <tbody>
                     {aging.iter().enumerate().map(|(i, amount)| {
                         let share = bar_share(amount.minor(), max);
-                        let invoices = match counts[i] { 1 => "1 invoice".to_string(), n => format!("{n} invoices") };
+                        let invoices = invoices_counted(counts[i]);
                         view! {
                             <tr class=format!("bar-age-{i}")>
                                 <th scope="row">{AGING_LABELS[i]}</th>
