@@ -175,7 +175,7 @@ pub(super) fn InvoiceTable(
                         view! {
                             <tr id=format!("invoice-row-{index}") tabindex="0" class="invoice-row selectable" class:overdue=overdue
                                 on:keydown=move |ev| on_row_key(ev, index, key_id.clone())>
-                                <td class="select cell-select">
+                                <td class="select">
                                     <input type="checkbox" aria-label=format!("Select {number}")
                                         prop:checked=move || selected.get().contains(&checked_id)
                                         on:change=move |_| selected.update(|s| { if !s.remove(&toggle_id) { s.insert(toggle_id.clone()); } }) />
