@@ -36,7 +36,10 @@ pub fn build(
     let zone = zone_of(user);
     let today = local_date(now, &zone);
     let chase = plan::chase_state(invoice, client);
-    let hold = chase.hold();
+    let draft = invoice.status == InvoiceStatus::Draft;
+    // A draft's reminders are told as they would go if it were sent today, not as held: the
+    // steps still ahead go out once it is.
+    let hold = chase.hold().filter(|_| !draft);
     let sent_on = invoice.sent_at.map(|_| plan::sent_on(user, invoice));
     let job_of = |step: &str| {
         jobs.iter()
@@ -140,6 +143,16 @@ pub fn build(
         let email_id = job.and_then(|j| j.provider_id.clone());
         let (status, at, note) = match job {
             Some(job) => from_job(job),
+            None if draft && date <= today => (
+                TimelineStatus::Skipped,
+                planned_at,
+                "Not sent: its day has come and the invoice is still a draft.".to_string(),
+            ),
+            None if draft => (
+                TimelineStatus::Planned,
+                planned_at,
+                "Goes out if the invoice is sent before this day.".to_string(),
+            ),
             None => {
                 let reason = hold.or_else(|| {
                     sent_on

@@ -137,7 +137,35 @@ fn a_draft_plans_the_invoice_email_and_every_step_of_the_policy() {
     // Three days before the due date, at 09:00 in the user's zone.
     assert_eq!(item(&built, "reminder:-3").when, "Mon 7 Dec 2026, 09:00");
     assert!(item(&built, "reminder:0").subject.contains("INV-0007"));
+    for step in &built.timeline[1..] {
+        assert_eq!(step.status, TimelineStatus::Planned, "{step:?}");
+        assert_eq!(
+            step.note,
+            "Goes out if the invoice is sent before this day."
+        );
+    }
     assert!(!built.can_pause && !built.can_resume && !built.can_snooze);
+}
+
+#[test]
+fn a_draft_past_some_of_its_steps_tells_which_would_still_go_out() {
+    let user = user();
+    let draft = invoice(&user, InvoiceStatus::Draft);
+    // The due date (10 Dec) has passed; 13 Dec is 3 days after it, today in Paris.
+    let built = build(&user, &draft, None, &[], BASE, at("2026-12-13T07:00:00Z"));
+    assert_eq!(built.summary, "Reminders start once the invoice is sent.");
+    for step in ["reminder:-3", "reminder:0", "reminder:3"] {
+        let item = item(&built, step);
+        assert_eq!(item.status, TimelineStatus::Skipped, "{step}");
+        assert_eq!(
+            item.note,
+            "Not sent: its day has come and the invoice is still a draft."
+        );
+    }
+    for step in ["reminder:7", "reminder:14"] {
+        assert_eq!(item(&built, step).status, TimelineStatus::Planned, "{step}");
+    }
+    assert_eq!(item(&built, "reminder:7").when, "Thu 17 Dec 2026, 09:00");
 }
 
 #[test]
