@@ -215,8 +215,10 @@ test('signed-out visitors are sent to sign in, keeping the view they asked for',
 
 test('on a phone, invoices and clients are cards and the dashboard reads without scrolling sideways', async ({ page, browser }) => {
   await signIn(page, unique('phone'));
+  // One long word in the name and a long address: they wrap rather than widen the page.
+  const email = 'accounts.payable.department@wolfeschlegelsteinhausenberger-consulting.test';
   const invoiceId = await clientAndInvoice(page, {
-    client: { name: 'Wide Margins Consulting International', emails: 'accounts@wide-margins.test' },
+    client: { name: 'Wide Margins Wolfeschlegelsteinhausenbergerdorff', emails: email },
     line: { description: 'Design', quantity: '12', unit_price: '1234.56' },
     dueIn: 30,
   });
@@ -253,13 +255,20 @@ test('on a phone, invoices and clients are cards and the dashboard reads without
 
   await onPhone.goto('/clients');
   await hydrated(onPhone);
-  await onScreen(onPhone.getByText('accounts@wide-margins.test'));
+  await onScreen(onPhone.getByText(email));
   await fitsTheScreen('/clients');
 
-  await onPhone.getByRole('link', { name: 'Wide Margins Consulting International' }).click();
+  await onPhone.getByRole('link', { name: 'Wide Margins Wolfeschlegelsteinhausenbergerdorff' }).click();
   await expect(onPhone.getByRole('heading', { level: 1 })).toContainText('Wide Margins');
   await onScreen(onPhone.locator('tbody tr').first().getByText('Draft'));
+  await onScreen(onPhone.locator('.details').getByText(email));
   await fitsTheScreen('a client\'s page');
+
+  // The invoice as a document: the bill-to block wraps the address.
+  await onPhone.goto(`/invoices/${invoiceId}`);
+  await hydrated(onPhone);
+  await onScreen(onPhone.locator('.paper-meta').getByText(email));
+  await fitsTheScreen('an invoice\'s page');
 
   // The invoice editor stacks a line's fields, each under a caption of its own.
   await onPhone.goto('/invoices/new');
@@ -289,7 +298,11 @@ test('on a phone, invoices and clients are cards and the dashboard reads without
   await fitsTheScreen('/');
   await onPhone.context().close();
 
-  // A wide screen keeps the table with its column headings.
+  // A wide screen keeps the tables with their column headings, each as wide as the page.
+  await page.goto('/clients');
+  await hydrated(page);
+  await expect(page.getByRole('columnheader', { name: 'Email' })).toBeVisible();
+  expect(await page.locator('.table-wrap').evaluate((t) => t.scrollWidth - t.clientWidth)).toBe(0);
   await page.goto('/invoices');
   await hydrated(page);
   await expect(page.getByRole('columnheader', { name: 'Amount due' })).toBeVisible();

@@ -100,13 +100,13 @@ fn ClientList() -> impl IntoView {
                                     <tbody>
                                         {clients.into_iter().map(|c| view! {
                                             <tr class:archived=c.archived>
-                                                <td>
+                                                <td class="wraps">
                                                     <A href=format!("/clients/{}", c.id)>{c.name.clone()}</A>
                                                     {c.company.clone().map(|co| view! { <span class="muted">{format!(" — {co}")}</span> })}
                                                     {c.archived.then(|| view! { <span class="badge">"Archived"</span> })}
                                                     {c.email_problem.is_some().then(|| view! { <span class="status status-overdue">"Email failing"</span> })}
                                                 </td>
-                                                <td data-label="Email">{c.email.clone()}</td>
+                                                <td class="wraps" data-label="Email">{c.email.clone()}</td>
                                                 <td data-label="Currency">{c.currency.code()}</td>
                                                 <td data-label="Reminders">{if c.reminders { "On" } else { "Off" }}</td>
                                             </tr>
@@ -205,8 +205,8 @@ fn Import(on_done: Callback<()>) -> impl IntoView {
                                 view! {
                                     <tr class=class>
                                         <td>{row.line}</td>
-                                        <td>{row.name}</td>
-                                        <td>{row.emails}</td>
+                                        <td class="wraps">{row.name}</td>
+                                        <td class="wraps">{row.emails}</td>
                                         <td>{row.currency}</td>
                                         <td>{result}</td>
                                     </tr>
