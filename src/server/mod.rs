@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod auth;
 pub mod chasing;
 pub mod clients;
+pub mod commands;
 pub mod config;
 pub mod crypto;
 pub mod data_migrations;

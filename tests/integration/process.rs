@@ -113,3 +113,43 @@ async fn sigterm_shuts_the_server_down_cleanly() {
         .unwrap();
     client.database(&database).drop().await.unwrap();
 }
+
+#[test]
+fn an_unknown_command_is_refused_with_the_list_and_never_serves() {
+    // Configured as a server would be: had the typo served, it would still be running.
+    let mut child = paytrack()
+        .env("MONGODB_URI", test_mongodb_uri())
+        .env("MONGODB_DATABASE", unique_name("typo"))
+        .env("PAYTRACK_BIND_ADDR", format!("127.0.0.1:{}", free_port()))
+        .arg("send_due")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(20) {
+            child.kill().unwrap();
+            panic!("`paytrack send_due` was still running after 20 s: it served");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("paytrack: unknown command `send_due`\nusage: paytrack [COMMAND]"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("  send-due "), "{stderr}");
+
+    let help = paytrack().arg("--help").output().unwrap();
+    assert!(help.status.success());
+    let listed = String::from_utf8(help.stdout).unwrap();
+    for command in ["serve", "send-due", "reconcile", "reseal-keys", "seed"] {
+        assert!(
+            listed.contains(&format!("  {command} ")),
+            "{command}: {listed}"
+        );
+    }
+}
