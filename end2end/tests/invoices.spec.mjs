@@ -53,6 +53,8 @@ test('a client, an invoice with live totals, sending, part and full payment, and
   await page.getByRole('button', { name: 'Move line 3 up' }).click();
   await expect(line(2, 'description')).toHaveValue('Hosting');
   await expect(page.getByTestId('subtotal')).toHaveText('$213.29');
+  // No discount is nothing taken off, not a negative zero.
+  await expect(page.getByTestId('discount')).toHaveText('$0.00');
 
   await page.getByLabel('Discount', { exact: true }).selectOption('percent');
   await page.getByLabel('Discount value').fill('10');
@@ -161,9 +163,13 @@ test('the invoice list filters by status and searches as you type', async ({ pag
   await page.getByRole('button', { name: 'Send selected' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Done: 1 invoice(s).' })).toBeVisible();
 
+  // One tab is the current one, for the eye and for screen readers.
+  const tabs = page.getByRole('navigation', { name: 'Invoice status' });
+  await expect(tabs.locator('[aria-current="page"]')).toHaveText(['All']);
   await page.getByRole('link', { name: 'Outstanding' }).click();
   await expect(page).toHaveURL(/status=outstanding/);
   await expect(rows).toHaveCount(1);
+  await expect(tabs.locator('[aria-current="page"]')).toHaveText(['Outstanding']);
   await page.getByRole('link', { name: 'Drafts' }).click();
   await expect(rows).toHaveCount(1);
   await page.getByRole('link', { name: 'All' }).click();

@@ -107,18 +107,20 @@ fn ConnectForm(connection: RwSignal<Option<StripeConnectionView>>) -> impl IntoV
                         .collect_view()}
                 </tbody>
             </table>
-            <label for="stripe-key">"API key"</label>
-            <input
-                id="stripe-key"
-                name="key"
-                type="password"
-                autocomplete="off"
-                spellcheck="false"
-                placeholder="rk_live_…"
-                aria-describedby="stripe-key-help stripe-key-problem"
-                prop:value=key
-                on:input=move |ev| key.set(event_target_value(&ev))
-            />
+            <div class="field">
+                <label for="stripe-key">"API key"</label>
+                <input
+                    id="stripe-key"
+                    name="key"
+                    type="password"
+                    autocomplete="off"
+                    spellcheck="false"
+                    placeholder="rk_live_…"
+                    aria-describedby="stripe-key-help stripe-key-problem"
+                    prop:value=key
+                    on:input=move |ev| key.set(event_target_value(&ev))
+                />
+            </div>
             <p id="stripe-key-help" class="muted">
                 "PayTrack checks the key with Stripe, then stores it encrypted. It is never shown again: only its last four characters."
             </p>
