@@ -80,6 +80,10 @@ test('a client, an invoice with live totals, sending, part and full payment, and
   await expect(paper.getByRole('row', { name: /^Total/ })).toContainText('$201.56');
   const number = (await paper.locator('.paper-number').textContent()).trim();
   expect(number).toMatch(/^INV-\d{4}$/);
+  // A new account has neither Stripe payments (Pro) nor bank details: said before sending.
+  const noWay = page.locator('.no-way-to-pay');
+  await expect(noWay).toContainText("Your client won't see a way to pay this invoice");
+  await expect(noWay.getByRole('link', { name: 'Business details' })).toHaveAttribute('href', '/account/business');
 
   await page.getByRole('button', { name: 'Send to client' }).click();
   await expect(paper.locator('.status')).toHaveText('Open');

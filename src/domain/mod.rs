@@ -19,6 +19,7 @@ pub mod invoice_number;
 pub mod money;
 pub mod pause;
 pub mod pay_habits;
+pub mod pay_way;
 pub mod pay_with;
 pub mod payment;
 pub mod plan;

@@ -207,6 +207,12 @@ async fn free_limits_are_refused_on_the_server_and_lifted_by_pro() {
             .await,
         "part of Pro",
     );
+    // Before sending, the draft says its client will see no way to pay, and that on Free
+    // connecting Stripe alone would not change that.
+    assert_eq!(
+        user.invoice(&first).await.body["pay_way"],
+        json!({ "Unsaid": { "needs_pro": true } })
+    );
 
     // The client's page carries PayTrack's name on Free.
     let sent = user.send(&first).await;

@@ -646,3 +646,39 @@ async fn a_revoked_key_stops_sends_with_what_to_do_and_the_user_is_told_once() {
     assert_eq!(user.stripe_view().await["broken"], Value::Null);
     assert_eq!(user.send(&id).await.status, 200);
 }
+
+/// Before a draft goes out, its page says how the client will pay: through Stripe, by bank
+/// transfer from the business details, or not at all yet (and what would change that).
+#[tokio::test]
+async fn a_draft_says_how_its_client_will_pay_before_it_is_sent() {
+    use paytrack::api::business::SaveBusiness;
+    use paytrack::domain::business::BusinessInput;
+
+    let (app, _stripe) = app_with_stripe().await;
+    let user = app.user("payway@example.com").await;
+    let client = user.client("Initech").await;
+    let (draft, _) = user.draft(&client).await;
+    let pay_way = || async { user.invoice(&draft).await.body["pay_way"].clone() };
+    assert_eq!(pay_way().await, json!({ "Unsaid": { "needs_pro": false } }));
+
+    let bank = BusinessInput {
+        payment_instructions: "IBAN GB33 BUKB 2020 1555 5555 55".to_string(),
+        ..BusinessInput::default()
+    };
+    let saved = user.call(&SaveBusiness { input: bank }).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert_eq!(pay_way().await, json!("Bank"));
+
+    user.connect_stripe(KEY).await;
+    assert_eq!(pay_way().await, json!("Stripe"));
+
+    // Once sent, the document itself says how: its payment page.
+    let sent = user.send(&draft).await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    assert!(
+        sent.body["document"]["pay_url"].is_string(),
+        "{}",
+        sent.body
+    );
+    assert_eq!(pay_way().await, Value::Null);
+}

@@ -68,7 +68,11 @@ pub async fn list_invoices(params: ListParams) -> Result<InvoicePage, AppError> 
 pub async fn get_invoice(id: String) -> Result<InvoiceDetail, AppError> {
     let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
     let invoice = invoicing::load(&state, user.id, id).await?;
-    Ok(views::detail(&state, &invoice, &user, today_of(&user)))
+    let pay_way = sending::pay_way(&state, &user, &invoice).await?;
+    Ok(InvoiceDetail {
+        pay_way,
+        ..views::detail(&state, &invoice, &user, today_of(&user))
+    })
 }
 
 #[server(prefix = "/api", endpoint = "invoices/editor", output = BrowserJson)]

@@ -52,5 +52,6 @@ pub fn detail(
                 }
             })
             .collect(),
+        pay_way: None,
     }
 }

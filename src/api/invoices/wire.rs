@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::date::CalendarDate;
 use crate::domain::invoice_draft::{InvoiceErrors, InvoiceInput};
 use crate::domain::money::Money;
+pub use crate::domain::pay_way::PayWay;
 use crate::domain::payment::PaymentErrors;
 use crate::domain::status::InvoiceStatus;
 
@@ -49,6 +50,8 @@ pub struct InvoiceDetail {
     pub today: CalendarDate,
     /// Money that arrived through Stripe after the invoice was paid or voided: to refund.
     pub extra_payments: Vec<ExtraPaymentView>,
+    /// A draft's: how its client will be able to pay once it is sent.
+    pub pay_way: Option<PayWay>,
 }
 
 /// A payment the invoice did not expect, for the owner to refund.

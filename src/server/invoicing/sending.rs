@@ -6,7 +6,9 @@ use mongodb::bson::oid::ObjectId;
 
 use super::effects::{count, note, stop_emails};
 use super::{changed_meanwhile, load};
-use crate::domain::status::InvoiceEvent;
+use crate::domain::pay_way::PayWay;
+use crate::domain::plan::Plan;
+use crate::domain::status::{InvoiceEvent, InvoiceStatus};
 use crate::domain::usage::UsageEvent;
 use crate::error::AppError;
 use crate::server::db::activity::ActivityKind;
@@ -55,6 +57,29 @@ pub async fn send(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<Invo
         tracing::error!(error = %err, invoice = %sent.id, "sending the invoice email");
     }
     Ok(sent)
+}
+
+/// How a draft's client will be able to pay once it is sent; `None` for an invoice already
+/// sent, whose document says how. Follows `links::open_for_send`: a payment page needs Pro
+/// and a working Stripe connection.
+pub async fn pay_way(
+    state: &AppState,
+    user: &UserDoc,
+    invoice: &InvoiceDoc,
+) -> Result<Option<PayWay>, AppError> {
+    if invoice.status != InvoiceStatus::Draft {
+        return Ok(None);
+    }
+    let on_pro = crate::server::limits::plan_of(state, user) == Plan::Pro;
+    let links = on_pro
+        && crate::server::stripe_account::connection_of(state, user.id)
+            .await?
+            .is_some_and(|connection| connection.broken.is_none());
+    let bank_details = user
+        .business
+        .as_ref()
+        .is_some_and(|business| business.payment_instructions.is_some());
+    Ok(Some(PayWay::of(links, bank_details, on_pro)))
 }
 
 pub async fn void(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<InvoiceDoc, AppError> {

@@ -9,6 +9,7 @@ use crate::api::invoices::{
     get_invoice, record_payment, replace_public_link, send_invoice, void_invoice,
 };
 use crate::api::reminders::load_invoice_reminders;
+use crate::domain::pay_way::PayWay;
 use crate::domain::payment::{PaymentErrors, PaymentInput, PaymentMethod};
 use crate::domain::status::InvoiceStatus;
 use crate::error::AppError;
@@ -132,9 +133,14 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
         <PaidTwice extra=detail.extra_payments.clone() voided=status == InvoiceStatus::Void />
         {(status == InvoiceStatus::Draft).then(|| view! {
             <p class="muted small no-print">{format!(
-                "Sending emails it to {} with a private link to view and pay it, and opens it for payment. Reminders then follow your policy until it is paid.",
-                detail.document.bill_to.emails.join(", ")
+                "Sending emails it to {} {}, and opens it for payment. Reminders then follow your policy until it is paid.",
+                detail.document.bill_to.emails.join(", "),
+                detail.pay_way.map_or("with a private link to view it", PayWay::what_the_client_gets),
             )}</p>
+            {match detail.pay_way {
+                Some(PayWay::Unsaid { needs_pro }) => Some(view! { <NoWayToPay needs_pro /> }),
+                _ => None,
+            }}
         })}
 
         {public_url.map(|url| {
@@ -256,5 +262,29 @@ fn PaymentForm(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView {
             </form>
             <p class="form-error" role="alert">{failure}</p>
         </section>
+    }
+}
+
+/// Said before sending: with no payment page and no bank details the invoice gives the client
+/// no way to pay, and its reminders would chase money they cannot send.
+#[component]
+fn NoWayToPay(needs_pro: bool) -> impl IntoView {
+    let remedy = if needs_pro {
+        view! {
+            "add how to pay by bank in "<A href="/account/business">"Business details"</A>", or "
+            <A href="/billing">"upgrade to Pro"</A>" for a Stripe payment page."
+        }
+        .into_any()
+    } else {
+        view! {
+            <A href="/stripe">"connect Stripe"</A>" for a payment page, or add how to pay by bank in "
+            <A href="/account/business">"Business details"</A>"."
+        }
+        .into_any()
+    };
+    view! {
+        <p class="notice notice-warning no-print no-way-to-pay">
+            "Your client won't see a way to pay this invoice: "{remedy}
+        </p>
     }
 }
