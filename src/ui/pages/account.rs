@@ -1,7 +1,7 @@
 use crate::ui::actions::failure_of;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Redirect;
+use leptos_router::components::{A, Redirect};
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::{
@@ -96,14 +96,14 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
                             }
                         </Suspense>
                     </select>
-                    <p id="tz-help" class="muted small">"Reminders go out at 9:00 in this zone, and dates are shown in it."</p>
+                    <p id="tz-help" class="muted small">"Reminders go out at the hour you chose on "<A href="/reminders">"Reminders"</A>" in this zone, and dates are shown in it."</p>
                     <p id="tz-error" class="field-error">{move || errors().time_zone}</p>
 
                     <label for="invoice_prefix">"Invoice number prefix"</label>
                     <input id="invoice_prefix" name="invoice_prefix" type="text" maxlength="12" spellcheck="false"
                         value=me.invoice_prefix.clone()
                         aria-invalid=move || errors().invoice_prefix.is_some().to_string() aria-describedby="prefix-help prefix-error" />
-                    <p id="prefix-help" class="muted small">"New invoices are numbered with this prefix and the next number of your sequence, like INV-0042."</p>
+                    <p id="prefix-help" class="muted small">"New invoices are numbered with this prefix, then the next number of your sequence ("<A href="/account/business">"Business details"</A>" shows which)."</p>
                     <p id="prefix-error" class="field-error">{move || errors().invoice_prefix}</p>
 
                     <div class="form-actions">
