@@ -132,6 +132,8 @@ test('a client, an invoice with live totals, sending, part and full payment, and
   const client = await (await browser.newContext()).newPage();
   await client.goto(link);
   await expect(client.getByRole('article', { name: `Invoice ${number}` })).toBeVisible();
+  // The page is named for what it is, from whom (the account's name, here its email's start).
+  await expect(client.getByRole('heading', { level: 1 })).toHaveText(new RegExp(`^Invoice ${number} from billing-`));
   await expect(client.locator('.paper .status')).toHaveText('Paid');
   await expect(client.getByRole('link', { name: 'Dashboard' })).toHaveCount(0);
   await client.goto(link.replace(/.{5}$/, 'xxxxx'));
@@ -279,6 +281,21 @@ test('on a phone, invoices and clients are cards and the dashboard reads without
   await hydrated(onPhone);
   await onScreen(onPhone.locator('.paper-meta').getByText(email));
   await fitsTheScreen('an invoice\'s page');
+
+  // Sent, it reaches the client, who may well open it on a phone: the document's columns of
+  // amounts in the thousands fit it too.
+  await onPhone.getByRole('button', { name: 'Send to client' }).click();
+  const clientLink = await onPhone.getByLabel('Client link').inputValue();
+  const clientsPhone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
+  await clientsPhone.goto(clientLink);
+  await expect(clientsPhone.getByRole('heading', { level: 1 })).toContainText('Invoice INV-');
+  const amount = clientsPhone.getByRole('row', { name: /^Design/ }).getByText('€14,814.72');
+  await expect(amount).toBeVisible();
+  const right = await amount.evaluate((el) => el.getBoundingClientRect().right);
+  const paperRight = await clientsPhone.locator('.paper').evaluate((el) => el.getBoundingClientRect().right);
+  expect(right).toBeLessThanOrEqual(paperRight);
+  expect(await clientsPhone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0);
+  await clientsPhone.context().close();
 
   // The invoice editor stacks a line's fields, each under a caption of its own.
   await onPhone.goto('/invoices/new');

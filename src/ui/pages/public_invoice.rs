@@ -29,6 +29,9 @@ pub fn PublicInvoice() -> impl IntoView {
                             let branded = document.branded;
                             view! {
                             <Title text=format!("Invoice {} from {}", document.number, document.from.name) />
+                            // The page's own heading: what the client opened, before what to do
+                            // about it (the document below has its own).
+                            <h1 class="public-title no-print">{format!("Invoice {} from {}", document.number, document.from.name)}</h1>
                             <PayBox
                                 pay_url=document.pay_url.clone()
                                 processing=document.payment_processing
