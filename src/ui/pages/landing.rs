@@ -42,7 +42,7 @@ pub fn Landing() -> impl IntoView {
             </article>
             <article class="card">
                 <h3>"Reminders that stop by themselves"</h3>
-                <p>"A schedule you control — three days before, on the day, a week late — sent at 9 in the morning your time, never twice, never after payment."</p>
+                <p>"A schedule you control — three days before, on the day, a week late — sent at the hour you pick in your time zone (9:00 unless you change it), never twice, never after payment."</p>
             </article>
             <article class="card">
                 <h3>"Your data stays yours"</h3>
