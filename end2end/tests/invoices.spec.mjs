@@ -1,7 +1,7 @@
 import { test, expect } from '@playwright/test';
 import { samePersonOnAPhone, watchForErrors } from './helpers/browser.mjs';
 import { hydrated, signIn, unique } from './helpers/sign-in.mjs';
-import { clientAndInvoice } from './helpers/books.mjs';
+import { clientAndInvoice, dateIn } from './helpers/books.mjs';
 
 // Reads a dashboard figure, waiting for the page to show the expected value.
 async function expectStat(page, testId, value) {
@@ -217,6 +217,28 @@ test('the invoice list filters by status and searches as you type', async ({ pag
   }
   // Every page above was loaded whole at least once and hydrated without a mismatch.
   expect(errors).toEqual([]);
+});
+
+test('a draft whose due date has passed says so before it is sent', async ({ page }) => {
+  await signIn(page, unique('late-draft'));
+  const late = await clientAndInvoice(page, {
+    client: { name: 'Umbrella', emails: 'ap@umbrella.test' },
+    line: { description: 'Survey', quantity: '1', unit_price: '300' },
+    issuedIn: -40,
+    dueIn: -10,
+  });
+  await page.goto(`/invoices/${late}`);
+  await hydrated(page);
+  const due = await page.getByRole('article').locator('.paper-meta dd').nth(1).textContent();
+  await expect(page.locator('.due-passed')).toContainText('has passed: sent now, it arrives already overdue');
+  expect(due).toContain(dateIn(-10));
+  // Edited to a day ahead, the warning goes.
+  await page.getByRole('link', { name: 'Edit', exact: true }).click();
+  await page.getByLabel('Due date').fill(dateIn(7));
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await expect(page).toHaveURL(new RegExp(`/invoices/${late}$`));
+  await expect(page.locator('.no-way-to-pay')).toBeVisible();
+  await expect(page.locator('.due-passed')).toHaveCount(0);
 });
 
 test('signed-out visitors are sent to sign in, keeping the view they asked for', async ({ page }) => {

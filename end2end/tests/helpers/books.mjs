@@ -10,9 +10,9 @@ export function dateIn(days) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-// Creates `client` and a draft invoice for it with `line`, issued today and due in `dueIn`
-// days; returns the invoice id.
-export async function clientAndInvoice(page, { client, line, dueIn }) {
+// Creates `client` and a draft invoice for it with `line`, issued `issuedIn` days from today
+// (today unless said) and due in `dueIn` days; returns the invoice id.
+export async function clientAndInvoice(page, { client, line, dueIn, issuedIn = 0 }) {
   return page.evaluate(async ({ client, line, issue, due }) => {
     const post = (url, body) => fetch(url, {
       method: 'POST',
@@ -27,5 +27,5 @@ export async function clientAndInvoice(page, { client, line, dueIn }) {
       lines: [line], discount_kind: 'none', discount_value: '', taxes: '', notes: '',
     } });
     return invoice.Saved.id;
-  }, { client, line, issue: dateIn(0), due: dateIn(dueIn) });
+  }, { client, line, issue: dateIn(issuedIn), due: dateIn(dueIn) });
 }

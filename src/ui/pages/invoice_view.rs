@@ -141,6 +141,13 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
                 Some(PayWay::Unsaid { needs_pro }) => Some(view! { <NoWayToPay needs_pro /> }),
                 _ => None,
             }}
+            // A draft left for a while: sent as it is, it would arrive already overdue.
+            {(detail.document.due_date < detail.today).then(|| view! {
+                <p class="notice notice-warning no-print due-passed">{format!(
+                    "Its due date, {}, has passed: sent now, it arrives already overdue. Edit the dates first, unless that is what you mean.",
+                    detail.document.due_date.long()
+                )}</p>
+            })}
         })}
 
         {public_url.map(|url| {
