@@ -15,7 +15,8 @@ Commands (configuration comes from the environment, as for the server):
   reseal-keys   re-encrypt stored Stripe secrets under the current PAYTRACK_MASTER_KEY
   seed          fill one account with demo data (not in production)
                 [--email ADDRESS] [--clients N] [--invoices N]
-  help          print this, and `version` the version";
+  help          print this list
+  version       print PayTrack's version";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Command {
