@@ -40,7 +40,8 @@ test('a client, an invoice with live totals, sending, part and full payment, and
   const line = (n, field) => page.getByLabel(`Line ${n} ${field}`);
   await line(1, 'description').fill('Design');
   await line(1, 'quantity').fill('2.5');
-  await line(1, 'unit price').fill('80');
+  // Typed with its sign, as the invoice shows amounts.
+  await line(1, 'unit price').fill('$80');
   await expect(page.getByTestId('total')).toHaveText('$200.00');
   await page.getByRole('button', { name: 'Add line' }).click();
   await line(2, 'description').fill('Stamps');

@@ -94,6 +94,28 @@ impl Currency {
         }
     }
 
+    /// The signs an amount in this currency may be typed with: the one PayTrack writes, the
+    /// code, and for dollars and pesos a bare "$".
+    fn signs(self) -> impl Iterator<Item = &'static str> {
+        let dollar = matches!(
+            self,
+            Currency::USD | Currency::CAD | Currency::AUD | Currency::MXN
+        );
+        [self.prefix().trim_end(), self.code()]
+            .into_iter()
+            .chain(dollar.then_some("$"))
+    }
+
+    /// `text` without this currency's sign before or after the number ("$1,200.00",
+    /// "CHF 12.50", "80 €"), or `None` when it carries no sign of its own.
+    fn without_sign(self, text: &str) -> Option<&str> {
+        self.signs().find_map(|sign| {
+            text.strip_prefix(sign)
+                .map(str::trim_start)
+                .or_else(|| text.strip_suffix(sign).map(str::trim_end))
+        })
+    }
+
     pub fn parse(code: &str) -> Result<Self, String> {
         let upper = code.trim().to_ascii_uppercase();
         Currency::ALL
@@ -152,9 +174,24 @@ impl Money {
         if text.is_empty() {
             return Err("Enter an amount.".to_string());
         }
-        let (negative, digits) = match text.strip_prefix('-') {
+        let (negative, signed) = match text.strip_prefix('-') {
             Some(rest) => (true, rest.trim_start()),
             None => (false, text),
+        };
+        // The amount as PayTrack shows it ("$1,200.00") reads back; another currency's sign is
+        // named rather than guessed at.
+        let digits = match currency.without_sign(signed) {
+            Some(number) => number,
+            None if Currency::ALL
+                .into_iter()
+                .any(|other| other.without_sign(signed).is_some()) =>
+            {
+                return Err(format!(
+                    "“{text}” is in another currency: this amount is in {}.",
+                    currency.code()
+                ));
+            }
+            None => signed,
         };
         let (whole, fraction) = match digits.split_once('.') {
             Some((whole, fraction)) => (whole, fraction),

@@ -15,6 +15,32 @@ fn amounts_parse_into_minor_units_per_currency() {
     assert_eq!(money("1.234", Currency::KWD).minor(), 1_234);
     assert_eq!(money("-3.00", Currency::CHF).minor(), -300);
     assert_eq!(money(" 7 ", Currency::SEK).minor(), 700);
+    // With the currency's own sign, as PayTrack shows amounts or as people type them.
+    assert_eq!(money("$1,200", Currency::USD).minor(), 120_000);
+    assert_eq!(money("-€3.50", Currency::EUR).minor(), -350);
+    assert_eq!(money("80 €", Currency::EUR).minor(), 8_000);
+    assert_eq!(money("CHF 12.50", Currency::CHF).minor(), 1_250);
+    assert_eq!(money("USD 5", Currency::USD).minor(), 500);
+    assert_eq!(money("$12", Currency::CAD).minor(), 1_200);
+    assert_eq!(money("CA$12", Currency::CAD).minor(), 1_200);
+}
+
+#[test]
+fn another_currencys_sign_is_named() {
+    for (input, currency) in [
+        ("€5", Currency::USD),
+        ("$5", Currency::EUR),
+        ("CA$5", Currency::USD),
+        ("5 £", Currency::JPY),
+    ] {
+        assert_eq!(
+            Money::parse(input, currency).unwrap_err(),
+            format!(
+                "“{input}” is in another currency: this amount is in {}.",
+                currency.code()
+            ),
+        );
+    }
 }
 
 #[test]
@@ -45,7 +71,9 @@ fn malformed_amounts_say_what_is_wrong() {
             "{input}"
         );
     }
-    for input in ["abc", "1,23.00", "12,34", "1.2.3", "€5", "1e5", "--1", "."] {
+    for input in [
+        "abc", "1,23.00", "12,34", "1.2.3", "€", "€€5", "1e5", "--1", ".", "-€-5",
+    ] {
         let err = Money::parse(input, Currency::EUR).unwrap_err();
         assert!(err.contains("is not an amount"), "{input}: {err}");
     }
@@ -107,6 +135,12 @@ proptest! {
         let shown = amount.to_string();
         let number = shown.trim_start_matches(|c: char| !c.is_ascii_digit());
         prop_assert_eq!(Money::parse(number, currency), Ok(amount));
+    }
+
+    #[test]
+    fn displayed_text_round_trips(minor in -1_000_000_000_000_i64..1_000_000_000_000, currency in any_currency()) {
+        let amount = Money::from_minor(minor, currency);
+        prop_assert_eq!(Money::parse(&amount.to_string(), currency), Ok(amount));
     }
 
     #[test]
