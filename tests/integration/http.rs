@@ -66,6 +66,40 @@ async fn the_landing_page_is_rendered_on_the_server_with_security_headers() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_out_app_pages_redirect_to_sign_in_whatever_the_client_accepts() {
+    let app = spawn_app().await;
+    for path in [
+        "/dashboard",
+        "/invoices?status=overdue",
+        "/invoices/0123456789abcdef01234567",
+        "/clients",
+        "/account",
+    ] {
+        for accept in ["text/html,application/xhtml+xml", "*/*"] {
+            let page = app
+                .http
+                .get(app.url(path))
+                .header("accept", accept)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(page.status(), 302, "{path} ({accept})");
+            // Back to the page asked for, with its query, once signed in.
+            let to = page.headers()["location"].to_str().unwrap();
+            let decoded = to
+                .replace("%2F", "/")
+                .replace("%3F", "?")
+                .replace("%3D", "=");
+            assert_eq!(
+                decoded,
+                format!("/sign-in?next={path}"),
+                "{path} ({accept})"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signed_in_pages_and_api_answers_are_never_stored() {
     let app = spawn_app().await;
     let cookie = app.sign_in("ada@example.com").await;

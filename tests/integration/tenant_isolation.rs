@@ -384,3 +384,34 @@ async fn signed_out_callers_get_401_everywhere() {
         assert_eq!(answer.status(), 401, "{endpoint}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_of_anothers_invoices_and_clients_are_not_found() {
+    let f = Fixture::new().await;
+    let pages = [
+        format!("/invoices/{}", f.draft),
+        format!("/invoices/{}", f.sent),
+        format!("/invoices/{}/edit", f.draft),
+        format!("/clients/{}", f.client),
+    ];
+    for path in pages
+        .iter()
+        .map(String::as_str)
+        .chain(["/invoices/not-an-id"])
+    {
+        let page = f.app.get_with_cookie(path, &f.bob_cookie).await;
+        assert_eq!(page.status(), 404, "{path}");
+        let html = page.text().await.unwrap();
+        assert!(
+            html.contains("doesn&#x27;t exist") || html.contains("doesn't exist"),
+            "{path}: {html}"
+        );
+        assert!(!html.contains("Acme"), "{path} shows nothing of Ada's");
+    }
+    // The same pages are Ada's own.
+    for path in &pages {
+        let page = f.app.get_with_cookie(path, &f.ada_cookie).await;
+        assert_eq!(page.status(), 200, "{path}");
+        assert!(page.text().await.unwrap().contains("Acme"), "{path}");
+    }
+}

@@ -4,6 +4,7 @@
 //! suspense boundary per page: nested boundaries around resources broke hydration.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
@@ -19,12 +20,50 @@ pub fn or_sign_in<V: IntoView + 'static>(loaded: Result<V, AppError>) -> AnyView
             view.into_any()
         }
         Err(AppError::Unauthorized) => view! { <SignInFirst /> }.into_any(),
-        Err(err) => view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any(),
+        Err(err) => {
+            answer_with_status(&err);
+            match err {
+                AppError::NotFound(message) => view! { <Missing message /> }.into_any(),
+                err => {
+                    view! { <p class="form-error" role="alert">{err.to_string()}</p> }.into_any()
+                }
+            }
+        }
     }
 }
 
+/// A failed load is not a 200 to crawlers, caches and uptime checks. Only pages the server
+/// renders whole (`SsrMode::Async`: every page that loads one thing by its id) can still set
+/// it; a streamed page has sent its status before its data.
+fn answer_with_status(err: &AppError) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::StatusCode::from_u16(err.status_code()),
+    ) {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = err;
+}
+
+/// An invoice or client that is gone or is someone else's: said as a page, with a way on.
 #[component]
-fn SignInFirst() -> impl IntoView {
+fn Missing(message: String) -> impl IntoView {
+    Effect::new(|_| crate::ui::browser::mark_hydrated());
+    view! {
+        <Title text="Not found" />
+        <div class="card empty">
+            <h1>"Not found"</h1>
+            <p>{message}</p>
+            <p><a class="button" href="/dashboard">"Go to your dashboard"</a></p>
+        </div>
+    }
+}
+
+/// Sends a signed-out visitor to sign in, and back to this address (with its query) after.
+#[component]
+pub fn SignInFirst() -> impl IntoView {
     let location = use_location();
     // The router's `search` comes without its leading "?".
     let search = location.search.get_untracked();
@@ -33,5 +72,11 @@ fn SignInFirst() -> impl IntoView {
     } else {
         format!("{}?{search}", location.pathname.get_untracked())
     };
+    // The router's redirect sets a 302 only for requests that accept HTML; any other client
+    // (a link checker, `curl`) would get a 200 with a `Location` and an empty page.
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::FOUND);
+    }
     view! { <Redirect path=format!("/sign-in?next={}", encode(&here)) /> }
 }

@@ -1,13 +1,14 @@
 use crate::ui::actions::failure_of;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{A, Redirect};
+use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::{
     AddressChange, Me, ProfileUpdate, RemovePicture, RequestAddressChange, UpdateProfile,
     my_sessions, time_zones,
 };
+use crate::ui::components::signed_in::SignInFirst;
 use crate::ui::session::use_session;
 
 /// Account settings: profile, how you sign in, and signing out. Signed-out visitors are sent
@@ -29,7 +30,7 @@ pub fn Account() -> impl IntoView {
             {move || Suspend::new(async move {
                 session.0.await.map(|me| match me {
                     Some(me) => view! { <AccountSettings me save /> }.into_any(),
-                    None => view! { <Redirect path="/sign-in?next=/account" /> }.into_any(),
+                    None => view! { <SignInFirst /> }.into_any(),
                 })
             })}
         </Transition>
