@@ -167,8 +167,20 @@ test('the invoice list filters by status and searches as you type', async ({ pag
   const rows = page.locator('.data-table tbody tr');
   await expect(rows).toHaveCount(2);
   await rows.first().getByRole('checkbox').check();
+  // A new account has neither Stripe nor bank details: sending drafts from the list asks first,
+  // and saying no sends nothing.
+  const sends = [];
+  page.on('request', (request) => { if (request.url().endsWith('/api/invoices/bulk')) sends.push(request); });
+  let question = null;
+  page.once('dialog', (dialog) => { question = dialog.message(); dialog.dismiss(); });
+  await page.getByRole('button', { name: 'Send selected' }).click();
+  await expect.poll(() => question).toContain("Your clients won't see a way to pay: connect Stripe");
+  expect(question).toContain('Send 1 draft(s) anyway?');
+  await expect(rows.locator('.status')).toHaveText(['Draft', 'Draft']);
+  page.once('dialog', (dialog) => dialog.accept());
   await page.getByRole('button', { name: 'Send selected' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Done: 1 invoice(s).' })).toBeVisible();
+  expect(sends).toHaveLength(1);
 
   // One tab is the current one, for the eye and for screen readers.
   const tabs = page.getByRole('navigation', { name: 'Invoice status' });

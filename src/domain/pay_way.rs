@@ -23,6 +23,20 @@ impl PayWay {
         }
     }
 
+    /// What would give the client a way to pay, in plain words (for a question in a dialog);
+    /// `None` when there is one.
+    pub fn remedy(self) -> Option<&'static str> {
+        match self {
+            PayWay::Stripe | PayWay::Bank => None,
+            PayWay::Unsaid { needs_pro: true } => Some(
+                "add how to pay by bank in Business details, or upgrade to Pro for a Stripe payment page",
+            ),
+            PayWay::Unsaid { needs_pro: false } => Some(
+                "connect Stripe for a payment page, or add how to pay by bank in Business details",
+            ),
+        }
+    }
+
     /// The words after "Sending emails it to …": what the client gets.
     pub fn what_the_client_gets(self) -> &'static str {
         match self {

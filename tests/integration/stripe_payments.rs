@@ -659,7 +659,10 @@ async fn a_draft_says_how_its_client_will_pay_before_it_is_sent() {
     let client = user.client("Initech").await;
     let (draft, _) = user.draft(&client).await;
     let pay_way = || async { user.invoice(&draft).await.body["pay_way"].clone() };
+    // What the list asks before sending several drafts: the same answer, for the account.
+    let pay_way_now = || async { user.form("/api/invoices/pay-way", &[]).await.body };
     assert_eq!(pay_way().await, json!({ "Unsaid": { "needs_pro": false } }));
+    assert_eq!(pay_way_now().await, pay_way().await);
 
     let bank = BusinessInput {
         payment_instructions: "IBAN GB33 BUKB 2020 1555 5555 55".to_string(),
@@ -668,9 +671,11 @@ async fn a_draft_says_how_its_client_will_pay_before_it_is_sent() {
     let saved = user.call(&SaveBusiness { input: bank }).await;
     assert_eq!(saved.status, 200, "{}", saved.body);
     assert_eq!(pay_way().await, json!("Bank"));
+    assert_eq!(pay_way_now().await, json!("Bank"));
 
     user.connect_stripe(KEY).await;
     assert_eq!(pay_way().await, json!("Stripe"));
+    assert_eq!(pay_way_now().await, json!("Stripe"));
 
     // Once sent, the document itself says how: its payment page.
     let sent = user.send(&draft).await;
@@ -681,4 +686,5 @@ async fn a_draft_says_how_its_client_will_pay_before_it_is_sent() {
         sent.body
     );
     assert_eq!(pay_way().await, Value::Null);
+    assert_eq!(pay_way_now().await, json!("Stripe"));
 }

@@ -154,6 +154,14 @@ pub async fn replace_public_link(id: String) -> Result<InvoiceDetail, AppError> 
     Ok(views::detail(&state, &saved, &user, today_of(&user)))
 }
 
+/// How the invoices sent now will say to pay, asked before several drafts go out at once (one
+/// draft's page says it with the draft).
+#[server(prefix = "/api", endpoint = "invoices/pay-way", output = BrowserJson)]
+pub async fn pay_way_now() -> Result<PayWay, AppError> {
+    let (user, state) = who_asks().await?;
+    sending::pay_way_now(&state, &user).await
+}
+
 /// Sends or voids several invoices at once; each is checked on its own, and the ones that
 /// cannot change are listed with the reason.
 #[server(prefix = "/api", endpoint = "invoices/bulk", input = Json, output = BrowserJson)]

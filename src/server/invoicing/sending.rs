@@ -70,6 +70,12 @@ pub async fn pay_way(
     if invoice.status != InvoiceStatus::Draft {
         return Ok(None);
     }
+    pay_way_now(state, user).await.map(Some)
+}
+
+/// How any invoice this user sends now can be paid: it depends on the account alone (plan,
+/// Stripe connection, bank details), so several drafts sent together share one answer.
+pub async fn pay_way_now(state: &AppState, user: &UserDoc) -> Result<PayWay, AppError> {
     let on_pro = crate::server::limits::plan_of(state, user) == Plan::Pro;
     let links = on_pro
         && crate::server::stripe_account::connection_of(state, user.id)
@@ -79,7 +85,7 @@ pub async fn pay_way(
         .business
         .as_ref()
         .is_some_and(|business| business.payment_instructions.is_some());
-    Ok(Some(PayWay::of(links, bank_details, on_pro)))
+    Ok(PayWay::of(links, bank_details, on_pro))
 }
 
 pub async fn void(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<InvoiceDoc, AppError> {

@@ -7,9 +7,12 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::invoices::{BulkOutcome, InvoicePage, InvoiceRow, list_invoices};
+use crate::api::invoices::{
+    BulkOutcome, InvoicePage, InvoiceRow, PayWay, list_invoices, pay_way_now,
+};
 use crate::domain::bulk::BulkAction;
 use crate::domain::invoice_list::{ListParams, SortKey};
+use crate::domain::status::InvoiceStatus;
 use crate::error::AppError;
 use crate::ui::browser;
 use crate::ui::components::invoice_cells::InvoiceCells;
@@ -50,15 +53,40 @@ pub(super) fn InvoiceTable(
 
     let run_bulk = move |action: BulkAction| {
         let ids: Vec<String> = selected.get_untracked().into_iter().collect();
-        if action == BulkAction::Void
-            && !browser::confirm(&format!(
-                "Void {} invoice(s)? Voided invoices can't be reopened.",
-                ids.len()
-            ))
-        {
-            return;
+        match action {
+            BulkAction::Void => {
+                if browser::confirm(&format!(
+                    "Void {} invoice(s)? Voided invoices can't be reopened.",
+                    ids.len()
+                )) {
+                    bulk.dispatch((ids, action));
+                }
+            }
+            BulkAction::Send => {
+                let drafts = untrack(rows)
+                    .iter()
+                    .filter(|row| row.status == InvoiceStatus::Draft && ids.contains(&row.id))
+                    .count();
+                if drafts == 0 {
+                    bulk.dispatch((ids, action));
+                    return;
+                }
+                // A draft's own page says how its client will pay; drafts sent from the list
+                // are asked about here instead, when the answer is "no way".
+                leptos::task::spawn_local(async move {
+                    let remedy = pay_way_now().await.ok().and_then(PayWay::remedy);
+                    let go = remedy.is_none_or(|remedy| {
+                        browser::confirm(&format!(
+                            "Your clients won't see a way to pay: {remedy}. \
+                             Send {drafts} draft(s) anyway?"
+                        ))
+                    });
+                    if go {
+                        bulk.dispatch((ids, action));
+                    }
+                });
+            }
         }
-        bulk.dispatch((ids, action));
     };
     let header = move |key: SortKey, label: &'static str, numeric: bool| {
         let active = key == sort;
