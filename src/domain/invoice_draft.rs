@@ -150,6 +150,9 @@ fn over_the_ceiling(currency: Currency, lines: &[LineItem], errors: &mut Invoice
     }
 }
 
+/// The longest payment term accepted: five years, leap days included.
+const MAX_TERM_DAYS: i64 = 5 * 365 + 2;
+
 impl InvoiceInput {
     pub fn parse(&self) -> Result<InvoiceDraft, Box<InvoiceErrors>> {
         let mut errors = InvoiceErrors::default();
@@ -164,10 +167,17 @@ impl InvoiceInput {
         let due_date = CalendarDate::parse(&self.due_date)
             .map_err(|m| errors.due_date = Some(m))
             .ok();
-        if let (Some(issued), Some(due)) = (issue_date, due_date)
-            && due < issued
-        {
-            errors.due_date = Some("The due date can't be before the issue date.".to_string());
+        if let (Some(issued), Some(due)) = (issue_date, due_date) {
+            if due < issued {
+                errors.due_date = Some("The due date can't be before the issue date.".to_string());
+            } else if issued.days_until(due) > MAX_TERM_DAYS {
+                // A mistyped year ("2062") would make an invoice that is never late, so never
+                // chased; no payment term runs this long.
+                errors.due_date = Some(
+                    "The due date is more than five years after the issue date: check its year."
+                        .to_string(),
+                );
+            }
         }
         let currency = Currency::parse(&self.currency)
             .map_err(|m| errors.currency = Some(m))

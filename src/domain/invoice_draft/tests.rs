@@ -41,6 +41,21 @@ fn a_complete_form_becomes_a_draft_with_its_totals() {
 }
 
 #[test]
+fn a_due_date_years_away_is_a_mistyped_year_but_five_years_is_a_term() {
+    let mut typo = input();
+    typo.due_date = "2062-11-15".to_string();
+    assert_eq!(
+        typo.parse().unwrap_err().due_date.as_deref(),
+        Some("The due date is more than five years after the issue date: check its year.")
+    );
+    let mut long = input();
+    long.due_date = "2031-11-01".to_string();
+    assert_eq!(long.parse().unwrap().due_date.to_string(), "2031-11-01");
+    long.due_date = "2032-01-01".to_string();
+    assert!(long.parse().is_err());
+}
+
+#[test]
 fn each_bad_field_gets_its_own_message() {
     let mut bad = input();
     bad.client_id = " ".to_string();
