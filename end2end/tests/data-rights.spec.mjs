@@ -24,7 +24,7 @@ test('a user downloads their data, then deletes their account', async ({ page })
   await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
 
   await page.goto('/account');
-  await expect(page).toHaveURL(/\/sign-in\?next=\/account$/);
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Faccount$/);
   await page.goto('/dev/outbox');
   await expect(page.locator('.outbox-item', { hasText: email }).filter({ hasText: 'Your PayTrack account was deleted' })).toHaveCount(1);
 });

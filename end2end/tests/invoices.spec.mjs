@@ -174,7 +174,8 @@ test('the invoice list filters by status and searches as you type', async ({ pag
   let question = null;
   page.once('dialog', (dialog) => { question = dialog.message(); dialog.dismiss(); });
   await page.getByRole('button', { name: 'Send selected' }).click();
-  await expect.poll(() => question).toContain("Your clients won't see a way to pay: connect Stripe");
+  // On Free, a Stripe payment page needs Pro; the question says what would help.
+  await expect.poll(() => question).toContain("Your clients won't see a way to pay: add how to pay by bank in Business details");
   expect(question).toContain('Send 1 draft(s) anyway?');
   await expect(rows.locator('.status')).toHaveText(['Draft', 'Draft']);
   page.once('dialog', (dialog) => dialog.accept());

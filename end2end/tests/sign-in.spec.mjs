@@ -23,7 +23,7 @@ test('a login link from the dev outbox signs in, and works only once', async ({ 
 
 test('signed-out visitors are sent to sign in and brought back', async ({ page }) => {
   await page.goto('/account');
-  await expect(page).toHaveURL(/\/sign-in\?next=\/account$/);
+  await expect(page).toHaveURL(/\/sign-in\?next=%2Faccount$/);
   await expect(page.getByRole('heading', { name: 'Sign in to PayTrack' })).toBeVisible();
 });
 

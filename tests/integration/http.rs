@@ -100,6 +100,20 @@ async fn signed_out_app_pages_redirect_to_sign_in_whatever_the_client_accepts() 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_address_with_a_filter_that_is_no_filter_is_a_bad_request_that_says_why() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in("ada@example.com").await;
+    let page = app.get_with_cookie("/invoices?status=bogus", &cookie).await;
+    assert_eq!(page.status(), 400);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("is not an invoice status filter"), "{html}");
+    let page = app
+        .get_with_cookie("/invoices?status=overdue", &cookie)
+        .await;
+    assert_eq!(page.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signed_in_pages_and_api_answers_are_never_stored() {
     let app = spawn_app().await;
     let cookie = app.sign_in("ada@example.com").await;

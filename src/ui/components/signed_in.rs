@@ -37,11 +37,21 @@ pub fn or_sign_in<V: IntoView + 'static>(loaded: Result<V, AppError>) -> AnyView
 /// it; a streamed page has sent its status before its data.
 fn answer_with_status(err: &AppError) {
     #[cfg(feature = "ssr")]
-    if let (Some(response), Ok(status)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        axum::http::StatusCode::from_u16(err.status_code()),
-    ) {
-        response.set_status(status);
+    {
+        use axum::http::StatusCode;
+        let status = match err {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
+            // A page's address asked for something it cannot show (a filter that is no filter).
+            AppError::Rejected(_) | AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Internal | AppError::Network => StatusCode::INTERNAL_SERVER_ERROR,
+            // Signed out is a redirect (`SignInFirst`); a plan's limit is a page offering Pro.
+            AppError::Unauthorized | AppError::PlanLimit(_) => return,
+        };
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(status);
+        }
     }
     #[cfg(not(feature = "ssr"))]
     let _ = err;
