@@ -186,9 +186,16 @@ async fn a_bounced_invoice_email_holds_its_reminders_until_the_address_is_fixed(
     let app = app_with_webhooks().await;
     let ada = app.user("ada@example.test").await;
     let client = ada.client("Acme Buyer").await;
-    // Due well ahead, so reminders are planned.
+    // Issued today and due a year ahead, so reminders are planned.
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
     let mut input = crate::common::billing::invoice_input(&client);
-    input.due_date = "2099-01-31".to_string();
+    input.issue_date = today.to_string();
+    input.due_date = today
+        .checked_add(jiff::Span::new().years(1))
+        .unwrap()
+        .to_string();
     let (invoice, _) = ada.draft_with(input).await;
     assert_eq!(ada.send(&invoice).await.status, 200);
     let jobs = app.db.collection::<Document>("email_jobs");
