@@ -56,6 +56,10 @@ test('every signed-in page and the client\'s invoice link pass the accessibility
   await hydrated(page);
   await page.getByRole('button', { name: 'Send to client' }).click();
   const link = await page.getByLabel('Client link').inputValue();
+  // Paid in part by hand: its status and the payments the user recorded are on the page too.
+  await page.getByLabel('Amount (EUR)').fill('100');
+  await page.getByRole('button', { name: 'Record payment' }).click();
+  await expect(page.getByRole('region', { name: 'Payments you recorded' })).toBeVisible();
   const client = await page.evaluate(async (id) => {
     const r = await fetch('/api/invoices/get', {
       method: 'POST',
@@ -69,7 +73,7 @@ test('every signed-in page and the client\'s invoice link pass the accessibility
     '/dashboard', '/invoices', '/invoices?status=outstanding', '/invoices/new',
     `/invoices/${draft}`, `/invoices/${draft}/edit`, `/invoices/${sent}`,
     '/clients', `/clients/${client}`, '/reminders', '/stripe', '/billing', '/account',
-    '/account/business',
+    '/account/business', '/invoices/000000000000000000000000',
   ];
   await expectAccessible(page, signedIn);
   await page.setViewportSize({ width: 390, height: 844 });

@@ -122,6 +122,20 @@ test('a client, an invoice with live totals, sending, part and full payment, and
   await expect(paper.locator('.status')).toHaveText('Paid');
   await expect(page.getByRole('heading', { name: 'Record a payment' })).toHaveCount(0);
 
+  // A payment recorded by mistake comes off again, after a question: owed again, in part.
+  const recorded = page.getByRole('region', { name: 'Payments you recorded' });
+  await expect(recorded.getByRole('listitem')).toHaveCount(2);
+  let removal = null;
+  page.once('dialog', (dialog) => { removal = dialog.message(); dialog.accept(); });
+  await recorded.getByRole('button', { name: /^Remove the payment of \$101\.56/ }).click();
+  await expect(paper.locator('.status')).toHaveText('Partially paid');
+  expect(removal).toContain('It will be owed again');
+  await expect(paper.locator('.paper-due')).toHaveText('$101.56');
+  await expect(recorded.getByRole('listitem')).toHaveCount(1);
+  await expect(page.getByLabel('Amount (USD)')).toHaveValue('101.56');
+  await page.getByRole('button', { name: 'Record payment' }).click();
+  await expect(paper.locator('.status')).toHaveText('Paid');
+
   await openDashboard(page);
   await expectStat(page, 'outstanding-USD', '$0.00');
   await expectStat(page, 'paid-USD', '$201.56');

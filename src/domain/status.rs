@@ -62,6 +62,23 @@ impl InvoiceStatus {
         }
     }
 
+    /// The status once a payment is taken off (one recorded by mistake): owed again in full
+    /// when `paid_after` is nothing, in part otherwise.
+    pub fn without_payment(self, paid_after: i64) -> Result<InvoiceStatus, String> {
+        match self {
+            InvoiceStatus::PartiallyPaid | InvoiceStatus::Paid if paid_after == 0 => {
+                Ok(InvoiceStatus::Open)
+            }
+            InvoiceStatus::PartiallyPaid | InvoiceStatus::Paid => Ok(InvoiceStatus::PartiallyPaid),
+            InvoiceStatus::Void => {
+                Err("This invoice is void; its payments stay as they are.".to_string())
+            }
+            InvoiceStatus::Draft | InvoiceStatus::Open => {
+                Err("This invoice has no payment to remove.".to_string())
+            }
+        }
+    }
+
     /// Whether PayTrack should chase this invoice at all.
     pub fn is_collectable(self) -> bool {
         matches!(self, InvoiceStatus::Open | InvoiceStatus::PartiallyPaid)
@@ -116,6 +133,17 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn taking_a_payment_off_leaves_it_owed_in_part_or_in_full() {
+        assert_eq!(S::Paid.without_payment(0), Ok(S::Open));
+        assert_eq!(S::Paid.without_payment(500), Ok(S::PartiallyPaid));
+        assert_eq!(S::PartiallyPaid.without_payment(0), Ok(S::Open));
+        assert_eq!(S::PartiallyPaid.without_payment(1), Ok(S::PartiallyPaid));
+        for status in [S::Draft, S::Open, S::Void] {
+            assert!(status.without_payment(0).unwrap_err().ends_with('.'));
         }
     }
 

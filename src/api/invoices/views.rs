@@ -7,7 +7,7 @@ use crate::server::db::invoices::{InvoiceDoc, ListedInvoice};
 use crate::server::db::users::UserDoc;
 use crate::server::state::AppState;
 
-use super::wire::{ExtraPaymentView, InvoiceDetail, InvoiceRow};
+use super::wire::{ExtraPaymentView, HandPaymentView, InvoiceDetail, InvoiceRow};
 
 pub fn row(invoice: &ListedInvoice, today: CalendarDate) -> InvoiceRow {
     InvoiceRow {
@@ -53,5 +53,16 @@ pub fn detail(
             })
             .collect(),
         pay_way: None,
+        hand_payments: invoice
+            .payments
+            .iter()
+            .filter(|p| p.method != crate::domain::payment::PaymentMethod::Stripe)
+            .map(|p| HandPaymentView {
+                id: p.id.to_hex(),
+                amount: Money::from_minor(p.amount_minor, invoice.currency),
+                date: p.date,
+                method: p.method.label().to_string(),
+            })
+            .collect(),
     }
 }

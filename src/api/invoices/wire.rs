@@ -52,6 +52,17 @@ pub struct InvoiceDetail {
     pub extra_payments: Vec<ExtraPaymentView>,
     /// A draft's: how its client will be able to pay once it is sent.
     pub pay_way: Option<PayWay>,
+    /// Payments the user recorded by hand, which they can take off again (typed by mistake).
+    pub hand_payments: Vec<HandPaymentView>,
+}
+
+/// A payment recorded by hand, with the id that takes it off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandPaymentView {
+    pub id: String,
+    pub amount: Money,
+    pub date: CalendarDate,
+    pub method: String,
 }
 
 /// A payment the invoice did not expect, for the owner to refund.

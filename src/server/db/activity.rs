@@ -30,6 +30,8 @@ pub enum ActivityKind {
     AutomaticReply,
     /// The client promised, on the invoice's page, to pay by a day.
     ClientPromised,
+    /// A payment recorded by hand was taken off again (recorded by mistake).
+    PaymentRemoved,
 }
 
 impl ActivityKind {
@@ -48,6 +50,7 @@ impl ActivityKind {
             ActivityKind::ClientReplied => "Client replied — reminders on hold",
             ActivityKind::AutomaticReply => "Automatic reply (out of office)",
             ActivityKind::ClientPromised => "Client promised a day to pay — reminders wait",
+            ActivityKind::PaymentRemoved => "Payment removed — owed again",
         }
     }
 }
@@ -217,6 +220,7 @@ mod tests {
             ActivityKind::PaidWithStripe,
             ActivityKind::StripePaymentProcessing,
             ActivityKind::StripePaymentFailed,
+            ActivityKind::PaymentRemoved,
         ];
         let mut labels: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
         labels.sort_unstable();

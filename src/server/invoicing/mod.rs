@@ -27,7 +27,7 @@ pub async fn load(state: &AppState, owner: ObjectId, id: ObjectId) -> Result<Inv
 }
 
 /// The refusal when a conditional update found the invoice changed under it.
-fn changed_meanwhile() -> AppError {
+pub(crate) fn changed_meanwhile() -> AppError {
     AppError::Rejected(
         "This invoice changed while you were looking at it. Reload it and try again.".to_string(),
     )

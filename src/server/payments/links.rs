@@ -89,13 +89,15 @@ async fn opened(
     Ok(pay)
 }
 
-/// After a part payment outside Stripe: the old link (for the old amount) is closed and one
-/// for what is still owed takes its place.
+/// After a part payment outside Stripe, or one taken off again: the old link (for the old
+/// amount, or closed when the invoice was paid) is closed and one for what is owed now takes
+/// its place.
 pub async fn replace(state: &AppState, user: &UserDoc, invoice: &InvoiceDoc) {
     let Some(old) = invoice.stripe.as_ref() else {
         return;
     };
-    if old.amount_minor == invoice.due_minor || !invoice.status.is_collectable() {
+    let still_right = old.amount_minor == invoice.due_minor && old.takes_payments();
+    if still_right || !invoice.status.is_collectable() {
         return;
     }
     super::closing::close(state, user, invoice).await;

@@ -63,6 +63,23 @@ fn currency(invoice: &InvoiceDoc) -> Result<stripe_types::Currency, StripeProble
         .map_err(|_| StripeProblem::Unexpected)
 }
 
+/// The idempotency key of creating `what` for what `invoice` owes now. The amount tells a link
+/// after a part payment from the first; the link it follows tells one opened again at the same
+/// amount (a payment recorded by mistake, taken off) from the one closed before, which Stripe
+/// would otherwise hand back for the same key.
+fn once_for(what: &str, invoice: &InvoiceDoc) -> String {
+    let after = invoice
+        .stripe
+        .as_ref()
+        .map(|old| format!("-after-{}", old.object_id))
+        .unwrap_or_default();
+    format!(
+        "paytrack-{what}-{}-{}{after}",
+        invoice.id.to_hex(),
+        invoice.due_minor
+    )
+}
+
 fn metadata(invoice: &InvoiceDoc) -> HashMap<String, String> {
     HashMap::from([
         ("paytrack_invoice".to_string(), invoice.id.to_hex()),
@@ -99,8 +116,9 @@ pub async fn open(
                 .after_completion(after)
                 // One payment per link: a second visit cannot pay the invoice twice.
                 .restrictions(RestrictionsParams::new(CompletedSessionsParams::new(1)));
-            let key_for = format!("paytrack-plink-{}-{amount}", invoice.id.to_hex());
-            let link = api.call(key, &request, Some(&key_for)).await?;
+            let link = api
+                .call(key, &request, Some(&once_for("plink", invoice)))
+                .await?;
             Ok((
                 StripePay {
                     account_id: opening.account_id.to_string(),
@@ -124,7 +142,6 @@ async fn hosted_invoice(
     opening: &Opening<'_>,
 ) -> Result<(StripePay, Option<String>), StripeProblem> {
     let invoice = opening.invoice;
-    let id = invoice.id.to_hex();
     let amount = invoice.due_minor;
     let customer = match opening.customer {
         Some(customer) => customer.to_string(),
@@ -162,11 +179,7 @@ async fn hosted_invoice(
         .description(format!("Invoice {}", invoice.number))
         .metadata(metadata(invoice));
     let created = api
-        .call(
-            key,
-            &draft,
-            Some(&format!("paytrack-invoice-{id}-{amount}")),
-        )
+        .call(key, &draft, Some(&once_for("invoice", invoice)))
         .await?;
     let stripe_invoice = created.id.clone().ok_or(StripeProblem::Unexpected)?;
     // One item for what is still owed, described by the invoice's lines: a part payment made
@@ -178,13 +191,13 @@ async fn hosted_invoice(
         .amount(amount)
         .currency(currency(invoice)?)
         .description(description);
-    api.call(key, &item, Some(&format!("paytrack-item-{id}-{amount}")))
+    api.call(key, &item, Some(&once_for("item", invoice)))
         .await?;
     let finalized = api
         .call(
             key,
             &FinalizeInvoiceInvoice::new(stripe_invoice.clone()).auto_advance(false),
-            Some(&format!("paytrack-finalize-{id}-{amount}")),
+            Some(&once_for("finalize", invoice)),
         )
         .await?;
     let url = finalized

@@ -5,8 +5,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::invoices::{
-    ExtraPaymentView, InvoiceDetail, InvoiceSave, PaymentSave, delete_draft, duplicate_invoice,
-    get_invoice, record_payment, replace_public_link, send_invoice, void_invoice,
+    ExtraPaymentView, HandPaymentView, InvoiceDetail, InvoiceSave, PaymentSave, delete_draft,
+    duplicate_invoice, get_invoice, record_payment, remove_payment, replace_public_link,
+    send_invoice, void_invoice,
 };
 use crate::api::reminders::load_invoice_reminders;
 use crate::domain::pay_way::PayWay;
@@ -179,7 +180,52 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
         })}
 
         {status.is_collectable().then(|| view! { <PaymentForm detail=detail.clone() refresh /> })}
+        <HandPayments id=detail.id.clone() payments=detail.hand_payments.clone() refresh />
     }
+}
+
+/// Payments the user recorded, each of which can be taken off again when it was a mistake.
+#[component]
+fn HandPayments(
+    id: String,
+    payments: Vec<HandPaymentView>,
+    refresh: Callback<()>,
+) -> impl IntoView {
+    let remove = Action::new(move |payment: &String| {
+        let (id, payment) = (id.clone(), payment.clone());
+        async move { remove_payment(id, payment).await }
+    });
+    let failure = failure_of(remove.value());
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = remove.value().get() {
+            refresh.run(());
+        }
+    });
+    (!payments.is_empty()).then(|| view! {
+        <section class="card no-print" aria-labelledby="hand-payments-title">
+            <h2 id="hand-payments-title" class="h3">"Payments you recorded"</h2>
+            <ul class="plain-list hand-payments">
+                {payments.into_iter().map(|payment| {
+                    let what = format!("{} on {} ({})", payment.amount, payment.date.long(), payment.method);
+                    let question = format!("Remove the payment of {what}? It will be owed again, and reminders resume.");
+                    view! {
+                        <li>
+                            <span>{what.clone()}</span>
+                            <button type="button" class="button button-secondary button-small"
+                                aria-label=format!("Remove the payment of {what}")
+                                disabled=move || remove.pending().get()
+                                on:click=move |_| {
+                                    if browser::confirm(&question) {
+                                        remove.dispatch(payment.id.clone());
+                                    }
+                                }>"Remove"</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <p class="form-error" role="alert">{failure}</p>
+        </section>
+    })
 }
 
 /// Money that came through Stripe after the invoice was paid or voided, each with what to do.

@@ -283,35 +283,75 @@ pub async fn add_payment(
     };
     let filter = doc! { "_id": id, "user_id": owner, "status": status_bson(from), "paid_minor": paid_before };
     let date = payment.date.to_string();
-    let month = collected::month_of(&date);
-    // The month's collected total moves with the payment, or neither does.
+    Ok(moving_collected(db, &filter, &update, &date, payment.amount.minor()).await?)
+}
+
+/// Takes the payment `payment_id` (of `amount_minor`, made on `date`) off the invoice if it is
+/// still in `from` with `paid_before` paid; `None` if it changed meanwhile.
+#[allow(clippy::too_many_arguments)]
+pub async fn remove_payment(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    from: InvoiceStatus,
+    paid_before: i64,
+    payment: &PaymentDoc,
+    to: InvoiceStatus,
+    due_after: i64,
+    now: DateTime,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    let mut update = doc! {
+        "$set": { "status": status_bson(to), "updated_at": now, "due_minor": due_after },
+        "$inc": { "paid_minor": -payment.amount_minor },
+        "$pull": { "payments": { "id": payment.id } },
+    };
+    if to != InvoiceStatus::Paid {
+        update.insert("$unset", doc! { "paid_on": "" });
+    }
+    let filter = doc! {
+        "_id": id, "user_id": owner, "status": status_bson(from), "paid_minor": paid_before,
+        "payments.id": payment.id,
+    };
+    let date = payment.date.to_string();
+    moving_collected(db, &filter, &update, &date, -payment.amount_minor).await
+}
+
+/// Applies a payment's `update` to the invoice and moves the collected total of the month of
+/// `date` by `amount_minor` (negative to take it off), both or neither.
+async fn moving_collected(
+    db: &Database,
+    filter: &Document,
+    update: &Document,
+    date: &str,
+    amount_minor: i64,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    let month = collected::month_of(date);
     let mut session = transaction::session(db).await?;
     for attempt in 1..=transaction::ATTEMPTS {
         session.start_transaction().await?;
-        let outcome = payment_in(db, &mut session, &filter, &update, month, payment).await;
+        let outcome = payment_in(db, &mut session, filter, update, month, amount_minor).await;
         if let Finished::Done(saved) = transaction::finish(&mut session, outcome, attempt).await? {
             return Ok(saved);
         }
     }
-    Err(WriteError::Db(mongodb::error::Error::custom(
+    Err(mongodb::error::Error::custom(
         "the payment collided with other writes on every attempt".to_string(),
-    )))
+    ))
 }
 
-/// `add_payment`'s writes, inside its transaction.
+/// A payment's writes, inside its transaction.
 async fn payment_in(
     db: &Database,
     session: &mut mongodb::ClientSession,
     filter: &Document,
     update: &Document,
     month: &str,
-    payment: &Payment,
+    amount: i64,
 ) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
     let saved = update_in(db, session, filter, update)
         .await?
         .map(|(_, after)| after);
     if let Some(invoice) = &saved {
-        let amount = payment.amount.minor();
         collected::add(
             db,
             session,
