@@ -53,7 +53,7 @@ impl InvoiceStatus {
                 Err("This invoice has already been sent.".to_string())
             }
             (S::PartiallyPaid, E::Void) => Err(
-                "This invoice has payments recorded, so it can't be voided. Record a refund in Stripe first."
+                "This invoice has payments on it, so it can't be voided. A payment you recorded by mistake can be removed first (under “Payments you recorded”)."
                     .to_string(),
             ),
             (S::Paid, E::Void) => Err("A paid invoice can't be voided.".to_string()),
