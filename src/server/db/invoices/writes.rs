@@ -286,8 +286,8 @@ pub async fn add_payment(
     Ok(moving_collected(db, &filter, &update, &date, payment.amount.minor()).await?)
 }
 
-/// Takes the payment `payment_id` (of `amount_minor`, made on `date`) off the invoice if it is
-/// still in `from` with `paid_before` paid; `None` if it changed meanwhile.
+/// Takes `payment` off the invoice if it is still in `from` with `paid_before` paid and the
+/// payment on it; `None` if it changed meanwhile.
 #[allow(clippy::too_many_arguments)]
 pub async fn remove_payment(
     db: &Database,
