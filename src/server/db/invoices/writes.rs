@@ -1,5 +1,6 @@
 //! Creating invoices and moving them through their life: drafts saved and deleted, sent,
-//! voided, paid. Each change is a conditional update on the state it was decided from.
+//! voided (payments are in `payments.rs`). Each change is a conditional update on the state
+//! it was decided from.
 
 use futures::TryStreamExt;
 use mongodb::Database;
@@ -9,12 +10,11 @@ use mongodb::options::ReturnDocument;
 
 use super::super::schema::{INVOICE_SEQUENCES, INVOICES};
 use super::super::transaction::{self, Finished};
-use super::super::{clients::ClientDoc, collected, invoice_sequences, owed};
+use super::super::{clients::ClientDoc, invoice_sequences, owed};
 use super::list::get;
 use super::model::*;
 use super::stripe::FIRST_CHECK_MS;
 use crate::domain::invoice_number::{NumberPrefix, Numbering};
-use crate::domain::payment::Payment;
 use crate::domain::status::InvoiceStatus;
 use crate::domain::stripe_pay::StripePay;
 
@@ -223,7 +223,7 @@ async fn update_keeping_owed(
 
 /// `update` on the invoice `filter` matches, inside the caller's transaction, with what it
 /// owes moved along: the invoice before and after, or `None` if nothing matched.
-async fn update_in(
+pub(super) async fn update_in(
     db: &Database,
     session: &mut mongodb::ClientSession,
     filter: &Document,
@@ -245,124 +245,6 @@ async fn update_in(
         .ok_or_else(|| mongodb::error::Error::custom("an invoice vanished inside its update"))?;
     owed::follow(db, session, &before, &after).await?;
     Ok(Some((before, after)))
-}
-
-/// Adds `payment` if the invoice is still in `from` with `paid_before` paid; `None` if it
-/// changed meanwhile (the caller re-reads and decides again).
-#[allow(clippy::too_many_arguments)]
-pub async fn add_payment(
-    db: &Database,
-    owner: ObjectId,
-    id: ObjectId,
-    from: InvoiceStatus,
-    paid_before: i64,
-    payment: &Payment,
-    to: InvoiceStatus,
-    due_after: i64,
-    now: DateTime,
-) -> Result<Option<InvoiceDoc>, WriteError> {
-    let record = PaymentDoc {
-        id: ObjectId::new(),
-        amount_minor: payment.amount.minor(),
-        date: payment.date,
-        method: payment.method,
-        recorded_at: now,
-    };
-    let mut set = doc! {
-        "status": status_bson(to),
-        "updated_at": now,
-        "due_minor": due_after,
-    };
-    if to == InvoiceStatus::Paid {
-        set.insert("paid_on", payment.date.to_string());
-    }
-    let update = doc! {
-        "$set": set,
-        "$inc": { "paid_minor": payment.amount.minor() },
-        "$push": { "payments": to_bson(&record)? },
-    };
-    let filter = doc! { "_id": id, "user_id": owner, "status": status_bson(from), "paid_minor": paid_before };
-    let date = payment.date.to_string();
-    Ok(moving_collected(db, &filter, &update, &date, payment.amount.minor()).await?)
-}
-
-/// Takes `payment` off the invoice if it is still in `from` with `paid_before` paid and the
-/// payment on it; `None` if it changed meanwhile.
-#[allow(clippy::too_many_arguments)]
-pub async fn remove_payment(
-    db: &Database,
-    owner: ObjectId,
-    id: ObjectId,
-    from: InvoiceStatus,
-    paid_before: i64,
-    payment: &PaymentDoc,
-    to: InvoiceStatus,
-    due_after: i64,
-    now: DateTime,
-) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
-    let mut update = doc! {
-        "$set": { "status": status_bson(to), "updated_at": now, "due_minor": due_after },
-        "$inc": { "paid_minor": -payment.amount_minor },
-        "$pull": { "payments": { "id": payment.id } },
-    };
-    if to != InvoiceStatus::Paid {
-        update.insert("$unset", doc! { "paid_on": "" });
-    }
-    let filter = doc! {
-        "_id": id, "user_id": owner, "status": status_bson(from), "paid_minor": paid_before,
-        "payments.id": payment.id,
-    };
-    let date = payment.date.to_string();
-    moving_collected(db, &filter, &update, &date, -payment.amount_minor).await
-}
-
-/// Applies a payment's `update` to the invoice and moves the collected total of the month of
-/// `date` by `amount_minor` (negative to take it off), both or neither.
-async fn moving_collected(
-    db: &Database,
-    filter: &Document,
-    update: &Document,
-    date: &str,
-    amount_minor: i64,
-) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
-    let month = collected::month_of(date);
-    let mut session = transaction::session(db).await?;
-    for attempt in 1..=transaction::ATTEMPTS {
-        session.start_transaction().await?;
-        let outcome = payment_in(db, &mut session, filter, update, month, amount_minor).await;
-        if let Finished::Done(saved) = transaction::finish(&mut session, outcome, attempt).await? {
-            return Ok(saved);
-        }
-    }
-    Err(mongodb::error::Error::custom(
-        "the payment collided with other writes on every attempt".to_string(),
-    ))
-}
-
-/// A payment's writes, inside its transaction.
-async fn payment_in(
-    db: &Database,
-    session: &mut mongodb::ClientSession,
-    filter: &Document,
-    update: &Document,
-    month: &str,
-    amount: i64,
-) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
-    let saved = update_in(db, session, filter, update)
-        .await?
-        .map(|(_, after)| after);
-    if let Some(invoice) = &saved {
-        collected::add(
-            db,
-            session,
-            invoice.user_id,
-            invoice.currency,
-            month,
-            amount,
-        )
-        .await?;
-    }
-    Ok(saved)
 }
 
 /// A new secret for the public link (the old link stops working at once).
