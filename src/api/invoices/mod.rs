@@ -158,8 +158,7 @@ pub async fn replace_public_link(id: String) -> Result<InvoiceDetail, AppError> 
 #[server(prefix = "/api", endpoint = "invoices/remove-payment", output = BrowserJson)]
 pub async fn remove_payment(id: String, payment_id: String) -> Result<InvoiceDetail, AppError> {
     let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
-    let payment_id = mongodb::bson::oid::ObjectId::parse_str(payment_id.trim())
-        .map_err(|_| AppError::NotFound("That payment isn't on this invoice.".to_string()))?;
+    let payment_id = crate::server::db::parse_id(&payment_id, "payment")?;
     let saved =
         crate::server::payments::by_hand::remove_by_hand(&state, &user, id, payment_id).await?;
     Ok(views::detail(&state, &saved, &user, today_of(&user)))

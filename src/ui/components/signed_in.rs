@@ -39,17 +39,17 @@ fn answer_with_status(err: &AppError) {
     #[cfg(feature = "ssr")]
     {
         use axum::http::StatusCode;
-        let status = match err {
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::TooManyRequests(..) => StatusCode::TOO_MANY_REQUESTS,
-            // A page's address asked for something it cannot show (a filter that is no filter).
-            AppError::Rejected(_) | AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::Internal | AppError::Network => StatusCode::INTERNAL_SERVER_ERROR,
+        let code = match err {
             // Signed out is a redirect (`SignInFirst`); a plan's limit is a page offering Pro.
             AppError::Unauthorized | AppError::PlanLimit(_) => return,
+            // A page's address asked for something it cannot show (a filter that is no filter).
+            AppError::Rejected(_) => StatusCode::BAD_REQUEST.as_u16(),
+            err => err.status_code(),
         };
-        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        if let (Some(response), Ok(status)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            StatusCode::from_u16(code),
+        ) {
             response.set_status(status);
         }
     }
