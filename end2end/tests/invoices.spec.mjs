@@ -39,7 +39,8 @@ test('a client, an invoice with live totals, sending, part and full payment, and
 
   const line = (n, field) => page.getByLabel(`Line ${n} ${field}`);
   await line(1, 'description').fill('Design');
-  await line(1, 'quantity').fill('2.5');
+  // A decimal comma, all a phone set to German or French offers on its decimal keypad.
+  await line(1, 'quantity').fill('2,5');
   // Typed with its sign, as the invoice shows amounts.
   await line(1, 'unit price').fill('$80');
   await expect(page.getByTestId('total')).toHaveText('$200.00');
@@ -49,7 +50,7 @@ test('a client, an invoice with live totals, sending, part and full payment, and
   await line(2, 'unit price').fill('0.10');
   await page.getByRole('button', { name: 'Add line' }).click();
   await line(3, 'description').fill('Hosting');
-  await line(3, 'unit price').fill('12.99');
+  await line(3, 'unit price').fill('12,99');
   // Reorder: hosting before stamps, by keyboard-reachable buttons.
   await page.getByRole('button', { name: 'Move line 3 up' }).click();
   await expect(line(2, 'description')).toHaveValue('Hosting');
@@ -190,11 +191,11 @@ test('the invoice list filters by status and searches as you type', async ({ pag
   await page.getByRole('button', { name: 'Send selected' }).click();
   // On Free, a Stripe payment page needs Pro; the question says what would help.
   await expect.poll(() => question).toContain("Your clients won't see a way to pay: add how to pay by bank in Business details");
-  expect(question).toContain('Send 1 draft(s) anyway?');
+  expect(question).toContain('Send 1 draft anyway?');
   await expect(rows.locator('.status')).toHaveText(['Draft', 'Draft']);
   page.once('dialog', (dialog) => dialog.accept());
   await page.getByRole('button', { name: 'Send selected' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Done: 1 invoice(s).' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Done: 1 invoice.' })).toBeVisible();
   expect(sends).toHaveLength(1);
 
   // One tab is the current one, for the eye and for screen readers.

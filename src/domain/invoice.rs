@@ -12,6 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::money::{Currency, Money};
+use super::written_number::{self, Digits, Written};
 
 /// A quantity with up to three decimals, stored in thousandths (1.5 h → 1500).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,37 +24,54 @@ pub struct Percent(i64);
 
 const MAX_QUANTITY_THOUSANDTHS: i64 = 1_000_000_000_000;
 
-/// Parses non-negative decimal text with at most three decimals into thousandths.
-fn thousandths(text: &str) -> Option<i64> {
-    let text = text.trim();
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    let digits_ok = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-    if (whole.is_empty() && fraction.is_empty())
-        || !digits_ok(whole)
-        || !digits_ok(fraction)
-        || fraction.len() > 3
-        || whole.len() > 15
-    {
+/// Non-negative digits with at most three decimals, in thousandths.
+fn thousandths(number: &Digits) -> Option<i64> {
+    if number.fraction.len() > 3 || number.whole.len() > 15 {
         return None;
     }
-    let whole: i64 = if whole.is_empty() {
+    let whole: i64 = if number.whole.is_empty() {
         0
     } else {
-        whole.parse().ok()?
+        number.whole.parse().ok()?
     };
-    let fraction: i64 = format!("{fraction:0<3}").parse().ok()?;
+    let fraction: i64 = format!("{:0<3}", number.fraction).parse().ok()?;
     whole.checked_mul(1000)?.checked_add(fraction)
 }
 
 impl Quantity {
+    /// "2.5", "2,5", "1,250" (thousands), "1,250.5". A comma with three digits after it and
+    /// nothing else ("1,500") is asked about: 1,500 words and 1,5 hours are both quantities
+    /// people invoice. A point is decimal, as PayTrack writes quantities ("1.125").
     pub fn parse(text: &str) -> Result<Self, String> {
-        match thousandths(text) {
-            Some(value) if value <= MAX_QUANTITY_THOUSANDTHS => Ok(Self(value)),
-            Some(_) => Err("That quantity is too large.".to_string()),
-            None => Err(format!(
+        let not_a_quantity = || {
+            format!(
                 "“{}” is not a quantity (up to 3 decimals, like 1.5).",
                 text.trim()
-            )),
+            )
+        };
+        let number = match written_number::read(text) {
+            Written::Number(number)
+            | Written::Unclear {
+                separator: '.',
+                decimal: number,
+                ..
+            } => number,
+            Written::Unclear {
+                grouped, decimal, ..
+            } => {
+                let as_decimal = thousandths(&decimal).map(Self).ok_or_else(not_a_quantity)?;
+                return Err(format!(
+                    "“{}” could be {} or {as_decimal}: write one of those.",
+                    text.trim(),
+                    grouped.whole
+                ));
+            }
+            Written::NotANumber => return Err(not_a_quantity()),
+        };
+        match thousandths(&number) {
+            Some(value) if value <= MAX_QUANTITY_THOUSANDTHS => Ok(Self(value)),
+            Some(_) => Err("That quantity is too large.".to_string()),
+            None => Err(not_a_quantity()),
         }
     }
 
@@ -67,8 +85,16 @@ impl Quantity {
 }
 
 impl Percent {
+    /// "8.875", "8,875", "20 %". Thousands can't be a percentage, so a comma is decimal.
     pub fn parse(text: &str) -> Result<Self, String> {
-        match thousandths(text.trim().trim_end_matches('%')) {
+        let number = match written_number::read(text.trim().trim_end_matches('%')) {
+            Written::Number(number)
+            | Written::Unclear {
+                decimal: number, ..
+            } => Some(number),
+            Written::NotANumber => None,
+        };
+        match number.as_ref().and_then(thousandths) {
             Some(value) if value <= 100_000 => Ok(Self(value)),
             Some(_) => Err("A percentage can't be more than 100.".to_string()),
             None => Err(format!(

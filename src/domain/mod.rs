@@ -33,3 +33,4 @@ pub mod stripe_pay;
 pub mod tax;
 pub mod timeline;
 pub mod usage;
+pub mod written_number;

@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::written_number::{self, Digits, Written};
+
 /// The currencies PayTrack invoices in, with their ISO 4217 exponent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Currency {
@@ -167,8 +169,8 @@ impl Money {
         self.minor < 0
     }
 
-    /// Parses what a person types: "1234.5", "1,234.50", "-3", "  12 ". At most as many
-    /// decimals as the currency has; thousands separators only as commas between digit groups.
+    /// Parses what a person types: "1234.5", "1,234.50", "-3", "  12 ", and the European way,
+    /// "1.234,50", "12,5" (`written_number`). At most as many decimals as the currency has.
     pub fn parse(input: &str, currency: Currency) -> Result<Self, String> {
         let text = input.trim();
         if text.is_empty() {
@@ -193,32 +195,41 @@ impl Money {
             }
             None => signed,
         };
-        let (whole, fraction) = match digits.split_once('.') {
-            Some((whole, fraction)) => (whole, fraction),
-            None => (digits, ""),
-        };
         let exponent = currency.exponent() as usize;
         let not_a_number = || format!("“{text}” is not an amount (use digits, like 1,250.00).");
-        if whole.is_empty() && fraction.is_empty() {
-            return Err(not_a_number());
-        }
-        if !fraction.chars().all(|c| c.is_ascii_digit()) {
-            return Err(not_a_number());
-        }
+        let (Digits { whole, fraction }, meant_thousands) = match written_number::read(digits) {
+            Written::Number(number) => (number, None),
+            // A comma grouping thousands is how PayTrack shows amounts, and no currency it
+            // invoices in has three decimals except KWD, which PayTrack shows as 1,500.000.
+            Written::Unclear {
+                separator: ',',
+                grouped,
+                ..
+            } => (grouped, None),
+            // "1.500": KWD's own way, otherwise too many decimals, or thousands grouped the
+            // European way. Not guessed: a slip of the finger would be a thousand times more.
+            Written::Unclear {
+                grouped, decimal, ..
+            } => (decimal, Some(grouped.whole)),
+            Written::NotANumber => return Err(not_a_number()),
+        };
         if fraction.len() > exponent {
-            return Err(if exponent == 0 {
-                format!("{} has no decimal places.", currency.code())
+            let limit = if exponent == 0 {
+                format!("{} has no decimal places", currency.code())
             } else {
                 format!(
-                    "{} amounts have at most {exponent} decimal places.",
+                    "{} amounts have at most {exponent} decimal places",
                     currency.code()
                 )
+            };
+            return Err(match meant_thousands {
+                Some(whole) => format!("{limit}: for {whole}, leave out the point."),
+                None => format!("{limit}."),
             });
         }
-        let whole_digits = parse_grouped(whole).ok_or_else(not_a_number)?;
         let mut minor: i64 = 0;
         let too_large = || "That amount is too large.".to_string();
-        for digit in whole_digits.bytes().chain(fraction.bytes()) {
+        for digit in whole.bytes().chain(fraction.bytes()) {
             minor = minor
                 .checked_mul(10)
                 .and_then(|m| m.checked_add(i64::from(digit - b'0')))
@@ -308,25 +319,6 @@ fn group_thousands(digits: &str) -> String {
         out.push(c);
     }
     out
-}
-
-/// The digits of `whole`, accepting commas only as correct thousands separators. An empty
-/// whole part (".50") is zero.
-fn parse_grouped(whole: &str) -> Option<String> {
-    if whole.is_empty() {
-        return Some("0".to_string());
-    }
-    if !whole.contains(',') {
-        return whole
-            .chars()
-            .all(|c| c.is_ascii_digit())
-            .then(|| whole.to_string());
-    }
-    let groups: Vec<&str> = whole.split(',').collect();
-    let first_ok = (1..=3).contains(&groups[0].len());
-    let rest_ok = groups[1..].iter().all(|g| g.len() == 3);
-    let digits_ok = groups.iter().all(|g| g.chars().all(|c| c.is_ascii_digit()));
-    (first_ok && rest_ok && digits_ok).then(|| groups.concat())
 }
 
 #[cfg(test)]

@@ -43,9 +43,11 @@ impl Tax {
     /// the last word; everything before it is the name.
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
-        let (name, rate) = match text.rsplit_once(char::is_whitespace) {
+        // "20 %", as French is written, is the same rate as "20%".
+        let without_percent = text.strip_suffix('%').map_or(text, str::trim_end);
+        let (name, rate) = match without_percent.rsplit_once(char::is_whitespace) {
             Some((name, rate)) => (name.trim(), rate),
-            None => ("", text),
+            None => ("", without_percent),
         };
         let rate = Percent::parse(rate)
             .map_err(|_| format!("“{text}” needs a rate at the end, like “VAT 20%” or “GST 5”."))?;
@@ -64,10 +66,11 @@ impl Tax {
         })
     }
 
-    /// Several taxes separated by commas: "GST 5%, QST 9.975%". Empty text is no tax.
+    /// Several taxes separated by commas: "GST 5%, QST 9.975%". Empty text is no tax. A comma
+    /// between two digits is a decimal comma ("MWST 7,7%" is one tax, not 7% twice).
     pub fn parse_list(text: &str) -> Result<Vec<Self>, String> {
-        let taxes = text
-            .split(',')
+        let taxes = split_list(text)
+            .into_iter()
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .map(Self::parse)
@@ -91,6 +94,24 @@ impl Tax {
     pub fn rates(taxes: &[Self]) -> Vec<Percent> {
         taxes.iter().map(|t| t.rate).collect()
     }
+}
+
+/// `text` cut at each comma that is not a decimal comma.
+fn split_list(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for (at, byte) in bytes.iter().enumerate() {
+        let between_digits = at > 0
+            && bytes[at - 1].is_ascii_digit()
+            && bytes.get(at + 1).is_some_and(u8::is_ascii_digit);
+        if *byte == b',' && !between_digits {
+            parts.push(&text[start..at]);
+            start = at + 1;
+        }
+    }
+    parts.push(&text[start..]);
+    parts
 }
 
 /// Whether the invoice must say that the client accounts for the VAT (EU reverse charge):
@@ -148,6 +169,18 @@ mod tests {
         );
         assert_eq!(Tax::parse("20").unwrap(), tax("Tax", "20"));
         assert_eq!(Tax::parse_list("  ").unwrap(), vec![]);
+        assert_eq!(
+            Tax::parse_list("MWST 7,7%").unwrap(),
+            vec![tax("MWST", "7.7")]
+        );
+        assert_eq!(
+            Tax::parse_list("GST 5,QST 9,975").unwrap(),
+            vec![tax("GST", "5"), tax("QST", "9.975")]
+        );
+        assert_eq!(
+            Tax::parse_list("TVA 20 %, Timbre 0,5 %").unwrap(),
+            vec![tax("TVA", "20"), tax("Timbre", "0.5")]
+        );
     }
 
     #[test]

@@ -10,6 +10,26 @@ fn quantities_and_rates_print_as_typed() {
     assert_eq!(Percent::parse("20").unwrap().to_string(), "20");
 }
 
+#[test]
+fn quantities_and_rates_with_a_decimal_comma_read_alike() {
+    assert_eq!(Quantity::parse("2,5").unwrap().to_string(), "2.5");
+    assert_eq!(Quantity::parse("0,125").unwrap().to_string(), "0.125");
+    assert_eq!(Quantity::parse("1.125").unwrap().to_string(), "1.125");
+    assert_eq!(Quantity::parse("1,500,000").unwrap().to_string(), "1500000");
+    assert_eq!(Quantity::parse("1.500,25").unwrap().to_string(), "1500.25");
+    assert_eq!(Percent::parse("8,875 %").unwrap().to_string(), "8.875");
+    assert_eq!(Percent::parse("7,7").unwrap().to_string(), "7.7");
+    // 1,500 words or one and a half hours: asked, never guessed.
+    assert_eq!(
+        Quantity::parse("1,500").unwrap_err(),
+        "“1,500” could be 1500 or 1.5: write one of those."
+    );
+    assert_eq!(
+        Quantity::parse("2,5,0").unwrap_err(),
+        "“2,5,0” is not a quantity (up to 3 decimals, like 1.5)."
+    );
+}
+
 fn line(quantity: &str, unit_price_minor: i64) -> LineItem {
     LineItem {
         description: "Work".to_string(),

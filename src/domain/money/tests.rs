@@ -26,6 +26,38 @@ fn amounts_parse_into_minor_units_per_currency() {
 }
 
 #[test]
+fn amounts_written_the_european_way_parse_too() {
+    assert_eq!(money("12,50", Currency::EUR).minor(), 1_250);
+    assert_eq!(money("12,5", Currency::EUR).minor(), 1_250);
+    assert_eq!(money("1.234,56", Currency::EUR).minor(), 123_456);
+    assert_eq!(money("1 234,56 €", Currency::EUR).minor(), 123_456);
+    assert_eq!(money("-0,99", Currency::SEK).minor(), -99);
+    assert_eq!(money("CHF 1'250.50", Currency::CHF).minor(), 125_050);
+    assert_eq!(money("1.234.567", Currency::JPY).minor(), 1_234_567);
+    // A lone comma before three digits groups thousands, as PayTrack writes amounts.
+    assert_eq!(money("1,500", Currency::EUR).minor(), 150_000);
+    assert_eq!(money("1,500", Currency::KWD).minor(), 1_500_000);
+    // A lone point before three digits is KWD's decimal point, and is not guessed at otherwise.
+    assert_eq!(money("1.500", Currency::KWD).minor(), 1_500);
+    assert_eq!(
+        Money::parse("1.500", Currency::EUR).unwrap_err(),
+        "EUR amounts have at most 2 decimal places: for 1500, leave out the point."
+    );
+    assert_eq!(
+        Money::parse("2.000", Currency::JPY).unwrap_err(),
+        "JPY has no decimal places: for 2000, leave out the point."
+    );
+    assert_eq!(
+        Money::parse("12,345", Currency::USD).map(Money::minor),
+        Ok(1_234_500)
+    );
+    assert_eq!(
+        Money::parse("12,3456", Currency::KWD).unwrap_err(),
+        "KWD amounts have at most 3 decimal places."
+    );
+}
+
+#[test]
 fn another_currencys_sign_is_named() {
     for (input, currency) in [
         ("€5", Currency::USD),
@@ -48,9 +80,14 @@ fn malformed_amounts_say_what_is_wrong() {
     let cases = [
         ("", Currency::USD, "Enter an amount."),
         (
-            "12.345",
+            "12.3456",
             Currency::USD,
             "USD amounts have at most 2 decimal places.",
+        ),
+        (
+            "12.345",
+            Currency::USD,
+            "USD amounts have at most 2 decimal places: for 12345, leave out the point.",
         ),
         ("12.5", Currency::JPY, "JPY has no decimal places."),
         (
@@ -72,7 +109,7 @@ fn malformed_amounts_say_what_is_wrong() {
         );
     }
     for input in [
-        "abc", "1,23.00", "12,34", "1.2.3", "€", "€€5", "1e5", "--1", ".", "-€-5",
+        "abc", "1,23.00", "12,34,5", "1.2.3", "€", "€€5", "1e5", "--1", ".", "-€-5", "1,5.0",
     ] {
         let err = Money::parse(input, Currency::EUR).unwrap_err();
         assert!(err.contains("is not an amount"), "{input}: {err}");

@@ -11,6 +11,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api::clients::client_names;
 use crate::api::invoices::{bulk_action, list_invoices};
 use crate::domain::bulk::BulkAction;
+use crate::domain::invoice::invoices_counted;
 use crate::domain::invoice_list::{ListParams, SortKey, StatusFilter};
 use crate::ui::browser;
 use crate::ui::components::search_box::SearchBox;
@@ -103,11 +104,11 @@ fn InvoiceList() -> impl IntoView {
     let bulk_message = move || {
         bulk.value().get().map(|outcome| match outcome {
             Ok(outcome) if outcome.skipped.is_empty() => {
-                format!("Done: {} invoice(s).", outcome.done)
+                format!("Done: {}.", invoices_counted(outcome.done))
             }
             Ok(outcome) => format!(
-                "Done: {} invoice(s). Skipped {}: {}",
-                outcome.done,
+                "Done: {}. Skipped {}: {}",
+                invoices_counted(outcome.done),
                 outcome.skipped.len(),
                 outcome.skipped.join("; ")
             ),

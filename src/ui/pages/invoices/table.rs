@@ -11,6 +11,7 @@ use crate::api::invoices::{
     BulkOutcome, InvoicePage, InvoiceRow, PayWay, list_invoices, pay_way_now,
 };
 use crate::domain::bulk::BulkAction;
+use crate::domain::invoice::invoices_counted;
 use crate::domain::invoice_list::{ListParams, SortKey};
 use crate::domain::status::InvoiceStatus;
 use crate::error::AppError;
@@ -56,8 +57,8 @@ pub(super) fn InvoiceTable(
         match action {
             BulkAction::Void => {
                 if browser::confirm(&format!(
-                    "Void {} invoice(s)? Voided invoices can't be reopened.",
-                    ids.len()
+                    "Void {}? Voided invoices can't be reopened.",
+                    invoices_counted(u32::try_from(ids.len()).unwrap_or(u32::MAX))
                 )) {
                     bulk.dispatch((ids, action));
                 }
@@ -67,10 +68,14 @@ pub(super) fn InvoiceTable(
                     .iter()
                     .filter(|row| row.status == InvoiceStatus::Draft && ids.contains(&row.id))
                     .count();
-                if drafts == 0 {
-                    bulk.dispatch((ids, action));
-                    return;
-                }
+                let drafts = match drafts {
+                    0 => {
+                        bulk.dispatch((ids, action));
+                        return;
+                    }
+                    1 => "1 draft".to_string(),
+                    n => format!("{n} drafts"),
+                };
                 // A draft's own page says how its client will pay; drafts sent from the list
                 // are asked about here instead, when the answer is "no way".
                 leptos::task::spawn_local(async move {
@@ -78,7 +83,7 @@ pub(super) fn InvoiceTable(
                     let go = remedy.is_none_or(|remedy| {
                         browser::confirm(&format!(
                             "Your clients won't see a way to pay: {remedy}. \
-                             Send {drafts} draft(s) anyway?"
+                             Send {drafts} anyway?"
                         ))
                     });
                     if go {
