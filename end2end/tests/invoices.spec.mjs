@@ -270,6 +270,46 @@ test('a draft whose due date has passed says so before it is sent', async ({ pag
   await expect(page.locator('.due-passed')).toHaveCount(0);
 });
 
+test('what a client will not pay is written off: not chased, not owed, payments kept', async ({ page }) => {
+  await signIn(page, unique('write-off'));
+  const id = await clientAndInvoice(page, {
+    client: { name: 'Hooli', emails: 'ap@hooli.test' },
+    line: { description: 'Audit', quantity: '1', unit_price: '500' },
+    issuedIn: -10,
+    dueIn: 20,
+  });
+  await page.goto(`/invoices/${id}`);
+  await hydrated(page);
+  await page.evaluate(() => { window.__noReload = true; });
+  await page.getByRole('button', { name: 'Send to client' }).click();
+  const paper = page.getByRole('article', { name: /^Invoice / });
+  await expect(paper.locator('.status')).toHaveText('Open');
+  await page.getByLabel('Amount (EUR)').fill('200');
+  await page.getByRole('button', { name: 'Record payment' }).click();
+  await expect(paper.locator('.status')).toHaveText('Partially paid');
+
+  // Dismissing the question changes nothing; accepting writes off the €300.00 left.
+  let question = '';
+  page.once('dialog', (dialog) => { question = dialog.message(); dialog.dismiss(); });
+  await page.getByRole('button', { name: 'Write off' }).click();
+  await expect.poll(() => question).toContain('Write off the €300.00 Hooli still owes?');
+  await expect(paper.locator('.status')).toHaveText('Partially paid');
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: 'Write off' }).click();
+  await expect(paper.locator('.status')).toHaveText('Written off');
+  await expect(page.locator('.written-off')).toContainText('the €300.00 that was left is no longer expected');
+  await expect(page.getByRole('button', { name: 'Record payment' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Write off' })).toHaveCount(0);
+  await expect(page.getByLabel('Client link')).toHaveCount(0);
+  await expect(page.locator('.reminder-state')).toHaveText('Written off: the client is not chased any more.');
+
+  await openDashboard(page);
+  await expectStat(page, 'outstanding-EUR', '€0.00');
+  await expectStat(page, 'paid-EUR', '€200.00');
+  await expect(page.getByText('Written off — no longer chased')).toBeVisible();
+  expect(await page.evaluate(() => window.__noReload)).toBe(true);
+});
+
 test('signed-out visitors are sent to sign in, keeping the view they asked for', async ({ page }) => {
   await page.goto('/invoices?status=overdue');
   await expect(page).toHaveURL(/\/sign-in\?next=%2Finvoices%3Fstatus%3Doverdue$/);

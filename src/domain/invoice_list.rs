@@ -15,15 +15,17 @@ pub enum StatusFilter {
     Overdue,
     Paid,
     Void,
+    WrittenOff,
 }
 
 impl StatusFilter {
-    pub const ALL: [StatusFilter; 5] = [
+    pub const ALL: [StatusFilter; 6] = [
         StatusFilter::Draft,
         StatusFilter::Outstanding,
         StatusFilter::Overdue,
         StatusFilter::Paid,
         StatusFilter::Void,
+        StatusFilter::WrittenOff,
     ];
 
     pub fn key(self) -> &'static str {
@@ -33,6 +35,7 @@ impl StatusFilter {
             StatusFilter::Overdue => "overdue",
             StatusFilter::Paid => "paid",
             StatusFilter::Void => "void",
+            StatusFilter::WrittenOff => "written-off",
         }
     }
 
@@ -43,6 +46,7 @@ impl StatusFilter {
             StatusFilter::Overdue => "Overdue",
             StatusFilter::Paid => "Paid",
             StatusFilter::Void => "Void",
+            StatusFilter::WrittenOff => "Written off",
         }
     }
 }

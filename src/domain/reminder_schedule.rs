@@ -143,6 +143,7 @@ pub struct ReminderSettings {
 pub enum SkipReason {
     Paid,
     Void,
+    WrittenOff,
     Paused,
     Bounced,
     RemindersOff,
@@ -160,9 +161,10 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
-    pub const ALL: [SkipReason; 10] = [
+    pub const ALL: [SkipReason; 11] = [
         SkipReason::Paid,
         SkipReason::Void,
+        SkipReason::WrittenOff,
         SkipReason::Paused,
         SkipReason::Bounced,
         SkipReason::RemindersOff,
@@ -177,6 +179,7 @@ impl SkipReason {
         match self {
             SkipReason::Paid => "paid",
             SkipReason::Void => "void",
+            SkipReason::WrittenOff => "written_off",
             SkipReason::Paused => "paused",
             SkipReason::Bounced => "bounced",
             SkipReason::RemindersOff => "reminders_off",
@@ -197,6 +200,7 @@ impl SkipReason {
         match self {
             SkipReason::Paid => "paid",
             SkipReason::Void => "the invoice was voided",
+            SkipReason::WrittenOff => "what was left was written off",
             SkipReason::Paused => "reminders are paused for this invoice",
             SkipReason::Bounced => "the client's email address bounced",
             SkipReason::RemindersOff => "reminders are off for this client",
@@ -223,12 +227,13 @@ pub struct ChaseState {
 }
 
 impl ChaseState {
-    /// Why no reminder goes out, or `None` when the invoice is chased. Paid and void come
-    /// first: they are final, the others can change back.
+    /// Why no reminder goes out, or `None` when the invoice is chased. Paid, void and written
+    /// off come first: they are final, the others can change back.
     pub fn hold(self) -> Option<SkipReason> {
         match self.status {
             InvoiceStatus::Paid => Some(SkipReason::Paid),
             InvoiceStatus::Void => Some(SkipReason::Void),
+            InvoiceStatus::WrittenOff => Some(SkipReason::WrittenOff),
             InvoiceStatus::Draft => Some(SkipReason::BeforeSent),
             InvoiceStatus::Open | InvoiceStatus::PartiallyPaid => {
                 if self.processing {

@@ -1,4 +1,5 @@
-//! An invoice's life: draft → open (sent) → partially paid → paid, or void. "Overdue" is not
+//! An invoice's life: draft → open (sent) → partially paid → paid, or void, or written off
+//! (what is left no longer expected: the client won't or can't pay). "Overdue" is not
 //! stored: it is an open or partially paid invoice whose due date is before today in the
 //! user's time zone.
 
@@ -13,6 +14,7 @@ pub enum InvoiceStatus {
     PartiallyPaid,
     Paid,
     Void,
+    WrittenOff,
 }
 
 /// What can happen to an invoice.
@@ -24,6 +26,8 @@ pub enum InvoiceEvent {
     /// A payment that settles the invoice.
     FullPayment,
     Void,
+    /// The user stops expecting what is left; payments already made stay.
+    WriteOff,
 }
 
 impl InvoiceStatus {
@@ -34,6 +38,7 @@ impl InvoiceStatus {
             InvoiceStatus::PartiallyPaid => "Partially paid",
             InvoiceStatus::Paid => "Paid",
             InvoiceStatus::Void => "Void",
+            InvoiceStatus::WrittenOff => "Written off",
         }
     }
 
@@ -46,19 +51,37 @@ impl InvoiceStatus {
             (S::Open | S::PartiallyPaid, E::PartPayment) => Ok(S::PartiallyPaid),
             (S::Open | S::PartiallyPaid, E::FullPayment) => Ok(S::Paid),
             (S::Draft | S::Open, E::Void) => Ok(S::Void),
+            (S::Open | S::PartiallyPaid, E::WriteOff) => Ok(S::WrittenOff),
+            (S::Draft, E::WriteOff) => Err(
+                "A draft isn't owed yet, so there is nothing to write off: delete it instead."
+                    .to_string(),
+            ),
+            (S::Paid, E::WriteOff) => {
+                Err("This invoice is paid, so nothing is left to write off.".to_string())
+            }
             (S::Draft, E::PartPayment | E::FullPayment) => {
                 Err("Send the invoice before recording a payment against it.".to_string())
             }
-            (S::Open | S::PartiallyPaid | S::Paid, E::Send) => {
+            (S::Open | S::PartiallyPaid | S::Paid | S::WrittenOff, E::Send) => {
                 Err("This invoice has already been sent.".to_string())
             }
             (S::PartiallyPaid, E::Void) => Err(
-                "This invoice has payments on it, so it can't be voided. A payment you recorded by mistake can be removed first (under “Payments you recorded”)."
+                "This invoice has payments on it, so it can't be voided: write off what is left instead, or remove a payment you recorded by mistake (under “Payments you recorded”)."
                     .to_string(),
             ),
             (S::Paid, E::Void) => Err("A paid invoice can't be voided.".to_string()),
             (S::Paid, E::PartPayment | E::FullPayment) => Err("This invoice is already paid.".to_string()),
             (S::Void, _) => Err("This invoice is void; duplicate it to bill again.".to_string()),
+            (S::WrittenOff, E::PartPayment | E::FullPayment) => Err(
+                "This invoice was written off, so nothing is owed on it any more; duplicate it to bill again."
+                    .to_string(),
+            ),
+            (S::WrittenOff, E::Void) => {
+                Err("This invoice was written off; it stays as it was sent.".to_string())
+            }
+            (S::WrittenOff, E::WriteOff) => {
+                Err("This invoice was already written off.".to_string())
+            }
         }
     }
 
@@ -72,6 +95,9 @@ impl InvoiceStatus {
             InvoiceStatus::PartiallyPaid | InvoiceStatus::Paid => Ok(InvoiceStatus::PartiallyPaid),
             InvoiceStatus::Void => {
                 Err("This invoice is void; its payments stay as they are.".to_string())
+            }
+            InvoiceStatus::WrittenOff => {
+                Err("This invoice was written off; its payments stay as they are.".to_string())
             }
             InvoiceStatus::Draft | InvoiceStatus::Open => {
                 Err("This invoice has no payment to remove.".to_string())
@@ -96,8 +122,21 @@ mod tests {
     use InvoiceEvent as E;
     use InvoiceStatus as S;
 
-    const ALL: [S; 5] = [S::Draft, S::Open, S::PartiallyPaid, S::Paid, S::Void];
-    const EVENTS: [E; 4] = [E::Send, E::PartPayment, E::FullPayment, E::Void];
+    const ALL: [S; 6] = [
+        S::Draft,
+        S::Open,
+        S::PartiallyPaid,
+        S::Paid,
+        S::Void,
+        S::WrittenOff,
+    ];
+    const EVENTS: [E; 5] = [
+        E::Send,
+        E::PartPayment,
+        E::FullPayment,
+        E::Void,
+        E::WriteOff,
+    ];
 
     #[test]
     fn the_normal_life_of_an_invoice() {
@@ -119,6 +158,8 @@ mod tests {
             (S::Open, E::Void),
             (S::PartiallyPaid, E::PartPayment),
             (S::PartiallyPaid, E::FullPayment),
+            (S::Open, E::WriteOff),
+            (S::PartiallyPaid, E::WriteOff),
         ];
         for status in ALL {
             for event in EVENTS {
@@ -142,7 +183,7 @@ mod tests {
         assert_eq!(S::Paid.without_payment(500), Ok(S::PartiallyPaid));
         assert_eq!(S::PartiallyPaid.without_payment(0), Ok(S::Open));
         assert_eq!(S::PartiallyPaid.without_payment(1), Ok(S::PartiallyPaid));
-        for status in [S::Draft, S::Open, S::Void] {
+        for status in [S::Draft, S::Open, S::Void, S::WrittenOff] {
             assert!(status.without_payment(0).unwrap_err().ends_with('.'));
         }
     }
@@ -160,5 +201,6 @@ mod tests {
         assert!(!S::Paid.is_overdue(due, today));
         assert!(!S::Draft.is_overdue(due, today));
         assert!(!S::Void.is_overdue(due, today));
+        assert!(!S::WrittenOff.is_overdue(due, today));
     }
 }

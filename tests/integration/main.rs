@@ -46,3 +46,4 @@ mod support_chat;
 mod tenant_isolation;
 mod two_servers;
 mod usage;
+mod write_off;

@@ -61,7 +61,7 @@ pub async fn outbox(app: &TestApp, kind: &str) -> Vec<Document> {
         .unwrap()
 }
 
-async fn jobs_in(app: &TestApp, invoice: &str, state: &str) -> u64 {
+pub async fn jobs_in(app: &TestApp, invoice: &str, state: &str) -> u64 {
     let id = mongodb::bson::oid::ObjectId::parse_str(invoice).unwrap();
     app.db
         .collection::<Document>("email_jobs")

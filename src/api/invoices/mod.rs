@@ -121,6 +121,13 @@ pub async fn void_invoice(id: String) -> Result<InvoiceDetail, AppError> {
     Ok(views::detail(&state, &voided, &user, today_of(&user)))
 }
 
+#[server(prefix = "/api", endpoint = "invoices/write-off", output = BrowserJson)]
+pub async fn write_off_invoice(id: String) -> Result<InvoiceDetail, AppError> {
+    let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
+    let written_off = sending::write_off(&state, &user, id).await?;
+    Ok(views::detail(&state, &written_off, &user, today_of(&user)))
+}
+
 /// Deletes a draft. Sent invoices are records and are voided instead.
 #[server(prefix = "/api", endpoint = "invoices/delete", output = BrowserJson)]
 pub async fn delete_draft(id: String) -> Result<(), AppError> {

@@ -30,6 +30,8 @@ pub fn detail(
     user: &UserDoc,
     today: CalendarDate,
 ) -> InvoiceDetail {
+    use crate::server::jobs::plan::{from_bson, local_date, zone_of};
+    let local = |at| local_date(from_bson(at), &zone_of(user));
     InvoiceDetail {
         id: invoice.id.to_hex(),
         client_id: invoice.client_id.to_hex(),
@@ -43,13 +45,10 @@ pub fn detail(
         extra_payments: invoice
             .extra_payments
             .iter()
-            .map(|extra| {
-                use crate::server::jobs::plan::{from_bson, local_date, zone_of};
-                ExtraPaymentView {
-                    amount: Money::from_minor(extra.amount_minor, invoice.currency),
-                    on: local_date(from_bson(extra.at), &zone_of(user)),
-                    reference: extra.reference.clone(),
-                }
+            .map(|extra| ExtraPaymentView {
+                amount: Money::from_minor(extra.amount_minor, invoice.currency),
+                on: local(extra.at),
+                reference: extra.reference.clone(),
             })
             .collect(),
         pay_way: None,
@@ -64,5 +63,6 @@ pub fn detail(
                 method: p.method.label().to_string(),
             })
             .collect(),
+        written_off_on: invoice.written_off_at.map(local),
     }
 }

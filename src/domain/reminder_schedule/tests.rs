@@ -110,6 +110,7 @@ fn paid_and_void_hold_before_anything_that_can_change_back() {
     for (status, reason) in [
         (InvoiceStatus::Paid, SkipReason::Paid),
         (InvoiceStatus::Void, SkipReason::Void),
+        (InvoiceStatus::WrittenOff, SkipReason::WrittenOff),
     ] {
         assert_eq!(ChaseState { status, ..all }.hold(), Some(reason));
     }

@@ -201,6 +201,10 @@ pub fn build(
         ),
         (_, Some(SkipReason::Paid)) => ("done", "Paid: nothing more is sent.".to_string()),
         (_, Some(SkipReason::Void)) => ("done", "Void: nothing is sent.".to_string()),
+        (_, Some(SkipReason::WrittenOff)) => (
+            "done",
+            "Written off: the client is not chased any more.".to_string(),
+        ),
         (_, Some(SkipReason::Bounced)) => (
             "bounced",
             match client.and_then(|c| c.email_problem.as_ref()) {

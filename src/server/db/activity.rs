@@ -32,6 +32,8 @@ pub enum ActivityKind {
     ClientPromised,
     /// A payment recorded by hand was taken off again (recorded by mistake).
     PaymentRemoved,
+    /// What was left is no longer expected (the amount is what was left).
+    WrittenOff,
 }
 
 impl ActivityKind {
@@ -51,6 +53,7 @@ impl ActivityKind {
             ActivityKind::AutomaticReply => "Automatic reply (out of office)",
             ActivityKind::ClientPromised => "Client promised a day to pay — reminders wait",
             ActivityKind::PaymentRemoved => "Payment removed — owed again",
+            ActivityKind::WrittenOff => "Written off — no longer chased",
         }
     }
 }
@@ -221,6 +224,7 @@ mod tests {
             ActivityKind::StripePaymentProcessing,
             ActivityKind::StripePaymentFailed,
             ActivityKind::PaymentRemoved,
+            ActivityKind::WrittenOff,
         ];
         let mut labels: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
         labels.sort_unstable();

@@ -1,5 +1,5 @@
 //! An invoice's life after the draft: sending it (its payment link first, then the status,
-//! then the email), voiding it, and replacing the client's link.
+//! then the email), voiding it, writing off what is left, and replacing the client's link.
 
 use mongodb::bson::DateTime;
 use mongodb::bson::oid::ObjectId;
@@ -9,6 +9,7 @@ use super::{changed_meanwhile, load};
 use crate::domain::pay_way::PayWay;
 use crate::domain::plan::Plan;
 use crate::domain::status::{InvoiceEvent, InvoiceStatus};
+use crate::domain::stripe_pay::PayState;
 use crate::domain::usage::UsageEvent;
 use crate::error::AppError;
 use crate::server::db::activity::ActivityKind;
@@ -102,6 +103,53 @@ pub async fn void(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<Invo
     stop_emails(state, voided.id, email_jobs::Cancel::All, "void").await;
     crate::server::payments::closing::close(state, user, &voided).await;
     Ok(voided)
+}
+
+/// Stops expecting what is left of a sent invoice (the client won't or can't pay it): no more
+/// reminders, the Stripe link closes, the client's link stops working, and it no longer counts
+/// as owed. Payments already made stay. Refused while a Stripe payment is on its way, which
+/// would otherwise arrive on an invoice that no longer expects it.
+pub async fn write_off(
+    state: &AppState,
+    user: &UserDoc,
+    id: ObjectId,
+) -> Result<InvoiceDoc, AppError> {
+    let invoice = load(state, user.id, id).await?;
+    invoice
+        .status
+        .apply(InvoiceEvent::WriteOff)
+        .map_err(AppError::Rejected)?;
+    if invoice
+        .stripe
+        .as_ref()
+        .is_some_and(|pay| pay.state == PayState::Processing)
+    {
+        return Err(AppError::Rejected(
+            "A payment is on its way through Stripe: wait until it arrives or fails before writing off what is left."
+                .to_string(),
+        ));
+    }
+    let written_off =
+        invoices::mark_written_off(&state.db, user.id, id, invoice.status, DateTime::now())
+            .await
+            .map_err(db::failed("writing an invoice off"))?
+            .ok_or_else(changed_meanwhile)?;
+    note(
+        state,
+        &written_off,
+        ActivityKind::WrittenOff,
+        written_off.due_minor,
+    )
+    .await;
+    stop_emails(
+        state,
+        written_off.id,
+        email_jobs::Cancel::All,
+        "written off",
+    )
+    .await;
+    crate::server::payments::closing::close(state, user, &written_off).await;
+    Ok(written_off)
 }
 
 /// A new link for the client (the old one stops working), e.g. after it was forwarded by mistake.

@@ -37,6 +37,7 @@ pub fn hold(
     match step {
         Step::Invoice => match invoice.status {
             InvoiceStatus::Void => Some(Hold::Skip(SkipReason::Void)),
+            InvoiceStatus::WrittenOff => Some(Hold::Skip(SkipReason::WrittenOff)),
             InvoiceStatus::Draft => Some(Hold::Skip(SkipReason::BeforeSent)),
             _ => None,
         },

@@ -153,10 +153,10 @@ async fn paid_twice(
     }
     tracing::warn!(invoice = %invoice.id, "a Stripe payment arrived for an invoice that is not open");
     note(state, invoice, ActivityKind::PaidTwice, amount_minor).await;
-    let why = if invoice.status == InvoiceStatus::Void {
-        "was voided"
-    } else {
-        "was already paid"
+    let why = match invoice.status {
+        InvoiceStatus::Void => "was voided",
+        InvoiceStatus::WrittenOff => "was written off",
+        _ => "was already paid",
     };
     let rendered = templates::paid_twice(
         &user.name,

@@ -62,6 +62,7 @@ pub fn render(
     let state = match document.status {
         InvoiceStatus::Draft => Some("Draft, not sent"),
         InvoiceStatus::Void => Some("Void"),
+        InvoiceStatus::WrittenOff => Some("Written off"),
         InvoiceStatus::Paid => Some("Paid"),
         _ => None,
     };

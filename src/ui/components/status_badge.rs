@@ -15,6 +15,7 @@ pub fn StatusBadge(status: InvoiceStatus, #[prop(optional)] overdue: bool) -> im
             InvoiceStatus::PartiallyPaid => "status status-partial",
             InvoiceStatus::Paid => "status status-paid",
             InvoiceStatus::Void => "status status-void",
+            InvoiceStatus::WrittenOff => "status status-written-off",
         };
         (class, status.label())
     };

@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use crate::api::invoices::{
     ExtraPaymentView, HandPaymentView, InvoiceDetail, InvoiceSave, PaymentSave, delete_draft,
     duplicate_invoice, get_invoice, record_payment, remove_payment, replace_public_link,
-    send_invoice, void_invoice,
+    send_invoice, void_invoice, write_off_invoice,
 };
 use crate::api::reminders::load_invoice_reminders;
 use crate::domain::pay_way::PayWay;
@@ -77,6 +77,7 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
             match what {
                 "send" => send_invoice(id).await.map(|_| None),
                 "void" => void_invoice(id).await.map(|_| None),
+                "write-off" => write_off_invoice(id).await.map(|_| None),
                 "link" => replace_public_link(id).await.map(|_| None),
                 "delete" => delete_draft(id)
                     .await
@@ -110,6 +111,11 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
     let public_url = detail.public_url.clone();
     let pay_url = detail.document.pay_url.clone();
     let processing = detail.document.payment_processing;
+    let due = detail.document.totals.due.to_string();
+    let client = detail.document.bill_to.name.clone();
+    let write_off_question = format!(
+        "Write off the {due} {client} still owes? PayTrack stops chasing it and no longer counts it as owed, and its links stop working; payments already made stay. This can't be undone."
+    );
 
     view! {
         <div class="page-head">
@@ -125,13 +131,25 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
                     <button type="button" class="button button-danger" disabled=busy
                         on:click=move |_| run("void", Some("Void this invoice? The client's link stops working and it can't be reopened."))>"Void"</button>
                 })}
+                // A client who won't or can't pay the rest: stop expecting it (void is for
+                // invoices sent in error, and refuses once anything was paid).
+                {(status.is_collectable() && !processing).then(|| view! {
+                    <button type="button" class="button button-secondary" disabled=busy
+                        on:click=move |_| if browser::confirm(&write_off_question) { change.dispatch("write-off"); }>"Write off"</button>
+                })}
                 <button type="button" class="button button-secondary" disabled=busy on:click=move |_| run("duplicate", None)>"Duplicate"</button>
                 <a class="button button-secondary" href=format!("/invoices/{}/pdf", detail.id) rel="external" download>"Download PDF"</a>
                 <button type="button" class="button button-secondary" on:click=move |_| browser::print_page()>"Print"</button>
             </div>
         </div>
         <p class="form-error no-print" role="alert">{move || problem.get()}</p>
-        <PaidTwice extra=detail.extra_payments.clone() voided=status == InvoiceStatus::Void />
+        <PaidTwice extra=detail.extra_payments.clone() status=status />
+        {detail.written_off_on.map(|on| view! {
+            <p class="notice no-print written-off" role="status">{format!(
+                "Written off on {}: the {due} that was left is no longer expected, and {client} is not chased for it.",
+                on.long()
+            )}</p>
+        })}
         {(status == InvoiceStatus::Draft).then(|| view! {
             <p class="muted small no-print">{format!(
                 "Sending emails it to {} {}, and opens it for payment. Reminders then follow your policy until it is paid.",
@@ -180,7 +198,10 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
         })}
 
         {status.is_collectable().then(|| view! { <PaymentForm detail=detail.clone() refresh /> })}
-        <HandPayments id=detail.id.clone() payments=detail.hand_payments.clone() refresh />
+        // Taking a payment off a written-off invoice would make it owed again behind the user's back.
+        {(status != InvoiceStatus::WrittenOff).then(|| view! {
+            <HandPayments id=detail.id.clone() payments=detail.hand_payments.clone() refresh />
+        })}
     }
 }
 
@@ -230,12 +251,12 @@ fn HandPayments(
 
 /// Money that came through Stripe after the invoice was paid or voided, each with what to do.
 #[component]
-fn PaidTwice(extra: Vec<ExtraPaymentView>, voided: bool) -> impl IntoView {
+fn PaidTwice(extra: Vec<ExtraPaymentView>, status: InvoiceStatus) -> impl IntoView {
     (!extra.is_empty()).then(|| {
-        let why = if voided {
-            "after it was voided"
-        } else {
-            "after it was already paid"
+        let why = match status {
+            InvoiceStatus::Void => "after it was voided",
+            InvoiceStatus::WrittenOff => "after it was written off",
+            _ => "after it was already paid",
         };
         view! {
             <section class="notice notice-warning no-print" aria-labelledby="paid-twice-title">

@@ -111,6 +111,7 @@ pub async fn list(
         StatusFilter::Outstanding | StatusFilter::Overdue => doc! { "$in": collectable() }.into(),
         StatusFilter::Paid => status_bson(InvoiceStatus::Paid),
         StatusFilter::Void => status_bson(InvoiceStatus::Void),
+        StatusFilter::WrittenOff => status_bson(InvoiceStatus::WrittenOff),
     });
     let mut issued = Document::new();
     if let Some(from) = query.issued_from {

@@ -104,6 +104,9 @@ pub struct InvoiceDoc {
     pub sent_at: Option<DateTime>,
     pub paid_on: Option<CalendarDate>,
     pub voided_at: Option<DateTime>,
+    /// When the user stopped expecting what is left (`due_minor` keeps the amount).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written_off_at: Option<DateTime>,
     /// Why reminders are held for this invoice (paused by the user, or its address bounced).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminders_paused: Option<ReminderPause>,

@@ -200,6 +200,30 @@ pub async fn mark_void(
     .await
 }
 
+/// Open or partially paid → written off: what is left stays in `due_minor`, no longer owed
+/// (`db::owed` counts only what is collectable). The public link stops working.
+pub async fn mark_written_off(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    from: InvoiceStatus,
+    now: DateTime,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    update_keeping_owed(
+        db,
+        doc! { "_id": id, "user_id": owner, "status": status_bson(from) },
+        doc! { "$set": {
+            "status": status_bson(InvoiceStatus::WrittenOff),
+            "written_off_at": now,
+            "updated_at": now,
+        },
+        "$unset": { "public_token": "" },
+        },
+        "writing the invoice off",
+    )
+    .await
+}
+
 /// Applies `update` to the invoice `filter` matches and moves what it owes (`db::owed`) in
 /// the same transaction; the invoice as it is now, or `None` if nothing matched.
 async fn update_keeping_owed(
