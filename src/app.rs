@@ -78,9 +78,10 @@ pub fn App() -> impl IntoView {
                         // cost each request fallbacks and the scripts that move streamed parts
                         // into place. Gzipped, a signed-in `/` came out 8% smaller and served
                         // 11% more requests a second; `/dashboard` 19% more, `/invoices` 1–12%.
-                        // A page that loads one invoice or client by its id is sent whole
-                        // too, so a missing one answers 404 (`or_sign_in`). The other pages
-                        // still stream: none has been measured either way.
+                        // Every signed-in page that loads its data through `or_sign_in` is
+                        // sent whole too, so a failed load answers with its status: 404 for a
+                        // missing invoice or client, 503 while the database is away. The
+                        // sign-in, account and message pages still stream.
                         // A page of a group (ui/pages/later.rs) takes its path from its own
                         // type, which also tells the browser which group to load first.
                         <Route path=path!("/") view=Landing ssr=SsrMode::Async />
@@ -92,19 +93,19 @@ pub fn App() -> impl IntoView {
                         <Route path=AccountPage::path() view={Lazy::<AccountPage>::new()} />
                         <Route path=path!("/account/deleted") view=AccountDeleted />
                         <Route path=AddressConfirmPage::path() view={Lazy::<AddressConfirmPage>::new()} />
-                        <Route path=BusinessPage::path() view={Lazy::<BusinessPage>::new()} />
+                        <Route path=BusinessPage::path() view={Lazy::<BusinessPage>::new()} ssr=SsrMode::Async />
                         <Route path=DevOutboxPage::path() view={Lazy::<DevOutboxPage>::new()} />
                         <Route path=path!("/dashboard") view=Dashboard ssr=SsrMode::Async />
                         <Route path=path!("/invoices") view=Invoices ssr=SsrMode::Async />
-                        <Route path=NewInvoicePage::path() view={Lazy::<NewInvoicePage>::new()} />
+                        <Route path=NewInvoicePage::path() view={Lazy::<NewInvoicePage>::new()} ssr=SsrMode::Async />
                         <Route path=InvoicePage::path() view={Lazy::<InvoicePage>::new()} ssr=SsrMode::Async />
                         <Route path=EditInvoicePage::path() view={Lazy::<EditInvoicePage>::new()} ssr=SsrMode::Async />
-                        <Route path=ClientsPage::path() view={Lazy::<ClientsPage>::new()} />
+                        <Route path=ClientsPage::path() view={Lazy::<ClientsPage>::new()} ssr=SsrMode::Async />
                         <Route path=ClientPage::path() view={Lazy::<ClientPage>::new()} ssr=SsrMode::Async />
-                        <Route path=RemindersPage::path() view={Lazy::<RemindersPage>::new()} />
-                        <Route path=StripePage::path() view={Lazy::<StripePage>::new()} />
-                        <Route path=BillingPage::path() view={Lazy::<BillingPage>::new()} />
-                        <Route path=OperatorPage::path() view={Lazy::<OperatorPage>::new()} />
+                        <Route path=RemindersPage::path() view={Lazy::<RemindersPage>::new()} ssr=SsrMode::Async />
+                        <Route path=StripePage::path() view={Lazy::<StripePage>::new()} ssr=SsrMode::Async />
+                        <Route path=BillingPage::path() view={Lazy::<BillingPage>::new()} ssr=SsrMode::Async />
+                        <Route path=OperatorPage::path() view={Lazy::<OperatorPage>::new()} ssr=SsrMode::Async />
                         // Rendered whole before sending, so an unknown link can answer 404.
                         <Route path=PublicInvoicePage::path() view={Lazy::<PublicInvoicePage>::new()} ssr=SsrMode::Async />
                     </Routes>

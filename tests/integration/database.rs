@@ -85,6 +85,58 @@ async fn readiness_follows_the_database_down_and_back_up() {
     assert_eq!(res.json::<Value>().await.unwrap(), Value::Null);
 }
 
+/// While the database is away a signed-in page says so and answers 503, so an uptime check,
+/// a cache or a crawler doesn't take the apology for the page; back, the same pages are 200.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_in_pages_answer_503_while_the_database_is_away() {
+    let mut database = OwnDatabase::start();
+    let app = spawn_app_on(&database.uri()).await;
+    let user = app.user("away@example.com").await;
+    let client = user.client("Acme").await;
+    let pages = [
+        "/dashboard".to_string(),
+        "/invoices".to_string(),
+        "/invoices/new".to_string(),
+        "/clients".to_string(),
+        format!("/clients/{client}"),
+        "/reminders".to_string(),
+        "/account/business".to_string(),
+        "/stripe".to_string(),
+        "/billing".to_string(),
+    ];
+    for path in &pages {
+        let page = app.get_with_cookie(path, &user.cookie).await;
+        assert_eq!(page.status(), 200, "{path} before");
+    }
+
+    database.kill();
+    for path in &pages {
+        let page = app.get_with_cookie(path, &user.cookie).await;
+        assert_eq!(page.status(), 503, "{path} while the database is away");
+        let html = page.text().await.unwrap();
+        assert!(html.contains("try again"), "{path}: {html}");
+    }
+
+    database.restart();
+    let started = Instant::now();
+    while app
+        .get_with_cookie("/dashboard", &user.cookie)
+        .await
+        .status()
+        != 200
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "did not recover within 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    for path in &pages {
+        let page = app.get_with_cookie(path, &user.cookie).await;
+        assert_eq!(page.status(), 200, "{path} after");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_database_stops_start_up_without_revealing_credentials() {
     let port = crate::common::free_port();

@@ -33,8 +33,8 @@ pub fn or_sign_in<V: IntoView + 'static>(loaded: Result<V, AppError>) -> AnyView
 }
 
 /// A failed load is not a 200 to crawlers, caches and uptime checks. Only pages the server
-/// renders whole (`SsrMode::Async`: every page that loads one thing by its id) can still set
-/// it; a streamed page has sent its status before its data.
+/// renders whole (`SsrMode::Async`: every signed-in page that loads through `or_sign_in`) can
+/// still set it; a streamed page has sent its status before its data.
 fn answer_with_status(err: &AppError) {
     #[cfg(feature = "ssr")]
     {
