@@ -307,6 +307,10 @@ test('what a client will not pay is written off: not chased, not owed, payments 
   await expectStat(page, 'outstanding-EUR', '€0.00');
   await expectStat(page, 'paid-EUR', '€200.00');
   await expect(page.getByText('Written off — no longer chased')).toBeVisible();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
+  await page.getByRole('link', { name: 'Hooli' }).click();
+  await expect(page.getByTestId('client-balance')).toHaveText('Nothing owed');
+  await expect(page.getByTestId('client-written-off')).toHaveText('1 invoice written off.');
   expect(await page.evaluate(() => window.__noReload)).toBe(true);
 });
 

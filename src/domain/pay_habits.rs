@@ -1,5 +1,5 @@
-//! How a client pays: how late, on average, over the invoices they paid in full, and whether
-//! they kept their promises to pay. Shown on the client's page; the dashboard lists the
+//! How a client pays: how late, on average, over the invoices they paid in full, whether
+//! they kept their promises to pay, and how many of their invoices were written off. Shown on the client's page; the dashboard lists the
 //! clients who pay latest.
 
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,9 @@ pub struct PayHabits {
     /// `None` before the first is paid.
     pub average_days_late: Option<i64>,
     pub promises: Record,
+    /// Invoices whose rest the user stopped expecting (absent in records kept before).
+    #[serde(default)]
+    pub written_off: u32,
 }
 
 /// The last thing a client wrote back (automatic answers aside), on their page.
@@ -66,7 +69,14 @@ impl PayHabits {
                 total.saturating_mul(2).saturating_add(count) / count.saturating_mul(2)
             }),
             promises: record,
+            written_off: 0,
         }
+    }
+
+    /// In a sentence: "2 invoices written off." (`None` without any).
+    pub fn written_off_text(&self) -> Option<String> {
+        (self.written_off > 0)
+            .then(|| format!("{} written off.", invoices_counted(self.written_off)))
     }
 
     /// In a sentence: "Pays 12 days late on average (8 invoices)."
@@ -132,6 +142,19 @@ mod tests {
         assert_eq!(
             PayHabits::default().lateness(),
             "No invoice paid in full yet."
+        );
+    }
+
+    #[test]
+    fn written_off_invoices_are_counted_in_words() {
+        assert_eq!(PayHabits::default().written_off_text(), None);
+        let habits = PayHabits {
+            written_off: 2,
+            ..PayHabits::default()
+        };
+        assert_eq!(
+            habits.written_off_text().as_deref(),
+            Some("2 invoices written off.")
         );
     }
 

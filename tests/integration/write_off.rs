@@ -87,6 +87,16 @@ async fn what_a_client_wont_pay_is_written_off_unchased_unowed_and_final() {
     assert_eq!(dead.status(), 404, "the client's link stops working");
     let dashboard = user.form("/api/dashboard", &[]).await.body.to_string();
     assert!(dashboard.contains("Written off"), "{dashboard}");
+    // The client's record says so, and their balance is nothing.
+    let page = user
+        .ok_form(&paytrack::api::clients::GetClient { id: client.clone() })
+        .await;
+    assert_eq!(page.habits.written_off, 1);
+    assert_eq!(
+        page.habits.written_off_text().as_deref(),
+        Some("1 invoice written off.")
+    );
+    assert!(page.balances.is_empty(), "{:?}", page.balances);
 
     // The list finds it under its own filter, not among what is outstanding.
     let number = written.body["document"]["number"].as_str().unwrap();

@@ -1,4 +1,4 @@
-//! What a client's payment record is read from (their paid and promised invoices, projected
+//! What a client's payment record is read from (their paid, promised and written-off invoices, projected
 //! to the few fields it needs), and the record kept on the client, so the dashboard can list
 //! the clients who pay latest without reading any invoice.
 
@@ -54,7 +54,17 @@ pub fn habits(records: &[PayRecord], today: CalendarDate) -> PayHabits {
         .iter()
         .filter_map(|r| r.paid_in_full_on().map(|on| (r.due_date, on)));
     let promises = records.iter().flat_map(|r| r.promise_outcomes(today));
-    PayHabits::of(paid, promises)
+    PayHabits {
+        written_off: written_off(records.iter()),
+        ..PayHabits::of(paid, promises)
+    }
+}
+
+fn written_off<'a>(records: impl Iterator<Item = &'a PayRecord>) -> u32 {
+    let count = records
+        .filter(|r| r.status == InvoiceStatus::WrittenOff)
+        .count();
+    u32::try_from(count).unwrap_or(u32::MAX)
 }
 
 /// Works every client's record out again from their invoices (of `owner`, or of everyone)
@@ -77,17 +87,23 @@ pub async fn backfill(
         .projection(projection())
         .await?;
     while let Some(record) = cursor.try_next().await? {
-        let (paid, promises) = by_client
+        let (paid, promises, written_off) = by_client
             .entry((record.user_id, record.client_id))
             .or_default();
         paid.extend(record.paid_in_full_on().map(|on| (record.due_date, on)));
         promises.extend(record.promise_outcomes(today));
+        if record.status == InvoiceStatus::WrittenOff {
+            *written_off = written_off.saturating_add(1);
+        }
     }
     // Set one by one, the list of who pays latest is kept once per owner afterwards.
     let clients = db.collection::<ClientDoc>(CLIENTS);
     let mut owners = HashSet::new();
-    for ((owner, client), (paid, promises)) in &by_client {
-        let habits = PayHabits::of(paid.iter().copied(), promises.iter().copied());
+    for ((owner, client), (paid, promises, written_off)) in &by_client {
+        let habits = PayHabits {
+            written_off: *written_off,
+            ..PayHabits::of(paid.iter().copied(), promises.iter().copied())
+        };
         clients
             .update_one(
                 doc! { "_id": client, "user_id": owner },
@@ -102,13 +118,19 @@ pub async fn backfill(
     Ok(by_client.len() as u64)
 }
 
-/// One client's `(due, paid on)` of each invoice paid in full, and their promises' outcomes.
-type Dates = (Vec<(CalendarDate, CalendarDate)>, Vec<Outcome>);
+/// One client's `(due, paid on)` of each invoice paid in full, their promises' outcomes, and
+/// how many of their invoices were written off.
+type Dates = (Vec<(CalendarDate, CalendarDate)>, Vec<Outcome>, u32);
 
-/// Invoices paid in full or promised.
+/// Invoices paid in full, written off or promised.
 fn paid_or_promised() -> Result<Document, mongodb::bson::ser::Error> {
-    let paid = to_bson(&InvoiceStatus::Paid)?;
-    Ok(doc! { "$or": [ { "status": paid }, { "promises.0": { "$exists": true } } ] })
+    let finished = [
+        to_bson(&InvoiceStatus::Paid)?,
+        to_bson(&InvoiceStatus::WrittenOff)?,
+    ];
+    Ok(
+        doc! { "$or": [ { "status": { "$in": finished.to_vec() } }, { "promises.0": { "$exists": true } } ] },
+    )
 }
 
 fn projection() -> Document {
@@ -118,7 +140,7 @@ fn projection() -> Document {
     }
 }
 
-/// The client's invoices that were paid in full or promised.
+/// The client's invoices that were paid in full, written off or promised.
 pub async fn records_of_client(
     db: &Database,
     owner: ObjectId,

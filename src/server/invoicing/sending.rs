@@ -149,6 +149,7 @@ pub async fn write_off(
     )
     .await;
     crate::server::payments::closing::close(state, user, &written_off).await;
+    crate::server::pay_habits::refresh(state, user, written_off.client_id).await;
     Ok(written_off)
 }
 

@@ -116,6 +116,7 @@ fn ClientBody(detail: Detail, refresh: Callback<()>) -> impl IntoView {
                 <h2 id="habits-title" class="h3">"How they pay"</h2>
                 <p data-testid="client-lateness">{detail.habits.lateness()}</p>
                 {detail.habits.promises_kept().map(|kept| view! { <p data-testid="client-promises">{kept}</p> })}
+                {detail.habits.written_off_text().map(|text| view! { <p data-testid="client-written-off">{text}</p> })}
                 {(detail.habits.promises.pending > 0).then(|| view! {
                     <p class="muted small">{match detail.habits.promises.pending {
                         1 => "1 promise to pay is still to come.".to_string(),
