@@ -8,7 +8,6 @@ use crate::domain::invoice_document::{
     BillToView, InvoiceDocument, LineView, PaymentView, SellerView, TaxLineView,
 };
 use crate::domain::money::Money;
-use crate::domain::stripe_pay::PayState;
 use crate::domain::tax::{REVERSE_CHARGE_NOTE, is_reverse_charge};
 use crate::server::db::invoices::{InvoiceDoc, SellerDoc};
 use crate::server::db::users::UserDoc;
@@ -73,11 +72,7 @@ pub fn build(invoice: &InvoiceDoc, user: &UserDoc, today: CalendarDate) -> Invoi
         pay_url: crate::server::email::invoice_emails::pay_url(invoice),
         branded: false,
         promise: None,
-        payment_processing: invoice.status.is_collectable()
-            && invoice
-                .stripe
-                .as_ref()
-                .is_some_and(|p| p.state == PayState::Processing),
+        payment_processing: invoice.status.is_collectable() && invoice.stripe_payment_processing(),
         payments: invoice
             .payments
             .iter()

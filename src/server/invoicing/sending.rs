@@ -9,7 +9,6 @@ use super::{changed_meanwhile, load};
 use crate::domain::pay_way::PayWay;
 use crate::domain::plan::Plan;
 use crate::domain::status::{InvoiceEvent, InvoiceStatus};
-use crate::domain::stripe_pay::PayState;
 use crate::domain::usage::UsageEvent;
 use crate::error::AppError;
 use crate::server::db::activity::ActivityKind;
@@ -119,11 +118,7 @@ pub async fn write_off(
         .status
         .apply(InvoiceEvent::WriteOff)
         .map_err(AppError::Rejected)?;
-    if invoice
-        .stripe
-        .as_ref()
-        .is_some_and(|pay| pay.state == PayState::Processing)
-    {
+    if invoice.stripe_payment_processing() {
         return Err(AppError::Rejected(
             "A payment is on its way through Stripe: wait until it arrives or fails before writing off what is left."
                 .to_string(),

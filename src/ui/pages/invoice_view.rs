@@ -102,7 +102,7 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
         Some(Err(err)) => problem.set(Some(err.to_string())),
         None => {}
     });
-    let run = move |what: &'static str, question: Option<&'static str>| {
+    let run = move |what: &'static str, question: Option<&str>| {
         if question.is_none_or(browser::confirm) {
             change.dispatch(what);
         }
@@ -135,7 +135,7 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
                 // invoices sent in error, and refuses once anything was paid).
                 {(status.is_collectable() && !processing).then(|| view! {
                     <button type="button" class="button button-secondary" disabled=busy
-                        on:click=move |_| if browser::confirm(&write_off_question) { change.dispatch("write-off"); }>"Write off"</button>
+                        on:click=move |_| run("write-off", Some(&write_off_question))>"Write off"</button>
                 })}
                 <button type="button" class="button button-secondary" disabled=busy on:click=move |_| run("duplicate", None)>"Duplicate"</button>
                 <a class="button button-secondary" href=format!("/invoices/{}/pdf", detail.id) rel="external" download>"Download PDF"</a>

@@ -15,7 +15,7 @@ use crate::domain::money::Currency;
 use crate::domain::pause::PauseReason;
 use crate::domain::payment::PaymentMethod;
 use crate::domain::status::InvoiceStatus;
-use crate::domain::stripe_pay::StripePay;
+use crate::domain::stripe_pay::{PayState, StripePay};
 use crate::domain::tax::Tax;
 
 /// Who the invoice is addressed to, as it was when the invoice was written (a sent invoice is
@@ -246,6 +246,13 @@ pub struct ReminderPause {
 }
 
 impl InvoiceDoc {
+    /// A payment through Stripe (a bank debit) has started and is not money yet.
+    pub fn stripe_payment_processing(&self) -> bool {
+        self.stripe
+            .as_ref()
+            .is_some_and(|pay| pay.state == PayState::Processing)
+    }
+
     /// The promise that counts, with its place in `promises`: the latest one not cleared.
     pub fn open_promise(&self) -> Option<(usize, &PromiseDoc)> {
         self.promises
