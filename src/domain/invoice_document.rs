@@ -57,6 +57,26 @@ pub struct PaymentView {
     pub amount: Money,
     pub date: CalendarDate,
     pub method: String,
+    /// How much of it was given back (a refund in Stripe).
+    #[serde(default)]
+    pub refunded: Option<Money>,
+}
+
+impl PaymentView {
+    /// The payment as the invoice lists it: "2026-12-01 — €100.00 by stripe, €40.00 refunded".
+    pub fn line(&self) -> String {
+        let paid = format!(
+            "{} — {} by {}",
+            self.date,
+            self.amount,
+            self.method.to_lowercase()
+        );
+        match &self.refunded {
+            Some(refunded) if refunded == &self.amount => format!("{paid}, refunded"),
+            Some(refunded) => format!("{paid}, {refunded} refunded"),
+            None => paid,
+        }
+    }
 }
 
 /// What the printed invoice, its PDF and the client's public page show: nothing of the
@@ -94,4 +114,30 @@ pub struct InvoiceDocument {
     /// On the client's page: their promise to pay, and whether they can make one.
     #[serde(default)]
     pub promise: Option<crate::domain::promise::Offer>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::money::Currency;
+
+    fn payment(refunded: Option<i64>) -> PaymentView {
+        PaymentView {
+            amount: Money::from_minor(10_000, Currency::EUR),
+            date: CalendarDate::parse("2026-12-01").unwrap(),
+            method: "Stripe".to_string(),
+            refunded: refunded.map(|minor| Money::from_minor(minor, Currency::EUR)),
+        }
+    }
+
+    #[test]
+    fn a_payment_line_says_what_of_it_was_refunded() {
+        let paid = payment(None).line();
+        assert!(paid.starts_with("2026-12-01 — "), "{paid}");
+        assert!(paid.ends_with(" by stripe"), "{paid}");
+        let part = payment(Some(4_000)).line();
+        assert!(part.starts_with(&paid), "{part}");
+        assert!(part.ends_with(" refunded") && part.contains("40"), "{part}");
+        assert_eq!(payment(Some(10_000)).line(), format!("{paid}, refunded"));
+    }
 }

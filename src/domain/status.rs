@@ -105,6 +105,13 @@ impl InvoiceStatus {
         }
     }
 
+    /// The status once Stripe gave part of a payment back: like a payment taken off, except
+    /// that a written-off invoice stays written off (its written-off amount grows instead) —
+    /// the money has left either way, so nothing refuses it.
+    pub fn after_refund(self, paid_after: i64) -> InvoiceStatus {
+        self.without_payment(paid_after).unwrap_or(self)
+    }
+
     /// Whether PayTrack should chase this invoice at all.
     pub fn is_collectable(self) -> bool {
         matches!(self, InvoiceStatus::Open | InvoiceStatus::PartiallyPaid)
@@ -186,6 +193,15 @@ mod tests {
         for status in [S::Draft, S::Open, S::Void, S::WrittenOff] {
             assert!(status.without_payment(0).unwrap_err().ends_with('.'));
         }
+    }
+
+    #[test]
+    fn a_refund_reopens_what_was_paid_but_a_write_off_stays_one() {
+        assert_eq!(S::Paid.after_refund(0), S::Open);
+        assert_eq!(S::Paid.after_refund(500), S::PartiallyPaid);
+        assert_eq!(S::PartiallyPaid.after_refund(0), S::Open);
+        assert_eq!(S::WrittenOff.after_refund(0), S::WrittenOff);
+        assert_eq!(S::Void.after_refund(0), S::Void);
     }
 
     #[test]

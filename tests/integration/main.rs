@@ -42,6 +42,7 @@ mod stripe_connect;
 mod stripe_contract;
 mod stripe_links;
 mod stripe_payments;
+mod stripe_refunds;
 mod support_chat;
 mod tenant_isolation;
 mod two_servers;

@@ -95,7 +95,8 @@ async fn a_key_is_checked_live_sealed_and_never_shown_again() {
             "checkout.session.async_payment_failed",
             "invoice.paid",
             "invoice.payment_failed",
-            "invoice.voided"
+            "invoice.voided",
+            "charge.refunded"
         ])
     );
     assert!(calls[1].idempotency_key.is_some());

@@ -14,7 +14,7 @@ async fn write_off(who: &User<'_>, id: &str) -> Answer {
 }
 
 /// What the owner is owed in USD, as the dashboard adds it up (0 when nothing is open).
-async fn outstanding_usd(user: &User<'_>) -> i64 {
+pub async fn outstanding_usd(user: &User<'_>) -> i64 {
     let dashboard = user.form("/api/dashboard", &[]).await;
     assert_eq!(dashboard.status, 200, "{}", dashboard.body);
     dashboard.body["currencies"]
@@ -25,7 +25,7 @@ async fn outstanding_usd(user: &User<'_>) -> i64 {
         .map_or(0, |usd| usd["outstanding"]["minor"].as_i64().unwrap())
 }
 
-async fn stored(app: &TestApp, id: &str) -> Document {
+pub async fn stored(app: &TestApp, id: &str) -> Document {
     app.db
         .collection::<Document>("invoices")
         .find_one(doc! { "_id": mongodb::bson::oid::ObjectId::parse_str(id).unwrap() })

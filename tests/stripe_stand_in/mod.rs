@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -86,6 +86,7 @@ impl StripeStandIn {
             .route("/v1/account", get(account))
             .route("/v1/customers", post(create_customer))
             .route("/v1/customers/{id}", get(retrieve))
+            .route("/v1/charges/{id}", get(retrieve))
             .route("/v1/payment_links", post(create_payment_link))
             .route(
                 "/v1/payment_links/{id}",
@@ -109,11 +110,12 @@ impl StripeStandIn {
             .route("/v1/webhook_endpoints", post(create_webhook_endpoint))
             .route(
                 "/v1/webhook_endpoints/{id}",
-                axum::routing::delete(delete_webhook_endpoint),
+                axum::routing::delete(delete_webhook_endpoint).post(update_webhook_endpoint),
             )
             .route("/_stand_in/fail", post(control_fail))
             .route("/_stand_in/revoke", post(control_revoke))
             .route("/_stand_in/pay", post(control_pay))
+            .route("/_stand_in/refund", post(control_refund))
             .route("/_stand_in/endpoint", post(control_endpoint))
             .with_state(self.clone())
     }
@@ -169,6 +171,14 @@ impl StripeStandIn {
             .cloned()
     }
 
+    /// Changes a stored object as the account's owner would in the dashboard.
+    pub fn edit(&self, id: &str, edit: impl FnOnce(&mut Value)) {
+        let mut books = self.books.lock().expect("stand-in lock");
+        if let Some(object) = books.objects.get_mut(id) {
+            edit(object);
+        }
+    }
+
     /// Objects of one kind (`"payment_link"`, `"invoice"`, …) in one account.
     pub fn objects(&self, kind: &str, account: &str) -> Vec<Value> {
         let books = self.books.lock().expect("stand-in lock");
@@ -217,17 +227,95 @@ impl StripeStandIn {
                 .iter()
                 .map(|(kind, changed)| self.event(&mut books, &account, kind, changed))
                 .collect();
-            (events, endpoints_of(&books, &account))
+            let endpoints = events
+                .iter()
+                .map(|event| endpoints_of(&books, &account, event["type"].as_str()))
+                .collect::<Vec<_>>();
+            (events, endpoints)
         };
-        for event in &events {
-            for (url, secret) in &endpoints {
-                self.deliver(url, secret, event).await;
-            }
-        }
+        self.deliver_all(&events, &endpoints).await;
         events
             .into_iter()
             .next()
             .ok_or_else(|| "no event".to_string())
+    }
+
+    async fn deliver_all(&self, events: &[Value], endpoints: &[Vec<(String, String)>]) {
+        for (event, endpoints) in events.iter().zip(endpoints) {
+            for (url, secret) in endpoints {
+                self.deliver(url, secret, event).await;
+            }
+        }
+    }
+
+    /// The account gives back `amount` more of what PaymentIntent `payment_intent` took, as
+    /// from the Stripe dashboard: a refund, the charge's `amount_refunded` raised, and
+    /// `charge.refunded` delivered to the endpoints that asked for it. Returns the event.
+    pub async fn refund(&self, payment_intent: &str, amount: i64) -> Result<Value, String> {
+        let (event, endpoints) = {
+            let mut books = self.books.lock().expect("stand-in lock");
+            let Some(mut charge) = books
+                .objects
+                .values()
+                .find(|o| o["object"] == "charge" && o["payment_intent"] == payment_intent)
+                .cloned()
+            else {
+                return Err(format!("no charge for {payment_intent}"));
+            };
+            let refunded = int(&charge["amount_refunded"]) + amount;
+            if amount <= 0 || refunded > int(&charge["amount"]) {
+                return Err("Refund amount is greater than unrefunded amount on charge".into());
+            }
+            let id = new_id(&mut books, "re");
+            let mut refund = self.fixture("refund");
+            merge(
+                &mut refund,
+                &json!({
+                    "id": id, "amount": amount, "charge": charge["id"], "currency": charge["currency"],
+                    "payment_intent": payment_intent, "status": "succeeded", "created": now(),
+                    "__account": charge["__account"],
+                }),
+            );
+            books.objects.insert(id, refund.clone());
+            let whole = refunded == int(&charge["amount"]);
+            merge(
+                &mut charge,
+                &json!({ "amount_refunded": refunded, "refunded": whole }),
+            );
+            let charge_id = charge["id"].as_str().unwrap_or_default().to_string();
+            books.objects.insert(charge_id, charge.clone());
+            let account = charge["__account"].as_str().unwrap_or_default().to_string();
+            let event = self.event(&mut books, &account, "charge.refunded", &charge);
+            let endpoints = endpoints_of(&books, &account, Some("charge.refunded"));
+            (event, endpoints)
+        };
+        self.deliver_all(std::slice::from_ref(&event), &[endpoints])
+            .await;
+        Ok(event)
+    }
+
+    /// The charge through which PaymentIntent `payment_intent` took `amount` (in `account`).
+    fn charge(
+        &self,
+        books: &mut Books,
+        account: &Value,
+        payment_intent: &str,
+        amount: i64,
+        currency: &Value,
+    ) {
+        let id = new_id(books, "ch");
+        let mut charge = self.fixture("charge");
+        merge(
+            &mut charge,
+            &json!({
+                "id": id, "amount": amount, "amount_captured": amount, "amount_refunded": 0,
+                "refunded": false, "captured": true, "paid": true, "status": "succeeded",
+                "currency": currency, "payment_intent": payment_intent, "created": now(),
+                "livemode": false, "metadata": {}, "__account": account,
+            }),
+        );
+        charge["refunds"]["url"] = json!(format!("/v1/charges/{id}/refunds"));
+        books.objects.insert(id, charge);
     }
 
     /// A subscription checkout completes: a customer (if new) and an active subscription.
@@ -407,7 +495,17 @@ impl StripeStandIn {
             "__account": link["__account"],
         });
         merge(&mut session, &fields);
-        books.objects.insert(id, session.clone());
+        books.objects.insert(id.clone(), session.clone());
+        if outcome == "paid" {
+            let intent = format!("pi_{}", &id[8..]);
+            self.charge(
+                books,
+                &link["__account"],
+                &intent,
+                amount,
+                &link["currency"],
+            );
+        }
         let event = match outcome {
             "paid" | "processing" => "checkout.session.completed",
             _ => return Err(format!("a new session cannot be {outcome}")),
@@ -428,6 +526,20 @@ impl StripeStandIn {
         };
         let mut session = session.clone();
         session["payment_status"] = json!(status);
+        if outcome == "succeeded" {
+            let intent = session["payment_intent"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            let amount = int(&session["amount_total"]);
+            self.charge(
+                books,
+                &session["__account"],
+                &intent,
+                amount,
+                &session["currency"],
+            );
+        }
         let id = session["id"].as_str().unwrap_or_default().to_string();
         books.objects.insert(id, session.clone());
         Ok((event, session))
@@ -446,6 +558,30 @@ impl StripeStandIn {
         let event = match outcome {
             "paid" => {
                 let due = invoice["amount_due"].clone();
+                let id = invoice["id"].as_str().unwrap_or_default().to_string();
+                let intent = format!("pi_{}", &id[3..]);
+                self.charge(
+                    books,
+                    &invoice["__account"],
+                    &intent,
+                    int(&due),
+                    &invoice["currency"],
+                );
+                let mut payment = self.fixture("invoice_payment");
+                merge(
+                    &mut payment,
+                    &json!({
+                        "id": format!("inpay_{}", &id[3..]), "invoice": id, "amount_paid": due,
+                        "amount_requested": due, "currency": invoice["currency"], "status": "paid",
+                        "livemode": false, "created": now(),
+                        "payment": { "type": "payment_intent", "payment_intent": intent },
+                    }),
+                );
+                // Only in answers that ask for it (`expand[]=payments`), as in Stripe.
+                invoice["__payments"] = json!({
+                    "object": "list", "data": [payment], "has_more": false,
+                    "url": format!("/v1/invoice_payments?invoice={id}"),
+                });
                 merge(
                     &mut invoice,
                     &json!({"status": "paid", "amount_paid": due, "amount_remaining": 0, "paid": true}),
@@ -496,11 +632,19 @@ impl Default for StripeStandIn {
 }
 
 /// Where an account's events go: endpoints registered through the API and added by hand.
-fn endpoints_of(books: &Books, account: &str) -> Vec<(String, String)> {
+/// Endpoints registered through the API get only the events they were enabled for.
+fn endpoints_of(books: &Books, account: &str, kind: Option<&str>) -> Vec<(String, String)> {
+    let enabled = |o: &Value| {
+        o["enabled_events"].as_array().is_none_or(|events| {
+            events
+                .iter()
+                .any(|e| e == "*" || kind.is_some_and(|kind| e == kind))
+        })
+    };
     let mut endpoints: Vec<(String, String)> = books
         .objects
         .values()
-        .filter(|o| o["object"] == "webhook_endpoint" && o["__account"] == account)
+        .filter(|o| o["object"] == "webhook_endpoint" && o["__account"] == account && enabled(o))
         .map(|o| {
             (
                 o["url"].as_str().unwrap_or_default().to_string(),
@@ -849,15 +993,24 @@ async fn retrieve(
     State(s): State<StripeStandIn>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Response {
     let path = format!("/v1/…/{id}");
+    let query = query.unwrap_or_default();
+    let asked = url::form_urlencoded::parse(query.as_bytes())
+        .any(|(key, value)| key.starts_with("expand") && value == "payments");
     s.handle(
         Method::GET,
         &path,
         &headers,
         "",
         |books, call| match owned(books, call, &id) {
-            Ok(object) => (200, object),
+            Ok(mut object) => {
+                if asked && object.get("__payments").is_some() {
+                    object["payments"] = object["__payments"].clone();
+                }
+                (200, object)
+            }
             Err(err) => err,
         },
     )
@@ -1123,6 +1276,23 @@ async fn create_webhook_endpoint(
     )
 }
 
+async fn update_webhook_endpoint(
+    State(s): State<StripeStandIn>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: String,
+) -> Response {
+    let path = format!("/v1/webhook_endpoints/{id}");
+    s.handle(Method::POST, &path, &headers, &body, |books, call| {
+        change(books, call, &id, |endpoint, form| {
+            if let Some(events) = form.get("enabled_events") {
+                endpoint["enabled_events"] = events.clone();
+            }
+            Ok(())
+        })
+    })
+}
+
 async fn delete_webhook_endpoint(
     State(s): State<StripeStandIn>,
     headers: HeaderMap,
@@ -1171,6 +1341,18 @@ async fn control_revoke(
 }
 
 /// `POST /_stand_in/pay?target=plink_…&outcome=paid`: the client pays.
+async fn control_refund(
+    State(s): State<StripeStandIn>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let intent = q.get("payment_intent").cloned().unwrap_or_default();
+    let amount = q.get("amount").and_then(|a| a.parse().ok()).unwrap_or(0);
+    match s.refund(&intent, amount).await {
+        Ok(event) => (StatusCode::OK, public(&event).to_string()).into_response(),
+        Err(message) => (StatusCode::BAD_REQUEST, message).into_response(),
+    }
+}
+
 async fn control_pay(
     State(s): State<StripeStandIn>,
     Query(q): Query<HashMap<String, String>>,

@@ -49,6 +49,12 @@ pub fn detail(
                 amount: Money::from_minor(extra.amount_minor, invoice.currency),
                 on: local(extra.at),
                 reference: extra.reference.clone(),
+                refunded: (extra.refunded_minor > 0)
+                    .then(|| Money::from_minor(extra.refunded_minor, invoice.currency)),
+                to_refund: Money::from_minor(
+                    extra.amount_minor.saturating_sub(extra.refunded_minor),
+                    invoice.currency,
+                ),
             })
             .collect(),
         pay_way: None,

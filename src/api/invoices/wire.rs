@@ -75,6 +75,31 @@ pub struct ExtraPaymentView {
     pub on: CalendarDate,
     /// The checkout session or Stripe invoice it was paid through, to find it in Stripe.
     pub reference: String,
+    /// What has been given back of it so far, and what is still to give back.
+    pub refunded: Option<Money>,
+    pub to_refund: Money,
+}
+
+impl ExtraPaymentView {
+    /// What the invoice page says of it; `why` is "after it was voided" and the like.
+    pub fn sentence(&self, why: &str) -> String {
+        let arrived = format!(
+            "{} arrived through Stripe on {} {why}",
+            self.amount,
+            self.on.long()
+        );
+        match &self.refunded {
+            Some(_) if self.to_refund.minor() == 0 => format!("{arrived} and was refunded."),
+            Some(refunded) => format!(
+                "{arrived}; {refunded} of it was refunded. Refund the other {} from your Stripe dashboard (reference {}).",
+                self.to_refund, self.reference
+            ),
+            None => format!(
+                "{arrived}. PayTrack has not counted it: refund it from your Stripe dashboard (reference {}).",
+                self.reference
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,4 +112,37 @@ pub enum InvoiceSave {
 pub enum PaymentSave {
     Recorded(Box<InvoiceDetail>),
     Invalid(PaymentErrors),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::money::Currency;
+
+    fn extra(refunded: i64) -> ExtraPaymentView {
+        ExtraPaymentView {
+            amount: Money::from_minor(5_000, Currency::USD),
+            on: CalendarDate::parse("2026-12-02").unwrap(),
+            reference: "cs_test_1".to_string(),
+            refunded: (refunded > 0).then(|| Money::from_minor(refunded, Currency::USD)),
+            to_refund: Money::from_minor(5_000 - refunded, Currency::USD),
+        }
+    }
+
+    #[test]
+    fn money_paid_twice_asks_for_a_refund_until_it_is_all_given_back() {
+        let why = "after it was already paid";
+        let asked = extra(0).sentence(why);
+        assert!(
+            asked.contains(why) && asked.contains("refund it"),
+            "{asked}"
+        );
+        assert!(asked.contains("cs_test_1"), "{asked}");
+        let part = extra(2_000).sentence(why);
+        assert!(part.contains("$20.00 of it was refunded"), "{part}");
+        assert!(part.contains("Refund the other $30.00"), "{part}");
+        let done = extra(5_000).sentence(why);
+        assert!(done.ends_with("and was refunded."), "{done}");
+        assert!(!done.contains("cs_test_1"), "{done}");
+    }
 }

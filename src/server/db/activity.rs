@@ -34,6 +34,11 @@ pub enum ActivityKind {
     PaymentRemoved,
     /// What was left is no longer expected (the amount is what was left).
     WrittenOff,
+    /// Part or all of a Stripe payment given back in Stripe (the amount is what came back):
+    /// owed again, reminders paused.
+    Refunded,
+    /// A payment made twice, given back in Stripe as the user was asked.
+    ExtraRefunded,
 }
 
 impl ActivityKind {
@@ -54,6 +59,8 @@ impl ActivityKind {
             ActivityKind::ClientPromised => "Client promised a day to pay — reminders wait",
             ActivityKind::PaymentRemoved => "Payment removed — owed again",
             ActivityKind::WrittenOff => "Written off — no longer chased",
+            ActivityKind::Refunded => "Refunded through Stripe — reminders paused",
+            ActivityKind::ExtraRefunded => "Payment made twice refunded",
         }
     }
 }
@@ -225,6 +232,8 @@ mod tests {
             ActivityKind::StripePaymentFailed,
             ActivityKind::PaymentRemoved,
             ActivityKind::WrittenOff,
+            ActivityKind::Refunded,
+            ActivityKind::ExtraRefunded,
         ];
         let mut labels: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
         labels.sort_unstable();

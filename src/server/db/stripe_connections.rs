@@ -57,6 +57,10 @@ pub struct WebhookDoc {
     pub endpoint_id: Option<String>,
     pub secret: Sealed,
     pub added_at: DateTime,
+    /// Which of PayTrack's lists of events (`stripe::account::EVENTS_VERSION`) the registered
+    /// endpoint asks for; 0 for endpoints registered before refunds were read.
+    #[serde(default)]
+    pub events_version: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -108,6 +112,39 @@ pub async fn set_webhook(
         )
         .return_document(ReturnDocument::After)
         .await
+}
+
+/// Connections whose registered endpoint asks for an older list of events than `version`.
+pub async fn with_webhook_events_before(
+    db: &Database,
+    version: u32,
+    limit: i64,
+) -> Result<Vec<StripeConnectionDoc>, mongodb::error::Error> {
+    db.collection::<StripeConnectionDoc>(STRIPE_CONNECTIONS)
+        .find(doc! {
+            "webhook.endpoint_id": { "$type": "string" },
+            "webhook.events_version": { "$ne": i64::from(version) },
+        })
+        .limit(limit)
+        .await?
+        .try_collect()
+        .await
+}
+
+/// Notes that the endpoint `endpoint_id` of `user` asks for the events of `version`.
+pub async fn set_webhook_events_version(
+    db: &Database,
+    user: ObjectId,
+    endpoint_id: &str,
+    version: u32,
+) -> Result<(), mongodb::error::Error> {
+    db.collection::<StripeConnectionDoc>(STRIPE_CONNECTIONS)
+        .update_one(
+            doc! { "user_id": user, "webhook.endpoint_id": endpoint_id },
+            doc! { "$set": { "webhook.events_version": i64::from(version) } },
+        )
+        .await
+        .map(|_| ())
 }
 
 pub async fn set_pay_with(

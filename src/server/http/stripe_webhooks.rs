@@ -1,8 +1,9 @@
 //! `POST /webhooks/stripe/connected/{hook id}`: payment events from a user's own Stripe
 //! account. The opaque id in the path names the connection; the event is verified with that
 //! connection's signing secret (Stripe-Signature, five-minute tolerance), handled once per
-//! event id (`stripe_events`), and never trusted for state: the object is fetched again from Stripe, so events
-//! arriving late, twice or out of order all end in what Stripe says now.
+//! event id (`stripe_events`), and never trusted for a payment's state: the object is fetched
+//! again from Stripe, so events arriving late, twice or out of order all end in what Stripe
+//! says now. A refund event carries the total refunded so far, which only ever grows.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -13,6 +14,7 @@ use stripe_webhook::EventObject;
 use super::webhooks::answer;
 use crate::server::crypto::Purpose;
 use crate::server::db::{self, invoices, users};
+use crate::server::payments::refunds::{Refunded, record_refund};
 use crate::server::payments::settle::settle;
 use crate::server::state::AppState;
 use crate::server::stripe::client::StripeProblem;
@@ -32,7 +34,17 @@ enum Subject {
     },
 }
 
-fn subject_of(object: &EventObject) -> Option<Subject> {
+/// What an event tells PayTrack: where a payment stands, or how much of a charge has been
+/// refunded in all.
+enum News {
+    Payment(Subject),
+    Refund {
+        payment_intent: Option<String>,
+        refunded_minor: i64,
+    },
+}
+
+fn news_of(object: &EventObject) -> Option<News> {
     let session = |s: &stripe_shared::CheckoutSession, failed: bool| {
         s.payment_link.as_ref().map(|link| Subject::Session {
             id: s.id.as_str().to_string(),
@@ -46,14 +58,24 @@ fn subject_of(object: &EventObject) -> Option<Subject> {
             failed,
         })
     };
-    match object {
+    let subject = match object {
         EventObject::CheckoutSessionCompleted(s)
         | EventObject::CheckoutSessionAsyncPaymentSucceeded(s) => session(s, false),
         EventObject::CheckoutSessionAsyncPaymentFailed(s) => session(s, true),
         EventObject::InvoicePaid(i) | EventObject::InvoiceVoided(i) => invoice(i, false),
         EventObject::InvoicePaymentFailed(i) => invoice(i, true),
+        EventObject::ChargeRefunded(c) => {
+            return Some(News::Refund {
+                payment_intent: c
+                    .payment_intent
+                    .as_ref()
+                    .map(|p| p.id().as_str().to_string()),
+                refunded_minor: c.amount_refunded,
+            });
+        }
         _ => None,
-    }
+    };
+    subject.map(News::Payment)
 }
 
 pub async fn connected(
@@ -94,11 +116,16 @@ pub async fn connected(
     let owner = connection.user_id;
     let state = &state;
     super::stripe_events::handle(state, &headers, &body, secret.expose(), &prefix, |event| {
-        let subject = subject_of(&event.data.object);
+        let news = news_of(&event.data.object);
         async move {
-            match subject {
+            match news {
                 None => Ok("ignored"),
-                Some(subject) => act(state, owner, subject).await,
+                Some(News::Refund {
+                    payment_intent: Some(payment_intent),
+                    refunded_minor,
+                }) => refund(state, owner, &payment_intent, refunded_minor).await,
+                Some(News::Refund { .. }) => Ok("not a PayTrack payment"),
+                Some(News::Payment(subject)) => act(state, owner, subject).await,
             }
         }
     })
@@ -169,4 +196,25 @@ async fn act(
         .await
         .map(|_| "handled")
         .map_err(|err| err.to_string())
+}
+
+/// Records how much of a payment came back. Taken from the signed event rather than read
+/// again (which would need a key allowed to read charges): Stripe sends the total refunded so
+/// far, and only a rise is recorded, so a late or repeated event cannot undo a newer one.
+async fn refund(
+    state: &AppState,
+    owner: mongodb::bson::oid::ObjectId,
+    payment_intent: &str,
+    refunded_minor: i64,
+) -> Result<&'static str, String> {
+    let user = match users::find(&state.db, owner).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Ok("no such user"),
+        Err(err) => return Err(err.to_string()),
+    };
+    match record_refund(state, &user, payment_intent, refunded_minor).await {
+        Ok(Refunded::Unchanged) => Ok("nothing new"),
+        Ok(_) => Ok("handled"),
+        Err(err) => Err(err.to_string()),
+    }
 }

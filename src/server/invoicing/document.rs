@@ -80,6 +80,7 @@ pub fn build(invoice: &InvoiceDoc, user: &UserDoc, today: CalendarDate) -> Invoi
                 amount: money(p.amount_minor),
                 date: p.date,
                 method: p.method.label().to_string(),
+                refunded: (p.refunded_minor > 0).then(|| money(p.refunded_minor)),
             })
             .collect(),
     }

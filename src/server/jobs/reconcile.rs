@@ -2,7 +2,8 @@
 //! webhook never arrives (none registered, or a delivery lost) — so an invoice paid through
 //! Stripe ends up paid either way, recorded once through `payments::settle` — and closes the
 //! links of voided or otherwise paid invoices that could not be closed at once, until Stripe
-//! confirms (`payments::closing`).
+//! confirms (`payments::closing`). Each pass also brings a few webhook endpoints registered
+//! long ago up to today's events (`stripe_account::webhook_events`).
 //!
 //! Each invoice with an open payment carries `stripe_check_at`. A pass takes those due, reads
 //! each from Stripe and moves the next look: soon while nothing else would notice (no
@@ -76,6 +77,7 @@ pub async fn pass(
             }
         }
     }
+    stripe_account::webhook_events::bring_up_to_date(state).await;
     let metrics = crate::server::metrics::get();
     metrics.reconcile_passes.inc();
     metrics.reconciled("checked", report.checked);

@@ -66,20 +66,21 @@ pub async fn remove_by_hand(
         .status
         .without_payment(paid_after)
         .map_err(AppError::Rejected)?;
-    let saved = invoices::remove_payment(
-        &state.db,
-        user.id,
+    let off = invoices::MoneyOff {
+        owner: user.id,
         id,
-        invoice.status,
-        invoice.paid_minor,
+        from: invoice.status,
+        paid_before: invoice.paid_minor,
         payment,
+        amount_minor: payment.amount_minor,
         to,
         due_after,
-        DateTime::now(),
-    )
-    .await
-    .map_err(crate::server::db::failed("removing a payment"))?
-    .ok_or_else(changed_meanwhile)?;
+        now: DateTime::now(),
+    };
+    let saved = invoices::remove_payment(&state.db, &off)
+        .await
+        .map_err(crate::server::db::failed("removing a payment"))?
+        .ok_or_else(changed_meanwhile)?;
     note(
         state,
         &saved,

@@ -8,4 +8,5 @@ pub mod closing;
 pub mod links;
 pub mod pay_state;
 pub mod record;
+pub mod refunds;
 pub mod settle;

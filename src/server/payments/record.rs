@@ -24,7 +24,19 @@ pub enum PaymentSource<'a> {
     /// Typed by the user: checked against what is owed (never more) and today (never later).
     Manual(&'a PaymentInput),
     /// Reported by Stripe: recorded up to what is owed, dated today.
-    Stripe { amount_minor: i64 },
+    Stripe {
+        amount_minor: i64,
+        payment_intent: Option<&'a str>,
+    },
+}
+
+impl PaymentSource<'_> {
+    fn stripe_payment(&self) -> Option<&str> {
+        match self {
+            PaymentSource::Stripe { payment_intent, .. } => *payment_intent,
+            PaymentSource::Manual(_) => None,
+        }
+    }
 }
 
 pub enum Recorded {
@@ -76,6 +88,7 @@ pub async fn record(
             invoice.status,
             invoice.paid_minor,
             &payment,
+            source.stripe_payment(),
             to,
             due_after,
             DateTime::now(),
@@ -114,7 +127,7 @@ fn decide(
         PaymentSource::Stripe { .. } if !invoice.status.is_collectable() => {
             Ok(Err(Recorded::NotCollectable))
         }
-        PaymentSource::Stripe { amount_minor } => Ok(Ok(Payment {
+        PaymentSource::Stripe { amount_minor, .. } => Ok(Ok(Payment {
             amount: Money::from_minor((*amount_minor).min(invoice.due_minor), invoice.currency),
             date: today,
             method: PaymentMethod::Stripe,

@@ -49,6 +49,7 @@ pub async fn settle(
         Remote::Paid {
             reference,
             amount_minor,
+            payment_intent,
         } => {
             if pay.state == PayState::Paid {
                 return Ok(Settled::Unchanged);
@@ -56,9 +57,19 @@ pub async fn settle(
             if !invoice.status.is_collectable() {
                 // Paid another way or voided first: the money is the client's, and only the
                 // user can give it back.
-                return paid_twice(state, user, invoice, reference, amount_minor).await;
+                let extra = invoices::ExtraPayment {
+                    reference,
+                    amount_minor,
+                    at: mongodb::bson::DateTime::now(),
+                    stripe_payment: payment_intent,
+                    refunded_minor: 0,
+                };
+                return paid_twice(state, user, invoice, extra).await;
             }
-            let source = PaymentSource::Stripe { amount_minor };
+            let source = PaymentSource::Stripe {
+                amount_minor,
+                payment_intent: payment_intent.as_deref(),
+            };
             let recorded = record(state, user, invoice.id, source, today_of(user)).await?;
             mark(state, invoice, &pay, PayState::Paid, Some(&reference)).await?;
             if let Err(err) = invoices::release_processing(&state.db, user.id, invoice.id).await {
@@ -134,14 +145,9 @@ async fn paid_twice(
     state: &AppState,
     user: &UserDoc,
     invoice: &InvoiceDoc,
-    reference: String,
-    amount_minor: i64,
+    extra: invoices::ExtraPayment,
 ) -> Result<Settled, AppError> {
-    let extra = invoices::ExtraPayment {
-        reference,
-        amount_minor,
-        at: mongodb::bson::DateTime::now(),
-    };
+    let amount_minor = extra.amount_minor;
     let noted = invoices::note_extra_payment(&state.db, user.id, invoice.id, &extra)
         .await
         .map_err(|err| {

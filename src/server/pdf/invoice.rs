@@ -5,7 +5,7 @@
 use krilla::image::Image;
 
 use super::layout::{MARGIN, Pages, Paper, PdfError, Weight, wrap};
-use crate::domain::invoice_document::InvoiceDocument;
+use crate::domain::invoice_document::{InvoiceDocument, PaymentView};
 use crate::domain::status::InvoiceStatus;
 
 /// A logo as stored: PNG or JPEG bytes, checked when uploaded.
@@ -193,11 +193,7 @@ pub fn render(
         section(&mut pages, "NOTES", notes)?;
     }
     if !document.payments.is_empty() {
-        let received: Vec<String> = document
-            .payments
-            .iter()
-            .map(|p| format!("{} — {} by {}", p.date, p.amount, p.method.to_lowercase()))
-            .collect();
+        let received: Vec<String> = document.payments.iter().map(PaymentView::line).collect();
         section(&mut pages, "PAYMENTS RECEIVED", &received.join("\n"))?;
     }
     if let Some(footer) = &document.footer {

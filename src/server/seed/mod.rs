@@ -180,6 +180,8 @@ pub async fn seed(
                 date: paid_on,
                 method: *rng.pick(&PaymentMethod::MANUAL),
                 recorded_at: at_noon(paid_on),
+                stripe_payment: None,
+                refunded_minor: 0,
             };
             document.insert(
                 "payments",

@@ -4,6 +4,7 @@
 use stripe_connect::account::RetrieveForMyAccountAccount;
 use stripe_misc::webhook_endpoint::{
     CreateWebhookEndpoint, CreateWebhookEndpointEnabledEvents, DeleteWebhookEndpoint,
+    UpdateWebhookEndpoint, UpdateWebhookEndpointEnabledEvents,
 };
 
 use super::api_key::StripeKey;
@@ -20,15 +21,30 @@ pub struct AccountSummary {
     pub default_currency: String,
 }
 
-/// The events PayTrack acts on: payment links (through Checkout) and hosted invoices.
-pub const EVENTS: [CreateWebhookEndpointEnabledEvents; 6] = [
-    CreateWebhookEndpointEnabledEvents::CheckoutSessionCompleted,
-    CreateWebhookEndpointEnabledEvents::CheckoutSessionAsyncPaymentSucceeded,
-    CreateWebhookEndpointEnabledEvents::CheckoutSessionAsyncPaymentFailed,
-    CreateWebhookEndpointEnabledEvents::InvoicePaid,
-    CreateWebhookEndpointEnabledEvents::InvoicePaymentFailed,
-    CreateWebhookEndpointEnabledEvents::InvoiceVoided,
+/// The events PayTrack acts on: payment links (through Checkout), hosted invoices, refunds.
+pub const EVENTS: [&str; 7] = [
+    "checkout.session.completed",
+    "checkout.session.async_payment_succeeded",
+    "checkout.session.async_payment_failed",
+    "invoice.paid",
+    "invoice.payment_failed",
+    "invoice.voided",
+    "charge.refunded",
 ];
+
+/// Which `EVENTS` an endpoint registered now asks for: 1 added `charge.refunded` to the six
+/// payment events endpoints were registered for before (version 0).
+pub const EVENTS_VERSION: u32 = 1;
+
+fn events<T: std::str::FromStr<Err = std::convert::Infallible>>() -> Vec<T> {
+    EVENTS
+        .iter()
+        .map(|name| match name.parse() {
+            Ok(event) => event,
+            Err(never) => match never {},
+        })
+        .collect()
+}
 
 /// A live call with the key: it works, and this is the account it opens.
 pub async fn check_key(api: &StripeApi, key: &StripeKey) -> Result<AccountSummary, StripeProblem> {
@@ -73,7 +89,7 @@ pub async fn register_endpoint(
     url: &str,
     idempotency: &str,
 ) -> Result<RegisteredEndpoint, StripeProblem> {
-    let request = CreateWebhookEndpoint::new(EVENTS.to_vec(), url)
+    let request = CreateWebhookEndpoint::new(events::<CreateWebhookEndpointEnabledEvents>(), url)
         .description("PayTrack: marks invoices paid when your clients pay");
     let endpoint = api.call(key, &request, Some(idempotency)).await?;
     let secret = endpoint.secret.ok_or(StripeProblem::Unexpected)?;
@@ -81,6 +97,17 @@ pub async fn register_endpoint(
         id: endpoint.id.as_str().to_string(),
         secret: Secret::new(secret),
     })
+}
+
+/// Makes an endpoint PayTrack registered earlier ask for today's `EVENTS`.
+pub async fn update_endpoint_events(
+    api: &StripeApi,
+    key: &StripeKey,
+    id: &str,
+) -> Result<(), StripeProblem> {
+    let request = UpdateWebhookEndpoint::new(id)
+        .enabled_events(events::<UpdateWebhookEndpointEnabledEvents>());
+    api.call(key, &request, None).await.map(|_| ())
 }
 
 /// Removes an endpoint PayTrack registered (on disconnect). One already gone is fine.

@@ -1,5 +1,6 @@
 //! Users' own Stripe accounts: their API keys, the payment links and hosted invoices their
-//! clients pay through, and the webhooks and polling that tell PayTrack an invoice is paid.
+//! clients pay through, and the webhooks and polling that tell PayTrack an invoice is paid (or
+//! that a payment was refunded).
 
 pub mod account;
 pub mod api_key;

@@ -39,6 +39,8 @@ pub enum Remote {
     Paid {
         reference: String,
         amount_minor: i64,
+        /// The PaymentIntent that took the money, which a refund names.
+        payment_intent: Option<String>,
     },
     Failed {
         reference: String,
@@ -259,6 +261,16 @@ pub async fn close(api: &StripeApi, key: &StripeKey, pay: &StripePay) -> Result<
     Ok(())
 }
 
+/// The PaymentIntent of a paid Stripe invoice's payment, when `payments` was expanded.
+fn invoice_payment_intent(invoice: &stripe_shared::Invoice) -> Option<String> {
+    invoice.payments.as_ref()?.data.iter().find_map(|payment| {
+        (payment.status == "paid")
+            .then_some(payment.payment.payment_intent.as_ref())
+            .flatten()
+            .map(|intent| intent.id().as_str().to_string())
+    })
+}
+
 /// Where the payment stands, read from Stripe now.
 pub async fn status(
     api: &StripeApi,
@@ -279,13 +291,15 @@ pub async fn status(
             Ok(remote_of_sessions(&sessions.data, pay))
         }
         PayWith::HostedInvoice => {
-            let invoice = api
-                .call(key, &RetrieveInvoice::new(pay.object_id.as_str()), None)
-                .await?;
+            // `payments` only comes when asked for: it names the PaymentIntent.
+            let request =
+                RetrieveInvoice::new(pay.object_id.as_str()).expand(["payments".to_string()]);
+            let invoice = api.call(key, &request, None).await?;
             Ok(match invoice.status {
                 Some(InvoiceStatus::Paid) => Remote::Paid {
                     reference: pay.object_id.clone(),
                     amount_minor: invoice.amount_paid,
+                    payment_intent: invoice_payment_intent(&invoice),
                 },
                 Some(InvoiceStatus::Void | InvoiceStatus::Uncollectible) => Remote::Voided,
                 _ => Remote::Open,
@@ -319,6 +333,10 @@ fn remote_of_sessions(sessions: &[stripe_shared::CheckoutSession], pay: &StripeP
         return Remote::Paid {
             reference: paid.id.as_str().to_string(),
             amount_minor: paid.amount_total.unwrap_or(pay.amount_minor),
+            payment_intent: paid
+                .payment_intent
+                .as_ref()
+                .map(|p| p.id().as_str().to_string()),
         };
     }
     let settling = sessions.iter().find(|s| {

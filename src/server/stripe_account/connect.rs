@@ -133,6 +133,7 @@ pub async fn save_signing_secret(
         endpoint_id: None,
         secret: sealed,
         added_at: DateTime::now(),
+        events_version: 0,
     };
     stripe_connections::set_webhook(&state.db, user.id, &webhook)
         .await
@@ -166,6 +167,7 @@ async fn register_webhook(
             endpoint_id: Some(endpoint.id),
             secret,
             added_at: DateTime::now(),
+            events_version: account::EVENTS_VERSION,
         }),
         Err(err) => {
             tracing::error!(error = %err, "sealing a webhook signing secret");

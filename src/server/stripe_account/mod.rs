@@ -5,6 +5,7 @@
 pub mod connect;
 pub mod disconnect;
 pub mod settings;
+pub mod webhook_events;
 
 use std::sync::Arc;
 

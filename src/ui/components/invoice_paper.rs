@@ -117,7 +117,7 @@ pub fn InvoicePaper(document: InvoiceDocument) -> impl IntoView {
                     <h3>"Payments received"</h3>
                     <ul>
                         {document.payments.iter().map(|p| view! {
-                            <li>{format!("{} — {} by {}", p.date, p.amount, p.method.to_lowercase())}</li>
+                            <li>{p.line()}</li>
                         }).collect_view()}
                     </ul>
                 </section>

@@ -258,15 +258,21 @@ fn PaidTwice(extra: Vec<ExtraPaymentView>, status: InvoiceStatus) -> impl IntoVi
             InvoiceStatus::WrittenOff => "after it was written off",
             _ => "after it was already paid",
         };
+        let refunded = extra.iter().all(|payment| payment.to_refund.minor() == 0);
+        let (class, title) = if refunded {
+            ("notice no-print", "Paid twice — refunded")
+        } else {
+            (
+                "notice notice-warning no-print",
+                "Paid twice — refund it from Stripe",
+            )
+        };
         view! {
-            <section class="notice notice-warning no-print" aria-labelledby="paid-twice-title">
-                <h2 id="paid-twice-title" class="h3">"Paid twice — refund it from Stripe"</h2>
+            <section class=class aria-labelledby="paid-twice-title" data-testid="paid-twice">
+                <h2 id="paid-twice-title" class="h3">{title}</h2>
                 <ul>
                     {extra.into_iter().map(|payment| view! {
-                        <li>{format!(
-                            "{} arrived through Stripe on {} {why}. PayTrack has not counted it: refund it from your Stripe dashboard (reference {}).",
-                            payment.amount, payment.on.long(), payment.reference
-                        )}</li>
+                        <li>{payment.sentence(why)}</li>
                     }).collect_view()}
                 </ul>
             </section>

@@ -223,7 +223,7 @@ fn Webhook(
                 <ol class="steps">
                     <li>"In Stripe, open Developers → Webhooks → Add endpoint."</li>
                     <li>"Endpoint URL: " <code class="copyable">{view.webhook_url.clone()}</code></li>
-                    <li>"Events: checkout.session.completed, checkout.session.async_payment_succeeded, checkout.session.async_payment_failed, invoice.paid, invoice.payment_failed, invoice.voided."</li>
+                    <li>"Events: checkout.session.completed, checkout.session.async_payment_succeeded, checkout.session.async_payment_failed, invoice.paid, invoice.payment_failed, invoice.voided, charge.refunded."</li>
                     <li>"Paste the endpoint's signing secret here:"</li>
                 </ol>
                 <form on:submit=move |ev: leptos::ev::SubmitEvent| {

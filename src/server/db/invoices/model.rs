@@ -53,6 +53,24 @@ pub struct PaymentDoc {
     pub date: CalendarDate,
     pub method: PaymentMethod,
     pub recorded_at: DateTime,
+    /// Stripe's PaymentIntent that took it (`pi_…`): how a refund in Stripe finds it. Absent
+    /// for payments recorded by hand, and for Stripe's recorded before refunds were read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stripe_payment: Option<String>,
+    /// How much of it was given back through Stripe; what it paid is the difference.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub refunded_minor: i64,
+}
+
+fn is_zero(amount: &i64) -> bool {
+    *amount == 0
+}
+
+impl PaymentDoc {
+    /// What this payment still pays of the invoice.
+    pub fn kept_minor(&self) -> i64 {
+        self.amount_minor.saturating_sub(self.refunded_minor)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -224,6 +242,12 @@ pub struct ExtraPayment {
     pub reference: String,
     pub amount_minor: i64,
     pub at: DateTime,
+    /// Stripe's PaymentIntent that took it, for the refund the user is asked to make.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stripe_payment: Option<String>,
+    /// How much of it the user gave back through Stripe.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub refunded_minor: i64,
 }
 
 /// "I'll pay by …", from the client's page.

@@ -9,6 +9,7 @@ use super::super::collected;
 use super::super::transaction::{self, Finished};
 use super::model::*;
 use super::writes::update_in;
+use crate::domain::pause::PauseReason;
 use crate::domain::payment::Payment;
 use crate::domain::status::InvoiceStatus;
 
@@ -22,6 +23,7 @@ pub async fn add_payment(
     from: InvoiceStatus,
     paid_before: i64,
     payment: &Payment,
+    stripe_payment: Option<&str>,
     to: InvoiceStatus,
     due_after: i64,
     now: DateTime,
@@ -32,6 +34,8 @@ pub async fn add_payment(
         date: payment.date,
         method: payment.method,
         recorded_at: now,
+        stripe_payment: stripe_payment.map(str::to_string),
+        refunded_minor: 0,
     };
     let mut set = doc! {
         "status": status_bson(to),
@@ -51,34 +55,72 @@ pub async fn add_payment(
     Ok(moving_collected(db, &filter, &update, &date, payment.amount.minor()).await?)
 }
 
-/// Takes `payment` off the invoice if it is still in `from` with `paid_before` paid and the
-/// payment on it; `None` if it changed meanwhile.
-#[allow(clippy::too_many_arguments)]
+/// Where an invoice stands after money comes off it, for the write that takes it off.
+pub struct MoneyOff<'a> {
+    pub owner: ObjectId,
+    pub id: ObjectId,
+    /// The status and amount paid the decision was made from: the write happens only if
+    /// the invoice still has them.
+    pub from: InvoiceStatus,
+    pub paid_before: i64,
+    pub payment: &'a PaymentDoc,
+    pub amount_minor: i64,
+    pub to: InvoiceStatus,
+    pub due_after: i64,
+    pub now: DateTime,
+}
+
+impl MoneyOff<'_> {
+    /// The filter and the update common to taking money off: status, due and paid moved,
+    /// `paid_on` dropped unless it stays paid; `set` is added to the update's `$set`.
+    fn write(&self, mut set: Document) -> (Document, Document) {
+        set.insert("status", status_bson(self.to));
+        set.insert("updated_at", self.now);
+        set.insert("due_minor", self.due_after);
+        let mut update = doc! { "$set": set, "$inc": { "paid_minor": -self.amount_minor } };
+        if self.to != InvoiceStatus::Paid {
+            update.insert("$unset", doc! { "paid_on": "" });
+        }
+        let filter = doc! {
+            "_id": self.id, "user_id": self.owner, "status": status_bson(self.from),
+            "paid_minor": self.paid_before, "payments.id": self.payment.id,
+        };
+        (filter, update)
+    }
+}
+
+/// Takes the payment off the invoice (one typed by mistake); `None` if the invoice changed
+/// meanwhile.
 pub async fn remove_payment(
     db: &Database,
-    owner: ObjectId,
-    id: ObjectId,
-    from: InvoiceStatus,
-    paid_before: i64,
-    payment: &PaymentDoc,
-    to: InvoiceStatus,
-    due_after: i64,
-    now: DateTime,
+    off: &MoneyOff<'_>,
 ) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
-    let mut update = doc! {
-        "$set": { "status": status_bson(to), "updated_at": now, "due_minor": due_after },
-        "$inc": { "paid_minor": -payment.amount_minor },
-        "$pull": { "payments": { "id": payment.id } },
-    };
-    if to != InvoiceStatus::Paid {
-        update.insert("$unset", doc! { "paid_on": "" });
+    let (filter, mut update) = off.write(Document::new());
+    update.insert("$pull", doc! { "payments": { "id": off.payment.id } });
+    let date = off.payment.date.to_string();
+    moving_collected(db, &filter, &update, &date, -off.amount_minor).await
+}
+
+/// Gives back `amount_minor` of a Stripe payment refunded in Stripe: the invoice's payments
+/// become `payments_after` (the payment's `refunded_minor` raised), and the collected total of
+/// the payment's month drops with it; `None` if the invoice changed meanwhile. An invoice owed
+/// again has its reminders paused in the same write, so no reminder can go out before the
+/// user decides.
+pub async fn refund_payment(
+    db: &Database,
+    off: &MoneyOff<'_>,
+    payments_after: &[PaymentDoc],
+) -> Result<Option<InvoiceDoc>, WriteError> {
+    let mut set = doc! { "payments": to_bson(payments_after)? };
+    if off.to.is_collectable() {
+        set.insert(
+            "reminders_paused",
+            doc! { "reason": PauseReason::Paused.as_str(), "at": off.now },
+        );
     }
-    let filter = doc! {
-        "_id": id, "user_id": owner, "status": status_bson(from), "paid_minor": paid_before,
-        "payments.id": payment.id,
-    };
-    let date = payment.date.to_string();
-    moving_collected(db, &filter, &update, &date, -payment.amount_minor).await
+    let (filter, update) = off.write(set);
+    let date = off.payment.date.to_string();
+    Ok(moving_collected(db, &filter, &update, &date, -off.amount_minor).await?)
 }
 
 /// Applies a payment's `update` to the invoice and moves the collected total of the month of

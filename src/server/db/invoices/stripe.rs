@@ -84,6 +84,44 @@ pub async fn note_extra_payment(
     Ok(result.modified_count == 1)
 }
 
+/// Notes how much of an extra payment (PaymentIntent `payment_intent`) the user refunded, if
+/// the invoice's extra payments are still `before` (their count tells one noted meanwhile).
+pub async fn note_extra_refunded(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    before: &[ExtraPayment],
+    after: &[ExtraPayment],
+) -> Result<Option<InvoiceDoc>, WriteError> {
+    let size = i64::try_from(before.len()).unwrap_or(i64::MAX);
+    Ok(db
+        .collection::<InvoiceDoc>(INVOICES)
+        .find_one_and_update(
+            doc! { "_id": id, "user_id": owner, "extra_payments": { "$size": size } },
+            doc! { "$set": { "extra_payments": to_bson(after)?, "updated_at": DateTime::now() } },
+        )
+        .return_document(ReturnDocument::After)
+        .await?)
+}
+
+/// The invoice of `owner` that Stripe's PaymentIntent `payment_intent` paid, as one of its
+/// payments or as money it did not expect.
+pub async fn by_stripe_payment(
+    db: &Database,
+    owner: ObjectId,
+    payment_intent: &str,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    db.collection::<InvoiceDoc>(INVOICES)
+        .find_one(doc! {
+            "user_id": owner,
+            "$or": [
+                { "payments.stripe_payment": payment_intent },
+                { "extra_payments.stripe_payment": payment_intent },
+            ],
+        })
+        .await
+}
+
 /// The invoices of `owner` whose payment through Stripe account `account` can still take
 /// money (open, or failed and open to a new try).
 pub async fn taking_payments(

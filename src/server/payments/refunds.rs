@@ -1,0 +1,158 @@
+//! Money given back in Stripe. A refund of a payment that paid the invoice makes what it gave
+//! back owed again — with reminders paused in the same write, because a freelancer who refunds
+//! rarely wants the client chased the next minute: they resume the reminders, or write off or
+//! void what is left. A refund of money paid twice (which PayTrack asked the user to give back)
+//! is noted on it. Stripe says how much of a charge is refunded in all, so the same news twice,
+//! or late, changes nothing.
+
+use mongodb::bson::DateTime;
+
+use super::links;
+use crate::error::AppError;
+use crate::server::db::activity::ActivityKind;
+use crate::server::db::invoices::{self, InvoiceDoc, PaymentDoc};
+use crate::server::db::users::UserDoc;
+use crate::server::invoicing::effects::note;
+use crate::server::state::AppState;
+
+/// What `record_refund` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refunded {
+    /// Part of a payment given back: owed again, reminders paused.
+    Reopened,
+    /// Part of a payment made twice given back.
+    ExtraRefunded,
+    /// Nothing new (known already), or not a payment PayTrack recorded.
+    Unchanged,
+}
+
+/// How many times a refund is decided again when the invoice changed under it.
+const ATTEMPTS: usize = 3;
+
+/// Records that `refunded_minor` of what PaymentIntent `payment_intent` took has been given
+/// back in all (Stripe's `amount_refunded` of its charge).
+pub async fn record_refund(
+    state: &AppState,
+    user: &UserDoc,
+    payment_intent: &str,
+    refunded_minor: i64,
+) -> Result<Refunded, AppError> {
+    for _ in 0..ATTEMPTS {
+        let Some(invoice) = invoices::by_stripe_payment(&state.db, user.id, payment_intent)
+            .await
+            .map_err(crate::server::db::failed("finding a refunded payment"))?
+        else {
+            return Ok(Refunded::Unchanged);
+        };
+        let paid = invoice
+            .payments
+            .iter()
+            .find(|p| p.stripe_payment.as_deref() == Some(payment_intent));
+        let outcome = match paid {
+            Some(payment) => give_back(state, user, &invoice, payment, refunded_minor).await?,
+            None => note_extra(state, user, &invoice, payment_intent, refunded_minor).await?,
+        };
+        if let Some(outcome) = outcome {
+            return Ok(outcome);
+        }
+    }
+    Err(AppError::Rejected(
+        "This invoice keeps changing; the refund will be read again.".to_string(),
+    ))
+}
+
+/// `None` when the invoice changed between the read and the write.
+async fn give_back(
+    state: &AppState,
+    user: &UserDoc,
+    invoice: &InvoiceDoc,
+    payment: &PaymentDoc,
+    refunded_minor: i64,
+) -> Result<Option<Refunded>, AppError> {
+    let refunded_now = refunded_minor.clamp(0, payment.amount_minor);
+    let Some(amount) = refunded_now
+        .checked_sub(payment.refunded_minor)
+        .filter(|a| *a > 0)
+    else {
+        return Ok(Some(Refunded::Unchanged));
+    };
+    let paid_after = invoice.paid_minor.checked_sub(amount);
+    let due_after = invoice.due_minor.checked_add(amount);
+    let (Some(paid_after), Some(due_after)) = (paid_after, due_after) else {
+        tracing::error!(invoice = %invoice.id, "a refund larger than what was paid");
+        return Err(AppError::Internal);
+    };
+    let payments_after: Vec<PaymentDoc> = invoice
+        .payments
+        .iter()
+        .map(|p| {
+            let mut p = p.clone();
+            if p.id == payment.id {
+                p.refunded_minor = refunded_now;
+            }
+            p
+        })
+        .collect();
+    let off = invoices::MoneyOff {
+        owner: user.id,
+        id: invoice.id,
+        from: invoice.status,
+        paid_before: invoice.paid_minor,
+        payment,
+        amount_minor: amount,
+        to: invoice.status.after_refund(paid_after),
+        due_after,
+        now: DateTime::now(),
+    };
+    let saved = invoices::refund_payment(&state.db, &off, &payments_after)
+        .await
+        .map_err(|e| e.user_facing("recording a refund"))?;
+    let Some(saved) = saved else {
+        return Ok(None);
+    };
+    tracing::info!(invoice = %saved.id, amount, "a Stripe refund recorded");
+    note(state, &saved, ActivityKind::Refunded, amount).await;
+    links::replace(state, user, &saved).await;
+    if let Err(err) = crate::server::jobs::plan::replan(&state.db, user, &saved).await {
+        tracing::error!(error = %err, invoice = %saved.id, "planning reminders after a refund");
+    }
+    crate::server::pay_habits::refresh(state, user, saved.client_id).await;
+    Ok(Some(Refunded::Reopened))
+}
+
+async fn note_extra(
+    state: &AppState,
+    user: &UserDoc,
+    invoice: &InvoiceDoc,
+    payment_intent: &str,
+    refunded_minor: i64,
+) -> Result<Option<Refunded>, AppError> {
+    let mut after = invoice.extra_payments.clone();
+    let Some(extra) = after
+        .iter_mut()
+        .find(|e| e.stripe_payment.as_deref() == Some(payment_intent))
+    else {
+        return Ok(Some(Refunded::Unchanged));
+    };
+    let refunded_now = refunded_minor.clamp(0, extra.amount_minor);
+    let amount = refunded_now - extra.refunded_minor;
+    if amount <= 0 {
+        return Ok(Some(Refunded::Unchanged));
+    }
+    extra.refunded_minor = refunded_now;
+    let saved = invoices::note_extra_refunded(
+        &state.db,
+        user.id,
+        invoice.id,
+        &invoice.extra_payments,
+        &after,
+    )
+    .await
+    .map_err(|e| e.user_facing("recording a refund"))?;
+    if saved.is_none() {
+        // Another extra payment was noted meanwhile: read again.
+        return Ok(None);
+    }
+    note(state, invoice, ActivityKind::ExtraRefunded, amount).await;
+    Ok(Some(Refunded::ExtraRefunded))
+}
