@@ -70,7 +70,9 @@ test('connect Stripe, send an invoice with its pay link, and see it paid by a si
   // The client pays: Stripe sends its signed checkout.session.completed to PayTrack.
   const paid = await request.post(`${stripe}/_stand_in/pay?target=${plink}&outcome=paid`);
   expect(paid.ok()).toBeTruthy();
-  expect((await paid.json()).type).toBe('checkout.session.completed');
+  const completed = await paid.json();
+  expect(completed.type).toBe('checkout.session.completed');
+  const paymentIntent = completed.data.object.payment_intent;
 
   await page.reload();
   await expect(page.getByRole('status').filter({ hasText: 'Paid in full' })).toBeVisible();
@@ -89,5 +91,23 @@ test('connect Stripe, send an invoice with its pay link, and see it paid by a si
     await expect(item).toHaveAttribute('data-status', 'Skipped');
     await expect(item).toContainText('paid');
   }
+
+  // The owner gives €150 back in Stripe's dashboard: Stripe sends charge.refunded. The
+  // invoice is owed that much again, lists the refund, and is not chased until resumed.
+  const refunded = await request.post(`${stripe}/_stand_in/refund?payment_intent=${paymentIntent}&amount=15000`);
+  expect(refunded.ok()).toBeTruthy();
+  expect((await refunded.json()).type).toBe('charge.refunded');
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator('.status.status-partial').first()).toHaveText('Partially paid');
+  await expect(page.locator('article.paper')).toContainText('€150.00 refunded');
+  await expect(reminders.getByRole('status')).toContainText('Reminders are paused');
+  await expect(page.locator('a.stripe-pay-link')).toHaveAttribute('href', /^https:\/\/buy\.stripe\.com\/test_plink_/);
+  await expect(page.locator('a.stripe-pay-link')).not.toHaveAttribute('href', payUrl);
+  await reminders.getByRole('button', { name: 'Resume reminders' }).click();
+  await expect(reminders.getByRole('button', { name: 'Pause reminders' })).toBeVisible();
+  await page.goto('/dashboard');
+  await hydrated(page);
+  await expect(page.locator('body')).toContainText('Refunded through Stripe');
   expect(errors).toEqual([]);
 });
