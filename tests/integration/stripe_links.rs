@@ -165,3 +165,31 @@ async fn disconnecting_with_a_revoked_key_names_the_links_left_to_close_in_strip
         "{last}"
     );
 }
+
+#[tokio::test]
+async fn a_payment_typed_while_a_bank_debit_settles_leaves_the_debit_tracked_and_its_excess_noted()
+{
+    let (app, stripe) = app_with_stripe().await;
+    let (user, client) = with_client(&app, "typed-debit@example.com", KEY, "Initech").await;
+    let sent = send_one(&user, &client).await;
+    let completed = stripe.pay(&sent.link, "processing").await.unwrap();
+    let session = completed["data"]["object"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // 50.00 arrives by bank transfer meanwhile: the link the debit runs through stays.
+    let typed = user.pay(&sent.id, "50").await;
+    assert_eq!(typed.status, 200, "{}", typed.body);
+    assert!(link_active(&stripe, &sent.link));
+
+    // The debit settles for the whole amount: what was owed is paid, the rest is the client's.
+    stripe.pay(&session, "succeeded").await.unwrap();
+    let invoice = user.invoice(&sent.id).await.body;
+    assert_eq!(invoice["document"]["status"], "Paid", "{invoice}");
+    assert_eq!(invoice["document"]["totals"]["paid"]["minor"], TOTAL);
+    let extra = invoice["extra_payments"].as_array().unwrap();
+    assert_eq!(extra.len(), 1, "{invoice}");
+    assert_eq!(extra[0]["amount"]["minor"], 5_000);
+    assert_eq!(outbox(&app, "paid_twice").await.len(), 1);
+}

@@ -89,15 +89,16 @@ async fn opened(
     Ok(pay)
 }
 
-/// After a part payment outside Stripe, or one taken off again: the old link (for the old
-/// amount, or closed when the invoice was paid) is closed and one for what is owed now takes
-/// its place.
+/// After a part payment outside Stripe, or one taken off again or refunded: the old link (for
+/// the old amount, or closed when the invoice was paid) is closed and one for what is owed now
+/// takes its place — unless a bank debit is settling through it, which must settle (or fail)
+/// through the link PayTrack knows; what it brings beyond what is owed is noted as paid twice.
 pub async fn replace(state: &AppState, user: &UserDoc, invoice: &InvoiceDoc) {
     let Some(old) = invoice.stripe.as_ref() else {
         return;
     };
     let still_right = old.amount_minor == invoice.due_minor && old.takes_payments();
-    if still_right || !invoice.status.is_collectable() {
+    if still_right || !invoice.status.is_collectable() || invoice.stripe_payment_processing() {
         return;
     }
     super::closing::close(state, user, invoice).await;

@@ -75,12 +75,28 @@ pub async fn settle(
             if let Err(err) = invoices::release_processing(&state.db, user.id, invoice.id).await {
                 tracing::warn!(error = %err, "lifting a processing hold");
             }
-            if let Recorded::Saved {
-                invoice: paid,
-                paid: true,
+            let Recorded::Saved {
+                invoice: saved,
+                paid,
             } = recorded
-            {
-                confirm(state, user, &paid, amount_minor).await;
+            else {
+                return Ok(Settled::Paid);
+            };
+            if paid {
+                confirm(state, user, &saved, amount_minor).await;
+            }
+            // More than was owed by the time it settled (a bank debit, with a payment recorded
+            // by hand meanwhile): the rest is the client's, as if paid twice.
+            let kept = saved.payments.last().map_or(0, |p| p.amount_minor);
+            if let Some(excess) = amount_minor.checked_sub(kept).filter(|e| *e > 0) {
+                let extra = invoices::ExtraPayment {
+                    reference,
+                    amount_minor: excess,
+                    at: mongodb::bson::DateTime::now(),
+                    stripe_payment: payment_intent,
+                    refunded_minor: 0,
+                };
+                paid_twice(state, user, &saved, extra).await?;
             }
             Ok(Settled::Paid)
         }
