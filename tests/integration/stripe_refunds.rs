@@ -273,3 +273,42 @@ async fn an_endpoint_registered_before_refunds_were_read_is_made_to_ask_for_them
     pass(&app.state, DateTime::now()).await.unwrap();
     assert_eq!(updates(&stripe), before);
 }
+
+#[tokio::test]
+async fn a_refund_while_a_bank_debit_settles_keeps_that_debit_tracked() {
+    let (app, stripe) = app_with_stripe().await;
+    let (user, client) = with_client(&app, "refund-debit@example.com", KEY, "Initech").await;
+    let sent = send_one(&user, &client).await;
+    stripe.pay(&sent.link, "paid").await.unwrap();
+    let intent = payment_intent(&app, &sent.id).await;
+
+    // 50.00 given back: a new link for it, and the client starts a bank debit through it.
+    stripe.refund(&intent, 5_000).await.unwrap();
+    let url = user.invoice(&sent.id).await.body["document"]["pay_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let link = url.rsplit("test_").next().unwrap().to_string();
+    let completed = stripe.pay(&link, "processing").await.unwrap();
+    let session = completed["data"]["object"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        user.invoice(&sent.id).await.body["document"]["payment_processing"],
+        true
+    );
+
+    // 20.00 more given back meanwhile: the settling debit's link stays the invoice's.
+    stripe.refund(&intent, 2_000).await.unwrap();
+    let invoice = user.invoice(&sent.id).await.body;
+    assert_eq!(invoice["document"]["totals"]["due"]["minor"], 7_000);
+    assert_eq!(stripe.object(&link).unwrap()["active"], true);
+
+    // The debit settles and is recorded: 20.00 still owed.
+    stripe.pay(&session, "succeeded").await.unwrap();
+    let invoice = user.invoice(&sent.id).await.body;
+    assert_eq!(invoice["document"]["status"], "PartiallyPaid", "{invoice}");
+    assert_eq!(invoice["document"]["totals"]["due"]["minor"], 2_000);
+    assert_eq!(invoice["document"]["payments"].as_array().unwrap().len(), 2);
+}

@@ -35,7 +35,7 @@ pub enum ActivityKind {
     /// What was left is no longer expected (the amount is what was left).
     WrittenOff,
     /// Part or all of a Stripe payment given back in Stripe (the amount is what came back):
-    /// owed again, reminders paused.
+    /// owed again with reminders paused, or added to what was written off.
     Refunded,
     /// A payment made twice, given back in Stripe as the user was asked.
     ExtraRefunded,
@@ -59,7 +59,7 @@ impl ActivityKind {
             ActivityKind::ClientPromised => "Client promised a day to pay — reminders wait",
             ActivityKind::PaymentRemoved => "Payment removed — owed again",
             ActivityKind::WrittenOff => "Written off — no longer chased",
-            ActivityKind::Refunded => "Refunded through Stripe — reminders paused",
+            ActivityKind::Refunded => "Refunded through Stripe",
             ActivityKind::ExtraRefunded => "Payment made twice refunded",
         }
     }

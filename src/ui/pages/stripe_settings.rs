@@ -208,11 +208,11 @@ fn Webhook(
     let problem = follow(save, connection);
     let status = match view.webhook {
         WebhookView::Registered => {
-            "PayTrack registered its webhook in your Stripe account: payments show up within seconds."
+            "PayTrack registered its webhook in your Stripe account: payments and refunds show up within seconds."
         }
         WebhookView::Pasted => "Stripe sends payments to PayTrack through the webhook you added.",
         WebhookView::Missing => {
-            "No webhook yet: PayTrack checks your open payment links every few minutes instead. For instant updates, add one:"
+            "No webhook yet: PayTrack checks your open payment links every few minutes instead, but refunds you make in Stripe reach PayTrack only through a webhook. Add one:"
         }
     };
     view! {
