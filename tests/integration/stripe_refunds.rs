@@ -312,3 +312,58 @@ async fn a_refund_while_a_bank_debit_settles_keeps_that_debit_tracked() {
     assert_eq!(invoice["document"]["totals"]["due"]["minor"], 2_000);
     assert_eq!(invoice["document"]["payments"].as_array().unwrap().len(), 2);
 }
+
+/// Takes the PaymentIntent off the invoice's payments, as they were stored before PayTrack
+/// kept it.
+async fn forget_payment_intents(app: &TestApp, id: &str) {
+    let mut invoice = stored(app, id).await;
+    let mut payments = invoice.get_array("payments").unwrap().clone();
+    for payment in payments.iter_mut() {
+        payment.as_document_mut().unwrap().remove("stripe_payment");
+    }
+    invoice.insert("payments", payments);
+    app.db
+        .collection::<Document>("invoices")
+        .replace_one(
+            doc! { "_id": invoice.get_object_id("_id").unwrap() },
+            invoice,
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_payment_recorded_before_payment_intents_were_kept_is_found_through_what_it_paid() {
+    let (app, stripe) = app_with_stripe().await;
+    let (user, client) = with_client(&app, "legacy-refund@example.com", KEY, "Globex").await;
+    let account = StripeStandIn::account_of(KEY);
+
+    // Through a payment link.
+    let by_link = send_one(&user, &client).await;
+    stripe.pay(&by_link.link, "paid").await.unwrap();
+    let link_intent = payment_intent(&app, &by_link.id).await;
+    forget_payment_intents(&app, &by_link.id).await;
+
+    // Through a Stripe-hosted invoice.
+    let mode = user
+        .form("/api/stripe/pay-with", &[("mode", "hosted_invoice")])
+        .await;
+    assert_eq!(mode.status, 200);
+    let hosted = send_one(&user, &client).await;
+    let stripe_invoice = stripe.objects("invoice", &account)[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    stripe.pay(&stripe_invoice, "paid").await.unwrap();
+    let hosted_intent = payment_intent(&app, &hosted.id).await;
+    forget_payment_intents(&app, &hosted.id).await;
+
+    for (id, intent) in [(&by_link.id, &link_intent), (&hosted.id, &hosted_intent)] {
+        stripe.refund(intent, 3_000).await.unwrap();
+        let invoice = user.invoice(id).await.body;
+        assert_eq!(invoice["document"]["status"], "PartiallyPaid", "{invoice}");
+        assert_eq!(invoice["document"]["totals"]["due"]["minor"], 3_000);
+        // Named now: the next refund finds it directly.
+        assert_eq!(&payment_intent(&app, id).await, intent);
+    }
+}

@@ -105,6 +105,7 @@ impl StripeStandIn {
             .route("/v1/invoiceitems", post(create_invoice_item))
             .route("/v1/invoices", post(create_invoice))
             .route("/v1/invoices/{id}", get(retrieve))
+            .route("/v1/invoice_payments", get(list_invoice_payments))
             .route("/v1/invoices/{id}/finalize", post(finalize_invoice))
             .route("/v1/invoices/{id}/void", post(void_invoice))
             .route("/v1/webhook_endpoints", post(create_webhook_endpoint))
@@ -1102,6 +1103,29 @@ async fn update_payment_link(
     })
 }
 
+/// `GET /v1/invoice_payments?payment[type]=payment_intent&payment[payment_intent]=pi_…`.
+async fn list_invoice_payments(
+    State(s): State<StripeStandIn>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let query = parse_form(&query.unwrap_or_default());
+    let intent = query["payment"]["payment_intent"]
+        .as_str()
+        .map(str::to_string);
+    s.handle(Method::GET, "/v1/invoice_payments", &headers, "", |books, call| {
+        let data: Vec<Value> = books
+            .objects
+            .values()
+            .filter(|o| o["object"] == "invoice" && o["__account"] == call.account.as_str())
+            .filter_map(|o| o["__payments"]["data"].as_array().cloned())
+            .flatten()
+            .filter(|p| intent.as_ref().is_none_or(|i| p["payment"]["payment_intent"] == i.as_str()))
+            .collect();
+        (200, json!({ "object": "list", "data": data, "has_more": false, "url": "/v1/invoice_payments" }))
+    })
+}
+
 async fn list_sessions(
     State(s): State<StripeStandIn>,
     headers: HeaderMap,
@@ -1109,11 +1133,13 @@ async fn list_sessions(
 ) -> Response {
     s.handle(Method::GET, "/v1/checkout/sessions", &headers, "", |books, call| {
         let link = query.get("payment_link").cloned();
+        let intent = query.get("payment_intent").cloned();
         let mut data: Vec<Value> = books
             .objects
             .values()
             .filter(|o| o["object"] == "checkout.session" && o["__account"] == call.account.as_str())
             .filter(|o| link.as_ref().is_none_or(|l| o["payment_link"] == l.as_str()))
+            .filter(|o| intent.as_ref().is_none_or(|i| o["payment_intent"] == i.as_str()))
             .cloned()
             .collect();
         data.sort_by_key(|o| std::cmp::Reverse(o["created"].as_i64()));

@@ -3,17 +3,22 @@
 //! rarely wants the client chased the next minute: they resume the reminders, or write off or
 //! void what is left. A refund of money paid twice (which PayTrack asked the user to give back)
 //! is noted on it. Stripe says how much of a charge is refunded in all, so the same news twice,
-//! or late, changes nothing.
+//! or late, changes nothing. A payment recorded before PayTrack kept Stripe's PaymentIntent is
+//! found through the payment link or Stripe invoice it paid (`adopt`).
 
 use mongodb::bson::DateTime;
 
 use super::links;
+use crate::domain::payment::PaymentMethod;
 use crate::error::AppError;
 use crate::server::db::activity::ActivityKind;
 use crate::server::db::invoices::{self, InvoiceDoc, PaymentDoc};
 use crate::server::db::users::UserDoc;
 use crate::server::invoicing::effects::note;
 use crate::server::state::AppState;
+use crate::server::stripe::client::StripeProblem;
+use crate::server::stripe::paid_through::paid_through;
+use crate::server::stripe_account;
 
 /// What `record_refund` did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,11 +42,16 @@ pub async fn record_refund(
     payment_intent: &str,
     refunded_minor: i64,
 ) -> Result<Refunded, AppError> {
+    let mut adopted = false;
     for _ in 0..ATTEMPTS {
         let Some(invoice) = invoices::by_stripe_payment(&state.db, user.id, payment_intent)
             .await
             .map_err(crate::server::db::failed("finding a refunded payment"))?
         else {
+            if !adopted && adopt(state, user, payment_intent).await? {
+                adopted = true;
+                continue;
+            }
             return Ok(Refunded::Unchanged);
         };
         let paid = invoice
@@ -59,6 +69,41 @@ pub async fn record_refund(
     Err(AppError::Rejected(
         "This invoice keeps changing; the refund will be read again.".to_string(),
     ))
+}
+
+/// Gives `payment_intent` to the payment it made, when that payment was recorded before
+/// PayTrack kept PaymentIntents: Stripe names the payment link or Stripe invoice it paid, and
+/// that invoice's one Stripe payment without a PaymentIntent is it. Whether one was given it.
+async fn adopt(state: &AppState, user: &UserDoc, payment_intent: &str) -> Result<bool, AppError> {
+    let Ok(Some(connected)) = stripe_account::connected(state, user.id).await else {
+        return Ok(false);
+    };
+    let object = match paid_through(&connected.api, &connected.key, payment_intent).await {
+        Ok(Some(object)) => object,
+        Ok(None) | Err(StripeProblem::NotFound) => return Ok(false),
+        Err(problem) => {
+            stripe_account::note_problem(state, &connected, &problem).await;
+            return Err(AppError::Rejected(problem.to_string()));
+        }
+    };
+    let Some(invoice) = invoices::by_stripe_object(&state.db, user.id, &object)
+        .await
+        .map_err(crate::server::db::failed("finding a refunded payment"))?
+    else {
+        return Ok(false);
+    };
+    let unnamed: Vec<&PaymentDoc> = invoice
+        .payments
+        .iter()
+        .filter(|p| p.method == PaymentMethod::Stripe && p.stripe_payment.is_none())
+        .collect();
+    // Several would leave it a guess which one was refunded.
+    let [payment] = unnamed[..] else {
+        return Ok(false);
+    };
+    invoices::name_stripe_payment(&state.db, &invoice, payment.id, payment_intent)
+        .await
+        .map_err(|e| e.user_facing("recording a refund"))
 }
 
 /// `None` when the invoice changed between the read and the write.
@@ -82,17 +127,7 @@ async fn give_back(
         tracing::error!(invoice = %invoice.id, "a refund larger than what was paid");
         return Err(AppError::Internal);
     };
-    let payments_after: Vec<PaymentDoc> = invoice
-        .payments
-        .iter()
-        .map(|p| {
-            let mut p = p.clone();
-            if p.id == payment.id {
-                p.refunded_minor = refunded_now;
-            }
-            p
-        })
-        .collect();
+    let payments_after = invoice.payments_with(payment.id, |p| p.refunded_minor = refunded_now);
     let off = invoices::MoneyOff {
         owner: user.id,
         id: invoice.id,

@@ -6,5 +6,6 @@ pub mod account;
 pub mod api_key;
 pub mod billing;
 pub mod client;
+pub mod paid_through;
 pub mod payments;
 pub mod reseal;

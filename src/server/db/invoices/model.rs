@@ -270,6 +270,19 @@ pub struct ReminderPause {
 }
 
 impl InvoiceDoc {
+    /// The invoice's payments with the one `id` changed by `change`, to store in their place.
+    pub fn payments_with(
+        &self,
+        id: ObjectId,
+        change: impl FnOnce(&mut PaymentDoc),
+    ) -> Vec<PaymentDoc> {
+        let mut payments = self.payments.clone();
+        if let Some(payment) = payments.iter_mut().find(|p| p.id == id) {
+            change(payment);
+        }
+        payments
+    }
+
     /// A payment through Stripe (a bank debit) has started and is not money yet.
     pub fn stripe_payment_processing(&self) -> bool {
         self.stripe

@@ -104,6 +104,30 @@ pub async fn note_extra_refunded(
         .await?)
 }
 
+/// Gives the payment `payment` of `invoice` Stripe's PaymentIntent, if the invoice's payments
+/// are still as read (same amount paid, the payment on it).
+pub async fn name_stripe_payment(
+    db: &Database,
+    invoice: &InvoiceDoc,
+    payment: ObjectId,
+    payment_intent: &str,
+) -> Result<bool, WriteError> {
+    let payments = invoice.payments_with(payment, |p| {
+        p.stripe_payment = Some(payment_intent.to_string());
+    });
+    let result = db
+        .collection::<InvoiceDoc>(INVOICES)
+        .update_one(
+            doc! {
+                "_id": invoice.id, "user_id": invoice.user_id,
+                "paid_minor": invoice.paid_minor, "payments.id": payment,
+            },
+            doc! { "$set": { "payments": to_bson(&payments)? } },
+        )
+        .await?;
+    Ok(result.modified_count == 1)
+}
+
 /// The invoice of `owner` that Stripe's PaymentIntent `payment_intent` paid, as one of its
 /// payments or as money it did not expect.
 pub async fn by_stripe_payment(
