@@ -23,7 +23,8 @@ use crate::server::stripe_account;
 /// What `record_refund` did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refunded {
-    /// Part of a payment given back: owed again, reminders paused.
+    /// Part of a payment given back: owed again with reminders paused (or, written off, more
+    /// written off).
     Reopened,
     /// Part of a payment made twice given back.
     ExtraRefunded,
