@@ -17,6 +17,9 @@ pub enum PauseReason {
     /// The client wrote back: chasing waits until the user has read it and resumes (or
     /// snoozes to a date).
     Replied,
+    /// The user gave money back in Stripe, so the invoice is owed again: chasing waits until
+    /// they resume it (or write off or void what is left).
+    Refunded,
 }
 
 impl PauseReason {
@@ -27,6 +30,7 @@ impl PauseReason {
             PauseReason::Bounced => "bounced",
             PauseReason::Processing => "processing",
             PauseReason::Replied => "replied",
+            PauseReason::Refunded => "refunded",
         }
     }
 }
@@ -74,6 +78,7 @@ mod tests {
             PauseReason::Bounced,
             PauseReason::Processing,
             PauseReason::Replied,
+            PauseReason::Refunded,
         ] {
             let json = serde_json::to_string(&reason).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", reason.as_str()));

@@ -47,7 +47,7 @@ async fn payment_intent(app: &TestApp, id: &str) -> String {
 fn paused(invoice: &Document) -> bool {
     invoice
         .get_document("reminders_paused")
-        .is_ok_and(|p| p.get_str("reason") == Ok("paused"))
+        .is_ok_and(|p| p.get_str("reason") == Ok("refunded"))
 }
 
 #[tokio::test]
@@ -90,6 +90,18 @@ async fn a_refund_in_stripe_makes_what_it_gave_back_owed_again_with_reminders_pa
     let after = stored(&app, &sent.id).await;
     assert!(paused(&after), "{after}");
     assert_eq!(jobs_in(&app, &sent.id, "scheduled").await, 0);
+    let reminders = user
+        .form("/api/reminders/invoice", &[("id", &sent.id)])
+        .await
+        .body;
+    assert_eq!(reminders["state"], "paused");
+    assert!(
+        reminders["summary"]
+            .as_str()
+            .unwrap()
+            .contains("because you refunded a payment in Stripe"),
+        "{reminders}"
+    );
     let new_url = invoice["document"]["pay_url"].as_str().unwrap_or_default();
     assert!(!new_url.is_empty() && new_url != sent.url, "{invoice}");
     let new_link = stripe

@@ -229,6 +229,10 @@ pub fn build(
                 None => "Your client replied: reminders wait until you resume them.".to_string(),
             },
         ),
+        (_, Some(SkipReason::Paused)) if pause == Some(PauseReason::Refunded) => (
+            "paused",
+            "Reminders are paused because you refunded a payment in Stripe. Resume them to chase what is owed again, or write it off.".to_string(),
+        ),
         (_, Some(SkipReason::Paused)) => (
             "paused",
             "Reminders are paused. Resume to pick up with the next one due.".to_string(),

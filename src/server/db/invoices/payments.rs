@@ -115,7 +115,7 @@ pub async fn refund_payment(
     if off.to.is_collectable() {
         set.insert(
             "reminders_paused",
-            doc! { "reason": PauseReason::Paused.as_str(), "at": off.now },
+            doc! { "reason": PauseReason::Refunded.as_str(), "at": off.now },
         );
     }
     let (filter, update) = off.write(set);
