@@ -107,6 +107,15 @@ async fn adopt(state: &AppState, user: &UserDoc, payment_intent: &str) -> Result
         .map_err(|e| e.user_facing("recording a refund"))
 }
 
+/// What Stripe's total `refunded` of a payment of `amount` means against `before` already
+/// recorded: the new total (never more than the payment) and the rise, or `None` for no rise.
+fn rise(refunded: i64, amount: i64, before: i64) -> Option<(i64, i64)> {
+    let now = refunded.clamp(0, amount.max(0));
+    now.checked_sub(before)
+        .filter(|rise| *rise > 0)
+        .map(|rise| (now, rise))
+}
+
 /// `None` when the invoice changed between the read and the write.
 async fn give_back(
     state: &AppState,
@@ -115,10 +124,8 @@ async fn give_back(
     payment: &PaymentDoc,
     refunded_minor: i64,
 ) -> Result<Option<Refunded>, AppError> {
-    let refunded_now = refunded_minor.clamp(0, payment.amount_minor);
-    let Some(amount) = refunded_now
-        .checked_sub(payment.refunded_minor)
-        .filter(|a| *a > 0)
+    let Some((refunded_now, amount)) =
+        rise(refunded_minor, payment.amount_minor, payment.refunded_minor)
     else {
         return Ok(Some(Refunded::Unchanged));
     };
@@ -170,11 +177,11 @@ async fn note_extra(
     else {
         return Ok(Some(Refunded::Unchanged));
     };
-    let refunded_now = refunded_minor.clamp(0, extra.amount_minor);
-    let amount = refunded_now - extra.refunded_minor;
-    if amount <= 0 {
+    let Some((refunded_now, amount)) =
+        rise(refunded_minor, extra.amount_minor, extra.refunded_minor)
+    else {
         return Ok(Some(Refunded::Unchanged));
-    }
+    };
     extra.refunded_minor = refunded_now;
     let saved = invoices::note_extra_refunded(
         &state.db,
@@ -191,4 +198,21 @@ async fn note_extra(
     }
     note(state, invoice, ActivityKind::ExtraRefunded, amount).await;
     Ok(Some(Refunded::ExtraRefunded))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rise;
+
+    #[test]
+    fn only_a_rise_in_what_stripe_says_was_refunded_counts() {
+        assert_eq!(rise(3_000, 10_000, 0), Some((3_000, 3_000)));
+        assert_eq!(rise(5_000, 10_000, 3_000), Some((5_000, 2_000)));
+        // The same news again, or older news late: nothing.
+        assert_eq!(rise(5_000, 10_000, 5_000), None);
+        assert_eq!(rise(3_000, 10_000, 5_000), None);
+        // Never more than the payment (Stripe refunded a charge larger than what was kept).
+        assert_eq!(rise(12_000, 10_000, 0), Some((10_000, 10_000)));
+        assert_eq!(rise(-1, 10_000, 0), None);
+    }
 }
