@@ -8,6 +8,7 @@ use mongodb::bson::{Bson, DateTime, Document, doc};
 
 use super::super::invoice_sequences;
 use super::super::schema::INVOICES;
+use super::listed::*;
 use super::model::*;
 use super::number_windows::{NumberWindows, within};
 use super::read_first::ReadFirst;

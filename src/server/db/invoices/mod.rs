@@ -8,6 +8,7 @@
 mod holds;
 mod invoice_email;
 mod list;
+mod listed;
 mod model;
 mod number_windows;
 mod payments;
@@ -21,6 +22,7 @@ mod writes;
 pub use holds::*;
 pub use invoice_email::*;
 pub use list::*;
+pub use listed::*;
 pub use model::*;
 pub use payments::*;
 pub use promises::*;

@@ -66,13 +66,6 @@ fn is_zero(amount: &i64) -> bool {
     *amount == 0
 }
 
-impl PaymentDoc {
-    /// What this payment still pays of the invoice.
-    pub fn kept_minor(&self) -> i64 {
-        self.amount_minor.saturating_sub(self.refunded_minor)
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct InvoiceDoc {
     #[serde(rename = "_id")]
@@ -150,62 +143,6 @@ pub struct InvoiceDoc {
     /// the user is told to refund it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra_payments: Vec<ExtraPayment>,
-}
-
-/// An invoice as lists read it (the list page and its CSV, a client's page, what comes due):
-/// its heading, who it bills and its figures — not its lines, payments, seller or history,
-/// which a row never shows and which make up most of a stored invoice.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ListedInvoice {
-    #[serde(rename = "_id")]
-    pub id: ObjectId,
-    pub client_id: ObjectId,
-    pub sequence: i64,
-    pub number: String,
-    pub bill_to: BillTo,
-    pub client_sort: String,
-    pub status: InvoiceStatus,
-    pub issue_date: CalendarDate,
-    pub due_date: CalendarDate,
-    pub currency: Currency,
-    pub subtotal_minor: i64,
-    pub discount_minor: i64,
-    pub tax_minor: i64,
-    pub total_minor: i64,
-    pub paid_minor: i64,
-    pub due_minor: i64,
-    #[serde(default)]
-    pub sent_at: Option<DateTime>,
-    #[serde(default)]
-    pub paid_on: Option<CalendarDate>,
-}
-
-/// The fields of a [`ListedInvoice`], for a query's projection.
-pub(super) fn listed_fields() -> Document {
-    let mut fields = Document::new();
-    for field in [
-        "_id",
-        "client_id",
-        "sequence",
-        "number",
-        "bill_to",
-        "client_sort",
-        "status",
-        "issue_date",
-        "due_date",
-        "currency",
-        "subtotal_minor",
-        "discount_minor",
-        "tax_minor",
-        "total_minor",
-        "paid_minor",
-        "due_minor",
-        "sent_at",
-        "paid_on",
-    ] {
-        fields.insert(field, 1);
-    }
-    fields
 }
 
 /// Who the invoice is from, as it was when it was sent: a sent invoice is a document, and
