@@ -225,6 +225,10 @@ impl OwnDatabase {
             .arg("--storage-path")
             .arg(&self.storage)
             .args(["--log-level", "ERROR", "--log-file-max", "16MB"])
+            // What it acknowledged survives `kill`, as with a journaled MongoDB: by default
+            // SecantusDB writes its log lazily, and a kill within about half a second of a
+            // write loses it, so a test that restarts the database would find its user gone.
+            .arg("--sync-on-commit")
             // Failpoints (`configureFailPoint`), for the tests that make it refuse commands.
             .arg("--enable-test-commands")
             .stdout(Stdio::null())
