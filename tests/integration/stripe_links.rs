@@ -7,7 +7,7 @@ use mongodb::bson::DateTime;
 use serde_json::Value;
 
 use crate::stripe_connect::{app_with_stripe, notices};
-use crate::stripe_payments::{KEY, TOTAL, outbox, send_one, with_client};
+use crate::stripe_payments::{KEY, TOTAL, outbox, redeliver, send_one, with_client};
 use crate::stripe_stand_in::StripeStandIn;
 use paytrack::server::jobs::reconcile::pass;
 
@@ -192,4 +192,119 @@ async fn a_payment_typed_while_a_bank_debit_settles_leaves_the_debit_tracked_and
     assert_eq!(extra.len(), 1, "{invoice}");
     assert_eq!(extra[0]["amount"]["minor"], 5_000);
     assert_eq!(outbox(&app, "paid_twice").await.len(), 1);
+}
+
+/// The payment links of the test account that still take payments.
+fn active_links(stripe: &StripeStandIn) -> Vec<String> {
+    stripe
+        .objects("payment_link", &StripeStandIn::account_of(KEY))
+        .into_iter()
+        .filter(|link| link["active"] == true)
+        .map(|link| link["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_checkout_page_opened_before_its_link_was_replaced_and_paid_after_is_recorded() {
+    let (app, stripe) = app_with_stripe().await;
+    let (user, client) = with_client(&app, "open-page@example.com", KEY, "Initech").await;
+    let sent = send_one(&user, &client).await;
+    // The client opens the payment page and leaves it open.
+    let page = stripe.open_checkout(&sent.link).unwrap();
+
+    // 50.00 arrives by bank transfer meanwhile: a link for the rest replaces the first.
+    let typed = user.pay(&sent.id, "50").await;
+    assert_eq!(typed.status, 200, "{}", typed.body);
+    assert!(!link_active(&stripe, &sent.link));
+    let replacement = active_links(&stripe);
+    assert_eq!(replacement.len(), 1, "{replacement:?}");
+
+    // Then pays the whole amount on the page still open: what was owed is paid, the rest is
+    // the client's, and the link for the rest is closed.
+    let completed = stripe.pay(&page, "paid").await.unwrap();
+    let invoice = user.invoice(&sent.id).await.body;
+    assert_eq!(invoice["document"]["status"], "Paid", "{invoice}");
+    assert_eq!(invoice["document"]["totals"]["paid"]["minor"], TOTAL);
+    assert_eq!(invoice["document"]["totals"]["due"]["minor"], 0);
+    let payments = invoice["document"]["payments"].as_array().unwrap();
+    assert_eq!(payments.len(), 2, "{invoice}");
+    assert_eq!(payments[1]["amount"]["minor"], TOTAL - 5_000);
+    let extra = invoice["extra_payments"].as_array().unwrap();
+    assert_eq!(extra.len(), 1, "{invoice}");
+    assert_eq!(extra[0]["amount"]["minor"], 5_000);
+    assert!(
+        active_links(&stripe).is_empty(),
+        "the link for the rest still takes money"
+    );
+    assert_eq!(outbox(&app, "paid_twice").await.len(), 1);
+
+    // The same news again, as a new event (Stripe sends one per change), changes nothing.
+    let mut again = completed.clone();
+    again["id"] = Value::String("evt_same_session_again".into());
+    assert_eq!(redeliver(&app, &stripe, &again).await, 200);
+    let after = user.invoice(&sent.id).await.body;
+    assert_eq!(
+        after["document"]["payments"],
+        invoice["document"]["payments"]
+    );
+    assert_eq!(after["extra_payments"], invoice["extra_payments"]);
+    assert_eq!(outbox(&app, "paid_twice").await.len(), 1);
+}
+
+/// Another user's webhook hears of the same session (two users, one Stripe account): it is
+/// not their invoice's link, retired or not, so nothing of theirs moves.
+#[tokio::test]
+async fn money_through_a_retired_link_moves_only_its_own_invoice() {
+    let (app, stripe) = app_with_stripe().await;
+    let (ada, ada_client) = with_client(&app, "retired-ada@example.com", KEY, "Initech").await;
+    let (bob, bob_client) = with_client(&app, "retired-bob@example.com", KEY, "Hooli").await;
+    let adas = send_one(&ada, &ada_client).await;
+    let bobs = send_one(&bob, &bob_client).await;
+    let page = stripe.open_checkout(&adas.link).unwrap();
+    assert_eq!(ada.pay(&adas.id, "50").await.status, 200);
+
+    stripe.pay(&page, "paid").await.unwrap();
+    let paid = ada.invoice(&adas.id).await.body;
+    assert_eq!(paid["document"]["status"], "Paid", "{paid}");
+    assert_eq!(paid["document"]["payments"].as_array().unwrap().len(), 2);
+    assert_eq!(paid["extra_payments"].as_array().unwrap().len(), 1);
+    assert_eq!(outbox(&app, "paid_twice").await.len(), 1);
+    let untouched = bob.invoice(&bobs.id).await.body;
+    assert_eq!(untouched["document"]["status"], "Open", "{untouched}");
+    assert_eq!(untouched["document"]["totals"]["paid"]["minor"], 0);
+    assert!(
+        untouched["extra_payments"]
+            .as_array()
+            .is_none_or(Vec::is_empty)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_part_payment_while_stripe_is_down_gets_its_new_link_from_reconciliation() {
+    let (app, stripe) = app_with_stripe().await;
+    let (user, client) = with_client(&app, "part-outage@example.com", KEY, "Hooli").await;
+    let sent = send_one(&user, &client).await;
+
+    // Stripe is down when 50.00 comes in by hand: the payment stands, the first link stays
+    // open for now, and no second link is offered beside it.
+    outage(&stripe, 1);
+    let typed = user.pay(&sent.id, "50").await;
+    assert_eq!(typed.status, 200, "{}", typed.body);
+    assert_eq!(active_links(&stripe), vec![sent.link.clone()]);
+
+    // Within a minute or two reconciliation closes it and makes one for what is owed.
+    let report = pass(&app.state, later(2)).await.unwrap();
+    assert_eq!(report.checked, 1, "{report:?}");
+    let links = active_links(&stripe);
+    assert_eq!(links.len(), 1, "{links:?}");
+    assert_ne!(links[0], sent.link);
+    let replacement = stripe.object(&links[0]).unwrap();
+    assert_eq!(replacement["__amount"], TOTAL - 5_000, "{replacement}");
+    let invoice = user.invoice(&sent.id).await.body;
+    let url = invoice["document"]["pay_url"].as_str().unwrap_or_default();
+    assert_eq!(url, replacement["url"].as_str().unwrap(), "{invoice}");
+
+    // And then leaves it alone.
+    pass(&app.state, later(24 * 60)).await.unwrap();
+    assert_eq!(active_links(&stripe), links);
 }

@@ -201,9 +201,9 @@ impl StripeStandIn {
         format!("acct_{:016X}", digest)
     }
 
-    /// A client pays: a payment link gets a completed checkout session, an invoice is paid.
-    /// `outcome` is `paid`, `processing` (a bank debit under way), `succeeded` (that debit
-    /// settles) or `failed`. Delivers the event to the account's webhook endpoints and returns
+    /// A client pays: a payment link gets a completed checkout session, an open checkout
+    /// session completes, an invoice is paid. `outcome` is `paid`, `processing` (a bank debit
+    /// under way), `succeeded` (that debit settles) or `failed`. Delivers the event to the account's webhook endpoints and returns
     /// it.
     pub async fn pay(&self, target: &str, outcome: &str) -> Result<Value, String> {
         let (events, endpoints) = {
@@ -216,6 +216,9 @@ impl StripeStandIn {
                 Some("payment_link") => vec![self.settle_link(&mut books, &object, outcome)?],
                 Some("checkout.session") if object["mode"] == "subscription" => {
                     self.subscribe(&mut books, &object)?
+                }
+                Some("checkout.session") if object["status"] == "open" => {
+                    vec![self.complete(&mut books, &object, outcome)?]
                 }
                 Some("checkout.session") => {
                     vec![self.settle_session(&mut books, &object, outcome)?]
@@ -247,6 +250,18 @@ impl StripeStandIn {
                 self.deliver(url, secret, event).await;
             }
         }
+    }
+
+    /// A client opens the checkout page of payment link `link` and leaves it open; `pay` with
+    /// the session's id completes it later, even after the link was deactivated. Returns the
+    /// session's id.
+    pub fn open_checkout(&self, link: &str) -> Result<String, String> {
+        let mut books = self.books.lock().expect("stand-in lock");
+        let Some(link) = books.objects.get(link).cloned() else {
+            return Err(format!("no payment link {link}"));
+        };
+        let session = self.open_session(&mut books, &link)?;
+        Ok(session["id"].as_str().unwrap_or_default().to_string())
     }
 
     /// The account gives back `amount` more of what PaymentIntent `payment_intent` took, as
@@ -473,6 +488,12 @@ impl StripeStandIn {
         link: &Value,
         outcome: &str,
     ) -> Result<(&'static str, Value), String> {
+        let session = self.open_session(books, link)?;
+        self.complete(books, &session, outcome)
+    }
+
+    /// The checkout page of payment link `link`, opened: a session `open` and unpaid.
+    fn open_session(&self, books: &mut Books, link: &Value) -> Result<Value, String> {
         if link["active"] != true {
             return Err("this payment link is deactivated".into());
         }
@@ -484,33 +505,53 @@ impl StripeStandIn {
             "payment_link": link["id"],
             "metadata": link["metadata"],
             "mode": "payment",
-            "status": "complete",
-            "payment_status": if outcome == "paid" { "paid" } else { "unpaid" },
+            "status": "open",
+            "payment_status": "unpaid",
             "amount_total": amount,
             "amount_subtotal": amount,
             "currency": link["currency"],
-            "url": Value::Null,
             "created": now(),
             "livemode": false,
             "payment_intent": format!("pi_{}", &id[8..]),
             "__account": link["__account"],
         });
         merge(&mut session, &fields);
-        books.objects.insert(id.clone(), session.clone());
-        if outcome == "paid" {
-            let intent = format!("pi_{}", &id[8..]);
-            self.charge(
-                books,
-                &link["__account"],
-                &intent,
-                amount,
-                &link["currency"],
-            );
-        }
+        books.objects.insert(id, session.clone());
+        Ok(session)
+    }
+
+    /// The client pays on an open checkout page: by card (`paid`) or by a bank debit that
+    /// settles later (`processing`). The page works whether or not its link is still active.
+    fn complete(
+        &self,
+        books: &mut Books,
+        session: &Value,
+        outcome: &str,
+    ) -> Result<(&'static str, Value), String> {
         let event = match outcome {
             "paid" | "processing" => "checkout.session.completed",
-            _ => return Err(format!("a new session cannot be {outcome}")),
+            _ => return Err(format!("an open session cannot be {outcome}")),
         };
+        let mut session = session.clone();
+        session["status"] = json!("complete");
+        session["url"] = Value::Null;
+        session["payment_status"] = json!(if outcome == "paid" { "paid" } else { "unpaid" });
+        if outcome == "paid" {
+            let intent = session["payment_intent"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            let amount = int(&session["amount_total"]);
+            self.charge(
+                books,
+                &session["__account"],
+                &intent,
+                amount,
+                &session["currency"],
+            );
+        }
+        let id = session["id"].as_str().unwrap_or_default().to_string();
+        books.objects.insert(id, session.clone());
         Ok((event, session))
     }
 
@@ -1366,7 +1407,7 @@ async fn control_revoke(
     StatusCode::NO_CONTENT
 }
 
-/// `POST /_stand_in/pay?target=plink_…&outcome=paid`: the client pays.
+/// `POST /_stand_in/refund?payment_intent=pi_…&amount=…`: the account refunds.
 async fn control_refund(
     State(s): State<StripeStandIn>,
     Query(q): Query<HashMap<String, String>>,
@@ -1379,6 +1420,7 @@ async fn control_refund(
     }
 }
 
+/// `POST /_stand_in/pay?target=plink_…&outcome=paid`: the client pays.
 async fn control_pay(
     State(s): State<StripeStandIn>,
     Query(q): Query<HashMap<String, String>>,

@@ -148,8 +148,9 @@ pub async fn record_payment(id: String, payment: PaymentInput) -> Result<Payment
             &state, &invoice, &user, today,
         )))),
         Recorded::Invalid(errors) => Ok(PaymentSave::Invalid(errors)),
-        // Only a Stripe payment can find the invoice closed; a typed one is refused first.
-        Recorded::NotCollectable => Err(AppError::Internal),
+        // Only a Stripe payment can find the invoice closed or itself on it already; a typed
+        // one is refused first.
+        Recorded::NotCollectable | Recorded::AlreadyRecorded => Err(AppError::Internal),
     }
 }
 

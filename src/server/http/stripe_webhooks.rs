@@ -15,6 +15,7 @@ use super::webhooks::answer;
 use crate::server::crypto::Purpose;
 use crate::server::db::{self, invoices, users};
 use crate::server::payments::refunds::{Refunded, record_refund};
+use crate::server::payments::retired_link::settle_retired;
 use crate::server::payments::settle::settle;
 use crate::server::state::AppState;
 use crate::server::stripe::client::StripeProblem;
@@ -132,24 +133,38 @@ pub async fn connected(
     .await
 }
 
+/// The invoice `subject` belongs to, and whether it came through a payment link the invoice
+/// has since replaced.
+async fn invoice_of(
+    state: &AppState,
+    owner: mongodb::bson::oid::ObjectId,
+    subject: &Subject,
+) -> Result<Option<(invoices::InvoiceDoc, bool)>, mongodb::error::Error> {
+    let object = match subject {
+        Subject::Session { link, .. } => link,
+        Subject::Invoice { id, .. } => id,
+    };
+    if let Some(invoice) = invoices::by_stripe_object(&state.db, owner, object).await? {
+        return Ok(Some((invoice, false)));
+    }
+    let Subject::Session { link, .. } = subject else {
+        return Ok(None);
+    };
+    let retired = invoices::by_retired_link(&state.db, owner, link).await?;
+    Ok(retired.map(|invoice| (invoice, true)))
+}
+
 /// Re-reads the subject from Stripe and records what it says on the invoice it belongs to.
 async fn act(
     state: &AppState,
     owner: mongodb::bson::oid::ObjectId,
     subject: Subject,
 ) -> Result<&'static str, String> {
-    let object = match &subject {
-        Subject::Session { link, .. } => link.clone(),
-        Subject::Invoice { id, .. } => id.clone(),
-    };
-    let invoice = match invoices::by_stripe_object(&state.db, owner, &object).await {
-        Ok(Some(invoice)) => invoice,
+    let (invoice, retired) = match invoice_of(state, owner, &subject).await {
+        Ok(Some(found)) => found,
         // A payment link or invoice made outside PayTrack, or of an invoice since deleted.
         Ok(None) => return Ok("not a PayTrack invoice"),
         Err(err) => return Err(err.to_string()),
-    };
-    let Some(pay) = invoice.stripe.clone() else {
-        return Ok("not a PayTrack invoice");
     };
     let user = match users::find(&state.db, owner).await {
         Ok(Some(user)) => crate::server::limits::apply(state, user),
@@ -161,11 +176,17 @@ async fn act(
         Ok(None) => return Ok("Stripe is disconnected"),
         Err(err) => return Err(err.to_string()),
     };
-    let fresh = match &subject {
-        Subject::Session { id, .. } => {
-            payments::session_status(&connected.api, &connected.key, id, &pay).await
+    let fresh = match (&subject, &invoice.stripe) {
+        (Subject::Session { id, link, .. }, _) if retired => {
+            payments::retired_session_status(&connected.api, &connected.key, id, link).await
         }
-        Subject::Invoice { .. } => payments::status(&connected.api, &connected.key, &pay).await,
+        (Subject::Session { id, .. }, Some(pay)) => {
+            payments::session_status(&connected.api, &connected.key, id, pay).await
+        }
+        (Subject::Invoice { .. }, Some(pay)) => {
+            payments::status(&connected.api, &connected.key, pay).await
+        }
+        (_, None) => return Ok("not a PayTrack invoice"),
     };
     let remote = match fresh {
         Ok(remote) => remote,
@@ -192,10 +213,12 @@ async fn act(
         },
         (_, remote) => remote,
     };
-    settle(state, &user, &invoice, remote)
-        .await
-        .map(|_| "handled")
-        .map_err(|err| err.to_string())
+    let settled = if retired {
+        settle_retired(state, &user, &invoice, remote).await
+    } else {
+        settle(state, &user, &invoice, remote).await
+    };
+    settled.map(|_| "handled").map_err(|err| err.to_string())
 }
 
 /// Records how much of a payment came back. Taken from the signed event rather than read

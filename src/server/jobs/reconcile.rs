@@ -20,6 +20,7 @@ use crate::domain::stripe_pay::PayState;
 use crate::server::db::invoices::{self, InvoiceDoc};
 use crate::server::db::users;
 use crate::server::payments::closing::{self, Closing};
+use crate::server::payments::links;
 use crate::server::payments::settle::{Settled, settle};
 use crate::server::state::AppState;
 use crate::server::stripe::client::StripeProblem;
@@ -146,6 +147,11 @@ async fn check(
             return Ok(Checked::Retry);
         }
     };
+    // A link for an amount no longer owed (its replacement failed when a payment came in by
+    // hand, or was refunded) is replaced now.
+    if settled == Settled::Unchanged && !links::follow_owed(state, &user, invoice).await {
+        return Ok(Checked::Next(Some(later(now, 1)), settled));
+    }
     let state_now = match settled {
         Settled::Paid | Settled::Closed => return Ok(Checked::Next(None, settled)),
         Settled::Processing => PayState::Processing,

@@ -6,8 +6,8 @@
 use mongodb::bson::DateTime;
 use mongodb::bson::oid::ObjectId;
 
+use super::links;
 use super::record::{PaymentSource, Recorded, record};
-use super::{closing, links};
 use crate::domain::date::CalendarDate;
 use crate::domain::payment::PaymentInput;
 use crate::domain::payment::PaymentMethod;
@@ -26,12 +26,8 @@ pub async fn record_by_hand(
     today: CalendarDate,
 ) -> Result<Recorded, AppError> {
     let recorded = record(state, user, id, PaymentSource::Manual(payment), today).await?;
-    if let Recorded::Saved { invoice, paid } = &recorded {
-        if *paid {
-            closing::close(state, user, invoice).await;
-        } else {
-            links::replace(state, user, invoice).await;
-        }
+    if let Recorded::Saved { invoice, .. } = &recorded {
+        links::follow_owed(state, user, invoice).await;
     }
     Ok(recorded)
 }
@@ -88,7 +84,7 @@ pub async fn remove_by_hand(
         payment.amount_minor,
     )
     .await;
-    links::replace(state, user, &saved).await;
+    links::follow_owed(state, user, &saved).await;
     if let Err(err) = crate::server::jobs::plan::replan(&state.db, user, &saved).await {
         tracing::error!(error = %err, invoice = %saved.id, "planning reminders after a removed payment");
     }

@@ -31,22 +31,29 @@ pub enum Closing {
 }
 
 /// Closes what `invoice` is paid through, if it still takes payments. A failure is logged and
-/// left to reconciliation, which retries it within a minute.
-pub async fn close(state: &AppState, user: &UserDoc, invoice: &InvoiceDoc) {
+/// left to reconciliation, which retries it within a minute; `false` says it is still open.
+pub async fn close(state: &AppState, user: &UserDoc, invoice: &InvoiceDoc) -> bool {
     let Some(pay) = invoice.stripe.as_ref().filter(|p| p.takes_payments()) else {
-        return;
+        return true;
     };
     let connected = match connected(state, invoice.user_id).await {
         Ok(Some(connected)) if connected.connection.account_id == pay.account_id => connected,
         // Disconnected (its links were closed then) or another account: nothing to ask.
-        _ => return,
+        _ => return true,
     };
-    if let Closing::Failed(problem) = close_with(state, &connected, user, invoice, pay).await {
-        tracing::warn!(invoice = %invoice.id, reason = %problem, "Stripe payment link not closed yet; reconciliation retries it");
-        let soon = DateTime::from_millis(DateTime::now().timestamp_millis() + RETRY_MS);
-        if let Err(err) = invoices::set_stripe_check_at(&state.db, invoice.id, Some(soon)).await {
-            tracing::error!(error = %err, invoice = %invoice.id, "planning a retry of a close");
-        }
+    let Closing::Failed(problem) = close_with(state, &connected, user, invoice, pay).await else {
+        return true;
+    };
+    tracing::warn!(invoice = %invoice.id, reason = %problem, "Stripe payment link not closed yet; reconciliation retries it");
+    retry_soon(state, invoice).await;
+    false
+}
+
+/// Has reconciliation look at `invoice`'s payment again within a minute.
+pub(super) async fn retry_soon(state: &AppState, invoice: &InvoiceDoc) {
+    let soon = DateTime::from_millis(DateTime::now().timestamp_millis() + RETRY_MS);
+    if let Err(err) = invoices::set_stripe_check_at(&state.db, invoice.id, Some(soon)).await {
+        tracing::error!(error = %err, invoice = %invoice.id, "planning another look at a payment");
     }
 }
 

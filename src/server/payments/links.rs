@@ -1,5 +1,6 @@
 //! What a client pays an invoice through in the user's Stripe: opened before the invoice goes
-//! out, and replaced when a part payment changes what is owed (closing is `closing.rs`).
+//! out, and made to follow what is owed when a part payment or a refund changes it (closing is
+//! `closing.rs`).
 
 use mongodb::bson::DateTime;
 
@@ -89,38 +90,48 @@ async fn opened(
     Ok(pay)
 }
 
-/// After a part payment outside Stripe, or one taken off again or refunded: the old link (for
-/// the old amount, or closed when the invoice was paid) is closed and one for what is owed now
-/// takes its place — unless a bank debit is settling through it, which must settle (or fail)
+/// After money came in outside the link, or was taken off again or refunded: once nothing is
+/// owed the link is closed; otherwise the old link (for the old amount, or closed when the
+/// invoice was paid) is closed and one for what is owed now takes its place — unless a bank debit is settling through it, which must settle (or fail)
 /// through the link PayTrack knows; what it brings beyond what is owed is noted as paid twice.
-pub async fn replace(state: &AppState, user: &UserDoc, invoice: &InvoiceDoc) {
+/// A new link is made only once the old one is closed, so a client is never offered two.
+/// `false` when the link is still not what is owed (Stripe refused or was unreachable):
+/// reconciliation, due within a minute, calls this again.
+pub async fn follow_owed(state: &AppState, user: &UserDoc, invoice: &InvoiceDoc) -> bool {
     let Some(old) = invoice.stripe.as_ref() else {
-        return;
+        return true;
     };
-    let still_right = old.amount_minor == invoice.due_minor && old.takes_payments();
-    if still_right || !invoice.status.is_collectable() || invoice.stripe_payment_processing() {
-        return;
+    if !invoice.status.is_collectable() {
+        return super::closing::close(state, user, invoice).await;
     }
-    super::closing::close(state, user, invoice).await;
+    let still_right = old.amount_minor == invoice.due_minor && old.takes_payments();
+    if still_right || invoice.stripe_payment_processing() {
+        return true;
+    }
+    if !super::closing::close(state, user, invoice).await {
+        return false;
+    }
     let Ok(Some(connected)) = connected(state, user.id).await else {
-        return;
+        return true;
     };
     let return_url = invoice
         .public_token
         .as_ref()
         .map(|token| format!("{}/i/{token}", state.config.base_url))
         .unwrap_or_else(|| state.config.base_url.clone());
-    match opened(state, &connected, invoice, &return_url).await {
-        Ok(pay) => {
-            if let Err(err) =
-                invoices::set_stripe(&state.db, user.id, invoice.id, Some(&pay), DateTime::now())
-                    .await
-            {
-                tracing::error!(error = ?err, invoice = %invoice.id, "keeping a new payment link");
-            }
-        }
+    let pay = match opened(state, &connected, invoice, &return_url).await {
+        Ok(pay) => pay,
         Err(problem) => {
-            tracing::warn!(invoice = %invoice.id, reason = %problem, "no new payment link after a part payment");
+            tracing::warn!(invoice = %invoice.id, reason = %problem, "no new payment link yet; reconciliation tries again");
+            super::closing::retry_soon(state, invoice).await;
+            return false;
         }
+    };
+    let kept =
+        invoices::replace_stripe(&state.db, user.id, invoice.id, old, &pay, DateTime::now()).await;
+    if let Err(err) = kept {
+        tracing::error!(error = ?err, invoice = %invoice.id, "keeping a new payment link");
+        return false;
     }
+    true
 }

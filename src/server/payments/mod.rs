@@ -1,7 +1,8 @@
 //! Getting paid: recording a payment (by hand or through Stripe, one way), the Stripe link
 //! or hosted invoice a client pays through (opened when an invoice is sent, replaced after a
 //! part payment, closed when it is settled or voided), and what Stripe reports, recorded once
-//! whether a webhook or reconciliation sees it first.
+//! whether a webhook or reconciliation sees it first — including money paid through a link
+//! since replaced.
 
 pub mod by_hand;
 pub mod closing;
@@ -9,4 +10,5 @@ pub mod links;
 pub mod pay_state;
 pub mod record;
 pub mod refunds;
+pub mod retired_link;
 pub mod settle;

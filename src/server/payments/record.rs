@@ -49,6 +49,8 @@ pub enum Recorded {
     Invalid(PaymentErrors),
     /// Stripe's money arrived for an invoice no longer collectable (nothing saved).
     NotCollectable,
+    /// This Stripe payment is on the invoice already (nothing saved).
+    AlreadyRecorded,
 }
 
 /// How many times a payment is decided again when the invoice changed under it.
@@ -124,6 +126,10 @@ fn decide(
             let due = Money::from_minor(invoice.due_minor, invoice.currency);
             Ok(input.parse(due, today).map_err(|e| Recorded::Invalid(*e)))
         }
+        PaymentSource::Stripe {
+            payment_intent: Some(intent),
+            ..
+        } if invoice.has_stripe_payment(intent) => Ok(Err(Recorded::AlreadyRecorded)),
         PaymentSource::Stripe { .. } if !invoice.status.is_collectable() => {
             Ok(Err(Recorded::NotCollectable))
         }

@@ -155,7 +155,7 @@ async fn give_back(
     };
     tracing::info!(invoice = %saved.id, amount, "a Stripe refund recorded");
     note(state, &saved, ActivityKind::Refunded, amount).await;
-    links::replace(state, user, &saved).await;
+    links::follow_owed(state, user, &saved).await;
     if let Err(err) = crate::server::jobs::plan::replan(&state.db, user, &saved).await {
         tracing::error!(error = %err, invoice = %saved.id, "planning reminders after a refund");
     }

@@ -54,50 +54,16 @@ pub async fn settle(
             if pay.state == PayState::Paid {
                 return Ok(Settled::Unchanged);
             }
-            if !invoice.status.is_collectable() {
-                // Paid another way or voided first: the money is the client's, and only the
-                // user can give it back.
-                let extra = invoices::ExtraPayment {
-                    reference,
-                    amount_minor,
-                    at: mongodb::bson::DateTime::now(),
-                    stripe_payment: payment_intent,
-                    refunded_minor: 0,
-                };
-                return paid_twice(state, user, invoice, extra).await;
-            }
-            let source = PaymentSource::Stripe {
-                amount_minor,
-                payment_intent: payment_intent.as_deref(),
+            let taken = extra(reference, amount_minor, payment_intent);
+            let recorded = match record_taken(state, user, invoice, &taken).await? {
+                Ok(recorded) => recorded,
+                Err(settled) => return Ok(settled),
             };
-            let recorded = record(state, user, invoice.id, source, today_of(user)).await?;
-            mark(state, invoice, &pay, PayState::Paid, Some(&reference)).await?;
+            mark(state, invoice, &pay, PayState::Paid, Some(&taken.reference)).await?;
             if let Err(err) = invoices::release_processing(&state.db, user.id, invoice.id).await {
                 tracing::warn!(error = %err, "lifting a processing hold");
             }
-            let Recorded::Saved {
-                invoice: saved,
-                paid,
-            } = recorded
-            else {
-                return Ok(Settled::Paid);
-            };
-            if paid {
-                confirm(state, user, &saved, amount_minor).await;
-            }
-            // More than was owed by the time it settled (a bank debit, with a payment recorded
-            // by hand meanwhile): the rest is the client's, as if paid twice.
-            let kept = saved.payments.last().map_or(0, |p| p.amount_minor);
-            if let Some(excess) = amount_minor.checked_sub(kept).filter(|e| *e > 0) {
-                let extra = invoices::ExtraPayment {
-                    reference,
-                    amount_minor: excess,
-                    at: mongodb::bson::DateTime::now(),
-                    stripe_payment: payment_intent,
-                    refunded_minor: 0,
-                };
-                paid_twice(state, user, &saved, extra).await?;
-            }
+            after_taking(state, user, invoice, recorded, taken).await?;
             Ok(Settled::Paid)
         }
         Remote::Processing { reference } => {
@@ -153,6 +119,78 @@ pub async fn settle(
             Ok(Settled::Closed)
         }
     }
+}
+
+/// Money Stripe took, before it is known how much of it the invoice wanted.
+pub(super) fn extra(
+    reference: String,
+    amount_minor: i64,
+    payment_intent: Option<String>,
+) -> invoices::ExtraPayment {
+    invoices::ExtraPayment {
+        reference,
+        amount_minor,
+        at: mongodb::bson::DateTime::now(),
+        stripe_payment: payment_intent,
+        refunded_minor: 0,
+    }
+}
+
+/// Records Stripe's money `taken` on `invoice` — or, when the invoice no longer wants money
+/// (paid another way or voided first), notes it as paid twice: the money is the client's, and
+/// only the user can give it back.
+pub(super) async fn record_taken(
+    state: &AppState,
+    user: &UserDoc,
+    invoice: &InvoiceDoc,
+    taken: &invoices::ExtraPayment,
+) -> Result<Result<Recorded, Settled>, AppError> {
+    if !invoice.status.is_collectable() {
+        return paid_twice(state, user, invoice, taken.clone())
+            .await
+            .map(Err);
+    }
+    let source = PaymentSource::Stripe {
+        amount_minor: taken.amount_minor,
+        payment_intent: taken.stripe_payment.as_deref(),
+    };
+    record(state, user, invoice.id, source, today_of(user))
+        .await
+        .map(Ok)
+}
+
+/// After `record` was given Stripe's money `taken` for `invoice`: thanks when it paid the
+/// invoice in full, and what it brought beyond what was owed (a bank debit that settled after
+/// a payment by hand, a checkout page paid after its link was replaced) noted as paid twice,
+/// as is all of it when the invoice stopped wanting money meanwhile. The invoice as saved, or
+/// `None` when nothing was added to it.
+pub(super) async fn after_taking(
+    state: &AppState,
+    user: &UserDoc,
+    invoice: &InvoiceDoc,
+    recorded: Recorded,
+    taken: invoices::ExtraPayment,
+) -> Result<Option<InvoiceDoc>, AppError> {
+    let (saved, paid) = match recorded {
+        Recorded::Saved { invoice, paid } => (*invoice, paid),
+        Recorded::NotCollectable => {
+            paid_twice(state, user, invoice, taken).await?;
+            return Ok(None);
+        }
+        Recorded::AlreadyRecorded | Recorded::Invalid(_) => return Ok(None),
+    };
+    if paid {
+        confirm(state, user, &saved, taken.amount_minor).await;
+    }
+    let kept = saved.payments.last().map_or(0, |p| p.amount_minor);
+    if let Some(excess) = taken.amount_minor.checked_sub(kept).filter(|e| *e > 0) {
+        let rest = invoices::ExtraPayment {
+            amount_minor: excess,
+            ..taken
+        };
+        paid_twice(state, user, &saved, rest).await?;
+    }
+    Ok(Some(saved))
 }
 
 /// Notes money that arrived for an invoice already paid or voided, once per payment, and tells

@@ -321,23 +321,54 @@ pub async fn session_status(
     Ok(remote_of_sessions(std::slice::from_ref(&session), pay))
 }
 
+/// A checkout session of payment link `link`, which PayTrack has since replaced, read fresh:
+/// `Paid`, or `Open` while no money has arrived through it (or it is not that link's).
+pub async fn retired_session_status(
+    api: &StripeApi,
+    key: &StripeKey,
+    session: &str,
+    link: &str,
+) -> Result<Remote, StripeProblem> {
+    let session = api
+        .call(key, &RetrieveCheckoutSession::new(session), None)
+        .await?;
+    let of_link = session
+        .payment_link
+        .as_ref()
+        .is_some_and(|l| l.id().as_str() == link);
+    Ok(of_link
+        .then(|| payment_of(&session, None))
+        .flatten()
+        .unwrap_or(Remote::Open))
+}
+
+/// The payment a session took, if it took one; `amount` stands in for a total Stripe left out.
+fn payment_of(session: &stripe_shared::CheckoutSession, amount: Option<i64>) -> Option<Remote> {
+    let took = matches!(
+        session.payment_status,
+        CheckoutSessionPaymentStatus::Paid | CheckoutSessionPaymentStatus::NoPaymentRequired
+    );
+    if !took {
+        return None;
+    }
+    Some(Remote::Paid {
+        reference: session.id.as_str().to_string(),
+        amount_minor: session.amount_total.or(amount)?,
+        payment_intent: session
+            .payment_intent
+            .as_ref()
+            .map(|p| p.id().as_str().to_string()),
+    })
+}
+
 /// A paid session wins; a completed one still unpaid is a payment settling — unless it is the
 /// one already known to have failed.
 fn remote_of_sessions(sessions: &[stripe_shared::CheckoutSession], pay: &StripePay) -> Remote {
-    if let Some(paid) = sessions.iter().find(|s| {
-        matches!(
-            s.payment_status,
-            CheckoutSessionPaymentStatus::Paid | CheckoutSessionPaymentStatus::NoPaymentRequired
-        )
-    }) {
-        return Remote::Paid {
-            reference: paid.id.as_str().to_string(),
-            amount_minor: paid.amount_total.unwrap_or(pay.amount_minor),
-            payment_intent: paid
-                .payment_intent
-                .as_ref()
-                .map(|p| p.id().as_str().to_string()),
-        };
+    if let Some(paid) = sessions
+        .iter()
+        .find_map(|s| payment_of(s, Some(pay.amount_minor)))
+    {
+        return paid;
     }
     let settling = sessions.iter().find(|s| {
         s.status == Some(CheckoutSessionStatus::Complete)

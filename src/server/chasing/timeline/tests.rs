@@ -92,6 +92,7 @@ fn invoice(user: &UserDoc, status: InvoiceStatus) -> InvoiceDoc {
         stripe_check_at: None,
         email_pending_since: None,
         extra_payments: Vec::new(),
+        retired_links: Vec::new(),
     }
 }
 

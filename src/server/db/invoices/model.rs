@@ -143,6 +143,10 @@ pub struct InvoiceDoc {
     /// the user is told to refund it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extra_payments: Vec<ExtraPayment>,
+    /// Payment links PayTrack replaced on this invoice (`plink_…`): a checkout page opened
+    /// before can still be paid, and that money must find its invoice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired_links: Vec<String>,
 }
 
 /// Who the invoice is from, as it was when it was sent: a sent invoice is a document, and
@@ -218,6 +222,13 @@ impl InvoiceDoc {
             change(payment);
         }
         payments
+    }
+
+    /// PaymentIntent `intent` is one of the invoice's payments.
+    pub fn has_stripe_payment(&self, intent: &str) -> bool {
+        self.payments
+            .iter()
+            .any(|p| p.stripe_payment.as_deref() == Some(intent))
     }
 
     /// A payment through Stripe (a bank debit) has started and is not money yet.

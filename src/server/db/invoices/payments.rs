@@ -50,7 +50,11 @@ pub async fn add_payment(
         "$inc": { "paid_minor": payment.amount.minor() },
         "$push": { "payments": to_bson(&record)? },
     };
-    let filter = doc! { "_id": id, "user_id": owner, "status": status_bson(from), "paid_minor": paid_before };
+    let mut filter = doc! { "_id": id, "user_id": owner, "status": status_bson(from), "paid_minor": paid_before };
+    // A Stripe payment is on an invoice once, however many events tell of it.
+    if let Some(intent) = stripe_payment {
+        filter.insert("payments.stripe_payment", doc! { "$ne": intent });
+    }
     let date = payment.date.to_string();
     Ok(moving_collected(db, &filter, &update, &date, payment.amount.minor()).await?)
 }

@@ -8,26 +8,30 @@ use mongodb::options::ReturnDocument;
 
 use super::super::schema::INVOICES;
 use super::model::*;
+use crate::domain::pay_with::PayWith;
 use crate::domain::stripe_pay::{PayState, StripePay};
 
 /// Reconciliation first asks Stripe this long after a payment link goes out.
 pub const FIRST_CHECK_MS: i64 = 10 * 60 * 1000;
 
-/// Replaces what the client pays through (a new amount after a part payment), or removes it.
-pub async fn set_stripe(
+/// Puts `stripe` in place of what the client paid through; a payment link replaced is kept
+/// in `retired_links`, so money paid through a checkout page opened before still finds the
+/// invoice.
+pub async fn replace_stripe(
     db: &Database,
     owner: ObjectId,
     id: ObjectId,
-    stripe: Option<&StripePay>,
+    old: &StripePay,
+    stripe: &StripePay,
     now: DateTime,
 ) -> Result<Option<InvoiceDoc>, WriteError> {
-    let update = match stripe {
-        Some(stripe) => doc! { "$set": {
-            "stripe": to_bson(stripe)?,
-            "stripe_check_at": DateTime::from_millis(now.timestamp_millis() + FIRST_CHECK_MS),
-        } },
-        None => doc! { "$unset": { "stripe": "", "stripe_check_at": "" } },
-    };
+    let mut update = doc! { "$set": {
+        "stripe": to_bson(stripe)?,
+        "stripe_check_at": DateTime::from_millis(now.timestamp_millis() + FIRST_CHECK_MS),
+    } };
+    if old.mode == PayWith::PaymentLink {
+        update.insert("$addToSet", doc! { "retired_links": &old.object_id });
+    }
     Ok(db
         .collection::<InvoiceDoc>(INVOICES)
         .find_one_and_update(doc! { "_id": id, "user_id": owner }, update)
@@ -176,6 +180,17 @@ pub async fn by_stripe_object(
 ) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
     db.collection::<InvoiceDoc>(INVOICES)
         .find_one(doc! { "user_id": owner, "stripe.object_id": object_id })
+        .await
+}
+
+/// The invoice of `owner` that once paid through payment link `link`, since replaced.
+pub async fn by_retired_link(
+    db: &Database,
+    owner: ObjectId,
+    link: &str,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    db.collection::<InvoiceDoc>(INVOICES)
+        .find_one(doc! { "user_id": owner, "retired_links": link })
         .await
 }
 

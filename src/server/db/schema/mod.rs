@@ -140,6 +140,12 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
                     doc! { "user_id": 1, "stripe.object_id": 1 },
                     false,
                 ),
+                // Money paid through a payment link since replaced finds its invoice.
+                index(
+                    "by_retired_link",
+                    doc! { "user_id": 1, "retired_links": 1 },
+                    false,
+                ),
                 sparse("stripe_checks", doc! { "stripe_check_at": 1 }),
                 // The engine's sweep for sent invoices whose email is not scheduled yet.
                 sparse("invoice_email_pending", doc! { "email_pending_since": 1 }),
