@@ -270,7 +270,7 @@ test('a draft whose due date has passed says so before it is sent', async ({ pag
   await expect(page.locator('.due-passed')).toHaveCount(0);
 });
 
-test('what a client will not pay is written off: not chased, not owed, payments kept', async ({ page }) => {
+test('what a client will not pay is written off: not chased, not owed, payments kept; paid after all, it is recorded', async ({ page }) => {
   await signIn(page, unique('write-off'));
   const id = await clientAndInvoice(page, {
     client: { name: 'Hooli', emails: 'ap@hooli.test' },
@@ -298,7 +298,7 @@ test('what a client will not pay is written off: not chased, not owed, payments 
   await page.getByRole('button', { name: 'Write off' }).click();
   await expect(paper.locator('.status')).toHaveText('Written off');
   await expect(page.locator('.written-off')).toContainText('the €300.00 that was left is no longer expected');
-  await expect(page.getByRole('button', { name: 'Record payment' })).toHaveCount(0);
+  await expect(page.getByText('Written off: €300.00. Paid after all?')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Write off' })).toHaveCount(0);
   await expect(page.getByLabel('Client link')).toHaveCount(0);
   await expect(page.locator('.reminder-state')).toHaveText('Written off: the client is not chased any more.');
@@ -312,6 +312,18 @@ test('what a client will not pay is written off: not chased, not owed, payments 
   await expect(page.getByTestId('client-balance')).toHaveText('Nothing owed');
   await expect(page.getByTestId('client-written-off')).toHaveText('1 invoice written off.');
   expect(await page.evaluate(() => window.__noReload)).toBe(true);
+
+  // The client pays the rest after all: recorded, and the invoice is paid.
+  await page.goto(`/invoices/${id}`);
+  await hydrated(page);
+  await page.getByLabel('Amount (EUR)').fill('300');
+  await page.getByRole('button', { name: 'Record payment' }).click();
+  await expect(paper.locator('.status')).toHaveText('Paid');
+  await expect(page.locator('.written-off')).toContainText('and paid in full after all');
+  await expect(page.getByRole('button', { name: 'Record payment' })).toHaveCount(0);
+  await openDashboard(page);
+  await expectStat(page, 'outstanding-EUR', '€0.00');
+  await expectStat(page, 'paid-EUR', '€500.00');
 });
 
 test('signed-out visitors are sent to sign in, keeping the view they asked for', async ({ page }) => {

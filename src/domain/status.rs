@@ -1,5 +1,6 @@
 //! An invoice's life: draft → open (sent) → partially paid → paid, or void, or written off
-//! (what is left no longer expected: the client won't or can't pay). "Overdue" is not
+//! (what is left no longer expected: the client won't or can't pay — and if they pay after
+//! all, the money is recorded and what was written off shrinks). "Overdue" is not
 //! stored: it is an open or partially paid invoice whose due date is before today in the
 //! user's time zone.
 
@@ -52,6 +53,9 @@ impl InvoiceStatus {
             (S::Open | S::PartiallyPaid, E::FullPayment) => Ok(S::Paid),
             (S::Draft | S::Open, E::Void) => Ok(S::Void),
             (S::Open | S::PartiallyPaid, E::WriteOff) => Ok(S::WrittenOff),
+            // Paid after all: what was written off shrinks, and is gone once all of it came.
+            (S::WrittenOff, E::PartPayment) => Ok(S::WrittenOff),
+            (S::WrittenOff, E::FullPayment) => Ok(S::Paid),
             (S::Draft, E::WriteOff) => Err(
                 "A draft isn't owed yet, so there is nothing to write off: delete it instead."
                     .to_string(),
@@ -72,10 +76,6 @@ impl InvoiceStatus {
             (S::Paid, E::Void) => Err("A paid invoice can't be voided.".to_string()),
             (S::Paid, E::PartPayment | E::FullPayment) => Err("This invoice is already paid.".to_string()),
             (S::Void, _) => Err("This invoice is void; duplicate it to bill again.".to_string()),
-            (S::WrittenOff, E::PartPayment | E::FullPayment) => Err(
-                "This invoice was written off, so nothing is owed on it any more; duplicate it to bill again."
-                    .to_string(),
-            ),
             (S::WrittenOff, E::Void) => {
                 Err("This invoice was written off; it stays as it was sent.".to_string())
             }
@@ -86,9 +86,16 @@ impl InvoiceStatus {
     }
 
     /// The status once a payment is taken off (one recorded by mistake): owed again in full
-    /// when `paid_after` is nothing, in part otherwise.
-    pub fn without_payment(self, paid_after: i64) -> Result<InvoiceStatus, String> {
+    /// when `paid_after` is nothing, in part otherwise — unless the invoice was written off
+    /// (`written_off`, even if paid in full after), which it stays, with more written off.
+    pub fn without_payment(
+        self,
+        paid_after: i64,
+        written_off: bool,
+    ) -> Result<InvoiceStatus, String> {
         match self {
+            InvoiceStatus::WrittenOff => Ok(InvoiceStatus::WrittenOff),
+            InvoiceStatus::Paid if written_off => Ok(InvoiceStatus::WrittenOff),
             InvoiceStatus::PartiallyPaid | InvoiceStatus::Paid if paid_after == 0 => {
                 Ok(InvoiceStatus::Open)
             }
@@ -96,20 +103,23 @@ impl InvoiceStatus {
             InvoiceStatus::Void => {
                 Err("This invoice is void; its payments stay as they are.".to_string())
             }
-            InvoiceStatus::WrittenOff => {
-                Err("This invoice was written off; its payments stay as they are.".to_string())
-            }
             InvoiceStatus::Draft | InvoiceStatus::Open => {
                 Err("This invoice has no payment to remove.".to_string())
             }
         }
     }
 
-    /// The status once Stripe gave part of a payment back: like a payment taken off, except
-    /// that a written-off invoice stays written off (its written-off amount grows instead) —
-    /// the money has left either way, so nothing refuses it.
-    pub fn after_refund(self, paid_after: i64) -> InvoiceStatus {
-        self.without_payment(paid_after).unwrap_or(self)
+    /// The status once Stripe gave part of a payment back: like a payment taken off — the
+    /// money has left either way, so nothing refuses it.
+    pub fn after_refund(self, paid_after: i64, written_off: bool) -> InvoiceStatus {
+        self.without_payment(paid_after, written_off)
+            .unwrap_or(self)
+    }
+
+    /// Whether money for this invoice is welcome: while it is owed, and after it was written
+    /// off (paid after all). Not once paid or voided (that money is the client's).
+    pub fn takes_payments(self) -> bool {
+        self.is_collectable() || self == InvoiceStatus::WrittenOff
     }
 
     /// Whether PayTrack should chase this invoice at all.
@@ -167,6 +177,8 @@ mod tests {
             (S::PartiallyPaid, E::FullPayment),
             (S::Open, E::WriteOff),
             (S::PartiallyPaid, E::WriteOff),
+            (S::WrittenOff, E::PartPayment),
+            (S::WrittenOff, E::FullPayment),
         ];
         for status in ALL {
             for event in EVENTS {
@@ -186,22 +198,36 @@ mod tests {
 
     #[test]
     fn taking_a_payment_off_leaves_it_owed_in_part_or_in_full() {
-        assert_eq!(S::Paid.without_payment(0), Ok(S::Open));
-        assert_eq!(S::Paid.without_payment(500), Ok(S::PartiallyPaid));
-        assert_eq!(S::PartiallyPaid.without_payment(0), Ok(S::Open));
-        assert_eq!(S::PartiallyPaid.without_payment(1), Ok(S::PartiallyPaid));
-        for status in [S::Draft, S::Open, S::Void, S::WrittenOff] {
-            assert!(status.without_payment(0).unwrap_err().ends_with('.'));
+        assert_eq!(S::Paid.without_payment(0, false), Ok(S::Open));
+        assert_eq!(S::Paid.without_payment(500, false), Ok(S::PartiallyPaid));
+        assert_eq!(S::PartiallyPaid.without_payment(0, false), Ok(S::Open));
+        assert_eq!(
+            S::PartiallyPaid.without_payment(1, false),
+            Ok(S::PartiallyPaid)
+        );
+        for status in [S::Draft, S::Open, S::Void] {
+            assert!(status.without_payment(0, false).unwrap_err().ends_with('.'));
         }
     }
 
     #[test]
+    fn a_written_off_invoice_paid_after_all_stays_written_off_when_money_comes_off() {
+        assert_eq!(S::WrittenOff.apply(E::PartPayment), Ok(S::WrittenOff));
+        assert_eq!(S::WrittenOff.apply(E::FullPayment), Ok(S::Paid));
+        assert_eq!(S::WrittenOff.without_payment(0, true), Ok(S::WrittenOff));
+        assert_eq!(S::Paid.without_payment(500, true), Ok(S::WrittenOff));
+        assert!(S::WrittenOff.takes_payments());
+        assert!(!S::Paid.takes_payments() && !S::Void.takes_payments());
+    }
+
+    #[test]
     fn a_refund_reopens_what_was_paid_but_a_write_off_stays_one() {
-        assert_eq!(S::Paid.after_refund(0), S::Open);
-        assert_eq!(S::Paid.after_refund(500), S::PartiallyPaid);
-        assert_eq!(S::PartiallyPaid.after_refund(0), S::Open);
-        assert_eq!(S::WrittenOff.after_refund(0), S::WrittenOff);
-        assert_eq!(S::Void.after_refund(0), S::Void);
+        assert_eq!(S::Paid.after_refund(0, false), S::Open);
+        assert_eq!(S::Paid.after_refund(500, false), S::PartiallyPaid);
+        assert_eq!(S::PartiallyPaid.after_refund(0, false), S::Open);
+        assert_eq!(S::WrittenOff.after_refund(0, true), S::WrittenOff);
+        assert_eq!(S::Paid.after_refund(0, true), S::WrittenOff);
+        assert_eq!(S::Void.after_refund(0, false), S::Void);
     }
 
     #[test]

@@ -690,7 +690,8 @@ async fn a_draft_says_how_its_client_will_pay_before_it_is_sent() {
 }
 
 /// Takes payment `payment` off invoice `id`, as `who`.
-async fn remove(who: &User<'_>, id: &str, payment: &str) -> crate::common::billing::Answer {
+/// Takes payment `payment` (recorded by hand) off invoice `id`.
+pub async fn remove(who: &User<'_>, id: &str, payment: &str) -> crate::common::billing::Answer {
     who.form(
         "/api/invoices/remove-payment",
         &[("id", id), ("payment_id", payment)],

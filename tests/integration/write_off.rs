@@ -1,13 +1,14 @@
 //! Writing off what a client won't pay: a part-paid invoice stops being chased and owed, its
-//! Stripe link and the client's link close, its payments stay, and nothing more can happen
-//! to it — for its owner only.
+//! Stripe link and the client's link close, its payments stay, and it can't be voided or
+//! written off again — for its owner only. Money the client pays after all (by hand, or on a
+//! Stripe page they had open) is recorded and comes off what was written off.
 
 use mongodb::bson::{Document, doc};
 
 use crate::common::TestApp;
 use crate::common::billing::{Answer, User};
 use crate::stripe_connect::app_with_stripe;
-use crate::stripe_payments::{KEY, TOTAL, jobs_in, send_one, with_client};
+use crate::stripe_payments::{KEY, TOTAL, jobs_in, outbox, remove, send_one, with_client};
 
 async fn write_off(who: &User<'_>, id: &str) -> Answer {
     who.form("/api/invoices/write-off", &[("id", id)]).await
@@ -35,7 +36,7 @@ pub async fn stored(app: &TestApp, id: &str) -> Document {
 }
 
 #[tokio::test]
-async fn what_a_client_wont_pay_is_written_off_unchased_unowed_and_final() {
+async fn what_a_client_wont_pay_is_written_off_unchased_and_unowed() {
     let (app, stripe) = app_with_stripe().await;
     let (user, client) = with_client(&app, "writeoff@example.com", KEY, "Initech").await;
     let sent = send_one(&user, &client).await;
@@ -105,10 +106,9 @@ async fn what_a_client_wont_pay_is_written_off_unchased_unowed_and_final() {
     let (written_off, _) = user.every_page(&[("status", "written-off")]).await;
     assert_eq!(written_off, vec![number.to_string()]);
 
-    // Final: no second write-off, no payment, no void; each says why and changes nothing.
+    // No second write-off, no void; each says why and changes nothing.
     for (answer, says) in [
         (write_off(&user, &sent.id).await, "already written off"),
-        (user.pay(&sent.id, "1").await, "written off"),
         (
             user.form("/api/invoices/void", &[("id", &sent.id)]).await,
             "stays as it was sent",
@@ -121,4 +121,96 @@ async fn what_a_client_wont_pay_is_written_off_unchased_unowed_and_final() {
     assert_eq!(after.get_str("status").unwrap(), "WrittenOff");
     assert_eq!(after.get_i64("paid_minor").unwrap(), 10_000);
     assert_eq!(after.get_i64("due_minor").unwrap(), left);
+}
+
+#[tokio::test]
+async fn a_client_who_pays_after_all_is_recorded_against_what_was_written_off() {
+    let (app, _stripe) = app_with_stripe().await;
+    let (user, client) = with_client(&app, "after-all@example.com", KEY, "Initech").await;
+    let sent = send_one(&user, &client).await;
+    assert_eq!(user.pay(&sent.id, "100").await.status, 200);
+    let left = TOTAL - 10_000;
+    assert_eq!(write_off(&user, &sent.id).await.status, 200);
+
+    // 50.00 comes after all: recorded, and what was written off shrinks; still not owed or
+    // chased.
+    let part = user.pay(&sent.id, "50").await;
+    assert_eq!(part.status, 200, "{}", part.body);
+    let invoice = user.invoice(&sent.id).await.body;
+    assert_eq!(invoice["document"]["status"], "WrittenOff", "{invoice}");
+    assert_eq!(invoice["document"]["totals"]["paid"]["minor"], 15_000);
+    assert_eq!(invoice["document"]["totals"]["due"]["minor"], left - 5_000);
+    assert_eq!(outstanding_usd(&user).await, 0);
+    assert_eq!(jobs_in(&app, &sent.id, "scheduled").await, 0);
+    // Never more than what was written off.
+    let too_much = user.pay(&sent.id, "1000").await;
+    assert_eq!(too_much.status, 200, "{}", too_much.body);
+    assert!(
+        too_much.body.to_string().contains("That is more than the"),
+        "{}",
+        too_much.body
+    );
+    assert_eq!(
+        user.invoice(&sent.id).await.body["document"]["totals"]["due"]["minor"],
+        left - 5_000
+    );
+
+    // Typed by mistake: taken off, it goes back onto what was written off, not owed again.
+    let typed = invoice["hand_payments"][1]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let removed = remove(&user, &sent.id, &typed).await;
+    assert_eq!(removed.status, 200, "{}", removed.body);
+    assert_eq!(removed.body["document"]["status"], "WrittenOff");
+    assert_eq!(removed.body["document"]["totals"]["due"]["minor"], left);
+    assert_eq!(outstanding_usd(&user).await, 0);
+
+    // All of it: paid, and the page says it was written off and paid after all.
+    let rest = format!("{}.{:02}", left / 100, left % 100);
+    let paid = user.pay(&sent.id, &rest).await;
+    assert_eq!(paid.status, 200, "{}", paid.body);
+    let invoice = user.invoice(&sent.id).await.body;
+    assert_eq!(invoice["document"]["status"], "Paid", "{invoice}");
+    assert_eq!(invoice["document"]["totals"]["due"]["minor"], 0);
+    assert!(invoice["written_off_on"].is_string());
+    assert_eq!(jobs_in(&app, &sent.id, "scheduled").await, 0);
+    let page = user
+        .ok_form(&paytrack::api::clients::GetClient { id: client.clone() })
+        .await;
+    assert_eq!(page.habits.written_off, 0, "{:?}", page.habits);
+
+    // And that payment taken off again: written off once more, never owed behind the user's back.
+    let last = invoice["hand_payments"][1]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let removed = remove(&user, &sent.id, &last).await;
+    assert_eq!(removed.status, 200, "{}", removed.body);
+    assert_eq!(removed.body["document"]["status"], "WrittenOff");
+    assert_eq!(removed.body["document"]["totals"]["due"]["minor"], left);
+    assert_eq!(outstanding_usd(&user).await, 0);
+    assert_eq!(jobs_in(&app, &sent.id, "scheduled").await, 0);
+}
+
+#[tokio::test]
+async fn stripe_money_after_a_write_off_is_recorded_not_called_paid_twice() {
+    let (app, stripe) = app_with_stripe().await;
+    let (user, client) = with_client(&app, "page-open@example.com", KEY, "Initech").await;
+    let sent = send_one(&user, &client).await;
+    // The client has the payment page open when the invoice is written off, and pays there.
+    let page = stripe.open_checkout(&sent.link).unwrap();
+    assert_eq!(write_off(&user, &sent.id).await.status, 200);
+    stripe.pay(&page, "paid").await.unwrap();
+
+    let invoice = user.invoice(&sent.id).await.body;
+    assert_eq!(invoice["document"]["status"], "Paid", "{invoice}");
+    assert_eq!(invoice["document"]["totals"]["paid"]["minor"], TOTAL);
+    assert!(
+        invoice["extra_payments"]
+            .as_array()
+            .is_none_or(Vec::is_empty)
+    );
+    assert!(outbox(&app, "paid_twice").await.is_empty());
+    assert_eq!(outstanding_usd(&user).await, 0);
 }

@@ -54,7 +54,8 @@ pub struct InvoiceDetail {
     pub pay_way: Option<PayWay>,
     /// Payments the user recorded by hand, which they can take off again (typed by mistake).
     pub hand_payments: Vec<HandPaymentView>,
-    /// The day (in the user's zone) what was left stopped being expected.
+    /// The day (in the user's zone) what was left stopped being expected (kept when the
+    /// client paid in full after all).
     pub written_off_on: Option<CalendarDate>,
 }
 

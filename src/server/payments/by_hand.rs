@@ -60,7 +60,7 @@ pub async fn remove_by_hand(
     };
     let to = invoice
         .status
-        .without_payment(paid_after)
+        .without_payment(paid_after, invoice.written_off_at.is_some())
         .map_err(AppError::Rejected)?;
     let off = invoices::MoneyOff {
         owner: user.id,

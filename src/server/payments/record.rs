@@ -47,7 +47,7 @@ pub enum Recorded {
     },
     /// What is wrong with the typed payment (nothing saved).
     Invalid(PaymentErrors),
-    /// Stripe's money arrived for an invoice no longer collectable (nothing saved).
+    /// Stripe's money arrived for an invoice paid or voided meanwhile (nothing saved).
     NotCollectable,
     /// This Stripe payment is on the invoice already (nothing saved).
     AlreadyRecorded,
@@ -130,7 +130,7 @@ fn decide(
             payment_intent: Some(intent),
             ..
         } if invoice.has_stripe_payment(intent) => Ok(Err(Recorded::AlreadyRecorded)),
-        PaymentSource::Stripe { .. } if !invoice.status.is_collectable() => {
+        PaymentSource::Stripe { .. } if !invoice.status.takes_payments() => {
             Ok(Err(Recorded::NotCollectable))
         }
         PaymentSource::Stripe { amount_minor, .. } => Ok(Ok(Payment {

@@ -143,7 +143,9 @@ async fn give_back(
         paid_before: invoice.paid_minor,
         payment,
         amount_minor: amount,
-        to: invoice.status.after_refund(paid_after),
+        to: invoice
+            .status
+            .after_refund(paid_after, invoice.written_off_at.is_some()),
         due_after,
         now: DateTime::now(),
     };

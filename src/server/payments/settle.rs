@@ -136,16 +136,16 @@ pub(super) fn extra(
     }
 }
 
-/// Records Stripe's money `taken` on `invoice` — or, when the invoice no longer wants money
-/// (paid another way or voided first), notes it as paid twice: the money is the client's, and
-/// only the user can give it back.
+/// Records Stripe's money `taken` on `invoice` (a written-off one too: paid after all) — or,
+/// when the invoice no longer wants money (paid another way or voided first), notes it as paid
+/// twice: the money is the client's, and only the user can give it back.
 pub(super) async fn record_taken(
     state: &AppState,
     user: &UserDoc,
     invoice: &InvoiceDoc,
     taken: &invoices::ExtraPayment,
 ) -> Result<Result<Recorded, Settled>, AppError> {
-    if !invoice.status.is_collectable() {
+    if !invoice.status.takes_payments() {
         return paid_twice(state, user, invoice, taken.clone())
             .await
             .map(Err);

@@ -114,7 +114,7 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
     let due = detail.document.totals.due.to_string();
     let client = detail.document.bill_to.name.clone();
     let write_off_question = format!(
-        "Write off the {due} {client} still owes? PayTrack stops chasing it and no longer counts it as owed, and its links stop working; payments already made stay. This can't be undone."
+        "Write off the {due} {client} still owes? PayTrack stops chasing it and no longer counts it as owed, and its links stop working; payments already made stay, and money that still comes can be recorded."
     );
 
     view! {
@@ -145,10 +145,14 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
         <p class="form-error no-print" role="alert">{move || problem.get()}</p>
         <PaidTwice extra=detail.extra_payments.clone() status=status />
         {detail.written_off_on.map(|on| view! {
-            <p class="notice no-print written-off" role="status">{format!(
-                "Written off on {}: the {due} that was left is no longer expected, and {client} is not chased for it.",
-                on.long()
-            )}</p>
+            <p class="notice no-print written-off" role="status">{if status == InvoiceStatus::WrittenOff {
+                format!(
+                    "Written off on {}: the {due} that was left is no longer expected, and {client} is not chased for it.",
+                    on.long()
+                )
+            } else {
+                format!("Written off on {}, and paid in full after all.", on.long())
+            }}</p>
         })}
         {(status == InvoiceStatus::Draft).then(|| view! {
             <p class="muted small no-print">{format!(
@@ -197,11 +201,9 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
             }
         })}
 
-        {status.is_collectable().then(|| view! { <PaymentForm detail=detail.clone() refresh /> })}
-        // Taking a payment off a written-off invoice would make it owed again behind the user's back.
-        {(status != InvoiceStatus::WrittenOff).then(|| view! {
-            <HandPayments id=detail.id.clone() payments=detail.hand_payments.clone() refresh />
-        })}
+        {status.takes_payments().then(|| view! { <PaymentForm detail=detail.clone() refresh /> })}
+        <HandPayments id=detail.id.clone() payments=detail.hand_payments.clone()
+            written_off=detail.written_off_on.is_some() refresh />
     }
 }
 
@@ -210,6 +212,8 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
 fn HandPayments(
     id: String,
     payments: Vec<HandPaymentView>,
+    /// Taking one off adds to what was written off rather than making it owed again.
+    written_off: bool,
     refresh: Callback<()>,
 ) -> impl IntoView {
     let remove = Action::new(move |payment: &String| {
@@ -228,7 +232,11 @@ fn HandPayments(
             <ul class="plain-list hand-payments">
                 {payments.into_iter().map(|payment| {
                     let what = format!("{} on {} ({})", payment.amount, payment.date.long(), payment.method);
-                    let question = format!("Remove the payment of {what}? It will be owed again, and reminders resume.");
+                    let question = if written_off {
+                        format!("Remove the payment of {what}? It goes back onto what was written off.")
+                    } else {
+                        format!("Remove the payment of {what}? It will be owed again, and reminders resume.")
+                    };
                     view! {
                         <li>
                             <span>{what.clone()}</span>
@@ -312,7 +320,11 @@ fn PaymentForm(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView {
     view! {
         <section class="card no-print" aria-labelledby="payment-title">
             <h2 id="payment-title" class="h3">"Record a payment"</h2>
-            <p class="muted small">{format!("Still owed: {}. Record money that reached you outside Stripe; a part payment leaves the rest open.", detail.document.totals.due)}</p>
+            <p class="muted small">{if detail.document.status == InvoiceStatus::WrittenOff {
+                format!("Written off: {}. Paid after all? Record what reached you: it comes off what was written off, and all of it makes the invoice paid. Reminders stay stopped.", detail.document.totals.due)
+            } else {
+                format!("Still owed: {}. Record money that reached you outside Stripe; a part payment leaves the rest open.", detail.document.totals.due)
+            }}</p>
             <form class="form form-inline" on:submit=submit novalidate>
                 <div>
                     <label for="payment-amount">{format!("Amount ({})", detail.document.totals.due.currency().code())}</label>
