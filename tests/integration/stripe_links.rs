@@ -251,6 +251,47 @@ async fn a_checkout_page_opened_before_its_link_was_replaced_and_paid_after_is_r
     assert_eq!(outbox(&app, "paid_twice").await.len(), 1);
 }
 
+/// An event that names a retired link but a session of another link (forged with a leaked
+/// signing secret, or garbled) records nothing: the session read from Stripe must be that
+/// link's.
+#[tokio::test]
+async fn a_session_of_another_link_is_not_recorded_through_a_retired_one() {
+    let (app, stripe) = app_with_stripe().await;
+    let (user, client) = with_client(&app, "other-link@example.com", KEY, "Initech").await;
+    let first = send_one(&user, &client).await;
+    let second = send_one(&user, &client).await;
+    assert_eq!(user.pay(&first.id, "50").await.status, 200);
+    assert!(
+        !link_active(&stripe, &first.link),
+        "the first link is retired"
+    );
+
+    let paid = stripe.pay(&second.link, "paid").await.unwrap();
+    assert_eq!(
+        user.invoice(&second.id).await.body["document"]["status"],
+        "Paid"
+    );
+    let mut forged = paid.clone();
+    forged["id"] = Value::String("evt_forged_retired".into());
+    forged["data"]["object"]["payment_link"] = Value::String(first.link.clone());
+    assert_eq!(redeliver(&app, &stripe, &forged).await, 200);
+
+    let untouched = user.invoice(&first.id).await.body;
+    assert_eq!(
+        untouched["document"]["status"], "PartiallyPaid",
+        "{untouched}"
+    );
+    assert_eq!(
+        untouched["document"]["payments"].as_array().unwrap().len(),
+        1
+    );
+    assert!(
+        untouched["extra_payments"]
+            .as_array()
+            .is_none_or(Vec::is_empty)
+    );
+}
+
 /// Another user's webhook hears of the same session (two users, one Stripe account): it is
 /// not their invoice's link, retired or not, so nothing of theirs moves.
 #[tokio::test]
