@@ -106,7 +106,7 @@ test('a client, an invoice with live totals, sending, part and full payment, and
 
   await page.getByLabel('Amount (USD)').fill('250');
   await page.getByRole('button', { name: 'Record payment' }).click();
-  await expect(page.locator('#payment-amount-error')).toContainText('more than the $201.56 still owed');
+  await expect(page.locator('#payment-amount-error')).toContainText('more than the $201.56 left on this invoice');
   await page.getByLabel('Amount (USD)').fill('100');
   await page.getByRole('button', { name: 'Record payment' }).click();
   await expect(paper.locator('.status')).toHaveText('Partially paid');

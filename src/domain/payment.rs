@@ -71,7 +71,8 @@ pub struct PaymentErrors {
 }
 
 impl PaymentInput {
-    /// `due` is what the invoice still owes; `today` is the user's local date.
+    /// `due` is what is left on the invoice (owed, or written off); `today` is the user's local
+    /// date.
     pub fn parse(&self, due: Money, today: CalendarDate) -> Result<Payment, Box<PaymentErrors>> {
         let mut errors = PaymentErrors::default();
         let amount = match Money::parse(&self.amount, due.currency()) {
@@ -80,9 +81,7 @@ impl PaymentInput {
                 None
             }
             Ok(amount) if amount.minor() > due.minor() => {
-                errors.amount = Some(format!(
-                    "That is more than the {due} still owed on this invoice."
-                ));
+                errors.amount = Some(format!("That is more than the {due} left on this invoice."));
                 None
             }
             Ok(amount) => Some(amount),

@@ -92,9 +92,10 @@ async fn opened(
 
 /// After money came in outside the link, or was taken off again or refunded: once nothing is
 /// owed the link is closed; otherwise the old link (for the old amount, or closed when the
-/// invoice was paid) is closed and one for what is owed now takes its place — unless a bank debit is settling through it, which must settle (or fail)
-/// through the link PayTrack knows; what it brings beyond what is owed is noted as paid twice.
-/// A new link is made only once the old one is closed, so a client is never offered two.
+/// invoice was paid) is closed and one for what is owed now takes its place — unless a bank
+/// debit is settling through it, which must settle (or fail) through the link PayTrack knows;
+/// what it brings beyond what is owed is noted as paid twice. A new link is made only once the
+/// old one is closed, so a client is never offered two.
 /// `false` when the link is still not what is owed (Stripe refused or was unreachable):
 /// reconciliation, due within a minute, calls this again.
 pub async fn follow_owed(state: &AppState, user: &UserDoc, invoice: &InvoiceDoc) -> bool {
