@@ -109,5 +109,30 @@ test('connect Stripe, send an invoice with its pay link, and see it paid by a si
   await page.goto('/dashboard');
   await hydrated(page);
   await expect(page.locator('body')).toContainText('Refunded through Stripe');
+
+  // The client's bank disputes the €300 left on the payment: Stripe takes it back. It is owed
+  // again, the page says what to do and by when, and reminders wait.
+  const disputed = await request.post(`${stripe}/_stand_in/dispute?payment_intent=${paymentIntent}&amount=30000`);
+  expect(disputed.ok()).toBeTruthy();
+  const disputeEvents = await disputed.json();
+  expect(disputeEvents.map((e) => e.type)).toEqual(['charge.dispute.created', 'charge.dispute.funds_withdrawn']);
+  await page.goto(`/invoices/${id}`);
+  await hydrated(page);
+  await expect(page.locator('.status.status-open').first()).toHaveText('Open');
+  await expect(page.locator('article.paper')).toContainText('€300.00 taken back by the payer');
+  const disputes = page.getByTestId('disputes');
+  await expect(disputes.getByRole('heading')).toHaveText("Disputed by the payer's bank");
+  await expect(disputes).toContainText('Answer it in your Stripe dashboard by');
+  await expect(reminders.getByRole('status')).toContainText("your client's bank took a payment back");
+
+  // The bank decides for the owner: the money counts again and reminders go on.
+  const decided = await request.post(`${stripe}/_stand_in/decide_dispute?id=${disputeEvents[0].data.object.id}&won=true`);
+  expect(decided.ok()).toBeTruthy();
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator('.status.status-partial').first()).toHaveText('Partially paid');
+  await expect(disputes).toContainText('decided for you');
+  await expect(page.locator('article.paper')).not.toContainText('taken back');
+  await expect(reminders.getByRole('button', { name: 'Pause reminders' })).toBeVisible();
   expect(errors).toEqual([]);
 });

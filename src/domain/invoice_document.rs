@@ -60,6 +60,9 @@ pub struct PaymentView {
     /// How much of it was given back (a refund in Stripe).
     #[serde(default)]
     pub refunded: Option<Money>,
+    /// How much of it the client's bank took back (a dispute), while it has.
+    #[serde(default)]
+    pub disputed: Option<Money>,
 }
 
 impl PaymentView {
@@ -71,9 +74,13 @@ impl PaymentView {
             self.amount,
             self.method.to_lowercase()
         );
-        match &self.refunded {
+        let paid = match &self.refunded {
             Some(refunded) if refunded == &self.amount => format!("{paid}, refunded"),
             Some(refunded) => format!("{paid}, {refunded} refunded"),
+            None => paid,
+        };
+        match &self.disputed {
+            Some(disputed) => format!("{paid}, {disputed} taken back by the payer's bank"),
             None => paid,
         }
     }
@@ -127,6 +134,7 @@ mod tests {
             date: CalendarDate::parse("2026-12-01").unwrap(),
             method: "Stripe".to_string(),
             refunded: refunded.map(|minor| Money::from_minor(minor, Currency::EUR)),
+            disputed: None,
         }
     }
 
@@ -139,5 +147,15 @@ mod tests {
         assert!(part.starts_with(&paid), "{part}");
         assert!(part.ends_with(" refunded") && part.contains("40"), "{part}");
         assert_eq!(payment(Some(10_000)).line(), format!("{paid}, refunded"));
+        let disputed = PaymentView {
+            disputed: Some(Money::from_minor(10_000, Currency::EUR)),
+            ..payment(None)
+        }
+        .line();
+        assert!(disputed.starts_with(&paid), "{disputed}");
+        assert!(
+            disputed.ends_with("taken back by the payer's bank"),
+            "{disputed}"
+        );
     }
 }

@@ -8,6 +8,7 @@ pub mod client;
 pub mod country;
 pub mod dashboard;
 pub mod date;
+pub mod dispute;
 pub mod email;
 pub mod html;
 pub mod inbound;

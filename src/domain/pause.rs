@@ -20,6 +20,10 @@ pub enum PauseReason {
     /// The user gave money back in Stripe, so the invoice is owed again: chasing waits until
     /// they resume it (or write off or void what is left).
     Refunded,
+    /// The client's bank took a payment back (a dispute), so the invoice is owed again:
+    /// chasing waits while the user answers the dispute, and starts again by itself if the
+    /// money comes back and something is still owed.
+    Disputed,
 }
 
 impl PauseReason {
@@ -31,6 +35,7 @@ impl PauseReason {
             PauseReason::Processing => "processing",
             PauseReason::Replied => "replied",
             PauseReason::Refunded => "refunded",
+            PauseReason::Disputed => "disputed",
         }
     }
 }
@@ -79,6 +84,7 @@ mod tests {
             PauseReason::Processing,
             PauseReason::Replied,
             PauseReason::Refunded,
+            PauseReason::Disputed,
         ] {
             let json = serde_json::to_string(&reason).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", reason.as_str()));

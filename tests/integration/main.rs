@@ -40,6 +40,7 @@ mod search;
 mod session_cache;
 mod stripe_connect;
 mod stripe_contract;
+mod stripe_disputes;
 mod stripe_links;
 mod stripe_payments;
 mod stripe_refunds;

@@ -96,7 +96,12 @@ async fn a_key_is_checked_live_sealed_and_never_shown_again() {
             "invoice.paid",
             "invoice.payment_failed",
             "invoice.voided",
-            "charge.refunded"
+            "charge.refunded",
+            "charge.dispute.created",
+            "charge.dispute.updated",
+            "charge.dispute.funds_withdrawn",
+            "charge.dispute.funds_reinstated",
+            "charge.dispute.closed"
         ])
     );
     assert!(calls[1].idempotency_key.is_some());

@@ -15,7 +15,7 @@ use crate::stripe_stand_in::StripeStandIn;
 use crate::write_off::{outstanding_usd, stored};
 
 /// Every month's collected total in USD, added up.
-async fn collected_usd(app: &TestApp) -> i64 {
+pub async fn collected_usd(app: &TestApp) -> i64 {
     use futures::TryStreamExt;
     let months: Vec<Document> = app
         .db
@@ -33,7 +33,7 @@ async fn collected_usd(app: &TestApp) -> i64 {
 }
 
 /// The PaymentIntent PayTrack recorded for the invoice's first payment.
-async fn payment_intent(app: &TestApp, id: &str) -> String {
+pub async fn payment_intent(app: &TestApp, id: &str) -> String {
     let invoice = stored(app, id).await;
     let payments = invoice.get_array("payments").unwrap();
     payments[0]
@@ -264,7 +264,7 @@ async fn an_endpoint_registered_before_refunds_were_read_is_made_to_ask_for_them
             .unwrap()
             .get("events_version")
             .and_then(|v| v.as_i64().or(v.as_i32().map(i64::from))),
-        Some(1)
+        Some(i64::from(paytrack::server::stripe::account::EVENTS_VERSION))
     );
 
     // The next refund is heard, with all that Stripe says was given back by then.

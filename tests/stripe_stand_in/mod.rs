@@ -117,6 +117,8 @@ impl StripeStandIn {
             .route("/_stand_in/revoke", post(control_revoke))
             .route("/_stand_in/pay", post(control_pay))
             .route("/_stand_in/refund", post(control_refund))
+            .route("/_stand_in/dispute", post(control_dispute))
+            .route("/_stand_in/decide_dispute", post(control_decide_dispute))
             .route("/_stand_in/endpoint", post(control_endpoint))
             .with_state(self.clone())
     }
@@ -308,6 +310,118 @@ impl StripeStandIn {
         self.deliver_all(std::slice::from_ref(&event), &[endpoints])
             .await;
         Ok(event)
+    }
+
+    /// The payer's bank disputes `amount` of what PaymentIntent `payment_intent` took. A
+    /// chargeback takes the money back at once (one balance transaction on the dispute) and
+    /// sends `charge.dispute.created` and `charge.dispute.funds_withdrawn`; an inquiry
+    /// (`inquiry`) moves no money and sends only `created`. Returns the events.
+    pub async fn dispute(
+        &self,
+        payment_intent: &str,
+        amount: i64,
+        inquiry: bool,
+    ) -> Result<Vec<Value>, String> {
+        let (events, endpoints) = {
+            let mut books = self.books.lock().expect("stand-in lock");
+            let Some(charge) = books
+                .objects
+                .values()
+                .find(|o| o["object"] == "charge" && o["payment_intent"] == payment_intent)
+                .cloned()
+            else {
+                return Err(format!("no charge for {payment_intent}"));
+            };
+            let id = new_id(&mut books, "dp");
+            let mut dispute = self.fixture("dispute");
+            merge(
+                &mut dispute,
+                &json!({
+                    "id": id, "amount": amount, "charge": charge["id"],
+                    "currency": charge["currency"], "payment_intent": payment_intent,
+                    "created": now(), "livemode": false, "is_charge_refundable": inquiry,
+                    "status": if inquiry { "warning_needs_response" } else { "needs_response" },
+                    "__account": charge["__account"],
+                }),
+            );
+            dispute["evidence_details"]["due_by"] = json!(now() + 14 * 86_400);
+            let mut kinds = vec!["charge.dispute.created"];
+            if !inquiry {
+                self.move_money(&mut books, &mut dispute, -amount);
+                kinds.push("charge.dispute.funds_withdrawn");
+            }
+            books.objects.insert(id, dispute.clone());
+            self.events_about(&mut books, &dispute, &kinds)
+        };
+        self.deliver_all(&events, &endpoints).await;
+        Ok(events)
+    }
+
+    /// The bank decides dispute `id`: won, the money comes back (a second balance transaction,
+    /// `charge.dispute.funds_reinstated`); lost, it stays away. Then `charge.dispute.closed`.
+    pub async fn decide_dispute(&self, id: &str, won: bool) -> Result<Vec<Value>, String> {
+        let (events, endpoints) = {
+            let mut books = self.books.lock().expect("stand-in lock");
+            let Some(mut dispute) = books.objects.get(id).cloned() else {
+                return Err(format!("no dispute {id}"));
+            };
+            let moved = dispute["balance_transactions"]
+                .as_array()
+                .is_some_and(|moves| !moves.is_empty());
+            let mut kinds = vec![];
+            if won && moved {
+                let amount = int(&dispute["amount"]);
+                self.move_money(&mut books, &mut dispute, amount);
+                kinds.push("charge.dispute.funds_reinstated");
+            }
+            let status = match (won, moved) {
+                (true, _) => "won",
+                (false, true) => "lost",
+                (false, false) => "warning_closed",
+            };
+            dispute["status"] = json!(status);
+            kinds.push("charge.dispute.closed");
+            books.objects.insert(id.to_string(), dispute.clone());
+            self.events_about(&mut books, &dispute, &kinds)
+        };
+        self.deliver_all(&events, &endpoints).await;
+        Ok(events)
+    }
+
+    /// A balance transaction of `amount` on `dispute` (negative: taken from the account).
+    fn move_money(&self, books: &mut Books, dispute: &mut Value, amount: i64) {
+        let id = new_id(books, "txn");
+        let mut transaction = self.fixture("balance_transaction");
+        merge(
+            &mut transaction,
+            &json!({
+                "id": id, "amount": amount, "net": amount, "currency": dispute["currency"],
+                "source": dispute["id"], "created": now(), "available_on": now(),
+                "type": "adjustment", "reporting_category": "dispute",
+            }),
+        );
+        if let Some(moves) = dispute["balance_transactions"].as_array_mut() {
+            moves.push(transaction);
+        }
+    }
+
+    /// One event per kind about `object`, each with the endpoints of its account that asked.
+    fn events_about(
+        &self,
+        books: &mut Books,
+        object: &Value,
+        kinds: &[&str],
+    ) -> (Vec<Value>, Vec<Vec<(String, String)>>) {
+        let account = object["__account"].as_str().unwrap_or_default().to_string();
+        let events: Vec<Value> = kinds
+            .iter()
+            .map(|kind| self.event(books, &account, kind, object))
+            .collect();
+        let endpoints = events
+            .iter()
+            .map(|event| endpoints_of(books, &account, event["type"].as_str()))
+            .collect();
+        (events, endpoints)
     }
 
     /// The charge through which PaymentIntent `payment_intent` took `amount` (in `account`).
@@ -1405,6 +1519,38 @@ async fn control_revoke(
 ) -> StatusCode {
     s.revoke(q.get("key").map(String::as_str).unwrap_or_default());
     StatusCode::NO_CONTENT
+}
+
+/// `POST /_stand_in/dispute?payment_intent=pi_…&amount=…[&inquiry=true]`: the payer's bank
+/// disputes a payment. Answers the events sent.
+async fn control_dispute(
+    State(s): State<StripeStandIn>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let intent = q.get("payment_intent").cloned().unwrap_or_default();
+    let amount = q.get("amount").and_then(|a| a.parse().ok()).unwrap_or(0);
+    let inquiry = q.get("inquiry").is_some_and(|i| i == "true");
+    events_answer(s.dispute(&intent, amount, inquiry).await)
+}
+
+/// `POST /_stand_in/decide_dispute?id=dp_…&won=true|false`: the bank decides.
+async fn control_decide_dispute(
+    State(s): State<StripeStandIn>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let id = q.get("id").cloned().unwrap_or_default();
+    let won = q.get("won").is_some_and(|w| w == "true");
+    events_answer(s.decide_dispute(&id, won).await)
+}
+
+fn events_answer(events: Result<Vec<Value>, String>) -> Response {
+    match events {
+        Ok(events) => {
+            let events: Vec<Value> = events.iter().map(public).collect();
+            (StatusCode::OK, Value::from(events).to_string()).into_response()
+        }
+        Err(message) => (StatusCode::BAD_REQUEST, message).into_response(),
+    }
 }
 
 /// `POST /_stand_in/refund?payment_intent=pi_…&amount=…`: the account refunds.

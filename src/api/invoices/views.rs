@@ -7,7 +7,8 @@ use crate::server::db::invoices::{InvoiceDoc, ListedInvoice};
 use crate::server::db::users::UserDoc;
 use crate::server::state::AppState;
 
-use super::wire::{ExtraPaymentView, HandPaymentView, InvoiceDetail, InvoiceRow};
+use super::wire::{DisputeView, ExtraPaymentView, HandPaymentView, InvoiceDetail, InvoiceRow};
+use crate::domain::dispute::DisputeState;
 
 pub fn row(invoice: &ListedInvoice, today: CalendarDate) -> InvoiceRow {
     InvoiceRow {
@@ -70,5 +71,18 @@ pub fn detail(
             })
             .collect(),
         written_off_on: invoice.written_off_at.map(local),
+        disputes: invoice
+            .payments
+            .iter()
+            .filter_map(|p| p.dispute.as_ref())
+            .map(|d| DisputeView {
+                state: DisputeState::of(&d.status),
+                amount: Money::from_minor(d.amount_minor, invoice.currency),
+                opened_on: local(d.heard_at),
+                respond_by: d.respond_by.map(local),
+                to_refund: (d.spare_minor() > 0)
+                    .then(|| Money::from_minor(d.spare_minor(), invoice.currency)),
+            })
+            .collect(),
     }
 }

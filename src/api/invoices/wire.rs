@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::date::CalendarDate;
+pub use crate::domain::dispute::DisputeView;
 use crate::domain::invoice_draft::{InvoiceErrors, InvoiceInput};
 use crate::domain::money::Money;
 pub use crate::domain::pay_way::PayWay;
@@ -57,6 +58,9 @@ pub struct InvoiceDetail {
     /// The day (in the user's zone) what was left stopped being expected (kept when the
     /// client paid in full after all).
     pub written_off_on: Option<CalendarDate>,
+    /// Disputes of its Stripe payments by the payer's bank, newest last.
+    #[serde(default)]
+    pub disputes: Vec<DisputeView>,
 }
 
 /// A payment recorded by hand, with the id that takes it off.

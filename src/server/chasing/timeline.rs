@@ -233,6 +233,15 @@ pub fn build(
             "paused",
             "Reminders are paused because you refunded a payment in Stripe. Resume them to chase what is owed again, or write it off.".to_string(),
         ),
+        (_, Some(SkipReason::Paused)) if pause == Some(PauseReason::Disputed) => (
+            "paused",
+            if invoice.dispute_undecided() {
+                "Reminders are paused because your client's bank took a payment back (a dispute). Answer the dispute in your Stripe dashboard; if the money comes back they start again by themselves. Resume them to chase what is owed now, or write it off."
+            } else {
+                "Reminders are paused because your client's bank took a payment back (a dispute), and the dispute is over. Resume them to chase what is owed, or write it off."
+            }
+            .to_string(),
+        ),
         (_, Some(SkipReason::Paused)) => (
             "paused",
             "Reminders are paused. Resume to pick up with the next one due.".to_string(),

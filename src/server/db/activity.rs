@@ -39,6 +39,11 @@ pub enum ActivityKind {
     Refunded,
     /// A payment made twice, given back in Stripe as the user was asked.
     ExtraRefunded,
+    /// The client's bank took a Stripe payment back (the amount is what it took): owed again
+    /// with reminders paused.
+    Disputed,
+    /// A dispute decided for the user: the money came back (the amount is what came back).
+    DisputeWon,
 }
 
 impl ActivityKind {
@@ -61,6 +66,8 @@ impl ActivityKind {
             ActivityKind::WrittenOff => "Written off — no longer chased",
             ActivityKind::Refunded => "Refunded through Stripe",
             ActivityKind::ExtraRefunded => "Payment made twice refunded",
+            ActivityKind::Disputed => "Payment disputed — taken back by the client's bank",
+            ActivityKind::DisputeWon => "Dispute won — the money is back",
         }
     }
 }
@@ -234,6 +241,8 @@ mod tests {
             ActivityKind::WrittenOff,
             ActivityKind::Refunded,
             ActivityKind::ExtraRefunded,
+            ActivityKind::Disputed,
+            ActivityKind::DisputeWon,
         ];
         let mut labels: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
         labels.sort_unstable();

@@ -3,7 +3,8 @@
 //! connection's signing secret (Stripe-Signature, five-minute tolerance), handled once per
 //! event id (`stripe_events`), and never trusted for a payment's state: the object is fetched
 //! again from Stripe, so events arriving late, twice or out of order all end in what Stripe
-//! says now. A refund event carries the total refunded so far, which only ever grows.
+//! says now. A refund event carries the total refunded so far, which only ever grows; a
+//! dispute event, how many times the dispute moved money, which only grows too.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -14,6 +15,7 @@ use stripe_webhook::EventObject;
 use super::webhooks::answer;
 use crate::server::crypto::Purpose;
 use crate::server::db::{self, invoices, users};
+use crate::server::payments::disputes::{DisputeNews, Disputed, record_dispute};
 use crate::server::payments::refunds::{Refunded, record_refund};
 use crate::server::payments::retired_link::settle_retired;
 use crate::server::payments::settle::settle;
@@ -43,6 +45,9 @@ enum News {
         payment_intent: Option<String>,
         refunded_minor: i64,
     },
+    /// Where a dispute of a payment stands; `None` for a charge without a PaymentIntent
+    /// (not one PayTrack's links or invoices made).
+    Dispute(Option<DisputeNews>),
 }
 
 fn news_of(object: &EventObject) -> Option<News> {
@@ -74,9 +79,29 @@ fn news_of(object: &EventObject) -> Option<News> {
                 refunded_minor: c.amount_refunded,
             });
         }
+        EventObject::ChargeDisputeCreated(d)
+        | EventObject::ChargeDisputeUpdated(d)
+        | EventObject::ChargeDisputeFundsWithdrawn(d)
+        | EventObject::ChargeDisputeFundsReinstated(d)
+        | EventObject::ChargeDisputeClosed(d) => return Some(News::Dispute(dispute_news(d))),
         _ => None,
     };
     subject.map(News::Payment)
+}
+
+fn dispute_news(dispute: &stripe_shared::Dispute) -> Option<DisputeNews> {
+    let payment_intent = dispute.payment_intent.as_ref()?.id().as_str().to_string();
+    Some(DisputeNews {
+        id: dispute.id.as_str().to_string(),
+        payment_intent,
+        amount_minor: dispute.amount,
+        status: dispute.status.as_str().to_string(),
+        moves: u8::try_from(dispute.balance_transactions.len().min(2)).unwrap_or(2),
+        respond_by: dispute
+            .evidence_details
+            .due_by
+            .map(|at| mongodb::bson::DateTime::from_millis(at.saturating_mul(1000))),
+    })
 }
 
 pub async fn connected(
@@ -125,7 +150,8 @@ pub async fn connected(
                     payment_intent: Some(payment_intent),
                     refunded_minor,
                 }) => refund(state, owner, &payment_intent, refunded_minor).await,
-                Some(News::Refund { .. }) => Ok("not a PayTrack payment"),
+                Some(News::Refund { .. } | News::Dispute(None)) => Ok("not a PayTrack payment"),
+                Some(News::Dispute(Some(news))) => dispute(state, owner, &news).await,
                 Some(News::Payment(subject)) => act(state, owner, subject).await,
             }
         }
@@ -237,6 +263,26 @@ async fn refund(
     };
     match record_refund(state, &user, payment_intent, refunded_minor).await {
         Ok(Refunded::Unchanged) => Ok("nothing new"),
+        Ok(_) => Ok("handled"),
+        Err(err) => Err(err.to_string()),
+    }
+}
+
+/// Records where a dispute of a payment stands, from the signed event (as refunds are, and for
+/// the same reason: reading disputes would need a wider key). `record_dispute` orders the news
+/// by the dispute's money moves, so a late event cannot undo a newer one.
+async fn dispute(
+    state: &AppState,
+    owner: mongodb::bson::oid::ObjectId,
+    news: &DisputeNews,
+) -> Result<&'static str, String> {
+    let user = match users::find(&state.db, owner).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Ok("no such user"),
+        Err(err) => return Err(err.to_string()),
+    };
+    match record_dispute(state, &user, news).await {
+        Ok(Disputed::Unchanged) => Ok("nothing new"),
         Ok(_) => Ok("handled"),
         Err(err) => Err(err.to_string()),
     }

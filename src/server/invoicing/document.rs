@@ -81,6 +81,11 @@ pub fn build(invoice: &InvoiceDoc, user: &UserDoc, today: CalendarDate) -> Invoi
                 date: p.date,
                 method: p.method.label().to_string(),
                 refunded: (p.refunded_minor > 0).then(|| money(p.refunded_minor)),
+                disputed: p
+                    .dispute
+                    .as_ref()
+                    .filter(|d| d.moves == 1 && d.uncounted_minor > 0)
+                    .map(|d| money(d.uncounted_minor)),
             })
             .collect(),
     }

@@ -83,7 +83,10 @@ pub fn chase_state(invoice: &InvoiceDoc, client: Option<&ClientDoc>) -> ChaseSta
     ChaseState {
         status: invoice.status,
         processing: pause == Some(PauseReason::Processing),
-        paused: matches!(pause, Some(PauseReason::Paused | PauseReason::Refunded)),
+        paused: matches!(
+            pause,
+            Some(PauseReason::Paused | PauseReason::Refunded | PauseReason::Disputed)
+        ),
         replied: pause == Some(PauseReason::Replied),
         bounced: pause == Some(PauseReason::Bounced)
             || client.is_some_and(|c| c.email_problem.is_some()),

@@ -6,13 +6,12 @@
 //! or late, changes nothing. A payment recorded before PayTrack kept Stripe's PaymentIntent is
 //! found through the payment link or Stripe invoice it paid (`adopt`).
 
-use mongodb::bson::DateTime;
-
-use super::links;
+use super::taken_back::{self, Leaving};
+use crate::domain::pause::PauseReason;
 use crate::domain::payment::PaymentMethod;
 use crate::error::AppError;
 use crate::server::db::activity::ActivityKind;
-use crate::server::db::invoices::{self, InvoiceDoc, PaymentDoc};
+use crate::server::db::invoices::{self, DisputeDoc, InvoiceDoc, PaymentDoc};
 use crate::server::db::users::UserDoc;
 use crate::server::invoicing::effects::note;
 use crate::server::state::AppState;
@@ -75,7 +74,11 @@ pub async fn record_refund(
 /// Gives `payment_intent` to the payment it made, when that payment was recorded before
 /// PayTrack kept PaymentIntents: Stripe names the payment link or Stripe invoice it paid, and
 /// that invoice's one Stripe payment without a PaymentIntent is it. Whether one was given it.
-async fn adopt(state: &AppState, user: &UserDoc, payment_intent: &str) -> Result<bool, AppError> {
+pub(super) async fn adopt(
+    state: &AppState,
+    user: &UserDoc,
+    payment_intent: &str,
+) -> Result<bool, AppError> {
     let Ok(Some(connected)) = stripe_account::connected(state, user.id).await else {
         return Ok(false);
     };
@@ -124,45 +127,42 @@ async fn give_back(
     payment: &PaymentDoc,
     refunded_minor: i64,
 ) -> Result<Option<Refunded>, AppError> {
-    let Some((refunded_now, amount)) =
+    let Some((refunded_now, refunded)) =
         rise(refunded_minor, payment.amount_minor, payment.refunded_minor)
     else {
         return Ok(Some(Refunded::Unchanged));
     };
-    let paid_after = invoice.paid_minor.checked_sub(amount);
-    let due_after = invoice.due_minor.checked_add(amount);
-    let (Some(paid_after), Some(due_after)) = (paid_after, due_after) else {
-        tracing::error!(invoice = %invoice.id, "a refund larger than what was paid");
-        return Err(AppError::Internal);
-    };
-    let payments_after = invoice.payments_with(payment.id, |p| p.refunded_minor = refunded_now);
-    let off = invoices::MoneyOff {
-        owner: user.id,
-        id: invoice.id,
-        from: invoice.status,
-        paid_before: invoice.paid_minor,
-        payment,
-        amount_minor: amount,
-        to: invoice
-            .status
-            .after_refund(paid_after, invoice.written_off_at.is_some()),
-        due_after,
-        now: DateTime::now(),
-    };
-    let saved = invoices::refund_payment(&state.db, &off, &payments_after)
-        .await
-        .map_err(|e| e.user_facing("recording a refund"))?;
-    let Some(saved) = saved else {
-        return Ok(None);
-    };
-    tracing::info!(invoice = %saved.id, amount, "a Stripe refund recorded");
-    note(state, &saved, ActivityKind::Refunded, amount).await;
-    links::follow_owed(state, user, &saved).await;
-    if let Err(err) = crate::server::jobs::plan::replan(&state.db, user, &saved).await {
-        tracing::error!(error = %err, invoice = %saved.id, "planning reminders after a refund");
+    // Money a won dispute brought back after the invoice was settled another way is what the
+    // user was asked to give back: a refund takes it first, and the invoice does not move.
+    let spare = payment.dispute.as_ref().map_or(0, DisputeDoc::spare_minor);
+    let from_spare = refunded.min(spare);
+    let amount = refunded - from_spare;
+    let payments_after = invoice.payments_with(payment.id, |p| {
+        p.refunded_minor = refunded_now;
+        if let Some(dispute) = p.dispute.as_mut() {
+            dispute.uncounted_minor -= from_spare;
+        }
+    });
+    if amount == 0 {
+        let saved = invoices::note_on_payment(&state.db, invoice, payment, &payments_after)
+            .await
+            .map_err(|e| e.user_facing("recording a refund"))?;
+        let Some(saved) = saved else {
+            return Ok(None);
+        };
+        note(state, &saved, ActivityKind::ExtraRefunded, from_spare).await;
+        return Ok(Some(Refunded::ExtraRefunded));
     }
-    crate::server::pay_habits::refresh(state, user, saved.client_id).await;
-    Ok(Some(Refunded::Reopened))
+    let leaving = Leaving {
+        invoice,
+        payment,
+        amount,
+        payments_after: &payments_after,
+        why: PauseReason::Refunded,
+        kind: ActivityKind::Refunded,
+    };
+    let saved = taken_back::money_left(state, user, leaving).await?;
+    Ok(saved.map(|_| Refunded::Reopened))
 }
 
 async fn note_extra(

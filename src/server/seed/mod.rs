@@ -182,6 +182,7 @@ pub async fn seed(
                 recorded_at: at_noon(paid_on),
                 stripe_payment: None,
                 refunded_minor: 0,
+                dispute: None,
             };
             document.insert(
                 "payments",

@@ -21,8 +21,9 @@ pub struct AccountSummary {
     pub default_currency: String,
 }
 
-/// The events PayTrack acts on: payment links (through Checkout), hosted invoices, refunds.
-pub const EVENTS: [&str; 7] = [
+/// The events PayTrack acts on: payment links (through Checkout), hosted invoices, refunds,
+/// disputes.
+pub const EVENTS: [&str; 12] = [
     "checkout.session.completed",
     "checkout.session.async_payment_succeeded",
     "checkout.session.async_payment_failed",
@@ -30,11 +31,16 @@ pub const EVENTS: [&str; 7] = [
     "invoice.payment_failed",
     "invoice.voided",
     "charge.refunded",
+    "charge.dispute.created",
+    "charge.dispute.updated",
+    "charge.dispute.funds_withdrawn",
+    "charge.dispute.funds_reinstated",
+    "charge.dispute.closed",
 ];
 
 /// Which `EVENTS` an endpoint registered now asks for: 1 added `charge.refunded` to the six
-/// payment events endpoints were registered for before (version 0).
-pub const EVENTS_VERSION: u32 = 1;
+/// payment events endpoints were registered for before (version 0), 2 the dispute events.
+pub const EVENTS_VERSION: u32 = 2;
 
 fn events<T: std::str::FromStr<Err = std::convert::Infallible>>() -> Vec<T> {
     EVENTS

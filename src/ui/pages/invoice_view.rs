@@ -5,9 +5,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::invoices::{
-    ExtraPaymentView, HandPaymentView, InvoiceDetail, InvoiceSave, PaymentSave, delete_draft,
-    duplicate_invoice, get_invoice, record_payment, remove_payment, replace_public_link,
-    send_invoice, void_invoice, write_off_invoice,
+    HandPaymentView, InvoiceDetail, InvoiceSave, PaymentSave, delete_draft, duplicate_invoice,
+    get_invoice, record_payment, remove_payment, replace_public_link, send_invoice, void_invoice,
+    write_off_invoice,
 };
 use crate::api::reminders::load_invoice_reminders;
 use crate::domain::pay_way::PayWay;
@@ -16,6 +16,7 @@ use crate::domain::status::InvoiceStatus;
 use crate::error::AppError;
 use crate::ui::browser;
 use crate::ui::components::invoice_paper::InvoicePaper;
+use crate::ui::components::money_notices::{Disputes, PaidTwice};
 use crate::ui::components::reminder_timeline::ReminderTimeline;
 use crate::ui::components::signed_in::or_sign_in;
 
@@ -144,6 +145,7 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
         </div>
         <p class="form-error no-print" role="alert">{move || problem.get()}</p>
         <PaidTwice extra=detail.extra_payments.clone() status=status />
+        <Disputes disputes=detail.disputes.clone() />
         {detail.written_off_on.map(|on| view! {
             <p class="notice no-print written-off" role="status">{if status == InvoiceStatus::WrittenOff {
                 format!(
@@ -254,37 +256,6 @@ fn HandPayments(
             </ul>
             <p class="form-error" role="alert">{failure}</p>
         </section>
-    })
-}
-
-/// Money that came through Stripe after the invoice was paid or voided, each with what to do.
-#[component]
-fn PaidTwice(extra: Vec<ExtraPaymentView>, status: InvoiceStatus) -> impl IntoView {
-    (!extra.is_empty()).then(|| {
-        let why = match status {
-            InvoiceStatus::Void => "after it was voided",
-            InvoiceStatus::WrittenOff => "after it was written off",
-            _ => "after it was already paid",
-        };
-        let refunded = extra.iter().all(|payment| payment.to_refund.minor() == 0);
-        let (class, title) = if refunded {
-            ("notice no-print", "Paid twice — refunded")
-        } else {
-            (
-                "notice notice-warning no-print",
-                "Paid twice — refund it from Stripe",
-            )
-        };
-        view! {
-            <section class=class aria-labelledby="paid-twice-title" data-testid="paid-twice">
-                <h2 id="paid-twice-title" class="h3">{title}</h2>
-                <ul>
-                    {extra.into_iter().map(|payment| view! {
-                        <li>{payment.sentence(why)}</li>
-                    }).collect_view()}
-                </ul>
-            </section>
-        }
     })
 }
 

@@ -208,11 +208,11 @@ fn Webhook(
     let problem = follow(save, connection);
     let status = match view.webhook {
         WebhookView::Registered => {
-            "PayTrack registered its webhook in your Stripe account: payments and refunds show up within seconds."
+            "PayTrack registered its webhook in your Stripe account: payments, refunds and disputes show up within seconds."
         }
         WebhookView::Pasted => "Stripe sends payments to PayTrack through the webhook you added.",
         WebhookView::Missing => {
-            "No webhook yet: PayTrack checks your open payment links every few minutes instead, but refunds you make in Stripe reach PayTrack only through a webhook. Add one:"
+            "No webhook yet: PayTrack checks your open payment links every few minutes instead, but refunds you make in Stripe, and disputes by your clients' banks, reach PayTrack only through a webhook. Add one:"
         }
     };
     view! {
@@ -223,7 +223,7 @@ fn Webhook(
                 <ol class="steps">
                     <li>"In Stripe, open Developers → Webhooks → Add endpoint."</li>
                     <li>"Endpoint URL: " <code class="copyable">{view.webhook_url.clone()}</code></li>
-                    <li>"Events: checkout.session.completed, checkout.session.async_payment_succeeded, checkout.session.async_payment_failed, invoice.paid, invoice.payment_failed, invoice.voided, charge.refunded."</li>
+                    <li>"Events: checkout.session.completed, checkout.session.async_payment_succeeded, checkout.session.async_payment_failed, invoice.paid, invoice.payment_failed, invoice.voided, charge.refunded, charge.dispute.created, charge.dispute.updated, charge.dispute.funds_withdrawn, charge.dispute.funds_reinstated, charge.dispute.closed."</li>
                     <li>"Paste the endpoint's signing secret here:"</li>
                 </ol>
                 <form on:submit=move |ev: leptos::ev::SubmitEvent| {

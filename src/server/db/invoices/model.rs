@@ -57,9 +57,45 @@ pub struct PaymentDoc {
     /// for payments recorded by hand, and for Stripe's recorded before refunds were read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stripe_payment: Option<String>,
-    /// How much of it was given back through Stripe; what it paid is the difference.
+    /// How much of it was given back through Stripe; what it paid is the difference (less
+    /// what a dispute keeps off it).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub refunded_minor: i64,
+    /// The client's bank disputing it (a chargeback), once Stripe told of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispute: Option<DisputeDoc>,
+}
+
+/// A dispute of a Stripe payment, as last heard (`domain::dispute` orders the news).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisputeDoc {
+    /// Stripe's id (`dp_…`).
+    pub id: String,
+    /// What the bank disputed.
+    pub amount_minor: i64,
+    /// Stripe's status (`needs_response`, `won`, …).
+    pub status: String,
+    /// How many times Stripe moved money for it: 1 taken back, 2 taken and given back.
+    pub moves: u8,
+    /// What of the payment the invoice does not count because of it: what was taken back,
+    /// while it is; once given back, what the invoice no longer owed by then (to refund).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub uncounted_minor: i64,
+    /// The last moment to answer it in Stripe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub respond_by: Option<DateTime>,
+    pub heard_at: DateTime,
+}
+
+impl DisputeDoc {
+    /// Money that came back from a dispute won after the invoice was settled another way.
+    pub fn spare_minor(&self) -> i64 {
+        if self.moves >= 2 {
+            self.uncounted_minor
+        } else {
+            0
+        }
+    }
 }
 
 fn is_zero(amount: &i64) -> bool {
@@ -222,6 +258,18 @@ impl InvoiceDoc {
             change(payment);
         }
         payments
+    }
+
+    /// A payment's money was taken back by a dispute the bank has not decided yet.
+    pub fn dispute_undecided(&self) -> bool {
+        self.payments
+            .iter()
+            .filter_map(|p| p.dispute.as_ref())
+            .any(|d| {
+                d.moves == 1
+                    && crate::domain::dispute::DisputeState::of(&d.status)
+                        == crate::domain::dispute::DisputeState::Open
+            })
     }
 
     /// PaymentIntent `intent` is one of the invoice's payments.

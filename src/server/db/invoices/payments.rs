@@ -36,6 +36,7 @@ pub async fn add_payment(
         recorded_at: now,
         stripe_payment: stripe_payment.map(str::to_string),
         refunded_minor: 0,
+        dispute: None,
     };
     let mut set = doc! {
         "status": status_bson(to),
@@ -105,26 +106,73 @@ pub async fn remove_payment(
     moving_collected(db, &filter, &update, &date, -off.amount_minor).await
 }
 
-/// Gives back `amount_minor` of a Stripe payment refunded in Stripe: the invoice's payments
-/// become `payments_after` (the payment's `refunded_minor` raised), and the collected total of
-/// the payment's month drops with it; `None` if the invoice changed meanwhile. An invoice owed
-/// again has its reminders paused in the same write, so no reminder can go out before the
-/// user decides.
-pub async fn refund_payment(
+/// Takes `amount_minor` of a Stripe payment off the invoice because it left the account (a
+/// refund in Stripe, a dispute): the invoice's payments become `payments_after` (with what
+/// took it noted), and the collected total of the payment's month drops with it; `None` if
+/// the invoice changed meanwhile. An invoice owed again has its reminders paused for `why` in
+/// the same write, so no reminder can go out before the user decides.
+pub async fn take_back(
     db: &Database,
     off: &MoneyOff<'_>,
     payments_after: &[PaymentDoc],
+    why: PauseReason,
 ) -> Result<Option<InvoiceDoc>, WriteError> {
     let mut set = doc! { "payments": to_bson(payments_after)? };
     if off.to.is_collectable() {
         set.insert(
             "reminders_paused",
-            doc! { "reason": PauseReason::Refunded.as_str(), "at": off.now },
+            doc! { "reason": why.as_str(), "at": off.now },
         );
     }
     let (filter, update) = off.write(set);
     let date = off.payment.date.to_string();
     Ok(moving_collected(db, &filter, &update, &date, -off.amount_minor).await?)
+}
+
+/// Where an invoice stands after money taken back comes back to one of its payments (a
+/// dispute decided for the user), for the write that counts it again.
+pub struct MoneyBack<'a> {
+    pub owner: ObjectId,
+    pub id: ObjectId,
+    /// The status and amount paid the decision was made from.
+    pub from: InvoiceStatus,
+    pub paid_before: i64,
+    pub payment: &'a PaymentDoc,
+    pub amount_minor: i64,
+    pub to: InvoiceStatus,
+    pub due_after: i64,
+    /// The hold the taking put on reminders is still there, and goes.
+    pub lift_hold: Option<PauseReason>,
+    pub now: DateTime,
+}
+
+/// Counts `amount_minor` of a payment again (`payments_after` says why), and adds it back to
+/// the collected total of the payment's month; `None` if the invoice changed meanwhile.
+pub async fn money_back(
+    db: &Database,
+    back: &MoneyBack<'_>,
+    payments_after: &[PaymentDoc],
+) -> Result<Option<InvoiceDoc>, WriteError> {
+    let mut set = doc! {
+        "payments": to_bson(payments_after)?,
+        "status": status_bson(back.to),
+        "updated_at": back.now,
+        "due_minor": back.due_after,
+    };
+    if back.to == InvoiceStatus::Paid {
+        set.insert("paid_on", back.payment.date.to_string());
+    }
+    let mut update = doc! { "$set": set, "$inc": { "paid_minor": back.amount_minor } };
+    let mut filter = doc! {
+        "_id": back.id, "user_id": back.owner, "status": status_bson(back.from),
+        "paid_minor": back.paid_before, "payments.id": back.payment.id,
+    };
+    if let Some(hold) = back.lift_hold {
+        filter.insert("reminders_paused.reason", hold.as_str());
+        update.insert("$unset", doc! { "reminders_paused": "" });
+    }
+    let date = back.payment.date.to_string();
+    Ok(moving_collected(db, &filter, &update, &date, back.amount_minor).await?)
 }
 
 /// Applies a payment's `update` to the invoice and moves the collected total of the month of

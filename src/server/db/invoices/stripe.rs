@@ -132,6 +132,40 @@ pub async fn name_stripe_payment(
     Ok(result.modified_count == 1)
 }
 
+/// Stores what changed on `payment` of `invoice` (`payments_after`) without moving money,
+/// if the payment's dispute is still as read and nothing was paid meanwhile.
+pub async fn note_on_payment(
+    db: &Database,
+    invoice: &InvoiceDoc,
+    payment: &PaymentDoc,
+    payments_after: &[PaymentDoc],
+) -> Result<Option<InvoiceDoc>, WriteError> {
+    let as_read = match &payment.dispute {
+        Some(dispute) => doc! {
+            "id": payment.id, "dispute.id": dispute.id.as_str(),
+            "dispute.status": dispute.status.as_str(),
+            "dispute.moves": i32::from(dispute.moves),
+            "dispute.uncounted_minor": if dispute.uncounted_minor == 0 {
+                to_bson(&doc! { "$exists": false })?
+            } else {
+                to_bson(&dispute.uncounted_minor)?
+            },
+        },
+        None => doc! { "id": payment.id, "dispute": { "$exists": false } },
+    };
+    Ok(db
+        .collection::<InvoiceDoc>(INVOICES)
+        .find_one_and_update(
+            doc! {
+                "_id": invoice.id, "user_id": invoice.user_id, "paid_minor": invoice.paid_minor,
+                "payments": { "$elemMatch": as_read },
+            },
+            doc! { "$set": { "payments": to_bson(payments_after)?, "updated_at": DateTime::now() } },
+        )
+        .return_document(ReturnDocument::After)
+        .await?)
+}
+
 /// The invoice of `owner` that Stripe's PaymentIntent `payment_intent` paid, as one of its
 /// payments or as money it did not expect.
 pub async fn by_stripe_payment(
