@@ -8,7 +8,7 @@ use mongodb::bson::Document;
 use serde_json::Value;
 
 use crate::stripe_payments::{KEY, TOTAL, jobs_in, redeliver, send_one, with_client};
-use crate::stripe_refunds::{collected_usd, payment_intent};
+use crate::stripe_refunds::{collected_usd, paid_twice, payment_intent};
 use crate::stripe_stand_in::StripeStandIn;
 use crate::write_off::{outstanding_usd, stored};
 
@@ -216,4 +216,33 @@ async fn an_inquiry_moves_no_money_and_money_won_back_after_the_invoice_was_sett
     assert_eq!(invoice["document"]["totals"]["paid"]["minor"], TOTAL);
     assert!(invoice["disputes"][0]["to_refund"].is_null(), "{invoice}");
     assert_eq!(jobs_in(&app, &second.id, "scheduled").await, 0);
+}
+
+#[tokio::test]
+async fn money_paid_twice_that_the_bank_takes_back_is_not_asked_to_be_refunded() {
+    let (app, stripe) = crate::stripe_connect::app_with_stripe().await;
+    let (user, client) = with_client(&app, "twice-dispute@example.com", KEY, "Hooli").await;
+    let (sent, intent) = paid_twice(&app, &stripe, &user, &client).await;
+    let collected_before = collected_usd(&app).await;
+
+    let opened = stripe.dispute(&intent, TOTAL, false).await.unwrap();
+    let view = user.invoice(&sent.id).await.body;
+    let extra = &view["extra_payments"][0];
+    assert_eq!(extra["taken_back"]["minor"], TOTAL, "{view}");
+    assert_eq!(extra["to_refund"]["minor"], 0, "{view}");
+    assert_eq!(view["document"]["status"], "Paid");
+    assert_eq!(view["document"]["totals"]["paid"]["minor"], TOTAL);
+    assert_eq!(collected_usd(&app).await, collected_before);
+
+    // Decided for the user: the money is theirs again, and so is the refund to make.
+    let dispute_id = opened[0]["data"]["object"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    stripe.decide_dispute(&dispute_id, true).await.unwrap();
+    let view = user.invoice(&sent.id).await.body;
+    let extra = &view["extra_payments"][0];
+    assert!(extra["taken_back"].is_null(), "{view}");
+    assert_eq!(extra["to_refund"]["minor"], TOTAL, "{view}");
+    assert_eq!(collected_usd(&app).await, collected_before);
 }

@@ -9,8 +9,9 @@ use paytrack::server::jobs::reconcile::pass;
 use serde_json::{Value, json};
 
 use crate::common::TestApp;
+use crate::common::billing::User;
 use crate::stripe_connect::app_with_stripe;
-use crate::stripe_payments::{KEY, TOTAL, jobs_in, redeliver, send_one, with_client};
+use crate::stripe_payments::{KEY, Sent, TOTAL, jobs_in, redeliver, send_one, with_client};
 use crate::stripe_stand_in::StripeStandIn;
 use crate::write_off::{outstanding_usd, stored};
 
@@ -42,6 +43,31 @@ pub async fn payment_intent(app: &TestApp, id: &str) -> String {
         .get_str("stripe_payment")
         .unwrap()
         .to_string()
+}
+
+/// An invoice paid by hand and then through its link before the link closed (Stripe was
+/// down): the invoice and the PaymentIntent of the money paid twice.
+pub async fn paid_twice(
+    app: &TestApp,
+    stripe: &StripeStandIn,
+    user: &User<'_>,
+    client: &str,
+) -> (Sent, String) {
+    let sent = send_one(user, client).await;
+    stripe.fail_next(3, 503, "api_error", None, "Stripe is down");
+    let paid = user.pay(&sent.id, "201.56").await;
+    assert_eq!(paid.status, 200, "{}", paid.body);
+    stripe.pay(&sent.link, "paid").await.unwrap();
+    let invoice = user.invoice(&sent.id).await.body;
+    assert_eq!(invoice["extra_payments"].as_array().unwrap().len(), 1);
+    let extra = stored(app, &sent.id).await;
+    let intent = extra.get_array("extra_payments").unwrap()[0]
+        .as_document()
+        .unwrap()
+        .get_str("stripe_payment")
+        .unwrap()
+        .to_string();
+    (sent, intent)
 }
 
 fn paused(invoice: &Document) -> bool {
@@ -171,22 +197,8 @@ async fn a_refunded_hosted_invoice_payment_is_found_through_its_payment_intent()
 async fn refunding_money_paid_twice_is_shown_as_refunded_and_leaves_the_invoice_alone() {
     let (app, stripe) = app_with_stripe().await;
     let (user, client) = with_client(&app, "twice-refund@example.com", KEY, "Hooli").await;
-    let sent = send_one(&user, &client).await;
-    // Paid by hand, and then through the link before it closed (Stripe was down).
-    stripe.fail_next(3, 503, "api_error", None, "Stripe is down");
-    let paid = user.pay(&sent.id, "201.56").await;
-    assert_eq!(paid.status, 200, "{}", paid.body);
-    stripe.pay(&sent.link, "paid").await.unwrap();
-    let invoice = user.invoice(&sent.id).await.body;
-    assert_eq!(invoice["extra_payments"].as_array().unwrap().len(), 1);
+    let (sent, intent) = paid_twice(&app, &stripe, &user, &client).await;
     let collected_before = collected_usd(&app).await;
-    let extra = stored(&app, &sent.id).await;
-    let intent = extra.get_array("extra_payments").unwrap()[0]
-        .as_document()
-        .unwrap()
-        .get_str("stripe_payment")
-        .unwrap()
-        .to_string();
 
     stripe.refund(&intent, 1_000).await.unwrap();
     let view: Value = user.invoice(&sent.id).await.body;

@@ -46,16 +46,28 @@ pub fn detail(
         extra_payments: invoice
             .extra_payments
             .iter()
-            .map(|extra| ExtraPaymentView {
-                amount: Money::from_minor(extra.amount_minor, invoice.currency),
-                on: local(extra.at),
-                reference: extra.reference.clone(),
-                refunded: (extra.refunded_minor > 0)
-                    .then(|| Money::from_minor(extra.refunded_minor, invoice.currency)),
-                to_refund: Money::from_minor(
-                    extra.amount_minor.saturating_sub(extra.refunded_minor),
-                    invoice.currency,
-                ),
+            .map(|extra| {
+                let taken_back = extra
+                    .dispute
+                    .as_ref()
+                    .filter(|d| d.moves == 1)
+                    .map_or(0, |d| d.uncounted_minor);
+                ExtraPaymentView {
+                    amount: Money::from_minor(extra.amount_minor, invoice.currency),
+                    on: local(extra.at),
+                    reference: extra.reference.clone(),
+                    refunded: (extra.refunded_minor > 0)
+                        .then(|| Money::from_minor(extra.refunded_minor, invoice.currency)),
+                    taken_back: (taken_back > 0)
+                        .then(|| Money::from_minor(taken_back, invoice.currency)),
+                    to_refund: Money::from_minor(
+                        extra
+                            .amount_minor
+                            .saturating_sub(extra.refunded_minor)
+                            .saturating_sub(taken_back),
+                        invoice.currency,
+                    ),
+                }
             })
             .collect(),
         pay_way: None,

@@ -83,6 +83,9 @@ pub struct ExtraPaymentView {
     /// What has been given back of it so far, and what is still to give back.
     pub refunded: Option<Money>,
     pub to_refund: Money,
+    /// What the payer's bank took back of it (a dispute), while it has: not to give back.
+    #[serde(default)]
+    pub taken_back: Option<Money>,
 }
 
 impl ExtraPaymentView {
@@ -93,6 +96,17 @@ impl ExtraPaymentView {
             self.amount,
             self.on.long()
         );
+        if let Some(taken) = &self.taken_back {
+            return match self.to_refund.minor() {
+                0 => format!(
+                    "{arrived}; the payer's bank took it back (a dispute), so there is nothing left to refund."
+                ),
+                _ => format!(
+                    "{arrived}; the payer's bank took {taken} of it back (a dispute). Refund the other {} from your Stripe dashboard (reference {}).",
+                    self.to_refund, self.reference
+                ),
+            };
+        }
         match &self.refunded {
             Some(_) if self.to_refund.minor() == 0 => format!("{arrived} and was refunded."),
             Some(refunded) => format!(
@@ -131,6 +145,7 @@ mod tests {
             reference: "cs_test_1".to_string(),
             refunded: (refunded > 0).then(|| Money::from_minor(refunded, Currency::USD)),
             to_refund: Money::from_minor(5_000 - refunded, Currency::USD),
+            taken_back: None,
         }
     }
 
@@ -149,5 +164,25 @@ mod tests {
         let done = extra(5_000).sentence(why);
         assert!(done.ends_with("and was refunded."), "{done}");
         assert!(!done.contains("cs_test_1"), "{done}");
+    }
+
+    #[test]
+    fn money_paid_twice_that_the_bank_took_back_is_not_asked_for() {
+        let why = "after it was already paid";
+        let all = ExtraPaymentView {
+            taken_back: Some(Money::from_minor(5_000, Currency::USD)),
+            to_refund: Money::from_minor(0, Currency::USD),
+            ..extra(0)
+        }
+        .sentence(why);
+        assert!(all.contains("nothing left to refund"), "{all}");
+        let part = ExtraPaymentView {
+            taken_back: Some(Money::from_minor(3_000, Currency::USD)),
+            to_refund: Money::from_minor(2_000, Currency::USD),
+            ..extra(0)
+        }
+        .sentence(why);
+        assert!(part.contains("took $30.00 of it back"), "{part}");
+        assert!(part.contains("Refund the other $20.00"), "{part}");
     }
 }

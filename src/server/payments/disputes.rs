@@ -65,16 +65,16 @@ pub async fn record_dispute(
             }
             return Ok(Disputed::Unchanged);
         };
-        // Money paid twice that the client's bank takes back is money the user was asked to
-        // give back anyway; the invoice does not move.
-        let Some(payment) = invoice
+        let intent = Some(news.payment_intent.as_str());
+        let outcome = match invoice
             .payments
             .iter()
-            .find(|p| p.stripe_payment.as_deref() == Some(news.payment_intent.as_str()))
-        else {
-            return Ok(Disputed::Unchanged);
+            .find(|p| p.stripe_payment.as_deref() == intent)
+        {
+            Some(payment) => apply(state, user, &invoice, payment, news).await?,
+            None => on_paid_twice(state, &invoice, news).await?,
         };
-        if let Some(outcome) = apply(state, user, &invoice, payment, news).await? {
+        if let Some(outcome) = outcome {
             return Ok(outcome);
         }
     }
@@ -91,11 +91,23 @@ async fn apply(
     payment: &PaymentDoc,
     news: &DisputeNews,
 ) -> Result<Option<Disputed>, AppError> {
+    let Some((dispute, movement)) = step(payment.dispute.as_ref(), news) else {
+        return Ok(Some(Disputed::Unchanged));
+    };
+    match movement {
+        MoneyMove::TakenBack => take(state, user, invoice, payment, dispute).await,
+        MoneyMove::GivenBack => give(state, user, invoice, payment, dispute).await,
+        MoneyMove::Stays => noted(state, invoice, payment, dispute).await,
+    }
+}
+
+/// The dispute as it stands after `news`, and the money it moves; `None` when the news is
+/// not newer than what is `known` (or about another dispute).
+fn step(known: Option<&DisputeDoc>, news: &DisputeNews) -> Option<(DisputeDoc, MoneyMove)> {
     let heard = DisputeStep {
         status: &news.status,
         moves: news.moves,
     };
-    let known = payment.dispute.as_ref();
     let newer = known.is_none_or(|k| {
         k.id == news.id
             && heard.is_newer_than(&DisputeStep {
@@ -104,7 +116,7 @@ async fn apply(
             })
     });
     if !newer {
-        return Ok(Some(Disputed::Unchanged));
+        return None;
     }
     let mut dispute = known.cloned().unwrap_or_else(|| DisputeDoc {
         id: news.id.clone(),
@@ -119,11 +131,47 @@ async fn apply(
     dispute.status = news.status.clone();
     dispute.moves = news.moves.min(2);
     dispute.respond_by = news.respond_by;
-    match movement {
-        MoneyMove::TakenBack => take(state, user, invoice, payment, dispute).await,
-        MoneyMove::GivenBack => give(state, user, invoice, payment, dispute).await,
-        MoneyMove::Stays => noted(state, invoice, payment, dispute).await,
-    }
+    Some((dispute, movement))
+}
+
+/// Money paid twice that the client's bank takes back is money the user need not give back
+/// any more: the invoice does not move, and the notice asks only for the rest (all of it
+/// again if the bank decides for the user). `None` when the invoice changed meanwhile.
+async fn on_paid_twice(
+    state: &AppState,
+    invoice: &InvoiceDoc,
+    news: &DisputeNews,
+) -> Result<Option<Disputed>, AppError> {
+    let mut after = invoice.extra_payments.clone();
+    let intent = Some(news.payment_intent.as_str());
+    let Some(extra) = after
+        .iter_mut()
+        .find(|e| e.stripe_payment.as_deref() == intent)
+    else {
+        return Ok(Some(Disputed::Unchanged));
+    };
+    let Some((mut dispute, _)) = step(extra.dispute.as_ref(), news) else {
+        return Ok(Some(Disputed::Unchanged));
+    };
+    let kept = extra
+        .amount_minor
+        .saturating_sub(extra.refunded_minor)
+        .max(0);
+    dispute.uncounted_minor = match dispute.moves {
+        1 => dispute.amount_minor.clamp(0, kept),
+        _ => 0,
+    };
+    extra.dispute = Some(dispute);
+    let saved = invoices::note_extra_payments(
+        &state.db,
+        invoice.user_id,
+        invoice.id,
+        &invoice.extra_payments,
+        &after,
+    )
+    .await
+    .map_err(|e| e.user_facing("recording a dispute"))?;
+    Ok(saved.map(|_| Disputed::Noted))
 }
 
 /// Stores where the dispute stands, moving no money.

@@ -185,7 +185,7 @@ async fn note_extra(
         return Ok(Some(Refunded::Unchanged));
     };
     extra.refunded_minor = refunded_now;
-    let saved = invoices::note_extra_refunded(
+    let saved = invoices::note_extra_payments(
         &state.db,
         user.id,
         invoice.id,

@@ -133,6 +133,7 @@ pub(super) fn extra(
         at: mongodb::bson::DateTime::now(),
         stripe_payment: payment_intent,
         refunded_minor: 0,
+        dispute: None,
     }
 }
 

@@ -17,7 +17,10 @@ pub fn PaidTwice(extra: Vec<ExtraPaymentView>, status: InvoiceStatus) -> impl In
             _ => "after it was already paid",
         };
         let refunded = extra.iter().all(|payment| payment.to_refund.minor() == 0);
-        let (class, title) = if refunded {
+        let taken_back = extra.iter().any(|payment| payment.taken_back.is_some());
+        let (class, title) = if refunded && taken_back {
+            ("notice no-print", "Paid twice — nothing left to refund")
+        } else if refunded {
             ("notice no-print", "Paid twice — refunded")
         } else {
             (

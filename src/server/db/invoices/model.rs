@@ -225,6 +225,10 @@ pub struct ExtraPayment {
     /// How much of it the user gave back through Stripe.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub refunded_minor: i64,
+    /// The payer's bank disputing it; while its money is taken back (`uncounted_minor`), that
+    /// much is not the user's to give back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dispute: Option<DisputeDoc>,
 }
 
 /// "I'll pay by …", from the client's page.

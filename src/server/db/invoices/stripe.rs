@@ -88,20 +88,19 @@ pub async fn note_extra_payment(
     Ok(result.modified_count == 1)
 }
 
-/// Notes how much of an extra payment (PaymentIntent `payment_intent`) the user refunded, if
-/// the invoice's extra payments are still `before` (their count tells one noted meanwhile).
-pub async fn note_extra_refunded(
+/// Stores what changed on an extra payment (refunded by the user, disputed by the payer's
+/// bank), if the invoice's extra payments are still `before`.
+pub async fn note_extra_payments(
     db: &Database,
     owner: ObjectId,
     id: ObjectId,
     before: &[ExtraPayment],
     after: &[ExtraPayment],
 ) -> Result<Option<InvoiceDoc>, WriteError> {
-    let size = i64::try_from(before.len()).unwrap_or(i64::MAX);
     Ok(db
         .collection::<InvoiceDoc>(INVOICES)
         .find_one_and_update(
-            doc! { "_id": id, "user_id": owner, "extra_payments": { "$size": size } },
+            doc! { "_id": id, "user_id": owner, "extra_payments": to_bson(before)? },
             doc! { "$set": { "extra_payments": to_bson(after)?, "updated_at": DateTime::now() } },
         )
         .return_document(ReturnDocument::After)
