@@ -349,3 +349,66 @@ async fn a_part_payment_while_stripe_is_down_gets_its_new_link_from_reconciliati
     pass(&app.state, later(24 * 60)).await.unwrap();
     assert_eq!(active_links(&stripe), links);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_webhook_money_paid_on_a_page_of_a_replaced_or_closed_link_is_found_by_asking() {
+    let (app, stripe) = app_with_stripe().await;
+    let user = app.user("quiet-links@example.com").await;
+    let connected = user
+        .connect_stripe("rk_test_51nowebhooksQuietLinksKey4455")
+        .await;
+    assert_eq!(connected["Connected"]["webhook"], "Missing");
+    let client = user.client("Initech").await;
+
+    // A page opened, the link replaced by a payment by hand, the page paid after: no webhook.
+    let replaced = send_one(&user, &client).await;
+    let page = stripe.open_checkout(&replaced.link).unwrap();
+    assert_eq!(user.pay(&replaced.id, "50").await.status, 200);
+    stripe.pay(&page, "paid").await.unwrap();
+    // A page opened, the invoice paid in full by hand (the link closed), the page paid after.
+    let closed = send_one(&user, &client).await;
+    let page = stripe.open_checkout(&closed.link).unwrap();
+    assert_eq!(user.pay(&closed.id, "201.56").await.status, 200);
+    assert!(!link_active(&stripe, &closed.link));
+    stripe.pay(&page, "paid").await.unwrap();
+    for sent in [&replaced, &closed] {
+        let unheard = user.invoice(&sent.id).await.body;
+        assert!(
+            unheard["extra_payments"]
+                .as_array()
+                .is_none_or(Vec::is_empty),
+            "{unheard}"
+        );
+    }
+
+    // Reconciliation asks about the quiet links and records the money as a webhook would.
+    pass(&app.state, later(20)).await.unwrap();
+    let invoice = user.invoice(&replaced.id).await.body;
+    assert_eq!(invoice["document"]["status"], "Paid", "{invoice}");
+    assert_eq!(invoice["document"]["totals"]["paid"]["minor"], TOTAL);
+    assert_eq!(invoice["extra_payments"][0]["amount"]["minor"], 5_000);
+    assert!(
+        active_links(&stripe).is_empty(),
+        "{:?}",
+        active_links(&stripe)
+    );
+    let invoice = user.invoice(&closed.id).await.body;
+    assert_eq!(invoice["document"]["status"], "Paid", "{invoice}");
+    assert_eq!(invoice["extra_payments"][0]["amount"]["minor"], TOTAL);
+    assert_eq!(outbox(&app, "paid_twice").await.len(), 2);
+
+    // Asked again while a page could still be open, nothing is recorded twice; a day on,
+    // the links are not asked about any more.
+    pass(&app.state, later(60)).await.unwrap();
+    for sent in [&replaced, &closed] {
+        let invoice = user.invoice(&sent.id).await.body;
+        assert_eq!(invoice["extra_payments"].as_array().unwrap().len(), 1);
+    }
+    assert_eq!(outbox(&app, "paid_twice").await.len(), 2);
+    let day_on = later(25 * 60);
+    pass(&app.state, day_on).await.unwrap();
+    let asked = stripe.received().len();
+    let report = pass(&app.state, later(26 * 60)).await.unwrap();
+    assert_eq!(report.checked, 0);
+    assert_eq!(stripe.received().len(), asked, "asked Stripe after a day");
+}

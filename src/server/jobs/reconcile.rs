@@ -18,16 +18,18 @@ use mongodb::bson::oid::ObjectId;
 
 use crate::domain::stripe_pay::PayState;
 use crate::server::db::invoices::{self, InvoiceDoc};
-use crate::server::db::users;
+use crate::server::db::users::{self, UserDoc};
 use crate::server::payments::closing::{self, Closing};
-use crate::server::payments::links;
 use crate::server::payments::settle::{Settled, settle};
+use crate::server::payments::{links, quiet_links};
 use crate::server::state::AppState;
 use crate::server::stripe::client::StripeProblem;
 use crate::server::stripe::payments;
-use crate::server::stripe_account;
+use crate::server::stripe_account::{self, Connected};
 
 const MINUTE_MS: i64 = 60_000;
+/// How often quiet links are asked about (accounts without a webhook).
+const QUIET_MINUTES: i64 = invoices::QUIET_CHECK_MS / MINUTE_MS;
 /// How many invoices one pass looks at.
 const PASS_LIMIT: i64 = 200;
 
@@ -67,6 +69,9 @@ pub async fn pass(
                 }
                 invoices::set_stripe_check_at(&state.db, invoice.id, at).await?;
             }
+            Checked::Nothing => {
+                invoices::set_stripe_check_at(&state.db, invoice.id, None).await?;
+            }
             Checked::Limited => {
                 report.deferred += 1;
                 limited.insert(invoice.user_id);
@@ -91,6 +96,8 @@ pub async fn pass(
 enum Checked {
     /// When to look again (`None`: never — settled, or nothing left to ask).
     Next(Option<DateTime>, Settled),
+    /// Nothing to ask Stripe (the link closed, nothing quiet): not looked at again.
+    Nothing,
     Limited,
     Retry,
 }
@@ -113,13 +120,59 @@ async fn check(
         Ok(Some(connected)) if connected.connection.account_id == pay.account_id => connected,
         _ => return Ok(Checked::Next(None, Settled::Unchanged)),
     };
+    // Without a webhook, money paid on a page of a link that stopped taking payments is
+    // heard only by asking, for as long as such a page can stay open.
+    if connected.connection.webhook.is_some() {
+        return check_current(state, &connected, &user, invoice, now).await;
+    }
+    let quiet = |invoice: &InvoiceDoc| invoice.quiet_links_until.is_some_and(|until| until > now);
+    if quiet(invoice) {
+        match quiet_links::poll(state, &connected, &user, invoice).await {
+            Ok(()) => {}
+            Err(StripeProblem::RateLimited) => return Ok(Checked::Limited),
+            Err(problem) if problem.is_transient() => return Ok(Checked::Retry),
+            Err(problem) => {
+                stripe_account::note_problem(state, &connected, &problem).await;
+                tracing::warn!(invoice = %invoice.id, reason = %problem, "reconciliation could not read a quiet payment link");
+            }
+        }
+    }
+    // Read again: what the poll recorded is decided on from here.
+    let Some(fresh) = invoices::get(&state.db, user.id, invoice.id).await? else {
+        return Ok(Checked::Nothing);
+    };
+    let checked = check_current(state, &connected, &user, &fresh, now).await?;
+    // The check may have closed or paid a link just now: its pages are asked about too.
+    let quiet_after = invoices::get(&state.db, user.id, invoice.id)
+        .await?
+        .is_some_and(|after| quiet(&after));
+    let soon = Some(later(now, QUIET_MINUTES));
+    Ok(match checked {
+        Checked::Next(None, settled) if quiet_after => Checked::Next(soon, settled),
+        Checked::Nothing if quiet_after => Checked::Next(soon, Settled::Unchanged),
+        other => other,
+    })
+}
+
+/// The check of the invoice's current payment: recorded when paid, closed when no longer
+/// wanted, the next look set by how else PayTrack would hear.
+async fn check_current(
+    state: &AppState,
+    connected: &Connected,
+    user: &UserDoc,
+    invoice: &InvoiceDoc,
+    now: DateTime,
+) -> Result<Checked, mongodb::error::Error> {
+    let Some(pay) = invoice.stripe.clone() else {
+        return Ok(Checked::Nothing);
+    };
     if !invoice.status.is_collectable() {
         // Voided or paid another way: what is left is closing the link, until Stripe says so.
         if !pay.takes_payments() {
-            return Ok(Checked::Next(None, Settled::Unchanged));
+            return Ok(Checked::Nothing);
         }
         return Ok(
-            match closing::close_with(state, &connected, &user, invoice, &pay).await {
+            match closing::close_with(state, connected, user, invoice, &pay).await {
                 Closing::Closed => Checked::Next(None, Settled::Closed),
                 Closing::Failed(StripeProblem::RateLimited) => Checked::Limited,
                 Closing::Failed(problem) if problem.is_transient() => Checked::Retry,
@@ -135,12 +188,12 @@ async fn check(
         Err(StripeProblem::RateLimited) => return Ok(Checked::Limited),
         Err(problem) if problem.is_transient() => return Ok(Checked::Retry),
         Err(problem) => {
-            stripe_account::note_problem(state, &connected, &problem).await;
+            stripe_account::note_problem(state, connected, &problem).await;
             tracing::warn!(invoice = %invoice.id, reason = %problem, "reconciliation could not read a payment");
             return Ok(Checked::Next(Some(later(now, 60)), Settled::Unchanged));
         }
     };
-    let settled = match settle(state, &user, invoice, remote).await {
+    let settled = match settle(state, user, invoice, remote).await {
         Ok(settled) => settled,
         Err(err) => {
             tracing::warn!(invoice = %invoice.id, error = %err, "reconciliation could not record a payment");
@@ -149,7 +202,7 @@ async fn check(
     };
     // A link for an amount no longer owed (its replacement failed when a payment came in by
     // hand, or was refunded) is replaced now.
-    if settled == Settled::Unchanged && !links::follow_owed(state, &user, invoice).await {
+    if settled == Settled::Unchanged && !links::follow_owed(state, user, invoice).await {
         return Ok(Checked::Next(Some(later(now, 1)), settled));
     }
     let state_now = match settled {

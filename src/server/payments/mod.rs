@@ -10,6 +10,7 @@ pub mod closing;
 pub mod disputes;
 pub mod links;
 pub mod pay_state;
+pub mod quiet_links;
 pub mod record;
 pub mod refunds;
 pub mod retired_link;

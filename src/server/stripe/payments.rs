@@ -343,7 +343,10 @@ pub async fn retired_session_status(
 }
 
 /// The payment a session took, if it took one; `amount` stands in for a total Stripe left out.
-fn payment_of(session: &stripe_shared::CheckoutSession, amount: Option<i64>) -> Option<Remote> {
+pub(super) fn payment_of(
+    session: &stripe_shared::CheckoutSession,
+    amount: Option<i64>,
+) -> Option<Remote> {
     let took = matches!(
         session.payment_status,
         CheckoutSessionPaymentStatus::Paid | CheckoutSessionPaymentStatus::NoPaymentRequired

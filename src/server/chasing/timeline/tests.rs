@@ -93,6 +93,7 @@ fn invoice(user: &UserDoc, status: InvoiceStatus) -> InvoiceDoc {
         email_pending_since: None,
         extra_payments: Vec::new(),
         retired_links: Vec::new(),
+        quiet_links_until: None,
     }
 }
 

@@ -183,6 +183,12 @@ pub struct InvoiceDoc {
     /// before can still be paid, and that money must find its invoice.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub retired_links: Vec<String>,
+    /// Until when a payment link of this invoice that stopped taking new payments (replaced,
+    /// closed, paid) may still be paid on a checkout page opened before: Stripe keeps a
+    /// checkout session open for a day. Reconciliation asks about them meanwhile for accounts
+    /// without a webhook (`payments::quiet_links`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quiet_links_until: Option<DateTime>,
 }
 
 /// Who the invoice is from, as it was when it was sent: a sent invoice is a document, and

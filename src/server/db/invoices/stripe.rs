@@ -3,7 +3,7 @@
 use futures::TryStreamExt;
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
-use mongodb::bson::{DateTime, doc, to_bson};
+use mongodb::bson::{DateTime, Document, doc, to_bson};
 use mongodb::options::ReturnDocument;
 
 use super::super::schema::INVOICES;
@@ -13,6 +13,17 @@ use crate::domain::stripe_pay::{PayState, StripePay};
 
 /// Reconciliation first asks Stripe this long after a payment link goes out.
 pub const FIRST_CHECK_MS: i64 = 10 * 60 * 1000;
+
+/// How long a checkout page opened on a payment link can still be paid after the link stops
+/// taking new ones: Stripe expires a checkout session 24 hours after it was created.
+pub const QUIET_LINK_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Reconciliation asks about quiet links this often (for accounts without a webhook).
+pub const QUIET_CHECK_MS: i64 = 15 * 60 * 1000;
+
+fn after(now: DateTime, ms: i64) -> DateTime {
+    DateTime::from_millis(now.timestamp_millis().saturating_add(ms))
+}
 
 /// Puts `stripe` in place of what the client paid through; a payment link replaced is kept
 /// in `retired_links`, so money paid through a checkout page opened before still finds the
@@ -25,13 +36,16 @@ pub async fn replace_stripe(
     stripe: &StripePay,
     now: DateTime,
 ) -> Result<Option<InvoiceDoc>, WriteError> {
-    let mut update = doc! { "$set": {
+    let mut set = doc! {
         "stripe": to_bson(stripe)?,
-        "stripe_check_at": DateTime::from_millis(now.timestamp_millis() + FIRST_CHECK_MS),
-    } };
+        "stripe_check_at": after(now, FIRST_CHECK_MS),
+    };
+    let mut update = Document::new();
     if old.mode == PayWith::PaymentLink {
+        set.insert("quiet_links_until", after(now, QUIET_LINK_MS));
         update.insert("$addToSet", doc! { "retired_links": &old.object_id });
     }
+    update.insert("$set", set);
     Ok(db
         .collection::<InvoiceDoc>(INVOICES)
         .find_one_and_update(doc! { "_id": id, "user_id": owner }, update)
@@ -52,10 +66,14 @@ pub async fn set_pay_state(
     if let Some(reference) = reference {
         set.insert("stripe.reference", reference);
     }
-    let mut update = doc! { "$set": set };
+    // A link that stops taking payments may still be paid on a page opened before: looked at
+    // once more soon (reconciliation goes on only for accounts without a webhook).
     if matches!(state, PayState::Paid | PayState::Closed) {
-        update.insert("$unset", doc! { "stripe_check_at": "" });
+        let now = DateTime::now();
+        set.insert("quiet_links_until", after(now, QUIET_LINK_MS));
+        set.insert("stripe_check_at", after(now, QUIET_CHECK_MS));
     }
+    let update = doc! { "$set": set };
     Ok(db
         .collection::<InvoiceDoc>(INVOICES)
         .find_one_and_update(
