@@ -189,6 +189,12 @@ async fn an_inquiry_moves_no_money_and_money_won_back_after_the_invoice_was_sett
     let invoice = user.invoice(&sent.id).await.body;
     assert_eq!(invoice["disputes"][0]["state"], "Closed", "{invoice}");
     assert_eq!(invoice["document"]["status"], "Paid");
+    // The bank escalates after all: a chargeback under a new id, followed from then on.
+    stripe.dispute(&intent, TOTAL, false).await.unwrap();
+    let invoice = user.invoice(&sent.id).await.body;
+    assert_eq!(invoice["document"]["status"], "Open", "{invoice}");
+    assert_eq!(invoice["disputes"][0]["state"], "Open", "{invoice}");
+    assert_eq!(invoice["disputes"].as_array().unwrap().len(), 1);
 
     // A second invoice: its payment disputed, then the client pays by bank transfer, then
     // the bank decides for the user — the money came back to an invoice already settled.

@@ -108,12 +108,17 @@ fn step(known: Option<&DisputeDoc>, news: &DisputeNews) -> Option<(DisputeDoc, M
         status: &news.status,
         moves: news.moves,
     };
+    let known = known.filter(|k| k.id == news.id || k.moves > 0);
+    // A charge is disputed once, but an inquiry that moved no money can give way to a
+    // chargeback under a new id: that one is followed from then on.
+    if known.is_some_and(|k| k.id != news.id) {
+        return None;
+    }
     let newer = known.is_none_or(|k| {
-        k.id == news.id
-            && heard.is_newer_than(&DisputeStep {
-                status: &k.status,
-                moves: k.moves,
-            })
+        heard.is_newer_than(&DisputeStep {
+            status: &k.status,
+            moves: k.moves,
+        })
     });
     if !newer {
         return None;
