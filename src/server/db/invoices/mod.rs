@@ -5,6 +5,7 @@
 //!
 //! Split by what each part does; callers use `db::invoices::…` for all of them.
 
+mod dispute_doc;
 mod holds;
 mod invoice_email;
 mod list;
@@ -19,6 +20,7 @@ mod search;
 mod stripe;
 mod writes;
 
+pub use dispute_doc::DisputeDoc;
 pub use holds::*;
 pub use invoice_email::*;
 pub use list::*;
