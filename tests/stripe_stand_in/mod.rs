@@ -272,14 +272,7 @@ impl StripeStandIn {
     pub async fn refund(&self, payment_intent: &str, amount: i64) -> Result<Value, String> {
         let (event, endpoints) = {
             let mut books = self.books.lock().expect("stand-in lock");
-            let Some(mut charge) = books
-                .objects
-                .values()
-                .find(|o| o["object"] == "charge" && o["payment_intent"] == payment_intent)
-                .cloned()
-            else {
-                return Err(format!("no charge for {payment_intent}"));
-            };
+            let mut charge = charge_of(&books, payment_intent)?;
             let refunded = int(&charge["amount_refunded"]) + amount;
             if amount <= 0 || refunded > int(&charge["amount"]) {
                 return Err("Refund amount is greater than unrefunded amount on charge".into());
@@ -302,14 +295,13 @@ impl StripeStandIn {
             );
             let charge_id = charge["id"].as_str().unwrap_or_default().to_string();
             books.objects.insert(charge_id, charge.clone());
-            let account = charge["__account"].as_str().unwrap_or_default().to_string();
-            let event = self.event(&mut books, &account, "charge.refunded", &charge);
-            let endpoints = endpoints_of(&books, &account, Some("charge.refunded"));
-            (event, endpoints)
+            self.events_about(&mut books, &charge, &["charge.refunded"])
         };
-        self.deliver_all(std::slice::from_ref(&event), &[endpoints])
-            .await;
-        Ok(event)
+        self.deliver_all(&event, &endpoints).await;
+        event
+            .into_iter()
+            .next()
+            .ok_or_else(|| "no event".to_string())
     }
 
     /// The payer's bank disputes `amount` of what PaymentIntent `payment_intent` took. A
@@ -324,14 +316,7 @@ impl StripeStandIn {
     ) -> Result<Vec<Value>, String> {
         let (events, endpoints) = {
             let mut books = self.books.lock().expect("stand-in lock");
-            let Some(charge) = books
-                .objects
-                .values()
-                .find(|o| o["object"] == "charge" && o["payment_intent"] == payment_intent)
-                .cloned()
-            else {
-                return Err(format!("no charge for {payment_intent}"));
-            };
+            let charge = charge_of(&books, payment_intent)?;
             let id = new_id(&mut books, "dp");
             let mut dispute = self.fixture("dispute");
             merge(
@@ -816,6 +801,16 @@ fn endpoints_of(books: &Books, account: &str, kind: Option<&str>) -> Vec<(String
             .map(|(_, url, secret)| (url.clone(), secret.clone())),
     );
     endpoints
+}
+
+/// The charge through which PaymentIntent `payment_intent` took its money.
+fn charge_of(books: &Books, payment_intent: &str) -> Result<Value, String> {
+    books
+        .objects
+        .values()
+        .find(|o| o["object"] == "charge" && o["payment_intent"] == payment_intent)
+        .cloned()
+        .ok_or_else(|| format!("no charge for {payment_intent}"))
 }
 
 fn now() -> i64 {
