@@ -202,6 +202,7 @@ async fn main() {
         discount_value: String::new(),
         taxes: String::new(),
         notes: String::new(),
+        ..InvoiceInput::default()
     }
     .parse()
     .unwrap();

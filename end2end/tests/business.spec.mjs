@@ -64,6 +64,16 @@ test('business details, a named tax and the PDF from both pages', async ({ page,
   await page.getByLabel('Line 1 description').fill('Logo design');
   await page.getByLabel('Line 1 unit price').fill('1000');
   await expect(page.getByTestId('tax')).toHaveText('€200.00');
+  // The work was done over the last month: typed backwards first, which is refused on the field.
+  const day = (back) => new Date(Date.now() - back * 86_400_000).toISOString().slice(0, 10);
+  const [workFrom, workTo] = [day(30), day(1)];
+  await page.getByLabel('Service date, or first day').fill(workTo);
+  await page.getByLabel('to', { exact: true }).fill(workFrom);
+  await page.getByRole('button', { name: 'Save draft' }).click();
+  await expect(page.locator('#service-error')).toHaveText("The service period can't end before it starts.");
+  await expect(page.getByLabel('to', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel('Service date, or first day').fill(workFrom);
+  await page.getByLabel('to', { exact: true }).fill(workTo);
   await page.getByRole('button', { name: 'Save draft' }).click();
   await expect(page).toHaveURL(/\/invoices\/[0-9a-f]{24}$/);
   const paper = page.getByRole('article', { name: /^Invoice / });
@@ -71,6 +81,7 @@ test('business details, a named tax and the PDF from both pages', async ({ page,
   await expect(paper).toContainText('Tax ID: FR 12 345678901');
   await expect(paper.locator('img.paper-logo')).toBeVisible();
   await expect(paper.getByRole('row', { name: /TVA 20%/ })).toContainText('€200.00');
+  await expect(paper).toContainText(`Service period${workFrom} to ${workTo}`);
 
   // The owner's PDF.
   const [ownPdf] = await Promise.all([
@@ -80,7 +91,8 @@ test('business details, a named tax and the PDF from both pages', async ({ page,
   expect(ownPdf.suggestedFilename()).toMatch(/^INV-\d+\.pdf$/);
   const own = pdfText(await ownPdf.path());
   for (const expected of ['Łukasz Müller Design SARL', 'Zoë Ångström', 'TVA 20%', '€1,200.00',
-    'IBAN FR76 3000 6000 0112 3456 7890 189', 'Draft, not sent']) {
+    'IBAN FR76 3000 6000 0112 3456 7890 189', 'Draft, not sent', 'Service period',
+    `${workFrom} to ${workTo}`]) {
     expect(own, expected).toContain(expected);
   }
 
@@ -120,7 +132,8 @@ test('business details, a named tax and the PDF from both pages', async ({ page,
   expect(sheet[0]).toContain('number,status,overdue,client');
   expect(sheet).toHaveLength(2);
   expect(sheet[1]).toContain('Zoë Ångström');
-  expect(sheet[1]).toContain('EUR,1000.00,0.00,200.00,1200.00');
+  expect(sheet[0]).toContain('due_date,service_from,service_to,currency');
+  expect(sheet[1]).toContain(`${workFrom},${workTo},EUR,1000.00,0.00,200.00,1200.00`);
 
   // Clients out and in: the export lists Zoë; an import previews each row, then adds the new one.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();

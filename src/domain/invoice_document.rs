@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::date::CalendarDate;
 use super::invoice::Totals;
 use super::money::Money;
+use super::service_period::ServicePeriod;
 use super::status::InvoiceStatus;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,6 +99,9 @@ pub struct InvoiceDocument {
     pub bill_to: BillToView,
     pub issue_date: CalendarDate,
     pub due_date: CalendarDate,
+    /// When the work was done, when the invoice says.
+    #[serde(default)]
+    pub service_period: Option<ServicePeriod>,
     pub lines: Vec<LineView>,
     /// "Discount (10%)" or "Discount", when there is one.
     pub discount_label: Option<String>,

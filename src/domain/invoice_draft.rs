@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::date::CalendarDate;
 use super::invoice::{Discount, LineItem, Percent, Quantity, Totals, totals};
 use super::money::{Currency, Money};
+use super::service_period::ServicePeriod;
 use super::tax::Tax;
 
 pub const MAX_LINES: usize = 100;
@@ -27,6 +28,12 @@ pub struct InvoiceInput {
     pub client_id: String,
     pub issue_date: String,
     pub due_date: String,
+    /// When the work was done: its first (or only) day, and its last when it lasted longer.
+    /// Both empty for none.
+    #[serde(default)]
+    pub service_from: String,
+    #[serde(default)]
+    pub service_to: String,
     pub currency: String,
     pub lines: Vec<LineInput>,
     /// "none", "percent" or "fixed".
@@ -42,6 +49,8 @@ pub struct InvoiceDraft {
     pub client_id: String,
     pub issue_date: CalendarDate,
     pub due_date: CalendarDate,
+    #[serde(default)]
+    pub service_period: Option<ServicePeriod>,
     pub currency: Currency,
     pub lines: Vec<LineItem>,
     pub discount: Discount,
@@ -69,6 +78,7 @@ pub struct InvoiceErrors {
     pub client: Option<String>,
     pub issue_date: Option<String>,
     pub due_date: Option<String>,
+    pub service_period: Option<String>,
     pub currency: Option<String>,
     /// About the list as a whole (none, too many, totals too large).
     pub line_items: Option<String>,
@@ -83,6 +93,7 @@ impl InvoiceErrors {
         self.client.is_none()
             && self.issue_date.is_none()
             && self.due_date.is_none()
+            && self.service_period.is_none()
             && self.currency.is_none()
             && self.line_items.is_none()
             && self.lines.iter().all(LineErrors::is_empty)
@@ -179,6 +190,10 @@ impl InvoiceInput {
                 );
             }
         }
+        let service_period = ServicePeriod::parse(&self.service_from, &self.service_to, issue_date)
+            .map_err(|m| errors.service_period = Some(m))
+            .ok()
+            .flatten();
         let currency = Currency::parse(&self.currency)
             .map_err(|m| errors.currency = Some(m))
             .ok();
@@ -255,6 +270,7 @@ impl InvoiceInput {
                     client_id,
                     issue_date,
                     due_date,
+                    service_period,
                     currency,
                     lines,
                     discount,
@@ -335,6 +351,10 @@ impl InvoiceDraft {
             Discount::Percent(rate) => ("percent", rate.to_string()),
             Discount::Fixed(amount) => ("fixed", money(amount)),
         };
+        let (service_from, service_to) = self
+            .service_period
+            .map(|period| period.to_fields())
+            .unwrap_or_default();
         InvoiceInput {
             client_id: self.client_id.clone(),
             issue_date: self.issue_date.to_string(),
@@ -353,6 +373,8 @@ impl InvoiceDraft {
             discount_value,
             taxes: Tax::list_text(&self.taxes),
             notes: self.notes.clone().unwrap_or_default(),
+            service_from,
+            service_to,
         }
     }
 }

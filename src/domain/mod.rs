@@ -29,6 +29,7 @@ pub mod promise;
 pub mod reminder_policy;
 pub mod reminder_schedule;
 pub mod retention;
+pub mod service_period;
 pub mod status;
 pub mod stripe_pay;
 pub mod tax;

@@ -18,7 +18,7 @@ const ROUND: usize = 500;
 /// The most clients one export lists (far above what anyone has; Free allows a handful).
 const MAX_CLIENTS: i64 = 100_000;
 
-const INVOICE_COLUMNS: [&str; 18] = [
+const INVOICE_COLUMNS: [&str; 20] = [
     "number",
     "status",
     "overdue",
@@ -28,6 +28,8 @@ const INVOICE_COLUMNS: [&str; 18] = [
     "client_tax_id",
     "issue_date",
     "due_date",
+    "service_from",
+    "service_to",
     "currency",
     "subtotal",
     "discount",
@@ -54,6 +56,7 @@ pub async fn invoices_csv(
         let page = listing::list(state, user.id, &query, today, ROUND).await?;
         for invoice in &page.invoices {
             let amount = |minor| Money::from_minor(minor, invoice.currency).to_decimal_string();
+            let period = invoice.service_period;
             let sent_on = invoice
                 .sent_at
                 .map(|at| {
@@ -78,6 +81,8 @@ pub async fn invoices_csv(
                     text(invoice.bill_to.tax_id.as_deref().unwrap_or_default()),
                     invoice.issue_date.to_string(),
                     invoice.due_date.to_string(),
+                    period.map(|p| p.first.to_string()).unwrap_or_default(),
+                    period.map(|p| p.last.to_string()).unwrap_or_default(),
                     invoice.currency.code().to_string(),
                     amount(invoice.subtotal_minor),
                     amount(invoice.discount_minor),

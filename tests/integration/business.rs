@@ -1,7 +1,7 @@
 //! Invoices a business can legally send: the business profile, clients' country and tax
 //! number, taxes by name, the EU reverse charge, and the PDF (read back with `pdftotext`).
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -14,6 +14,7 @@ use paytrack::server::jobs::clock::ManualClock;
 use serde_json::Value;
 
 use crate::common::billing::{User, invoice_input};
+use crate::common::pdf::{pdf_text_of, pdf_text_of_bytes};
 use crate::common::resend::{Reply, ResendStandIn, engine};
 use crate::common::{config_with, leptos_options, spawn_app};
 
@@ -61,26 +62,6 @@ impl User<'_> {
         assert_eq!(response.status(), 200, "{path}");
         pdf_text_of(response).await
     }
-}
-
-async fn pdf_text_of(response: reqwest::Response) -> String {
-    assert_eq!(response.headers()["content-type"], "application/pdf");
-    pdf_text_of_bytes(&response.bytes().await.unwrap())
-}
-
-fn pdf_text_of_bytes(bytes: &[u8]) -> String {
-    assert!(bytes.starts_with(b"%PDF-"), "a PDF file");
-    let mut child = Command::new("pdftotext")
-        .args(["-layout", "-", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("pdftotext (poppler-utils) is installed by scripts/setup");
-    use std::io::Write;
-    child.stdin.take().unwrap().write_all(bytes).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "pdftotext reads the PDF");
-    String::from_utf8(out.stdout).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

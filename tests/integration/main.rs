@@ -37,6 +37,7 @@ mod replies;
 mod replies_killed;
 mod resend_webhooks;
 mod search;
+mod service_period;
 mod session_cache;
 mod stripe_connect;
 mod stripe_contract;

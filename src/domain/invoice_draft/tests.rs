@@ -23,6 +23,7 @@ fn input() -> InvoiceInput {
         discount_value: "10".to_string(),
         taxes: "GST 5%, QST 9.975%".to_string(),
         notes: " Thanks! ".to_string(),
+        ..InvoiceInput::default()
     }
 }
 
@@ -245,5 +246,50 @@ fn an_invoice_over_what_one_payment_can_be_is_refused_on_the_field_that_does_it(
             .as_deref()
             .unwrap()
             .contains("the most one payment can be")
+    );
+}
+
+#[test]
+fn a_service_period_is_kept_checked_against_the_issue_date_and_edited_again() {
+    let draft = input().parse().unwrap();
+    assert_eq!(draft.service_period, None, "none unless given");
+
+    let month = InvoiceInput {
+        service_from: "2026-10-01".to_string(),
+        service_to: "2026-10-31".to_string(),
+        ..input()
+    };
+    let draft = month.parse().unwrap();
+    let period = draft.service_period.unwrap();
+    assert_eq!(period.to_string(), "2026-10-01 to 2026-10-31");
+    let again = draft.to_input();
+    assert_eq!(
+        (again.service_from.as_str(), again.service_to.as_str()),
+        ("2026-10-01", "2026-10-31")
+    );
+    assert_eq!(again.parse().unwrap(), draft);
+
+    let errors = InvoiceInput {
+        service_from: "2006-10-01".to_string(),
+        ..input()
+    }
+    .parse()
+    .unwrap_err();
+    assert!(
+        errors
+            .service_period
+            .as_deref()
+            .unwrap()
+            .contains("check its year"),
+        "{errors:?}"
+    );
+    assert_eq!(
+        *errors,
+        InvoiceErrors {
+            service_period: errors.service_period.clone(),
+            lines: vec![LineErrors::default(); 2],
+            ..InvoiceErrors::default()
+        },
+        "only the service date is wrong"
     );
 }

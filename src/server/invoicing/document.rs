@@ -57,6 +57,7 @@ pub fn build(invoice: &InvoiceDoc, user: &UserDoc, today: CalendarDate) -> Invoi
         },
         issue_date: invoice.issue_date,
         due_date: invoice.due_date,
+        service_period: invoice.service_period,
         lines: lines(invoice),
         discount_label: match invoice.discount {
             Discount::None => None,

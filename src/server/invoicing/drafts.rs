@@ -115,6 +115,9 @@ pub async fn duplicate(
     let terms = original.issue_date.days_until(original.due_date);
     input.issue_date = today.to_string();
     input.due_date = today.add_days(terms).unwrap_or(today).to_string();
+    // The copy bills other work: the original's dates of it would be wrong on a legal document.
+    input.service_from.clear();
+    input.service_to.clear();
     create(state, user, &input).await
 }
 

@@ -4,7 +4,7 @@
 
 use krilla::image::Image;
 
-use super::layout::{MARGIN, Pages, Paper, PdfError, Weight, wrap};
+use super::layout::{MARGIN, Pages, Paper, PdfError, Weight, width, wrap};
 use crate::domain::invoice_document::{InvoiceDocument, PaymentView};
 use crate::domain::status::InvoiceStatus;
 
@@ -71,12 +71,21 @@ pub fn render(
         pages.text_right(right, BODY, Weight::Bold, state);
     }
     pages.y += 22.0;
-    for (label, value) in [
-        ("Issued", document.issue_date.to_string()),
-        ("Due", document.due_date.to_string()),
-        ("Amount due", document.totals.due.to_string()),
-    ] {
+    let dates = [
+        Some(("Issued", document.issue_date.to_string())),
+        Some(("Due", document.due_date.to_string())),
+        document
+            .service_period
+            .map(|period| (period.label(), period.to_string())),
+        Some(("Amount due", document.totals.due.to_string())),
+    ];
+    for (label, value) in dates.into_iter().flatten() {
         pages.gray_text(half + 40.0, BODY, label);
+        // A value too long to sit beside its label (a service period) goes under it.
+        let beside = width(label, BODY, Weight::Regular) + 8.0 + width(&value, BODY, Weight::Bold);
+        if beside > right - (half + 40.0) {
+            pages.y += LEADING;
+        }
         pages.text_right(right, BODY, Weight::Bold, &value);
         pages.y += LEADING;
     }

@@ -10,6 +10,7 @@ use crate::domain::email::EmailAddress;
 use crate::domain::invoice::{Discount, LineItem, Percent, Quantity};
 use crate::domain::invoice_draft::InvoiceDraft;
 use crate::domain::money::Currency;
+use crate::domain::service_period::ServicePeriod;
 use crate::domain::status::InvoiceStatus;
 use crate::server::db::clients;
 
@@ -147,6 +148,11 @@ pub(super) fn draft(
         client_id: client.id.to_hex(),
         issue_date: issued,
         due_date: issued.add_days(terms).unwrap_or(issued),
+        // The two weeks of work the invoice bills.
+        service_period: Some(ServicePeriod {
+            first: issued.add_days(-14).unwrap_or(issued),
+            last: issued.add_days(-1).unwrap_or(issued),
+        }),
         currency: client.currency,
         lines,
         discount: if rng.chance(10) {

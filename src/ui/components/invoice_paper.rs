@@ -55,6 +55,9 @@ pub fn InvoicePaper(document: InvoiceDocument) -> impl IntoView {
                             <span class="overdue-note">{format!(" · {} days overdue", document.days_overdue)}</span>
                         })}
                     </dd>
+                    {document.service_period.map(|period| view! {
+                        <dt>{period.label()}</dt><dd>{period.to_string()}</dd>
+                    })}
                     <dt>"Amount due"</dt><dd class="paper-due">{totals.due.to_string()}</dd>
                 </dl>
             </section>

@@ -240,5 +240,6 @@ pub fn invoice_input(client: &str) -> InvoiceInput {
         discount_value: "10".to_string(),
         taxes: "Sales tax 5%".to_string(),
         notes: "Thank you!".to_string(),
+        ..InvoiceInput::default()
     }
 }

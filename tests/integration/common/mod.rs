@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test binary uses its own subset of these helpers
 
 pub mod billing;
+pub mod pdf;
 pub mod resend;
 pub mod sign_in;
 

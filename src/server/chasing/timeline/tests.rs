@@ -61,6 +61,7 @@ fn invoice(user: &UserDoc, status: InvoiceStatus) -> InvoiceDoc {
         status,
         issue_date: date("2026-12-01"),
         due_date: date("2026-12-10"),
+        service_period: None,
         currency: Currency::EUR,
         lines: vec![LineItem {
             description: "Analysis".to_string(),

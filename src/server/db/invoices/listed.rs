@@ -7,6 +7,7 @@ use serde::Deserialize;
 use super::model::BillTo;
 use crate::domain::date::CalendarDate;
 use crate::domain::money::Currency;
+use crate::domain::service_period::ServicePeriod;
 use crate::domain::status::InvoiceStatus;
 
 /// An invoice as lists read it (the list page and its CSV, a client's page, what comes due):
@@ -24,6 +25,8 @@ pub struct ListedInvoice {
     pub status: InvoiceStatus,
     pub issue_date: CalendarDate,
     pub due_date: CalendarDate,
+    #[serde(default)]
+    pub service_period: Option<ServicePeriod>,
     pub currency: Currency,
     pub subtotal_minor: i64,
     pub discount_minor: i64,
@@ -50,6 +53,7 @@ pub(super) fn listed_fields() -> Document {
         "status",
         "issue_date",
         "due_date",
+        "service_period",
         "currency",
         "subtotal_minor",
         "discount_minor",

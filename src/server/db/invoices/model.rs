@@ -15,6 +15,7 @@ use crate::domain::invoice_draft::InvoiceDraft;
 use crate::domain::money::Currency;
 use crate::domain::pause::PauseReason;
 use crate::domain::payment::PaymentMethod;
+use crate::domain::service_period::ServicePeriod;
 use crate::domain::status::InvoiceStatus;
 use crate::domain::stripe_pay::{PayState, StripePay};
 use crate::domain::tax::Tax;
@@ -93,6 +94,9 @@ pub struct InvoiceDoc {
     pub status: InvoiceStatus,
     pub issue_date: CalendarDate,
     pub due_date: CalendarDate,
+    /// When the work was done, when the owner said (absent or null otherwise).
+    #[serde(default)]
+    pub service_period: Option<ServicePeriod>,
     pub currency: Currency,
     pub lines: Vec<LineItem>,
     pub discount: Discount,
@@ -289,6 +293,7 @@ impl InvoiceDoc {
             client_id: self.client_id.to_hex(),
             issue_date: self.issue_date,
             due_date: self.due_date,
+            service_period: self.service_period,
             currency: self.currency,
             lines: self.lines.clone(),
             discount: self.discount,
@@ -330,6 +335,7 @@ pub(super) fn content(
         "client_id": client.id,
         "issue_date": draft.issue_date.to_string(),
         "due_date": draft.due_date.to_string(),
+        "service_period": to_bson(&draft.service_period)?,
         "currency": draft.currency.code(),
         "lines": to_bson(&draft.lines)?,
         "discount": to_bson(&draft.discount)?,

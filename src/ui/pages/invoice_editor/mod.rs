@@ -151,6 +151,8 @@ fn Editor(
     let issue_date = RwSignal::new(initial.issue_date.clone());
     let due_date = RwSignal::new(initial.due_date.clone());
     let terms = RwSignal::new(terms_of(&initial));
+    let service_from = RwSignal::new(initial.service_from.clone());
+    let service_to = RwSignal::new(initial.service_to.clone());
     let currency = RwSignal::new(initial.currency.clone());
     let discount_kind = RwSignal::new(initial.discount_kind.clone());
     let discount_value = RwSignal::new(initial.discount_value.clone());
@@ -174,6 +176,8 @@ fn Editor(
         client_id: client_id.get(),
         issue_date: issue_date.get(),
         due_date: due_date.get(),
+        service_from: service_from.get(),
+        service_to: service_to.get(),
         currency: currency.get(),
         lines: lines.get().iter().map(LineRow::input).collect(),
         discount_kind: discount_kind.get(),
@@ -330,6 +334,23 @@ fn Editor(
                             aria-invalid=move || errors.get().due_date.is_some().to_string() aria-describedby="due-error" />
                         <p id="due-error" class="field-error">{move || errors.get().due_date}</p>
                     </div>
+                    <fieldset class="field service-period" aria-describedby="service-help service-error">
+                        <legend>"Service date " <span class="muted">"(optional)"</span></legend>
+                        <div class="inline">
+                            <label class="visually-hidden" for="invoice-service-from">"Service date, or first day"</label>
+                            <input id="invoice-service-from" type="date" bind:value=service_from
+                                aria-invalid=move || errors.get().service_period.is_some().to_string() aria-describedby="service-help service-error" />
+                            <span class="service-to">
+                                <label for="invoice-service-to">"to"</label>
+                                <input id="invoice-service-to" type="date" bind:value=service_to
+                                    aria-invalid=move || errors.get().service_period.is_some().to_string() aria-describedby="service-help service-error" />
+                            </span>
+                        </div>
+                        <p id="service-help" class="muted small">
+                            "When the work was done, if not on the issue date; a second date makes it a period. EU and UK VAT rules ask for it."
+                        </p>
+                        <p id="service-error" class="field-error">{move || errors.get().service_period}</p>
+                    </fieldset>
                 </div>
 
                 <LinesEditor lines next_key errors preview />
