@@ -19,8 +19,9 @@ use mongodb::error::{Error, TRANSIENT_TRANSACTION_ERROR, UNKNOWN_TRANSACTION_COM
 use mongodb::{ClientSession, Database};
 
 /// How often a transaction that collided with another (a transient error) is run again, and
-/// how often a commit with an unknown outcome is repeated.
-pub const ATTEMPTS: u32 = 5;
+/// how often a commit with an unknown outcome is repeated. With `back_off` between runs, the
+/// last one starts at most about a second after the first.
+pub const ATTEMPTS: u32 = 8;
 
 pub enum Finished<T> {
     Done(T),
@@ -49,6 +50,7 @@ pub async fn finish<T>(
             // own, and the writes' error is the one worth reporting.
             let _ = session.abort_transaction().await;
             return if retry(&err) {
+                back_off(attempt).await;
                 Ok(Finished::Again)
             } else {
                 Err(err)
@@ -64,8 +66,26 @@ pub async fn finish<T>(
             {
                 commits += 1;
             }
-            Err(err) if retry(&err) => return Ok(Finished::Again),
+            Err(err) if retry(&err) => {
+                back_off(attempt).await;
+                return Ok(Finished::Again);
+            }
             Err(err) => return Err(err),
         }
     }
+}
+
+/// A random pause of up to 8 ms × 2^(attempt − 1) before running collided writes again.
+/// Writers that collided over one document (several voids taking credit note numbers) would
+/// otherwise start again together and collide again, until the attempts ran out.
+async fn back_off(attempt: u32) {
+    let ceiling_micros = 8_000_u64 << attempt.saturating_sub(1).min(7);
+    let mut bytes = [0_u8; 2];
+    // Without randomness, half the ceiling still spreads attempts out over time.
+    let spread = match getrandom::fill(&mut bytes) {
+        Ok(()) => u64::from(u16::from_le_bytes(bytes)),
+        Err(_) => u64::from(u16::MAX / 2),
+    };
+    let pause = ceiling_micros * spread / u64::from(u16::MAX);
+    tokio::time::sleep(std::time::Duration::from_micros(pause)).await;
 }
