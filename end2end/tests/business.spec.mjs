@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test, expect } from '@playwright/test';
+import { clientAndInvoice } from './helpers/books.mjs';
 import { watchForErrors } from './helpers/browser.mjs';
 import { hydrated, signIn, unique } from './helpers/sign-in.mjs';
 
@@ -154,5 +155,45 @@ test('business details, a named tax and the PDF from both pages', async ({ page,
   await expect(preview.getByRole('row', { name: /Nobody/ })).toContainText('Not imported');
   await page.getByRole('button', { name: 'Import 1 client' }).click();
   await expect(page.getByRole('link', { name: 'Ola Nordmann' })).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('a sent invoice that is voided is cancelled by a credit note to download', async ({ page }) => {
+  const errors = watchForErrors(page);
+  await signIn(page, unique('credit-note'));
+  const id = await clientAndInvoice(page, {
+    client: { name: 'Initech', emails: 'ap@initech.test' },
+    line: { description: 'Migration', quantity: '2', unit_price: '450' },
+    dueIn: 30,
+  });
+  await page.goto(`/invoices/${id}`);
+  await hydrated(page);
+  await page.evaluate(() => { window.__noReload = true; });
+  await page.getByRole('button', { name: 'Send to client' }).click();
+  const paper = page.getByRole('article', { name: /^Invoice / });
+  await expect(paper.locator('.status')).toHaveText('Open');
+  const number = (await paper.locator('.paper-number').textContent()).trim();
+
+  let question = '';
+  page.once('dialog', (dialog) => { question = dialog.message(); dialog.accept(); });
+  await page.getByRole('button', { name: 'Void' }).click();
+  await expect.poll(() => question).toContain('issues a credit note cancelling it');
+  await expect(paper.locator('.status')).toHaveText('Void');
+  const notice = page.getByRole('region', { name: 'Cancelled by credit note CN-0001' });
+  await expect(notice).toContainText('for the full €900.00');
+  await expect(paper).toContainText('Cancelled byCredit note CN-0001 of');
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    notice.getByRole('link', { name: 'Download credit note' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('CN-0001.pdf');
+  const text = pdfText(await download.path());
+  for (const expected of ['CREDIT NOTE', 'CN-0001', 'For invoice', number, '−€900.00', 'Total credited',
+    `cancels invoice ${number}`]) {
+    expect(text, expected).toContain(expected);
+  }
+  expect(text).not.toContain('PAY ONLINE');
+  expect(await page.evaluate(() => window.__noReload)).toBe(true);
   expect(errors).toEqual([]);
 });

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::credit_note::CreditNoteView;
 use super::date::CalendarDate;
 use super::invoice::Totals;
 use super::money::Money;
@@ -122,6 +123,9 @@ pub struct InvoiceDocument {
     pub payment_processing: bool,
     /// The client's page carries "Sent with PayTrack" (the sender is on Free).
     pub branded: bool,
+    /// The credit note that cancelled it (a sent invoice, voided).
+    #[serde(default)]
+    pub credit_note: Option<CreditNoteView>,
     /// On the client's page: their promise to pay, and whether they can make one.
     #[serde(default)]
     pub promise: Option<crate::domain::promise::Offer>,

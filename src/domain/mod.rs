@@ -6,6 +6,7 @@ pub mod bulk;
 pub mod business;
 pub mod client;
 pub mod country;
+pub mod credit_note;
 pub mod dashboard;
 pub mod date;
 pub mod dispute;

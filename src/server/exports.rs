@@ -18,7 +18,7 @@ const ROUND: usize = 500;
 /// The most clients one export lists (far above what anyone has; Free allows a handful).
 const MAX_CLIENTS: i64 = 100_000;
 
-const INVOICE_COLUMNS: [&str; 20] = [
+const INVOICE_COLUMNS: [&str; 21] = [
     "number",
     "status",
     "overdue",
@@ -39,6 +39,7 @@ const INVOICE_COLUMNS: [&str; 20] = [
     "due",
     "sent_on",
     "paid_on",
+    "credit_note",
 ];
 
 /// Every invoice of `user` that `query` matches (its cursor is ignored: all pages), in the
@@ -92,6 +93,11 @@ pub async fn invoices_csv(
                     amount(invoice.due_minor),
                     sent_on,
                     invoice.paid_on.map(|d| d.to_string()).unwrap_or_default(),
+                    invoice
+                        .credit_note
+                        .as_ref()
+                        .map(|note| note.number.clone())
+                        .unwrap_or_default(),
                 ],
             )?;
         }

@@ -263,6 +263,10 @@ pub fn router(state: AppState, requests: TaskTracker) -> Router {
         .route("/invoices/export.csv", get(http::exports::invoices))
         .route("/clients/export.csv", get(http::exports::clients))
         .route("/invoices/{id}/pdf", get(http::documents::owner_pdf))
+        .route(
+            "/invoices/{id}/credit-note/pdf",
+            get(http::documents::credit_note_pdf),
+        )
         .route("/i/{token}/pdf", get(http::documents::link_pdf))
         .route("/logos/{user}/{version}", get(http::documents::logo))
         .route(

@@ -6,29 +6,8 @@ use paytrack::api::clients::{ClientSave, CreateClient};
 use paytrack::domain::client::ClientInput;
 
 use crate::common::billing::{User, client_input, invoice_input};
+use crate::common::sheets::{column, rows};
 use crate::common::spawn_app;
-
-/// The rows of a CSV download (header first) from `path`, as `user`.
-async fn rows(user: &User<'_>, path: &str) -> Vec<Vec<String>> {
-    let response = user.app.get_with_cookie(path, &user.cookie).await;
-    assert_eq!(response.status(), 200, "{path}");
-    assert_eq!(
-        response.headers()["content-type"],
-        "text/csv; charset=utf-8"
-    );
-    let disposition = response.headers()["content-disposition"].to_str().unwrap();
-    assert!(
-        disposition.starts_with("attachment; filename=\"paytrack-"),
-        "{disposition}"
-    );
-    let body = response.bytes().await.unwrap();
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(body.as_ref())
-        .records()
-        .map(|record| record.unwrap().iter().map(str::to_string).collect())
-        .collect()
-}
 
 async fn client_count(user: &User<'_>) -> usize {
     let list = paytrack::api::clients::ListClients {
@@ -38,11 +17,6 @@ async fn client_count(user: &User<'_>) -> usize {
     let answer = user.call_form(&list).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     answer.body.as_array().unwrap().len()
-}
-
-fn column(rows: &[Vec<String>], name: &str) -> Vec<String> {
-    let index = rows[0].iter().position(|c| c == name).expect(name);
-    rows[1..].iter().map(|row| row[index].clone()).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -17,6 +17,7 @@ mod behind_proxy;
 mod business;
 mod clients_who_leave;
 mod collected;
+mod credit_notes;
 mod database;
 mod email;
 mod email_faults;

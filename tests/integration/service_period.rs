@@ -8,6 +8,7 @@ use serde_json::json;
 
 use crate::common::billing::{User, invoice_input};
 use crate::common::pdf::pdf_text_of;
+use crate::common::sheets::{column, rows};
 use crate::common::spawn_app;
 
 async fn pdf_text(user: &User<'_>, id: &str) -> String {
@@ -111,21 +112,10 @@ async fn the_service_period_is_on_every_form_of_the_invoice_and_checked_like_any
         html.contains("<dt>Service date</dt><dd>2026-11-27</dd>"),
         "the client's page states the service date"
     );
-    let csv = app
-        .get_with_cookie("/invoices/export.csv", &ada.cookie)
-        .await
-        .text()
-        .await
-        .unwrap();
-    let mut rows = csv::Reader::from_reader(csv.as_bytes());
-    let headers = rows.headers().unwrap().clone();
-    let row = rows.records().next().unwrap().unwrap();
-    let at = |name| row[headers.iter().position(|h| h == name).unwrap()].to_string();
-    assert_eq!(at("number"), number);
-    assert_eq!(
-        (at("service_from"), at("service_to")),
-        ("2026-11-27".to_string(), "2026-11-27".to_string())
-    );
+    let sheet = rows(&ada, "/invoices/export.csv").await;
+    assert_eq!(column(&sheet, "number"), [number]);
+    assert_eq!(column(&sheet, "service_from"), ["2026-11-27"]);
+    assert_eq!(column(&sheet, "service_to"), ["2026-11-27"]);
 
     // A duplicate bills new work: it starts without a service date, to be filled in.
     let copy = ada.form("/api/invoices/duplicate", &[("id", &id)]).await;

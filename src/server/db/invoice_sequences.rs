@@ -21,6 +21,28 @@ pub async fn next(db: &Database, user_id: ObjectId) -> Result<i64, mongodb::erro
     .await
 }
 
+/// The next number of `user_id`'s credit note series, inside the caller's transaction (the
+/// void that issues it), so it is taken only if the void happens.
+pub async fn next_credit_note_in(
+    db: &Database,
+    session: &mut mongodb::ClientSession,
+    user_id: ObjectId,
+) -> Result<i64, mongodb::error::Error> {
+    let updated = db
+        .collection::<mongodb::bson::Document>(INVOICE_SEQUENCES)
+        .find_one_and_update(
+            doc! { "_id": user_id.to_hex() },
+            doc! { "$inc": { "credit_notes": 1_i64 }, "$setOnInsert": { "user_id": user_id } },
+        )
+        .upsert(true)
+        .return_document(mongodb::options::ReturnDocument::After)
+        .session(session)
+        .await?;
+    updated
+        .and_then(|d| d.get_i64("credit_notes").ok())
+        .ok_or_else(|| mongodb::error::Error::custom("the credit note series has no count"))
+}
+
 /// Moves the sequence forward to at least `last` (after importing numbered invoices).
 pub async fn advance_to(
     db: &Database,

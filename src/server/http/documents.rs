@@ -1,5 +1,6 @@
 //! Files beside the pages: an invoice's PDF for the owner (`GET /invoices/{id}/pdf`, signed
-//! in) and for the client (`GET /i/{token}/pdf`, the link is the permission), and the
+//! in) and for the client (`GET /i/{token}/pdf`, the link is the permission), a voided
+//! invoice's credit note for the owner (`GET /invoices/{id}/credit-note/pdf`), and the
 //! seller's logo — uploaded as the request body (`POST /account/logo`, signed in) and served
 //! (`GET /logos/{user}/{version}`, public like the invoice pages that show it).
 
@@ -13,6 +14,7 @@ use mongodb::bson::oid::ObjectId;
 
 use crate::error::AppError;
 use crate::server::auth::session;
+use crate::server::db::users::UserDoc;
 use crate::server::db::{self, logos};
 use crate::server::invoicing::pdf::{self, InvoicePdf};
 use crate::server::state::AppState;
@@ -25,17 +27,55 @@ pub async fn owner_pdf(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let user = match session::authenticate(&state, &headers, DateTime::now()).await {
-        Ok(Some(authenticated)) => authenticated.user,
-        Ok(None) => return Redirect::to(&format!("/sign-in?next=/invoices/{id}")).into_response(),
-        Err(err) => return failure(&err),
+    owners_pdf(&state, &headers, &id, false).await
+}
+
+/// `GET /invoices/{id}/credit-note/pdf`: as the invoice's own PDF, for its credit note.
+pub async fn credit_note_pdf(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    owners_pdf(&state, &headers, &id, true).await
+}
+
+/// The owner's invoice `id` as a PDF, or (`credit_note`) the credit note that cancelled it.
+async fn owners_pdf(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+    credit_note: bool,
+) -> Response {
+    let (user, id) = match owners_invoice(state, headers, id).await {
+        Ok(found) => found,
+        Err(answer) => return answer,
     };
-    let Ok(id) = ObjectId::parse_str(&id) else {
-        return failure(&AppError::not_found("invoice"));
+    let made = if credit_note {
+        pdf::credit_note_for_owner(state, &user, id).await
+    } else {
+        pdf::for_owner(state, &user, id).await
     };
-    match pdf::for_owner(&state, &user, id).await {
+    match made {
         Ok(pdf) => download(pdf, "private, no-store"),
         Err(err) => failure(&err),
+    }
+}
+
+/// Who asks for a file of invoice `id`, and its id — or the answer: not found (an id that
+/// can't be one, checked first so the way back after signing in is always a plain path), or
+/// sign in first and come back to the invoice.
+async fn owners_invoice(
+    state: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<(UserDoc, ObjectId), Response> {
+    let Ok(id) = ObjectId::parse_str(id) else {
+        return Err(failure(&AppError::not_found("invoice")));
+    };
+    match session::authenticate(state, headers, DateTime::now()).await {
+        Ok(Some(authenticated)) => Ok((authenticated.user, id)),
+        Ok(None) => Err(Redirect::to(&format!("/sign-in?next=/invoices/{id}")).into_response()),
+        Err(err) => Err(failure(&err)),
     }
 }
 

@@ -73,6 +73,7 @@ pub fn build(invoice: &InvoiceDoc, user: &UserDoc, today: CalendarDate) -> Invoi
         pay_url: crate::server::email::invoice_emails::pay_url(invoice),
         branded: false,
         promise: None,
+        credit_note: invoice.credit_note.as_ref().map(|note| note.view()),
         payment_processing: invoice.status.is_collectable() && invoice.stripe_payment_processing(),
         payments: invoice
             .payments

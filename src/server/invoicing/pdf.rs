@@ -1,10 +1,12 @@
 //! An invoice's PDF, for its owner and for the client's link: the invoice as a document
-//! (`document::build`), with the seller's logo, on the paper of the seller's country.
+//! (`document::build`), with the seller's logo, on the paper of the seller's country. A
+//! voided invoice's credit note is drawn from the same document.
 
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
 
 use crate::domain::country::Country;
+use crate::domain::credit_note::CreditNoteView;
 use crate::domain::date::CalendarDate;
 use crate::error::AppError;
 use crate::server::db::invoices::InvoiceDoc;
@@ -12,7 +14,7 @@ use crate::server::db::users::UserDoc;
 use crate::server::db::{self, logos};
 use crate::server::invoicing::{document, load, public};
 use crate::server::jobs::plan::today_of;
-use crate::server::pdf::{Paper, invoice};
+use crate::server::pdf::{Paper, invoice, invoice::Sheet};
 use crate::server::state::AppState;
 
 pub struct InvoicePdf {
@@ -29,6 +31,25 @@ pub async fn for_owner(
 ) -> Result<InvoicePdf, AppError> {
     let invoice = load(state, owner.id, id).await?;
     render_now(state, &invoice, owner).await
+}
+
+/// The credit note that cancelled the owner's invoice `id`, once it was voided after it was
+/// sent.
+pub async fn credit_note_for_owner(
+    state: &AppState,
+    owner: &UserDoc,
+    id: ObjectId,
+) -> Result<InvoicePdf, AppError> {
+    let invoice = load(state, owner.id, id).await?;
+    let Some(note) = invoice.credit_note.as_ref().map(|note| note.view()) else {
+        return Err(AppError::NotFound(
+            "This invoice has no credit note: one is issued when a sent invoice is voided."
+                .to_string(),
+        ));
+    };
+    render_as(&state.db, &invoice, owner, today_of(owner), Some(note))
+        .await
+        .map_err(|err| err.for_people(invoice.id))
 }
 
 /// The invoice behind the client's link as a PDF, or `None` where the page would be missing.
@@ -78,20 +99,39 @@ pub async fn render(
     owner: &UserDoc,
     today: CalendarDate,
 ) -> Result<InvoicePdf, RenderError> {
+    render_as(db, invoice, owner, today, None).await
+}
+
+/// `invoice` as a PDF, or the credit note `credit_note` that cancelled it.
+async fn render_as(
+    db: &Database,
+    invoice: &InvoiceDoc,
+    owner: &UserDoc,
+    today: CalendarDate,
+    credit_note: Option<CreditNoteView>,
+) -> Result<InvoicePdf, RenderError> {
     let document = document::build(invoice, owner, today);
     let logo = match &owner.logo {
         Some(_) => logos::get(db, owner.id).await?,
         None => None,
     };
     let paper = paper_for(owner.business.as_ref().and_then(|b| b.country));
-    let filename = filename(&invoice.number);
+    let filename = filename(
+        credit_note
+            .as_ref()
+            .map_or(&invoice.number, |note| &note.number),
+    );
     // Laying out and compressing a PDF is CPU work: off the async threads.
     let bytes = tokio::task::spawn_blocking(move || {
         let logo = logo.as_ref().map(|l| invoice::Logo {
             bytes: &l.bytes.bytes,
             content_type: &l.content_type,
         });
-        invoice::render(&document, logo, paper)
+        let sheet = match &credit_note {
+            Some(note) => Sheet::CreditNote(note),
+            None => Sheet::Invoice,
+        };
+        invoice::render(&document, sheet, logo, paper)
     })
     .await
     .map_err(|err| RenderError::Writer(format!("the PDF writer stopped: {err}")))?

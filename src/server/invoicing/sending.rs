@@ -88,16 +88,28 @@ pub async fn pay_way_now(state: &AppState, user: &UserDoc) -> Result<PayWay, App
     Ok(PayWay::of(links, bank_details, on_pro))
 }
 
+/// Cancels an invoice nothing was paid on. A sent one gets a credit note (numbered CN-…) in
+/// the same write, which its owner downloads and passes on.
 pub async fn void(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<InvoiceDoc, AppError> {
     let invoice = load(state, user.id, id).await?;
     invoice
         .status
         .apply(InvoiceEvent::Void)
         .map_err(AppError::Rejected)?;
-    let voided = invoices::mark_void(&state.db, user.id, id, invoice.status, DateTime::now())
-        .await
-        .map_err(db::failed("voiding an invoice"))?
-        .ok_or_else(changed_meanwhile)?;
+    // The client has a sent invoice: its cancellation is a credit note (a draft never left).
+    let credit_note_on =
+        (invoice.status == InvoiceStatus::Open).then(|| crate::server::jobs::plan::today_of(user));
+    let voided = invoices::mark_void(
+        &state.db,
+        user.id,
+        id,
+        invoice.status,
+        DateTime::now(),
+        credit_note_on,
+    )
+    .await
+    .map_err(db::failed("voiding an invoice"))?
+    .ok_or_else(changed_meanwhile)?;
     note(state, &voided, ActivityKind::Voided, voided.total_minor).await;
     stop_emails(state, voided.id, email_jobs::Cancel::All, "void").await;
     crate::server::payments::closing::close(state, user, &voided).await;

@@ -1,11 +1,15 @@
 //! The invoice as a PDF: the same content as its page (`ui::components::invoice_paper`) —
 //! seller and logo, client, dates, lines, each tax, totals, notes, how to pay — on A4 or
-//! Letter by the seller's country, with the fonts embedded.
+//! Letter by the seller's country, with the fonts embedded. The credit note that cancels a
+//! voided invoice is the same sheet with its own title, number and dates, every amount
+//! taken back, and nothing to pay.
 
 use krilla::image::Image;
 
 use super::layout::{MARGIN, Pages, Paper, PdfError, Weight, width, wrap};
+use crate::domain::credit_note::CreditNoteView;
 use crate::domain::invoice_document::{InvoiceDocument, PaymentView};
+use crate::domain::money::Money;
 use crate::domain::status::InvoiceStatus;
 
 /// A logo as stored: PNG or JPEG bytes, checked when uploaded.
@@ -14,11 +18,29 @@ pub struct Logo<'a> {
     pub content_type: &'a str,
 }
 
+/// Which document of an invoice the sheet is.
+#[derive(Clone, Copy)]
+pub enum Sheet<'a> {
+    Invoice,
+    /// The credit note that cancelled it.
+    CreditNote(&'a CreditNoteView),
+}
+
 const BODY: f32 = 9.5;
 const LEADING: f32 = 13.0;
 
+/// An amount as the sheet states it: taken back (with a minus) on a credit note.
+fn stated(amount: Money, sheet: Sheet<'_>) -> String {
+    match sheet {
+        Sheet::Invoice => amount.to_string(),
+        Sheet::CreditNote(_) if amount.minor() == 0 => amount.to_string(),
+        Sheet::CreditNote(_) => format!("−{amount}"),
+    }
+}
+
 pub fn render(
     document: &InvoiceDocument,
+    sheet: Sheet<'_>,
     logo: Option<Logo<'_>>,
     paper: Paper,
 ) -> Result<Vec<u8>, PdfError> {
@@ -55,30 +77,47 @@ pub fn render(
 
     // The title block on the right.
     pages.y = top + 20.0;
-    pages.text_right(right, 20.0, Weight::Bold, "INVOICE");
+    let (title, number) = match sheet {
+        Sheet::Invoice => ("INVOICE", document.number.as_str()),
+        Sheet::CreditNote(note) => ("CREDIT NOTE", note.number.as_str()),
+    };
+    pages.text_right(right, 20.0, Weight::Bold, title);
     pages.y += 18.0;
-    pages.text_right(right, 11.0, Weight::Regular, &document.number);
+    pages.text_right(right, 11.0, Weight::Regular, number);
     // Anything but a plain open invoice says so under its number (a draft is not yet one).
-    let state = match document.status {
-        InvoiceStatus::Draft => Some("Draft, not sent"),
-        InvoiceStatus::Void => Some("Void"),
-        InvoiceStatus::WrittenOff => Some("Written off"),
-        InvoiceStatus::Paid => Some("Paid"),
+    let state = match (sheet, document.status) {
+        (Sheet::CreditNote(_), _) => None,
+        (_, InvoiceStatus::Draft) => Some("Draft, not sent".to_string()),
+        (_, InvoiceStatus::Void) => Some(match &document.credit_note {
+            Some(note) => format!("Void: cancelled by credit note {}", note.number),
+            None => "Void".to_string(),
+        }),
+        (_, InvoiceStatus::WrittenOff) => Some("Written off".to_string()),
+        (_, InvoiceStatus::Paid) => Some("Paid".to_string()),
         _ => None,
     };
     if let Some(state) = state {
         pages.y += 14.0;
-        pages.text_right(right, BODY, Weight::Bold, state);
+        pages.text_right(right, BODY, Weight::Bold, &state);
     }
     pages.y += 22.0;
-    let dates = [
-        Some(("Issued", document.issue_date.to_string())),
-        Some(("Due", document.due_date.to_string())),
-        document
-            .service_period
-            .map(|period| (period.label(), period.to_string())),
-        Some(("Amount due", document.totals.due.to_string())),
-    ];
+    let service = document
+        .service_period
+        .map(|period| (period.label(), period.to_string()));
+    let dates = match sheet {
+        Sheet::Invoice => [
+            Some(("Issued", document.issue_date.to_string())),
+            Some(("Due", document.due_date.to_string())),
+            service,
+            Some(("Amount due", document.totals.due.to_string())),
+        ],
+        Sheet::CreditNote(note) => [
+            Some(("Issued", note.issued_on.to_string())),
+            Some(("For invoice", document.number.clone())),
+            Some(("Invoice date", document.issue_date.to_string())),
+            service,
+        ],
+    };
     for (label, value) in dates.into_iter().flatten() {
         pages.gray_text(half + 40.0, BODY, label);
         // A value too long to sit beside its label (a service period) goes under it.
@@ -131,7 +170,7 @@ pub fn render(
             Weight::Regular,
             &line.unit_price.to_string(),
         );
-        pages.text_right(right, BODY, Weight::Regular, &line.amount.to_string());
+        pages.text_right(right, BODY, Weight::Regular, &stated(line.amount, sheet));
         for text in wrapped {
             pages.text(MARGIN, BODY, Weight::Regular, &text);
             pages.y += LEADING;
@@ -144,15 +183,24 @@ pub fn render(
     // Totals, one line per tax.
     let totals = &document.totals;
     let mut rows: Vec<(String, String, bool)> =
-        vec![("Subtotal".into(), totals.subtotal.to_string(), false)];
+        vec![("Subtotal".into(), stated(totals.subtotal, sheet), false)];
     if let Some(label) = &document.discount_label {
-        rows.push((label.clone(), format!("−{}", totals.discount), false));
+        // Taken back on a credit note, a discount is given back: the sign turns.
+        let discount = match sheet {
+            Sheet::Invoice => format!("−{}", totals.discount),
+            Sheet::CreditNote(_) => totals.discount.to_string(),
+        };
+        rows.push((label.clone(), discount, false));
     }
     for tax in &document.taxes {
-        rows.push((tax.label.clone(), tax.amount.to_string(), false));
+        rows.push((tax.label.clone(), stated(tax.amount, sheet), false));
     }
-    rows.push(("Total".into(), totals.total.to_string(), true));
-    if totals.paid.minor() > 0 {
+    let total = match sheet {
+        Sheet::Invoice => "Total",
+        Sheet::CreditNote(_) => "Total credited",
+    };
+    rows.push((total.into(), stated(totals.total, sheet), true));
+    if totals.paid.minor() > 0 && matches!(sheet, Sheet::Invoice) {
         rows.push(("Paid".into(), format!("−{}", totals.paid), false));
         rows.push(("Amount due".into(), totals.due.to_string(), true));
     }
@@ -184,26 +232,33 @@ pub fn render(
         pages.y += 8.0;
         Ok(())
     };
+    if let Sheet::CreditNote(note) = sheet {
+        let cancels = note.cancels(&document.number, document.issue_date);
+        section(&mut pages, "CANCELS", &cancels)?;
+    }
     if let Some(note) = &document.reverse_charge {
         section(&mut pages, "VAT", note)?;
     }
-    if let Some(url) = &document.pay_url {
-        section(&mut pages, "PAY ONLINE", url)?;
-    }
-    if let Some(instructions) = &document.payment_instructions {
-        let heading = if document.pay_url.is_some() {
-            "OR PAY BY BANK TRANSFER"
-        } else {
-            "HOW TO PAY"
-        };
-        section(&mut pages, heading, instructions)?;
-    }
-    if let Some(notes) = &document.notes {
-        section(&mut pages, "NOTES", notes)?;
-    }
-    if !document.payments.is_empty() {
-        let received: Vec<String> = document.payments.iter().map(PaymentView::line).collect();
-        section(&mut pages, "PAYMENTS RECEIVED", &received.join("\n"))?;
+    // What to pay and how: an invoice's, never a credit note's.
+    if matches!(sheet, Sheet::Invoice) {
+        if let Some(url) = &document.pay_url {
+            section(&mut pages, "PAY ONLINE", url)?;
+        }
+        if let Some(instructions) = &document.payment_instructions {
+            let heading = if document.pay_url.is_some() {
+                "OR PAY BY BANK TRANSFER"
+            } else {
+                "HOW TO PAY"
+            };
+            section(&mut pages, heading, instructions)?;
+        }
+        if let Some(notes) = &document.notes {
+            section(&mut pages, "NOTES", notes)?;
+        }
+        if !document.payments.is_empty() {
+            let received: Vec<String> = document.payments.iter().map(PaymentView::line).collect();
+            section(&mut pages, "PAYMENTS RECEIVED", &received.join("\n"))?;
+        }
     }
     if let Some(footer) = &document.footer {
         let lines = wrap(footer, 8.0, Weight::Regular, width);
@@ -214,7 +269,10 @@ pub fn render(
             pages.y += 11.0;
         }
     }
-    pages.finish(&format!("Invoice {}", document.number))
+    pages.finish(&match sheet {
+        Sheet::Invoice => format!("Invoice {}", document.number),
+        Sheet::CreditNote(note) => format!("Credit note {}", note.number),
+    })
 }
 
 /// The seller's details under their name, as the invoice page lists them.

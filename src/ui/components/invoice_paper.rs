@@ -58,6 +58,9 @@ pub fn InvoicePaper(document: InvoiceDocument) -> impl IntoView {
                     {document.service_period.map(|period| view! {
                         <dt>{period.label()}</dt><dd>{period.to_string()}</dd>
                     })}
+                    {document.credit_note.clone().map(|note| view! {
+                        <dt>"Cancelled by"</dt><dd>{format!("Credit note {} of {}", note.number, note.issued_on)}</dd>
+                    })}
                     <dt>"Amount due"</dt><dd class="paper-due">{totals.due.to_string()}</dd>
                 </dl>
             </section>

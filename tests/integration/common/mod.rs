@@ -6,6 +6,7 @@
 pub mod billing;
 pub mod pdf;
 pub mod resend;
+pub mod sheets;
 pub mod sign_in;
 
 use std::path::PathBuf;

@@ -85,6 +85,7 @@ fn invoice(user: &UserDoc, status: InvoiceStatus) -> InvoiceDoc {
         sent_at: sent,
         paid_on: None,
         voided_at: None,
+        credit_note: None,
         written_off_at: None,
         reminders_paused: None,
         snoozed_until: None,

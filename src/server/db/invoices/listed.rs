@@ -4,6 +4,7 @@ use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{DateTime, Document};
 use serde::Deserialize;
 
+use super::credit_note_doc::CreditNoteDoc;
 use super::model::BillTo;
 use crate::domain::date::CalendarDate;
 use crate::domain::money::Currency;
@@ -38,6 +39,9 @@ pub struct ListedInvoice {
     pub sent_at: Option<DateTime>,
     #[serde(default)]
     pub paid_on: Option<CalendarDate>,
+    /// The credit note that cancelled it, if it was voided after it was sent.
+    #[serde(default)]
+    pub credit_note: Option<CreditNoteDoc>,
 }
 
 /// The fields of a [`ListedInvoice`], for a query's projection.
@@ -63,6 +67,7 @@ pub(super) fn listed_fields() -> Document {
         "due_minor",
         "sent_at",
         "paid_on",
+        "credit_note",
     ] {
         fields.insert(field, 1);
     }

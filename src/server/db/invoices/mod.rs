@@ -5,6 +5,7 @@
 //!
 //! Split by what each part does; callers use `db::invoices::…` for all of them.
 
+mod credit_note_doc;
 mod dispute_doc;
 mod holds;
 mod invoice_email;
@@ -20,6 +21,7 @@ mod search;
 mod stripe;
 mod writes;
 
+pub use credit_note_doc::CreditNoteDoc;
 pub use dispute_doc::DisputeDoc;
 pub use holds::*;
 pub use invoice_email::*;

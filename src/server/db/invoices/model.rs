@@ -6,6 +6,7 @@ use mongodb::bson::{Bson, DateTime, Document, doc, to_bson};
 use serde::{Deserialize, Serialize};
 
 use super::super::clients::ClientDoc;
+use super::credit_note_doc::CreditNoteDoc;
 use super::dispute_doc::DisputeDoc;
 use super::search::search_fields;
 use crate::domain::country::Country;
@@ -124,6 +125,9 @@ pub struct InvoiceDoc {
     pub sent_at: Option<DateTime>,
     pub paid_on: Option<CalendarDate>,
     pub voided_at: Option<DateTime>,
+    /// The credit note that cancelled it, when it was voided after it was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_note: Option<CreditNoteDoc>,
     /// When the user stopped expecting what is left (`due_minor` keeps the amount).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub written_off_at: Option<DateTime>,

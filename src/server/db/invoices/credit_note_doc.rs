@@ -1,0 +1,24 @@
+//! The credit note that cancelled a sent invoice, as stored on the invoice it cancels.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::credit_note::CreditNoteView;
+use crate::domain::date::CalendarDate;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditNoteDoc {
+    /// Its place in the owner's credit note series (`invoice_sequences`, field `credit_notes`).
+    pub sequence: i64,
+    pub number: String,
+    /// The owner's date when the invoice was voided.
+    pub issued_on: CalendarDate,
+}
+
+impl CreditNoteDoc {
+    pub fn view(&self) -> CreditNoteView {
+        CreditNoteView {
+            number: self.number.clone(),
+            issued_on: self.issued_on,
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! Voiding an invoice the client already has issues a credit note: numbered in the owner's own
+//! unbroken series (CN-0001, …), dated, naming the invoice it cancels, as a PDF for the owner
+//! to pass on. A draft never left, so voiding it issues none.
+
+use futures::future::join_all;
+use serde_json::Value;
+
+use crate::common::billing::User;
+use crate::common::pdf::pdf_text_of;
+use crate::common::sheets::{column, rows};
+use crate::common::spawn_app;
+
+/// A sent invoice for `client` (the shared three-line invoice: $201.56, issued 2026-01-01).
+async fn sent(user: &User<'_>, client: &str) -> (String, String) {
+    let (id, number) = user.draft(client).await;
+    assert_eq!(user.send(&id).await.status, 200);
+    (id, number)
+}
+
+async fn void(user: &User<'_>, id: &str) -> Value {
+    let answer = user.form("/api/invoices/void", &[("id", id)]).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    answer.body
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn voiding_a_sent_invoice_issues_a_numbered_credit_note_and_a_draft_none() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.com").await;
+    let client = ada.client("Acme").await;
+
+    // A draft never reached the client: void, and no credit note.
+    let (draft, _) = ada.draft(&client).await;
+    let voided = void(&ada, &draft).await;
+    assert_eq!(voided["document"]["status"], "Void");
+    assert!(voided["document"]["credit_note"].is_null(), "{voided}");
+    let none = app
+        .get_with_cookie(&format!("/invoices/{draft}/credit-note/pdf"), &ada.cookie)
+        .await;
+    assert_eq!(none.status(), 404);
+    assert!(none.text().await.unwrap().contains("no credit note"));
+
+    // A sent one: the first credit note of the series, dated the owner's today.
+    let (first, first_number) = sent(&ada, &client).await;
+    let voided = void(&ada, &first).await;
+    let note = &voided["document"]["credit_note"];
+    assert_eq!(note["number"], "CN-0001", "{voided}");
+    assert_eq!(note["issued_on"], voided["today"]);
+    let detail = ada.invoice(&first).await.body;
+    assert_eq!(detail["document"]["credit_note"], *note, "kept");
+
+    let response = app
+        .get_with_cookie(&format!("/invoices/{first}/credit-note/pdf"), &ada.cookie)
+        .await;
+    assert_eq!(response.status(), 200);
+    let disposition = response.headers()["content-disposition"].to_str().unwrap();
+    assert!(disposition.contains("CN-0001.pdf"), "{disposition}");
+    let text = pdf_text_of(response).await;
+    for expected in [
+        "CREDIT NOTE",
+        "CN-0001",
+        "For invoice",
+        first_number.as_str(),
+        "Invoice date",
+        "2026-01-01",
+        "−$200.00",
+        "Total credited",
+        "−$201.56",
+        &format!("cancels invoice {first_number} of 2026-01-01 in full"),
+    ] {
+        assert!(
+            text.contains(expected),
+            "“{expected}” is on the credit note:\n{text}"
+        );
+    }
+    // Nothing to pay on it, and the invoice's own notes stay on the invoice.
+    for absent in ["PAY ONLINE", "HOW TO PAY", "Amount due", "Thank you!"] {
+        assert!(
+            !text.contains(absent),
+            "“{absent}” is not on the credit note:\n{text}"
+        );
+    }
+    let invoice_pdf = app
+        .get_with_cookie(&format!("/invoices/{first}/pdf"), &ada.cookie)
+        .await;
+    let invoice_text = pdf_text_of(invoice_pdf).await;
+    assert!(
+        invoice_text.contains("Void: cancelled by credit note CN-0001"),
+        "{invoice_text}"
+    );
+
+    // The spreadsheet names it beside the invoice.
+    let voided = rows(&ada, "/invoices/export.csv?status=void").await;
+    let mut notes = column(&voided, "credit_note");
+    notes.sort();
+    assert_eq!(notes, ["", "CN-0001"], "the voided draft has none");
+
+    // A void that is refused (something was paid) takes no number: the next is CN-0002.
+    let (paid, _) = sent(&ada, &client).await;
+    assert_eq!(ada.pay(&paid, "50").await.status, 200);
+    let refused = ada.form("/api/invoices/void", &[("id", &paid)]).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(ada.invoice(&paid).await.body["document"]["credit_note"].is_null());
+    let (second, _) = sent(&ada, &client).await;
+    assert_eq!(
+        void(&ada, &second).await["document"]["credit_note"]["number"],
+        "CN-0002"
+    );
+
+    // Voided at once, four invoices get four numbers, one each, with none skipped.
+    let mut four = Vec::new();
+    for _ in 0..4 {
+        four.push(sent(&ada, &client).await.0);
+    }
+    let voids = join_all(four.iter().map(|id| void(&ada, id))).await;
+    let mut numbers: Vec<String> = voids
+        .iter()
+        .map(|v| {
+            v["document"]["credit_note"]["number"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    numbers.sort();
+    assert_eq!(numbers, ["CN-0003", "CN-0004", "CN-0005", "CN-0006"]);
+
+    // Another user's series is their own, and Ada's credit notes are not theirs to read.
+    let grace = app.user("grace@example.com").await;
+    let graces_client = grace.client("Globex").await;
+    let (graces, _) = sent(&grace, &graces_client).await;
+    assert_eq!(
+        void(&grace, &graces).await["document"]["credit_note"]["number"],
+        "CN-0001"
+    );
+    let theirs = app
+        .get_with_cookie(&format!("/invoices/{first}/credit-note/pdf"), &grace.cookie)
+        .await;
+    assert_eq!(theirs.status(), 404);
+
+    // Signed out: sign in first; an address that holds no invoice id is simply not found.
+    let signed_out = app
+        .http
+        .get(app.url(&format!("/invoices/{first}/credit-note/pdf")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_out.status(), 303);
+    assert_eq!(
+        signed_out.headers()["location"],
+        format!("/sign-in?next=/invoices/{first}").as_str()
+    );
+    for odd in ["/invoices/%0A/credit-note/pdf", "/invoices/%0A/pdf"] {
+        let answer = app.http.get(app.url(odd)).send().await.unwrap();
+        assert_eq!(answer.status(), 404, "{odd}");
+    }
+}
