@@ -177,10 +177,10 @@ test('a sent invoice that is voided is cancelled by a credit note to download', 
   let question = '';
   page.once('dialog', (dialog) => { question = dialog.message(); dialog.accept(); });
   await page.getByRole('button', { name: 'Void' }).click();
-  await expect.poll(() => question).toContain('issues a credit note cancelling it');
+  await expect.poll(() => question).toContain('emails your client a credit note cancelling it');
   await expect(paper.locator('.status')).toHaveText('Void');
   const notice = page.getByRole('region', { name: 'Cancelled by credit note CN-0001' });
-  await expect(notice).toContainText('for the full €900.00');
+  await expect(notice).toContainText('for the full €900.00, and emailed to ap@initech.test with the PDF');
   await expect(paper).toContainText('Cancelled byCredit note CN-0001 of');
 
   const [download] = await Promise.all([
@@ -195,5 +195,9 @@ test('a sent invoice that is voided is cancelled by a credit note to download', 
   }
   expect(text).not.toContain('PAY ONLINE');
   expect(await page.evaluate(() => window.__noReload)).toBe(true);
+  // The client got it (the dev outbox lists it, with the file).
+  await page.goto('/dev/outbox');
+  await expect(page.locator('.outbox-item').filter({ hasText: 'Credit note CN-0001' }).first())
+    .toContainText('Attached: CN-0001.pdf');
   expect(errors).toEqual([]);
 });

@@ -16,6 +16,9 @@ pub fn credit_note_number(sequence: i64) -> String {
 pub struct CreditNoteView {
     pub number: String,
     pub issued_on: CalendarDate,
+    /// Where PayTrack emailed it, once it did.
+    #[serde(default)]
+    pub emailed_to: Option<String>,
 }
 
 impl CreditNoteView {
@@ -38,6 +41,7 @@ mod tests {
         let note = CreditNoteView {
             number: credit_note_number(7),
             issued_on: CalendarDate::parse("2026-12-05").unwrap(),
+            emailed_to: None,
         };
         assert_eq!(
             note.cancels("INV-0042", CalendarDate::parse("2026-11-01").unwrap()),

@@ -2,13 +2,17 @@
 //! unbroken series (CN-0001, …), dated, naming the invoice it cancels, as a PDF for the owner
 //! to pass on. A draft never left, so voiding it issues none.
 
+use futures::TryStreamExt;
 use futures::future::join_all;
+use mongodb::bson::{Document, doc};
 use serde_json::Value;
 
 use crate::common::billing::User;
 use crate::common::pdf::pdf_text_of;
+use crate::common::resend::{Reply, ResendStandIn};
 use crate::common::sheets::{column, rows};
-use crate::common::spawn_app;
+use crate::common::sign_in::session_cookie;
+use crate::common::{spawn_app, spawn_app_with, test_mongodb_uri};
 
 /// A sent invoice for `client` (the shared three-line invoice: $201.56, issued 2026-01-01).
 async fn sent(user: &User<'_>, client: &str) -> (String, String) {
@@ -46,6 +50,33 @@ async fn voiding_a_sent_invoice_issues_a_numbered_credit_note_and_a_draft_none()
     let note = &voided["document"]["credit_note"];
     assert_eq!(note["number"], "CN-0001", "{voided}");
     assert_eq!(note["issued_on"], voided["today"]);
+    assert_eq!(note["emailed_to"], "acme@client.test");
+    // The client who had the invoice gets the credit note, from Ada, with the PDF.
+    let outbox = app.db.collection::<Document>("outbox");
+    let emails: Vec<Document> = outbox
+        .find(doc! { "kind": "credit_note" })
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(emails.len(), 1, "one email, for the sent invoice only");
+    let email = &emails[0];
+    assert_eq!(email.get_str("to").unwrap(), "acme@client.test");
+    assert_eq!(email.get_str("reply_to").unwrap(), "ada@example.com");
+    let subject = email.get_str("subject").unwrap();
+    assert!(
+        subject.contains("CN-0001")
+            && subject.contains(&format!("invoice {first_number} is cancelled")),
+        "{subject}"
+    );
+    let text = email.get_str("text").unwrap();
+    assert!(text.contains("nothing is owed on it"), "{text}");
+    let attached = email.get_array("attachments").unwrap()[0]
+        .as_document()
+        .unwrap();
+    assert_eq!(attached.get_str("filename").unwrap(), "CN-0001.pdf");
+    assert_eq!(attached.get_str("content_type").unwrap(), "application/pdf");
     let detail = ada.invoice(&first).await.body;
     assert_eq!(detail["document"]["credit_note"], *note, "kept");
 
@@ -154,4 +185,38 @@ async fn voiding_a_sent_invoice_issues_a_numbered_credit_note_and_a_draft_none()
         let answer = app.http.get(app.url(odd)).send().await.unwrap();
         assert_eq!(answer.status(), 404, "{odd}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_credit_note_that_could_not_be_emailed_is_still_issued_and_the_page_says_so() {
+    let (resend, stand_in) = ResendStandIn::start().await;
+    let app = spawn_app_with(
+        &test_mongodb_uri(),
+        &[
+            ("RESEND_API_KEY", "re_test_credit_notes"),
+            ("RESEND_BASE_URL", &resend),
+        ],
+    )
+    .await;
+    // Signed in through a link that went through the stand-in.
+    assert_eq!(app.request_link("ada@example.com", "/").await.status(), 200);
+    let token = stand_in.latest_login_token("ada@example.com");
+    let cookie = session_cookie(&app.redeem(&token, None).await).expect("signed in");
+    let ada = User { app: &app, cookie };
+    let client = ada.client("Acme").await;
+    let (id, _) = sent(&ada, &client).await;
+
+    // Resend is down for as long as PayTrack tries.
+    stand_in.script([Reply::ServerError; 8]);
+    let voided = void(&ada, &id).await;
+    let note = &voided["document"]["credit_note"];
+    assert_eq!(note["number"], "CN-0001", "the void happened: {voided}");
+    assert!(note["emailed_to"].is_null(), "{voided}");
+    let tried = stand_in.sent_with_key_prefix(&format!("paytrack-{id}-CN-0001"));
+    assert!(tried.is_empty(), "nothing went: {tried:?}");
+    // The owner can still download it to send it.
+    let pdf = app
+        .get_with_cookie(&format!("/invoices/{id}/credit-note/pdf"), &ada.cookie)
+        .await;
+    assert_eq!(pdf.status(), 200);
 }

@@ -311,6 +311,22 @@ fn paragraphs_html(escaped: &str) -> String {
 /// The client-facing frame: the sender's name on top, the message, a summary of the invoice
 /// and the button to it.
 fn layout(facts: &InvoiceFacts, title: &str, message: &str, buttons: &str) -> String {
+    let summary = [
+        ("Invoice", facts.number.clone()),
+        ("Due", facts.due_date_text()),
+        ("Amount due", facts.amount_due.clone()),
+    ];
+    layout_with(facts, title, message, buttons, &summary)
+}
+
+/// `layout` with its own summary rows (label, value).
+fn layout_with(
+    facts: &InvoiceFacts,
+    title: &str,
+    message: &str,
+    buttons: &str,
+    summary: &[(&str, String)],
+) -> String {
     let row = |label: &str, value: &str| {
         format!(
             r#"<tr><td style="padding:6px 0;color:#5c5c74">{label}</td><td style="padding:6px 0;text-align:right;font-weight:600">{value}</td></tr>"#,
@@ -341,27 +357,37 @@ fn layout(facts: &InvoiceFacts, title: &str, message: &str, buttons: &str) -> St
         r#"{logo}<p style="margin:0 0 20px;font-weight:700;font-size:18px">{sender}</p>
 {message}
 <table role="presentation" width="100%" cellspacing="0" cellpadding="0" style="margin:8px 0 24px;border-top:1px solid #e2e2ec;border-bottom:1px solid #e2e2ec">
-{number}
-{due}
-{amount}
-</table>
-<p style="margin:0 0 24px">{buttons}</p>{pdf}
+{rows}
+</table>{buttons}{pdf}
 <p style="margin:0;color:#5c5c74;font-size:13px">Questions about this invoice? Reply to this email to reach {sender}, or write to {email}.</p>{small_print}"#,
         sender = escape(&facts.sender_name),
         email = escape(&facts.sender_email),
+        buttons = if buttons.is_empty() {
+            String::new()
+        } else {
+            format!(
+                r#"
+<p style="margin:0 0 24px">{buttons}</p>"#
+            )
+        },
         pdf = facts.pdf_url.as_ref().map_or_else(String::new, |pdf| format!(
             r#"
 <p style="margin:0 0 24px"><a href="{}" style="color:#4f46e5">Download the invoice as a PDF</a></p>"#,
             escape(pdf)
         )),
-        number = row("Invoice", &facts.number),
-        due = row("Due", &facts.due_date_text()),
-        amount = row("Amount due", &facts.amount_due),
+        rows = summary
+            .iter()
+            .map(|(label, value)| row(label, value))
+            .collect::<Vec<_>>()
+            .join("\n"),
     );
     let below = r#"
 <p style="margin:16px 0 0;color:#8a8aa0;font-size:12px">Sent with PayTrack</p>"#;
     super::templates::document(title, 560, &inner, below)
 }
+
+mod credit_note;
+pub use credit_note::credit_note_email;
 
 #[cfg(test)]
 mod tests;

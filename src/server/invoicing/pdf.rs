@@ -41,15 +41,30 @@ pub async fn credit_note_for_owner(
     id: ObjectId,
 ) -> Result<InvoicePdf, AppError> {
     let invoice = load(state, owner.id, id).await?;
-    let Some(note) = invoice.credit_note.as_ref().map(|note| note.view()) else {
+    if invoice.credit_note.is_none() {
         return Err(AppError::NotFound(
             "This invoice has no credit note: one is issued when a sent invoice is voided."
                 .to_string(),
         ));
-    };
-    render_as(&state.db, &invoice, owner, today_of(owner), Some(note))
+    }
+    render_credit_note(&state.db, &invoice, owner)
         .await
         .map_err(|err| err.for_people(invoice.id))
+}
+
+/// The credit note of a voided `invoice` as a PDF, as it read the day it was issued (so the
+/// email that carries it attaches the same bytes on every try). Callers check it has one; an
+/// invoice without gives the invoice itself.
+pub async fn render_credit_note(
+    db: &Database,
+    invoice: &InvoiceDoc,
+    owner: &UserDoc,
+) -> Result<InvoicePdf, RenderError> {
+    let note = invoice.credit_note.as_ref().map(|note| note.view());
+    let day = note
+        .as_ref()
+        .map_or(invoice.issue_date, |note| note.issued_on);
+    render_as(db, invoice, owner, day, note).await
 }
 
 /// The invoice behind the client's link as a PDF, or `None` where the page would be missing.

@@ -89,7 +89,7 @@ pub async fn pay_way_now(state: &AppState, user: &UserDoc) -> Result<PayWay, App
 }
 
 /// Cancels an invoice nothing was paid on. A sent one gets a credit note (numbered CN-…) in
-/// the same write, which its owner downloads and passes on.
+/// the same write, emailed to the client with its PDF.
 pub async fn void(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<InvoiceDoc, AppError> {
     let invoice = load(state, user.id, id).await?;
     invoice
@@ -113,7 +113,7 @@ pub async fn void(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<Invo
     note(state, &voided, ActivityKind::Voided, voided.total_minor).await;
     stop_emails(state, voided.id, email_jobs::Cancel::All, "void").await;
     crate::server::payments::closing::close(state, user, &voided).await;
-    Ok(voided)
+    Ok(super::credit_notes::email_to_client(state, user, voided).await)
 }
 
 /// Stops expecting what is left of a sent invoice (the client won't or can't pay it): no more

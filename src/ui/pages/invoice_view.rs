@@ -130,7 +130,7 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
                 })}
                 {(status == InvoiceStatus::Open).then(|| view! {
                     <button type="button" class="button button-danger" disabled=busy
-                        on:click=move |_| run("void", Some("Void this invoice? The client's link stops working, it can't be reopened, and PayTrack issues a credit note cancelling it for you to send your client."))>"Void"</button>
+                        on:click=move |_| run("void", Some("Void this invoice? The client's link stops working, it can't be reopened, and PayTrack emails your client a credit note cancelling it."))>"Void"</button>
                 })}
                 // A client who won't or can't pay the rest: stop expecting it (void is for
                 // invoices sent in error, and refuses once anything was paid).
@@ -159,11 +159,18 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
         {detail.document.credit_note.clone().map(|note| view! {
             <section class="notice no-print credit-note" aria-labelledby="credit-note-title">
                 <h2 id="credit-note-title" class="h3">"Cancelled by credit note " <span class="credit-note-number">{note.number.clone()}</span></h2>
-                <p>{format!(
-                    "Issued on {} for the full {}. Your client received this invoice, so send them the credit note too: it is what cancels the invoice in their books and yours.",
-                    note.issued_on.long(),
-                    detail.document.totals.total,
-                )}</p>
+                <p>{match &note.emailed_to {
+                    Some(to) => format!(
+                        "Issued on {} for the full {}, and emailed to {to} with the PDF: it cancels the invoice in your client's books and yours.",
+                        note.issued_on.long(),
+                        detail.document.totals.total,
+                    ),
+                    None => format!(
+                        "Issued on {} for the full {}. It could not be emailed to your client: download it and send it to them, as it is what cancels the invoice in their books and yours.",
+                        note.issued_on.long(),
+                        detail.document.totals.total,
+                    ),
+                }}</p>
                 <a class="button button-secondary" href=format!("/invoices/{}/credit-note/pdf", detail.id) rel="external" download>"Download credit note"</a>
             </section>
         })}

@@ -1,5 +1,6 @@
 //! The credit note that cancelled a sent invoice, as stored on the invoice it cancels.
 
+use mongodb::bson::DateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::credit_note::CreditNoteView;
@@ -12,6 +13,11 @@ pub struct CreditNoteDoc {
     pub number: String,
     /// The owner's date when the invoice was voided.
     pub issued_on: CalendarDate,
+    /// Where it was emailed, and when, once the email went.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emailed_to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emailed_at: Option<DateTime>,
 }
 
 impl CreditNoteDoc {
@@ -19,6 +25,7 @@ impl CreditNoteDoc {
         CreditNoteView {
             number: self.number.clone(),
             issued_on: self.issued_on,
+            emailed_to: self.emailed_to.clone(),
         }
     }
 }

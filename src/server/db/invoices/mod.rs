@@ -19,6 +19,7 @@ mod read_first;
 mod reports;
 mod search;
 mod stripe;
+mod voiding;
 mod writes;
 
 pub use credit_note_doc::CreditNoteDoc;
@@ -33,4 +34,5 @@ pub use promises::*;
 pub use reports::*;
 pub use search::keep_pieces_of_older;
 pub use stripe::*;
+pub use voiding::*;
 pub use writes::*;

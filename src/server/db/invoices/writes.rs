@@ -11,12 +11,9 @@ use mongodb::options::ReturnDocument;
 use super::super::schema::{INVOICE_SEQUENCES, INVOICES};
 use super::super::transaction::{self, Finished};
 use super::super::{clients::ClientDoc, invoice_sequences, owed};
-use super::credit_note_doc::CreditNoteDoc;
 use super::list::get;
 use super::model::*;
 use super::stripe::FIRST_CHECK_MS;
-use crate::domain::credit_note::credit_note_number;
-use crate::domain::date::CalendarDate;
 use crate::domain::invoice_number::{NumberPrefix, Numbering};
 use crate::domain::status::InvoiceStatus;
 use crate::domain::stripe_pay::StripePay;
@@ -179,79 +176,6 @@ pub async fn mark_sent(
     Ok(update_keeping_owed(db, filter, doc! { "$set": set }, "sending the invoice").await?)
 }
 
-/// Draft or open with nothing paid → void. The public link stops working.
-///
-/// With `credit_note_on` (a sent invoice: the client has it), the void issues a credit note
-/// dated that day: its number comes from the owner's credit note series in the same
-/// transaction, so a void that does not happen takes no number and the series has no gaps.
-pub async fn mark_void(
-    db: &Database,
-    owner: ObjectId,
-    id: ObjectId,
-    from: InvoiceStatus,
-    now: DateTime,
-    credit_note_on: Option<CalendarDate>,
-) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
-    let filter =
-        doc! { "_id": id, "user_id": owner, "status": status_bson(from), "paid_minor": 0_i64 };
-    let update = doc! { "$set": {
-            "status": status_bson(InvoiceStatus::Void),
-            "voided_at": now,
-            "updated_at": now,
-            "due_minor": 0_i64,
-        },
-        "$unset": { "public_token": "" },
-    };
-    let Some(issued_on) = credit_note_on else {
-        return update_keeping_owed(db, filter, update, "voiding the invoice").await;
-    };
-    let mut session = transaction::session(db).await?;
-    for attempt in 1..=transaction::ATTEMPTS {
-        session.start_transaction().await?;
-        let outcome = void_crediting(db, &mut session, &filter, &update, issued_on).await;
-        if let Finished::Done(voided) = transaction::finish(&mut session, outcome, attempt).await? {
-            return Ok(voided);
-        }
-    }
-    Err(mongodb::error::Error::custom(
-        "voiding the invoice collided with other writes on every attempt",
-    ))
-}
-
-/// The void and its credit note, inside the caller's transaction.
-async fn void_crediting(
-    db: &Database,
-    session: &mut mongodb::ClientSession,
-    filter: &Document,
-    update: &Document,
-    issued_on: CalendarDate,
-) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
-    let Some((_, voided)) = update_in(db, session, filter, update).await? else {
-        return Ok(None);
-    };
-    let sequence = invoice_sequences::next_credit_note_in(db, session, voided.user_id).await?;
-    let note = CreditNoteDoc {
-        sequence,
-        number: credit_note_number(sequence),
-        issued_on,
-    };
-    db.collection::<Document>(INVOICES)
-        .update_one(
-            doc! { "_id": voided.id },
-            doc! { "$set": { "credit_note": {
-                "sequence": note.sequence,
-                "number": &note.number,
-                "issued_on": note.issued_on.to_string(),
-            } } },
-        )
-        .session(&mut *session)
-        .await?;
-    Ok(Some(InvoiceDoc {
-        credit_note: Some(note),
-        ..voided
-    }))
-}
-
 /// Open or partially paid → written off: what is left stays in `due_minor`, no longer owed
 /// (`db::owed` counts only what is collectable). The public link stops working.
 pub async fn mark_written_off(
@@ -278,7 +202,7 @@ pub async fn mark_written_off(
 
 /// Applies `update` to the invoice `filter` matches and moves what it owes (`db::owed`) in
 /// the same transaction; the invoice as it is now, or `None` if nothing matched.
-async fn update_keeping_owed(
+pub(super) async fn update_keeping_owed(
     db: &Database,
     filter: Document,
     update: Document,

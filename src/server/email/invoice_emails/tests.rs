@@ -177,3 +177,57 @@ fn the_business_profile_shows_as_the_logo_and_the_small_print() {
     );
     assert!(!invoice_email(&facts()).html.contains("<img"));
 }
+
+#[test]
+fn a_credit_note_email_says_what_is_cancelled_and_offers_nothing_to_pay() {
+    // A voided invoice: no client page, no Stripe link, no PDF link (the file is attached).
+    let voided = InvoiceFacts {
+        link: "https://paytrack.test".to_string(),
+        pdf_url: None,
+        amount_due: "$0.00".to_string(),
+        ..facts()
+    };
+    let note = crate::domain::credit_note::CreditNoteView {
+        number: "CN-0007".to_string(),
+        issued_on: CalendarDate::parse("2026-12-18").unwrap(),
+        emailed_to: None,
+    };
+    let email = credit_note_email(&voided, &note);
+    assert_eq!(
+        email.subject,
+        "Credit note CN-0007 from Ada <Lovelace>: invoice INV-0042 is cancelled"
+    );
+    assert!(email.text.starts_with("Hi Babbage & Co,"), "{}", email.text);
+    assert!(
+        email
+            .text
+            .contains("Invoice INV-0042 for $1,250.00 is cancelled: nothing is owed on it."),
+        "{}",
+        email.text
+    );
+    assert!(
+        email
+            .text
+            .contains("Reply to this email to reach Ada <Lovelace>")
+    );
+    // The summary is the credit note's; names are escaped; there is no button and no due date.
+    for row in [
+        "Credit note",
+        "CN-0007",
+        "Cancels invoice",
+        "Amount credited",
+    ] {
+        assert!(email.html.contains(row), "{row}");
+    }
+    assert!(email.html.contains("Ada &lt;Lovelace&gt;") && !email.html.contains("<Lovelace>"));
+    assert!(email.html.contains("Babbage &amp; Co"));
+    for absent in [
+        "Amount due",
+        "Pay ",
+        "View the invoice",
+        "Download the invoice",
+    ] {
+        assert!(!email.html.contains(absent), "{absent}");
+        assert!(!email.text.contains(absent), "{absent}");
+    }
+}

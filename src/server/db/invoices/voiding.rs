@@ -1,0 +1,108 @@
+//! Voiding an invoice, and the credit note a sent one gets: its number is taken from the
+//! owner's series in the void's own transaction, so the series has no gaps.
+
+use mongodb::Database;
+use mongodb::bson::oid::ObjectId;
+use mongodb::bson::{DateTime, Document, doc};
+
+use super::super::invoice_sequences;
+use super::super::schema::INVOICES;
+use super::super::transaction::{self, Finished};
+use super::credit_note_doc::CreditNoteDoc;
+use super::model::{InvoiceDoc, status_bson};
+use super::writes::{update_in, update_keeping_owed};
+use crate::domain::credit_note::credit_note_number;
+use crate::domain::date::CalendarDate;
+use crate::domain::status::InvoiceStatus;
+
+/// Draft or open with nothing paid → void. The public link stops working.
+///
+/// With `credit_note_on` (a sent invoice: the client has it), the void issues a credit note
+/// dated that day: its number comes from the owner's credit note series in the same
+/// transaction, so a void that does not happen takes no number and the series has no gaps.
+pub async fn mark_void(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    from: InvoiceStatus,
+    now: DateTime,
+    credit_note_on: Option<CalendarDate>,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    let filter =
+        doc! { "_id": id, "user_id": owner, "status": status_bson(from), "paid_minor": 0_i64 };
+    let update = doc! { "$set": {
+            "status": status_bson(InvoiceStatus::Void),
+            "voided_at": now,
+            "updated_at": now,
+            "due_minor": 0_i64,
+        },
+        "$unset": { "public_token": "" },
+    };
+    let Some(issued_on) = credit_note_on else {
+        return update_keeping_owed(db, filter, update, "voiding the invoice").await;
+    };
+    let mut session = transaction::session(db).await?;
+    for attempt in 1..=transaction::ATTEMPTS {
+        session.start_transaction().await?;
+        let outcome = void_crediting(db, &mut session, &filter, &update, issued_on).await;
+        if let Finished::Done(voided) = transaction::finish(&mut session, outcome, attempt).await? {
+            return Ok(voided);
+        }
+    }
+    Err(mongodb::error::Error::custom(
+        "voiding the invoice collided with other writes on every attempt",
+    ))
+}
+
+/// The void and its credit note, inside the caller's transaction.
+async fn void_crediting(
+    db: &Database,
+    session: &mut mongodb::ClientSession,
+    filter: &Document,
+    update: &Document,
+    issued_on: CalendarDate,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    let Some((_, voided)) = update_in(db, session, filter, update).await? else {
+        return Ok(None);
+    };
+    let sequence = invoice_sequences::next_credit_note_in(db, session, voided.user_id).await?;
+    let note = CreditNoteDoc {
+        sequence,
+        number: credit_note_number(sequence),
+        issued_on,
+        emailed_to: None,
+        emailed_at: None,
+    };
+    db.collection::<Document>(INVOICES)
+        .update_one(
+            doc! { "_id": voided.id },
+            doc! { "$set": { "credit_note": {
+                "sequence": note.sequence,
+                "number": &note.number,
+                "issued_on": note.issued_on.to_string(),
+            } } },
+        )
+        .session(&mut *session)
+        .await?;
+    Ok(Some(InvoiceDoc {
+        credit_note: Some(note),
+        ..voided
+    }))
+}
+
+/// Records that the credit note of invoice `id` was emailed to `to`.
+pub async fn credit_note_emailed(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    to: &str,
+    now: DateTime,
+) -> Result<(), mongodb::error::Error> {
+    db.collection::<Document>(INVOICES)
+        .update_one(
+            doc! { "_id": id, "user_id": owner, "credit_note": { "$exists": true } },
+            doc! { "$set": { "credit_note.emailed_to": to, "credit_note.emailed_at": now } },
+        )
+        .await
+        .map(|_| ())
+}
