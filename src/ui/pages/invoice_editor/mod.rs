@@ -2,6 +2,7 @@
 //! line items in `lines`, the running totals in `totals`.
 
 mod lines;
+mod service_date;
 mod totals;
 
 use crate::ui::actions::{create_or_update, failure_of};
@@ -22,6 +23,7 @@ use crate::ui::browser;
 use crate::ui::components::client_form::ClientForm;
 use crate::ui::components::signed_in::or_sign_in;
 use lines::{LineRow, LinesEditor};
+use service_date::ServiceDate;
 use totals::LiveTotals;
 
 /// `/invoices/new` (optionally `?client=<id>`).
@@ -334,23 +336,7 @@ fn Editor(
                             aria-invalid=move || errors.get().due_date.is_some().to_string() aria-describedby="due-error" />
                         <p id="due-error" class="field-error">{move || errors.get().due_date}</p>
                     </div>
-                    <fieldset class="field service-period" aria-describedby="service-help service-error">
-                        <legend>"Service date " <span class="muted">"(optional)"</span></legend>
-                        <div class="inline">
-                            <label class="visually-hidden" for="invoice-service-from">"Service date, or first day"</label>
-                            <input id="invoice-service-from" type="date" bind:value=service_from
-                                aria-invalid=move || errors.get().service_period.is_some().to_string() aria-describedby="service-help service-error" />
-                            <span class="service-to">
-                                <label for="invoice-service-to">"to"</label>
-                                <input id="invoice-service-to" type="date" bind:value=service_to
-                                    aria-invalid=move || errors.get().service_period.is_some().to_string() aria-describedby="service-help service-error" />
-                            </span>
-                        </div>
-                        <p id="service-help" class="muted small">
-                            "When the work was done, if not on the issue date; a second date makes it a period. EU and UK VAT rules ask for it."
-                        </p>
-                        <p id="service-error" class="field-error">{move || errors.get().service_period}</p>
-                    </fieldset>
+                    <ServiceDate service_from service_to errors />
                 </div>
 
                 <LinesEditor lines next_key errors preview />
