@@ -188,7 +188,7 @@ async fn voiding_a_sent_invoice_issues_a_numbered_credit_note_and_a_draft_none()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_credit_note_that_could_not_be_emailed_is_still_issued_and_the_page_says_so() {
+async fn a_credit_note_that_could_not_be_emailed_is_still_issued_and_can_be_emailed_later() {
     let (resend, stand_in) = ResendStandIn::start().await;
     let app = spawn_app_with(
         &test_mongodb_uri(),
@@ -219,4 +219,36 @@ async fn a_credit_note_that_could_not_be_emailed_is_still_issued_and_the_page_sa
         .get_with_cookie(&format!("/invoices/{id}/credit-note/pdf"), &ada.cookie)
         .await;
     assert_eq!(pdf.status(), 200);
+
+    // Or, once Resend answers again, ask PayTrack to email it: it goes, once, with the file.
+    stand_in.answer_normally();
+    let emailed = ada
+        .form("/api/invoices/email-credit-note", &[("id", &id)])
+        .await;
+    assert_eq!(emailed.status, 200, "{}", emailed.body);
+    assert_eq!(
+        emailed.body["document"]["credit_note"]["emailed_to"],
+        "acme@client.test"
+    );
+    let went = stand_in.sent_with_key_prefix(&format!("paytrack-{id}-CN-0001"));
+    assert_eq!(went.len(), 1, "{went:?}");
+    assert_eq!(went[0]["to"][0], "acme@client.test");
+    assert_eq!(went[0]["attachments"][0]["filename"], "CN-0001.pdf");
+    let again = ada
+        .form("/api/invoices/email-credit-note", &[("id", &id)])
+        .await;
+    assert_eq!(again.status, 422, "{}", again.body);
+    assert!(
+        again.body["Rejected"]
+            .as_str()
+            .unwrap()
+            .contains("already went to acme@client.test")
+    );
+    assert_eq!(
+        stand_in
+            .sent_with_key_prefix(&format!("paytrack-{id}-CN-0001"))
+            .len(),
+        1,
+        "not twice"
+    );
 }

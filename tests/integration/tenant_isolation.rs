@@ -236,6 +236,18 @@ async fn void_invoice() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn email_credit_note() {
+    let f = Fixture::new().await;
+    let voided = f.ada().form("/api/invoices/void", &[("id", &f.sent)]).await;
+    assert_eq!(voided.status, 200, "{}", voided.body);
+    f.refused(
+        f.bob()
+            .form("/api/invoices/email-credit-note", &[("id", &f.sent)]),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn delete_draft() {
     let f = Fixture::new().await;
     f.refused(f.bob().form("/api/invoices/delete", &[("id", &f.draft)]))
@@ -357,6 +369,7 @@ async fn signed_out_callers_get_401_everywhere() {
         "/api/invoices/get",
         "/api/invoices/send",
         "/api/invoices/void",
+        "/api/invoices/email-credit-note",
         "/api/invoices/delete",
         "/api/invoices/duplicate",
         "/api/invoices/new-link",

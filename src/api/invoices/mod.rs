@@ -121,6 +121,13 @@ pub async fn void_invoice(id: String) -> Result<InvoiceDetail, AppError> {
     Ok(views::detail(&state, &voided, &user, today_of(&user)))
 }
 
+#[server(prefix = "/api", endpoint = "invoices/email-credit-note", output = BrowserJson)]
+pub async fn email_credit_note(id: String) -> Result<InvoiceDetail, AppError> {
+    let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
+    let emailed = crate::server::invoicing::credit_notes::email_again(&state, &user, id).await?;
+    Ok(views::detail(&state, &emailed, &user, today_of(&user)))
+}
+
 #[server(prefix = "/api", endpoint = "invoices/write-off", output = BrowserJson)]
 pub async fn write_off_invoice(id: String) -> Result<InvoiceDetail, AppError> {
     let (user, id, state) = signed_in_with_id(&id, "invoice").await?;

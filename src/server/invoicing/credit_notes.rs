@@ -4,13 +4,50 @@
 
 use mongodb::bson::DateTime;
 
+use mongodb::bson::oid::ObjectId;
+
 use crate::domain::email::EmailAddress;
+use crate::error::AppError;
 use crate::server::db::invoices::{self, CreditNoteDoc, InvoiceDoc};
 use crate::server::db::users::UserDoc;
 use crate::server::email::invoice_emails::{self, InvoiceFacts};
 use crate::server::email::{Attachment, Email};
-use crate::server::invoicing::pdf;
+use crate::server::invoicing::{load, pdf};
 use crate::server::state::AppState;
+
+/// The user's "email it to your client" for a credit note whose email did not go at the void.
+pub async fn email_again(
+    state: &AppState,
+    user: &UserDoc,
+    id: ObjectId,
+) -> Result<InvoiceDoc, AppError> {
+    let invoice = load(state, user.id, id).await?;
+    match &invoice.credit_note {
+        None => {
+            return Err(AppError::Rejected(
+                "This invoice has no credit note: one is issued when a sent invoice is voided."
+                    .to_string(),
+            ));
+        }
+        Some(CreditNoteDoc {
+            emailed_to: Some(to),
+            ..
+        }) => {
+            return Err(AppError::Rejected(format!(
+                "The credit note already went to {to}; download it to send it again yourself."
+            )));
+        }
+        Some(_) => {}
+    }
+    let after = email_to_client(state, user, invoice).await;
+    match after.credit_note.as_ref().and_then(|n| n.emailed_to.as_ref()) {
+        Some(_) => Ok(after),
+        None => Err(AppError::Rejected(
+            "The credit note could not be emailed just now: try again in a few minutes, or download it and send it yourself."
+                .to_string(),
+        )),
+    }
+}
 
 /// Emails `voided`'s credit note to the addresses the invoice went to; the invoice as it is
 /// after (the credit note marked as emailed when it went).

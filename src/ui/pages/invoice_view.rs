@@ -6,8 +6,8 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::invoices::{
     HandPaymentView, InvoiceDetail, InvoiceSave, PaymentSave, delete_draft, duplicate_invoice,
-    get_invoice, record_payment, remove_payment, replace_public_link, send_invoice, void_invoice,
-    write_off_invoice,
+    email_credit_note, get_invoice, record_payment, remove_payment, replace_public_link,
+    send_invoice, void_invoice, write_off_invoice,
 };
 use crate::api::reminders::load_invoice_reminders;
 use crate::domain::pay_way::PayWay;
@@ -78,6 +78,7 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
             match what {
                 "send" => send_invoice(id).await.map(|_| None),
                 "void" => void_invoice(id).await.map(|_| None),
+                "credit-note" => email_credit_note(id).await.map(|_| None),
                 "write-off" => write_off_invoice(id).await.map(|_| None),
                 "link" => replace_public_link(id).await.map(|_| None),
                 "delete" => delete_draft(id)
@@ -166,12 +167,17 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
                         detail.document.totals.total,
                     ),
                     None => format!(
-                        "Issued on {} for the full {}. It could not be emailed to your client: download it and send it to them, as it is what cancels the invoice in their books and yours.",
+                        "Issued on {} for the full {}. It could not be emailed to your client: email it again or send them the PDF yourself, as it is what cancels the invoice in their books and yours.",
                         note.issued_on.long(),
                         detail.document.totals.total,
                     ),
                 }}</p>
-                <a class="button button-secondary" href=format!("/invoices/{}/credit-note/pdf", detail.id) rel="external" download>"Download credit note"</a>
+                <div class="button-row">
+                    <a class="button button-secondary" href=format!("/invoices/{}/credit-note/pdf", detail.id) rel="external" download>"Download credit note"</a>
+                    {note.emailed_to.is_none().then(|| view! {
+                        <button type="button" class="button" disabled=busy on:click=move |_| run("credit-note", None)>"Email it to your client"</button>
+                    })}
+                </div>
             </section>
         })}
         {(status == InvoiceStatus::Draft).then(|| view! {

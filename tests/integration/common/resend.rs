@@ -176,6 +176,11 @@ impl ResendStandIn {
         self.0.lock().unwrap().script.extend(replies);
     }
 
+    /// Drops what is left of the script: from now on every request is accepted.
+    pub fn answer_normally(&self) {
+        self.0.lock().unwrap().script.clear();
+    }
+
     pub fn requests(&self) -> Vec<(String, Value)> {
         self.0.lock().unwrap().requests.clone()
     }
