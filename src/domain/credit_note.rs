@@ -6,6 +6,10 @@ use serde::{Deserialize, Serialize};
 
 use super::date::CalendarDate;
 
+/// Why an invoice has no credit note to download or email.
+pub const NONE_ISSUED: &str =
+    "This invoice has no credit note: one is issued when a sent invoice is voided.";
+
 /// The printed number of credit note `sequence` (1 for the user's first).
 pub fn credit_note_number(sequence: i64) -> String {
     format!("CN-{sequence:04}")

@@ -6,6 +6,7 @@ use mongodb::bson::DateTime;
 
 use mongodb::bson::oid::ObjectId;
 
+use crate::domain::credit_note::NONE_ISSUED;
 use crate::domain::email::EmailAddress;
 use crate::error::AppError;
 use crate::server::db::invoices::{self, CreditNoteDoc, InvoiceDoc};
@@ -24,10 +25,7 @@ pub async fn email_again(
     let invoice = load(state, user.id, id).await?;
     match &invoice.credit_note {
         None => {
-            return Err(AppError::Rejected(
-                "This invoice has no credit note: one is issued when a sent invoice is voided."
-                    .to_string(),
-            ));
+            return Err(AppError::Rejected(NONE_ISSUED.to_string()));
         }
         Some(CreditNoteDoc {
             emailed_to: Some(to),

@@ -6,7 +6,7 @@ use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
 
 use crate::domain::country::Country;
-use crate::domain::credit_note::CreditNoteView;
+use crate::domain::credit_note::{CreditNoteView, NONE_ISSUED};
 use crate::domain::date::CalendarDate;
 use crate::error::AppError;
 use crate::server::db::invoices::InvoiceDoc;
@@ -42,10 +42,7 @@ pub async fn credit_note_for_owner(
 ) -> Result<InvoicePdf, AppError> {
     let invoice = load(state, owner.id, id).await?;
     if invoice.credit_note.is_none() {
-        return Err(AppError::NotFound(
-            "This invoice has no credit note: one is issued when a sent invoice is voided."
-                .to_string(),
-        ));
+        return Err(AppError::NotFound(NONE_ISSUED.to_string()));
     }
     render_credit_note(&state.db, &invoice, owner)
         .await
