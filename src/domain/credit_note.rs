@@ -1,14 +1,19 @@
-//! Credit notes: voiding an invoice the client already received does not unsend it, so the
-//! cancellation is a document of its own — numbered in its own unbroken series (CN-0001, …),
-//! dated, and naming the invoice it cancels — as EU VAT rules (and most tax offices) expect.
+//! Credit notes: an invoice the client already received is a document, so taking back all of
+//! it (a void) or part of it (a price reduction agreed after it went) is a document of its
+//! own — numbered in its own unbroken series (CN-0001, …), dated, and naming the invoice it
+//! corrects — as EU VAT rules (and most tax offices) expect.
 
 use serde::{Deserialize, Serialize};
 
 use super::date::CalendarDate;
+use super::money::Money;
 
 /// Why an invoice has no credit note to download or email.
 pub const NONE_ISSUED: &str =
-    "This invoice has no credit note: one is issued when a sent invoice is voided.";
+    "This invoice has no credit note: one is issued when a sent invoice is voided or reduced.";
+
+/// The longest reason a reduction may give (it is printed on the credit note).
+pub const REASON_LIMIT: usize = 200;
 
 /// The printed number of credit note `sequence` (1 for the user's first).
 pub fn credit_note_number(sequence: i64) -> String {
@@ -23,33 +28,99 @@ pub struct CreditNoteView {
     /// Where PayTrack emailed it, once it did.
     #[serde(default)]
     pub emailed_to: Option<String>,
+    /// What it takes off when it reduces the invoice; `None` when it cancels all of it.
+    #[serde(default)]
+    pub reduces: Option<Reduces>,
+}
+
+/// A reduction of an invoice by part of what was owed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reduces {
+    /// Taken off, taxes included.
+    pub amount: Money,
+    pub reason: String,
+    /// What was left to pay once it was issued.
+    pub owed_after: Money,
 }
 
 impl CreditNoteView {
     /// What the credit note does, in the words it says it with.
-    pub fn cancels(&self, invoice_number: &str, invoice_issued: CalendarDate) -> String {
-        format!(
-            "This credit note cancels invoice {invoice_number} of {invoice_issued} in full: nothing is owed on it."
-        )
+    pub fn says(&self, invoice_number: &str, invoice_issued: CalendarDate) -> String {
+        match &self.reduces {
+            None => format!(
+                "This credit note cancels invoice {invoice_number} of {invoice_issued} in full: nothing is owed on it."
+            ),
+            Some(reduces) => format!(
+                "This credit note reduces invoice {invoice_number} of {invoice_issued} by {} ({}). Left to pay on the invoice after it: {}.",
+                reduces.amount, reduces.reason, reduces.owed_after
+            ),
+        }
+    }
+}
+
+/// What the user types to reduce an invoice.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReductionInput {
+    pub amount: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReductionErrors {
+    pub amount: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// A checked reduction: above zero, no more than what is owed, and with a reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reduction {
+    pub amount: Money,
+    pub reason: String,
+}
+
+impl ReductionInput {
+    /// `due` is what is still owed of `total`. Taking off all of an invoice nothing was paid
+    /// or credited on is a void, which says so in its own words.
+    pub fn parse(&self, due: Money, total: Money) -> Result<Reduction, Box<ReductionErrors>> {
+        let mut errors = ReductionErrors::default();
+        let amount = match Money::parse(&self.amount, due.currency()) {
+            Ok(amount) if amount.minor() <= 0 => {
+                errors.amount = Some("Enter an amount above zero.".to_string());
+                None
+            }
+            Ok(amount) if amount.minor() > due.minor() => {
+                errors.amount = Some(format!(
+                    "That is more than the {due} still owed: a credit note takes off only what is owed. Money already paid is given back by a refund."
+                ));
+                None
+            }
+            Ok(amount) if amount.minor() == due.minor() && due.minor() == total.minor() => {
+                errors.amount = Some(
+                    "That is the whole invoice: void it instead, which issues a credit note for all of it."
+                        .to_string(),
+                );
+                None
+            }
+            Ok(amount) => Some(amount),
+            Err(message) => {
+                errors.amount = Some(message);
+                None
+            }
+        };
+        let reason = self.reason.split_whitespace().collect::<Vec<_>>().join(" ");
+        if reason.is_empty() {
+            errors.reason = Some(
+                "Say why, as the credit note will (e.g. “one day less than invoiced”).".to_string(),
+            );
+        } else if reason.chars().count() > REASON_LIMIT {
+            errors.reason = Some(format!("Keep the reason under {REASON_LIMIT} characters."));
+        }
+        match amount {
+            Some(amount) if errors.reason.is_none() => Ok(Reduction { amount, reason }),
+            _ => Err(Box::new(errors)),
+        }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn credit_notes_count_in_their_own_series_and_name_the_invoice() {
-        assert_eq!(credit_note_number(1), "CN-0001");
-        assert_eq!(credit_note_number(12_345), "CN-12345");
-        let note = CreditNoteView {
-            number: credit_note_number(7),
-            issued_on: CalendarDate::parse("2026-12-05").unwrap(),
-            emailed_to: None,
-        };
-        assert_eq!(
-            note.cancels("INV-0042", CalendarDate::parse("2026-11-01").unwrap()),
-            "This credit note cancels invoice INV-0042 of 2026-11-01 in full: nothing is owed on it."
-        );
-    }
-}
+mod tests;

@@ -170,8 +170,22 @@ pub struct Totals {
     pub tax: Money,
     pub total: Money,
     pub paid: Money,
+    /// Taken off by credit notes after it was sent (price reductions).
+    pub credited: Money,
     /// What is still owed; never negative (an overpayment shows as zero due).
     pub due: Money,
+}
+
+impl Totals {
+    /// The totals once credit notes took `credited` off what was owed.
+    pub fn with_credited(self, credited: i64) -> Totals {
+        let due = self.due.minor().saturating_sub(credited).max(0);
+        Totals {
+            credited: Money::from_minor(credited, self.total.currency()),
+            due: Money::from_minor(due, self.total.currency()),
+            ..self
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -228,6 +242,7 @@ pub fn totals(
         tax: money(tax),
         total: money(total),
         paid: money(paid_minor),
+        credited: money(0),
         due: money(to_i64(due)?),
     })
 }
@@ -239,6 +254,26 @@ pub fn tax_amounts(taxable: i64, tax_rates: &[Percent]) -> Result<Vec<i64>, Tota
         .iter()
         .map(|rate| to_i64(scale_round(taxable, rate.thousandths(), 100_000)))
         .collect()
+}
+
+/// `amount` (taxes included) of an invoice whose total is `total` and whose taxes came to
+/// `taxes`, split like the invoice: each tax takes its share of `amount` (rounded half up), and
+/// what is left is the net — what a credit note that reduces the invoice states. The parts add
+/// up to `amount` exactly; `None` for a total of nothing or figures beyond i64.
+pub fn pro_rata(amount: i64, total: i64, taxes: &[i64]) -> Option<(i64, Vec<i64>)> {
+    if total <= 0 {
+        return None;
+    }
+    let (amount, total) = (i128::from(amount), i128::from(total));
+    let mut shares = Vec::with_capacity(taxes.len());
+    for &tax in taxes {
+        let twice = amount.checked_mul(i128::from(tax))?.checked_mul(2)?;
+        let share = (twice + total).div_euclid(total * 2);
+        shares.push(i64::try_from(share).ok()?);
+    }
+    let taxed: i128 = shares.iter().map(|&s| i128::from(s)).sum();
+    let net = i64::try_from(amount - taxed).ok()?;
+    Some((net, shares))
 }
 
 /// "1 invoice", "3 invoices": how many, in words.

@@ -126,6 +126,10 @@ pub struct InvoiceDocument {
     /// The credit note that cancelled it (a sent invoice, voided).
     #[serde(default)]
     pub credit_note: Option<CreditNoteView>,
+    /// The credit notes that took part of what was owed off, oldest first (`totals.credited`
+    /// is what they took off in all).
+    #[serde(default)]
+    pub reductions: Vec<CreditNoteView>,
     /// On the client's page: their promise to pay, and whether they can make one.
     #[serde(default)]
     pub promise: Option<crate::domain::promise::Offer>,

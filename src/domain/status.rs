@@ -29,6 +29,9 @@ pub enum InvoiceEvent {
     Void,
     /// The user stops expecting what is left; payments already made stay.
     WriteOff,
+    /// A credit note takes part of what is owed off the price (the status follows what is
+    /// left: see `after_reduction`).
+    Reduce,
 }
 
 impl InvoiceStatus {
@@ -53,6 +56,18 @@ impl InvoiceStatus {
             (S::Open | S::PartiallyPaid, E::FullPayment) => Ok(S::Paid),
             (S::Draft | S::Open, E::Void) => Ok(S::Void),
             (S::Open | S::PartiallyPaid, E::WriteOff) => Ok(S::WrittenOff),
+            (S::Open | S::PartiallyPaid, E::Reduce) => Ok(self),
+            (S::Draft, E::Reduce) => Err(
+                "A draft hasn't gone to the client yet: edit its lines instead of issuing a credit note."
+                    .to_string(),
+            ),
+            (S::Paid, E::Reduce) => Err(
+                "This invoice is paid, so nothing is owed to take off: give money back by a refund."
+                    .to_string(),
+            ),
+            (S::WrittenOff, E::Reduce) => Err(
+                "This invoice was written off: nothing is expected on it to take off.".to_string(),
+            ),
             // Paid after all: what was written off shrinks, and is gone once all of it came.
             (S::WrittenOff, E::PartPayment) => Ok(S::WrittenOff),
             (S::WrittenOff, E::FullPayment) => Ok(S::Paid),
@@ -116,6 +131,17 @@ impl InvoiceStatus {
             .unwrap_or(self)
     }
 
+    /// The status once a credit note took `amount` off an invoice owing `due`: paid when it
+    /// takes off all that was left (what was paid and credited make the total), as it was
+    /// otherwise.
+    pub fn after_reduction(self, amount: i64, due: i64) -> InvoiceStatus {
+        if amount >= due {
+            InvoiceStatus::Paid
+        } else {
+            self
+        }
+    }
+
     /// Whether money for this invoice is welcome: while it is owed, and after it was written
     /// off (paid after all). Not once paid or voided (that money is the client's).
     pub fn takes_payments(self) -> bool {
@@ -147,13 +173,21 @@ mod tests {
         S::Void,
         S::WrittenOff,
     ];
-    const EVENTS: [E; 5] = [
+    const EVENTS: [E; 6] = [
         E::Send,
         E::PartPayment,
         E::FullPayment,
         E::Void,
         E::WriteOff,
+        E::Reduce,
     ];
+
+    #[test]
+    fn a_reduction_of_all_that_is_left_settles_the_invoice() {
+        assert_eq!(S::Open.after_reduction(100, 500), S::Open);
+        assert_eq!(S::PartiallyPaid.after_reduction(100, 500), S::PartiallyPaid);
+        assert_eq!(S::PartiallyPaid.after_reduction(500, 500), S::Paid);
+    }
 
     #[test]
     fn the_normal_life_of_an_invoice() {
@@ -179,6 +213,8 @@ mod tests {
             (S::PartiallyPaid, E::WriteOff),
             (S::WrittenOff, E::PartPayment),
             (S::WrittenOff, E::FullPayment),
+            (S::Open, E::Reduce),
+            (S::PartiallyPaid, E::Reduce),
         ];
         for status in ALL {
             for event in EVENTS {

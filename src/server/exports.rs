@@ -18,7 +18,7 @@ const ROUND: usize = 500;
 /// The most clients one export lists (far above what anyone has; Free allows a handful).
 const MAX_CLIENTS: i64 = 100_000;
 
-const INVOICE_COLUMNS: [&str; 21] = [
+const INVOICE_COLUMNS: [&str; 22] = [
     "number",
     "status",
     "overdue",
@@ -36,6 +36,7 @@ const INVOICE_COLUMNS: [&str; 21] = [
     "tax",
     "total",
     "paid",
+    "credited",
     "due",
     "sent_on",
     "paid_on",
@@ -90,14 +91,18 @@ pub async fn invoices_csv(
                     amount(invoice.tax_minor),
                     amount(invoice.total_minor),
                     amount(invoice.paid_minor),
+                    amount(invoice.credited_minor),
                     amount(invoice.due_minor),
                     sent_on,
                     invoice.paid_on.map(|d| d.to_string()).unwrap_or_default(),
+                    // Every credit note, the one that cancelled it or those that reduced it.
                     invoice
                         .credit_note
-                        .as_ref()
-                        .map(|note| note.number.clone())
-                        .unwrap_or_default(),
+                        .iter()
+                        .chain(&invoice.reductions)
+                        .map(|note| note.number.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
                 ],
             )?;
         }

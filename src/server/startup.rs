@@ -267,6 +267,10 @@ pub fn router(state: AppState, requests: TaskTracker) -> Router {
             "/invoices/{id}/credit-note/pdf",
             get(http::documents::credit_note_pdf),
         )
+        .route(
+            "/invoices/{id}/credit-notes/{number}/pdf",
+            get(http::documents::numbered_credit_note_pdf),
+        )
         .route("/i/{token}/pdf", get(http::documents::link_pdf))
         .route("/logos/{user}/{version}", get(http::documents::logo))
         .route(

@@ -2,9 +2,7 @@
 //! unbroken series (CN-0001, …), dated, naming the invoice it cancels, as a PDF for the owner
 //! to pass on. A draft never left, so voiding it issues none.
 
-use futures::TryStreamExt;
 use futures::future::join_all;
-use mongodb::bson::{Document, doc};
 use serde_json::Value;
 
 use crate::common::billing::User;
@@ -52,14 +50,7 @@ async fn voiding_a_sent_invoice_issues_a_numbered_credit_note_and_a_draft_none()
     assert_eq!(note["issued_on"], voided["today"]);
     assert_eq!(note["emailed_to"], "acme@client.test");
     // The client who had the invoice gets the credit note, from Ada, with the PDF.
-    let outbox = app.db.collection::<Document>("outbox");
-    let emails: Vec<Document> = outbox
-        .find(doc! { "kind": "credit_note" })
-        .await
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap();
+    let emails = app.emails_of_kind("credit_note").await;
     assert_eq!(emails.len(), 1, "one email, for the sent invoice only");
     let email = &emails[0];
     assert_eq!(email.get_str("to").unwrap(), "acme@client.test");

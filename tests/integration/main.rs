@@ -33,6 +33,7 @@ mod plans;
 mod process;
 mod promises;
 mod rate_limits;
+mod reductions;
 mod reminders;
 mod replies;
 mod replies_killed;

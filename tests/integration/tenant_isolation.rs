@@ -248,6 +248,14 @@ async fn email_credit_note() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reduce_invoice() {
+    let f = Fixture::new().await;
+    let reduction = json!({ "id": f.sent, "reduction": { "amount": "1", "reason": "mine" } });
+    f.refused(f.bob().json("/api/invoices/reduce", reduction))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn delete_draft() {
     let f = Fixture::new().await;
     f.refused(f.bob().form("/api/invoices/delete", &[("id", &f.draft)]))

@@ -1,5 +1,7 @@
 // A client and an invoice made through the same server functions the pages use, from inside
 // the signed-in page (so the session cookie goes with them).
+import { expect } from '@playwright/test';
+import { hydrated } from './sign-in.mjs';
 
 // YYYY-MM-DD `days` from today in the browser's zone (the account's zone: it was read from
 // this browser at sign-in).
@@ -28,4 +30,19 @@ export async function clientAndInvoice(page, { client, line, dueIn, issuedIn = 0
     } });
     return invoice.Saved.id;
   }, { client, line, issue: dateIn(issuedIn), due: dateIn(dueIn) });
+}
+
+// As `clientAndInvoice`, then sent from its page the way a user sends it; the page is left on
+// the invoice, hydrated, with `window.__noReload` set (a full reload would clear it). Returns
+// the id, the invoice paper and its number.
+export async function sentInvoice(page, books) {
+  const id = await clientAndInvoice(page, books);
+  await page.goto(`/invoices/${id}`);
+  await hydrated(page);
+  await page.evaluate(() => { window.__noReload = true; });
+  await page.getByRole('button', { name: 'Send to client' }).click();
+  const paper = page.getByRole('article', { name: /^Invoice / });
+  await expect(paper.locator('.status')).toHaveText('Open');
+  const number = (await paper.locator('.paper-number').textContent()).trim();
+  return { id, paper, number };
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::clients::ClientSummary;
 use crate::browser_json::BrowserJson;
 pub use crate::domain::bulk::BulkOutcome;
+use crate::domain::credit_note::ReductionInput;
 use crate::domain::date::CalendarDate;
 use crate::domain::invoice_draft::InvoiceInput;
 use crate::domain::invoice_list::ListParams;
@@ -121,11 +122,37 @@ pub async fn void_invoice(id: String) -> Result<InvoiceDetail, AppError> {
     Ok(views::detail(&state, &voided, &user, today_of(&user)))
 }
 
+/// Emails credit note `number` (without one: the one that cancelled the invoice) whose email
+/// did not go when it was issued.
 #[server(prefix = "/api", endpoint = "invoices/email-credit-note", output = BrowserJson)]
-pub async fn email_credit_note(id: String) -> Result<InvoiceDetail, AppError> {
+pub async fn email_credit_note(
+    id: String,
+    number: Option<String>,
+) -> Result<InvoiceDetail, AppError> {
     let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
-    let emailed = crate::server::invoicing::credit_notes::email_again(&state, &user, id).await?;
+    let number = number.as_deref();
+    let emailed = invoicing::credit_notes::email_again(&state, &user, id, number).await?;
     Ok(views::detail(&state, &emailed, &user, today_of(&user)))
+}
+
+/// Takes part of what a sent invoice owes off its price with a credit note to the client.
+#[server(prefix = "/api", endpoint = "invoices/reduce", input = Json, output = BrowserJson)]
+pub async fn reduce_invoice(
+    id: String,
+    reduction: ReductionInput,
+) -> Result<ReductionSave, AppError> {
+    use crate::server::invoicing::reductions::{Reduced, reduce};
+
+    let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
+    match reduce(&state, &user, id, &reduction).await? {
+        Reduced::Saved(invoice) => Ok(ReductionSave::Reduced(Box::new(views::detail(
+            &state,
+            &invoice,
+            &user,
+            today_of(&user),
+        )))),
+        Reduced::Invalid(errors) => Ok(ReductionSave::Invalid(*errors)),
+    }
 }
 
 #[server(prefix = "/api", endpoint = "invoices/write-off", output = BrowserJson)]

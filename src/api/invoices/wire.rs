@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::credit_note::ReductionErrors;
 use crate::domain::date::CalendarDate;
 pub use crate::domain::dispute::DisputeView;
 use crate::domain::invoice_draft::{InvoiceErrors, InvoiceInput};
@@ -131,6 +132,13 @@ pub enum InvoiceSave {
 pub enum PaymentSave {
     Recorded(Box<InvoiceDetail>),
     Invalid(PaymentErrors),
+}
+
+/// What reducing an invoice by a credit note gave: the invoice after it, or what to correct.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReductionSave {
+    Reduced(Box<InvoiceDetail>),
+    Invalid(ReductionErrors),
 }
 
 #[cfg(test)]

@@ -195,3 +195,25 @@ proptest! {
         let _ = Percent::parse(&text);
     }
 }
+
+#[test]
+fn a_part_of_an_invoice_shares_its_taxes_pro_rata_and_adds_up_exactly() {
+    // 1,000.00 net + 20% VAT = 1,200.00; 120.00 of it is 100.00 net and 20.00 VAT.
+    assert_eq!(
+        pro_rata(12_000, 120_000, &[20_000]),
+        Some((10_000, vec![2_000]))
+    );
+    // Two taxes and an amount that does not divide: each rounds, the net takes the rest.
+    let (net, shares) = pro_rata(3_333, 11_498, &[500, 998]).unwrap();
+    assert_eq!(shares, vec![145, 289]);
+    assert_eq!(net + 145 + 289, 3_333);
+    // Half a cent rounds up.
+    assert_eq!(pro_rata(1, 2, &[1]), Some((0, vec![1])));
+    // No taxes: all of it is net. Nothing to share from: no answer.
+    assert_eq!(pro_rata(700, 5_000, &[]), Some((700, vec![])));
+    assert_eq!(pro_rata(700, 0, &[]), None);
+    // Figures at the edge of i64 still add up, in i128.
+    let big = i64::MAX / 2;
+    let (net, shares) = pro_rata(big, big, &[big / 5]).unwrap();
+    assert_eq!(net + shares[0], big);
+}

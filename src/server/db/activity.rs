@@ -44,6 +44,8 @@ pub enum ActivityKind {
     Disputed,
     /// A dispute decided for the user: the money came back (the amount is what came back).
     DisputeWon,
+    /// A credit note took part of what was owed off the price (the amount is what it took).
+    Reduced,
 }
 
 impl ActivityKind {
@@ -68,6 +70,7 @@ impl ActivityKind {
             ActivityKind::ExtraRefunded => "Payment made twice refunded",
             ActivityKind::Disputed => "Payment disputed — taken back by the client's bank",
             ActivityKind::DisputeWon => "Dispute won — the money is back",
+            ActivityKind::Reduced => "Reduced by a credit note",
         }
     }
 }
@@ -243,6 +246,7 @@ mod tests {
             ActivityKind::ExtraRefunded,
             ActivityKind::Disputed,
             ActivityKind::DisputeWon,
+            ActivityKind::Reduced,
         ];
         let mut labels: Vec<&str> = kinds.iter().map(|k| k.label()).collect();
         labels.sort_unstable();

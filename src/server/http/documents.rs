@@ -1,6 +1,7 @@
 //! Files beside the pages: an invoice's PDF for the owner (`GET /invoices/{id}/pdf`, signed
-//! in) and for the client (`GET /i/{token}/pdf`, the link is the permission), a voided
-//! invoice's credit note for the owner (`GET /invoices/{id}/credit-note/pdf`), and the
+//! in) and for the client (`GET /i/{token}/pdf`, the link is the permission), an invoice's
+//! credit notes for the owner (`GET /invoices/{id}/credit-note/pdf` for the one that cancelled
+//! it, `GET /invoices/{id}/credit-notes/{number}/pdf` for any), and the
 //! seller's logo — uploaded as the request body (`POST /account/logo`, signed in) and served
 //! (`GET /logos/{user}/{version}`, public like the invoice pages that show it).
 
@@ -27,33 +28,44 @@ pub async fn owner_pdf(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    owners_pdf(&state, &headers, &id, false).await
+    owners_pdf(&state, &headers, &id, Asked::Invoice).await
 }
 
-/// `GET /invoices/{id}/credit-note/pdf`: as the invoice's own PDF, for its credit note.
+/// `GET /invoices/{id}/credit-note/pdf`: as the invoice's own PDF, for the credit note that
+/// cancelled it.
 pub async fn credit_note_pdf(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    owners_pdf(&state, &headers, &id, true).await
+    owners_pdf(&state, &headers, &id, Asked::CreditNote(None)).await
 }
 
-/// The owner's invoice `id` as a PDF, or (`credit_note`) the credit note that cancelled it.
-async fn owners_pdf(
-    state: &AppState,
-    headers: &HeaderMap,
-    id: &str,
-    credit_note: bool,
+/// `GET /invoices/{id}/credit-notes/{number}/pdf`: any of the invoice's credit notes.
+pub async fn numbered_credit_note_pdf(
+    State(state): State<AppState>,
+    Path((id, number)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> Response {
+    owners_pdf(&state, &headers, &id, Asked::CreditNote(Some(&number))).await
+}
+
+/// Which of an invoice's documents is asked for.
+enum Asked<'a> {
+    Invoice,
+    /// The credit note with this number, or the one that cancelled it.
+    CreditNote(Option<&'a str>),
+}
+
+/// The owner's invoice `id` as a PDF, or one of its credit notes.
+async fn owners_pdf(state: &AppState, headers: &HeaderMap, id: &str, which: Asked<'_>) -> Response {
     let (user, id) = match owners_invoice(state, headers, id).await {
         Ok(found) => found,
         Err(answer) => return answer,
     };
-    let made = if credit_note {
-        pdf::credit_note_for_owner(state, &user, id).await
-    } else {
-        pdf::for_owner(state, &user, id).await
+    let made = match which {
+        Asked::Invoice => pdf::for_owner(state, &user, id).await,
+        Asked::CreditNote(number) => pdf::credit_note_for_owner(state, &user, id, number).await,
     };
     match made {
         Ok(pdf) => download(pdf, "private, no-store"),

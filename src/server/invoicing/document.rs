@@ -17,14 +17,18 @@ pub fn build(invoice: &InvoiceDoc, user: &UserDoc, today: CalendarDate) -> Invoi
     let paid = invoice.paid_minor;
     // Computed again rather than read back, so the page and the stored figures come from
     // the one function; they agree unless the document was edited by hand.
-    let totals = invoice.draft().totals(paid).unwrap_or(Totals {
-        subtotal: money(invoice.subtotal_minor),
-        discount: money(invoice.discount_minor),
-        tax: money(invoice.tax_minor),
-        total: money(invoice.total_minor),
-        paid: money(paid),
-        due: money(invoice.due_minor),
-    });
+    let totals = match invoice.draft().totals(paid) {
+        Ok(totals) => totals.with_credited(invoice.credited_minor),
+        Err(_) => Totals {
+            subtotal: money(invoice.subtotal_minor),
+            discount: money(invoice.discount_minor),
+            tax: money(invoice.tax_minor),
+            total: money(invoice.total_minor),
+            paid: money(paid),
+            credited: money(invoice.credited_minor),
+            due: money(invoice.due_minor),
+        },
+    };
     let overdue = invoice.status.is_overdue(invoice.due_date, today);
     let sender = invoice
         .seller
@@ -73,7 +77,15 @@ pub fn build(invoice: &InvoiceDoc, user: &UserDoc, today: CalendarDate) -> Invoi
         pay_url: crate::server::email::invoice_emails::pay_url(invoice),
         branded: false,
         promise: None,
-        credit_note: invoice.credit_note.as_ref().map(|note| note.view()),
+        credit_note: invoice
+            .credit_note
+            .as_ref()
+            .map(|note| note.view(invoice.currency)),
+        reductions: invoice
+            .reductions
+            .iter()
+            .map(|note| note.view(invoice.currency))
+            .collect(),
         payment_processing: invoice.status.is_collectable() && invoice.stripe_payment_processing(),
         payments: invoice
             .payments

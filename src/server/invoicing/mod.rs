@@ -1,5 +1,5 @@
 //! Invoices as the user works on them: drafts (create, edit, duplicate, delete), sending,
-//! voiding, the client's link, and several at once. Each operation lives here once; server
+//! voiding, reducing by a credit note, the client's link, and several at once. Each operation lives here once; server
 //! functions only say who asks, parse, call one of these and map the answer.
 
 pub mod bulk;
@@ -11,6 +11,7 @@ pub mod listing;
 pub mod numbering;
 pub mod pdf;
 pub mod public;
+pub mod reductions;
 pub mod sending;
 
 use mongodb::bson::oid::ObjectId;

@@ -1,6 +1,7 @@
 //! An invoice's PDF, for its owner and for the client's link: the invoice as a document
 //! (`document::build`), with the seller's logo, on the paper of the seller's country. A
-//! voided invoice's credit note is drawn from the same document.
+//! credit note (one that cancelled a voided invoice, or reduced one) is drawn from the same
+//! document.
 
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
@@ -9,6 +10,7 @@ use crate::domain::country::Country;
 use crate::domain::credit_note::{CreditNoteView, NONE_ISSUED};
 use crate::domain::date::CalendarDate;
 use crate::error::AppError;
+use crate::server::db::invoices::CreditNoteDoc;
 use crate::server::db::invoices::InvoiceDoc;
 use crate::server::db::users::UserDoc;
 use crate::server::db::{self, logos};
@@ -33,35 +35,35 @@ pub async fn for_owner(
     render_now(state, &invoice, owner).await
 }
 
-/// The credit note that cancelled the owner's invoice `id`, once it was voided after it was
-/// sent.
+/// Credit note `number` of the owner's invoice `id` (`None`: the one that cancelled it).
 pub async fn credit_note_for_owner(
     state: &AppState,
     owner: &UserDoc,
     id: ObjectId,
+    number: Option<&str>,
 ) -> Result<InvoicePdf, AppError> {
     let invoice = load(state, owner.id, id).await?;
-    if invoice.credit_note.is_none() {
-        return Err(AppError::NotFound(NONE_ISSUED.to_string()));
-    }
-    render_credit_note(&state.db, &invoice, owner)
+    let Some(note) = invoice.credit_note_numbered(number) else {
+        return Err(AppError::NotFound(match number {
+            None => NONE_ISSUED.to_string(),
+            Some(number) => format!("This invoice has no credit note {number}."),
+        }));
+    };
+    render_credit_note(&state.db, &invoice, owner, note)
         .await
         .map_err(|err| err.for_people(invoice.id))
 }
 
-/// The credit note of a voided `invoice` as a PDF, as it read the day it was issued (so the
-/// email that carries it attaches the same bytes on every try). Callers check it has one; an
-/// invoice without gives the invoice itself.
+/// Credit note `note` of `invoice` as a PDF, as it read the day it was issued (so the email
+/// that carries it attaches the same bytes on every try).
 pub async fn render_credit_note(
     db: &Database,
     invoice: &InvoiceDoc,
     owner: &UserDoc,
+    note: &CreditNoteDoc,
 ) -> Result<InvoicePdf, RenderError> {
-    let note = invoice.credit_note.as_ref().map(|note| note.view());
-    let day = note
-        .as_ref()
-        .map_or(invoice.issue_date, |note| note.issued_on);
-    render_as(db, invoice, owner, day, note).await
+    let view = note.view(invoice.currency);
+    render_as(db, invoice, owner, note.issued_on, Some(view)).await
 }
 
 /// The invoice behind the client's link as a PDF, or `None` where the page would be missing.

@@ -96,6 +96,12 @@ pub async fn void(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<Invo
         .status
         .apply(InvoiceEvent::Void)
         .map_err(AppError::Rejected)?;
+    if let Some(reduced) = invoice.reductions.first() {
+        return Err(AppError::Rejected(format!(
+            "Credit note {} already reduced this invoice, so it can't be voided: take off what is left with another credit note instead.",
+            reduced.number
+        )));
+    }
     // The client has a sent invoice: its cancellation is a credit note (a draft never left).
     let credit_note_on =
         (invoice.status == InvoiceStatus::Open).then(|| crate::server::jobs::plan::today_of(user));
@@ -113,7 +119,10 @@ pub async fn void(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<Invo
     note(state, &voided, ActivityKind::Voided, voided.total_minor).await;
     stop_emails(state, voided.id, email_jobs::Cancel::All, "void").await;
     crate::server::payments::closing::close(state, user, &voided).await;
-    Ok(super::credit_notes::email_to_client(state, user, voided).await)
+    match voided.credit_note.clone() {
+        Some(note) => Ok(super::credit_notes::email_to_client(state, user, voided, &note).await),
+        None => Ok(voided),
+    }
 }
 
 /// Stops expecting what is left of a sent invoice (the client won't or can't pay it): no more

@@ -1,15 +1,15 @@
 //! The invoice as a PDF: the same content as its page (`ui::components::invoice_paper`) —
 //! seller and logo, client, dates, lines, each tax, totals, notes, how to pay — on A4 or
-//! Letter by the seller's country, with the fonts embedded. The credit note that cancels a
-//! voided invoice is the same sheet with its own title, number and dates, every amount
-//! taken back, and nothing to pay.
+//! Letter by the seller's country, with the fonts embedded. A credit note is the same sheet
+//! with its own title, number and dates, what it takes back (every amount when it cancels the
+//! invoice, one line when it reduces it), and nothing to pay.
 
 use krilla::image::Image;
 
 use super::layout::{MARGIN, Pages, Paper, PdfError, Weight, width, wrap};
-use crate::domain::credit_note::CreditNoteView;
-use crate::domain::invoice_document::{InvoiceDocument, PaymentView};
-use crate::domain::money::Money;
+pub use super::sheet::Sheet;
+use super::sheet::{reduction_of, stated, totals_rows};
+use crate::domain::invoice_document::{InvoiceDocument, LineView, PaymentView};
 use crate::domain::status::InvoiceStatus;
 
 /// A logo as stored: PNG or JPEG bytes, checked when uploaded.
@@ -18,25 +18,8 @@ pub struct Logo<'a> {
     pub content_type: &'a str,
 }
 
-/// Which document of an invoice the sheet is.
-#[derive(Clone, Copy)]
-pub enum Sheet<'a> {
-    Invoice,
-    /// The credit note that cancelled it.
-    CreditNote(&'a CreditNoteView),
-}
-
 const BODY: f32 = 9.5;
 const LEADING: f32 = 13.0;
-
-/// An amount as the sheet states it: taken back (with a minus) on a credit note.
-fn stated(amount: Money, sheet: Sheet<'_>) -> String {
-    match sheet {
-        Sheet::Invoice => amount.to_string(),
-        Sheet::CreditNote(_) if amount.minor() == 0 => amount.to_string(),
-        Sheet::CreditNote(_) => format!("−{amount}"),
-    }
-}
 
 pub fn render(
     document: &InvoiceDocument,
@@ -160,7 +143,12 @@ pub fn render(
     pages.y += 6.0;
     pages.rule(MARGIN, right);
     pages.y += LEADING;
-    for line in &document.lines {
+    let reduction = reduction_of(document, sheet);
+    let lines: Vec<LineView> = match &reduction {
+        Some(reduction) => vec![reduction.line.clone()],
+        None => document.lines.clone(),
+    };
+    for line in &lines {
         let wrapped = wrap(&line.description, BODY, Weight::Regular, description_width);
         pages.room_for(LEADING * wrapped.len() as f32 + 6.0)?;
         pages.text_right(qty_right, BODY, Weight::Regular, &line.quantity);
@@ -181,28 +169,23 @@ pub fn render(
     }
 
     // Totals, one line per tax.
-    let totals = &document.totals;
-    let mut rows: Vec<(String, String, bool)> =
-        vec![("Subtotal".into(), stated(totals.subtotal, sheet), false)];
-    if let Some(label) = &document.discount_label {
-        // Taken back on a credit note, a discount is given back: the sign turns.
-        let discount = match sheet {
-            Sheet::Invoice => format!("−{}", totals.discount),
-            Sheet::CreditNote(_) => totals.discount.to_string(),
-        };
-        rows.push((label.clone(), discount, false));
-    }
-    for tax in &document.taxes {
-        rows.push((tax.label.clone(), stated(tax.amount, sheet), false));
-    }
-    let total = match sheet {
-        Sheet::Invoice => "Total",
-        Sheet::CreditNote(_) => "Total credited",
-    };
-    rows.push((total.into(), stated(totals.total, sheet), true));
-    if totals.paid.minor() > 0 && matches!(sheet, Sheet::Invoice) {
-        rows.push(("Paid".into(), format!("−{}", totals.paid), false));
-        rows.push(("Amount due".into(), totals.due.to_string(), true));
+    let mut rows: Vec<(String, String, bool)> = Vec::new();
+    if let Some(reduction) = &reduction {
+        rows.push((
+            "Subtotal".into(),
+            stated(reduction.line.amount, sheet),
+            false,
+        ));
+        for tax in &reduction.taxes {
+            rows.push((tax.label.clone(), stated(tax.amount, sheet), false));
+        }
+        rows.push((
+            "Total credited".into(),
+            stated(reduction.amount, sheet),
+            true,
+        ));
+    } else {
+        rows.extend(totals_rows(document, sheet));
     }
     pages.room_for(LEADING * (rows.len() as f32 + 1.0))?;
     pages.y += 4.0;
@@ -233,8 +216,16 @@ pub fn render(
         Ok(())
     };
     if let Sheet::CreditNote(note) = sheet {
-        let cancels = note.cancels(&document.number, document.issue_date);
-        section(&mut pages, "CANCELS", &cancels)?;
+        let heading = if note.reduces.is_some() {
+            "REDUCES"
+        } else {
+            "CANCELS"
+        };
+        section(
+            &mut pages,
+            heading,
+            &note.says(&document.number, document.issue_date),
+        )?;
     }
     if let Some(note) = &document.reverse_charge {
         section(&mut pages, "VAT", note)?;

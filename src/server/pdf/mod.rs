@@ -2,5 +2,6 @@
 
 pub mod invoice;
 mod layout;
+mod sheet;
 
 pub use layout::{Paper, PdfError};

@@ -98,6 +98,11 @@ pub fn InvoicePaper(document: InvoiceDocument) -> impl IntoView {
                     <tr class="grand"><th scope="row">"Total"</th><td class="num">{totals.total.to_string()}</td></tr>
                     {(totals.paid.minor() > 0).then(|| view! {
                         <tr><th scope="row">"Paid"</th><td class="num">{format!("−{}", totals.paid)}</td></tr>
+                    })}
+                    {document.reductions.iter().filter_map(|note| note.reduces.as_ref().map(|reduces| view! {
+                        <tr class="credited"><th scope="row">{format!("Credit note {}", note.number)}</th><td class="num">{format!("−{}", reduces.amount)}</td></tr>
+                    })).collect_view()}
+                    {(totals.paid.minor() > 0 || totals.credited.minor() > 0).then(|| view! {
                         <tr class="grand"><th scope="row">"Amount due"</th><td class="num">{totals.due.to_string()}</td></tr>
                     })}
                 </tbody>

@@ -30,6 +30,7 @@ impl TestApp {
     }
 }
 
+#[derive(Debug)]
 pub struct Answer {
     pub status: u16,
     pub body: Value,

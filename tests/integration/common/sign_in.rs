@@ -51,6 +51,20 @@ impl TestApp {
         .await
     }
 
+    /// The dev outbox's emails of `kind` ("credit_note", "login_link", …), in the order sent.
+    pub async fn emails_of_kind(&self, kind: &str) -> Vec<Document> {
+        use futures::TryStreamExt;
+        self.db
+            .collection::<Document>("outbox")
+            .find(doc! { "kind": kind })
+            .sort(doc! { "created_at": 1, "_id": 1 })
+            .await
+            .unwrap()
+            .try_collect()
+            .await
+            .unwrap()
+    }
+
     pub async fn outbox_count(&self) -> u64 {
         self.db
             .collection::<Document>("outbox")

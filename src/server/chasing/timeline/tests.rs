@@ -86,6 +86,8 @@ fn invoice(user: &UserDoc, status: InvoiceStatus) -> InvoiceDoc {
         paid_on: None,
         voided_at: None,
         credit_note: None,
+        reductions: Vec::new(),
+        credited_minor: 0,
         written_off_at: None,
         reminders_paused: None,
         snoozed_until: None,

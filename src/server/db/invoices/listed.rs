@@ -42,6 +42,10 @@ pub struct ListedInvoice {
     /// The credit note that cancelled it, if it was voided after it was sent.
     #[serde(default)]
     pub credit_note: Option<CreditNoteDoc>,
+    #[serde(default)]
+    pub reductions: Vec<CreditNoteDoc>,
+    #[serde(default)]
+    pub credited_minor: i64,
 }
 
 /// The fields of a [`ListedInvoice`], for a query's projection.
@@ -68,6 +72,8 @@ pub(super) fn listed_fields() -> Document {
         "sent_at",
         "paid_on",
         "credit_note",
+        "reductions",
+        "credited_minor",
     ] {
         fields.insert(field, 1);
     }

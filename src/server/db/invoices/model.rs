@@ -128,6 +128,11 @@ pub struct InvoiceDoc {
     /// The credit note that cancelled it, when it was voided after it was sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit_note: Option<CreditNoteDoc>,
+    /// Credit notes that took part of what was owed off, oldest first, and what they took.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reductions: Vec<CreditNoteDoc>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub credited_minor: i64,
     /// When the user stopped expecting what is left (`due_minor` keeps the amount).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub written_off_at: Option<DateTime>,
@@ -234,19 +239,6 @@ pub struct ReminderPause {
 }
 
 impl InvoiceDoc {
-    /// The invoice's payments with the one `id` changed by `change`, to store in their place.
-    pub fn payments_with(
-        &self,
-        id: ObjectId,
-        change: impl FnOnce(&mut PaymentDoc),
-    ) -> Vec<PaymentDoc> {
-        let mut payments = self.payments.clone();
-        if let Some(payment) = payments.iter_mut().find(|p| p.id == id) {
-            change(payment);
-        }
-        payments
-    }
-
     /// A payment's money was taken back by a dispute the bank has not decided yet.
     pub fn dispute_undecided(&self) -> bool {
         self.payments
@@ -257,13 +249,6 @@ impl InvoiceDoc {
                     && crate::domain::dispute::DisputeState::of(&d.status)
                         == crate::domain::dispute::DisputeState::Open
             })
-    }
-
-    /// PaymentIntent `intent` is one of the invoice's payments.
-    pub fn has_stripe_payment(&self, intent: &str) -> bool {
-        self.payments
-            .iter()
-            .any(|p| p.stripe_payment.as_deref() == Some(intent))
     }
 
     /// A payment through Stripe (a bank debit) has started and is not money yet.

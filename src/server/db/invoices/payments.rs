@@ -223,3 +223,25 @@ async fn payment_in(
     }
     Ok(saved)
 }
+
+impl InvoiceDoc {
+    /// The invoice's payments with the one `id` changed by `change`, to store in their place.
+    pub fn payments_with(
+        &self,
+        id: ObjectId,
+        change: impl FnOnce(&mut PaymentDoc),
+    ) -> Vec<PaymentDoc> {
+        let mut payments = self.payments.clone();
+        if let Some(payment) = payments.iter_mut().find(|p| p.id == id) {
+            change(payment);
+        }
+        payments
+    }
+
+    /// PaymentIntent `intent` is one of the invoice's payments.
+    pub fn has_stripe_payment(&self, intent: &str) -> bool {
+        self.payments
+            .iter()
+            .any(|p| p.stripe_payment.as_deref() == Some(intent))
+    }
+}

@@ -28,8 +28,11 @@ pub async fn mark_void(
     now: DateTime,
     credit_note_on: Option<CalendarDate>,
 ) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
-    let filter =
-        doc! { "_id": id, "user_id": owner, "status": status_bson(from), "paid_minor": 0_i64 };
+    // Not once a credit note reduced it: the void's credit note cancels the invoice in full.
+    let filter = doc! {
+        "_id": id, "user_id": owner, "status": status_bson(from), "paid_minor": 0_i64,
+        "reductions": { "$exists": false },
+    };
     let update = doc! { "$set": {
             "status": status_bson(InvoiceStatus::Void),
             "voided_at": now,
@@ -72,6 +75,7 @@ async fn void_crediting(
         issued_on,
         emailed_to: None,
         emailed_at: None,
+        reduces: None,
     };
     db.collection::<Document>(INVOICES)
         .update_one(
@@ -88,21 +92,4 @@ async fn void_crediting(
         credit_note: Some(note),
         ..voided
     }))
-}
-
-/// Records that the credit note of invoice `id` was emailed to `to`.
-pub async fn credit_note_emailed(
-    db: &Database,
-    owner: ObjectId,
-    id: ObjectId,
-    to: &str,
-    now: DateTime,
-) -> Result<(), mongodb::error::Error> {
-    db.collection::<Document>(INVOICES)
-        .update_one(
-            doc! { "_id": id, "user_id": owner, "credit_note": { "$exists": true } },
-            doc! { "$set": { "credit_note.emailed_to": to, "credit_note.emailed_at": now } },
-        )
-        .await
-        .map(|_| ())
 }

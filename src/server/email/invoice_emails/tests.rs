@@ -191,6 +191,7 @@ fn a_credit_note_email_says_what_is_cancelled_and_offers_nothing_to_pay() {
         number: "CN-0007".to_string(),
         issued_on: CalendarDate::parse("2026-12-18").unwrap(),
         emailed_to: None,
+        reduces: None,
     };
     let email = credit_note_email(&voided, &note);
     assert_eq!(
@@ -230,4 +231,55 @@ fn a_credit_note_email_says_what_is_cancelled_and_offers_nothing_to_pay() {
         assert!(!email.html.contains(absent), "{absent}");
         assert!(!email.text.contains(absent), "{absent}");
     }
+}
+
+#[test]
+fn a_reducing_credit_note_email_says_what_was_taken_off_and_what_is_left() {
+    use crate::domain::credit_note::{CreditNoteView, Reduces};
+    use crate::domain::money::{Currency, Money};
+    let usd = |minor| Money::from_minor(minor, Currency::USD);
+    let mut note = CreditNoteView {
+        number: "CN-0008".to_string(),
+        issued_on: CalendarDate::parse("2026-12-18").unwrap(),
+        emailed_to: None,
+        reduces: Some(Reduces {
+            amount: usd(25_000),
+            reason: "one <day> less".to_string(),
+            owed_after: usd(100_000),
+        }),
+    };
+    let email = credit_note_email(&facts(), &note);
+    assert_eq!(
+        email.subject,
+        "Credit note CN-0008 from Ada <Lovelace>: invoice INV-0042 is reduced by $250.00"
+    );
+    assert!(
+        email.text.contains(
+            "Invoice INV-0042 is reduced by $250.00 (one <day> less). Left to pay on it: $1,000.00."
+        ),
+        "{}",
+        email.text
+    );
+    for row in [
+        "Reduces invoice",
+        "Amount credited",
+        "$250.00",
+        "Left to pay",
+        "$1,000.00",
+    ] {
+        assert!(email.html.contains(row), "{row}");
+    }
+    assert!(email.html.contains("one &lt;day&gt; less") && !email.html.contains("<day>"));
+    assert!(!email.html.contains("Cancels invoice"));
+    // All that was left taken off: nothing to pay.
+    note.reduces = Some(Reduces {
+        owed_after: usd(0),
+        ..note.reduces.clone().unwrap()
+    });
+    let email = credit_note_email(&facts(), &note);
+    assert!(
+        email.text.contains("Nothing is left to pay on it."),
+        "{}",
+        email.text
+    );
 }

@@ -6,8 +6,8 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::invoices::{
     HandPaymentView, InvoiceDetail, InvoiceSave, PaymentSave, delete_draft, duplicate_invoice,
-    email_credit_note, get_invoice, record_payment, remove_payment, replace_public_link,
-    send_invoice, void_invoice, write_off_invoice,
+    get_invoice, record_payment, remove_payment, replace_public_link, send_invoice, void_invoice,
+    write_off_invoice,
 };
 use crate::api::reminders::load_invoice_reminders;
 use crate::domain::pay_way::PayWay;
@@ -19,6 +19,10 @@ use crate::ui::components::invoice_paper::InvoicePaper;
 use crate::ui::components::money_notices::{Disputes, PaidTwice};
 use crate::ui::components::reminder_timeline::ReminderTimeline;
 use crate::ui::components::signed_in::or_sign_in;
+
+mod credit_notes;
+
+use credit_notes::{CreditNotes, ReduceForm};
 
 /// `/invoices/:id`: the invoice as the client will see it, with what the user can do next.
 #[component]
@@ -78,7 +82,6 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
             match what {
                 "send" => send_invoice(id).await.map(|_| None),
                 "void" => void_invoice(id).await.map(|_| None),
-                "credit-note" => email_credit_note(id).await.map(|_| None),
                 "write-off" => write_off_invoice(id).await.map(|_| None),
                 "link" => replace_public_link(id).await.map(|_| None),
                 "delete" => delete_draft(id)
@@ -129,7 +132,8 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
                     <button type="button" class="button button-danger" disabled=busy
                         on:click=move |_| run("delete", Some("Delete this draft? This can't be undone."))>"Delete draft"</button>
                 })}
-                {(status == InvoiceStatus::Open).then(|| view! {
+                // Once a credit note reduced it, what is left comes off by another, not a void.
+                {(status == InvoiceStatus::Open && detail.document.reductions.is_empty()).then(|| view! {
                     <button type="button" class="button button-danger" disabled=busy
                         on:click=move |_| run("void", Some("Void this invoice? The client's link stops working, it can't be reopened, and PayTrack emails your client a credit note cancelling it."))>"Void"</button>
                 })}
@@ -157,29 +161,7 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
                 format!("Written off on {}, and paid in full after all.", on.long())
             }}</p>
         })}
-        {detail.document.credit_note.clone().map(|note| view! {
-            <section class="notice no-print credit-note" aria-labelledby="credit-note-title">
-                <h2 id="credit-note-title" class="h3">"Cancelled by credit note " <span class="credit-note-number">{note.number.clone()}</span></h2>
-                <p>{match &note.emailed_to {
-                    Some(to) => format!(
-                        "Issued on {} for the full {}, and emailed to {to} with the PDF: it cancels the invoice in your client's books and yours.",
-                        note.issued_on.long(),
-                        detail.document.totals.total,
-                    ),
-                    None => format!(
-                        "Issued on {} for the full {}. It could not be emailed to your client: email it again or send them the PDF yourself, as it is what cancels the invoice in their books and yours.",
-                        note.issued_on.long(),
-                        detail.document.totals.total,
-                    ),
-                }}</p>
-                <div class="button-row">
-                    <a class="button button-secondary" href=format!("/invoices/{}/credit-note/pdf", detail.id) rel="external" download>"Download credit note"</a>
-                    {note.emailed_to.is_none().then(|| view! {
-                        <button type="button" class="button" disabled=busy on:click=move |_| run("credit-note", None)>"Email it to your client"</button>
-                    })}
-                </div>
-            </section>
-        })}
+        <CreditNotes id=detail.id.clone() document=detail.document.clone() refresh />
         {(status == InvoiceStatus::Draft).then(|| view! {
             <p class="muted small no-print">{format!(
                 "Sending emails it to {} {}, and opens it for payment. Reminders then follow your policy until it is paid.",
@@ -228,6 +210,7 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
         })}
 
         {status.takes_payments().then(|| view! { <PaymentForm detail=detail.clone() refresh /> })}
+        {(status.is_collectable() && !processing).then(|| view! { <ReduceForm detail=detail.clone() refresh /> })}
         <HandPayments id=detail.id.clone() payments=detail.hand_payments.clone()
             written_off=detail.written_off_on.is_some() refresh />
     }

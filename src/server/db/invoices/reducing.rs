@@ -1,0 +1,138 @@
+//! A credit note that takes part of what is owed off an invoice (a price reduction agreed
+//! after it went): what is owed, the status and the credit note's number change in one
+//! transaction, so a reduction that does not happen takes no number.
+
+use mongodb::Database;
+use mongodb::bson::oid::ObjectId;
+use mongodb::bson::{DateTime, Document, doc, to_bson};
+
+use super::super::invoice_sequences;
+use super::super::schema::INVOICES;
+use super::super::transaction::{self, Finished};
+use super::credit_note_doc::{CreditNoteDoc, ReductionDoc};
+use super::model::{InvoiceDoc, status_bson};
+use super::writes::update_in;
+use crate::domain::credit_note::credit_note_number;
+use crate::domain::date::CalendarDate;
+use crate::domain::status::InvoiceStatus;
+
+/// A reduction, decided from the invoice as it was read: it happens only if the invoice is
+/// still in `from` owing `due_before`.
+pub struct Reducing<'a> {
+    pub owner: ObjectId,
+    pub id: ObjectId,
+    pub from: InvoiceStatus,
+    pub due_before: i64,
+    pub amount_minor: i64,
+    pub reason: &'a str,
+    /// The owner's date: the credit note's, and the day paid when it settles the invoice.
+    pub issued_on: CalendarDate,
+    pub now: DateTime,
+}
+
+/// Takes `amount_minor` off what invoice `id` owes and issues the credit note that says so;
+/// `None` if the invoice changed meanwhile (the caller re-reads and decides again).
+pub async fn reduce(
+    db: &Database,
+    reducing: &Reducing<'_>,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    let due_after = reducing
+        .due_before
+        .checked_sub(reducing.amount_minor)
+        .filter(|due| *due >= 0)
+        .ok_or_else(|| mongodb::error::Error::custom("a reduction larger than what is owed"))?;
+    let to = reducing
+        .from
+        .after_reduction(reducing.amount_minor, reducing.due_before);
+    let mut set = doc! {
+        "status": status_bson(to),
+        "due_minor": due_after,
+        "updated_at": reducing.now,
+    };
+    if to == InvoiceStatus::Paid {
+        set.insert("paid_on", reducing.issued_on.to_string());
+    }
+    let filter = doc! {
+        "_id": reducing.id, "user_id": reducing.owner,
+        "status": status_bson(reducing.from), "due_minor": reducing.due_before,
+    };
+    let update = doc! { "$set": set, "$inc": { "credited_minor": reducing.amount_minor } };
+    let mut session = transaction::session(db).await?;
+    for attempt in 1..=transaction::ATTEMPTS {
+        session.start_transaction().await?;
+        let outcome = reduce_in(db, &mut session, (&filter, &update), reducing, due_after).await;
+        if let Finished::Done(reduced) = transaction::finish(&mut session, outcome, attempt).await?
+        {
+            return Ok(reduced);
+        }
+    }
+    Err(mongodb::error::Error::custom(
+        "reducing the invoice collided with other writes on every attempt",
+    ))
+}
+
+async fn reduce_in(
+    db: &Database,
+    session: &mut mongodb::ClientSession,
+    (filter, update): (&Document, &Document),
+    reducing: &Reducing<'_>,
+    due_after: i64,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
+    let Some((_, reduced)) = update_in(db, session, filter, update).await? else {
+        return Ok(None);
+    };
+    let sequence = invoice_sequences::next_credit_note_in(db, session, reduced.user_id).await?;
+    let note = CreditNoteDoc {
+        sequence,
+        number: credit_note_number(sequence),
+        issued_on: reducing.issued_on,
+        emailed_to: None,
+        emailed_at: None,
+        reduces: Some(ReductionDoc {
+            amount_minor: reducing.amount_minor,
+            reason: reducing.reason.to_string(),
+            owed_after_minor: due_after,
+        }),
+    };
+    db.collection::<Document>(INVOICES)
+        .update_one(
+            doc! { "_id": reduced.id },
+            doc! { "$push": { "reductions": to_bson(&note)? } },
+        )
+        .session(&mut *session)
+        .await?;
+    let mut reductions = reduced.reductions;
+    reductions.push(note);
+    Ok(Some(InvoiceDoc {
+        reductions,
+        ..reduced
+    }))
+}
+
+/// Records that credit note `number` of invoice `id` was emailed to `to` (the one that
+/// cancelled it, or one of those that reduced it).
+pub async fn credit_note_emailed(
+    db: &Database,
+    owner: ObjectId,
+    id: ObjectId,
+    number: &str,
+    to: &str,
+    now: DateTime,
+) -> Result<(), mongodb::error::Error> {
+    let invoices = db.collection::<Document>(INVOICES);
+    let cancelling = invoices
+        .update_one(
+            doc! { "_id": id, "user_id": owner, "credit_note.number": number },
+            doc! { "$set": { "credit_note.emailed_to": to, "credit_note.emailed_at": now } },
+        )
+        .await?;
+    if cancelling.matched_count == 0 {
+        invoices
+            .update_one(
+                doc! { "_id": id, "user_id": owner, "reductions.number": number },
+                doc! { "$set": { "reductions.$.emailed_to": to, "reductions.$.emailed_at": now } },
+            )
+            .await?;
+    }
+    Ok(())
+}
