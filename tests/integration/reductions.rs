@@ -240,6 +240,12 @@ async fn a_credit_note_takes_part_of_what_is_owed_off_and_all_of_what_is_left_se
         now: DateTime::now(),
     };
     assert!(invoices::reduce(&app.db, &stale).await.unwrap().is_none());
+    // What the dashboard counts as owed moved with every reduction, in the same writes.
+    let (kept, summed) = crate::common::owed_kept_and_summed(&app.db, stale.owner).await;
+    assert_eq!(kept, summed);
+    let owed: i64 = kept.iter().map(|day| day.minor).sum();
+    let whole_due = ada.invoice(&whole).await.body["document"]["totals"]["due"].clone();
+    assert_eq!(owed, minor(&whole_due), "only the reduced invoice is owed");
     let next = reduced(&ada, &whole, "1", "one more").await;
     let numbers: Vec<&str> = next["document"]["reductions"]
         .as_array()
