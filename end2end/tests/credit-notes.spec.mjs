@@ -3,6 +3,7 @@
 // note — listed with its download, taken off the invoice paper's amount due and the payment
 // form's, and emailed to the client — all without a page reload.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
 import { sentInvoice } from './helpers/books.mjs';
 import { watchForErrors } from './helpers/browser.mjs';
@@ -63,6 +64,17 @@ test('part of a sent invoice is taken off by a credit note', async ({ page }) =>
     'Total credited', 'REDUCES']) {
     expect(text, expected).toContain(expected);
   }
+  // The register of credit notes, from the invoice list.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Invoices' }).click();
+  const [sheet] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Credit notes CSV' }).click(),
+  ]);
+  expect(sheet.suggestedFilename()).toMatch(/^paytrack-credit-notes-\d{4}-\d{2}-\d{2}\.csv$/);
+  const register = readFileSync(await sheet.path(), 'utf8');
+  expect(register).toContain(`CN-0001,`);
+  expect(register).toContain(`,reduces,${number},`);
+  expect(register).toContain(',One audit day fewer,EUR,300.00,0.00,300.00,ap@umbrella.test');
   expect(await page.evaluate(() => window.__noReload)).toBe(true);
   await page.goto('/dev/outbox');
   await expect(page.locator('.outbox-item').filter({ hasText: 'Credit note CN-0001' }).first())

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::credit_note::CreditNoteView;
 use super::date::CalendarDate;
-use super::invoice::Totals;
+use super::invoice::{Totals, pro_rata};
 use super::money::Money;
 use super::service_period::ServicePeriod;
 use super::status::InvoiceStatus;
@@ -133,6 +133,47 @@ pub struct InvoiceDocument {
     /// On the client's page: their promise to pay, and whether they can make one.
     #[serde(default)]
     pub promise: Option<crate::domain::promise::Offer>,
+}
+
+/// What a credit note of the invoice takes back: net, each tax, and in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credited {
+    pub net: Money,
+    pub taxes: Vec<TaxLineView>,
+    pub total: Money,
+}
+
+impl InvoiceDocument {
+    /// What `note` takes back: all of the invoice when it cancels it; when it reduces it, its
+    /// amount with each tax taking its share pro rata, as the invoice charged them.
+    pub fn credited_by(&self, note: &CreditNoteView) -> Credited {
+        let Some(reduces) = &note.reduces else {
+            let total = self.totals.total;
+            let net = total.minor().saturating_sub(self.totals.tax.minor());
+            return Credited {
+                net: Money::from_minor(net, total.currency()),
+                taxes: self.taxes.clone(),
+                total,
+            };
+        };
+        let money = |minor| Money::from_minor(minor, reduces.amount.currency());
+        let charged: Vec<i64> = self.taxes.iter().map(|tax| tax.amount.minor()).collect();
+        let (net, shares) = pro_rata(reduces.amount.minor(), self.totals.total.minor(), &charged)
+            .unwrap_or((reduces.amount.minor(), Vec::new()));
+        Credited {
+            net: money(net),
+            taxes: self
+                .taxes
+                .iter()
+                .zip(shares)
+                .map(|(tax, share)| TaxLineView {
+                    label: tax.label.clone(),
+                    amount: money(share),
+                })
+                .collect(),
+            total: reduces.amount,
+        }
+    }
 }
 
 #[cfg(test)]

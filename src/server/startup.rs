@@ -260,8 +260,7 @@ pub fn router(state: AppState, requests: TaskTracker) -> Router {
         .route("/auth/google/start", get(auth::google::start))
         .route("/auth/google/callback", get(auth::google::callback))
         .route("/account/export", get(http::account::export))
-        .route("/invoices/export.csv", get(http::exports::invoices))
-        .route("/clients/export.csv", get(http::exports::clients))
+        .merge(http::exports::routes())
         .route("/invoices/{id}/pdf", get(http::documents::owner_pdf))
         .route(
             "/invoices/{id}/credit-note/pdf",

@@ -325,3 +325,50 @@ async fn a_reduction_gives_the_client_a_payment_link_for_what_is_left() {
     assert_eq!(new_link["__amount"], TOTAL - 5_000);
     assert_eq!(new_link["active"], true);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_credit_note_is_in_one_register_with_what_it_took_back() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.com").await;
+    let client = ada.client("Acme").await;
+    let (voided, voided_number) = sent(&ada, &client).await;
+    let void = ada.form("/api/invoices/void", &[("id", &voided)]).await;
+    assert_eq!(void.status, 200, "{}", void.body);
+    let (cut, cut_number) = sent(&ada, &client).await;
+    reduced(&ada, &cut, "20.16", "Stamps not needed").await;
+    // Someone else's credit notes are theirs alone.
+    let grace = app.user("grace@example.com").await;
+    let graces_client = grace.client("Globex").await;
+    let (graces, _) = sent(&grace, &graces_client).await;
+    reduced(&grace, &graces, "1", "Grace's own").await;
+
+    let sheet = rows(&ada, "/invoices/credit-notes.csv").await;
+    assert_eq!(column(&sheet, "number"), ["CN-0001", "CN-0002"]);
+    assert_eq!(column(&sheet, "kind"), ["cancels", "reduces"]);
+    assert_eq!(column(&sheet, "invoice"), [voided_number, cut_number]);
+    assert_eq!(column(&sheet, "invoice_date"), ["2026-01-01", "2026-01-01"]);
+    assert_eq!(column(&sheet, "client"), ["Acme", "Acme"]);
+    assert_eq!(column(&sheet, "reason"), ["", "Stamps not needed"]);
+    assert_eq!(column(&sheet, "currency"), ["USD", "USD"]);
+    // What the credit note PDFs say: all of 201.56 (191.96 + 9.60 of tax), and 20.16 of
+    // which the tax's share is 0.96.
+    assert_eq!(column(&sheet, "net"), ["191.96", "19.20"]);
+    assert_eq!(column(&sheet, "tax"), ["9.60", "0.96"]);
+    assert_eq!(column(&sheet, "total"), ["201.56", "20.16"]);
+    assert_eq!(
+        column(&sheet, "emailed_to"),
+        ["acme@client.test", "acme@client.test"]
+    );
+    let sheet = rows(&grace, "/invoices/credit-notes.csv").await;
+    assert_eq!(column(&sheet, "reason"), ["Grace's own"]);
+
+    // Signed out: sign in first, and back to the invoices.
+    let signed_out = app
+        .http
+        .get(app.url("/invoices/credit-notes.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_out.status(), 303);
+    assert_eq!(signed_out.headers()["location"], "/sign-in?next=/invoices");
+}

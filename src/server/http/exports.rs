@@ -1,5 +1,5 @@
 //! The CSV downloads: `GET /invoices/export.csv` (with the invoice list's filters as query
-//! parameters) and `GET /clients/export.csv`. Signed-in only; each holds the asker's own
+//! parameters), `GET /invoices/credit-notes.csv` and `GET /clients/export.csv`. Signed-in only; each holds the asker's own
 //! records and nothing else.
 
 use std::collections::HashMap;
@@ -18,6 +18,15 @@ use crate::server::jobs::plan::today_of;
 use crate::server::state::AppState;
 
 use super::plain_failure as failure;
+
+/// The downloads' routes, for the app's router.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/invoices/export.csv", get(invoices))
+        .route("/invoices/credit-notes.csv", get(credit_notes))
+        .route("/clients/export.csv", get(clients))
+}
 
 pub async fn invoices(
     State(state): State<AppState>,
@@ -45,6 +54,17 @@ pub async fn invoices(
     };
     match exports::invoices_csv(&state, &user, query).await {
         Ok(csv) => download(csv, "invoices", &user),
+        Err(err) => failure(&err),
+    }
+}
+
+pub async fn credit_notes(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let user = match signed_in(&state, &headers, "/invoices").await {
+        Ok(user) => user,
+        Err(response) => return response,
+    };
+    match exports::credit_notes_csv(&state, &user).await {
+        Ok(csv) => download(csv, "credit-notes", &user),
         Err(err) => failure(&err),
     }
 }

@@ -4,7 +4,6 @@
 //! invoice charged them.
 
 use crate::domain::credit_note::CreditNoteView;
-use crate::domain::invoice::pro_rata;
 use crate::domain::invoice_document::{InvoiceDocument, LineView, TaxLineView};
 use crate::domain::money::Money;
 
@@ -42,30 +41,7 @@ pub(super) fn reduction_of(document: &InvoiceDocument, sheet: Sheet<'_>) -> Opti
         return None;
     };
     let reduces = note.reduces.as_ref()?;
-    let money = |minor| Money::from_minor(minor, reduces.amount.currency());
-    let charged: Vec<i64> = document
-        .taxes
-        .iter()
-        .map(|tax| tax.amount.minor())
-        .collect();
-    let (net, shares) = pro_rata(
-        reduces.amount.minor(),
-        document.totals.total.minor(),
-        &charged,
-    )
-    .unwrap_or((reduces.amount.minor(), Vec::new()));
-    let (net, taxes) = (
-        money(net),
-        document
-            .taxes
-            .iter()
-            .zip(shares)
-            .map(|(tax, share)| TaxLineView {
-                label: tax.label.clone(),
-                amount: money(share),
-            })
-            .collect(),
-    );
+    let credited = document.credited_by(note);
     Some(Reduction {
         line: LineView {
             description: format!(
@@ -73,11 +49,11 @@ pub(super) fn reduction_of(document: &InvoiceDocument, sheet: Sheet<'_>) -> Opti
                 document.number, reduces.reason
             ),
             quantity: "1".to_string(),
-            unit_price: net,
-            amount: net,
+            unit_price: credited.net,
+            amount: credited.net,
         },
-        taxes,
-        amount: reduces.amount,
+        taxes: credited.taxes,
+        amount: credited.total,
     })
 }
 

@@ -1,5 +1,5 @@
 //! Reading invoices: one by id or public token, the list page (filters, sort, cursor), what
-//! comes due, what is open.
+//! comes due, what is open, those with credit notes.
 
 use futures::TryStreamExt;
 use mongodb::Database;
@@ -24,6 +24,26 @@ pub async fn get(
 ) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
     db.collection::<InvoiceDoc>(INVOICES)
         .find_one(doc! { "_id": id, "user_id": owner })
+        .await
+}
+
+/// The owner's invoices with a credit note (voided after they were sent, or reduced): the
+/// register of credit notes reads them. A user's share of their book, read through the
+/// owner's index.
+pub async fn with_credit_notes(
+    db: &Database,
+    owner: ObjectId,
+) -> Result<Vec<InvoiceDoc>, mongodb::error::Error> {
+    let any = doc! { "$or": [
+        { "credit_note": { "$exists": true } },
+        { "reductions": { "$exists": true } },
+    ] };
+    let mut filter = doc! { "user_id": owner };
+    filter.extend(any);
+    db.collection::<InvoiceDoc>(INVOICES)
+        .find(filter)
+        .await?
+        .try_collect()
         .await
 }
 

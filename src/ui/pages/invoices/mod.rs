@@ -185,6 +185,8 @@ fn InvoiceList() -> impl IntoView {
                     // The invoices this view shows (every page of them), as a spreadsheet.
                     <a class="button button-secondary" rel="external" download
                         href=move || format!("/invoices/export.csv{}", list_query(&params.get()))>"Export CSV"</a>
+                    // Every credit note issued, for the books and the tax return.
+                    <a class="button button-secondary" rel="external" download href="/invoices/credit-notes.csv">"Credit notes CSV"</a>
                     <A href="/invoices/new" attr:class="button">"New invoice"</A>
                 </div>
             </div>
