@@ -5,12 +5,11 @@
 use futures::future::join_all;
 use serde_json::Value;
 
-use crate::common::billing::User;
+use crate::common::billing::{User, app_with_resend};
 use crate::common::pdf::pdf_text_of;
-use crate::common::resend::{Reply, ResendStandIn};
+use crate::common::resend::Reply;
 use crate::common::sheets::{column, rows};
-use crate::common::sign_in::session_cookie;
-use crate::common::{spawn_app, spawn_app_with, test_mongodb_uri};
+use crate::common::spawn_app;
 
 /// A sent invoice for `client` (the shared three-line invoice: $201.56, issued 2026-01-01).
 async fn sent(user: &User<'_>, client: &str) -> (String, String) {
@@ -180,20 +179,8 @@ async fn voiding_a_sent_invoice_issues_a_numbered_credit_note_and_a_draft_none()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_credit_note_that_could_not_be_emailed_is_still_issued_and_can_be_emailed_later() {
-    let (resend, stand_in) = ResendStandIn::start().await;
-    let app = spawn_app_with(
-        &test_mongodb_uri(),
-        &[
-            ("RESEND_API_KEY", "re_test_credit_notes"),
-            ("RESEND_BASE_URL", &resend),
-        ],
-    )
-    .await;
-    // Signed in through a link that went through the stand-in.
-    assert_eq!(app.request_link("ada@example.com", "/").await.status(), 200);
-    let token = stand_in.latest_login_token("ada@example.com");
-    let cookie = session_cookie(&app.redeem(&token, None).await).expect("signed in");
-    let ada = User { app: &app, cookie };
+    let (app, stand_in) = app_with_resend("re_test_credit_notes").await;
+    let ada = app.user_through(&stand_in, "ada@example.com").await;
     let client = ada.client("Acme").await;
     let (id, _) = sent(&ada, &client).await;
 

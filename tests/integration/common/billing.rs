@@ -14,6 +14,19 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::TestApp;
+use super::resend::ResendStandIn;
+
+/// An app that sends its email through a Resend stand-in (`key` is its API key), and the
+/// stand-in.
+pub async fn app_with_resend(key: &str) -> (TestApp, ResendStandIn) {
+    let (resend, stand_in) = ResendStandIn::start().await;
+    let app = super::spawn_app_with(
+        &super::test_mongodb_uri(),
+        &[("RESEND_API_KEY", key), ("RESEND_BASE_URL", &resend)],
+    )
+    .await;
+    (app, stand_in)
+}
 
 /// A signed-in user of a test app.
 pub struct User<'a> {
@@ -22,6 +35,17 @@ pub struct User<'a> {
 }
 
 impl TestApp {
+    /// `email` signed in through a login link that went out through `stand_in`.
+    pub async fn user_through(&self, stand_in: &ResendStandIn, email: &str) -> User<'_> {
+        assert_eq!(self.request_link(email, "/").await.status(), 200);
+        let token = stand_in.latest_login_token(email);
+        let cookie = super::sign_in::session_cookie(&self.redeem(&token, None).await);
+        User {
+            app: self,
+            cookie: cookie.expect("signed in"),
+        }
+    }
+
     pub async fn user(&self, email: &str) -> User<'_> {
         User {
             app: self,
