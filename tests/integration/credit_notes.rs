@@ -1,18 +1,20 @@
 //! Voiding an invoice the client already has issues a credit note: numbered in the owner's own
 //! unbroken series (CN-0001, …), dated, naming the invoice it cancels, as a PDF for the owner
-//! to pass on. A draft never left, so voiding it issues none.
+//! to pass on. A draft never left, so voiding it issues none. A credit note whose email did
+//! not go (this one, or one that reduced an invoice) can be emailed again by its number.
 
 use futures::future::join_all;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::common::billing::{User, app_with_resend};
 use crate::common::pdf::pdf_text_of;
 use crate::common::resend::Reply;
 use crate::common::sheets::{column, rows};
 use crate::common::spawn_app;
+use crate::reductions::reduced;
 
 /// A sent invoice for `client` (the shared three-line invoice: $201.56, issued 2026-01-01).
-async fn sent(user: &User<'_>, client: &str) -> (String, String) {
+pub async fn sent(user: &User<'_>, client: &str) -> (String, String) {
     let (id, number) = user.draft(client).await;
     assert_eq!(user.send(&id).await.status, 200);
     (id, number)
@@ -225,6 +227,71 @@ async fn a_credit_note_that_could_not_be_emailed_is_still_issued_and_can_be_emai
     assert_eq!(
         stand_in
             .sent_with_key_prefix(&format!("paytrack-{id}-CN-0001"))
+            .len(),
+        1,
+        "not twice"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_credit_note_whose_email_failed_is_emailed_by_its_number_and_no_other_is_touched() {
+    let (app, stand_in) = app_with_resend("re_test_reductions").await;
+    let ada = app.user_through(&stand_in, "ada@example.com").await;
+    let client = ada.client("Acme").await;
+    let (id, _) = sent(&ada, &client).await;
+
+    // The first goes; Resend is down for all of the second's tries; the third goes.
+    reduced(&ada, &id, "10", "first").await;
+    stand_in.script([Reply::ServerError; 8]);
+    reduced(&ada, &id, "20", "second").await;
+    stand_in.answer_normally();
+    let after = reduced(&ada, &id, "30", "third").await;
+    let emailed = |invoice: &Value| -> Vec<Value> {
+        invoice["document"]["reductions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|note| note["emailed_to"].clone())
+            .collect()
+    };
+    assert_eq!(
+        emailed(&after),
+        [
+            json!("acme@client.test"),
+            Value::Null,
+            json!("acme@client.test")
+        ],
+        "{after}"
+    );
+
+    // Emailed by its number: it goes once, and only it is marked.
+    let again = ada
+        .form(
+            "/api/invoices/email-credit-note",
+            &[("id", &id), ("number", "CN-0002")],
+        )
+        .await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(emailed(&again.body), vec![json!("acme@client.test"); 3]);
+    let went = stand_in.sent_with_key_prefix(&format!("paytrack-{id}-CN-0002"));
+    assert_eq!(went.len(), 1, "{went:?}");
+    assert_eq!(went[0]["attachments"][0]["filename"], "CN-0002.pdf");
+    for (number, status, says) in [
+        ("CN-0002", 422, "already went to acme@client.test"),
+        ("CN-0099", 404, "doesn't exist"),
+    ] {
+        let refused = ada
+            .form(
+                "/api/invoices/email-credit-note",
+                &[("id", &id), ("number", number)],
+            )
+            .await;
+        assert_eq!(refused.status, status, "{}", refused.body);
+        assert!(refused.body.to_string().contains(says), "{}", refused.body);
+    }
+    assert_eq!(
+        stand_in
+            .sent_with_key_prefix(&format!("paytrack-{id}-CN-0002"))
             .len(),
         1,
         "not twice"

@@ -11,11 +11,11 @@ use paytrack::domain::status::InvoiceStatus;
 use paytrack::server::db::invoices::{self, Reducing};
 use serde_json::{Value, json};
 
-use crate::common::billing::{User, app_with_resend};
+use crate::common::billing::User;
 use crate::common::pdf::pdf_text_of;
-use crate::common::resend::Reply;
 use crate::common::sheets::{column, rows};
 use crate::common::spawn_app;
+use crate::credit_notes::sent;
 use crate::stripe_connect::app_with_stripe;
 use crate::stripe_payments::{KEY, TOTAL, send_one, with_client};
 
@@ -33,7 +33,7 @@ async fn reduce(
 }
 
 /// Reduces `id` and returns the invoice after it.
-async fn reduced(user: &User<'_>, id: &str, amount: &str, reason: &str) -> Value {
+pub async fn reduced(user: &User<'_>, id: &str, amount: &str, reason: &str) -> Value {
     let answer = reduce(user, id, amount, reason).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     answer.body["Reduced"].clone()
@@ -43,12 +43,6 @@ fn minor(money: &Value) -> i64 {
     money["minor"]
         .as_i64()
         .unwrap_or_else(|| panic!("an amount: {money}"))
-}
-
-async fn sent(user: &User<'_>, client: &str) -> (String, String) {
-    let (id, number) = user.draft(client).await;
-    assert_eq!(user.send(&id).await.status, 200);
-    (id, number)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -372,69 +366,4 @@ async fn every_credit_note_is_in_one_register_with_what_it_took_back() {
         .unwrap();
     assert_eq!(signed_out.status(), 303);
     assert_eq!(signed_out.headers()["location"], "/sign-in?next=/invoices");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_credit_note_whose_email_failed_is_emailed_by_its_number_and_no_other_is_touched() {
-    let (app, stand_in) = app_with_resend("re_test_reductions").await;
-    let ada = app.user_through(&stand_in, "ada@example.com").await;
-    let client = ada.client("Acme").await;
-    let (id, _) = sent(&ada, &client).await;
-
-    // The first goes; Resend is down for all of the second's tries; the third goes.
-    reduced(&ada, &id, "10", "first").await;
-    stand_in.script([Reply::ServerError; 8]);
-    reduced(&ada, &id, "20", "second").await;
-    stand_in.answer_normally();
-    let after = reduced(&ada, &id, "30", "third").await;
-    let emailed = |invoice: &Value| -> Vec<Value> {
-        invoice["document"]["reductions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|note| note["emailed_to"].clone())
-            .collect()
-    };
-    assert_eq!(
-        emailed(&after),
-        [
-            json!("acme@client.test"),
-            Value::Null,
-            json!("acme@client.test")
-        ],
-        "{after}"
-    );
-
-    // Emailed by its number: it goes once, and only it is marked.
-    let again = ada
-        .form(
-            "/api/invoices/email-credit-note",
-            &[("id", &id), ("number", "CN-0002")],
-        )
-        .await;
-    assert_eq!(again.status, 200, "{}", again.body);
-    assert_eq!(emailed(&again.body), vec![json!("acme@client.test"); 3]);
-    let went = stand_in.sent_with_key_prefix(&format!("paytrack-{id}-CN-0002"));
-    assert_eq!(went.len(), 1, "{went:?}");
-    assert_eq!(went[0]["attachments"][0]["filename"], "CN-0002.pdf");
-    for (number, status, says) in [
-        ("CN-0002", 422, "already went to acme@client.test"),
-        ("CN-0099", 404, "doesn't exist"),
-    ] {
-        let refused = ada
-            .form(
-                "/api/invoices/email-credit-note",
-                &[("id", &id), ("number", number)],
-            )
-            .await;
-        assert_eq!(refused.status, status, "{}", refused.body);
-        assert!(refused.body.to_string().contains(says), "{}", refused.body);
-    }
-    assert_eq!(
-        stand_in
-            .sent_with_key_prefix(&format!("paytrack-{id}-CN-0002"))
-            .len(),
-        1,
-        "not twice"
-    );
 }
