@@ -3,6 +3,7 @@
 //! for the books and the tax return that the invoice export alone would leave out.
 
 use super::{finish, text, write, writer};
+use crate::domain::invoice_document::InvoiceDocument;
 use crate::error::AppError;
 use crate::server::db::invoices::{self, CreditNoteDoc, InvoiceDoc};
 use crate::server::db::users::UserDoc;
@@ -32,23 +33,29 @@ pub async fn credit_notes_csv(state: &AppState, user: &UserDoc) -> Result<Vec<u8
     let invoices = invoices::with_credit_notes(&state.db, user.id)
         .await
         .map_err(crate::server::db::failed("reading credit notes"))?;
-    let mut notes: Vec<(&CreditNoteDoc, &InvoiceDoc)> = invoices
+    // Each invoice as a document once, however many credit notes it has.
+    let today = today_of(user);
+    let documents: Vec<InvoiceDocument> = invoices
         .iter()
-        .flat_map(|invoice| {
+        .map(|invoice| document::build(invoice, user, today))
+        .collect();
+    let mut notes: Vec<(&CreditNoteDoc, &InvoiceDoc, &InvoiceDocument)> = invoices
+        .iter()
+        .zip(&documents)
+        .flat_map(|(invoice, document)| {
             invoice
                 .credit_note
                 .iter()
                 .chain(&invoice.reductions)
-                .map(move |note| (note, invoice))
+                .map(move |note| (note, invoice, document))
         })
         .collect();
-    notes.sort_by_key(|(note, _)| note.sequence);
-    let today = today_of(user);
+    notes.sort_by_key(|(note, _, _)| note.sequence);
     let mut out = writer();
     write(&mut out, COLUMNS)?;
-    for (note, invoice) in notes {
+    for (note, invoice, document) in notes {
         let view = note.view(invoice.currency);
-        let credited = document::build(invoice, user, today).credited_by(&view);
+        let credited = document.credited_by(&view);
         let tax: i64 = credited.taxes.iter().map(|tax| tax.amount.minor()).sum();
         let tax = crate::domain::money::Money::from_minor(tax, invoice.currency);
         let (kind, reason) = match &view.reduces {

@@ -1,6 +1,6 @@
 //! The CSV downloads: `GET /invoices/export.csv` (with the invoice list's filters as query
-//! parameters), `GET /invoices/credit-notes.csv` and `GET /clients/export.csv`. Signed-in only; each holds the asker's own
-//! records and nothing else.
+//! parameters), `GET /invoices/credit-notes.csv` and `GET /clients/export.csv`. Signed-in
+//! only; each holds the asker's own records and nothing else.
 
 use std::collections::HashMap;
 

@@ -97,8 +97,7 @@ pub async fn email_to_client(
         return invoice;
     }
     let (to, now) = (to.to_string(), DateTime::now());
-    let noted =
-        invoices::credit_note_emailed(&state.db, user.id, invoice.id, &note.number, &to, now).await;
+    let noted = invoices::credit_note_emailed(&state.db, user.id, invoice.id, note, &to, now).await;
     if let Err(err) = noted {
         tracing::warn!(error = %err, invoice = %invoice.id, "credit note emailed but not noted as sent");
     }

@@ -109,30 +109,29 @@ async fn reduce_in(
     }))
 }
 
-/// Records that credit note `number` of invoice `id` was emailed to `to` (the one that
-/// cancelled it, or one of those that reduced it).
+/// Records that credit note `note` of invoice `id` was emailed to `to`: the one that
+/// cancelled it, or (`reduces`) one of those that reduced it, found by its number.
 pub async fn credit_note_emailed(
     db: &Database,
     owner: ObjectId,
     id: ObjectId,
-    number: &str,
+    note: &CreditNoteDoc,
     to: &str,
     now: DateTime,
 ) -> Result<(), mongodb::error::Error> {
-    let invoices = db.collection::<Document>(INVOICES);
-    let cancelling = invoices
-        .update_one(
-            doc! { "_id": id, "user_id": owner, "credit_note.number": number },
-            doc! { "$set": { "credit_note.emailed_to": to, "credit_note.emailed_at": now } },
+    let (filter, set) = if note.reduces.is_some() {
+        (
+            doc! { "_id": id, "user_id": owner, "reductions.number": &note.number },
+            doc! { "reductions.$.emailed_to": to, "reductions.$.emailed_at": now },
         )
-        .await?;
-    if cancelling.matched_count == 0 {
-        invoices
-            .update_one(
-                doc! { "_id": id, "user_id": owner, "reductions.number": number },
-                doc! { "$set": { "reductions.$.emailed_to": to, "reductions.$.emailed_at": now } },
-            )
-            .await?;
-    }
-    Ok(())
+    } else {
+        (
+            doc! { "_id": id, "user_id": owner, "credit_note.number": &note.number },
+            doc! { "credit_note.emailed_to": to, "credit_note.emailed_at": now },
+        )
+    };
+    db.collection::<Document>(INVOICES)
+        .update_one(filter, doc! { "$set": set })
+        .await
+        .map(|_| ())
 }

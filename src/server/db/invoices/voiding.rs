@@ -3,7 +3,7 @@
 
 use mongodb::Database;
 use mongodb::bson::oid::ObjectId;
-use mongodb::bson::{DateTime, Document, doc};
+use mongodb::bson::{DateTime, Document, doc, to_bson};
 
 use super::super::invoice_sequences;
 use super::super::schema::INVOICES;
@@ -80,11 +80,7 @@ async fn void_crediting(
     db.collection::<Document>(INVOICES)
         .update_one(
             doc! { "_id": voided.id },
-            doc! { "$set": { "credit_note": {
-                "sequence": note.sequence,
-                "number": &note.number,
-                "issued_on": note.issued_on.to_string(),
-            } } },
+            doc! { "$set": { "credit_note": to_bson(&note)? } },
         )
         .session(&mut *session)
         .await?;
