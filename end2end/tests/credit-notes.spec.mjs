@@ -1,7 +1,8 @@
 // A price reduction agreed after an invoice went: the folded "Reduce by a credit note" form
 // on the invoice page refuses what can't be taken off on its field, then issues the credit
 // note — listed with its download, taken off the invoice paper's amount due and the payment
-// form's, and emailed to the client — all without a page reload.
+// form's, and emailed to the client — all without a page reload; the client's page lists it
+// for them to download.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
@@ -64,6 +65,7 @@ test('part of a sent invoice is taken off by a credit note', async ({ page }) =>
     'Total credited', 'REDUCES']) {
     expect(text, expected).toContain(expected);
   }
+  const clientsLink = await page.locator('#public-link').inputValue();
   // The register of credit notes, from the invoice list.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Invoices' }).click();
   const [sheet] = await Promise.all([
@@ -76,6 +78,20 @@ test('part of a sent invoice is taken off by a credit note', async ({ page }) =>
   expect(register).toContain(`,reduces,${number},`);
   expect(register).toContain(',One audit day fewer,EUR,300.00,0.00,300.00,ap@umbrella.test');
   expect(await page.evaluate(() => window.__noReload)).toBe(true);
+
+  // The client's page lists it too, to download from their link.
+  await page.goto(clientsLink);
+  const theirs = page.getByRole('region', { name: 'Credit notes' });
+  await expect(theirs).toContainText('CN-0001');
+  await expect(theirs).toContainText('−€300.00 (One audit day fewer). Left to pay after it: €900.00.');
+  await expect(page.locator('.paper-due')).toHaveText('€900.00');
+  const [clientsCopy] = await Promise.all([
+    page.waitForEvent('download'),
+    theirs.getByRole('link', { name: 'Download credit note CN-0001' }).click(),
+  ]);
+  expect(clientsCopy.suggestedFilename()).toBe('CN-0001.pdf');
+  expect(pdfText(await clientsCopy.path())).toContain(`Reduction of invoice ${number}: One audit day fewer`);
+
   await page.goto('/dev/outbox');
   await expect(page.locator('.outbox-item').filter({ hasText: 'Credit note CN-0001' }).first())
     .toContainText('Attached: CN-0001.pdf');

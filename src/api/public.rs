@@ -12,20 +12,8 @@ use crate::error::AppError;
 /// was voided (all said the same way).
 #[server(prefix = "/api", endpoint = "public/invoice", output = BrowserJson)]
 pub async fn public_invoice(token: String) -> Result<Option<InvoiceDocument>, AppError> {
-    use crate::domain::plan::Plan;
-
     let state = crate::api::ssr::state()?;
-    let found = crate::server::invoicing::public::by_token(&state, &token).await?;
-    let Some((invoice, owner)) = found else {
-        return Ok(None);
-    };
-    let today = crate::server::jobs::plan::today_of(&owner);
-    let mut document = crate::server::invoicing::document::build(&invoice, &owner, today);
-    document.branded = crate::server::limits::plan_of(&state, &owner) == Plan::Free;
-    document.promise = Some(crate::server::chasing::promises::offer(
-        &invoice, &owner, today,
-    ));
-    Ok(Some(document))
+    crate::server::invoicing::client_page::document(&state, &token).await
 }
 
 /// The client behind the link promises to pay by `day` (YYYY-MM-DD): what the page offers

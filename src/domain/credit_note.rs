@@ -56,6 +56,20 @@ impl CreditNoteView {
             ),
         }
     }
+
+    /// A reduction as a list of the invoice's credit notes says it after its number (the
+    /// owner's page and the client's); `None` for one that cancels.
+    pub fn listed(&self) -> Option<String> {
+        self.reduces.as_ref().map(|reduces| {
+            format!(
+                " of {}: −{} ({}). Left to pay after it: {}",
+                self.issued_on.long(),
+                reduces.amount,
+                reduces.reason,
+                reduces.owed_after
+            )
+        })
+    }
 }
 
 /// What the user types to reduce an invoice.

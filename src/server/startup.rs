@@ -261,23 +261,7 @@ pub fn router(state: AppState, requests: TaskTracker) -> Router {
         .route("/auth/google/callback", get(auth::google::callback))
         .route("/account/export", get(http::account::export))
         .merge(http::exports::routes())
-        .route("/invoices/{id}/pdf", get(http::documents::owner_pdf))
-        .route(
-            "/invoices/{id}/credit-note/pdf",
-            get(http::documents::credit_note_pdf),
-        )
-        .route(
-            "/invoices/{id}/credit-notes/{number}/pdf",
-            get(http::documents::numbered_credit_note_pdf),
-        )
-        .route("/i/{token}/pdf", get(http::documents::link_pdf))
-        .route("/logos/{user}/{version}", get(http::documents::logo))
-        .route(
-            "/account/logo",
-            post(http::documents::upload_logo).layer(axum::extract::DefaultBodyLimit::max(
-                crate::server::accounts::logo::MAX_BYTES + 1,
-            )),
-        )
+        .merge(http::documents::routes())
         .route("/account/delete", post(http::account::delete))
         .route("/account/address", post(auth::routes::confirm_address))
         .route("/webhooks/resend", post(http::webhooks::resend))

@@ -297,3 +297,81 @@ async fn a_credit_note_whose_email_failed_is_emailed_by_its_number_and_no_other_
         "not twice"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_downloads_the_credit_notes_that_reduced_their_invoice_from_its_link() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.com").await;
+    let client = ada.client("Acme").await;
+    let (id, number) = sent(&ada, &client).await;
+    let (other, _) = sent(&ada, &client).await;
+    let token_of = |invoice: &Value| {
+        let url = invoice["public_url"].as_str().expect("a client's link");
+        url.rsplit('/').next().unwrap().to_string()
+    };
+    let token = token_of(&ada.invoice(&id).await.body);
+    let other_token = token_of(&ada.invoice(&other).await.body);
+    reduced(&ada, &id, "20.16", "Stamps not needed").await;
+
+    // The client's page lists it (and so offers its PDF) …
+    let page: Value = app
+        .call("/api/public/invoice", &[("token", token.as_str())])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["reductions"][0]["number"], "CN-0001", "{page}");
+    // … which is the one the owner has, for anyone holding the link.
+    let get = |path: String| {
+        let request = app.http.get(app.url(&path));
+        async move { request.send().await.unwrap() }
+    };
+    let pdf = get(format!("/i/{token}/credit-notes/CN-0001/pdf")).await;
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert_eq!(pdf.headers()["cache-control"], "private, no-store");
+    let text = pdf_text_of(pdf)
+        .await
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("CN-0001"), "{text}");
+    assert!(
+        text.contains(&format!("Reduction of invoice {number}: Stamps not needed")),
+        "{text}"
+    );
+
+    // Another invoice's link doesn't reach it, nor does a number it doesn't have or a link
+    // that is no link.
+    let elsewhere = get(format!("/i/{other_token}/credit-notes/CN-0001/pdf")).await;
+    assert_eq!(elsewhere.status(), 404);
+    assert!(
+        elsewhere
+            .text()
+            .await
+            .unwrap()
+            .contains("no credit note CN-0001")
+    );
+    let unknown = get(format!("/i/{token}/credit-notes/CN-0009/pdf")).await;
+    assert_eq!(unknown.status(), 404);
+    let no_link =
+        get("/i/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/credit-notes/CN-0001/pdf".into()).await;
+    assert_eq!(no_link.status(), 404);
+    assert!(
+        no_link
+            .text()
+            .await
+            .unwrap()
+            .contains("doesn't work any more")
+    );
+    let malformed = get("/i/nope/credit-notes/CN-0001/pdf".into()).await;
+    assert_eq!(malformed.status(), 404);
+
+    // Settled by a second one, the invoice's link still gives both.
+    let settled = reduced(&ada, &id, "181.40", "Agreed final price").await;
+    assert_eq!(settled["document"]["status"], "Paid");
+    for number in ["CN-0001", "CN-0002"] {
+        let pdf = get(format!("/i/{token}/credit-notes/{number}/pdf")).await;
+        assert_eq!(pdf.status(), 200, "{number}");
+    }
+}

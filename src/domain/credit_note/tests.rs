@@ -36,6 +36,18 @@ fn credit_notes_count_in_their_own_series_and_name_the_invoice() {
         note.says("INV-0042", issued),
         "This credit note reduces invoice INV-0042 of 2026-11-01 by €120.00 (one day less than invoiced). Left to pay on the invoice after it: €380.00."
     );
+    assert_eq!(
+        note.listed().as_deref(),
+        Some(
+            " of Sat 5 Dec 2026: −€120.00 (one day less than invoiced). Left to pay after it: €380.00"
+        )
+    );
+    note.reduces = None;
+    assert_eq!(
+        note.listed(),
+        None,
+        "a cancelling note is not listed as a reduction"
+    );
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! Files beside the pages: an invoice's PDF for the owner (`GET /invoices/{id}/pdf`, signed
 //! in) and for the client (`GET /i/{token}/pdf`, the link is the permission), an invoice's
 //! credit notes for the owner (`GET /invoices/{id}/credit-note/pdf` for the one that cancelled
-//! it, `GET /invoices/{id}/credit-notes/{number}/pdf` for any), and the
+//! it, `GET /invoices/{id}/credit-notes/{number}/pdf` for any) and for the client (`GET
+//! /i/{token}/credit-notes/{number}/pdf`, those that reduced it), and the
 //! seller's logo — uploaded as the request body (`POST /account/logo`, signed in) and served
 //! (`GET /logos/{user}/{version}`, public like the invoice pages that show it).
 
@@ -21,6 +22,30 @@ use crate::server::invoicing::pdf::{self, InvoicePdf};
 use crate::server::state::AppState;
 
 use super::plain_failure as failure;
+
+/// The files' routes, for the app's router.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/invoices/{id}/pdf", get(owner_pdf))
+        .route("/invoices/{id}/credit-note/pdf", get(credit_note_pdf))
+        .route(
+            "/invoices/{id}/credit-notes/{number}/pdf",
+            get(numbered_credit_note_pdf),
+        )
+        .route("/i/{token}/pdf", get(link_pdf))
+        .route(
+            "/i/{token}/credit-notes/{number}/pdf",
+            get(link_credit_note_pdf),
+        )
+        .route("/logos/{user}/{version}", get(logo))
+        .route(
+            "/account/logo",
+            post(upload_logo).layer(axum::extract::DefaultBodyLimit::max(
+                crate::server::accounts::logo::MAX_BYTES + 1,
+            )),
+        )
+}
 
 /// `GET /invoices/{id}/pdf`: signed-out visitors are sent to sign in and brought back.
 pub async fn owner_pdf(
@@ -95,11 +120,28 @@ async fn owners_invoice(
 pub async fn link_pdf(State(state): State<AppState>, Path(token): Path<String>) -> Response {
     match pdf::for_link(&state, &token).await {
         Ok(Some(pdf)) => download(pdf, "private, no-store"),
-        Ok(None) => failure(&AppError::NotFound(
-            "This invoice link doesn't work any more. Ask the sender for a new one.".to_string(),
-        )),
+        Ok(None) => failure(&link_gone()),
         Err(err) => failure(&err),
     }
+}
+
+/// `GET /i/{token}/credit-notes/{number}/pdf`: a credit note that reduced the invoice, for the
+/// client (the link is the permission, as for the invoice).
+pub async fn link_credit_note_pdf(
+    State(state): State<AppState>,
+    Path((token, number)): Path<(String, String)>,
+) -> Response {
+    match pdf::credit_note_for_link(&state, &token, &number).await {
+        Ok(Some(pdf)) => download(pdf, "private, no-store"),
+        Ok(None) => failure(&link_gone()),
+        Err(err) => failure(&err),
+    }
+}
+
+fn link_gone() -> AppError {
+    AppError::NotFound(
+        "This invoice link doesn't work any more. Ask the sender for a new one.".to_string(),
+    )
 }
 
 /// `POST /account/logo`: the image is the whole body. Answers the logo's path as text, or

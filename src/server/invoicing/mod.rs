@@ -3,6 +3,7 @@
 //! functions only say who asks, parse, call one of these and map the answer.
 
 pub mod bulk;
+pub mod client_page;
 pub mod credit_notes;
 pub mod document;
 pub mod drafts;

@@ -43,13 +43,37 @@ pub async fn credit_note_for_owner(
     number: Option<&str>,
 ) -> Result<InvoicePdf, AppError> {
     let invoice = load(state, owner.id, id).await?;
+    credit_note_of(state, &invoice, owner, number).await
+}
+
+/// Credit note `number` of the invoice behind the client's link, or `None` where the page
+/// would be missing.
+pub async fn credit_note_for_link(
+    state: &AppState,
+    token: &str,
+    number: &str,
+) -> Result<Option<InvoicePdf>, AppError> {
+    match public::by_token(state, token).await? {
+        Some((invoice, owner)) => credit_note_of(state, &invoice, &owner, Some(number))
+            .await
+            .map(Some),
+        None => Ok(None),
+    }
+}
+
+async fn credit_note_of(
+    state: &AppState,
+    invoice: &InvoiceDoc,
+    owner: &UserDoc,
+    number: Option<&str>,
+) -> Result<InvoicePdf, AppError> {
     let Some(note) = invoice.credit_note_numbered(number) else {
         return Err(AppError::NotFound(match number {
             None => NONE_ISSUED.to_string(),
             Some(number) => format!("This invoice has no credit note {number}."),
         }));
     };
-    render_credit_note(&state.db, &invoice, owner, note)
+    render_credit_note(&state.db, invoice, owner, note)
         .await
         .map_err(|err| err.for_people(invoice.id))
 }

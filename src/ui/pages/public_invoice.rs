@@ -3,6 +3,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_params_map;
 
 use crate::api::public::{PromiseToPay as PromiseToPayFn, public_invoice};
+use crate::domain::credit_note::CreditNoteView;
 use crate::domain::promise::{Offer, Outcome};
 use crate::ui::browser;
 use crate::ui::components::invoice_paper::InvoicePaper;
@@ -15,13 +16,14 @@ pub fn PublicInvoice() -> impl IntoView {
     let token = params.read_untracked().get("token").unwrap_or_default();
     let pdf = format!("/i/{token}/pdf");
     let token_for_promise = token.clone();
+    let token_for_notes = token.clone();
     let invoice = Resource::new_serde_wb(move || token.clone(), public_invoice);
     view! {
         <Meta name="robots" content="noindex, nofollow" />
         <Meta name="referrer" content="no-referrer" />
         <section class="page public-invoice">
             <Transition fallback=|| view! { <p class="muted" role="status">"Loading the invoice…"</p> }>
-                {move || { let pdf = pdf.clone(); let token_for_promise = token_for_promise.clone(); Suspend::new(async move {
+                {move || { let pdf = pdf.clone(); let token_for_promise = token_for_promise.clone(); let token_for_notes = token_for_notes.clone(); Suspend::new(async move {
                     invoice.await.map(|found| match found {
                         Some(document) => {
                             // Runs in the browser once the invoice has hydrated: Print works.
@@ -45,6 +47,7 @@ pub fn PublicInvoice() -> impl IntoView {
                                 <a class="button" href=pdf rel="external" download>"Download PDF"</a>
                                 <button type="button" class="button button-secondary" on:click=move |_| browser::print_page()>"Print"</button>
                             </div>
+                            <CreditNotes token=token_for_notes.clone() notes=document.reductions.clone() />
                             <InvoicePaper document />
                             <p class="muted small no-print">"Questions about this invoice? Reply to the email it came with."</p>
                             {branded.then(|| view! {
@@ -70,6 +73,33 @@ pub fn PublicInvoice() -> impl IntoView {
             </Transition>
         </section>
     }
+}
+
+/// The credit notes that took part of the price off, each to download: the documents the
+/// client books against the invoice (they came by email too, but emails get lost).
+#[component]
+fn CreditNotes(token: String, notes: Vec<CreditNoteView>) -> impl IntoView {
+    (!notes.is_empty()).then(|| view! {
+        <section class="card no-print credit-notes" aria-labelledby="credit-notes-title">
+            <h2 id="credit-notes-title" class="h3">"Credit notes"</h2>
+            <ul class="plain-list credit-note-list">
+                {notes.into_iter().filter_map(|note| {
+                    let listed = note.listed()?;
+                    let pdf = format!("/i/{token}/credit-notes/{}/pdf", note.number);
+                    Some(view! {
+                        <li>
+                            <p>
+                                <strong class="credit-note-number">{note.number.clone()}</strong>
+                                {format!("{listed}.")}
+                            </p>
+                            <a class="button button-secondary button-small" href=pdf rel="external" download
+                                aria-label=format!("Download credit note {}", note.number)>"Download"</a>
+                        </li>
+                    })
+                }).collect_view()}
+            </ul>
+        </section>
+    })
 }
 
 /// What the client can do about paying: pay on Stripe, wait for a payment settling, or

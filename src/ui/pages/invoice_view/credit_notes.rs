@@ -63,7 +63,7 @@ pub fn CreditNotes(id: String, document: InvoiceDocument, refresh: Callback<()>)
             <h2 id="credit-notes-title" class="h3">"Credit notes"</h2>
             <ul class="plain-list credit-note-list">
                 {document.reductions.iter().filter_map(|note| {
-                    let reduces = note.reduces.clone()?;
+                    let listed = note.listed()?;
                     let emailed = match &note.emailed_to {
                         Some(to) => format!("emailed to {to}"),
                         None => "not emailed yet: email it, or send the PDF yourself".to_string(),
@@ -72,8 +72,7 @@ pub fn CreditNotes(id: String, document: InvoiceDocument, refresh: Callback<()>)
                         <li>
                             <p>
                                 <strong class="credit-note-number">{note.number.clone()}</strong>
-                                {format!(" of {}: −{} ({}). Left to pay after it: {}; {emailed}.",
-                                    note.issued_on.long(), reduces.amount, reduces.reason, reduces.owed_after)}
+                                {format!("{listed}; {emailed}.")}
                             </p>
                             <div class="button-row">
                                 <a class="button button-secondary button-small" href=pdf_path(&id, &note.number) rel="external" download
