@@ -195,7 +195,7 @@ test('the invoice list filters by status and searches as you type', async ({ pag
   await expect(rows.locator('.status')).toHaveText(['Draft', 'Draft']);
   page.once('dialog', (dialog) => dialog.accept());
   await page.getByRole('button', { name: 'Send selected' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Done: 1 invoice.' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Sent 1 invoice; its email is on its way.' })).toBeVisible();
   expect(sends).toHaveLength(1);
 
   // One tab is the current one, for the eye and for screen readers.

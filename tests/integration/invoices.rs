@@ -557,39 +557,6 @@ async fn the_public_link_shows_the_invoice_and_stops_working_when_replaced_or_vo
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bulk_send_changes_what_it_can_and_says_why_it_skipped_the_rest() {
-    let app = spawn_app().await;
-    let ada = app.user("ada@example.test").await;
-    let client = ada.client("Acme").await;
-    let (a, _) = ada.draft(&client).await;
-    let (b, number_b) = ada.draft(&client).await;
-    ada.send(&b).await;
-    let outcome = ada
-        .json(
-            "/api/invoices/bulk",
-            json!({ "ids": [a, b, "nope"], "action": "send" }),
-        )
-        .await;
-    assert_eq!(outcome.status, 200, "{}", outcome.body);
-    assert_eq!(outcome.body["done"], 1);
-    let skipped = outcome.body["skipped"].as_array().unwrap();
-    assert_eq!(skipped.len(), 2);
-    assert!(skipped[0].as_str().unwrap().starts_with(&number_b));
-    let unknown = ada
-        .json(
-            "/api/invoices/bulk",
-            json!({ "ids": [], "action": "delete-everything" }),
-        )
-        .await;
-    assert_eq!(unknown.status, 400, "{}", unknown.body);
-    assert!(
-        unknown.body.to_string().contains("delete-everything"),
-        "the refusal names what was sent: {}",
-        unknown.body
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn duplicating_keeps_the_lines_and_the_payment_terms() {
     let app = spawn_app().await;
     let ada = app.user("ada@example.test").await;

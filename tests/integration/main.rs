@@ -14,6 +14,7 @@ mod account_data;
 mod activity;
 mod auth;
 mod behind_proxy;
+mod bulk;
 mod business;
 mod clients_who_leave;
 mod collected;

@@ -18,7 +18,29 @@ use crate::server::db::{self, email_jobs};
 use crate::server::payments::links;
 use crate::server::state::AppState;
 
+/// Sends a draft to its client: its payment link first, then the status, then its email,
+/// before the answer.
 pub async fn send(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<InvoiceDoc, AppError> {
+    send_then(state, user, id, InvoiceEmail::Now).await
+}
+
+/// When a sent invoice's email goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvoiceEmail {
+    /// Before the answer: the user sees at once whether it went.
+    Now,
+    /// Only onto the schedule: the caller sends it after answering (several invoices at once,
+    /// whose emails together would hold the answer for as long as Resend takes them).
+    Scheduled,
+}
+
+/// `send`, its email going when `email` says.
+pub async fn send_then(
+    state: &AppState,
+    user: &UserDoc,
+    id: ObjectId,
+    email: InvoiceEmail,
+) -> Result<InvoiceDoc, AppError> {
     let invoice = load(state, user.id, id).await?;
     invoice
         .status
@@ -52,8 +74,17 @@ pub async fn send(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<Invo
     note(state, &sent, ActivityKind::Sent, sent.total_minor).await;
     count(state, UsageEvent::InvoiceSent).await;
     // The invoice is sent whatever the email does: a failed send is retried by the
-    // engine, and the invoice page shows how it went.
-    if let Err(err) = state.engine.send_invoice_email(user.id, sent.id).await {
+    // engine, and the invoice page shows how it went. One that never reached the schedule
+    // is put there by the engine's sweep.
+    let emailed = match email {
+        InvoiceEmail::Now => state
+            .engine
+            .send_invoice_email(user.id, sent.id)
+            .await
+            .map(drop),
+        InvoiceEmail::Scheduled => state.engine.schedule_invoice_email(user.id, sent.id).await,
+    };
+    if let Err(err) = emailed {
         tracing::error!(error = %err, invoice = %sent.id, "sending the invoice email");
     }
     Ok(sent)
@@ -91,6 +122,19 @@ pub async fn pay_way_now(state: &AppState, user: &UserDoc) -> Result<PayWay, App
 /// Cancels an invoice nothing was paid on. A sent one gets a credit note (numbered CN-…) in
 /// the same write, emailed to the client with its PDF.
 pub async fn void(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<InvoiceDoc, AppError> {
+    let voided = void_leaving_email(state, user, id).await?;
+    match voided.credit_note.clone() {
+        Some(note) => Ok(super::credit_notes::email_to_client(state, user, voided, &note).await),
+        None => Ok(voided),
+    }
+}
+
+/// `void`, but its credit note (if it has one) is for the caller to email.
+pub async fn void_leaving_email(
+    state: &AppState,
+    user: &UserDoc,
+    id: ObjectId,
+) -> Result<InvoiceDoc, AppError> {
     let invoice = load(state, user.id, id).await?;
     invoice
         .status
@@ -119,10 +163,7 @@ pub async fn void(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<Invo
     note(state, &voided, ActivityKind::Voided, voided.total_minor).await;
     stop_emails(state, voided.id, email_jobs::Cancel::All, "void").await;
     crate::server::payments::closing::close(state, user, &voided).await;
-    match voided.credit_note.clone() {
-        Some(note) => Ok(super::credit_notes::email_to_client(state, user, voided, &note).await),
-        None => Ok(voided),
-    }
+    Ok(voided)
 }
 
 /// Stops expecting what is left of a sent invoice (the client won't or can't pay it): no more

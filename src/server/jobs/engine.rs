@@ -258,12 +258,20 @@ impl Engine {
         invoice: ObjectId,
     ) -> Result<Option<Handled>, mongodb::error::Error> {
         self.schedule_invoice_email(owner, invoice).await?;
+        self.send_scheduled_invoice_email(invoice).await
+    }
+
+    /// Sends an invoice email already on the schedule, if no engine has it yet.
+    pub async fn send_scheduled_invoice_email(
+        &self,
+        invoice: ObjectId,
+    ) -> Result<Option<Handled>, mongodb::error::Error> {
         self.run_now(invoice, Step::Invoice).await
     }
 
     /// Puts the invoice email on the schedule for now, then lifts the invoice's flag: in that
     /// order, so a failure in between leaves the flag for the sweep.
-    async fn schedule_invoice_email(
+    pub async fn schedule_invoice_email(
         &self,
         owner: ObjectId,
         invoice: ObjectId,

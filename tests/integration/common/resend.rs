@@ -64,6 +64,8 @@ pub struct Inbox {
     received_reads: HashMap<String, usize>,
     /// How the receiving API answers its next requests (sends have `script`).
     receiving_script: VecDeque<Reply>,
+    /// Sends are recorded but not answered until released (a slow Resend).
+    held: bool,
 }
 
 /// Faults on a share of requests, drawn from a seed so a run can be repeated: a 500, a 429,
@@ -174,6 +176,15 @@ impl ResendStandIn {
 
     pub fn script(&self, replies: impl IntoIterator<Item = Reply>) {
         self.0.lock().unwrap().script.extend(replies);
+    }
+
+    /// Holds every answer to a send from now on, until `release`.
+    pub fn hold(&self) {
+        self.0.lock().unwrap().held = true;
+    }
+
+    pub fn release(&self) {
+        self.0.lock().unwrap().held = false;
     }
 
     /// Drops what is left of the script: from now on every request is accepted.
@@ -311,6 +322,9 @@ pub async fn receive(
         }
     };
     tokio::time::sleep(pause).await;
+    while stand_in.0.lock().unwrap().held {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let error = |status: StatusCode, name: &str, message: &str| {
         let code = status.as_u16();
         (

@@ -11,7 +11,6 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api::clients::client_names;
 use crate::api::invoices::{bulk_action, list_invoices};
 use crate::domain::bulk::BulkAction;
-use crate::domain::invoice::invoices_counted;
 use crate::domain::invoice_list::{ListParams, SortKey, StatusFilter};
 use crate::ui::browser;
 use crate::ui::components::search_box::SearchBox;
@@ -99,19 +98,16 @@ fn InvoiceList() -> impl IntoView {
         },
     );
     let bulk = Action::new(move |(ids, action): &(Vec<String>, BulkAction)| {
-        bulk_action(ids.clone(), *action)
+        let (ids, action) = (ids.clone(), *action);
+        async move {
+            bulk_action(ids, action)
+                .await
+                .map(|outcome| outcome.says(action))
+        }
     });
     let bulk_message = move || {
-        bulk.value().get().map(|outcome| match outcome {
-            Ok(outcome) if outcome.skipped.is_empty() => {
-                format!("Done: {}.", invoices_counted(outcome.done))
-            }
-            Ok(outcome) => format!(
-                "Done: {}. Skipped {}: {}",
-                invoices_counted(outcome.done),
-                outcome.skipped.len(),
-                outcome.skipped.join("; ")
-            ),
+        bulk.value().get().map(|said| match said {
+            Ok(said) => said,
             Err(err) => err.to_string(),
         })
     };

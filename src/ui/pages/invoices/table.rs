@@ -7,9 +7,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::invoices::{
-    BulkOutcome, InvoicePage, InvoiceRow, PayWay, list_invoices, pay_way_now,
-};
+use crate::api::invoices::{InvoicePage, InvoiceRow, PayWay, list_invoices, pay_way_now};
 use crate::domain::bulk::BulkAction;
 use crate::domain::invoice::invoices_counted;
 use crate::domain::invoice_list::{ListParams, SortKey};
@@ -22,7 +20,7 @@ use crate::ui::components::invoice_cells::InvoiceCells;
 pub(super) fn InvoiceTable(
     first: InvoicePage,
     params: ListParams,
-    bulk: Action<(Vec<String>, BulkAction), Result<BulkOutcome, AppError>>,
+    bulk: Action<(Vec<String>, BulkAction), Result<String, AppError>>,
     sort_by: Callback<SortKey>,
 ) -> impl IntoView {
     let navigate = use_navigate();
