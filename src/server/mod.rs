@@ -7,6 +7,7 @@ pub mod chasing;
 pub mod clients;
 pub mod commands;
 pub mod config;
+pub mod cpu;
 pub mod crypto;
 pub mod data_migrations;
 pub mod db;

@@ -159,8 +159,7 @@ async fn render_as(
             .as_ref()
             .map_or(&invoice.number, |note| &note.number),
     );
-    // Laying out and compressing a PDF is CPU work: off the async threads.
-    let bytes = tokio::task::spawn_blocking(move || {
+    let bytes = crate::server::cpu::run(move || {
         let logo = logo.as_ref().map(|l| invoice::Logo {
             bytes: &l.bytes.bytes,
             content_type: &l.content_type,
