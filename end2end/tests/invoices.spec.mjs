@@ -193,9 +193,17 @@ test('the invoice list filters by status and searches as you type', async ({ pag
   await expect.poll(() => question).toContain("Your clients won't see a way to pay: add how to pay by bank in Business details");
   expect(question).toContain('Send 1 draft anyway?');
   await expect(rows.locator('.status')).toHaveText(['Draft', 'Draft']);
+  // While the server works on them, the list says so (the answer held here until it was seen).
+  let answer;
+  const held = new Promise((resolve) => { answer = resolve; });
+  await page.route('**/api/invoices/bulk', async (route) => { await held; await route.continue(); });
   page.once('dialog', (dialog) => dialog.accept());
   await page.getByRole('button', { name: 'Send selected' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Sending 1 invoice…' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Send selected' })).toBeDisabled();
+  answer();
   await expect(page.getByRole('status').filter({ hasText: 'Sent 1 invoice; its email is on its way.' })).toBeVisible();
+  await page.unroute('**/api/invoices/bulk');
   expect(sends).toHaveLength(1);
 
   // One tab is the current one, for the eye and for screen readers.

@@ -20,6 +20,17 @@ pub struct BulkOutcome {
     pub skipped: Vec<String>,
 }
 
+impl BulkAction {
+    /// What the list says while it acts on `count` invoices.
+    pub fn working(self, count: usize) -> String {
+        let count = invoices_counted(u32::try_from(count).unwrap_or(u32::MAX));
+        match self {
+            BulkAction::Send => format!("Sending {count}…"),
+            BulkAction::Void => format!("Voiding {count}…"),
+        }
+    }
+}
+
 impl BulkOutcome {
     /// What the list says once `action` is done.
     pub fn says(&self, action: BulkAction) -> String {
@@ -52,6 +63,12 @@ impl BulkOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_list_says_what_it_is_doing_meanwhile() {
+        assert_eq!(BulkAction::Send.working(3), "Sending 3 invoices…");
+        assert_eq!(BulkAction::Void.working(1), "Voiding 1 invoice…");
+    }
 
     #[test]
     fn the_outcome_says_what_was_done_and_why_the_rest_was_skipped() {

@@ -105,7 +105,15 @@ fn InvoiceList() -> impl IntoView {
                 .map(|outcome| outcome.says(action))
         }
     });
+    // Many invoices take a while (each one's Stripe link): say so meanwhile.
     let bulk_message = move || {
+        if bulk.pending().get() {
+            return bulk.input().with(|asked| {
+                asked
+                    .as_ref()
+                    .map(|(ids, action)| action.working(ids.len()))
+            });
+        }
         bulk.value().get().map(|said| match said {
             Ok(said) => said,
             Err(err) => err.to_string(),
