@@ -1,7 +1,8 @@
 //! CPU-heavy work (laying out and compressing a PDF) runs off the async threads, at most one
-//! piece per core at once. More at once would not finish sooner, and every extra blocking
-//! thread keeps an allocator heap of its own: 64 PDFs asked for at once grew the server from
-//! 60 MiB and 4 threads to 770 MiB and 119 threads, which it kept (`bench/pdf`).
+//! piece per core at once. More at once would not finish sooner, and the blocking pool would
+//! start a thread for each, whose memory stays with the process: 64 connections asking for
+//! PDFs without pause grew the server from 60 MiB and 4 threads to 770 MiB and 119 threads,
+//! which it kept (`bench/pdf`).
 
 use std::sync::{Arc, LazyLock};
 
