@@ -28,6 +28,9 @@ pub struct CreditNoteView {
     /// Where PayTrack emailed it, once it did.
     #[serde(default)]
     pub emailed_to: Option<String>,
+    /// Not emailed yet, and PayTrack still tries (for a day after it was issued).
+    #[serde(default)]
+    pub email_retrying: bool,
     /// What it takes off when it reduces the invoice; `None` when it cancels all of it.
     #[serde(default)]
     pub reduces: Option<Reduces>,

@@ -18,6 +18,7 @@ mod bulk;
 mod business;
 mod clients_who_leave;
 mod collected;
+mod credit_note_emails;
 mod credit_notes;
 mod database;
 mod email;

@@ -20,6 +20,7 @@ fn credit_notes_count_in_their_own_series_and_name_the_invoice() {
         number: credit_note_number(7),
         issued_on: CalendarDate::parse("2026-12-05").unwrap(),
         emailed_to: None,
+        email_retrying: false,
         reduces: None,
     };
     let issued = CalendarDate::parse("2026-11-01").unwrap();

@@ -69,9 +69,9 @@ pub async fn apply(
     }
 }
 
-/// Sends the emails of the invoices just sent or voided, in order, after the answer. An
-/// invoice email is on the schedule already, so if this process stops first the engine sends
-/// it; a credit note that did not go says so on its invoice, to be emailed from there.
+/// Sends the emails of the invoices just sent or voided, in order, after the answer. Each is
+/// owed in the database already (an invoice email on the schedule, a credit note marked), so
+/// if this process stops first the engine sends what is left.
 fn email_later(state: &AppState, user: &UserDoc, action: BulkAction, changed: Vec<InvoiceDoc>) {
     if changed.is_empty() {
         return;

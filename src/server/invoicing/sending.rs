@@ -129,7 +129,8 @@ pub async fn void(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<Invo
     }
 }
 
-/// `void`, but its credit note (if it has one) is for the caller to email.
+/// `void`, but its credit note (if it has one) is for the caller to email (or, a few minutes
+/// on, the engine).
 pub async fn void_leaving_email(
     state: &AppState,
     user: &UserDoc,

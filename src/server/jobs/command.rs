@@ -63,13 +63,14 @@ pub async fn run(args: &[String]) -> ExitCode {
     match result {
         Ok(report) => {
             println!(
-                "claimed {}, sent {}, skipped {}, failed {}, deferred {}; {} batch requests",
+                "claimed {}, sent {}, skipped {}, failed {}, deferred {}; {} batch requests; {} credit notes emailed",
                 report.claimed,
                 report.sent,
                 report.skipped,
                 report.failed,
                 report.deferred,
-                report.batches
+                report.batches,
+                report.credit_notes
             );
             ExitCode::SUCCESS
         }

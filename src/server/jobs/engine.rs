@@ -38,7 +38,7 @@ pub struct Engine {
     /// How long a claim is exclusive; longer than any one send with its retries.
     lease: SignedDuration,
     /// Jobs claimed at once.
-    batch: i64,
+    pub(super) batch: i64,
     /// Sends in flight at once.
     pub(super) concurrency: usize,
     /// Free's reminder steps when the installation bills (users on Free are chased with that
@@ -130,7 +130,7 @@ impl Engine {
     }
 
     /// A fresh claim, from now for `lease`.
-    fn lease(&self) -> Lease {
+    pub(super) fn lease(&self) -> Lease {
         let now = self.clock.now();
         Lease {
             claim: ObjectId::new().to_hex(),
@@ -152,6 +152,7 @@ impl Engine {
             ("deferred", report.deferred),
             ("skipped", report.skipped),
             ("lost", report.lost),
+            ("credit_note_sent", report.credit_notes),
         ] {
             metrics.emails(outcome, count);
         }
@@ -161,6 +162,7 @@ impl Engine {
     async fn pass(&self) -> Result<TickReport, mongodb::error::Error> {
         let mut report = TickReport {
             rescheduled: self.sweep_unscheduled().await?,
+            credit_notes: self.email_owed_credit_notes().await?,
             ..TickReport::default()
         };
         loop {
@@ -298,7 +300,9 @@ impl Engine {
     pub async fn run(self, every: Duration, stop: impl std::future::Future<Output = ()>) {
         super::every(every, stop, || async {
             match self.tick().await {
-                Ok(report) if report.claimed > 0 || report.rescheduled > 0 => {
+                Ok(report)
+                    if report.claimed > 0 || report.rescheduled > 0 || report.credit_notes > 0 =>
+                {
                     tracing::info!(?report, "email engine tick");
                 }
                 Ok(_) => {}

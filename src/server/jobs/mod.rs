@@ -5,6 +5,7 @@ pub mod batches;
 pub mod books;
 pub mod clock;
 pub mod command;
+pub mod credit_note_emails;
 mod decide;
 pub mod engine;
 pub mod holds;

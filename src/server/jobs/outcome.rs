@@ -24,6 +24,8 @@ pub struct TickReport {
     pub batches: usize,
     /// Sent invoices whose email was not on the schedule, found and scheduled by the sweep.
     pub rescheduled: usize,
+    /// Credit notes whose email had not gone when they were issued, emailed now.
+    pub credit_notes: usize,
     /// Where the time went: finding and claiming due work; reading invoices and deciding;
     /// sending and recording (and scheduling the next steps).
     pub claiming: Duration,
@@ -95,6 +97,7 @@ impl TickReport {
         self.lost += other.lost;
         self.batches += other.batches;
         self.rescheduled += other.rescheduled;
+        self.credit_notes += other.credit_notes;
         self.claiming += other.claiming;
         self.deciding += other.deciding;
         self.delivering += other.delivering;

@@ -6,6 +6,7 @@
 //! Split by what each part does; callers use `db::invoices::…` for all of them.
 
 mod credit_note_doc;
+mod credit_note_emails;
 mod dispute_doc;
 mod holds;
 mod invoice_email;
@@ -24,6 +25,7 @@ mod voiding;
 mod writes;
 
 pub use credit_note_doc::{CreditNoteDoc, ReductionDoc};
+pub use credit_note_emails::*;
 pub use dispute_doc::DisputeDoc;
 pub use holds::*;
 pub use invoice_email::*;

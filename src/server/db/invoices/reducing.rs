@@ -10,9 +10,9 @@ use super::super::invoice_sequences;
 use super::super::schema::INVOICES;
 use super::super::transaction::{self, Finished};
 use super::credit_note_doc::{CreditNoteDoc, ReductionDoc};
+use super::credit_note_emails::{EMAILS_DUE, email_times};
 use super::model::{InvoiceDoc, status_bson};
 use super::writes::update_in;
-use crate::domain::credit_note::credit_note_number;
 use crate::domain::date::CalendarDate;
 use crate::domain::status::InvoiceStatus;
 
@@ -82,22 +82,20 @@ async fn reduce_in(
         return Ok(None);
     };
     let sequence = invoice_sequences::next_credit_note_in(db, session, reduced.user_id).await?;
-    let note = CreditNoteDoc {
-        sequence,
-        number: credit_note_number(sequence),
-        issued_on: reducing.issued_on,
-        emailed_to: None,
-        emailed_at: None,
-        reduces: Some(ReductionDoc {
-            amount_minor: reducing.amount_minor,
-            reason: reducing.reason.to_string(),
-            owed_after_minor: due_after,
-        }),
+    let reduces = ReductionDoc {
+        amount_minor: reducing.amount_minor,
+        reason: reducing.reason.to_string(),
+        owed_after_minor: due_after,
     };
+    let (look_at, owed_until) = email_times(reducing.now);
+    let note = CreditNoteDoc::issued(sequence, reducing.issued_on, Some(reduces), owed_until);
     db.collection::<Document>(INVOICES)
         .update_one(
             doc! { "_id": reduced.id },
-            doc! { "$push": { "reductions": to_bson(&note)? } },
+            doc! {
+                "$push": { "reductions": to_bson(&note)? },
+                "$set": { EMAILS_DUE: look_at },
+            },
         )
         .session(&mut *session)
         .await?;
@@ -107,31 +105,4 @@ async fn reduce_in(
         reductions,
         ..reduced
     }))
-}
-
-/// Records that credit note `note` of invoice `id` was emailed to `to`: the one that
-/// cancelled it, or (`reduces`) one of those that reduced it, found by its number.
-pub async fn credit_note_emailed(
-    db: &Database,
-    owner: ObjectId,
-    id: ObjectId,
-    note: &CreditNoteDoc,
-    to: &str,
-    now: DateTime,
-) -> Result<(), mongodb::error::Error> {
-    let (filter, set) = if note.reduces.is_some() {
-        (
-            doc! { "_id": id, "user_id": owner, "reductions.number": &note.number },
-            doc! { "reductions.$.emailed_to": to, "reductions.$.emailed_at": now },
-        )
-    } else {
-        (
-            doc! { "_id": id, "user_id": owner, "credit_note.number": &note.number },
-            doc! { "credit_note.emailed_to": to, "credit_note.emailed_at": now },
-        )
-    };
-    db.collection::<Document>(INVOICES)
-        .update_one(filter, doc! { "$set": set })
-        .await
-        .map(|_| ())
 }

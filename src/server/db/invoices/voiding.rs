@@ -9,9 +9,9 @@ use super::super::invoice_sequences;
 use super::super::schema::INVOICES;
 use super::super::transaction::{self, Finished};
 use super::credit_note_doc::CreditNoteDoc;
+use super::credit_note_emails::{EMAILS_DUE, email_times};
 use super::model::{InvoiceDoc, status_bson};
 use super::writes::{update_in, update_keeping_owed};
-use crate::domain::credit_note::credit_note_number;
 use crate::domain::date::CalendarDate;
 use crate::domain::status::InvoiceStatus;
 
@@ -47,7 +47,7 @@ pub async fn mark_void(
     let mut session = transaction::session(db).await?;
     for attempt in 1..=transaction::ATTEMPTS {
         session.start_transaction().await?;
-        let outcome = void_crediting(db, &mut session, &filter, &update, issued_on).await;
+        let outcome = void_crediting(db, &mut session, (&filter, &update), issued_on, now).await;
         if let Finished::Done(voided) = transaction::finish(&mut session, outcome, attempt).await? {
             return Ok(voided);
         }
@@ -61,26 +61,20 @@ pub async fn mark_void(
 async fn void_crediting(
     db: &Database,
     session: &mut mongodb::ClientSession,
-    filter: &Document,
-    update: &Document,
+    (filter, update): (&Document, &Document),
     issued_on: CalendarDate,
+    now: DateTime,
 ) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
     let Some((_, voided)) = update_in(db, session, filter, update).await? else {
         return Ok(None);
     };
     let sequence = invoice_sequences::next_credit_note_in(db, session, voided.user_id).await?;
-    let note = CreditNoteDoc {
-        sequence,
-        number: credit_note_number(sequence),
-        issued_on,
-        emailed_to: None,
-        emailed_at: None,
-        reduces: None,
-    };
+    let (look_at, owed_until) = email_times(now);
+    let note = CreditNoteDoc::issued(sequence, issued_on, None, owed_until);
     db.collection::<Document>(INVOICES)
         .update_one(
             doc! { "_id": voided.id },
-            doc! { "$set": { "credit_note": to_bson(&note)? } },
+            doc! { "$set": { "credit_note": to_bson(&note)?, EMAILS_DUE: look_at } },
         )
         .session(&mut *session)
         .await?;

@@ -149,6 +149,11 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
                 sparse("stripe_checks", doc! { "stripe_check_at": 1 }),
                 // The engine's sweep for sent invoices whose email is not scheduled yet.
                 sparse("invoice_email_pending", doc! { "email_pending_since": 1 }),
+                // The engine's look at credit notes whose email has not gone yet.
+                sparse(
+                    "credit_note_emails_due",
+                    doc! { "credit_note_emails_due": 1 },
+                ),
                 sparse_unique("public_token_unique", doc! { "public_token": 1 }),
                 sparse_unique("reply_token_unique", doc! { "reply_token": 1 }),
             ]

@@ -191,6 +191,7 @@ fn a_credit_note_email_says_what_is_cancelled_and_offers_nothing_to_pay() {
         number: "CN-0007".to_string(),
         issued_on: CalendarDate::parse("2026-12-18").unwrap(),
         emailed_to: None,
+        email_retrying: false,
         reduces: None,
     };
     let email = credit_note_email(&voided, &note);
@@ -242,6 +243,7 @@ fn a_reducing_credit_note_email_says_what_was_taken_off_and_what_is_left() {
         number: "CN-0008".to_string(),
         issued_on: CalendarDate::parse("2026-12-18").unwrap(),
         emailed_to: None,
+        email_retrying: false,
         reduces: Some(Reduces {
             amount: usd(25_000),
             reason: "one <day> less".to_string(),

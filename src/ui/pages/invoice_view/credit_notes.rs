@@ -47,6 +47,10 @@ pub fn CreditNotes(id: String, document: InvoiceDocument, refresh: Callback<()>)
                     "Issued on {} for the full {total}, and emailed to {to} with the PDF: it cancels the invoice in your client's books and yours.",
                     note.issued_on.long(),
                 ),
+                None if note.email_retrying => format!(
+                    "Issued on {} for the full {total}. Its email to your client has not gone yet: PayTrack tries again every few minutes for a day. You can email it now or send them the PDF yourself, as it is what cancels the invoice in their books and yours.",
+                    note.issued_on.long(),
+                ),
                 None => format!(
                     "Issued on {} for the full {total}. It could not be emailed to your client: email it again or send them the PDF yourself, as it is what cancels the invoice in their books and yours.",
                     note.issued_on.long(),
@@ -66,7 +70,10 @@ pub fn CreditNotes(id: String, document: InvoiceDocument, refresh: Callback<()>)
                     let listed = note.listed()?;
                     let emailed = match &note.emailed_to {
                         Some(to) => format!("emailed to {to}"),
-                        None => "not emailed yet: email it, or send the PDF yourself".to_string(),
+                        None if note.email_retrying => {
+                            "not emailed yet: PayTrack tries again for a day, or email it now".to_string()
+                        }
+                        None => "not emailed: email it, or send the PDF yourself".to_string(),
                     };
                     Some(view! {
                         <li>
