@@ -183,3 +183,56 @@ async fn invoices_voided_together_get_their_credit_notes_by_email_after_the_answ
         assert_eq!(went.len(), 1, "one email with its credit note");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invoices_of_different_clients_are_sent_side_by_side_and_each_client_gets_one_customer() {
+    let (app, stripe) = crate::stripe_connect::app_with_stripe().await;
+    let key = "rk_test_51BulkSideBySide000011112222";
+    let ada = app.user("ada@example.test").await;
+    ada.connect_stripe(key).await;
+    let hosted = ada
+        .form("/api/stripe/pay-with", &[("mode", "hosted_invoice")])
+        .await;
+    assert_eq!(hosted.status, 200, "{}", hosted.body);
+    // Two invoices each for two clients (each needs its Stripe customer, made once), one
+    // each for two more.
+    let mut ids = Vec::new();
+    for name in ["Acme", "Globex", "Initech", "Umbrella"] {
+        let client = ada.client(name).await;
+        let count = if matches!(name, "Acme" | "Globex") {
+            2
+        } else {
+            1
+        };
+        for _ in 0..count {
+            ids.push(ada.draft(&client).await.0);
+        }
+    }
+
+    // Stripe takes its usual time over each request.
+    stripe.set_latency(Duration::from_millis(150));
+    let outcome = bulk(&ada, &ids, "send").await;
+    assert_eq!(outcome["done"], 6, "{outcome}");
+    assert_eq!(outcome["skipped"], json!([]), "{outcome}");
+    assert!(
+        stripe.most_at_once() > 1,
+        "several clients' invoices were with Stripe at once"
+    );
+    let account = crate::stripe_stand_in::StripeStandIn::account_of(key);
+    let customers = stripe.objects("customer", &account);
+    assert_eq!(customers.len(), 4, "one customer per client: {customers:?}");
+    assert!(
+        stripe.received().iter().all(|r| r.status < 400),
+        "no request was refused, none for a key in flight"
+    );
+    for id in &ids {
+        let document = &ada.invoice(id).await.body["document"];
+        assert_eq!(document["status"], "Open", "{document}");
+        assert!(
+            document["pay_url"]
+                .as_str()
+                .is_some_and(|url| url.starts_with("https://invoice.stripe.com/")),
+            "{document}"
+        );
+    }
+}

@@ -2,14 +2,16 @@
 //! Stripe's own object shapes (`tests/fixtures/stripe/fixtures3.json`) filled with the
 //! request's values. Like Stripe it takes form-encoded bodies with bracketed keys, needs a
 //! bearer key, honours `Idempotency-Key` (same key and body → the saved answer again; same key,
-//! other body → 400), answers errors in Stripe's `{"error": {…}}` form, and signs the webhook
-//! events it delivers with the signing secret of the endpoint it registered.
+//! other body → 400; a key still in flight → 409, `pace.rs`), answers errors in Stripe's
+//! `{"error": {…}}` form, and signs the webhook events it delivers with the signing secret of
+//! the endpoint it registered. It can take Stripe's time over each request (`set_latency`).
 //!
 //! Each API key is its own account. A key containing `invalid` is refused (401); a revoked key
 //! too; a restricted key containing `nowebhooks` lacks the webhook endpoint permission (403).
 //!
 //! Test control lives under `/_stand_in/` (not Stripe's): script failures, revoke a key, pay a
-//! payment link or an invoice (which delivers the signed event), read the request log.
+//! payment link or an invoice (which delivers the signed event), set a latency, read the
+//! request log.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -20,6 +22,8 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Map, Value, json};
+
+mod pace;
 
 /// One request the stand-in received (for assertions).
 #[derive(Debug, Clone)]
@@ -49,6 +53,7 @@ struct Books {
 #[derive(Clone)]
 pub struct StripeStandIn {
     books: Arc<Mutex<Books>>,
+    pace: pace::Shared,
     fixtures: Arc<Map<String, Value>>,
     http: reqwest::Client,
 }
@@ -63,6 +68,7 @@ impl StripeStandIn {
             .expect("fixtures have resources");
         StripeStandIn {
             books: Arc::default(),
+            pace: Arc::default(),
             fixtures: Arc::new(fixtures),
             http: reqwest::Client::new(),
         }
@@ -120,6 +126,11 @@ impl StripeStandIn {
             .route("/_stand_in/dispute", post(control_dispute))
             .route("/_stand_in/decide_dispute", post(control_decide_dispute))
             .route("/_stand_in/endpoint", post(control_endpoint))
+            .route("/_stand_in/latency", post(control_latency))
+            .layer(axum::middleware::from_fn_with_state(
+                self.clone(),
+                pace::pace,
+            ))
             .with_state(self.clone())
     }
 
@@ -1505,6 +1516,16 @@ async fn control_fail(
         q.get("code").map(String::as_str),
         message,
     );
+    StatusCode::NO_CONTENT
+}
+
+/// `POST /_stand_in/latency?ms=300`: every API request from now on takes that long.
+async fn control_latency(
+    State(s): State<StripeStandIn>,
+    Query(q): Query<HashMap<String, String>>,
+) -> StatusCode {
+    let ms = q.get("ms").and_then(|ms| ms.parse().ok()).unwrap_or(0);
+    s.set_latency(std::time::Duration::from_millis(ms));
     StatusCode::NO_CONTENT
 }
 

@@ -27,6 +27,20 @@ pub async fn get(
         .await
 }
 
+/// The owner's invoices among `ids`, as lists read them (any order; ids of others are left out).
+pub async fn listed_among(
+    db: &Database,
+    owner: ObjectId,
+    ids: &[ObjectId],
+) -> Result<Vec<ListedInvoice>, mongodb::error::Error> {
+    db.collection::<ListedInvoice>(INVOICES)
+        .find(doc! { "_id": { "$in": ids }, "user_id": owner })
+        .projection(listed_fields())
+        .await?
+        .try_collect()
+        .await
+}
+
 /// The owner's invoices with a credit note (voided after they were sent, or reduced): the
 /// register of credit notes reads them. A user's share of their book, read through the
 /// owner's index.
