@@ -213,3 +213,43 @@ async fn credit_notes_of_a_bulk_void_whose_server_was_killed_go_once_each() {
         assert_eq!(note["emailed_to"], "acme@client.test", "{note}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_credit_note_resend_refuses_is_not_tried_again_and_the_owner_is_told_why() {
+    let (app, stand_in, resend) = scene("re_test_owed_refused").await;
+    let ada = app.user_through(&stand_in, "ada@example.com").await;
+    let client = ada.client("Acme").await;
+    let (id, _) = sent(&ada, &client).await;
+
+    // Resend refuses the email itself (a 422): asking again would get the same answer.
+    stand_in.script([Reply::Invalid]);
+    let answer = ada.form("/api/invoices/void", &[("id", &id)]).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let note = &answer.body["document"]["credit_note"];
+    assert!(note["emailed_to"].is_null(), "{note}");
+    assert_eq!(note["email_retrying"], false, "{note}");
+    let tried = credit_note_requests(&stand_in);
+    assert_eq!(tried, 1, "a refusal is not retried");
+
+    let clock = Arc::new(ManualClock::new(Timestamp::now()));
+    clock.advance(SignedDuration::from_mins(6));
+    let engine = engine(&app, &resend, clock);
+    assert_eq!(engine.tick().await.unwrap().credit_notes, 0);
+    assert_eq!(credit_note_requests(&stand_in), tried, "nor by the engine");
+
+    // The owner asks PayTrack to email it; Resend refuses again, and the owner reads why.
+    stand_in.script([Reply::Invalid]);
+    let again = ada
+        .form("/api/invoices/email-credit-note", &[("id", &id)])
+        .await;
+    assert_eq!(again.status, 422, "{}", again.body);
+    let says = again.body["Rejected"].as_str().unwrap();
+    assert!(
+        says.starts_with("PayTrack can't email this credit note: the email service refused it (Invalid `to` field."),
+        "{says}"
+    );
+    assert!(
+        says.ends_with("Download it and send it to your client yourself."),
+        "{says}"
+    );
+}

@@ -35,16 +35,15 @@ pub async fn email_again(
         }
         Some(note) => note.clone(),
     };
-    let after = email_to_client(state, user, invoice, &note).await;
-    match after.credit_note_numbered(Some(&note.number)) {
-        Some(CreditNoteDoc {
-            emailed_to: Some(_),
-            ..
-        }) => Ok(after),
-        _ => Err(AppError::Rejected(
+    match state.engine.email_credit_note(user, &invoice, &note).await {
+        emailed @ CreditNoteEmail::Emailed { .. } => Ok(noted(invoice, &note, &emailed)),
+        CreditNoteEmail::NotNow => Err(AppError::Rejected(
             "The credit note could not be emailed just now: try again in a few minutes, or download it and send it yourself."
                 .to_string(),
         )),
+        CreditNoteEmail::GaveUp(why) => Err(AppError::Rejected(format!(
+            "PayTrack can't email this credit note: {why}. Download it and send it to your client yourself."
+        ))),
     }
 }
 
@@ -57,15 +56,21 @@ pub async fn email_to_client(
     invoice: InvoiceDoc,
     note: &CreditNoteDoc,
 ) -> InvoiceDoc {
-    let changed = match state.engine.email_credit_note(user, &invoice, note).await {
+    let outcome = state.engine.email_credit_note(user, &invoice, note).await;
+    noted(invoice, note, &outcome)
+}
+
+/// `invoice` with what became of credit note `note`'s email.
+fn noted(invoice: InvoiceDoc, note: &CreditNoteDoc, outcome: &CreditNoteEmail) -> InvoiceDoc {
+    let changed = match outcome {
         CreditNoteEmail::NotNow => return invoice,
         CreditNoteEmail::Emailed { to, at } => CreditNoteDoc {
-            emailed_to: Some(to),
-            emailed_at: Some(at),
+            emailed_to: Some(to.clone()),
+            emailed_at: Some(*at),
             email_owed_until: None,
             ..note.clone()
         },
-        CreditNoteEmail::GaveUp => CreditNoteDoc {
+        CreditNoteEmail::GaveUp(_) => CreditNoteDoc {
             email_owed_until: None,
             ..note.clone()
         },

@@ -23,8 +23,8 @@ pub enum CreditNoteEmail {
     },
     /// Not now (Resend unreachable, the database): the engine tries again while it is owed.
     NotNow,
-    /// Never by PayTrack (no address, or refused): the owner sends it.
-    GaveUp,
+    /// Never by PayTrack, and why (no address, refused): the owner sends it.
+    GaveUp(String),
 }
 
 impl Engine {
@@ -41,7 +41,7 @@ impl Engine {
             CreditNoteEmail::Emailed { to, at } => {
                 invoices::credit_note_emailed(&self.db, user.id, invoice.id, note, to, *at).await
             }
-            CreditNoteEmail::GaveUp => {
+            CreditNoteEmail::GaveUp(_) => {
                 invoices::credit_note_email_given_up(&self.db, user.id, invoice.id, note).await
             }
             CreditNoteEmail::NotNow => Ok(()),
@@ -66,7 +66,9 @@ impl Engine {
             .filter_map(|address| EmailAddress::parse(address).ok());
         let Some(to) = recipients.next() else {
             tracing::warn!(invoice = %invoice.id, note = %note.number, "credit note not emailed: the invoice has no client address");
-            return CreditNoteEmail::GaveUp;
+            return CreditNoteEmail::GaveUp(
+                "the invoice has no email address for your client".to_string(),
+            );
         };
         let pdf = match pdf::render_credit_note(&self.db, invoice, user, note).await {
             Ok(pdf) => pdf,
@@ -76,7 +78,7 @@ impl Engine {
             }
             Err(err @ pdf::RenderError::Writer(_)) => {
                 tracing::error!(error = %err, invoice = %invoice.id, "credit note not emailed: its PDF failed");
-                return CreditNoteEmail::GaveUp;
+                return CreditNoteEmail::GaveUp("its PDF could not be made".to_string());
             }
         };
         let facts = InvoiceFacts::of(user, invoice, &self.base_url, note.issued_on);
@@ -105,7 +107,7 @@ impl Engine {
             },
             Err(MailError::Rejected(message)) => {
                 tracing::warn!(%message, invoice = %invoice.id, "Resend refused a credit note's email");
-                CreditNoteEmail::GaveUp
+                CreditNoteEmail::GaveUp(format!("the email service refused it ({message})"))
             }
             Err(err) => {
                 tracing::warn!(error = %err, invoice = %invoice.id, "credit note not emailed yet");
@@ -154,7 +156,7 @@ impl Engine {
             match self.email_credit_note(&user, invoice, note).await {
                 CreditNoteEmail::Emailed { .. } => *emailed += 1,
                 CreditNoteEmail::NotNow => settled = false,
-                CreditNoteEmail::GaveUp => {}
+                CreditNoteEmail::GaveUp(_) => {}
             }
         }
         Ok(settled)
