@@ -4,6 +4,11 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// How long after its first try an email may be repeated under its idempotency key: Resend
+/// remembers a key for 24 hours, after which a repeat would be a second email, so PayTrack
+/// stops an hour short.
+pub const KEY_LIFETIME_HOURS: i64 = 23;
+
 /// A syntactically valid email address, trimmed and with its domain lower-cased (the local part
 /// is kept as typed: some mail servers treat it case-sensitively).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::common::billing::User;
 use crate::common::resend::{Reply, ResendStandIn, engine};
 use crate::common::{TestApp, free_port, server_process, spawn_app_with, test_mongodb_uri};
-use crate::credit_notes::sent;
+use crate::credit_notes::{sent, void};
 use crate::reductions::reduced;
 
 async fn scene(key: &str) -> (TestApp, ResendStandIn, String) {
@@ -57,8 +57,7 @@ async fn a_credit_note_whose_email_failed_goes_by_itself_once_resend_answers_and
 
     // Resend is down for every try of the void's and the reduction's requests.
     stand_in.script([Reply::ServerError; 8]);
-    let answer = ada.form("/api/invoices/void", &[("id", &voided)]).await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
+    void(&ada, &voided).await;
     reduced(&ada, &reduced_id, "10", "goodwill").await;
     for (id, number) in [(&voided, "CN-0001"), (&reduced_id, "CN-0002")] {
         let note = note_of(&ada, id, number).await;
@@ -121,8 +120,7 @@ async fn a_credit_note_whose_email_did_not_go_within_a_day_is_left_to_the_owner(
     let client = ada.client("Acme").await;
     let (id, _) = sent(&ada, &client).await;
     stand_in.script([Reply::ServerError; 4]);
-    let answer = ada.form("/api/invoices/void", &[("id", &id)]).await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
+    void(&ada, &id).await;
     let tried = credit_note_requests(&stand_in);
     assert_eq!(tried, 4);
 
@@ -223,9 +221,8 @@ async fn a_credit_note_resend_refuses_is_not_tried_again_and_the_owner_is_told_w
 
     // Resend refuses the email itself (a 422): asking again would get the same answer.
     stand_in.script([Reply::Invalid]);
-    let answer = ada.form("/api/invoices/void", &[("id", &id)]).await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
-    let note = &answer.body["document"]["credit_note"];
+    let voided = void(&ada, &id).await;
+    let note = &voided["document"]["credit_note"];
     assert!(note["emailed_to"].is_null(), "{note}");
     assert_eq!(note["email_retrying"], false, "{note}");
     let tried = credit_note_requests(&stand_in);

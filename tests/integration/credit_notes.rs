@@ -20,7 +20,7 @@ pub async fn sent(user: &User<'_>, client: &str) -> (String, String) {
     (id, number)
 }
 
-async fn void(user: &User<'_>, id: &str) -> Value {
+pub async fn void(user: &User<'_>, id: &str) -> Value {
     let answer = user.form("/api/invoices/void", &[("id", id)]).await;
     assert_eq!(answer.status, 200, "{}", answer.body);
     answer.body

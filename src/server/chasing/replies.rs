@@ -24,9 +24,9 @@ use crate::server::email::resend::ReceivedEmail;
 use crate::server::email::{Email, MailError, templates};
 use crate::server::state::AppState;
 
-/// How long Resend remembers an idempotency key, less a margin: a forward first tried longer
-/// ago than this is not tried again (it may have gone).
-const KEY_LIFETIME: SignedDuration = SignedDuration::from_hours(23);
+/// A forward first tried longer ago than this is not tried again (it may have gone).
+const KEY_LIFETIME: SignedDuration =
+    SignedDuration::from_hours(crate::domain::email::KEY_LIFETIME_HOURS);
 
 /// What became of a received message.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -144,10 +144,11 @@ impl Engine {
             return Ok(true);
         };
         let mut settled = true;
-        for note in invoice.credit_notes() {
-            if note.emailed_to.is_some() || note.email_owed_until.is_none() {
-                continue;
-            }
+        // Owed once, and not given up: those the engine still has to settle.
+        let pending = invoice
+            .credit_notes()
+            .filter(|note| note.emailed_to.is_none() && note.email_owed_until.is_some());
+        for note in pending {
             if !note.email_owed(now) {
                 tracing::warn!(invoice = %invoice.id, note = %note.number, "a credit note's email did not go within a day; the owner sends it");
                 invoices::credit_note_email_given_up(&self.db, user.id, invoice.id, note).await?;

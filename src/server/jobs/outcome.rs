@@ -58,9 +58,9 @@ pub(super) struct Prepared {
     pub email: Email,
 }
 
-/// How long after its first try a request may be repeated under its key. Resend remembers a
-/// key for 24 hours; after that a repeat would be a new email, so PayTrack stops an hour short.
-pub(super) const KEY_LIFETIME: SignedDuration = SignedDuration::from_hours(23);
+/// How long after its first try a request may be repeated under its key.
+pub(super) const KEY_LIFETIME: SignedDuration =
+    SignedDuration::from_hours(crate::domain::email::KEY_LIFETIME_HOURS);
 
 /// Why a job tried before, longer ago than `KEY_LIFETIME`, is not tried again.
 pub(super) const UNCONFIRMED: &str = "Resend did not confirm this email within a day of the first try. PayTrack does not send it again, in case the first try reached the client.";

@@ -66,7 +66,7 @@ impl CreditNoteDoc {
             number: self.number.clone(),
             issued_on: self.issued_on,
             emailed_to: self.emailed_to.clone(),
-            email_retrying: self.emailed_to.is_none() && self.email_owed(DateTime::now()),
+            email_retrying: self.email_owed(DateTime::now()),
             reduces: self.reduces.as_ref().map(|reduces| Reduces {
                 amount: Money::from_minor(reduces.amount_minor, currency),
                 reason: reduces.reason.clone(),

@@ -20,9 +20,8 @@ pub const EMAILS_DUE: &str = "credit_note_emails_due";
 /// How long after issuing the engine first looks: the issuing request sends it meanwhile.
 const FIRST_LOOK_MS: i64 = 5 * 60_000;
 
-/// How long a credit note's email is tried: Resend remembers an idempotency key for a day,
-/// after which a repeat could reach the client twice; PayTrack stops an hour short.
-const WINDOW_MS: i64 = 23 * 3_600_000;
+/// How long a credit note's email is tried: as long as Resend remembers its key.
+const WINDOW_MS: i64 = crate::domain::email::KEY_LIFETIME_HOURS * 3_600_000;
 
 /// When the engine first looks at credit notes issued at `now`, and until when their email
 /// is owed.
