@@ -1,10 +1,12 @@
 // Changing the sign-in address in Chromium: asked on the account page, confirmed from the
 // link in the email to the new address, then signing in with it.
 import { test, expect } from '@playwright/test';
-import { signIn, unique } from './helpers/sign-in.mjs';
+import { hydrated, signIn, unique } from './helpers/sign-in.mjs';
 
 async function linkInOutbox(page, to, pattern) {
   await page.goto('/dev/outbox');
+  // A click before the WebAssembly takes over lands on the server's HTML and opens nothing.
+  await hydrated(page);
   const item = page.locator('.outbox-item', { hasText: to }).first();
   await item.getByRole('button').click();
   const text = await item.locator('.outbox-text').textContent();
