@@ -79,5 +79,21 @@ test('edit the reminder policy, preview an invoice timeline, pause, snooze and r
   await reminders.getByRole('button', { name: 'Resume reminders' }).click();
   await expect(reminders.getByRole('status')).toContainText('Reminders are on.');
 
+  // The client's name leads to their page, where their reminders are switched off; back on the
+  // invoice, the state says so and links to the page that switches them on again.
+  await page.evaluate(() => { window.__noReload = true; });
+  await page.getByRole('heading', { level: 1 }).getByRole('link', { name: 'Lovelace Labs' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Lovelace Labs' })).toBeVisible();
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  await page.getByLabel('Send this client payment reminders').uncheck();
+  await page.getByRole('button', { name: 'Save client' }).click();
+  await expect(page.locator('.details')).toContainText('RemindersOff');
+  await page.goBack();
+  await expect(reminders.getByRole('status')).toHaveText("Reminders are off for this client; switch them on from the client's page. Open the client's page");
+  await expect(item('reminder:10')).toHaveAttribute('data-status', 'Skipped');
+  await reminders.getByRole('status').getByRole('link', { name: "Open the client's page" }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Lovelace Labs' })).toBeVisible();
+  expect(await page.evaluate(() => window.__noReload)).toBe(true);
+
   expect(errors).toEqual([]);
 });

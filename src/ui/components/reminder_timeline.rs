@@ -11,7 +11,12 @@ use crate::api::reminders::{
 use crate::domain::promise::{Outcome, PromiseView};
 
 #[component]
-pub fn ReminderTimeline(reminders: InvoiceReminders, refresh: Callback<()>) -> impl IntoView {
+pub fn ReminderTimeline(
+    reminders: InvoiceReminders,
+    /// The invoice's client, whose page switches their reminders on.
+    client_id: String,
+    refresh: Callback<()>,
+) -> impl IntoView {
     let id = StoredValue::new(reminders.invoice_id.clone());
     let until = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<String>);
@@ -59,6 +64,9 @@ pub fn ReminderTimeline(reminders: InvoiceReminders, refresh: Callback<()>) -> i
             </div>
             <p class=format!("reminder-state state-{}", reminders.state) role="status" data-state=reminders.state.clone()>
                 {reminders.summary.clone()}
+                {(reminders.state == "off").then(|| view! {
+                    " "<A href=format!("/clients/{client_id}")>"Open the client's page"</A>
+                })}
             </p>
             <div class="button-row">
                 {reminders.can_pause.then(|| view! {

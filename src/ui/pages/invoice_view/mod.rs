@@ -54,11 +54,14 @@ fn InvoiceScreen(id: Memo<String>) -> impl IntoView {
                         (Ok(detail), Ok(reminders)) => Ok((detail, reminders)),
                         (Err(err), _) | (_, Err(err)) => Err(err),
                     };
-                    or_sign_in(loaded.map(|(detail, reminders)| view! {
-                        <Title text=detail.document.number.clone() />
-                        <InvoiceActions detail=detail.clone() refresh />
-                        <ReminderTimeline reminders refresh />
-                        <InvoicePaper document=detail.document />
+                    or_sign_in(loaded.map(|(detail, reminders)| {
+                        let client_id = detail.client_id.clone();
+                        view! {
+                            <Title text=detail.document.number.clone() />
+                            <InvoiceActions detail=detail.clone() refresh />
+                            <ReminderTimeline reminders client_id refresh />
+                            <InvoicePaper document=detail.document />
+                        }
                     }))
                 })}
             </Transition>
@@ -118,13 +121,14 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
     let processing = detail.document.payment_processing;
     let due = detail.document.totals.due.to_string();
     let client = detail.document.bill_to.name.clone();
+    let heading_client = client.clone();
     let write_off_question = format!(
         "Write off the {due} {client} still owes? PayTrack stops chasing it and no longer counts it as owed, and its links stop working; payments already made stay, and money that still comes can be recorded."
     );
 
     view! {
         <div class="page-head">
-            <h1>{detail.document.number.clone()} <span class="muted h-sub">{format!(" · {}", detail.document.bill_to.name)}</span></h1>
+            <h1>{detail.document.number.clone()} <span class="muted h-sub">" · "<A href=format!("/clients/{}", detail.client_id)>{heading_client}</A></span></h1>
             <div class="button-row no-print">
                 {(status == InvoiceStatus::Draft).then(|| view! {
                     <A href=format!("/invoices/{}/edit", detail.id) attr:class="button button-secondary">"Edit"</A>
