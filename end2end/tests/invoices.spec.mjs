@@ -247,7 +247,13 @@ test('the invoice list filters by status and searches as you type', async ({ pag
   await hydrated(onPhone);
   await expect(onPhone.getByLabel('Client', { exact: true }).locator('option')).toHaveText(['All clients', 'Globex']);
   await onPhone.context().close();
-  const invoiceHref = await rows.first().getByRole('link').getAttribute('href');
+  const invoiceHref = await rows.first().locator('.cell-number').getByRole('link').getAttribute('href');
+  // A row's client name leads to the client's page, inside the app.
+  await page.evaluate(() => { window.__noReload = true; });
+  await rows.first().getByRole('link', { name: 'Globex' }).click();
+  await expect(page).toHaveURL(new RegExp(`/clients/${clientId}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Globex');
+  expect(await page.evaluate(() => window.__noReload)).toBe(true);
   for (const path of ['/dashboard', `/clients/${clientId}`, invoiceHref, `${invoiceHref}/edit`]) {
     await page.goto(path);
     await hydrated(page);

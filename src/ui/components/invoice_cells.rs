@@ -20,7 +20,11 @@ pub fn InvoiceCells(
         <td class="cell-number">
             <A href=format!("/invoices/{}", row.id) attr:tabindex=in_focusable_row.then_some("-1")>{row.number.clone()}</A>
         </td>
-        {with_client.then(|| view! { <td class="cell-client wraps">{row.client_name.clone()}</td> })}
+        {with_client.then(|| view! {
+            <td class="cell-client wraps">
+                <A href=format!("/clients/{}", row.client_id) attr:tabindex=in_focusable_row.then_some("-1")>{row.client_name.clone()}</A>
+            </td>
+        })}
         <td class="cell-issued" data-label="Issued">{row.issue_date.to_string()}</td>
         <td class="cell-due-date" data-label="Due">{row.due_date.to_string()}</td>
         <td class="num cell-total" data-label="Total">{row.total.to_string()}</td>
