@@ -29,7 +29,7 @@ use crate::app::{App, shell};
 /// set them (`LEPTOS_*` environment variables still override the file).
 pub const LEPTOS_CONFIG_FILE: &str = "Leptos.toml";
 
-/// A start-up failure, printed as one line.
+/// A start-up failure, printed on one line (configuration problems: one line for each).
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error(transparent)]

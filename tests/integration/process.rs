@@ -43,6 +43,43 @@ fn a_malformed_variable_stops_start_up_with_one_line_naming_it() {
     );
 }
 
+#[test]
+fn a_first_production_start_names_every_missing_and_malformed_setting_at_once() {
+    let out = paytrack()
+        .env("PAYTRACK_ENV", "production")
+        .env("PAYTRACK_BASE_URL", "https://paytrack.example.com")
+        .env("STRIPE_SECRET_KEY", "pk_live_NotASecretKeyButPublishable")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines[0], "paytrack: 6 configuration errors:", "{stderr}");
+    let named: Vec<&str> = lines[1..]
+        .iter()
+        .map(|line| {
+            line.trim_start_matches("  - ")
+                .split(' ')
+                .next()
+                .unwrap_or("")
+        })
+        .collect();
+    assert_eq!(
+        named,
+        [
+            "MONGODB_URI",
+            "PAYTRACK_CONTACT_EMAIL",
+            "PAYTRACK_EMAIL_FROM",
+            "STRIPE_SECRET_KEY",
+            "PAYTRACK_MASTER_KEY",
+            "RESEND_API_KEY"
+        ],
+        "{stderr}"
+    );
+    assert!(!stderr.contains("NotASecretKey"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
 /// The driver's own clean-up, left to the last handle's drop, ran on a runtime shutting down
 /// and panicked about one exit in three; several runs make a regression all but certain to
 /// show.

@@ -1,7 +1,7 @@
 //! PayTrack's own plans: the Pro prices in its Stripe account (billing is on only with the key
 //! and both prices) and what the Free plan allows.
 
-use super::{BillingConfig, ConfigError, Secrets, Vars, problem};
+use super::{BillingConfig, Problem, Secrets, Vars, problem};
 use crate::domain::plan::FreeLimits;
 
 pub(super) struct Billing {
@@ -9,57 +9,61 @@ pub(super) struct Billing {
     pub free_limits: FreeLimits,
 }
 
-pub(super) fn read<F>(vars: &Vars<F>, secrets: &Secrets) -> Result<Billing, ConfigError>
+pub(super) fn read<F>(vars: &Vars<F>, secrets: &Secrets) -> Billing
 where
     F: Fn(&'static str) -> Result<Option<String>, ()>,
 {
-    let billing = match (
+    let defaults = FreeLimits::default();
+    let limit_of = |variable: &'static str, default: u32| {
+        let read = vars
+            .get(variable)
+            .and_then(|value| limit(variable, value, default));
+        vars.or_note(read, default)
+    };
+    Billing {
+        billing: vars.or_note(prices(vars, secrets), None),
+        free_limits: FreeLimits {
+            active_clients: limit_of("PAYTRACK_FREE_ACTIVE_CLIENTS", defaults.active_clients),
+            invoices_per_month: limit_of(
+                "PAYTRACK_FREE_INVOICES_PER_MONTH",
+                defaults.invoices_per_month,
+            ),
+            reminder_steps: limit_of("PAYTRACK_FREE_REMINDER_STEPS", defaults.reminder_steps),
+        },
+    }
+}
+
+/// The Pro prices: both with the key, or none of the three.
+fn prices<F>(vars: &Vars<F>, secrets: &Secrets) -> Result<Option<BillingConfig>, Problem>
+where
+    F: Fn(&'static str) -> Result<Option<String>, ()>,
+{
+    match (
         &secrets.stripe_secret_key,
         vars.get("STRIPE_PRICE_PRO_MONTHLY")?,
         vars.get("STRIPE_PRICE_PRO_YEARLY")?,
     ) {
-        (None, None, None) => None,
-        (Some(_), Some(monthly), Some(yearly)) => Some(BillingConfig {
+        (None, None, None) => Ok(None),
+        (Some(_), Some(monthly), Some(yearly)) => Ok(Some(BillingConfig {
             price_monthly: price_id("STRIPE_PRICE_PRO_MONTHLY", monthly)?,
             price_yearly: price_id("STRIPE_PRICE_PRO_YEARLY", yearly)?,
-        }),
-        (None, _, _) => {
-            return Err(problem(
-                "STRIPE_SECRET_KEY",
-                "is required with the Pro prices: it is PayTrack's own Stripe account, where subscriptions are billed",
-            ));
-        }
-        (Some(_), None, _) => {
-            return Err(problem(
-                "STRIPE_PRICE_PRO_MONTHLY",
-                "is required with STRIPE_SECRET_KEY: the id (price_…) of Pro's monthly price",
-            ));
-        }
-        (Some(_), Some(_), None) => {
-            return Err(problem(
-                "STRIPE_PRICE_PRO_YEARLY",
-                "is required with STRIPE_SECRET_KEY: the id (price_…) of Pro's yearly price",
-            ));
-        }
-    };
-    let defaults = FreeLimits::default();
-    let limit_of =
-        |variable: &'static str, default: u32| limit(variable, vars.get(variable)?, default);
-    let free_limits = FreeLimits {
-        active_clients: limit_of("PAYTRACK_FREE_ACTIVE_CLIENTS", defaults.active_clients)?,
-        invoices_per_month: limit_of(
-            "PAYTRACK_FREE_INVOICES_PER_MONTH",
-            defaults.invoices_per_month,
-        )?,
-        reminder_steps: limit_of("PAYTRACK_FREE_REMINDER_STEPS", defaults.reminder_steps)?,
-    };
-    Ok(Billing {
-        billing,
-        free_limits,
-    })
+        })),
+        (None, _, _) => Err(problem(
+            "STRIPE_SECRET_KEY",
+            "is required with the Pro prices: it is PayTrack's own Stripe account, where subscriptions are billed",
+        )),
+        (Some(_), None, _) => Err(problem(
+            "STRIPE_PRICE_PRO_MONTHLY",
+            "is required with STRIPE_SECRET_KEY: the id (price_…) of Pro's monthly price",
+        )),
+        (Some(_), Some(_), None) => Err(problem(
+            "STRIPE_PRICE_PRO_YEARLY",
+            "is required with STRIPE_SECRET_KEY: the id (price_…) of Pro's yearly price",
+        )),
+    }
 }
 
-fn price_id(variable: &'static str, value: String) -> Result<String, ConfigError> {
+fn price_id(variable: &'static str, value: String) -> Result<String, Problem> {
     if value.starts_with("price_")
         && value
             .bytes()
@@ -74,7 +78,7 @@ fn price_id(variable: &'static str, value: String) -> Result<String, ConfigError
     }
 }
 
-fn limit(variable: &'static str, value: Option<String>, default: u32) -> Result<u32, ConfigError> {
+fn limit(variable: &'static str, value: Option<String>, default: u32) -> Result<u32, Problem> {
     match value {
         None => Ok(default),
         Some(v) => v

@@ -1,7 +1,8 @@
 //! Typed configuration read from the environment once at start-up.
 //!
-//! Every variable is listed, with what it does, in `.env.example`. A missing or malformed value
-//! stops start-up with one line that names the variable; secret values are never echoed back.
+//! Every variable is listed, with what it does, in `.env.example`. Missing or malformed values
+//! stop start-up with one line per variable, every problem at once (an operator deploying
+//! should not learn them one deploy at a time); secret values are never echoed back.
 //! Each part of the configuration is read by its own file: `site` (where PayTrack runs, its
 //! database and public addresses), `secrets` (credentials, the master keys, Google),
 //! `workers` (how often the background passes run), `billing` (PayTrack's own plans);
@@ -141,37 +142,88 @@ pub struct GoogleCredentials {
 
 /// A configuration problem, naming the variable and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
+pub struct Problem {
     pub variable: &'static str,
     pub problem: String,
 }
 
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.variable, self.problem)
+    }
+}
+
+/// Every problem the environment has, one per variable, in a fixed order (the same
+/// environment always reads the same).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub problems: Vec<Problem>,
+}
+
+impl ConfigError {
+    /// The variables named, in order.
+    pub fn variables(&self) -> Vec<&'static str> {
+        self.problems.iter().map(|p| p.variable).collect()
+    }
+}
+
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "configuration error: {} {}", self.variable, self.problem)
+        match self.problems.as_slice() {
+            [one] => write!(f, "configuration error: {one}"),
+            many => {
+                write!(f, "{} configuration errors:", many.len())?;
+                many.iter().try_for_each(|p| write!(f, "\n  - {p}"))
+            }
+        }
     }
 }
 
 impl std::error::Error for ConfigError {}
 
-fn problem(variable: &'static str, problem: impl Into<String>) -> ConfigError {
-    ConfigError {
+fn problem(variable: &'static str, problem: impl Into<String>) -> Problem {
+    Problem {
         variable,
         problem: problem.into(),
     }
 }
 
 /// The environment as the parsers read it: trimmed, empty counted as unset, and a value that
-/// is not UTF-8 refused with its name.
-pub(super) struct Vars<F>(F);
+/// is not UTF-8 refused with its name. It keeps the problems found so far, so reading goes on
+/// past one to find the rest.
+pub(super) struct Vars<F> {
+    lookup: F,
+    problems: std::cell::RefCell<Vec<Problem>>,
+}
 
 impl<F: Fn(&'static str) -> Result<Option<String>, ()>> Vars<F> {
-    pub(super) fn get(&self, name: &'static str) -> Result<Option<String>, ConfigError> {
-        match (self.0)(name) {
+    pub(super) fn get(&self, name: &'static str) -> Result<Option<String>, Problem> {
+        match (self.lookup)(name) {
             Ok(Some(v)) if v.trim().is_empty() => Ok(None),
             Ok(Some(v)) => Ok(Some(v.trim().to_string())),
             Ok(None) => Ok(None),
             Err(()) => Err(problem(name, "is not valid UTF-8")),
+        }
+    }
+
+    /// A setting's value, or `fallback` with its problem kept for the report. Only the first
+    /// problem of a variable is kept: a malformed key is not also "required".
+    pub(super) fn or_note<T>(&self, read: Result<T, Problem>, fallback: T) -> T {
+        read.unwrap_or_else(|found| {
+            let mut problems = self.problems.borrow_mut();
+            if !problems.iter().any(|p| p.variable == found.variable) {
+                problems.push(found);
+            }
+            fallback
+        })
+    }
+
+    fn finish<T>(self, value: T) -> Result<T, ConfigError> {
+        let problems = self.problems.into_inner();
+        if problems.is_empty() {
+            Ok(value)
+        } else {
+            Err(ConfigError { problems })
         }
     }
 }
@@ -208,27 +260,33 @@ impl Config {
     }
 
     /// Reads configuration through `lookup`, which answers `Err(())` for a value that is not
-    /// valid UTF-8. Empty values count as unset, as in most `.env` tooling. Problems are
-    /// reported in a fixed order, so the same environment always names the same variable.
+    /// valid UTF-8. Empty values count as unset, as in most `.env` tooling. Every problem is
+    /// reported, in a fixed order.
     pub fn from_lookup(
         lookup: impl Fn(&'static str) -> Result<Option<String>, ()>,
     ) -> Result<Self, ConfigError> {
-        let vars = Vars(lookup);
-        let site = site::read(&vars)?;
+        let vars = Vars {
+            lookup,
+            problems: Default::default(),
+        };
+        let site = site::read(&vars);
         let production = site.environment == Environment::Production;
-        let secrets = secrets::read(&vars)?;
-        let workers = workers::read(&vars)?;
-        secrets::require_master_key(&secrets, production)?;
-        let billing = billing::read(&vars, &secrets)?;
-        let people = site::read_people(&vars)?;
-        secrets::require_email(&secrets, production)?;
+        let secrets = secrets::read(&vars);
+        let workers = workers::read(&vars);
+        vars.or_note(secrets::require_master_key(&secrets, production), ());
+        let billing = billing::read(&vars, &secrets);
+        let people = site::read_people(&vars);
+        vars.or_note(secrets::require_email(&secrets, production), ());
         let inbound_ready =
             secrets.resend_api_key.is_some() && secrets.resend_webhook_secret.is_some();
         if site.inbound_domain.is_some() && !inbound_ready {
-            return Err(problem(
-                "PAYTRACK_INBOUND_DOMAIN",
-                "needs RESEND_API_KEY (to read the replies) and RESEND_WEBHOOK_SECRET (to trust Resend's events)",
-            ));
+            vars.or_note(
+                Err(problem(
+                    "PAYTRACK_INBOUND_DOMAIN",
+                    "needs RESEND_API_KEY (to read the replies) and RESEND_WEBHOOK_SECRET (to trust Resend's events)",
+                )),
+                (),
+            );
         }
         // Locally, without Resend, replies are written in the dev outbox ("Reply as the
         // client") to addresses on a name that never leaves this machine.
@@ -238,7 +296,7 @@ impl Config {
             }
             given => given,
         };
-        Ok(Config {
+        vars.finish(Config {
             environment: site.environment,
             bind_addr: site.bind_addr,
             base_url: site.base_url,

@@ -5,39 +5,40 @@
 use base64::Engine;
 
 use super::values::endpoint;
-use super::{ConfigError, GoogleCredentials, Secrets, Vars, problem};
+use super::{GoogleCredentials, Problem, Secrets, Vars, problem};
 use crate::server::secret::Secret;
 
-pub(super) fn read<F>(vars: &Vars<F>) -> Result<Secrets, ConfigError>
+pub(super) fn read<F>(vars: &Vars<F>) -> Secrets
 where
     F: Fn(&'static str) -> Result<Option<String>, ()>,
 {
-    Ok(Secrets {
-        resend_api_key: prefixed_secret(vars.get("RESEND_API_KEY")?, "RESEND_API_KEY", &["re_"])?,
-        resend_webhook_secret: prefixed_secret(
-            vars.get("RESEND_WEBHOOK_SECRET")?,
-            "RESEND_WEBHOOK_SECRET",
-            &["whsec_"],
-        )?,
-        master_key: master_key(vars.get("PAYTRACK_MASTER_KEY")?)?,
-        master_key_previous: previous_master_keys(vars.get("PAYTRACK_MASTER_KEY_PREVIOUS")?)?,
-        google: read_google(vars)?,
-        stripe_secret_key: prefixed_secret(
-            vars.get("STRIPE_SECRET_KEY")?,
-            "STRIPE_SECRET_KEY",
-            &["sk_", "rk_"],
-        )?,
-        stripe_webhook_secret: prefixed_secret(
-            vars.get("STRIPE_WEBHOOK_SECRET")?,
-            "STRIPE_WEBHOOK_SECRET",
-            &["whsec_"],
-        )?,
-        metrics_token: metrics_token(vars.get("PAYTRACK_METRICS_TOKEN")?)?,
-    })
+    let prefixed = |variable: &'static str, prefixes: &[&str]| {
+        let read = vars
+            .get(variable)
+            .and_then(|value| prefixed_secret(value, variable, prefixes));
+        vars.or_note(read, None)
+    };
+    Secrets {
+        resend_api_key: prefixed("RESEND_API_KEY", &["re_"]),
+        resend_webhook_secret: prefixed("RESEND_WEBHOOK_SECRET", &["whsec_"]),
+        master_key: vars.or_note(vars.get("PAYTRACK_MASTER_KEY").and_then(master_key), None),
+        master_key_previous: vars.or_note(
+            vars.get("PAYTRACK_MASTER_KEY_PREVIOUS")
+                .and_then(previous_master_keys),
+            Vec::new(),
+        ),
+        google: vars.or_note(read_google(vars), None),
+        stripe_secret_key: prefixed("STRIPE_SECRET_KEY", &["sk_", "rk_"]),
+        stripe_webhook_secret: prefixed("STRIPE_WEBHOOK_SECRET", &["whsec_"]),
+        metrics_token: vars.or_note(
+            vars.get("PAYTRACK_METRICS_TOKEN").and_then(metrics_token),
+            None,
+        ),
+    }
 }
 
 /// The bearer token `/metrics` asks for: long enough that it cannot be guessed.
-fn metrics_token(value: Option<String>) -> Result<Option<Secret>, ConfigError> {
+fn metrics_token(value: Option<String>) -> Result<Option<Secret>, Problem> {
     match value {
         None => Ok(None),
         Some(token) if token.len() >= 24 && !token.chars().any(char::is_whitespace) => {
@@ -50,7 +51,7 @@ fn metrics_token(value: Option<String>) -> Result<Option<Secret>, ConfigError> {
     }
 }
 
-fn read_google<F>(vars: &Vars<F>) -> Result<Option<GoogleCredentials>, ConfigError>
+fn read_google<F>(vars: &Vars<F>) -> Result<Option<GoogleCredentials>, Problem>
 where
     F: Fn(&'static str) -> Result<Option<String>, ()>,
 {
@@ -84,7 +85,7 @@ where
 
 /// Production seals users' Stripe keys, so it needs the master key; retired keys only open,
 /// so they make no sense without a current one.
-pub(super) fn require_master_key(secrets: &Secrets, production: bool) -> Result<(), ConfigError> {
+pub(super) fn require_master_key(secrets: &Secrets, production: bool) -> Result<(), Problem> {
     if production && secrets.master_key.is_none() {
         return Err(problem(
             "PAYTRACK_MASTER_KEY",
@@ -101,7 +102,7 @@ pub(super) fn require_master_key(secrets: &Secrets, production: bool) -> Result<
 }
 
 /// Production sends real email, so it needs Resend's key.
-pub(super) fn require_email(secrets: &Secrets, production: bool) -> Result<(), ConfigError> {
+pub(super) fn require_email(secrets: &Secrets, production: bool) -> Result<(), Problem> {
     if production && secrets.resend_api_key.is_none() {
         return Err(problem(
             "RESEND_API_KEY",
@@ -115,7 +116,7 @@ fn prefixed_secret(
     value: Option<String>,
     variable: &'static str,
     prefixes: &[&str],
-) -> Result<Option<Secret>, ConfigError> {
+) -> Result<Option<Secret>, Problem> {
     match value {
         None => Ok(None),
         Some(v)
@@ -130,14 +131,14 @@ fn prefixed_secret(
     }
 }
 
-fn master_key(value: Option<String>) -> Result<Option<Secret>, ConfigError> {
+fn master_key(value: Option<String>) -> Result<Option<Secret>, Problem> {
     value
         .map(|v| one_master_key("PAYTRACK_MASTER_KEY", "it", v))
         .transpose()
 }
 
 /// Keys retired by a rotation, comma-separated: they still open what they sealed.
-fn previous_master_keys(value: Option<String>) -> Result<Vec<Secret>, ConfigError> {
+fn previous_master_keys(value: Option<String>) -> Result<Vec<Secret>, Problem> {
     let Some(v) = value else {
         return Ok(Vec::new());
     };
@@ -154,7 +155,7 @@ fn previous_master_keys(value: Option<String>) -> Result<Vec<Secret>, ConfigErro
 }
 
 /// 32 bytes in base64; the message names which key is wrong, never what it is.
-fn one_master_key(variable: &'static str, which: &str, v: String) -> Result<Secret, ConfigError> {
+fn one_master_key(variable: &'static str, which: &str, v: String) -> Result<Secret, Problem> {
     match base64::engine::general_purpose::STANDARD.decode(v.as_bytes()) {
         Ok(bytes) if bytes.len() == 32 => Ok(Secret::new(v)),
         Ok(bytes) => Err(problem(
@@ -176,7 +177,7 @@ fn one_master_key(variable: &'static str, which: &str, v: String) -> Result<Secr
 fn google(
     client_id: Option<String>,
     client_secret: Option<String>,
-) -> Result<Option<(String, Secret)>, ConfigError> {
+) -> Result<Option<(String, Secret)>, Problem> {
     match (client_id, client_secret) {
         (None, None) => Ok(None),
         (Some(client_id), Some(secret)) => Ok(Some((client_id, Secret::new(secret)))),

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use super::values::{looks_like_email, parse_url, validate_database_name};
-use super::{ConfigError, Environment, Vars, problem};
+use super::{Environment, Problem, Vars, problem};
 
 pub(super) struct Site {
     pub environment: Environment,
@@ -21,115 +21,159 @@ pub(super) struct Site {
     pub inbound_domain: Option<String>,
 }
 
-pub(super) fn read<F>(vars: &Vars<F>) -> Result<Site, ConfigError>
+pub(super) fn read<F>(vars: &Vars<F>) -> Site
 where
     F: Fn(&'static str) -> Result<Option<String>, ()>,
 {
-    let environment = match vars.get("PAYTRACK_ENV")?.as_deref() {
-        None | Some("development") => Environment::Development,
-        Some("production") => Environment::Production,
-        Some(_) => {
-            return Err(problem(
-                "PAYTRACK_ENV",
-                "must be `development` or `production`",
-            ));
-        }
-    };
+    let environment = vars.or_note(environment(vars), Environment::Development);
     let production = environment == Environment::Production;
+    let bind_addr = vars.or_note(bind_addr(vars), DEFAULT_BIND_ADDR.into());
+    let (base_url, base_url_derived) = vars.or_note(
+        base_url(vars, production, bind_addr),
+        (String::new(), false),
+    );
+    Site {
+        environment,
+        bind_addr,
+        base_url,
+        base_url_derived,
+        mongodb_uri: vars.or_note(mongodb_uri(vars), String::new()),
+        mongodb_database: vars.or_note(mongodb_database(vars), String::new()),
+        contact_email: vars.or_note(contact_email(vars, production), String::new()),
+        email_from: vars.or_note(email_from(vars, production), String::new()),
+        resend_base_url: vars.or_note(
+            api_origin(vars, "RESEND_BASE_URL", "https://api.resend.com"),
+            String::new(),
+        ),
+        stripe_api_base: vars.or_note(
+            api_origin(vars, "STRIPE_API_BASE", "https://api.stripe.com"),
+            String::new(),
+        ),
+        trusted_proxies: vars.or_note(trusted_proxies(vars), Vec::new()),
+        inbound_domain: vars.or_note(inbound_domain(vars), None),
+    }
+}
 
-    let bind_addr = match vars.get("PAYTRACK_BIND_ADDR")? {
-        None => SocketAddr::from(([127, 0, 0, 1], 3000)),
+/// Where the server listens when `PAYTRACK_BIND_ADDR` is unset: this machine only.
+const DEFAULT_BIND_ADDR: ([u8; 4], u16) = ([127, 0, 0, 1], 3000);
+
+fn environment<F>(vars: &Vars<F>) -> Result<Environment, Problem>
+where
+    F: Fn(&'static str) -> Result<Option<String>, ()>,
+{
+    match vars.get("PAYTRACK_ENV")?.as_deref() {
+        None | Some("development") => Ok(Environment::Development),
+        Some("production") => Ok(Environment::Production),
+        Some(_) => Err(problem(
+            "PAYTRACK_ENV",
+            "must be `development` or `production`",
+        )),
+    }
+}
+
+fn bind_addr<F>(vars: &Vars<F>) -> Result<SocketAddr, Problem>
+where
+    F: Fn(&'static str) -> Result<Option<String>, ()>,
+{
+    match vars.get("PAYTRACK_BIND_ADDR")? {
+        None => Ok(DEFAULT_BIND_ADDR.into()),
         Some(v) => v.parse().map_err(|_| {
             problem(
                 "PAYTRACK_BIND_ADDR",
                 format!("is malformed: expected ip:port such as 127.0.0.1:3000, got `{v}`"),
             )
-        })?,
-    };
+        }),
+    }
+}
 
-    let given_base_url = vars.get("PAYTRACK_BASE_URL")?;
-    let base_url_derived = given_base_url.is_none();
-    let base_url = match given_base_url {
-        Some(v) => parse_url("PAYTRACK_BASE_URL", &v)?,
-        None if production => {
-            return Err(problem(
-                "PAYTRACK_BASE_URL",
-                "is required in production (for example https://paytrack.example.com)",
-            ));
-        }
-        None => format!("http://{bind_addr}"),
-    };
+/// The public origin, and whether it was derived from the bind address (development only).
+fn base_url<F>(
+    vars: &Vars<F>,
+    production: bool,
+    bind_addr: SocketAddr,
+) -> Result<(String, bool), Problem>
+where
+    F: Fn(&'static str) -> Result<Option<String>, ()>,
+{
+    match vars.get("PAYTRACK_BASE_URL")? {
+        Some(v) => Ok((parse_url("PAYTRACK_BASE_URL", &v)?, false)),
+        None if production => Err(problem(
+            "PAYTRACK_BASE_URL",
+            "is required in production (for example https://paytrack.example.com)",
+        )),
+        None => Ok((format!("http://{bind_addr}"), true)),
+    }
+}
 
-    let mongodb_uri = vars.get("MONGODB_URI")?.ok_or_else(|| {
+fn mongodb_uri<F>(vars: &Vars<F>) -> Result<String, Problem>
+where
+    F: Fn(&'static str) -> Result<Option<String>, ()>,
+{
+    let uri = vars.get("MONGODB_URI")?.ok_or_else(|| {
         problem(
             "MONGODB_URI",
             "is required (for example mongodb://127.0.0.1:27017); `scripts/run` starts a local database and sets it for you",
         )
     })?;
-    if !(mongodb_uri.starts_with("mongodb://") || mongodb_uri.starts_with("mongodb+srv://")) {
-        return Err(problem(
+    if uri.starts_with("mongodb://") || uri.starts_with("mongodb+srv://") {
+        Ok(uri)
+    } else {
+        Err(problem(
             "MONGODB_URI",
             "is malformed: it must start with mongodb:// or mongodb+srv://",
-        ));
+        ))
     }
+}
 
-    let mongodb_database = vars
+fn mongodb_database<F>(vars: &Vars<F>) -> Result<String, Problem>
+where
+    F: Fn(&'static str) -> Result<Option<String>, ()>,
+{
+    let name = vars
         .get("MONGODB_DATABASE")?
         .unwrap_or_else(|| "paytrack".to_string());
-    validate_database_name(&mongodb_database)?;
+    validate_database_name(&name)?;
+    Ok(name)
+}
 
-    let contact_email = match vars.get("PAYTRACK_CONTACT_EMAIL")? {
-        Some(v) if looks_like_email(&v) => v,
-        Some(v) => {
-            return Err(problem(
-                "PAYTRACK_CONTACT_EMAIL",
-                format!("is malformed: `{v}` is not an email address"),
-            ));
-        }
-        None if production => {
-            return Err(problem(
-                "PAYTRACK_CONTACT_EMAIL",
-                "is required in production: the privacy policy names it",
-            ));
-        }
-        None => "privacy@paytrack.localhost".to_string(),
-    };
+fn contact_email<F>(vars: &Vars<F>, production: bool) -> Result<String, Problem>
+where
+    F: Fn(&'static str) -> Result<Option<String>, ()>,
+{
+    match vars.get("PAYTRACK_CONTACT_EMAIL")? {
+        Some(v) if looks_like_email(&v) => Ok(v),
+        Some(v) => Err(problem(
+            "PAYTRACK_CONTACT_EMAIL",
+            format!("is malformed: `{v}` is not an email address"),
+        )),
+        None if production => Err(problem(
+            "PAYTRACK_CONTACT_EMAIL",
+            "is required in production: the privacy policy names it",
+        )),
+        None => Ok("privacy@paytrack.localhost".to_string()),
+    }
+}
 
-    let email_from = match vars.get("PAYTRACK_EMAIL_FROM")? {
-        Some(v) if v.contains('@') && !v.contains(['\r', '\n']) => v,
-        Some(_) => {
-            return Err(problem(
-                "PAYTRACK_EMAIL_FROM",
-                "is malformed: expected an address such as `PayTrack <billing@example.com>`",
-            ));
-        }
-        None if production => {
-            return Err(problem(
-                "PAYTRACK_EMAIL_FROM",
-                "is required in production: it is the sender of every email",
-            ));
-        }
-        None => "PayTrack <no-reply@paytrack.localhost>".to_string(),
-    };
-
-    Ok(Site {
-        environment,
-        bind_addr,
-        base_url,
-        base_url_derived,
-        mongodb_uri,
-        mongodb_database,
-        contact_email,
-        email_from,
-        resend_base_url: api_origin(vars, "RESEND_BASE_URL", "https://api.resend.com")?,
-        stripe_api_base: api_origin(vars, "STRIPE_API_BASE", "https://api.stripe.com")?,
-        trusted_proxies: trusted_proxies(vars)?,
-        inbound_domain: inbound_domain(vars)?,
-    })
+fn email_from<F>(vars: &Vars<F>, production: bool) -> Result<String, Problem>
+where
+    F: Fn(&'static str) -> Result<Option<String>, ()>,
+{
+    match vars.get("PAYTRACK_EMAIL_FROM")? {
+        Some(v) if v.contains('@') && !v.contains(['\r', '\n']) => Ok(v),
+        Some(_) => Err(problem(
+            "PAYTRACK_EMAIL_FROM",
+            "is malformed: expected an address such as `PayTrack <billing@example.com>`",
+        )),
+        None if production => Err(problem(
+            "PAYTRACK_EMAIL_FROM",
+            "is required in production: it is the sender of every email",
+        )),
+        None => Ok("PayTrack <no-reply@paytrack.localhost>".to_string()),
+    }
 }
 
 /// `PAYTRACK_INBOUND_DOMAIN`: the domain Resend receives clients' replies for.
-fn inbound_domain<F>(vars: &Vars<F>) -> Result<Option<String>, ConfigError>
+fn inbound_domain<F>(vars: &Vars<F>) -> Result<Option<String>, Problem>
 where
     F: Fn(&'static str) -> Result<Option<String>, ()>,
 {
@@ -148,7 +192,7 @@ where
 }
 
 /// `PAYTRACK_TRUSTED_PROXIES`: comma-separated CIDRs (a bare address is one host).
-fn trusted_proxies<F>(vars: &Vars<F>) -> Result<Vec<ipnet::IpNet>, ConfigError>
+fn trusted_proxies<F>(vars: &Vars<F>) -> Result<Vec<ipnet::IpNet>, Problem>
 where
     F: Fn(&'static str) -> Result<Option<String>, ()>,
 {
@@ -176,11 +220,7 @@ where
 }
 
 /// An API's origin, or its public one when unset (tests point these at local stand-ins).
-fn api_origin<F>(
-    vars: &Vars<F>,
-    variable: &'static str,
-    default: &str,
-) -> Result<String, ConfigError>
+fn api_origin<F>(vars: &Vars<F>, variable: &'static str, default: &str) -> Result<String, Problem>
 where
     F: Fn(&'static str) -> Result<Option<String>, ()>,
 {
@@ -196,46 +236,54 @@ pub(super) struct People {
     pub operators: Vec<String>,
 }
 
-pub(super) fn read_people<F>(vars: &Vars<F>) -> Result<People, ConfigError>
+pub(super) fn read_people<F>(vars: &Vars<F>) -> People
 where
     F: Fn(&'static str) -> Result<Option<String>, ()>,
 {
-    let crisp_website_id = match vars.get("CRISP_WEBSITE_ID")? {
-        None => None,
-        Some(id) if id.len() == 36 && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') => {
-            Some(id.to_lowercase())
-        }
-        Some(id) => {
-            return Err(problem(
-                "CRISP_WEBSITE_ID",
-                format!(
-                    "is malformed: expected Crisp's website id, a UUID such as 8c2b1c1e-…, got `{id}`"
-                ),
-            ));
-        }
-    };
+    People {
+        crisp_website_id: vars.or_note(crisp_website_id(vars), None),
+        operators: vars.or_note(operators(vars), Vec::new()),
+    }
+}
 
-    let operators = match vars.get("PAYTRACK_OPERATORS")? {
-        None => Vec::new(),
-        Some(list) => list
-            .split(',')
-            .map(|address| {
-                crate::domain::email::EmailAddress::parse(address.trim())
-                    .map(|a| a.to_string().to_lowercase())
-                    .map_err(|_| {
-                        problem(
-                            "PAYTRACK_OPERATORS",
-                            format!(
-                                "is malformed: `{}` is not an email address (the list is comma-separated)",
-                                address.trim()
-                            ),
-                        )
-                    })
-            })
-            .collect::<Result<Vec<_>, _>>()?,
+fn crisp_website_id<F>(vars: &Vars<F>) -> Result<Option<String>, Problem>
+where
+    F: Fn(&'static str) -> Result<Option<String>, ()>,
+{
+    match vars.get("CRISP_WEBSITE_ID")? {
+        None => Ok(None),
+        Some(id) if id.len() == 36 && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') => {
+            Ok(Some(id.to_lowercase()))
+        }
+        Some(id) => Err(problem(
+            "CRISP_WEBSITE_ID",
+            format!(
+                "is malformed: expected Crisp's website id, a UUID such as 8c2b1c1e-…, got `{id}`"
+            ),
+        )),
+    }
+}
+
+fn operators<F>(vars: &Vars<F>) -> Result<Vec<String>, Problem>
+where
+    F: Fn(&'static str) -> Result<Option<String>, ()>,
+{
+    let Some(list) = vars.get("PAYTRACK_OPERATORS")? else {
+        return Ok(Vec::new());
     };
-    Ok(People {
-        crisp_website_id,
-        operators,
-    })
+    list.split(',')
+        .map(|address| {
+            crate::domain::email::EmailAddress::parse(address.trim())
+                .map(|a| a.to_string().to_lowercase())
+                .map_err(|_| {
+                    problem(
+                        "PAYTRACK_OPERATORS",
+                        format!(
+                            "is malformed: `{}` is not an email address (the list is comma-separated)",
+                            address.trim()
+                        ),
+                    )
+                })
+        })
+        .collect()
 }

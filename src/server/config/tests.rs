@@ -49,14 +49,52 @@ fn trusted_proxies_are_cidrs_or_single_addresses() -> Result<(), ConfigError> {
     Ok(())
 }
 
+impl ConfigError {
+    /// The one problem, when the environment was meant to have only one.
+    fn only(self) -> Problem {
+        assert_eq!(self.problems.len(), 1, "{self}");
+        self.problems[0].clone()
+    }
+}
+
 #[test]
 fn missing_database_uri_names_the_variable() {
     let err = load(&[]).unwrap_err();
-    assert_eq!(err.variable, "MONGODB_URI");
+    assert_eq!(err.variables(), ["MONGODB_URI"]);
     assert!(
         err.to_string()
             .starts_with("configuration error: MONGODB_URI is required")
     );
+}
+
+#[test]
+fn every_problem_is_named_at_once_each_variable_once() {
+    let err = load(&[
+        ("MONGODB_URI", "postgres://x"),
+        ("PAYTRACK_BIND_ADDR", "everywhere"),
+        ("STRIPE_SECRET_KEY", "pk_live_publishable"),
+        ("STRIPE_PRICE_PRO_MONTHLY", "price_1"),
+        ("STRIPE_PRICE_PRO_YEARLY", "price_2"),
+        ("PAYTRACK_FREE_ACTIVE_CLIENTS", "lots"),
+    ])
+    .unwrap_err();
+    // The malformed key is named once: not also "required with the Pro prices".
+    assert_eq!(
+        err.variables(),
+        [
+            "PAYTRACK_BIND_ADDR",
+            "MONGODB_URI",
+            "STRIPE_SECRET_KEY",
+            "PAYTRACK_FREE_ACTIVE_CLIENTS"
+        ]
+    );
+    let text = err.to_string();
+    assert!(
+        text.starts_with("4 configuration errors:\n  - PAYTRACK_BIND_ADDR is malformed"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 5, "{text}");
+    assert!(!text.contains("pk_live_publishable"), "{text}");
 }
 
 #[test]
@@ -82,10 +120,12 @@ fn malformed_values_name_the_variable() {
         ("PAYTRACK_METRICS_TOKEN", "short"),
     ];
     let google = [("GOOGLE_CLIENT_ID", "id"), ("GOOGLE_CLIENT_SECRET", "s")];
-    let err = load(&[URI, google[0], google[1], ("GOOGLE_TOKEN_URL", "token")]).unwrap_err();
+    let err = load(&[URI, google[0], google[1], ("GOOGLE_TOKEN_URL", "token")])
+        .unwrap_err()
+        .only();
     assert_eq!(err.variable, "GOOGLE_TOKEN_URL");
     for (variable, value) in cases {
-        let err = load(&[URI, (variable, value)]).unwrap_err();
+        let err = load(&[URI, (variable, value)]).unwrap_err().only();
         assert_eq!(&err.variable, variable, "{value}");
         assert!(
             err.problem.contains("malformed") || err.problem.contains("must"),
@@ -95,6 +135,7 @@ fn malformed_values_name_the_variable() {
     assert_eq!(
         load(&[("MONGODB_URI", "postgres://x")])
             .unwrap_err()
+            .only()
             .variable,
         "MONGODB_URI"
     );
@@ -102,38 +143,52 @@ fn malformed_values_name_the_variable() {
 
 #[test]
 fn secret_values_are_never_echoed_in_errors() {
-    let err = load(&[URI, ("RESEND_API_KEY", "xx_supersecretvalue")]).unwrap_err();
+    let err = load(&[URI, ("RESEND_API_KEY", "xx_supersecretvalue")])
+        .unwrap_err()
+        .only();
     assert!(!err.to_string().contains("supersecretvalue"));
-    let err = load(&[URI, ("PAYTRACK_MASTER_KEY", "c2VjcmV0c2VjcmV0")]).unwrap_err();
+    let err = load(&[URI, ("PAYTRACK_MASTER_KEY", "c2VjcmV0c2VjcmV0")])
+        .unwrap_err()
+        .only();
     assert!(!err.to_string().contains("c2VjcmV0c2VjcmV0"));
 }
 
 #[test]
 fn production_requires_public_settings() -> Result<(), ConfigError> {
-    let err = load(&[URI, ("PAYTRACK_ENV", "production")]).unwrap_err();
-    assert_eq!(err.variable, "PAYTRACK_BASE_URL");
-    let err = load(&[
-        URI,
-        ("PAYTRACK_ENV", "production"),
-        ("PAYTRACK_BASE_URL", "https://paytrack.example.com/"),
-    ])
-    .unwrap_err();
-    assert_eq!(err.variable, "PAYTRACK_CONTACT_EMAIL");
+    // A first deploy with nothing set learns every missing setting from one start.
+    let err = load(&[("PAYTRACK_ENV", "production")]).unwrap_err();
+    assert_eq!(
+        err.variables(),
+        [
+            "PAYTRACK_BASE_URL",
+            "MONGODB_URI",
+            "PAYTRACK_CONTACT_EMAIL",
+            "PAYTRACK_EMAIL_FROM",
+            "PAYTRACK_MASTER_KEY",
+            "RESEND_API_KEY"
+        ]
+    );
     let mut vars = vec![
         URI,
         ("PAYTRACK_ENV", "production"),
         ("PAYTRACK_BASE_URL", "https://paytrack.example.com/"),
         ("PAYTRACK_CONTACT_EMAIL", "privacy@paytrack.example.com"),
     ];
-    assert_eq!(load(&vars).unwrap_err().variable, "PAYTRACK_EMAIL_FROM");
+    assert_eq!(
+        load(&vars).unwrap_err().variables(),
+        [
+            "PAYTRACK_EMAIL_FROM",
+            "PAYTRACK_MASTER_KEY",
+            "RESEND_API_KEY"
+        ]
+    );
     vars.push((
         "PAYTRACK_EMAIL_FROM",
         "PayTrack <billing@paytrack.example.com>",
     ));
-    assert_eq!(load(&vars).unwrap_err().variable, "PAYTRACK_MASTER_KEY");
     let key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
     vars.push(("PAYTRACK_MASTER_KEY", &key));
-    assert_eq!(load(&vars).unwrap_err().variable, "RESEND_API_KEY");
+    assert_eq!(load(&vars).unwrap_err().only().variable, "RESEND_API_KEY");
     vars.push(("RESEND_API_KEY", "re_123456"));
     let config = load(&vars)?;
     assert!(config.cookies_secure());
@@ -153,7 +208,9 @@ fn cookies_are_secure_except_over_http_on_loopback() -> Result<(), ConfigError> 
 
 #[test]
 fn google_credentials_come_in_pairs() -> Result<(), ConfigError> {
-    let err = load(&[URI, ("GOOGLE_CLIENT_ID", "abc.apps.googleusercontent.com")]).unwrap_err();
+    let err = load(&[URI, ("GOOGLE_CLIENT_ID", "abc.apps.googleusercontent.com")])
+        .unwrap_err()
+        .only();
     assert_eq!(err.variable, "GOOGLE_CLIENT_SECRET");
     let config = load(&[
         URI,
@@ -189,11 +246,14 @@ fn previous_master_keys_are_checked_one_by_one() -> Result<(), ConfigError> {
         ("PAYTRACK_MASTER_KEY", &current),
         ("PAYTRACK_MASTER_KEY_PREVIOUS", &broken),
     ])
-    .unwrap_err();
+    .unwrap_err()
+    .only();
     assert_eq!(err.variable, "PAYTRACK_MASTER_KEY_PREVIOUS");
     assert!(err.problem.contains("key 2 must be 32 bytes"), "{err}");
     assert!(!err.to_string().contains(&old));
-    let err = load(&[URI, ("PAYTRACK_MASTER_KEY_PREVIOUS", &old)]).unwrap_err();
+    let err = load(&[URI, ("PAYTRACK_MASTER_KEY_PREVIOUS", &old)])
+        .unwrap_err()
+        .only();
     assert!(err.problem.contains("without PAYTRACK_MASTER_KEY"), "{err}");
     Ok(())
 }
@@ -214,7 +274,8 @@ fn non_utf8_values_name_the_variable() {
             Ok(None)
         }
     })
-    .unwrap_err();
+    .unwrap_err()
+    .only();
     assert_eq!(err.variable, "PAYTRACK_BIND_ADDR");
 }
 
@@ -246,20 +307,24 @@ fn billing_needs_the_key_and_both_prices_and_limits_default_or_parse() {
     );
     assert_eq!(config.free_limits.active_clients, 10);
     assert_eq!(
-        load(&[URI, key]).unwrap_err().variable,
+        load(&[URI, key]).unwrap_err().only().variable,
         "STRIPE_PRICE_PRO_MONTHLY"
     );
     assert_eq!(
-        load(&[URI, key, monthly]).unwrap_err().variable,
+        load(&[URI, key, monthly]).unwrap_err().only().variable,
         "STRIPE_PRICE_PRO_YEARLY"
     );
     assert_eq!(
-        load(&[URI, monthly, yearly]).unwrap_err().variable,
+        load(&[URI, monthly, yearly]).unwrap_err().only().variable,
         "STRIPE_SECRET_KEY"
     );
-    let bad = load(&[URI, key, monthly, ("STRIPE_PRICE_PRO_YEARLY", "prod_123")]).unwrap_err();
+    let bad = load(&[URI, key, monthly, ("STRIPE_PRICE_PRO_YEARLY", "prod_123")])
+        .unwrap_err()
+        .only();
     assert!(bad.problem.contains("price id"), "{bad}");
-    let bad = load(&[URI, ("PAYTRACK_FREE_INVOICES_PER_MONTH", "0")]).unwrap_err();
+    let bad = load(&[URI, ("PAYTRACK_FREE_INVOICES_PER_MONTH", "0")])
+        .unwrap_err()
+        .only();
     assert_eq!(bad.variable, "PAYTRACK_FREE_INVOICES_PER_MONTH");
 }
 
@@ -288,11 +353,15 @@ fn an_inbound_domain_is_a_domain_and_needs_resend_to_read_and_trust_replies()
         "https://paytrack.test",
         "a b.test",
     ] {
-        let err = load(&[URI, resend[0], resend[1], ("PAYTRACK_INBOUND_DOMAIN", bad)]).unwrap_err();
+        let err = load(&[URI, resend[0], resend[1], ("PAYTRACK_INBOUND_DOMAIN", bad)])
+            .unwrap_err()
+            .only();
         assert_eq!(err.variable, "PAYTRACK_INBOUND_DOMAIN", "{bad}");
     }
     assert_eq!(load(&[URI, resend[0]])?.inbound_domain, None);
-    let alone = load(&[URI, ("PAYTRACK_INBOUND_DOMAIN", "in.paytrack.test")]).unwrap_err();
+    let alone = load(&[URI, ("PAYTRACK_INBOUND_DOMAIN", "in.paytrack.test")])
+        .unwrap_err()
+        .only();
     assert_eq!(alone.variable, "PAYTRACK_INBOUND_DOMAIN");
     assert!(alone.to_string().contains("RESEND_WEBHOOK_SECRET"));
     Ok(())

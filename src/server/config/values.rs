@@ -1,8 +1,8 @@
 //! Checks several parts of the configuration share.
 
-use super::{ConfigError, problem};
+use super::{Problem, problem};
 
-pub(super) fn parse_url(variable: &'static str, value: &str) -> Result<String, ConfigError> {
+pub(super) fn parse_url(variable: &'static str, value: &str) -> Result<String, Problem> {
     let trimmed = value.trim_end_matches('/');
     let rest = trimmed
         .strip_prefix("https://")
@@ -20,7 +20,7 @@ pub(super) fn parse_url(variable: &'static str, value: &str) -> Result<String, C
     }
 }
 
-pub(super) fn validate_database_name(name: &str) -> Result<(), ConfigError> {
+pub(super) fn validate_database_name(name: &str) -> Result<(), Problem> {
     // MongoDB forbids these characters in database names and caps the length at 63 bytes.
     let forbidden = ['/', '\\', '.', ' ', '"', '$', '*', '<', '>', ':', '|', '?'];
     if name.len() > 63 || name.contains(forbidden) {
@@ -49,7 +49,7 @@ pub(super) fn endpoint(
     variable: &'static str,
     value: Option<String>,
     default: &str,
-) -> Result<String, ConfigError> {
+) -> Result<String, Problem> {
     match value {
         None => Ok(default.to_string()),
         Some(v)

@@ -4,21 +4,27 @@
 use std::ops::RangeInclusive;
 use std::time::Duration;
 
-use super::{ConfigError, Vars, problem};
+use super::{Problem, Vars, problem};
 
 pub(super) struct Workers {
     pub email_worker_every: Option<Duration>,
     pub reconcile_every: Option<Duration>,
 }
 
-pub(super) fn read<F>(vars: &Vars<F>) -> Result<Workers, ConfigError>
+pub(super) fn read<F>(vars: &Vars<F>) -> Workers
 where
     F: Fn(&'static str) -> Result<Option<String>, ()>,
 {
-    Ok(Workers {
-        email_worker_every: every(vars, "PAYTRACK_EMAIL_WORKER_SECONDS", 60, 1..=3600)?,
-        reconcile_every: every(vars, "PAYTRACK_RECONCILE_SECONDS", 300, 10..=86_400)?,
-    })
+    Workers {
+        email_worker_every: vars.or_note(
+            every(vars, "PAYTRACK_EMAIL_WORKER_SECONDS", 60, 1..=3600),
+            None,
+        ),
+        reconcile_every: vars.or_note(
+            every(vars, "PAYTRACK_RECONCILE_SECONDS", 300, 10..=86_400),
+            None,
+        ),
+    }
 }
 
 /// Seconds within `allowed`, `default` when unset, `None` for `off`.
@@ -27,7 +33,7 @@ fn every<F>(
     variable: &'static str,
     default: u64,
     allowed: RangeInclusive<u64>,
-) -> Result<Option<Duration>, ConfigError>
+) -> Result<Option<Duration>, Problem>
 where
     F: Fn(&'static str) -> Result<Option<String>, ()>,
 {
