@@ -49,8 +49,15 @@ impl Tax {
             Some((name, rate)) => (name.trim(), rate),
             None => ("", without_percent),
         };
-        let rate = Percent::parse(rate)
-            .map_err(|_| format!("“{text}” needs a rate at the end, like “VAT 20%” or “GST 5”."))?;
+        let rate = Percent::parse(rate).map_err(|why| {
+            // A number that is no rate (over 100, four decimals) is told as such; a word is a
+            // missing rate.
+            if rate.chars().any(|c| c.is_ascii_digit()) {
+                format!("“{text}”: {}", lowercase_first(&why))
+            } else {
+                format!("“{text}” needs a rate at the end, like “VAT 20%” or “GST 5”.")
+            }
+        })?;
         let name = if name.is_empty() { UNNAMED } else { name };
         if name.chars().count() > MAX_NAME_CHARS {
             return Err(format!(
@@ -78,6 +85,18 @@ impl Tax {
         if taxes.len() > MAX_TAXES {
             return Err(format!("Up to {MAX_TAXES} taxes per invoice."));
         }
+        // Every tax applies to the whole invoice, so one named twice is charged twice.
+        for (at, tax) in taxes.iter().enumerate() {
+            if taxes[..at]
+                .iter()
+                .any(|earlier| earlier.name.to_lowercase() == tax.name.to_lowercase())
+            {
+                return Err(format!(
+                    "“{}” is listed twice; each tax applies to the whole invoice, so name it once.",
+                    tax.name
+                ));
+            }
+        }
         Ok(taxes)
     }
 
@@ -94,6 +113,14 @@ impl Tax {
     pub fn rates(taxes: &[Self]) -> Vec<Percent> {
         taxes.iter().map(|t| t.rate).collect()
     }
+}
+
+fn lowercase_first(sentence: &str) -> String {
+    let mut chars = sentence.chars();
+    chars
+        .next()
+        .map(|first| first.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// `text` cut at each comma that is not a decimal comma.
@@ -187,12 +214,41 @@ mod tests {
     fn a_tax_without_a_rate_or_with_too_many_is_refused_with_a_message() {
         assert!(Tax::parse("VAT").unwrap_err().contains("needs a rate"));
         assert!(Tax::parse("VAT twenty").unwrap_err().contains("VAT twenty"));
-        assert!(Tax::parse("VAT 120").is_err());
+        // A rate that is a number but no rate says what is wrong with it.
+        assert_eq!(
+            Tax::parse("VAT 2000%").unwrap_err(),
+            "“VAT 2000%”: a percentage can't be more than 100."
+        );
+        assert!(
+            Tax::parse("QST 9.9751")
+                .unwrap_err()
+                .contains("up to 3 decimals"),
+            "{:?}",
+            Tax::parse("QST 9.9751")
+        );
         assert!(Tax::parse(&format!("{} 5", "x".repeat(41))).is_err());
         assert_eq!(
             Tax::parse_list("A 1, B 2, C 3, D 4").unwrap_err(),
             "Up to 3 taxes per invoice."
         );
+    }
+
+    #[test]
+    fn a_tax_named_twice_is_refused_since_it_would_be_charged_twice() {
+        for twice in [
+            "VAT 20%, VAT 20%",
+            "VAT 20%, vat 5%",
+            "5, 7",
+            "GST 5%, QST 9.975%, GST 5%",
+        ] {
+            let refused = Tax::parse_list(twice).unwrap_err();
+            assert!(refused.contains("is listed twice"), "{twice}: {refused}");
+        }
+        assert_eq!(
+            Tax::parse_list("VAT 20%, vat 5%").unwrap_err(),
+            "“vat” is listed twice; each tax applies to the whole invoice, so name it once."
+        );
+        assert_eq!(Tax::parse_list("GST 5%, QST 9.975%").unwrap().len(), 2);
     }
 
     #[test]

@@ -8,8 +8,10 @@ use jiff::Timestamp;
 use mongodb::bson::{Document, doc, oid::ObjectId};
 use paytrack::api::business::{BusinessForm, BusinessSave, GetBusiness, SaveBusiness};
 use paytrack::api::clients::{ClientSave, CreateClient};
+use paytrack::api::invoices::{InvoiceSave, UpdateInvoice};
 use paytrack::domain::business::BusinessInput;
 use paytrack::domain::client::ClientInput;
+use paytrack::domain::invoice_draft::InvoiceInput;
 use paytrack::server::jobs::clock::ManualClock;
 use serde_json::Value;
 
@@ -126,6 +128,26 @@ async fn an_invoice_names_the_seller_the_client_each_tax_and_the_reverse_charge(
     assert_eq!(document["totals"]["tax"]["minor"], 960 + 1915);
     assert_eq!(document["reverse_charge"], Value::Null);
     assert_eq!(detail["input"]["taxes"], "GST 5%, QST 9.975%");
+
+    // A tax named twice would be charged twice: refused with why, and the draft keeps its taxes.
+    let twice = InvoiceInput {
+        taxes: "GST 5%, QST 9.975%, gst 5%".to_string(),
+        ..input.clone()
+    };
+    let update = UpdateInvoice {
+        id: id.clone(),
+        input: twice,
+    };
+    let InvoiceSave::Invalid(errors) = ada.ok(&update).await else {
+        panic!("a tax named twice was saved");
+    };
+    assert_eq!(
+        errors.taxes.as_deref(),
+        Some("“gst” is listed twice; each tax applies to the whole invoice, so name it once.")
+    );
+    let unchanged = ada.invoice(&id).await.body;
+    assert_eq!(unchanged["input"]["taxes"], "GST 5%, QST 9.975%");
+    assert_eq!(unchanged["document"]["totals"]["tax"]["minor"], 960 + 1915);
 
     // No tax, a business client in another EU country: the invoice says who owes the VAT.
     input.taxes = String::new();
