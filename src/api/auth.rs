@@ -145,9 +145,10 @@ pub async fn time_zones() -> Result<Vec<String>, AppError> {
 /// One of the user's active sessions, as the account page lists them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionInfo {
-    /// RFC 3339, UTC.
-    pub signed_in_at: String,
-    pub last_used_at: String,
+    /// The day it signed in, in the user's zone: "Sat 5 Dec 2026".
+    pub signed_in_on: String,
+    /// When it was last used, in the user's zone: "Sat 5 Dec 2026, 13:05".
+    pub last_used: String,
     pub device: String,
     pub method: String,
     pub ip: String,
@@ -163,17 +164,23 @@ pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
     let current = &signed_in.session.id_hash;
     Ok(sessions
         .into_iter()
-        .map(|s| session_info(s, current))
+        .map(|s| session_info(s, current, &signed_in.user))
         .collect())
 }
 
 #[cfg(feature = "ssr")]
-fn session_info(session: crate::server::db::sessions::SessionDoc, current: &str) -> SessionInfo {
-    let time = |at: mongodb::bson::DateTime| at.try_to_rfc3339_string().unwrap_or_default();
+fn session_info(
+    session: crate::server::db::sessions::SessionDoc,
+    current: &str,
+    user: &crate::server::db::users::UserDoc,
+) -> SessionInfo {
+    use crate::server::chasing::timeline::when;
+    use crate::server::jobs::plan::{day_of, from_bson};
+
     SessionInfo {
         current: session.id_hash == current,
-        signed_in_at: time(session.created_at),
-        last_used_at: time(session.last_seen_at),
+        signed_in_on: day_of(session.created_at, user).long(),
+        last_used: when(from_bson(session.last_seen_at), user),
         device: if session.user_agent.is_empty() {
             "Unknown device".to_string()
         } else {

@@ -63,7 +63,10 @@ pub enum ClientSave {
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) fn summary(client: &crate::server::db::clients::ClientDoc) -> ClientSummary {
+pub(crate) fn summary(
+    client: &crate::server::db::clients::ClientDoc,
+    user: &crate::server::db::users::UserDoc,
+) -> ClientSummary {
     ClientSummary {
         id: client.id.to_hex(),
         name: client.name.clone(),
@@ -72,7 +75,10 @@ pub(crate) fn summary(client: &crate::server::db::clients::ClientDoc) -> ClientS
         currency: client.currency,
         reminders: client.reminders,
         archived: client.archived,
-        email_problem: client.email_problem.as_ref().map(|p| p.message()),
+        email_problem: client
+            .email_problem
+            .as_ref()
+            .map(|p| p.message(crate::server::jobs::plan::day_of(p.at, user))),
     }
 }
 
@@ -84,7 +90,7 @@ pub async fn list_clients(
 ) -> Result<Vec<ClientSummary>, AppError> {
     let (user, state) = who_asks().await?;
     let clients = clients::list(&state, user.id, include_archived, &search).await?;
-    Ok(clients.iter().map(summary).collect())
+    Ok(clients.iter().map(|c| summary(c, &user)).collect())
 }
 
 /// Every client's id and name, archived ones too (invoices to them stay listed), by name.
@@ -109,7 +115,7 @@ pub async fn get_client(id: String) -> Result<ClientDetail, AppError> {
     let file = clients::file(&state, &user, id).await?;
     let today = file.today;
     Ok(ClientDetail {
-        summary: summary(&file.client),
+        summary: summary(&file.client, &user),
         emails: file.client.emails.clone(),
         address: file.client.address.clone(),
         notes: file.client.notes.clone(),
@@ -129,7 +135,7 @@ pub async fn create_client(input: ClientInput) -> Result<ClientSave, AppError> {
         Err(errors) => return Ok(ClientSave::Invalid(*errors)),
     };
     let saved = clients::create(&state, &user, &client).await?;
-    Ok(ClientSave::Saved(summary(&saved)))
+    Ok(ClientSave::Saved(summary(&saved, &user)))
 }
 
 #[server(prefix = "/api", endpoint = "clients/update", input = Json, output = BrowserJson)]
@@ -140,7 +146,7 @@ pub async fn update_client(id: String, input: ClientInput) -> Result<ClientSave,
         Err(errors) => return Ok(ClientSave::Invalid(*errors)),
     };
     let saved = clients::update(&state, &user, id, &client).await?;
-    Ok(ClientSave::Saved(summary(&saved)))
+    Ok(ClientSave::Saved(summary(&saved, &user)))
 }
 
 /// Archives (or, with `archived = false`, restores) a client. Their invoices stay as they are.
@@ -148,7 +154,7 @@ pub async fn update_client(id: String, input: ClientInput) -> Result<ClientSave,
 pub async fn archive_client(id: String, archived: bool) -> Result<ClientSummary, AppError> {
     let (user, id, state) = signed_in_with_id(&id, "client").await?;
     let saved = clients::archive(&state, &user, id, archived).await?;
-    Ok(summary(&saved))
+    Ok(summary(&saved, &user))
 }
 
 /// One row of a client import as the preview shows it.

@@ -13,8 +13,8 @@ use crate::error::AppError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivityItem {
-    /// RFC 3339, UTC; the browser shows it in local time.
-    pub at: String,
+    /// When it happened, in the user's zone: "Tue 1 Dec 2026, 00:30".
+    pub when: String,
     pub what: String,
     pub invoice_id: String,
     pub number: String,
@@ -25,6 +25,8 @@ pub struct ActivityItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dashboard {
     pub today: CalendarDate,
+    /// The user's zone, which the activity's times are in.
+    pub time_zone: String,
     /// The last 12 months as "YYYY-MM", oldest first, this month last.
     pub months: Vec<String>,
     /// One entry per currency the user has outstanding or collected money in.
@@ -47,15 +49,26 @@ pub async fn load_dashboard() -> Result<Dashboard, AppError> {
         months: figures.months,
         currencies: figures.currencies,
         coming_due: figures.coming_due.iter().map(|i| row(i, today)).collect(),
-        activity: figures.activity.into_iter().map(activity_item).collect(),
+        activity: figures
+            .activity
+            .into_iter()
+            .map(|entry| activity_item(entry, &user))
+            .collect(),
+        time_zone: user.time_zone.clone(),
         late_payers: figures.late_payers,
     })
 }
 
 #[cfg(feature = "ssr")]
-fn activity_item(entry: crate::server::db::activity::ActivityDoc) -> ActivityItem {
+fn activity_item(
+    entry: crate::server::db::activity::ActivityDoc,
+    user: &crate::server::db::users::UserDoc,
+) -> ActivityItem {
+    use crate::server::chasing::timeline::when;
+    use crate::server::jobs::plan::from_bson;
+
     ActivityItem {
-        at: entry.at.try_to_rfc3339_string().unwrap_or_default(),
+        when: when(from_bson(entry.at), user),
         what: entry.kind.label().to_string(),
         invoice_id: entry.invoice_id.to_hex(),
         number: entry.number,

@@ -1,7 +1,8 @@
 //! The dashboard's latest activity, read in spans of time back from now: the newest first
-//! across every span, each user's own, and as many as asked even when they are years apart.
+//! across every span, each user's own, and as many as asked even when they are years apart;
+//! told in the user's time zone.
 
-use mongodb::bson::{DateTime, oid::ObjectId};
+use mongodb::bson::{DateTime, Document, doc, oid::ObjectId};
 use paytrack::domain::money::Currency;
 use paytrack::server::db::activity::{self, ActivityDoc, ActivityKind};
 
@@ -73,4 +74,31 @@ async fn the_latest_activity_is_the_newest_whatever_span_it_falls_in() {
             .unwrap()
             .is_empty()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_tells_when_things_happened_in_the_users_time_zone() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.com").await;
+    let user: Document = app
+        .db
+        .collection::<Document>("users")
+        .find_one(doc! { "email": "ada@example.com" })
+        .await
+        .unwrap()
+        .unwrap();
+    let id = user.get_object_id("_id").unwrap();
+    assert_eq!(user.get_str("time_zone").unwrap(), "Europe/Paris");
+    // 23:30 on 30 November in UTC is half past midnight on 1 December in Paris.
+    let at = DateTime::parse_rfc3339_str("2026-11-30T23:30:00Z").unwrap();
+    activity::insert_many(&app.db, vec![entry(id, at, 0, "INV-0042")])
+        .await
+        .unwrap();
+
+    let dashboard = ada.form("/api/dashboard", &[]).await;
+    assert_eq!(dashboard.status, 200, "{}", dashboard.body);
+    assert_eq!(dashboard.body["time_zone"], "Europe/Paris");
+    let latest = &dashboard.body["activity"][0];
+    assert_eq!(latest["number"], "INV-0042");
+    assert_eq!(latest["when"], "Tue 1 Dec 2026, 00:30");
 }

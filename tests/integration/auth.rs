@@ -515,6 +515,40 @@ async fn the_account_lists_its_live_sessions_and_marks_this_one() {
         "session ids never leave the server"
     );
 
+    // Told in the user's zone (Paris): signed in at 23:30 UTC on 30 November is 1 December.
+    let user = app
+        .db
+        .collection::<Document>("users")
+        .find_one(doc! { "email": EMAIL })
+        .await
+        .unwrap()
+        .unwrap();
+    let late_evening = DateTime::parse_rfc3339_str("2026-11-30T23:30:00Z").unwrap();
+    app.db
+        .collection::<Document>("sessions")
+        .update_many(
+            doc! { "user_id": user.get_object_id("_id").unwrap() },
+            doc! { "$set": { "created_at": late_evening } },
+        )
+        .await
+        .unwrap();
+    let response = app.post_with_cookie("/api/account/sessions", &laptop).await;
+    let sessions: Value = response.json().await.unwrap();
+    let paris_now = jiff::Zoned::now().in_tz("Europe/Paris").unwrap();
+    for session in sessions.as_array().unwrap() {
+        assert_eq!(session["signed_in_on"], "Tue 1 Dec 2026", "{session}");
+        let last_used = session["last_used"].as_str().unwrap();
+        assert!(
+            last_used.ends_with(&paris_now.strftime(", %H:%M").to_string())
+                || last_used.ends_with(
+                    &(paris_now.clone() - jiff::SignedDuration::from_mins(1))
+                        .strftime(", %H:%M")
+                        .to_string()
+                ),
+            "{last_used}, now {paris_now}"
+        );
+    }
+
     let anonymous = app.call("/api/account/sessions", &[]).await;
     assert_eq!(anonymous.status(), 401);
 }

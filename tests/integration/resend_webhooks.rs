@@ -138,6 +138,26 @@ async fn a_signed_bounce_marks_only_the_client_the_email_went_to_once() {
     );
     assert_eq!(all_clients(&app).await, before);
 
+    // The day is told where the user is (Paris): a bounce at 23:30 UTC on 30 November was on
+    // 1 December there.
+    let late_evening = mongodb::bson::DateTime::parse_rfc3339_str("2026-11-30T23:30:00Z").unwrap();
+    app.db
+        .collection::<Document>("clients")
+        .update_one(
+            doc! { "_id": mongodb::bson::oid::ObjectId::parse_str(&client).unwrap() },
+            doc! { "$set": { "email_problem.at": late_evening } },
+        )
+        .await
+        .unwrap();
+    let problem = problem_of(&ada, &client).await;
+    assert!(
+        problem
+            .as_str()
+            .unwrap()
+            .contains("bounced on Tue 1 Dec 2026:"),
+        "{problem}"
+    );
+
     // Fixing the address clears the warning.
     let mut input = crate::common::billing::client_input("Acme Buyer");
     input.emails = "payables@acme.test".to_string();

@@ -85,7 +85,10 @@ pub async fn load_editor_context() -> Result<EditorContext, AppError> {
         today: today_of(&user),
         default_taxes: Tax::list_text(&business.default_taxes),
         default_notes: business.default_notes.clone().unwrap_or_default(),
-        clients: clients.iter().map(crate::api::clients::summary).collect(),
+        clients: clients
+            .iter()
+            .map(|c| crate::api::clients::summary(c, &user))
+            .collect(),
     })
 }
 

@@ -31,8 +31,7 @@ pub fn detail(
     user: &UserDoc,
     today: CalendarDate,
 ) -> InvoiceDetail {
-    use crate::server::jobs::plan::{from_bson, local_date, zone_of};
-    let local = |at| local_date(from_bson(at), &zone_of(user));
+    let local = |at| crate::server::jobs::plan::day_of(at, user);
     InvoiceDetail {
         id: invoice.id.to_hex(),
         client_id: invoice.client_id.to_hex(),

@@ -15,7 +15,7 @@ use crate::server::db::invoices::{self, InvoiceDoc, PromiseDoc};
 use crate::server::db::users::UserDoc;
 use crate::server::email::{notify, templates};
 use crate::server::invoicing::{load, public};
-use crate::server::jobs::plan::{self, from_bson, local_date, today_of, zone_of};
+use crate::server::jobs::plan::{self, today_of};
 use crate::server::limits::{self, rate};
 use crate::server::state::AppState;
 
@@ -24,7 +24,7 @@ pub fn view(invoice: &InvoiceDoc, user: &UserDoc, today: CalendarDate) -> Option
     let (_, promise) = invoice.open_promise()?;
     Some(PromiseView {
         day: promise.day,
-        made_on: local_date(from_bson(promise.made_at), &zone_of(user)),
+        made_on: plan::day_of(promise.made_at, user),
         outcome: invoice.promise_outcome(promise, today),
     })
 }

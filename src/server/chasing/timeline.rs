@@ -210,7 +210,7 @@ pub fn build(
             match client.and_then(|c| c.email_problem.as_ref()) {
                 Some(problem) => format!(
                     "Reminders are held: {} Resume once the address is fixed.",
-                    problem.message()
+                    problem.message(plan::day_of(problem.at, user))
                 ),
                 None => "Reminders are held because an email to the client bounced. Fix the client's address, then resume.".to_string(),
             },

@@ -12,6 +12,7 @@ use super::late_payers;
 use super::schema::CLIENTS;
 use crate::domain::client::{Client, ClientInput};
 use crate::domain::country::Country;
+use crate::domain::date::CalendarDate;
 use crate::domain::money::Currency;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -63,13 +64,9 @@ pub struct EmailProblem {
 }
 
 impl EmailProblem {
-    /// What the user reads on the client's page.
-    pub fn message(&self) -> String {
-        let when = self
-            .at
-            .try_to_rfc3339_string()
-            .map(|t| t.get(..10).unwrap_or_default().to_string())
-            .unwrap_or_default();
+    /// What the user reads on the client's page; `on` is the day of `at` in the user's zone.
+    pub fn message(&self, on: CalendarDate) -> String {
+        let when = on.long();
         match self.kind.as_str() {
             "complained" => format!(
                 "{} marked an email from you as spam on {when}. PayTrack sends nothing more to that address; edit the client to change it.",

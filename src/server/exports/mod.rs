@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::server::db::users::UserDoc;
 use crate::server::db::{self, clients};
 use crate::server::invoicing::listing;
-use crate::server::jobs::plan::today_of;
+use crate::server::jobs::plan::{day_of, today_of};
 use crate::server::state::AppState;
 
 /// Invoices read per round while exporting: big enough to be quick, small enough that no
@@ -65,10 +65,7 @@ pub async fn invoices_csv(
             let period = invoice.service_period;
             let sent_on = invoice
                 .sent_at
-                .map(|at| {
-                    use crate::server::jobs::plan::{from_bson, local_date, zone_of};
-                    local_date(from_bson(at), &zone_of(user)).to_string()
-                })
+                .map(|at| day_of(at, user).to_string())
                 .unwrap_or_default();
             write(
                 &mut out,

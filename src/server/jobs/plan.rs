@@ -47,6 +47,11 @@ pub fn today_of(user: &UserDoc) -> CalendarDate {
     local_date(Timestamp::now(), &zone_of(user))
 }
 
+/// The day a stored moment fell on where the user is.
+pub fn day_of(at: DateTime, user: &UserDoc) -> CalendarDate {
+    local_date(from_bson(at), &zone_of(user))
+}
+
 pub fn to_bson(at: Timestamp) -> DateTime {
     DateTime::from_millis(at.as_millisecond())
 }

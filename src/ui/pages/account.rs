@@ -60,6 +60,7 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
         "an emailed link"
     };
     let current_zone = me.time_zone.clone();
+    let sessions_zone = format!("Times in {}.", me.time_zone);
 
     view! {
         <section class="page account">
@@ -160,6 +161,7 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
 
             <section class="card" aria-labelledby="sessions-title">
                 <h2 id="sessions-title">"Sessions"</h2>
+                <p class="muted small">{sessions_zone}</p>
                 <Suspense fallback=|| view! { <p class="muted">"Loading sessions…"</p> }>
                     {move || Suspend::new(async move {
                         sessions.await.map(|sessions| view! {
@@ -171,11 +173,10 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
                                         <br />
                                         <span class="muted small">
                                             {format!("Signed in {} with {} from {} · last used {}",
-                                                s.signed_in_at.get(..10).unwrap_or_default(),
+                                                s.signed_in_on,
                                                 if s.method == "google" { "Google" } else { "an emailed link" },
                                                 s.ip,
-                                                s.last_used_at.get(..16).unwrap_or_default().replace('T', " "))}
-                                            " UTC"
+                                                s.last_used)}
                                         </span>
                                     </li>
                                 }).collect_view()}

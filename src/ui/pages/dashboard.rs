@@ -112,10 +112,11 @@ fn DashboardView(data: DashboardData) -> impl IntoView {
             </section>
             <section class="card" aria-labelledby="activity-title">
                 <h2 id="activity-title">"Recent activity"</h2>
+                <p class="muted small">{format!("Times in {}.", data.time_zone)}</p>
                 <ul class="plain-list activity">
                     {data.activity.into_iter().map(|item| view! {
                         <li>
-                            <span class="muted small">{item.at.get(..16).unwrap_or_default().replace('T', " ")} " UTC"</span><br />
+                            <span class="muted small activity-when">{item.when.clone()}</span><br />
                             {item.what.clone()} " — "
                             <A href=format!("/invoices/{}", item.invoice_id)>{item.number.clone()}</A>
                             " · " {item.client_name.clone()} " · " {item.amount.to_string()}
