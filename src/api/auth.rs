@@ -174,13 +174,12 @@ fn session_info(
     current: &str,
     user: &crate::server::db::users::UserDoc,
 ) -> SessionInfo {
-    use crate::server::chasing::timeline::when;
-    use crate::server::jobs::plan::{day_of, from_bson};
+    use crate::server::jobs::plan::{day_of, from_bson, local_moment};
 
     SessionInfo {
         current: session.id_hash == current,
         signed_in_on: day_of(session.created_at, user).long(),
-        last_used: when(from_bson(session.last_seen_at), user),
+        last_used: local_moment(from_bson(session.last_seen_at), user),
         device: if session.user_agent.is_empty() {
             "Unknown device".to_string()
         } else {

@@ -64,11 +64,10 @@ fn activity_item(
     entry: crate::server::db::activity::ActivityDoc,
     user: &crate::server::db::users::UserDoc,
 ) -> ActivityItem {
-    use crate::server::chasing::timeline::when;
-    use crate::server::jobs::plan::from_bson;
+    use crate::server::jobs::plan::{from_bson, local_moment};
 
     ActivityItem {
-        when: when(from_bson(entry.at), user),
+        when: local_moment(from_bson(entry.at), user),
         what: entry.kind.label().to_string(),
         invoice_id: entry.invoice_id.to_hex(),
         number: entry.number,

@@ -64,7 +64,7 @@ pub async fn last_reply(
         excerpt.push('…');
     }
     Ok(Some(LastReply {
-        when: crate::server::chasing::timeline::when(from_bson(reply.received_at), user),
+        when: crate::server::jobs::plan::local_moment(from_bson(reply.received_at), user),
         invoice_number: number,
         excerpt,
     }))

@@ -268,7 +268,7 @@ pub fn view(reply: &ReplyDoc, user: &UserDoc) -> ReplyView {
             Some(name) => format!("{name} <{}>", reply.from_address),
             None => reply.from_address.clone(),
         },
-        when: super::timeline::when(received, user),
+        when: crate::server::jobs::plan::local_moment(received, user),
         subject: reply.subject.clone(),
         text: reply.text.clone(),
         html: reply.html.clone(),

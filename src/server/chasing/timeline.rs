@@ -17,12 +17,6 @@ use crate::server::email::invoice_emails::{
 };
 use crate::server::jobs::plan::{self, from_bson, local_date, zone_of};
 
-pub fn when(at: Timestamp, user: &UserDoc) -> String {
-    let zoned = at.to_zoned(zone_of(user));
-    let date = local_date(at, &zone_of(user));
-    format!("{}, {:02}:{:02}", date.long(), zoned.hour(), zoned.minute())
-}
-
 /// The timeline and the sentence above it, from the invoice, its jobs and the policy.
 pub fn build(
     user: &UserDoc,
@@ -71,7 +65,10 @@ pub fn build(
     timeline.push(TimelineItem {
         step: Step::Invoice.key(),
         label: Step::Invoice.label(),
-        when: when_at.map_or_else(|| "When sent".to_string(), |at| when(at, user)),
+        when: when_at.map_or_else(
+            || "When sent".to_string(),
+            |at| plan::local_moment(at, user),
+        ),
         status,
         note,
         subject: invoice_mail.subject,
@@ -174,7 +171,7 @@ pub fn build(
                 }
             }
         };
-        let when_text = at.map_or_else(String::new, |at| when(at, user));
+        let when_text = at.map_or_else(String::new, |at| plan::local_moment(at, user));
         if status == TimelineStatus::Planned && next_planned.is_none() && hold.is_none() {
             next_planned = Some(when_text.clone());
         }

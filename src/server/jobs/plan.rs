@@ -52,6 +52,13 @@ pub fn day_of(at: DateTime, user: &UserDoc) -> CalendarDate {
     local_date(from_bson(at), &zone_of(user))
 }
 
+/// A moment as the user reads it, in their zone: "Sat 5 Dec 2026, 13:05".
+pub fn local_moment(at: Timestamp, user: &UserDoc) -> String {
+    let zoned = at.to_zoned(zone_of(user));
+    let date = local_date(at, &zone_of(user));
+    format!("{}, {:02}:{:02}", date.long(), zoned.hour(), zoned.minute())
+}
+
 pub fn to_bson(at: Timestamp) -> DateTime {
     DateTime::from_millis(at.as_millisecond())
 }
