@@ -98,6 +98,9 @@ test('a client, an invoice with live totals, sending, part and full payment, and
   const aging = page.getByRole('table', { name: 'Outstanding by age' });
   await expect(aging.getByRole('row', { name: /^Current/ })).toContainText('$201.56');
   await expect(aging.getByRole('row', { name: /^Current/ })).toContainText('1 invoice');
+  // What falls due next names its client, a link to their page.
+  const comingDue = page.getByRole('region', { name: 'Coming due' });
+  await expect(comingDue.getByRole('link', { name: 'Acme Corp' })).toHaveAttribute('href', /^\/clients\/[0-9a-f]{24}$/);
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Invoices' }).click();
   await page.locator('#invoice-row-0').focus();

@@ -101,7 +101,8 @@ fn DashboardView(data: DashboardData) -> impl IntoView {
                             {data.coming_due.into_iter().map(|row| view! {
                                 <li>
                                     <A href=format!("/invoices/{}", row.id)>{row.number.clone()}</A>
-                                    " · " {row.client_name.clone()} " · due " {row.due_date.to_string()} " · "
+                                    " · " <A href=format!("/clients/{}", row.client_id)>{row.client_name.clone()}</A>
+                                    " · due " {row.due_date.to_string()} " · "
                                     <strong>{row.due.to_string()}</strong> " "
                                     <StatusBadge status=row.status overdue=row.overdue />
                                 </li>
