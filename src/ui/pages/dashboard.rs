@@ -117,7 +117,7 @@ fn DashboardView(data: DashboardData) -> impl IntoView {
                 <ul class="plain-list activity">
                     {data.activity.into_iter().map(|item| view! {
                         <li>
-                            <span class="muted small activity-when">{item.when.clone()}</span><br />
+                            <span class="muted small">{item.when.clone()}</span><br />
                             {item.what.clone()} " — "
                             <A href=format!("/invoices/{}", item.invoice_id)>{item.number.clone()}</A>
                             " · " {item.client_name.clone()} " · " {item.amount.to_string()}
