@@ -90,12 +90,8 @@ async fn deleting_the_account_leaves_nothing_of_the_user_in_any_collection() {
     app.request_link(EMAIL, "/").await; // an unused login link, too
     let other = app.sign_in(OTHER).await;
     let user_id = app
-        .db
-        .collection::<Document>("users")
-        .find_one(doc! { "email": EMAIL })
+        .user_document(EMAIL)
         .await
-        .unwrap()
-        .unwrap()
         .get_object_id("_id")
         .unwrap()
         .to_hex();

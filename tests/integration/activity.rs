@@ -2,7 +2,7 @@
 //! across every span, each user's own, and as many as asked even when they are years apart;
 //! told in the user's time zone.
 
-use mongodb::bson::{DateTime, Document, doc, oid::ObjectId};
+use mongodb::bson::{DateTime, oid::ObjectId};
 use paytrack::domain::money::Currency;
 use paytrack::server::db::activity::{self, ActivityDoc, ActivityKind};
 
@@ -80,13 +80,7 @@ async fn the_latest_activity_is_the_newest_whatever_span_it_falls_in() {
 async fn the_dashboard_tells_when_things_happened_in_the_users_time_zone() {
     let app = spawn_app().await;
     let ada = app.user("ada@example.com").await;
-    let user: Document = app
-        .db
-        .collection::<Document>("users")
-        .find_one(doc! { "email": "ada@example.com" })
-        .await
-        .unwrap()
-        .unwrap();
+    let user = app.user_document("ada@example.com").await;
     let id = user.get_object_id("_id").unwrap();
     assert_eq!(user.get_str("time_zone").unwrap(), "Europe/Paris");
     // 23:30 on 30 November in UTC is half past midnight on 1 December in Paris.

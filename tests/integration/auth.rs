@@ -516,13 +516,7 @@ async fn the_account_lists_its_live_sessions_and_marks_this_one() {
     );
 
     // Told in the user's zone (Paris): signed in at 23:30 UTC on 30 November is 1 December.
-    let user = app
-        .db
-        .collection::<Document>("users")
-        .find_one(doc! { "email": EMAIL })
-        .await
-        .unwrap()
-        .unwrap();
+    let user = app.user_document(EMAIL).await;
     let late_evening = DateTime::parse_rfc3339_str("2026-11-30T23:30:00Z").unwrap();
     app.db
         .collection::<Document>("sessions")

@@ -12,14 +12,7 @@ use crate::common::{TestApp, rerun_migration, spawn_app};
 type Kept = Vec<(String, String, i64, u32)>;
 
 async fn user_id(app: &TestApp, email: &str) -> ObjectId {
-    app.db
-        .collection::<Document>("users")
-        .find_one(doc! { "email": email })
-        .await
-        .unwrap()
-        .unwrap()
-        .get_object_id("_id")
-        .unwrap()
+    app.user_document(email).await.get_object_id("_id").unwrap()
 }
 
 async fn kept(app: &TestApp, user: ObjectId) -> Kept {

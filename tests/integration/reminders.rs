@@ -749,12 +749,8 @@ async fn an_email_once_tried_on_its_own_never_joins_a_batch() {
 }
 
 async fn user_id(app: &TestApp) -> ObjectId {
-    app.db
-        .collection::<Document>("users")
-        .find_one(doc! { "email": "ada@example.com" })
+    app.user_document("ada@example.com")
         .await
-        .unwrap()
-        .unwrap()
         .get_object_id("_id")
         .unwrap()
 }

@@ -93,13 +93,7 @@ async fn a_search_finds_what_was_typed_anywhere_within_every_filter_and_page() {
     for _ in 0..3 {
         bo.draft(&bos_lovelace).await;
     }
-    let owner = app
-        .db
-        .collection::<Document>("users")
-        .find_one(doc! { "email": "ada@example.test" })
-        .await
-        .unwrap()
-        .unwrap();
+    let owner = app.user_document("ada@example.test").await;
     let open = || doc! { "$in": ["Open", "PartiallyPaid"] };
     let statuses = [
         ("", doc! {}),

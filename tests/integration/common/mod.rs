@@ -143,6 +143,16 @@ pub async fn spawn_app_with(uri: &str, extra: &[(&str, &str)]) -> TestApp {
 }
 
 impl TestApp {
+    /// The stored user with this sign-in address (it must exist).
+    pub async fn user_document(&self, email: &str) -> mongodb::bson::Document {
+        self.db
+            .collection::<mongodb::bson::Document>("users")
+            .find_one(mongodb::bson::doc! { "email": email })
+            .await
+            .unwrap()
+            .unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
