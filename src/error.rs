@@ -6,6 +6,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::browser_json::BrowserJsonEncoding;
 
+mod request_words;
+
+pub use request_words::MAX_REQUEST_BYTES;
+use request_words::for_people;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum AppError {
     /// The database did not answer in time; retrying later will likely work.
@@ -86,43 +91,6 @@ impl FromServerFnError for AppError {
             | ServerFnErrorErr::MiddlewareError(_) => AppError::Internal,
         }
     }
-}
-
-/// The largest request body the server reads (the server sets it, so this message and the
-/// limit cannot part).
-pub const MAX_REQUEST_BYTES: usize = 2 * 1024 * 1024;
-
-/// A decoder's complaint about the arguments, said for a person: which value was not one of
-/// the choices, or which was missing, without positions in the request body.
-fn for_people(message: &str) -> String {
-    // How http-body-util words a body cut off at `MAX_REQUEST_BYTES`.
-    if message.contains("length limit exceeded") {
-        return format!(
-            "it is larger than the {} MB PayTrack accepts.",
-            MAX_REQUEST_BYTES / (1024 * 1024)
-        );
-    }
-    let message = message
-        .split(" at line ")
-        .next()
-        .unwrap_or(message)
-        .trim_start_matches("Error(\"")
-        .trim_end_matches('"');
-    let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
-    if message.starts_with("unknown variant")
-        && let Some((given, choices)) = quoted.split_first()
-    {
-        return format!(
-            "“{given}” is not one of the choices ({}).",
-            choices.join(", ")
-        );
-    }
-    if message.starts_with("missing field")
-        && let Some(field) = quoted.first()
-    {
-        return format!("“{field}” is missing.");
-    }
-    message.to_string()
 }
 
 #[cfg(test)]

@@ -75,6 +75,21 @@ impl User<'_> {
         answer(response).await
     }
 
+    /// Posts `body` as it is, under `content_type`: what a caller's own client might send.
+    pub async fn raw(&self, endpoint: &str, content_type: &str, body: &'static str) -> Answer {
+        let response = self
+            .app
+            .http
+            .post(self.app.url(endpoint))
+            .header(COOKIE, format!("paytrack_session={}", self.cookie))
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request reaches the server");
+        answer(response).await
+    }
+
     /// Calls a server function that takes a URL-encoded form.
     pub async fn form(&self, endpoint: &str, fields: &[(&str, &str)]) -> Answer {
         let response = self
