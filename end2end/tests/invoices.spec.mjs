@@ -101,6 +101,10 @@ test('a client, an invoice with live totals, sending, part and full payment, and
   // What falls due next names its client, a link to their page.
   const comingDue = page.getByRole('region', { name: 'Coming due' });
   await expect(comingDue.getByRole('link', { name: 'Acme Corp' })).toHaveAttribute('href', /^\/clients\/[0-9a-f]{24}$/);
+  const clientHref = await comingDue.getByRole('link', { name: 'Acme Corp' }).getAttribute('href');
+  // So does what happened lately.
+  const activity = page.getByRole('region', { name: 'Recent activity' });
+  await expect(activity.getByRole('link', { name: 'Acme Corp' }).first()).toHaveAttribute('href', clientHref);
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Invoices' }).click();
   await page.locator('#invoice-row-0').focus();

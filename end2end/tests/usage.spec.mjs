@@ -17,6 +17,8 @@ test('an operator sees usage drawn per day, and the page is theirs alone', async
   await expect(page.getByTestId('sign-ups')).not.toHaveText('0');
   const charts = page.locator('figure.chart-daily');
   await expect(charts).toHaveCount(5);
+  // Every user's events on one calendar, which says whose.
+  await expect(page.getByText('Each day runs from midnight to midnight UTC.')).toBeVisible();
   await expect(charts.first().locator('svg[role="img"] title').first()).toContainText('Sign-ups per day');
   await expect(charts.first().locator('table caption')).toHaveText('Sign-ups per day');
   await expect(page.locator('[data-plan="Free"]')).toBeVisible();

@@ -18,6 +18,8 @@ pub struct ActivityItem {
     pub what: String,
     pub invoice_id: String,
     pub number: String,
+    /// None for entries older than the id in the activity log: the name is shown unlinked.
+    pub client_id: Option<String>,
     pub client_name: String,
     pub amount: Money,
 }
@@ -71,6 +73,7 @@ fn activity_item(
         what: entry.kind.label().to_string(),
         invoice_id: entry.invoice_id.to_hex(),
         number: entry.number,
+        client_id: entry.client_id.map(|id| id.to_hex()),
         client_name: entry.client_name,
         amount: Money::from_minor(entry.amount_minor, entry.currency),
     }

@@ -18,6 +18,7 @@ fn entry(user: ObjectId, now: DateTime, days_ago: i64, number: &str) -> Activity
         kind: ActivityKind::Sent,
         invoice_id: ObjectId::new(),
         number: number.to_string(),
+        client_id: None,
         client_name: "Acme".to_string(),
         amount_minor: 100,
         currency: Currency::USD,
@@ -95,4 +96,29 @@ async fn the_dashboard_tells_when_things_happened_in_the_users_time_zone() {
     let latest = &dashboard.body["activity"][0];
     assert_eq!(latest["number"], "INV-0042");
     assert_eq!(latest["when"], "Tue 1 Dec 2026, 00:30");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_activity_names_the_client_it_concerns_by_id_as_well() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.com").await;
+    let client = ada.client("Acme").await;
+    let (_, number) = ada.draft(&client).await;
+
+    let dashboard = ada.form("/api/dashboard", &[]).await;
+    let latest = &dashboard.body["activity"][0];
+    assert_eq!(latest["number"], number.as_str());
+    assert_eq!(latest["client_name"], "Acme");
+    assert_eq!(latest["client_id"], client.as_str());
+
+    // Entries written before the id was kept still show, with the name alone.
+    let user = app.user_document("ada@example.com").await;
+    let id = user.get_object_id("_id").unwrap();
+    activity::insert_many(&app.db, vec![entry(id, DateTime::now(), 0, "INV-OLD")])
+        .await
+        .unwrap();
+    let dashboard = ada.form("/api/dashboard", &[]).await;
+    let old = &dashboard.body["activity"][0];
+    assert_eq!(old["number"], "INV-OLD");
+    assert!(old["client_id"].is_null(), "{old}");
 }

@@ -84,6 +84,9 @@ pub struct ActivityDoc {
     pub kind: ActivityKind,
     pub invoice_id: ObjectId,
     pub number: String,
+    /// Whom the invoice was to (entries written before 2026-12-05 have no id: the name alone).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<ObjectId>,
     pub client_name: String,
     pub amount_minor: i64,
     pub currency: Currency,
@@ -104,6 +107,7 @@ pub async fn record(
         kind,
         invoice_id: invoice.id,
         number: invoice.number.clone(),
+        client_id: Some(invoice.client_id),
         client_name: invoice.bill_to.name.clone(),
         amount_minor,
         currency: invoice.currency,
@@ -240,6 +244,10 @@ mod tests {
             ActivityKind::PaidWithStripe,
             ActivityKind::StripePaymentProcessing,
             ActivityKind::StripePaymentFailed,
+            ActivityKind::PaidTwice,
+            ActivityKind::ClientReplied,
+            ActivityKind::AutomaticReply,
+            ActivityKind::ClientPromised,
             ActivityKind::PaymentRemoved,
             ActivityKind::WrittenOff,
             ActivityKind::Refunded,

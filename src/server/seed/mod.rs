@@ -143,6 +143,7 @@ pub async fn seed(
                 kind,
                 invoice_id,
                 number: format_number(&prefix, sequence),
+                client_id: Some(client.id),
                 client_name: client_name.clone(),
                 amount_minor,
                 currency: draft.currency,

@@ -120,7 +120,13 @@ fn DashboardView(data: DashboardData) -> impl IntoView {
                             <span class="muted small">{item.when.clone()}</span><br />
                             {item.what.clone()} " — "
                             <A href=format!("/invoices/{}", item.invoice_id)>{item.number.clone()}</A>
-                            " · " {item.client_name.clone()} " · " {item.amount.to_string()}
+                            " · " {match item.client_id.clone() {
+                                Some(id) => view! {
+                                    <A href=format!("/clients/{id}")>{item.client_name.clone()}</A>
+                                }.into_any(),
+                                None => item.client_name.clone().into_any(),
+                            }}
+                            " · " {item.amount.to_string()}
                         </li>
                     }).collect_view()}
                 </ul>

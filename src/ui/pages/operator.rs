@@ -51,6 +51,8 @@ fn Report(report: UsageReport) -> impl IntoView {
                 }
             }).collect_view()}
         </div>
+        // One zone for every user's events: the operator's days are UTC's, and say so.
+        <p class="muted small">"Each day runs from midnight to midnight UTC."</p>
         <div class="daily-charts">
             {report.series.iter().map(|series| view! {
                 <DailyChart days=report.days.clone() counts=series.counts.clone() label=series.label.clone() id=format!("usage-{}", series.key) />
