@@ -1,17 +1,18 @@
 //! Several invoices at once: each is checked on its own, and the ones that cannot change are
-//! listed with the reason. Only a failure of PayTrack itself stops the rest. Invoices of
-//! different clients change side by side, a few at once, since each send waits on Stripe for
-//! its payment link; one client's go one after another, so the first makes the client's
-//! Stripe customer and the others reuse it (Stripe refuses a request whose idempotency key is
-//! still in flight). Their emails (the invoices, or the voids' credit notes) go after the
-//! answer, one after another: Resend takes a couple a second, so fifty would otherwise hold
-//! the answer for half a minute or more, past what a proxy waits.
+//! listed with the reason. Only a failure of PayTrack itself stops the rest. Invoices change
+//! side by side, a few at once, since each send waits on Stripe for its payment link. One
+//! client's first goes alone, until one has gone through: it makes the client's Stripe
+//! customer, which the others then reuse (made side by side, each would ask Stripe for it
+//! under the same idempotency key, and Stripe refuses a key still in flight). Their emails (the
+//! invoices, or the voids' credit notes) go after the answer, one after another: Resend takes
+//! a couple a second, so fifty would otherwise hold the answer for half a minute or more, past
+//! what a proxy waits.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use futures::StreamExt;
 use mongodb::bson::oid::ObjectId;
+use tokio::sync::Semaphore;
 
 use super::sending::{InvoiceEmail, send_then, void_leaving_email};
 use crate::domain::bulk::{BulkAction, BulkOutcome};
@@ -23,9 +24,9 @@ use crate::server::state::AppState;
 /// The most invoices one request may act on.
 pub const MAX: usize = 200;
 
-/// Clients whose invoices change at once. Stripe allows far more requests a second; four
-/// already cut the wait about fourfold while one user's sends stay gentle on the database.
-const CLIENTS_AT_ONCE: usize = 4;
+/// Invoices that change at once. Stripe allows far more requests a second; four already cut
+/// the wait about fourfold while one user's sends stay gentle on the database.
+const AT_ONCE: usize = 4;
 
 /// One selected invoice: where it was in the selection, and its number when it was found.
 struct Picked {
@@ -49,13 +50,19 @@ pub async fn apply(
         )));
     }
     let lanes = by_client(state, user, ids).await?;
-    let stopped = AtomicBool::new(false);
-    let mut acted: Vec<Acted> = futures::stream::iter(lanes)
-        .map(|lane| act_in_turn(state, user, action, lane, &stopped))
-        .buffer_unordered(CLIENTS_AT_ONCE)
-        .flat_map(futures::stream::iter)
-        .collect()
-        .await;
+    let turns = Turns {
+        at_once: Semaphore::new(AT_ONCE),
+        stopped: AtomicBool::new(false),
+    };
+    let mut acted: Vec<Acted> = futures::future::join_all(
+        lanes
+            .into_iter()
+            .map(|lane| act_on_lane(state, user, action, lane, &turns)),
+    )
+    .await
+    .into_iter()
+    .flatten()
+    .collect();
     acted.sort_by_key(|(at, _, _)| *at);
     let mut outcome = BulkOutcome::default();
     let mut changed = Vec::new();
@@ -122,33 +129,63 @@ async fn by_client(
     Ok(lanes)
 }
 
-/// Acts on one lane's invoices one after another, until PayTrack itself fails (here or in
-/// another lane).
-async fn act_in_turn(
+/// What every lane's invoices share: how many may be acting at once, and whether PayTrack
+/// itself failed (here or in another lane), which stops the rest.
+struct Turns {
+    at_once: Semaphore,
+    stopped: AtomicBool,
+}
+
+/// Acts on one lane's invoices: one after another until one goes through, then the rest side
+/// by side.
+async fn act_on_lane(
     state: &AppState,
     user: &UserDoc,
     action: BulkAction,
     lane: Vec<Picked>,
-    stopped: &AtomicBool,
+    turns: &Turns,
 ) -> Vec<Acted> {
     let mut acted = Vec::with_capacity(lane.len());
-    for picked in lane {
-        if stopped.load(Ordering::Relaxed) {
+    let mut lane = lane.into_iter();
+    for picked in lane.by_ref() {
+        let Some(one) = act_on(state, user, action, picked, turns).await else {
+            return acted;
+        };
+        let went = one.2.is_ok();
+        acted.push(one);
+        if went {
             break;
         }
-        let result = match picked.id {
-            Ok(id) => match action {
-                BulkAction::Send => send_then(state, user, id, InvoiceEmail::Scheduled).await,
-                BulkAction::Void => void_leaving_email(state, user, id).await,
-            },
-            Err(err) => Err(err),
-        };
-        if matches!(result, Err(AppError::Unavailable | AppError::Internal)) {
-            stopped.store(true, Ordering::Relaxed);
-        }
-        acted.push((picked.at, picked.number, result));
     }
+    let rest =
+        futures::future::join_all(lane.map(|picked| act_on(state, user, action, picked, turns)));
+    acted.extend(rest.await.into_iter().flatten());
     acted
+}
+
+/// Acts on one invoice when its turn comes; nothing once PayTrack itself has failed.
+async fn act_on(
+    state: &AppState,
+    user: &UserDoc,
+    action: BulkAction,
+    picked: Picked,
+    turns: &Turns,
+) -> Option<Acted> {
+    let _turn = turns.at_once.acquire().await.ok()?;
+    if turns.stopped.load(Ordering::Relaxed) {
+        return None;
+    }
+    let result = match picked.id {
+        Ok(id) => match action {
+            BulkAction::Send => send_then(state, user, id, InvoiceEmail::Scheduled).await,
+            BulkAction::Void => void_leaving_email(state, user, id).await,
+        },
+        Err(err) => Err(err),
+    };
+    if matches!(result, Err(AppError::Unavailable | AppError::Internal)) {
+        turns.stopped.store(true, Ordering::Relaxed);
+    }
+    Some((picked.at, picked.number, result))
 }
 
 /// Sends the emails of the invoices just sent or voided, in order, after the answer. Each is
