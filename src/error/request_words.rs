@@ -82,6 +82,8 @@ pub fn for_people(message: &str) -> String {
         "invalid digit found in string" | "cannot parse integer from empty string" => {
             "a number has something other than digits in it.".to_string()
         }
+        // serde_json stops at 128 levels of arrays and objects, which no argument needs.
+        "recursion limit exceeded" => "its values are nested too deeply.".to_string(),
         "number out of range"
         | "number too large to fit in target type"
         | "number too small to fit in target type" => "a number is out of range.".to_string(),
@@ -202,7 +204,7 @@ mod tests {
     }
 
     #[test]
-    fn form_decoding_complaints_are_said_in_words() {
+    fn the_other_decoders_complaints_are_said_in_words_too() {
         assert_eq!(
             for_people("Multiple values for one key: \"id\""),
             "“id” is given more than once."
@@ -222,6 +224,10 @@ mod tests {
         assert_eq!(
             for_people("number out of range at line 1 column 10"),
             "a number is out of range."
+        );
+        assert_eq!(
+            for_people("recursion limit exceeded at line 1 column 130"),
+            "its values are nested too deeply."
         );
     }
 }
