@@ -336,7 +336,11 @@ pub fn router(state: AppState, requests: TaskTracker) -> Router {
         .no_br()
         .quality(CompressionLevel::Precise(4))
         .compress_when(dynamic);
-    http::headers::security(app, hsts)
+    // axum writes a 405's `Allow` as the answer leaves the router, after its layers; what
+    // explains a 405 wraps the router whole to read it.
+    Router::new()
+        .fallback_service(http::headers::security(app, hsts))
+        .layer(axum::middleware::from_fn(http::wrong_method::explain))
         .layer(compression)
         .layer(axum::middleware::from_fn_with_state(
             requests,

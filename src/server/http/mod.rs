@@ -17,6 +17,7 @@ pub mod stripe_events;
 pub mod stripe_webhooks;
 pub mod trailing_slash;
 pub mod webhooks;
+pub mod wrong_method;
 
 use axum::Json;
 use axum::http::{StatusCode, header};
