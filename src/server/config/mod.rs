@@ -273,7 +273,13 @@ impl Config {
         let production = site.environment == Environment::Production;
         let secrets = secrets::read(&vars);
         let workers = workers::read(&vars);
-        vars.or_note(secrets::require_master_key(&secrets, production), ());
+        let current_key_given = vars
+            .get("PAYTRACK_MASTER_KEY")
+            .is_ok_and(|key| key.is_some());
+        vars.or_note(
+            secrets::require_master_key(&secrets, production, current_key_given),
+            (),
+        );
         let billing = billing::read(&vars, &secrets);
         let people = site::read_people(&vars);
         vars.or_note(secrets::require_email(&secrets, production), ());

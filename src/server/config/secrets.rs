@@ -85,14 +85,20 @@ where
 
 /// Production seals users' Stripe keys, so it needs the master key; retired keys only open,
 /// so they make no sense without a current one.
-pub(super) fn require_master_key(secrets: &Secrets, production: bool) -> Result<(), Problem> {
+/// `current_given`: PAYTRACK_MASTER_KEY has a value, usable or not (a malformed one is its own
+/// problem, not also the previous keys').
+pub(super) fn require_master_key(
+    secrets: &Secrets,
+    production: bool,
+    current_given: bool,
+) -> Result<(), Problem> {
     if production && secrets.master_key.is_none() {
         return Err(problem(
             "PAYTRACK_MASTER_KEY",
             "is required in production: it encrypts users' Stripe keys at rest (make one with `openssl rand -base64 32` and keep it safe: without it they cannot be read)",
         ));
     }
-    if !secrets.master_key_previous.is_empty() && secrets.master_key.is_none() {
+    if !secrets.master_key_previous.is_empty() && !current_given {
         return Err(problem(
             "PAYTRACK_MASTER_KEY_PREVIOUS",
             "is set without PAYTRACK_MASTER_KEY: previous keys only open, the current key seals",

@@ -255,6 +255,15 @@ fn previous_master_keys_are_checked_one_by_one() -> Result<(), ConfigError> {
         .unwrap_err()
         .only();
     assert!(err.problem.contains("without PAYTRACK_MASTER_KEY"), "{err}");
+    // A malformed current key is that key's problem alone.
+    let err = load(&[
+        URI,
+        ("PAYTRACK_MASTER_KEY", "c2hvcnQ="),
+        ("PAYTRACK_MASTER_KEY_PREVIOUS", &old),
+    ])
+    .unwrap_err()
+    .only();
+    assert_eq!(err.variable, "PAYTRACK_MASTER_KEY");
     Ok(())
 }
 #[test]
