@@ -66,11 +66,16 @@ pub fn touch_first() -> bool {
             .is_some_and(|query| query.matches())
 }
 
-/// Marks the page as interactive (`<body data-hydrated>`), so tests can tell a server-rendered
-/// page from one whose WebAssembly has taken over. Called from an `Effect` (browser only) when
-/// a page's data view is built, since it sits inside `<Suspense>` and hydrates after the rest;
-/// a page without one (the landing, pricing, sign-in and legal pages) calls it itself.
-pub fn mark_hydrated() {
+/// Marks the page as interactive (`<body data-hydrated>`) once the view calling this has
+/// hydrated, so tests can tell a server-rendered page from one whose WebAssembly has taken
+/// over. A page's data view calls it when built, since it sits inside `<Suspense>` and
+/// hydrates after the rest; a page without one (the landing, pricing, sign-in and legal pages)
+/// calls it at its top. An effect runs in the browser only, after hydration.
+pub fn mark_hydrated_when_built() {
+    leptos::prelude::Effect::new(|_| mark_hydrated());
+}
+
+fn mark_hydrated() {
     if cfg!(feature = "hydrate")
         && let Some(body) = web_sys::window()
             .and_then(|w| w.document())

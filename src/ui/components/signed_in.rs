@@ -15,8 +15,7 @@ use crate::ui::url::encode;
 pub fn or_sign_in<V: IntoView + 'static>(loaded: Result<V, AppError>) -> AnyView {
     match loaded {
         Ok(view) => {
-            // Runs in the browser once this page's content has hydrated.
-            Effect::new(|_| crate::ui::browser::mark_hydrated());
+            crate::ui::browser::mark_hydrated_when_built();
             view.into_any()
         }
         Err(AppError::Unauthorized) => view! { <SignInFirst /> }.into_any(),
@@ -60,7 +59,7 @@ fn answer_with_status(err: &AppError) {
 /// An invoice or client that is gone or is someone else's: said as a page, with a way on.
 #[component]
 fn Missing(message: String) -> impl IntoView {
-    Effect::new(|_| crate::ui::browser::mark_hydrated());
+    crate::ui::browser::mark_hydrated_when_built();
     view! {
         <Title text="Not found" />
         <div class="card empty">

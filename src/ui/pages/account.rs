@@ -39,8 +39,7 @@ pub fn Account() -> impl IntoView {
 
 #[component]
 fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
-    // Runs in the browser once the settings have hydrated (the end-to-end tests wait for it).
-    Effect::new(|_| crate::ui::browser::mark_hydrated());
+    crate::ui::browser::mark_hydrated_when_built();
     let query = use_query_map();
     let zones = OnceResource::new_serde_wb(time_zones());
     let sessions = OnceResource::new_serde_wb(my_sessions());

@@ -5,7 +5,7 @@ use leptos_router::components::A;
 /// Where a deleted account lands: what happened, and that a receipt is on its way.
 #[component]
 pub fn AccountDeleted() -> impl IntoView {
-    Effect::new(|_| crate::ui::browser::mark_hydrated());
+    crate::ui::browser::mark_hydrated_when_built();
     view! {
         <Title text="Account deleted" />
         <section class="page auth-card" role="status">

@@ -9,7 +9,7 @@ use crate::api::auth::address_change_status;
 /// that open links cannot), and the page says what went wrong when it cannot be used.
 #[component]
 pub fn AddressConfirm() -> impl IntoView {
-    Effect::new(|_| crate::ui::browser::mark_hydrated());
+    crate::ui::browser::mark_hydrated_when_built();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let problem = move || query.read().get("problem");

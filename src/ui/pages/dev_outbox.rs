@@ -26,7 +26,7 @@ pub fn DevOutbox() -> impl IntoView {
                 {move || Suspend::new(async move {
                     emails.await.map(|emails| {
                         // Runs in the browser once the list has hydrated: it opens and replies.
-                        Effect::new(|_| crate::ui::browser::mark_hydrated());
+                        crate::ui::browser::mark_hydrated_when_built();
                         if emails.is_empty() {
                             return view! { <p class="empty">"Nothing sent yet. Request a sign-in link and it will appear here."</p> }.into_any();
                         }

@@ -13,7 +13,7 @@ use crate::ui::components::plans::Plans;
 #[component]
 pub fn Landing() -> impl IntoView {
     // Runs in the browser once the page has hydrated: links now navigate without a reload.
-    Effect::new(|_| crate::ui::browser::mark_hydrated());
+    crate::ui::browser::mark_hydrated_when_built();
     view! {
         <Title text="" />
         <section class="hero">

@@ -9,7 +9,7 @@ use crate::api::auth::login_link_email;
 /// scanners that open links cannot burn it.
 #[component]
 pub fn LoginLink() -> impl IntoView {
-    Effect::new(|_| crate::ui::browser::mark_hydrated());
+    crate::ui::browser::mark_hydrated_when_built();
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let status = Resource::new_serde_wb(token, login_link_email);

@@ -5,7 +5,7 @@ use leptos_router::components::A;
 /// Shown for any address that matches no page; the server answers it with status 404.
 #[component]
 pub fn NotFound() -> impl IntoView {
-    Effect::new(|_| crate::ui::browser::mark_hydrated());
+    crate::ui::browser::mark_hydrated_when_built();
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(axum::http::StatusCode::NOT_FOUND);

@@ -10,7 +10,7 @@ use crate::ui::components::plans::Plans;
 
 #[component]
 pub fn Pricing() -> impl IntoView {
-    Effect::new(|_| crate::ui::browser::mark_hydrated());
+    crate::ui::browser::mark_hydrated_when_built();
     let site = OnceResource::new_serde_wb(get_site_info());
     view! {
         <Title text="Pricing" />

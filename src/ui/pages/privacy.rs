@@ -6,7 +6,7 @@ use crate::ui::components::contact_email::ContactEmail;
 /// The privacy policy: what PayTrack collects, why, who processes it, and the user's rights.
 #[component]
 pub fn Privacy() -> impl IntoView {
-    Effect::new(|_| crate::ui::browser::mark_hydrated());
+    crate::ui::browser::mark_hydrated_when_built();
     view! {
         <Title text="Privacy policy" />
         <article class="page prose">

@@ -27,7 +27,7 @@ pub fn PublicInvoice() -> impl IntoView {
                     invoice.await.map(|found| match found {
                         Some(document) => {
                             // Runs in the browser once the invoice has hydrated: Print works.
-                            Effect::new(|_| browser::mark_hydrated());
+                            browser::mark_hydrated_when_built();
                             let branded = document.branded;
                             view! {
                             <Title text=format!("Invoice {} from {}", document.number, document.from.name) />

@@ -11,7 +11,7 @@ use crate::ui::url::encode;
 /// `?signed_out=` explain why the user is here.
 #[component]
 pub fn SignIn() -> impl IntoView {
-    Effect::new(|_| crate::ui::browser::mark_hydrated());
+    crate::ui::browser::mark_hydrated_when_built();
     let query = use_query_map();
     let next = move || {
         query

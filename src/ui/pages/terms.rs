@@ -7,7 +7,7 @@ use crate::ui::components::contact_email::ContactEmail;
 /// The terms of service, in plain words.
 #[component]
 pub fn Terms() -> impl IntoView {
-    Effect::new(|_| crate::ui::browser::mark_hydrated());
+    crate::ui::browser::mark_hydrated_when_built();
     view! {
         <Title text="Terms of service" />
         <article class="page prose">
