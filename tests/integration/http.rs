@@ -381,45 +381,6 @@ async fn unknown_server_functions_are_a_clear_client_error() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_method_an_address_does_not_take_is_refused_in_words_not_with_a_blank_page() {
-    let app = spawn_app().await;
-    let cookie = app.sign_in("ada@example.com").await;
-    // A server function is called with POST: said as JSON, like every answer under /api/.
-    let api = app.get_with_cookie("/api/dashboard", &cookie).await;
-    assert_eq!(api.status(), 405);
-    assert_eq!(api.headers()["allow"], "POST");
-    let body: Value = api.json().await.unwrap();
-    assert_eq!(
-        body["error"],
-        "This address takes POST requests only; nothing was done."
-    );
-    // Signing out is a form's POST; typed into the address bar it signs nobody out, and says so.
-    let sign_out = app.get_with_cookie("/auth/sign-out", &cookie).await;
-    assert_eq!(sign_out.status(), 405);
-    assert!(
-        sign_out.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/plain"),
-    );
-    assert_eq!(
-        sign_out.text().await.unwrap(),
-        "This address takes POST requests only; nothing was done."
-    );
-    assert_eq!(
-        app.get_with_cookie("/dashboard", &cookie).await.status(),
-        200
-    );
-    // A page is read, not posted to.
-    let page = app.http.post(app.url("/dashboard")).send().await.unwrap();
-    assert_eq!(page.status(), 405);
-    assert_eq!(
-        page.text().await.unwrap(),
-        "This address takes GET or HEAD requests only; nothing was done."
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dev_outbox_answers_only_to_a_loopback_host() {
     let app = spawn_app().await;
     assert_eq!(app.request_link("ada@example.com", "/").await.status(), 200);

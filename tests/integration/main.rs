@@ -13,6 +13,7 @@ mod stripe_stand_in;
 mod account_data;
 mod activity;
 mod auth;
+mod bad_requests;
 mod behind_proxy;
 mod bulk;
 mod business;
