@@ -323,6 +323,8 @@ test('what a client will not pay is written off: not chased, not owed, payments 
   await expectStat(page, 'paid-EUR', '€200.00');
   await expect(page.getByText('Written off — no longer chased')).toBeVisible();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
+  // The dashboard names Hooli too (its activity): wait for the client list.
+  await expect(page.getByRole('heading', { level: 1, name: 'Clients' })).toBeVisible();
   await page.getByRole('link', { name: 'Hooli' }).click();
   await expect(page.getByTestId('client-balance')).toHaveText('Nothing owed');
   await expect(page.getByTestId('client-written-off')).toHaveText('1 invoice written off.');
