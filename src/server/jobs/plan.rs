@@ -54,8 +54,9 @@ pub fn day_of(at: DateTime, user: &UserDoc) -> CalendarDate {
 
 /// A moment as the user reads it, in their zone: "Sat 5 Dec 2026, 13:05".
 pub fn local_moment(at: Timestamp, user: &UserDoc) -> String {
-    let zoned = at.to_zoned(zone_of(user));
-    let date = local_date(at, &zone_of(user));
+    let zone = zone_of(user);
+    let date = local_date(at, &zone);
+    let zoned = at.to_zoned(zone);
     format!("{}, {:02}:{:02}", date.long(), zoned.hour(), zoned.minute())
 }
 
