@@ -53,14 +53,7 @@ async fn a_login_link_signs_in_and_creates_the_account_once() {
     // A second sign-in with the same address lands in the same account.
     let again = app.sign_in(EMAIL).await;
     assert_ne!(again, cookie);
-    let users = app.db.collection::<Document>("users");
-    assert_eq!(
-        users
-            .count_documents(doc! { "email": EMAIL })
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(app.count("users", doc! { "email": EMAIL }).await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -94,8 +87,7 @@ async fn concurrent_uses_of_one_link_sign_in_once() {
         .filter(|r| session_cookie(r).is_some())
         .count();
     assert_eq!(winners, 1);
-    let sessions = app.db.collection::<Document>("sessions");
-    assert_eq!(sessions.count_documents(doc! {}).await.unwrap(), 1);
+    assert_eq!(app.count("sessions", doc! {}).await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,7 +1,7 @@
 //! What a caller gets back for a request PayTrack can't act on as sent: what to change, in
 //! words (no Rust type names, no positions in the body), and nothing changed.
 
-use mongodb::bson::{Document, doc};
+use mongodb::bson::doc;
 use serde_json::{Value, json};
 
 use crate::common::spawn_app;
@@ -44,16 +44,8 @@ async fn arguments_that_cannot_be_read_say_what_to_change_and_change_nothing() {
         "a yes-or-no value must be “true” or “false”."
     );
 
-    let invoices = app.db.collection::<Document>("invoices");
-    assert_eq!(invoices.count_documents(doc! {}).await.unwrap(), 0);
-    let clients = app.db.collection::<Document>("clients");
-    assert_eq!(
-        clients
-            .count_documents(doc! { "archived": true })
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(app.count("invoices", doc! {}).await, 0);
+    assert_eq!(app.count("clients", doc! { "archived": true }).await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

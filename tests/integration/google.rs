@@ -200,8 +200,7 @@ async fn a_state_that_does_not_match_the_browser_is_refused() {
     let response = round_trip(&app, Some("someone-elses-state")).await;
     assert_eq!(location(&response), "/sign-in?problem=google_state");
     assert!(session_cookie(&response).is_none());
-    let users = app.db.collection::<Document>("users");
-    assert_eq!(users.count_documents(doc! {}).await.unwrap(), 0);
+    assert_eq!(app.count("users", doc! {}).await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -221,8 +220,7 @@ async fn unverified_google_addresses_are_refused() {
     let response = round_trip(&app, None).await;
     assert_eq!(location(&response), "/sign-in?problem=google_unverified");
     assert!(session_cookie(&response).is_none());
-    let users = app.db.collection::<Document>("users");
-    assert_eq!(users.count_documents(doc! {}).await.unwrap(), 0);
+    assert_eq!(app.count("users", doc! {}).await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -230,26 +228,23 @@ async fn google_and_login_links_for_one_address_are_one_account() {
     let (app, _) = app_with_google(profile("ada@example.com", true)).await;
     let by_link = app.sign_in("ada@example.com").await;
     let notices_before = app
-        .db
-        .collection::<Document>("outbox")
-        .count_documents(doc! { "kind": "security_notice" })
-        .await
-        .unwrap();
+        .count("outbox", doc! { "kind": "security_notice" })
+        .await;
 
     let by_google = session_cookie(&round_trip(&app, None).await).expect("signed in");
     let users = app.db.collection::<Document>("users");
-    assert_eq!(users.count_documents(doc! {}).await.unwrap(), 1);
+    assert_eq!(app.count("users", doc! {}).await, 1);
     let user = users.find_one(doc! {}).await.unwrap().unwrap();
     assert_eq!(user.get_str("google_id").unwrap(), "110169484474386276334");
     assert_eq!(app.me(&by_link).await.0["email"], "ada@example.com");
     assert_eq!(app.me(&by_google).await.0["signed_in_with"], "google");
 
     let notices = app
-        .db
-        .collection::<Document>("outbox")
-        .count_documents(doc! { "kind": "security_notice", "to": "ada@example.com" })
-        .await
-        .unwrap();
+        .count(
+            "outbox",
+            doc! { "kind": "security_notice", "to": "ada@example.com" },
+        )
+        .await;
     assert_eq!(
         notices,
         notices_before + 1,
@@ -259,11 +254,8 @@ async fn google_and_login_links_for_one_address_are_one_account() {
     // The next Google sign-in finds the account by its Google id, without another notice.
     round_trip(&app, None).await;
     let after = app
-        .db
-        .collection::<Document>("outbox")
-        .count_documents(doc! { "kind": "security_notice" })
-        .await
-        .unwrap();
+        .count("outbox", doc! { "kind": "security_notice" })
+        .await;
     assert_eq!(after, notices);
 }
 

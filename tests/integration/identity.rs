@@ -13,11 +13,7 @@ use paytrack::server::startup::Application;
 
 impl TestApp {
     async fn user_count(&self) -> u64 {
-        self.db
-            .collection::<Document>("users")
-            .count_documents(doc! {})
-            .await
-            .unwrap()
+        self.count("users", doc! {}).await
     }
 
     /// The token of the newest email of `kind` to `to`, after `marker` in its text.

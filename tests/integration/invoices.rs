@@ -127,16 +127,8 @@ async fn bad_input_gets_field_messages_and_saves_nothing() {
         "it is larger than the 2 MB PayTrack accepts."
     );
 
-    let invoices = app.db.collection::<Document>("invoices");
-    assert_eq!(invoices.count_documents(doc! {}).await.unwrap(), 0);
-    assert_eq!(
-        app.db
-            .collection::<Document>("clients")
-            .count_documents(doc! {})
-            .await
-            .unwrap(),
-        1
-    );
+    assert_eq!(app.count("invoices", doc! {}).await, 0);
+    assert_eq!(app.count("clients", doc! {}).await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -640,23 +632,27 @@ async fn the_seed_command_fills_an_account_that_then_works_like_any_other() {
     assert_eq!(seed(&app.db, &options, today).await.unwrap(), (7, 300));
 
     let invoices = app.db.collection::<Document>("invoices");
-    assert_eq!(invoices.count_documents(doc! {}).await.unwrap(), 300);
+    assert_eq!(app.count("invoices", doc! {}).await, 300);
     // Every stored figure agrees with the status it claims.
-    let inconsistent = invoices
-        .count_documents(doc! { "$or": [
-            { "status": "Paid", "due_minor": { "$ne": 0 } },
-            { "status": "Open", "paid_minor": { "$ne": 0 } },
-            { "status": "Void", "paid_minor": { "$ne": 0 } },
-            { "status": "PartiallyPaid", "paid_minor": 0 },
-        ]})
-        .await
-        .unwrap();
+    let inconsistent = app
+        .count(
+            "invoices",
+            doc! { "$or": [
+                { "status": "Paid", "due_minor": { "$ne": 0 } },
+                { "status": "Open", "paid_minor": { "$ne": 0 } },
+                { "status": "Void", "paid_minor": { "$ne": 0 } },
+                { "status": "PartiallyPaid", "paid_minor": 0 },
+            ]},
+        )
+        .await;
     assert_eq!(inconsistent, 0);
     // Every open invoice has its next reminder planned, and nothing else has one.
-    let open = invoices
-        .count_documents(doc! { "status": { "$in": ["Open", "PartiallyPaid"] } })
-        .await
-        .unwrap();
+    let open = app
+        .count(
+            "invoices",
+            doc! { "status": { "$in": ["Open", "PartiallyPaid"] } },
+        )
+        .await;
     assert!(open > 0);
     let planned = app
         .db
@@ -665,35 +661,13 @@ async fn the_seed_command_fills_an_account_that_then_works_like_any_other() {
         .await
         .unwrap();
     assert_eq!(planned.len() as u64, open);
-    assert!(
-        invoices
-            .count_documents(doc! { "status": "Paid" })
-            .await
-            .unwrap()
-            > 100
-    );
+    assert!(app.count("invoices", doc! { "status": "Paid" }).await > 100);
 
     // The history an account like this would have: each invoice created, the sent ones sent,
     // payments, payments in full and voids, each on its day.
-    let activity = app.db.collection::<Document>("activity");
-    let count = |kind: &'static str| {
-        let activity = activity.clone();
-        async move {
-            activity
-                .count_documents(doc! { "kind": kind })
-                .await
-                .unwrap()
-        }
-    };
-    let status = |status: &'static str| {
-        let invoices = invoices.clone();
-        async move {
-            invoices
-                .count_documents(doc! { "status": status })
-                .await
-                .unwrap()
-        }
-    };
+    let app = &app;
+    let count = |kind: &'static str| app.count("activity", doc! { "kind": kind });
+    let status = |status: &'static str| app.count("invoices", doc! { "status": status });
     assert_eq!(count("Created").await, 300);
     assert_eq!(count("Sent").await, 300 - status("Draft").await);
     assert_eq!(count("Paid").await, status("Paid").await);

@@ -18,7 +18,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
-use mongodb::bson::{Document, doc, oid::ObjectId};
+use mongodb::bson::{doc, oid::ObjectId};
 use serde_json::Value;
 
 use crate::common::billing::User;
@@ -201,12 +201,7 @@ async fn killed_senders_and_reconcilers_keep_every_promise() {
         }
     }
     assert!(invoices[..16].iter().all(|i| i.link.is_some()));
-    let invoice_emails = app
-        .db
-        .collection::<Document>("outbox")
-        .count_documents(doc! { "kind": "invoice" })
-        .await
-        .unwrap();
+    let invoice_emails = app.count("outbox", doc! { "kind": "invoice" }).await;
     assert_eq!(invoice_emails, 24, "each invoice emailed when sent");
 
     let mut draw = Draw(Chaos {
@@ -408,15 +403,15 @@ async fn check(
         let status = d.get_str("status").unwrap_or_default();
         if matches!(status, "Open" | "PartiallyPaid") {
             let jobs = app
-                .db
-                .collection::<Document>("email_jobs")
-                .count_documents(doc! {
-                    "invoice_id": ObjectId::parse_str(&invoice.id).unwrap(),
-                    "step": "invoice",
-                    "state": { "$in": ["sent", "scheduled", "claimed", "batched"] },
-                })
-                .await
-                .unwrap();
+                .count(
+                    "email_jobs",
+                    doc! {
+                        "invoice_id": ObjectId::parse_str(&invoice.id).unwrap(),
+                        "step": "invoice",
+                        "state": { "$in": ["sent", "scheduled", "claimed", "batched"] },
+                    },
+                )
+                .await;
             let pending = d.get("email_pending_since").is_some();
             assert!(
                 jobs == 1 || (jobs == 0 && pending),

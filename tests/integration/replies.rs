@@ -114,12 +114,7 @@ pub(crate) fn zoes_reply(to: &str, text: &str, headers: Value) -> Value {
 
 /// Whether nothing of a reply is anywhere: no hold on the invoice, no reply kept.
 async fn untouched(app: &TestApp, id: &str) -> bool {
-    let replies = app
-        .db
-        .collection::<Document>("replies")
-        .count_documents(doc! {})
-        .await
-        .unwrap();
+    let replies = app.count("replies", doc! {}).await;
     !app.invoice_doc(id).await.contains_key("reminders_paused") && replies == 0
 }
 
@@ -317,12 +312,7 @@ async fn what_is_not_a_reply_to_a_live_invoice_changes_nothing() {
     ada.delete_account("ada@example.com").await;
     let event = received_event(&email_id, &reply_to, "zoe@client.example");
     assert_eq!(deliver(&app, "msg_after_deletion", &event).await, 200);
-    let kept = app
-        .db
-        .collection::<Document>("replies")
-        .count_documents(doc! {})
-        .await
-        .unwrap();
+    let kept = app.count("replies", doc! {}).await;
     assert_eq!(kept, 0);
 }
 

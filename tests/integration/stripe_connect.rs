@@ -176,14 +176,7 @@ async fn bad_keys_are_refused_with_what_to_do_and_nothing_is_saved() {
     );
 
     assert_eq!(user.stripe_view().await, Value::Null);
-    assert_eq!(
-        app.db
-            .collection::<Document>("stripe_connections")
-            .count_documents(doc! {})
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(app.count("stripe_connections", doc! {}).await, 0);
     assert!(notices(&app, "careful@example.com").await.is_empty());
 }
 

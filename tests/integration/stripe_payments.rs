@@ -63,11 +63,8 @@ pub async fn outbox(app: &TestApp, kind: &str) -> Vec<Document> {
 
 pub async fn jobs_in(app: &TestApp, invoice: &str, state: &str) -> u64 {
     let id = mongodb::bson::oid::ObjectId::parse_str(invoice).unwrap();
-    app.db
-        .collection::<Document>("email_jobs")
-        .count_documents(doc! { "invoice_id": id, "state": state })
+    app.count("email_jobs", doc! { "invoice_id": id, "state": state })
         .await
-        .unwrap()
 }
 
 /// A signed-in user with Stripe connected (with `key`) and one client.

@@ -153,6 +153,15 @@ impl TestApp {
             .unwrap()
     }
 
+    /// How many of `collection`'s documents match `filter`.
+    pub async fn count(&self, collection: &str, filter: mongodb::bson::Document) -> u64 {
+        self.db
+            .collection::<mongodb::bson::Document>(collection)
+            .count_documents(filter)
+            .await
+            .unwrap()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

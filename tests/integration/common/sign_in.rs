@@ -66,11 +66,7 @@ impl TestApp {
     }
 
     pub async fn outbox_count(&self) -> u64 {
-        self.db
-            .collection::<Document>("outbox")
-            .count_documents(doc! {})
-            .await
-            .unwrap()
+        self.count("outbox", doc! {}).await
     }
 
     /// The token from the newest login-link email to `email` (sent to its lower-cased form).
