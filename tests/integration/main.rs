@@ -48,6 +48,7 @@ mod stripe_connect;
 mod stripe_contract;
 mod stripe_disputes;
 mod stripe_links;
+mod stripe_missed_events;
 mod stripe_payments;
 mod stripe_refunds;
 mod support_chat;

@@ -43,6 +43,11 @@ fn every_object_paytrack_reads_deserializes() {
     assert!(portal.url.starts_with("https://"));
     let event: stripe_shared::Event = reads_as("event");
     assert!(event.id.as_str().starts_with("evt_"));
+    // What refund and dispute events carry, read from the account's list of events too.
+    let charge: stripe_shared::Charge = reads_as("charge");
+    assert!(charge.id.as_str().starts_with("ch_"));
+    let dispute: stripe_shared::Dispute = reads_as("dispute");
+    assert!(dispute.id.as_str().starts_with("dp_"));
 }
 
 #[test]

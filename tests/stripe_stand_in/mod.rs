@@ -7,7 +7,8 @@
 //! the endpoint it registered. It can take Stripe's time over each request (`set_latency`).
 //!
 //! Each API key is its own account. A key containing `invalid` is refused (401); a revoked key
-//! too; a restricted key containing `nowebhooks` lacks the webhook endpoint permission (403).
+//! too; a restricted key containing `nowebhooks` lacks the webhook endpoint permission (403),
+//! one containing `noevents` the permission to read events.
 //!
 //! Test control lives under `/_stand_in/` (not Stripe's): script failures, revoke a key, pay a
 //! payment link or an invoice (which delivers the signed event), set a latency, read the
@@ -114,6 +115,7 @@ impl StripeStandIn {
             .route("/v1/invoice_payments", get(list_invoice_payments))
             .route("/v1/invoices/{id}/finalize", post(finalize_invoice))
             .route("/v1/invoices/{id}/void", post(void_invoice))
+            .route("/v1/events", get(list_events))
             .route("/v1/webhook_endpoints", post(create_webhook_endpoint))
             .route(
                 "/v1/webhook_endpoints/{id}",
@@ -1032,6 +1034,14 @@ impl StripeStandIn {
                 "The provided key does not have the required permissions for this endpoint: rak_webhook_write.",
             );
         }
+        if key.starts_with("rk_") && key.contains("noevents") && path.starts_with("/v1/events") {
+            return stripe_error(
+                403,
+                "invalid_request_error",
+                None,
+                "The provided key does not have the required permissions for this endpoint: rak_event_read.",
+            );
+        }
         let account = Self::account_of(key);
         let fingerprint = format!("{method} {path} {body}");
         if let Some(idem) = idempotency_key.filter(|_| method == Method::POST) {
@@ -1284,6 +1294,57 @@ async fn list_invoice_payments(
             .filter(|p| intent.as_ref().is_none_or(|i| p["payment"]["payment_intent"] == i.as_str()))
             .collect();
         (200, json!({ "object": "list", "data": data, "has_more": false, "url": "/v1/invoice_payments" }))
+    })
+}
+
+/// The account's events, newest first as Stripe lists them: filtered by `types[]` and
+/// `created[gte|gt|lte|lt]`, paged by `limit` (10 unless given, 100 at most) and
+/// `starting_after`.
+async fn list_events(
+    State(s): State<StripeStandIn>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let query = parse_form(&query.unwrap_or_default());
+    s.handle(Method::GET, "/v1/events", &headers, "", |books, call| {
+        let types: Vec<&str> = query["types"]
+            .as_array()
+            .map(|types| types.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let created = &query["created"];
+        let bound = |name: &str| created[name].as_str().and_then(|v| v.parse::<i64>().ok());
+        let in_range = |at: i64| {
+            bound("gte").is_none_or(|b| at >= b)
+                && bound("gt").is_none_or(|b| at > b)
+                && bound("lte").is_none_or(|b| at <= b)
+                && bound("lt").is_none_or(|b| at < b)
+        };
+        let mut data: Vec<&Value> = books
+            .objects
+            .values()
+            .filter(|o| o["object"] == "event" && o["__account"] == call.account.as_str())
+            .filter(|o| types.is_empty() || types.iter().any(|t| o["type"] == *t))
+            .filter(|o| in_range(o["created"].as_i64().unwrap_or(0)))
+            .collect();
+        // Ids grow with time, so they order events of the same second.
+        data.sort_by(|a, b| {
+            (b["created"].as_i64(), b["id"].as_str())
+                .cmp(&(a["created"].as_i64(), a["id"].as_str()))
+        });
+        if let Some(after) = query["starting_after"].as_str() {
+            match data.iter().position(|o| o["id"] == after) {
+                Some(at) => data = data.split_off(at + 1),
+                None => return missing(after),
+            }
+        }
+        let limit = int(&query["limit"]);
+        let limit = if limit == 0 { 10 } else { limit.clamp(1, 100) } as usize;
+        let has_more = data.len() > limit;
+        let page: Vec<Value> = data.into_iter().take(limit).cloned().collect();
+        (
+            200,
+            json!({ "object": "list", "data": page, "has_more": has_more, "url": "/v1/events" }),
+        )
     })
 }
 

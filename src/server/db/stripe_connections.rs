@@ -44,6 +44,23 @@ pub struct StripeConnectionDoc {
     pub broken: Option<Broken>,
     pub connected_at: DateTime,
     pub updated_at: DateTime,
+    /// When the account's list of events is next read for refunds and disputes
+    /// (`payments::missed_events`); unset: at the next pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events_check_at: Option<DateTime>,
+    /// Every refund and dispute event created before this has been read from that list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events_read_to: Option<DateTime>,
+}
+
+impl StripeConnectionDoc {
+    /// What the ids of this connection's events are recorded under once handled. Per
+    /// connection, not per Stripe account: two users may connect the same account, each
+    /// hears every event, and one user's "not mine" must not mark the event handled for the
+    /// other.
+    pub fn event_prefix(&self) -> String {
+        format!("stripe:{}:{}", self.user_id, self.account_id)
+    }
 }
 
 fn on() -> bool {
@@ -129,6 +146,46 @@ pub async fn with_webhook_events_before(
         .await?
         .try_collect()
         .await
+}
+
+/// Takes a connection whose list of events is due to be read at `now` (the longest waiting
+/// first), moving its next read to `hold_until` in the same write, so another server's pass
+/// takes a different one and a read cut short is tried again then. Broken connections wait
+/// for a new key.
+pub async fn claim_events_read(
+    db: &Database,
+    now: DateTime,
+    hold_until: DateTime,
+) -> Result<Option<StripeConnectionDoc>, mongodb::error::Error> {
+    db.collection::<StripeConnectionDoc>(STRIPE_CONNECTIONS)
+        .find_one_and_update(
+            doc! {
+                "$or": [{ "events_check_at": { "$lte": now } }, { "events_check_at": null }],
+                "broken": { "$exists": false },
+            },
+            doc! { "$set": { "events_check_at": hold_until } },
+        )
+        .sort(doc! { "events_check_at": 1 })
+        .return_document(ReturnDocument::After)
+        .await
+}
+
+/// Notes that connection `id`'s events up to `read_to` are read (`None`: no further than
+/// before), and when to read next.
+pub async fn set_events_read(
+    db: &Database,
+    id: ObjectId,
+    read_to: Option<DateTime>,
+    next_at: DateTime,
+) -> Result<(), mongodb::error::Error> {
+    let mut set = doc! { "events_check_at": next_at };
+    if let Some(read_to) = read_to {
+        set.insert("events_read_to", read_to);
+    }
+    db.collection::<StripeConnectionDoc>(STRIPE_CONNECTIONS)
+        .update_one(doc! { "_id": id }, doc! { "$set": set })
+        .await
+        .map(|_| ())
 }
 
 /// Notes that the endpoint `endpoint_id` of `user` asks for the events of `version`.

@@ -3,8 +3,9 @@
 //! connection's signing secret (Stripe-Signature, five-minute tolerance), handled once per
 //! event id (`stripe_events`), and never trusted for a payment's state: the object is fetched
 //! again from Stripe, so events arriving late, twice or out of order all end in what Stripe
-//! says now. A refund event carries the total refunded so far, which only ever grows; a
-//! dispute event, how many times the dispute moved money, which only grows too.
+//! says now. A refund or dispute event is recorded as it says (`payments::money_back`: what it
+//! carries only ever grows). Accounts whose endpoint is missing or deaf hear of refunds and
+//! disputes from their list of events instead (`payments::missed_events`), under the same ids.
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -15,8 +16,7 @@ use stripe_webhook::EventObject;
 use super::webhooks::answer;
 use crate::server::crypto::Purpose;
 use crate::server::db::{self, invoices, users};
-use crate::server::payments::disputes::{DisputeNews, Disputed, record_dispute};
-use crate::server::payments::refunds::{Refunded, record_refund};
+use crate::server::payments::money_back::{self, MoneyBack};
 use crate::server::payments::retired_link::settle_retired;
 use crate::server::payments::settle::settle;
 use crate::server::state::AppState;
@@ -37,17 +37,10 @@ enum Subject {
     },
 }
 
-/// What an event tells PayTrack: where a payment stands, or how much of a charge has been
-/// refunded in all.
+/// What an event tells PayTrack: where a payment stands, or that money went back.
 enum News {
     Payment(Subject),
-    Refund {
-        payment_intent: Option<String>,
-        refunded_minor: i64,
-    },
-    /// Where a dispute of a payment stands; `None` for a charge without a PaymentIntent
-    /// (not one PayTrack's links or invoices made).
-    Dispute(Option<DisputeNews>),
+    MoneyBack(MoneyBack),
 }
 
 fn news_of(object: &EventObject) -> Option<News> {
@@ -71,37 +64,18 @@ fn news_of(object: &EventObject) -> Option<News> {
         EventObject::InvoicePaid(i) | EventObject::InvoiceVoided(i) => invoice(i, false),
         EventObject::InvoicePaymentFailed(i) => invoice(i, true),
         EventObject::ChargeRefunded(c) => {
-            return Some(News::Refund {
-                payment_intent: c
-                    .payment_intent
-                    .as_ref()
-                    .map(|p| p.id().as_str().to_string()),
-                refunded_minor: c.amount_refunded,
-            });
+            return Some(News::MoneyBack(MoneyBack::of_charge(c)));
         }
         EventObject::ChargeDisputeCreated(d)
         | EventObject::ChargeDisputeUpdated(d)
         | EventObject::ChargeDisputeFundsWithdrawn(d)
         | EventObject::ChargeDisputeFundsReinstated(d)
-        | EventObject::ChargeDisputeClosed(d) => return Some(News::Dispute(dispute_news(d))),
+        | EventObject::ChargeDisputeClosed(d) => {
+            return Some(News::MoneyBack(MoneyBack::of_dispute(d)));
+        }
         _ => None,
     };
     subject.map(News::Payment)
-}
-
-fn dispute_news(dispute: &stripe_shared::Dispute) -> Option<DisputeNews> {
-    let payment_intent = dispute.payment_intent.as_ref()?.id().as_str().to_string();
-    Some(DisputeNews {
-        id: dispute.id.as_str().to_string(),
-        payment_intent,
-        amount_minor: dispute.amount,
-        status: dispute.status.as_str().to_string(),
-        moves: u8::try_from(dispute.balance_transactions.len().min(2)).unwrap_or(2),
-        respond_by: dispute
-            .evidence_details
-            .due_by
-            .map(|at| mongodb::bson::DateTime::from_millis(at.saturating_mul(1000))),
-    })
 }
 
 pub async fn connected(
@@ -135,10 +109,7 @@ pub async fn connected(
             return answer(StatusCode::SERVICE_UNAVAILABLE, "try again");
         }
     };
-    // Handled once per connection, not per Stripe account: two users may connect the same
-    // account, and each endpoint gets every event; one user's "not mine" must not mark the
-    // event handled for the other.
-    let prefix = format!("stripe:{}:{}", connection.user_id, connection.account_id);
+    let prefix = connection.event_prefix();
     let owner = connection.user_id;
     let state = &state;
     super::stripe_events::handle(state, &headers, &body, secret.expose(), &prefix, |event| {
@@ -146,12 +117,9 @@ pub async fn connected(
         async move {
             match news {
                 None => Ok("ignored"),
-                Some(News::Refund {
-                    payment_intent: Some(payment_intent),
-                    refunded_minor,
-                }) => refund(state, owner, &payment_intent, refunded_minor).await,
-                Some(News::Refund { .. } | News::Dispute(None)) => Ok("not a PayTrack payment"),
-                Some(News::Dispute(Some(news))) => dispute(state, owner, &news).await,
+                Some(News::MoneyBack(news)) => money_back::record(state, owner, &news)
+                    .await
+                    .map(|recorded| recorded.answer()),
                 Some(News::Payment(subject)) => act(state, owner, subject).await,
             }
         }
@@ -245,45 +213,4 @@ async fn act(
         settle(state, &user, &invoice, remote).await
     };
     settled.map(|_| "handled").map_err(|err| err.to_string())
-}
-
-/// Records how much of a payment came back. Taken from the signed event rather than read
-/// again (which would need a key allowed to read charges): Stripe sends the total refunded so
-/// far, and only a rise is recorded, so a late or repeated event cannot undo a newer one.
-async fn refund(
-    state: &AppState,
-    owner: mongodb::bson::oid::ObjectId,
-    payment_intent: &str,
-    refunded_minor: i64,
-) -> Result<&'static str, String> {
-    let user = match users::find(&state.db, owner).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return Ok("no such user"),
-        Err(err) => return Err(err.to_string()),
-    };
-    match record_refund(state, &user, payment_intent, refunded_minor).await {
-        Ok(Refunded::Unchanged) => Ok("nothing new"),
-        Ok(_) => Ok("handled"),
-        Err(err) => Err(err.to_string()),
-    }
-}
-
-/// Records where a dispute of a payment stands, from the signed event (as refunds are, and for
-/// the same reason: reading disputes would need a wider key). `record_dispute` orders the news
-/// by the dispute's money moves, so a late event cannot undo a newer one.
-async fn dispute(
-    state: &AppState,
-    owner: mongodb::bson::oid::ObjectId,
-    news: &DisputeNews,
-) -> Result<&'static str, String> {
-    let user = match users::find(&state.db, owner).await {
-        Ok(Some(user)) => user,
-        Ok(None) => return Ok("no such user"),
-        Err(err) => return Err(err.to_string()),
-    };
-    match record_dispute(state, &user, news).await {
-        Ok(Disputed::Unchanged) => Ok("nothing new"),
-        Ok(_) => Ok("handled"),
-        Err(err) => Err(err.to_string()),
-    }
 }

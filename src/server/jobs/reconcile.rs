@@ -2,8 +2,9 @@
 //! webhook never arrives (none registered, or a delivery lost) — so an invoice paid through
 //! Stripe ends up paid either way, recorded once through `payments::settle` — and closes the
 //! links of voided or otherwise paid invoices that could not be closed at once, until Stripe
-//! confirms (`payments::closing`). Each pass also brings a few webhook endpoints registered
-//! long ago up to today's events (`stripe_account::webhook_events`).
+//! confirms (`payments::closing`). Each pass also reads the refunds and disputes of accounts
+//! whose webhook does not bring them (`payments::missed_events`) and brings a few webhook
+//! endpoints registered long ago up to today's events (`stripe_account::webhook_events`).
 //!
 //! Each invoice with an open payment carries `stripe_check_at`. A pass takes those due, reads
 //! each from Stripe and moves the next look: soon while nothing else would notice (no
@@ -21,7 +22,7 @@ use crate::server::db::invoices::{self, InvoiceDoc};
 use crate::server::db::users::{self, UserDoc};
 use crate::server::payments::closing::{self, Closing};
 use crate::server::payments::settle::{Settled, settle};
-use crate::server::payments::{links, quiet_links};
+use crate::server::payments::{links, missed_events, quiet_links};
 use crate::server::state::AppState;
 use crate::server::stripe::client::StripeProblem;
 use crate::server::stripe::payments;
@@ -40,6 +41,8 @@ pub struct ReconcileReport {
     pub changed: u32,
     /// Put off to a later pass (rate limit, Stripe unreachable).
     pub deferred: u32,
+    /// Refunds and disputes read from accounts' lists of events that changed an invoice.
+    pub money_back: u32,
 }
 
 fn later(now: DateTime, minutes: i64) -> DateTime {
@@ -83,6 +86,7 @@ pub async fn pass(
             }
         }
     }
+    report.money_back = missed_events::read_due(state, now).await;
     stripe_account::webhook_events::bring_up_to_date(state).await;
     let metrics = crate::server::metrics::get();
     metrics.reconcile_passes.inc();
@@ -90,6 +94,7 @@ pub async fn pass(
     metrics.reconciled("paid", report.paid);
     metrics.reconciled("changed", report.changed);
     metrics.reconciled("deferred", report.deferred);
+    metrics.reconciled("money_back", report.money_back);
     Ok(report)
 }
 
@@ -269,8 +274,8 @@ pub async fn command(args: &[String]) -> ExitCode {
     match passed {
         Ok(report) => {
             println!(
-                "checked {}, paid {}, changed {}, deferred {}",
-                report.checked, report.paid, report.changed, report.deferred
+                "checked {}, paid {}, changed {}, deferred {}, refunds and disputes {}",
+                report.checked, report.paid, report.changed, report.deferred, report.money_back
             );
             ExitCode::SUCCESS
         }

@@ -9,6 +9,8 @@ pub mod by_hand;
 pub mod closing;
 pub mod disputes;
 pub mod links;
+pub mod missed_events;
+pub mod money_back;
 pub mod pay_state;
 pub mod quiet_links;
 pub mod record;

@@ -91,6 +91,10 @@ pub async fn connect(
         broken: None,
         connected_at: now,
         updated_at: now,
+        // Read from the start of the list Stripe keeps: what was read for an earlier key is
+        // read again, harmlessly.
+        events_check_at: None,
+        events_read_to: None,
     };
     stripe_connections::replace(&state.db, &connection)
         .await

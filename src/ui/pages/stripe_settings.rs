@@ -212,7 +212,7 @@ fn Webhook(
         }
         WebhookView::Pasted => "Stripe sends payments to PayTrack through the webhook you added.",
         WebhookView::Missing => {
-            "No webhook yet: PayTrack checks your open payment links every few minutes instead, but refunds you make in Stripe, and disputes by your clients' banks, reach PayTrack only through a webhook. Add one:"
+            "No webhook yet: PayTrack asks Stripe about your open payment links, refunds and disputes every 15 minutes instead. For news within seconds, add one:"
         }
     };
     view! {

@@ -229,6 +229,8 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
             vec![
                 index("user_unique", doc! { "user_id": 1 }, true),
                 index("hook_unique", doc! { "hook_id": 1 }, true),
+                // Whose list of events is read next (payments::missed_events).
+                index("events_due", doc! { "events_check_at": 1 }, false),
             ]
         },
         holds_user_data: true,
