@@ -41,6 +41,9 @@ pub struct StripeConnectionView {
     pub client_receipts: bool,
     /// Why the connection stopped working, when it did.
     pub broken: Option<String>,
+    /// The permission Stripe said the key lacks to read the account's events (refunds and
+    /// disputes then arrive only through a webhook).
+    pub events_refused: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,6 +87,7 @@ fn view(state: &AppState, connection: &StripeConnectionDoc) -> StripeConnectionV
         notify_paid: connection.notify_paid,
         client_receipts: connection.client_receipts,
         broken: connection.broken.as_ref().map(|b| b.reason.clone()),
+        events_refused: connection.events_refused.clone(),
     }
 }
 

@@ -170,6 +170,9 @@ async fn a_key_that_may_not_read_events_is_asked_again_a_day_later_and_keeps_wor
     let stored = connection(&app, "ada-noevents@example.com").await;
     assert!(stored.get("broken").is_none(), "{stored}");
     assert!(stored.get("events_read_to").is_none(), "{stored}");
+    // The Stripe page says what the key lacks.
+    let view = ada.stripe_view().await;
+    assert_eq!(view["events_refused"], "rak_event_read", "{view}");
     let next = stored.get_datetime("events_check_at").unwrap();
     let hours = (next.timestamp_millis() - before.timestamp_millis()) / 3_600_000;
     assert_eq!(hours, 24, "{stored}");
@@ -179,4 +182,29 @@ async fn a_key_that_may_not_read_events_is_asked_again_a_day_later_and_keeps_wor
     let report = pass(&app.state, later(11)).await.unwrap();
     assert_eq!(report.paid, 1, "{report:?}");
     assert_eq!(event_reads(&stripe), 1);
+}
+
+#[tokio::test]
+async fn a_permission_granted_later_clears_the_notice_at_the_next_read() {
+    let (app, stripe) = crate::stripe_connect::app_with_stripe().await;
+    let key = "rk_test_51nowebhooksMissedEvents00004";
+    let (ada, _) = with_client(&app, "ada-granted@example.com", key, "Globex").await;
+    stripe.fail_next(
+        1,
+        403,
+        "invalid_request_error",
+        None,
+        "The provided key does not have the required permissions for this endpoint: rak_event_read.",
+    );
+    pass(&app.state, DateTime::now()).await.unwrap();
+    assert_eq!(ada.stripe_view().await["events_refused"], "rak_event_read");
+    // Not asked again the same day; the next day it reads, and the notice goes.
+    pass(&app.state, later(60)).await.unwrap();
+    assert_eq!(event_reads(&stripe), 1);
+    pass(&app.state, later(24 * 60 + 1)).await.unwrap();
+    assert_eq!(event_reads(&stripe), 2);
+    let view = ada.stripe_view().await;
+    assert!(view["events_refused"].is_null(), "{view}");
+    let stored = connection(&app, "ada-granted@example.com").await;
+    assert!(stored.get("events_read_to").is_some(), "{stored}");
 }

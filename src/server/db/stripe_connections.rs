@@ -51,6 +51,10 @@ pub struct StripeConnectionDoc {
     /// Every refund and dispute event created before this has been read from that list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub events_read_to: Option<DateTime>,
+    /// The permission Stripe named when it last refused to list the account's events (the
+    /// key may not read them); unset once a read works.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub events_refused: Option<String>,
 }
 
 impl StripeConnectionDoc {
@@ -170,20 +174,35 @@ pub async fn claim_events_read(
         .await
 }
 
-/// Notes that connection `id`'s events up to `read_to` are read (`None`: no further than
-/// before), and when to read next.
+/// What came of reading a connection's list of events.
+pub enum EventsRead {
+    /// Every event created before this time is read.
+    Upto(DateTime),
+    /// Stripe refused the key this permission.
+    Refused(String),
+    /// Not read this time (Stripe unreachable, or an event not recorded yet).
+    NotNow,
+}
+
+/// Notes what came of reading connection `id`'s events, and when to read next.
 pub async fn set_events_read(
     db: &Database,
     id: ObjectId,
-    read_to: Option<DateTime>,
+    read: EventsRead,
     next_at: DateTime,
 ) -> Result<(), mongodb::error::Error> {
-    let mut set = doc! { "events_check_at": next_at };
-    if let Some(read_to) = read_to {
-        set.insert("events_read_to", read_to);
-    }
+    let update = match read {
+        EventsRead::Upto(read_to) => doc! {
+            "$set": { "events_check_at": next_at, "events_read_to": read_to },
+            "$unset": { "events_refused": "" },
+        },
+        EventsRead::Refused(permission) => doc! {
+            "$set": { "events_check_at": next_at, "events_refused": permission },
+        },
+        EventsRead::NotNow => doc! { "$set": { "events_check_at": next_at } },
+    };
     db.collection::<StripeConnectionDoc>(STRIPE_CONNECTIONS)
-        .update_one(doc! { "_id": id }, doc! { "$set": set })
+        .update_one(doc! { "_id": id }, update)
         .await
         .map(|_| ())
 }

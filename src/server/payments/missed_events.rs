@@ -10,11 +10,11 @@
 use mongodb::bson::DateTime;
 
 use super::money_back::{self, MoneyBack, Recorded};
-use crate::server::db::stripe_connections::{self, StripeConnectionDoc};
+use crate::server::db::stripe_connections::{self, EventsRead, StripeConnectionDoc};
 use crate::server::db::webhook_events;
 use crate::server::state::AppState;
 use crate::server::stripe::client::StripeProblem;
-use crate::server::stripe::events::{self, Told};
+use crate::server::stripe::events;
 use crate::server::stripe_account::{self, Connected};
 
 const MINUTE_MS: i64 = 60_000;
@@ -63,7 +63,7 @@ async fn read(state: &AppState, connection: &StripeConnectionDoc, now: DateTime)
         // Disconnected or replaced meanwhile, or a key that no longer opens (logged where it
         // is opened): nothing to read with it.
         _ => {
-            schedule(state, connection, None, next(NET_MINUTES)).await;
+            schedule(state, connection, EventsRead::NotNow, next(NET_MINUTES)).await;
             return 0;
         }
     };
@@ -81,8 +81,8 @@ async fn read(state: &AppState, connection: &StripeConnectionDoc, now: DateTime)
     let listed = match events::money_back_since(&connected.api, &connected.key, since).await {
         Ok(listed) => listed,
         Err(problem) => {
-            let minutes = missed_read(state, &connected, &problem).await;
-            schedule(state, connection, None, next(minutes)).await;
+            let (read, minutes) = missed_read(state, &connected, problem).await;
+            schedule(state, connection, read, next(minutes)).await;
             return 0;
         }
     };
@@ -90,7 +90,12 @@ async fn read(state: &AppState, connection: &StripeConnectionDoc, now: DateTime)
     let mut recorded = 0;
     for event in listed {
         let id = format!("{prefix}:{}", event.id);
-        match record_once(state, connection, &id, &event.told).await {
+        let Some(news) = MoneyBack::of_object(&event.kind, &event.object) else {
+            // Not PayTrack's to read: left alone, and said so.
+            tracing::warn!(user = %connection.user_id, event = %event.id, kind = %event.kind, "a refund or dispute event from Stripe without the fields PayTrack reads");
+            continue;
+        };
+        match record_once(state, connection, &id, &news).await {
             Ok(changed) => recorded += u32::from(changed),
             Err(reason) => {
                 // Left where it was: the next read, after the hold, starts from the same place.
@@ -104,7 +109,7 @@ async fn read(state: &AppState, connection: &StripeConnectionDoc, now: DateTime)
     } else {
         QUIET_MINUTES
     };
-    schedule(state, connection, Some(asked_at), next(cadence)).await;
+    schedule(state, connection, EventsRead::Upto(asked_at), next(cadence)).await;
     recorded
 }
 
@@ -114,7 +119,7 @@ async fn record_once(
     state: &AppState,
     connection: &StripeConnectionDoc,
     id: &str,
-    told: &Told,
+    news: &MoneyBack,
 ) -> Result<bool, String> {
     if webhook_events::handled(&state.db, id)
         .await
@@ -122,31 +127,32 @@ async fn record_once(
     {
         return Ok(false);
     }
-    let news = match told {
-        Told::Refunded(charge) => MoneyBack::of_charge(charge),
-        Told::Disputed(dispute) => MoneyBack::of_dispute(dispute),
-    };
-    let recorded = money_back::record(state, connection.user_id, &news).await?;
+    let recorded = money_back::record(state, connection.user_id, news).await?;
     webhook_events::record(&state.db, id)
         .await
         .map_err(|err| err.to_string())?;
     Ok(recorded == Recorded::Changed)
 }
 
-/// What a failed read means for the account; minutes until the next.
-async fn missed_read(state: &AppState, connected: &Connected, problem: &StripeProblem) -> i64 {
+/// What a failed read means for the account, and the minutes until the next.
+async fn missed_read(
+    state: &AppState,
+    connected: &Connected,
+    problem: StripeProblem,
+) -> (EventsRead, i64) {
     let user = connected.connection.user_id;
     match problem {
-        problem if problem.is_transient() => HOLD_MINUTES,
-        StripeProblem::MissingPermission(_) => {
-            tracing::warn!(%user, reason = %problem, "a Stripe key may not read events: refunds and disputes are heard only through the webhook");
-            NOT_ALLOWED_MINUTES
+        problem if problem.is_transient() => (EventsRead::NotNow, HOLD_MINUTES),
+        // Shown on the Stripe page: the user may grant it.
+        StripeProblem::MissingPermission(permission) => {
+            tracing::info!(%user, %permission, "a Stripe key may not read events");
+            (EventsRead::Refused(permission), NOT_ALLOWED_MINUTES)
         }
         problem => {
             // A refused key marks the connection broken (and tells the user) once.
-            stripe_account::note_problem(state, connected, problem).await;
+            stripe_account::note_problem(state, connected, &problem).await;
             tracing::warn!(%user, reason = %problem, "could not read a Stripe account's events");
-            NET_MINUTES
+            (EventsRead::NotNow, NET_MINUTES)
         }
     }
 }
@@ -154,11 +160,11 @@ async fn missed_read(state: &AppState, connected: &Connected, problem: &StripePr
 async fn schedule(
     state: &AppState,
     connection: &StripeConnectionDoc,
-    read_to: Option<DateTime>,
+    read: EventsRead,
     next_at: DateTime,
 ) {
     if let Err(err) =
-        stripe_connections::set_events_read(&state.db, connection.id, read_to, next_at).await
+        stripe_connections::set_events_read(&state.db, connection.id, read, next_at).await
     {
         tracing::warn!(error = %err, user = %connection.user_id, "noting a read of Stripe events");
     }

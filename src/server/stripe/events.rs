@@ -4,7 +4,6 @@
 
 use stripe_core::event::ListEvent;
 use stripe_types::RangeQueryTs;
-use stripe_types::miniserde_helpers::FromValueOpt;
 
 use super::account::EVENTS;
 use super::api_key::StripeKey;
@@ -27,16 +26,12 @@ fn money_back_events() -> Vec<String> {
         .collect()
 }
 
-/// What one event says, with the object as it was when the event happened.
-pub enum Told {
-    Refunded(Box<stripe_shared::Charge>),
-    Disputed(Box<stripe_shared::Dispute>),
-}
-
-/// One event read from the list.
+/// One event read from the list. Its object stays as Stripe drew it (in the account's API
+/// version, when the event happened): the reader takes only the fields it needs.
 pub struct Listed {
     pub id: String,
-    pub told: Told,
+    pub kind: String,
+    pub object: miniserde::json::Value,
 }
 
 /// The refund and dispute events created at or after `since` (Unix seconds), oldest first.
@@ -58,18 +53,10 @@ pub async fn money_back_since(
         let page = api.call(key, &request, None).await?;
         after = page.data.last().map(|event| event.id.as_str().to_string());
         let more = page.has_more && after.is_some();
-        listed.extend(page.data.into_iter().filter_map(|event| {
-            let told = match event.type_.as_str() {
-                "charge.refunded" => Told::Refunded(FromValueOpt::from_value(event.data.object)?),
-                kind if kind.starts_with("charge.dispute.") => {
-                    Told::Disputed(FromValueOpt::from_value(event.data.object)?)
-                }
-                _ => return None,
-            };
-            Some(Listed {
-                id: event.id.as_str().to_string(),
-                told,
-            })
+        listed.extend(page.data.into_iter().map(|event| Listed {
+            id: event.id.as_str().to_string(),
+            kind: event.type_.as_str().to_string(),
+            object: event.data.object,
         }));
         if !more {
             listed.reverse();

@@ -95,6 +95,7 @@ pub async fn connect(
         // read again, harmlessly.
         events_check_at: None,
         events_read_to: None,
+        events_refused: None,
     };
     stripe_connections::replace(&state.db, &connection)
         .await

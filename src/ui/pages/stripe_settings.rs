@@ -206,18 +206,32 @@ fn Webhook(
         async move { save_stripe_signing_secret(secret).await }
     });
     let problem = follow(save, connection);
-    let status = match view.webhook {
-        WebhookView::Registered => {
+    let status = match (&view.webhook, view.events_refused.is_some()) {
+        (WebhookView::Registered, _) => {
             "PayTrack registered its webhook in your Stripe account: payments, refunds and disputes show up within seconds."
         }
-        WebhookView::Pasted => "Stripe sends payments to PayTrack through the webhook you added.",
-        WebhookView::Missing => {
+        (WebhookView::Pasted, _) => {
+            "Stripe sends payments to PayTrack through the webhook you added."
+        }
+        (WebhookView::Missing, false) => {
             "No webhook yet: PayTrack asks Stripe about your open payment links, refunds and disputes every 15 minutes instead. For news within seconds, add one:"
         }
+        (WebhookView::Missing, true) => {
+            "No webhook yet: PayTrack asks Stripe about your open payment links every 15 minutes instead, but refunds and disputes reach it only through a webhook. Add one:"
+        }
     };
+    let events_refused = view.events_refused.clone().map(|permission| {
+        view! {
+            <p class="notice notice-warning" role="status">
+                "This key may not read your Stripe account's events (" <code>{permission}</code>
+                "), which PayTrack reads for refunds and disputes a webhook did not bring. In Stripe, edit the restricted key to allow Events: Read."
+            </p>
+        }
+    });
     view! {
         <div class="card stripe-webhook">
             <h2>"Payment updates"</h2>
+            {events_refused}
             <p>{status}</p>
             <Show when=move || view.webhook != WebhookView::Registered>
                 <ol class="steps">
