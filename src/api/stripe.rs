@@ -34,6 +34,8 @@ pub struct StripeConnectionView {
     pub webhook: WebhookView,
     /// The URL to give Stripe when adding the endpoint by hand.
     pub webhook_url: String,
+    /// The API version to pick for it: the one PayTrack reads events in.
+    pub webhook_api_version: String,
     pub pay_with: PayWith,
     /// Email the user when a client pays.
     pub notify_paid: bool,
@@ -58,6 +60,7 @@ use {
     crate::api::ssr::who_asks,
     crate::server::db::stripe_connections::StripeConnectionDoc,
     crate::server::state::AppState,
+    crate::server::stripe::account::EVENTS_API_VERSION,
     crate::server::stripe_account::{self, connect::ConnectOutcome, settings},
 };
 
@@ -83,6 +86,7 @@ fn view(state: &AppState, connection: &StripeConnectionDoc) -> StripeConnectionV
             None => WebhookView::Missing,
         },
         webhook_url: stripe_account::webhook_url(state, &connection.hook_id),
+        webhook_api_version: EVENTS_API_VERSION.as_str().to_string(),
         pay_with: connection.pay_with,
         notify_paid: connection.notify_paid,
         client_receipts: connection.client_receipts,

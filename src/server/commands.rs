@@ -76,6 +76,11 @@ pub async fn run(args: &[String]) -> ExitCode {
         }
         Command::Version => {
             println!("paytrack {}", env!("CARGO_PKG_VERSION"));
+            // What to pick for a Stripe webhook added by hand (PayTrack's own billing one).
+            println!(
+                "reads Stripe events in API version {}",
+                crate::server::stripe::account::EVENTS_API_VERSION.as_str()
+            );
             ExitCode::SUCCESS
         }
     }

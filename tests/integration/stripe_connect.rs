@@ -105,6 +105,11 @@ async fn a_key_is_checked_live_sealed_and_never_shown_again() {
         ])
     );
     assert!(calls[1].idempotency_key.is_some());
+    // Its events are drawn in the API version PayTrack's Stripe types read.
+    assert_eq!(
+        calls[1].form["api_version"],
+        stripe_shared::version::VERSION.as_str()
+    );
 
     // At rest: neither the key nor the signing secret appear in the stored document.
     let stored = stored_connection(&app).await;

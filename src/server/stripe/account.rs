@@ -38,6 +38,11 @@ pub const EVENTS: [&str; 12] = [
     "charge.dispute.closed",
 ];
 
+/// The API version endpoints are asked to draw events in: the one async-stripe's types are
+/// drawn in. Left to the account's default, an older version's objects may lack fields those
+/// types require, and such an event could not be read.
+pub const EVENTS_API_VERSION: stripe_shared::ApiVersion = stripe_shared::version::VERSION;
+
 /// Which `EVENTS` an endpoint registered now asks for: 1 added `charge.refunded` to the six
 /// payment events endpoints were registered for before (version 0), 2 the dispute events.
 pub const EVENTS_VERSION: u32 = 2;
@@ -87,8 +92,9 @@ pub struct RegisteredEndpoint {
     pub secret: Secret,
 }
 
-/// Registers `url` for `EVENTS`. `idempotency` ties it to this connection, so a retry after a
-/// lost answer gets the same endpoint (and secret) back rather than a second one.
+/// Registers `url` for `EVENTS`, drawn in `EVENTS_API_VERSION`. `idempotency` ties it to this
+/// connection, so a retry after a lost answer gets the same endpoint (and secret) back rather
+/// than a second one.
 pub async fn register_endpoint(
     api: &StripeApi,
     key: &StripeKey,
@@ -96,6 +102,7 @@ pub async fn register_endpoint(
     idempotency: &str,
 ) -> Result<RegisteredEndpoint, StripeProblem> {
     let request = CreateWebhookEndpoint::new(events::<CreateWebhookEndpointEnabledEvents>(), url)
+        .api_version(EVENTS_API_VERSION)
         .description("PayTrack: marks invoices paid when your clients pay");
     let endpoint = api.call(key, &request, Some(idempotency)).await?;
     let secret = endpoint.secret.ok_or(StripeProblem::Unexpected)?;

@@ -237,6 +237,7 @@ fn Webhook(
                 <ol class="steps">
                     <li>"In Stripe, open Developers → Webhooks → Add endpoint."</li>
                     <li>"Endpoint URL: " <code class="copyable">{view.webhook_url.clone()}</code></li>
+                    <li>"API version: " <code>{view.webhook_api_version.clone()}</code> " (the one PayTrack reads)."</li>
                     <li>"Events: checkout.session.completed, checkout.session.async_payment_succeeded, checkout.session.async_payment_failed, invoice.paid, invoice.payment_failed, invoice.voided, charge.refunded, charge.dispute.created, charge.dispute.updated, charge.dispute.funds_withdrawn, charge.dispute.funds_reinstated, charge.dispute.closed."</li>
                     <li>"Paste the endpoint's signing secret here:"</li>
                 </ol>
