@@ -208,3 +208,32 @@ async fn a_permission_granted_later_clears_the_notice_at_the_next_read() {
     let stored = connection(&app, "ada-granted@example.com").await;
     assert!(stored.get("events_read_to").is_some(), "{stored}");
 }
+
+#[tokio::test]
+async fn many_accounts_are_read_in_one_pass_a_few_side_by_side() {
+    let (app, stripe) = crate::stripe_connect::app_with_stripe().await;
+    for n in 0..6 {
+        let user = app.user(&format!("side-{n}@example.com")).await;
+        user.connect_stripe(&format!("rk_test_51nowebhooksSideBySide{n:05}"))
+            .await;
+    }
+    assert_eq!(
+        stripe.most_at_once(),
+        1,
+        "connecting asks one thing at a time"
+    );
+    stripe.set_latency(std::time::Duration::from_millis(150));
+    let report = pass(&app.state, DateTime::now()).await.unwrap();
+    assert_eq!(report.deferred, 0);
+    assert_eq!(
+        event_reads(&stripe),
+        6,
+        "every account read in the one pass"
+    );
+    let at_once = stripe.most_at_once();
+    assert!((2..=4).contains(&at_once), "{at_once} read at once");
+    // Each has its next read 15 minutes on.
+    let reads = event_reads(&stripe);
+    pass(&app.state, later(10)).await.unwrap();
+    assert_eq!(event_reads(&stripe), reads);
+}
