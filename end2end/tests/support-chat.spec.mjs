@@ -1,7 +1,7 @@
 // The Crisp support chat against a stand-in for Crisp's loader script (these machines cannot
 // reach Crisp): it records the commands PayTrack gives Crisp, across page loads.
 import { test, expect } from '@playwright/test';
-import { signIn, unique } from './helpers/sign-in.mjs';
+import { hydrated, signIn, unique } from './helpers/sign-in.mjs';
 
 // Plays Crisp's l.js: takes the queued commands, then every later push, and hands them to
 // the test. Like Crisp, it keeps its session in a cookie (on the domain it is told) and in
@@ -38,6 +38,8 @@ test('the chat loads only when opened, knows who writes, and is reset on sign-ou
   await expect(page.getByRole('button', { name: 'Chat with support' })).toBeVisible();
   expect(loads, 'nothing of Crisp before the chat is opened').toBe(0);
 
+  // The button works once the page is interactive (a click before that does nothing).
+  await hydrated(page);
   await page.getByRole('button', { name: 'Chat with support' }).click();
   await expect.poll(() => commands.length).toBeGreaterThanOrEqual(4);
   expect(loads).toBe(1);
@@ -63,6 +65,7 @@ test('a chat opened before the last page load is forgotten on sign-out too', asy
   });
 
   await signIn(page, unique('chat-reload'));
+  await hydrated(page);
   await page.getByRole('button', { name: 'Chat with support' }).click();
   await expect.poll(() => crispCookies(page).then((c) => c.length)).toBe(1);
   expect(await crispStorage(page)).toHaveLength(1);
