@@ -180,7 +180,8 @@ pub enum EventsRead {
     Upto(DateTime),
     /// Stripe refused the key this permission.
     Refused(String),
-    /// Not read this time (Stripe unreachable, or an event not recorded yet).
+    /// Not read this time (Stripe unreachable or refusing for another reason, or no key to
+    /// read with).
     NotNow,
 }
 
