@@ -151,6 +151,15 @@ pub fn whole_raw(
     whole(value.as_ref())
 }
 
+/// The instant `minutes` after `at` (before it, when negative): when a background job looks
+/// next.
+pub fn minutes_after(at: mongodb::bson::DateTime, minutes: i64) -> mongodb::bson::DateTime {
+    mongodb::bson::DateTime::from_millis(
+        at.timestamp_millis()
+            .saturating_add(minutes.saturating_mul(60_000)),
+    )
+}
+
 /// `total + more`, refused when it does not fit.
 pub fn add(total: i64, more: i64) -> Result<i64, mongodb::error::Error> {
     total.checked_add(more).ok_or_else(|| {

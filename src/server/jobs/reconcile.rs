@@ -19,6 +19,7 @@ use mongodb::bson::oid::ObjectId;
 
 use crate::domain::stripe_pay::PayState;
 use crate::server::db::invoices::{self, InvoiceDoc};
+use crate::server::db::minutes_after;
 use crate::server::db::users::{self, UserDoc};
 use crate::server::payments::closing::{self, Closing};
 use crate::server::payments::settle::{Settled, settle};
@@ -28,9 +29,8 @@ use crate::server::stripe::client::StripeProblem;
 use crate::server::stripe::payments;
 use crate::server::stripe_account::{self, Connected};
 
-const MINUTE_MS: i64 = 60_000;
 /// How often quiet links are asked about (accounts without a webhook).
-const QUIET_MINUTES: i64 = invoices::QUIET_CHECK_MS / MINUTE_MS;
+const QUIET_MINUTES: i64 = invoices::QUIET_CHECK_MINUTES;
 /// How many invoices one pass looks at.
 const PASS_LIMIT: i64 = 200;
 
@@ -45,10 +45,6 @@ pub struct ReconcileReport {
     pub money_back: u32,
 }
 
-fn later(now: DateTime, minutes: i64) -> DateTime {
-    DateTime::from_millis(now.timestamp_millis() + minutes * MINUTE_MS)
-}
-
 /// One pass over the checks due at `now`.
 pub async fn pass(
     state: &AppState,
@@ -59,7 +55,8 @@ pub async fn pass(
     for invoice in invoices::stripe_checks_due(&state.db, now, PASS_LIMIT).await? {
         if limited.contains(&invoice.user_id) {
             report.deferred += 1;
-            invoices::set_stripe_check_at(&state.db, invoice.id, Some(later(now, 10))).await?;
+            invoices::set_stripe_check_at(&state.db, invoice.id, Some(minutes_after(now, 10)))
+                .await?;
             continue;
         }
         match check(state, &invoice, now).await? {
@@ -78,11 +75,13 @@ pub async fn pass(
             Checked::Limited => {
                 report.deferred += 1;
                 limited.insert(invoice.user_id);
-                invoices::set_stripe_check_at(&state.db, invoice.id, Some(later(now, 10))).await?;
+                invoices::set_stripe_check_at(&state.db, invoice.id, Some(minutes_after(now, 10)))
+                    .await?;
             }
             Checked::Retry => {
                 report.deferred += 1;
-                invoices::set_stripe_check_at(&state.db, invoice.id, Some(later(now, 5))).await?;
+                invoices::set_stripe_check_at(&state.db, invoice.id, Some(minutes_after(now, 5)))
+                    .await?;
             }
         }
     }
@@ -151,7 +150,7 @@ async fn check(
     let quiet_after = invoices::get(&state.db, user.id, invoice.id)
         .await?
         .is_some_and(|after| quiet(&after));
-    let soon = Some(later(now, QUIET_MINUTES));
+    let soon = Some(minutes_after(now, QUIET_MINUTES));
     Ok(match checked {
         Checked::Next(None, settled) if quiet_after => Checked::Next(soon, settled),
         Checked::Nothing if quiet_after => Checked::Next(soon, Settled::Unchanged),
@@ -183,7 +182,7 @@ async fn check_current(
                 Closing::Failed(problem) if problem.is_transient() => Checked::Retry,
                 Closing::Failed(problem) => {
                     tracing::warn!(invoice = %invoice.id, reason = %problem, "reconciliation could not close a payment link");
-                    Checked::Next(Some(later(now, 60)), Settled::Unchanged)
+                    Checked::Next(Some(minutes_after(now, 60)), Settled::Unchanged)
                 }
             },
         );
@@ -195,7 +194,10 @@ async fn check_current(
         Err(problem) => {
             stripe_account::note_problem(state, connected, &problem).await;
             tracing::warn!(invoice = %invoice.id, reason = %problem, "reconciliation could not read a payment");
-            return Ok(Checked::Next(Some(later(now, 60)), Settled::Unchanged));
+            return Ok(Checked::Next(
+                Some(minutes_after(now, 60)),
+                Settled::Unchanged,
+            ));
         }
     };
     let settled = match settle(state, user, invoice, remote).await {
@@ -208,7 +210,7 @@ async fn check_current(
     // A link for an amount no longer owed (its replacement failed when a payment came in by
     // hand, or was refunded) is replaced now.
     if settled == Settled::Unchanged && !links::follow_owed(state, user, invoice).await {
-        return Ok(Checked::Next(Some(later(now, 1)), settled));
+        return Ok(Checked::Next(Some(minutes_after(now, 1)), settled));
     }
     let state_now = match settled {
         Settled::Paid | Settled::Closed => return Ok(Checked::Next(None, settled)),
@@ -222,7 +224,7 @@ async fn check_current(
         (_, true) => 6 * 60,
         (_, false) => 15,
     };
-    Ok(Checked::Next(Some(later(now, minutes)), settled))
+    Ok(Checked::Next(Some(minutes_after(now, minutes)), settled))
 }
 
 /// The worker loop inside the server.

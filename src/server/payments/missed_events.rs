@@ -13,13 +13,12 @@ use mongodb::bson::DateTime;
 
 use super::money_back::{self, MoneyBack, Recorded};
 use crate::server::db::stripe_connections::{self, EventsRead, StripeConnectionDoc};
-use crate::server::db::webhook_events;
+use crate::server::db::{invoices, minutes_after, webhook_events};
 use crate::server::state::AppState;
 use crate::server::stripe::client::StripeProblem;
 use crate::server::stripe::events;
 use crate::server::stripe_account::{self, Connected};
 
-const MINUTE_MS: i64 = 60_000;
 /// Accounts one pass reads (one Stripe call each, more only for a long list): with a pass
 /// every 5 minutes, enough for 600 accounts without a webhook per server.
 const PER_PASS: usize = 200;
@@ -28,7 +27,7 @@ const AT_ONCE: usize = 4;
 /// How long a claimed read holds the account: a read cut short is tried again after it.
 const HOLD_MINUTES: i64 = 5;
 /// Without a webhook: as often as reconciliation asks about payments.
-const QUIET_MINUTES: i64 = 15;
+const QUIET_MINUTES: i64 = invoices::QUIET_CHECK_MINUTES;
 /// With one: a net under it.
 const NET_MINUTES: i64 = 6 * 60;
 /// After a key that may not read events: the user may grant it meanwhile.
@@ -37,10 +36,6 @@ const NOT_ALLOWED_MINUTES: i64 = 24 * 60;
 const OVERLAP_MINUTES: i64 = 10;
 /// How long Stripe keeps events: the first read goes this far back.
 const KEPT_MINUTES: i64 = 30 * 24 * 60;
-
-fn at(now: DateTime, minutes: i64) -> DateTime {
-    DateTime::from_millis(now.timestamp_millis() + minutes * MINUTE_MS)
-}
 
 /// Reads the lists due at `now`, a few accounts side by side; how many events changed an
 /// invoice.
@@ -56,7 +51,8 @@ async fn read_in_turn(state: &AppState, now: DateTime, taken: &AtomicUsize) -> u
     let mut recorded = 0;
     while taken.fetch_add(1, Ordering::Relaxed) < PER_PASS {
         let claimed =
-            stripe_connections::claim_events_read(&state.db, now, at(now, HOLD_MINUTES)).await;
+            stripe_connections::claim_events_read(&state.db, now, minutes_after(now, HOLD_MINUTES))
+                .await;
         match claimed {
             Ok(Some(connection)) => recorded += read(state, &connection, now).await,
             Ok(None) => break,
@@ -71,7 +67,7 @@ async fn read_in_turn(state: &AppState, now: DateTime, taken: &AtomicUsize) -> u
 
 /// Reads one account's list and records what is new; how many events changed an invoice.
 async fn read(state: &AppState, connection: &StripeConnectionDoc, now: DateTime) -> u32 {
-    let next = |minutes| at(now, minutes);
+    let next = |minutes| minutes_after(now, minutes);
     let connected = match stripe_account::connected(state, connection.user_id).await {
         Ok(Some(connected)) if connected.connection.id == connection.id => connected,
         // Disconnected or replaced meanwhile, or a key that no longer opens (logged where it
@@ -86,10 +82,10 @@ async fn read(state: &AppState, connection: &StripeConnectionDoc, now: DateTime)
     let asked_at = DateTime::now();
     let since = connection
         .events_read_to
-        .map_or(at(asked_at, -KEPT_MINUTES), |read_to| {
-            at(read_to, -OVERLAP_MINUTES)
+        .map_or(minutes_after(asked_at, -KEPT_MINUTES), |read_to| {
+            minutes_after(read_to, -OVERLAP_MINUTES)
         })
-        .max(at(asked_at, -KEPT_MINUTES))
+        .max(minutes_after(asked_at, -KEPT_MINUTES))
         .timestamp_millis()
         / 1000;
     let listed = match events::money_back_since(&connected.api, &connected.key, since).await {

@@ -18,8 +18,10 @@ pub const FIRST_CHECK_MS: i64 = 10 * 60 * 1000;
 /// taking new ones: Stripe expires a checkout session 24 hours after it was created.
 pub const QUIET_LINK_MS: i64 = 24 * 60 * 60 * 1000;
 
-/// Reconciliation asks about quiet links this often (for accounts without a webhook).
-pub const QUIET_CHECK_MS: i64 = 15 * 60 * 1000;
+/// Reconciliation asks about quiet links this often (for accounts without a webhook), and
+/// reads such accounts' events.
+pub const QUIET_CHECK_MINUTES: i64 = 15;
+const QUIET_CHECK_MS: i64 = QUIET_CHECK_MINUTES * 60 * 1000;
 
 fn after(now: DateTime, ms: i64) -> DateTime {
     DateTime::from_millis(now.timestamp_millis().saturating_add(ms))
