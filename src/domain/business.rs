@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::country::Country;
 use super::email::EmailAddress;
 use super::tax::Tax;
+use super::text::{self, Shape};
 
 /// What the Business form sends, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,19 +65,10 @@ impl BusinessErrors {
     }
 }
 
-/// Trimmed text, `None` when empty, or a message when longer than `max` characters.
-pub fn optional_text(text: &str, max: usize, label: &str) -> Result<Option<String>, String> {
-    let text = text.trim();
-    if text.chars().count() > max {
-        return Err(format!("Keep the {label} under {max} characters."));
-    }
-    Ok((!text.is_empty()).then(|| text.to_string()))
-}
-
 /// A tax or VAT number as tax authorities print them: letters, digits, spaces, dots, dashes
 /// and slashes ("FR 12 345678901", "GB123456789", "12-3456789").
 pub fn parse_tax_id(text: &str) -> Result<Option<String>, String> {
-    let Some(id) = optional_text(text, 30, "tax number")? else {
+    let Some(id) = text::optional(text, 30, Shape::OneLine, "tax number")? else {
         return Ok(None);
     };
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, ' ' | '.' | '-' | '/');
@@ -98,7 +90,7 @@ pub fn parse_country(text: &str) -> Result<Option<Country>, String> {
 }
 
 fn parse_phone(text: &str) -> Result<Option<String>, String> {
-    let Some(phone) = optional_text(text, 30, "phone number")? else {
+    let Some(phone) = text::optional(text, 30, Shape::OneLine, "phone number")? else {
         return Ok(None);
     };
     let allowed = |c: char| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '.' | '(' | ')');
@@ -117,25 +109,30 @@ impl BusinessInput {
             result.map_err(|m| *slot = Some(m)).ok().flatten()
         };
         let legal_name = field(
-            optional_text(&self.legal_name, 200, "legal name"),
+            text::optional(&self.legal_name, 200, Shape::OneLine, "legal name"),
             &mut errors.legal_name,
         );
         let address = field(
-            optional_text(&self.address, 500, "address"),
+            text::optional(&self.address, 500, Shape::Lines, "address"),
             &mut errors.address,
         );
         let tax_id = field(parse_tax_id(&self.tax_id), &mut errors.tax_id);
         let phone = field(parse_phone(&self.phone), &mut errors.phone);
         let payment_instructions = field(
-            optional_text(&self.payment_instructions, 1000, "payment instructions"),
+            text::optional(
+                &self.payment_instructions,
+                1000,
+                Shape::Lines,
+                "payment instructions",
+            ),
             &mut errors.payment_instructions,
         );
         let default_notes = field(
-            optional_text(&self.default_notes, 2000, "default notes"),
+            text::optional(&self.default_notes, 2000, Shape::Lines, "default notes"),
             &mut errors.default_notes,
         );
         let footer = field(
-            optional_text(&self.footer, 500, "footer"),
+            text::optional(&self.footer, 500, Shape::Lines, "footer"),
             &mut errors.footer,
         );
         let country = parse_country(&self.country)

@@ -7,6 +7,7 @@ use super::business::{parse_country, parse_tax_id};
 use super::country::Country;
 use super::email::EmailAddress;
 use super::money::Currency;
+use super::text::{self, Shape};
 
 /// What the client form sends, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,24 +56,27 @@ pub struct ClientErrors {
     pub notes: Option<String>,
 }
 
-fn optional(text: &str, max: usize, label: &str, error: &mut Option<String>) -> Option<String> {
-    let text = text.trim();
-    if text.chars().count() > max {
-        *error = Some(format!("Keep the {label} under {max} characters."));
-    }
-    (!text.is_empty()).then(|| text.to_string())
+fn optional(
+    text: &str,
+    max: usize,
+    shape: Shape,
+    label: &str,
+    error: &mut Option<String>,
+) -> Option<String> {
+    text::optional(text, max, shape, label)
+        .map_err(|message| *error = Some(message))
+        .ok()
+        .flatten()
 }
 
 impl ClientInput {
     pub fn parse(&self) -> Result<Client, Box<ClientErrors>> {
         let mut errors = ClientErrors::default();
 
-        let name = self.name.trim().to_string();
-        if name.is_empty() {
-            errors.name = Some("Enter the client's name.".to_string());
-        } else if name.chars().count() > 120 {
-            errors.name = Some("Keep the name under 120 characters.".to_string());
-        }
+        let name = text::optional(&self.name, 120, Shape::OneLine, "name")
+            .and_then(|text| text.ok_or_else(|| "Enter the client's name.".to_string()))
+            .map_err(|m| errors.name = Some(m))
+            .ok();
 
         let mut emails: Vec<EmailAddress> = Vec::new();
         for part in self
@@ -103,9 +107,21 @@ impl ClientInput {
             errors.emails = Some("Up to 5 addresses per client.".to_string());
         }
 
-        let company = optional(&self.company, 120, "company name", &mut errors.company);
-        let address = optional(&self.address, 500, "address", &mut errors.address);
-        let notes = optional(&self.notes, 2000, "notes", &mut errors.notes);
+        let company = optional(
+            &self.company,
+            120,
+            Shape::OneLine,
+            "company name",
+            &mut errors.company,
+        );
+        let address = optional(
+            &self.address,
+            500,
+            Shape::Lines,
+            "address",
+            &mut errors.address,
+        );
+        let notes = optional(&self.notes, 2000, Shape::Lines, "notes", &mut errors.notes);
         let country = parse_country(&self.country)
             .map_err(|m| errors.country = Some(m))
             .ok()
@@ -118,8 +134,8 @@ impl ClientInput {
             .map_err(|m| errors.currency = Some(m))
             .ok();
 
-        match currency {
-            Some(currency) if errors == ClientErrors::default() => Ok(Client {
+        match (name, currency) {
+            (Some(name), Some(currency)) if errors == ClientErrors::default() => Ok(Client {
                 name,
                 emails,
                 company,

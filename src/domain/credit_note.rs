@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::date::CalendarDate;
 use super::money::Money;
+use super::text::{self, Shape};
 
 /// Why an invoice has no credit note to download or email.
 pub const NONE_ISSUED: &str =
@@ -125,15 +126,17 @@ impl ReductionInput {
             }
         };
         let reason = self.reason.split_whitespace().collect::<Vec<_>>().join(" ");
-        if reason.is_empty() {
-            errors.reason = Some(
-                "Say why, as the credit note will (e.g. “one day less than invoiced”).".to_string(),
-            );
-        } else if reason.chars().count() > REASON_LIMIT {
-            errors.reason = Some(format!("Keep the reason under {REASON_LIMIT} characters."));
-        }
-        match amount {
-            Some(amount) if errors.reason.is_none() => Ok(Reduction { amount, reason }),
+        let reason = text::optional(&reason, REASON_LIMIT, Shape::OneLine, "reason")
+            .and_then(|reason| {
+                reason.ok_or_else(|| {
+                    "Say why, as the credit note will (e.g. “one day less than invoiced”)."
+                        .to_string()
+                })
+            })
+            .map_err(|m| errors.reason = Some(m))
+            .ok();
+        match (amount, reason) {
+            (Some(amount), Some(reason)) => Ok(Reduction { amount, reason }),
             _ => Err(Box::new(errors)),
         }
     }

@@ -9,6 +9,7 @@ use super::invoice::{Discount, LineItem, Percent, Quantity, Totals, totals};
 use super::money::{Currency, Money};
 use super::service_period::ServicePeriod;
 use super::tax::Tax;
+use super::text::{self, Shape};
 
 pub const MAX_LINES: usize = 100;
 /// The most one invoice can ask for, in minor units: what Stripe charges in one payment at
@@ -105,12 +106,10 @@ impl InvoiceErrors {
 
 fn parse_line(input: &LineInput, currency: Option<Currency>) -> (Option<LineItem>, LineErrors) {
     let mut errors = LineErrors::default();
-    let description = input.description.trim().to_string();
-    if description.is_empty() {
-        errors.description = Some("Describe the work or item.".to_string());
-    } else if description.chars().count() > 300 {
-        errors.description = Some("Keep the description under 300 characters.".to_string());
-    }
+    let description = text::optional(&input.description, 300, Shape::OneLine, "description")
+        .and_then(|text| text.ok_or_else(|| "Describe the work or item.".to_string()))
+        .map_err(|m| errors.description = Some(m))
+        .unwrap_or_default();
     let quantity = Quantity::parse(&input.quantity)
         .map_err(|m| errors.quantity = Some(m))
         .ok();
@@ -236,10 +235,10 @@ impl InvoiceInput {
         let taxes = Tax::parse_list(&self.taxes)
             .map_err(|m| errors.taxes = Some(m))
             .ok();
-        let notes = self.notes.trim();
-        if notes.chars().count() > 2000 {
-            errors.notes = Some("Keep the notes under 2000 characters.".to_string());
-        }
+        let notes = text::optional(&self.notes, 2000, Shape::Lines, "notes")
+            .map_err(|m| errors.notes = Some(m))
+            .ok()
+            .flatten();
 
         if let (Some(currency), Some(discount), Some(taxes)) = (currency, discount, taxes.as_ref())
             && errors.is_empty()
@@ -275,7 +274,7 @@ impl InvoiceInput {
                     lines,
                     discount,
                     taxes,
-                    notes: (!notes.is_empty()).then(|| notes.to_string()),
+                    notes,
                 })
             }
             _ => Err(Box::new(errors)),

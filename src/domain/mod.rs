@@ -34,6 +34,7 @@ pub mod service_period;
 pub mod status;
 pub mod stripe_pay;
 pub mod tax;
+pub mod text;
 pub mod timeline;
 pub mod usage;
 pub mod written_number;

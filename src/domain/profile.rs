@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::text::{self, Shape};
+
 /// Field problems with a profile edit.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileErrors {
@@ -23,14 +25,8 @@ pub const MAX_NAME: usize = 100;
 
 /// The name as saved (trimmed), or why it can't be.
 pub fn parse_name(text: &str) -> Result<String, String> {
-    let name = text.trim();
-    if name.is_empty() {
-        return Err("Enter the name your clients know you by.".to_string());
-    }
-    if name.chars().count() > MAX_NAME {
-        return Err("Keep the name under 100 characters.".to_string());
-    }
-    Ok(name.to_string())
+    text::optional(text, MAX_NAME, Shape::OneLine, "name")?
+        .ok_or_else(|| "Enter the name your clients know you by.".to_string())
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::date::CalendarDate;
+use super::text::{self, Shape};
 
 /// The variables a template may use, with what each stands for (shown in the editor).
 pub const VARIABLES: [(&str, &str); 7] = [
@@ -76,17 +77,22 @@ fn pieces(source: &str) -> Result<Vec<Piece<'_>>, String> {
 }
 
 impl Template {
-    pub fn parse(source: &str, max_chars: usize) -> Result<Self, String> {
-        if source.trim().is_empty() {
+    /// `label` names the field in a message about a character it may not hold.
+    pub fn parse(
+        source: &str,
+        max_chars: usize,
+        shape: Shape,
+        label: &str,
+    ) -> Result<Self, String> {
+        let source = text::clean(source, shape, label)?;
+        if source.is_empty() {
             return Err("Write something here.".to_string());
         }
         if source.chars().count() > max_chars {
             return Err(format!("Keep this under {max_chars} characters."));
         }
-        pieces(source)?;
-        Ok(Template {
-            source: source.to_string(),
-        })
+        pieces(&source)?;
+        Ok(Template { source })
     }
 
     pub fn source(&self) -> &str {
@@ -194,10 +200,10 @@ impl ReminderPolicy {
                     None
                 }
             };
-            let subject = Template::parse(&input.subject, 200)
+            let subject = Template::parse(&input.subject, 200, Shape::OneLine, "subject")
                 .map_err(|m| step_errors.subject = Some(m))
                 .ok();
-            let body = Template::parse(&input.body, 5000)
+            let body = Template::parse(&input.body, 5000, Shape::Lines, "message")
                 .map_err(|m| step_errors.body = Some(m))
                 .ok();
             if let (Some(offset_days), Some(subject), Some(body)) = (offset, subject, body) {

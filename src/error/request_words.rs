@@ -62,6 +62,15 @@ pub fn for_people(message: &str) -> String {
             wanted_kind(wanted)
         );
     }
+    // serde reads a struct from a list too, so a list of the wrong length lands here.
+    if let Some(kinds) = message.strip_prefix("invalid length ")
+        && let Some((length, wanted)) = kinds.split_once(", expected ")
+    {
+        return format!(
+            "a list of {length} values where {} belongs.",
+            wanted_kind(wanted)
+        );
+    }
     if JSON_SYNTAX.iter().any(|start| message.starts_with(start)) {
         return "its body is not valid JSON.".to_string();
     }
@@ -184,6 +193,10 @@ mod tests {
             (
                 "invalid type: string \"x\", expected struct InvoiceInput at line 1 column 12",
                 "the text “x” where an object belongs.",
+            ),
+            (
+                "invalid length 0, expected struct CreateClient with 1 element at line 1 column 2",
+                "a list of 0 values where an object belongs.",
             ),
         ] {
             assert_eq!(for_people(message), said, "{message}");

@@ -25,6 +25,15 @@ async fn arguments_that_cannot_be_read_say_what_to_change_and_change_nothing() {
         wrong_kind.body["BadRequest"],
         "the text “Acme” where an object belongs."
     );
+    // serde would read the arguments from a list too, and named the Rust type it wanted.
+    let a_list = ada
+        .raw("/api/clients/create", "application/json", "[]")
+        .await;
+    assert_eq!(a_list.status, 400, "{}", a_list.body);
+    assert_eq!(
+        a_list.body["BadRequest"],
+        "a list of 0 values where an object belongs."
+    );
     let twice = ada
         .form(
             "/api/clients/archive",

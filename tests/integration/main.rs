@@ -26,6 +26,7 @@ mod email;
 mod email_faults;
 mod exports;
 mod faults;
+mod free_text;
 mod google;
 mod http;
 mod identity;

@@ -37,23 +37,47 @@ fn the_default_policy_has_the_five_documented_steps() {
 
 #[test]
 fn unknown_or_broken_variables_are_refused_when_saved() {
-    let err = Template::parse("Hi {{client_nme}}", 100).unwrap_err();
+    let err = Template::parse("Hi {{client_nme}}", 100, Shape::Lines, "message").unwrap_err();
     assert!(
         err.contains("{{client_nme}}") && err.contains("{{client_name}}"),
         "{err}"
     );
     assert!(
-        Template::parse("Hi {{client_name", 100)
+        Template::parse("Hi {{client_name", 100, Shape::Lines, "message")
             .unwrap_err()
             .contains("never closed")
     );
     assert!(
-        Template::parse("Hi client_name}}", 100)
+        Template::parse("Hi client_name}}", 100, Shape::Lines, "message")
             .unwrap_err()
             .contains("no “{{”")
     );
-    assert!(Template::parse("  ", 100).is_err());
-    assert!(Template::parse(&"x".repeat(101), 100).is_err());
+    assert!(Template::parse("  ", 100, Shape::Lines, "message").is_err());
+    assert!(Template::parse(&"x".repeat(101), 100, Shape::Lines, "message").is_err());
+}
+
+#[test]
+fn a_subject_is_one_line_and_no_text_holds_control_characters() {
+    assert_eq!(
+        Template::parse(
+            "Invoice {{invoice_number}}\nBcc: x",
+            200,
+            Shape::OneLine,
+            "subject"
+        )
+        .map(|t| t.source().to_string()),
+        Err("Keep the subject on one line.".to_string())
+    );
+    assert_eq!(
+        Template::parse("Hi\r\n\u{7}", 200, Shape::Lines, "message")
+            .map(|t| t.source().to_string()),
+        Err("Remove the invisible control character (U+0007) from the message.".to_string())
+    );
+    assert_eq!(
+        Template::parse(" Hi,\r\nthanks \n", 200, Shape::Lines, "message")
+            .map(|t| t.source().to_string()),
+        Ok("Hi,\nthanks".to_string())
+    );
 }
 
 #[test]
@@ -61,6 +85,8 @@ fn values_are_escaped_in_html_and_left_alone_in_text() {
     let template = Template::parse(
         "Dear {{ client_name }}, {{amount_due}} is {{days_overdue}} days late <b>",
         200,
+        Shape::Lines,
+        "message",
     )
     .unwrap();
     assert_eq!(
