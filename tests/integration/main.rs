@@ -51,6 +51,7 @@ mod stripe_disputes;
 mod stripe_links;
 mod stripe_missed_events;
 mod stripe_payments;
+mod stripe_reconciliation;
 mod stripe_refunds;
 mod support_chat;
 mod tenant_isolation;

@@ -247,19 +247,22 @@ pub async fn by_retired_link(
         .await
 }
 
-/// Payments due a look from reconciliation, oldest check first: open ones, and links of
-/// voided or paid invoices still to be closed.
-pub async fn stripe_checks_due(
+/// Takes the payment due a look from reconciliation longest ago (open ones, and links of
+/// voided or paid invoices still to be closed), moving its next look to `hold_until`: no other
+/// pass — another server's, or another lane of this one — takes it meanwhile, and one cut
+/// short is looked at again then. `None` when nothing is due at `now`.
+pub async fn claim_stripe_check(
     db: &Database,
     now: DateTime,
-    limit: i64,
-) -> Result<Vec<InvoiceDoc>, mongodb::error::Error> {
+    hold_until: DateTime,
+) -> Result<Option<InvoiceDoc>, mongodb::error::Error> {
     db.collection::<InvoiceDoc>(INVOICES)
-        .find(doc! { "stripe_check_at": { "$lte": now } })
+        .find_one_and_update(
+            doc! { "stripe_check_at": { "$lte": now } },
+            doc! { "$set": { "stripe_check_at": hold_until } },
+        )
         .sort(doc! { "stripe_check_at": 1 })
-        .limit(limit)
-        .await?
-        .try_collect()
+        .return_document(ReturnDocument::After)
         .await
 }
 
