@@ -271,15 +271,8 @@ impl Config {
         };
         let site = site::read(&vars);
         let production = site.environment == Environment::Production;
-        let secrets = secrets::read(&vars);
+        let secrets = secrets::read(&vars, production);
         let workers = workers::read(&vars);
-        let current_key_given = vars
-            .get("PAYTRACK_MASTER_KEY")
-            .is_ok_and(|key| key.is_some());
-        vars.or_note(
-            secrets::require_master_key(&secrets, production, current_key_given),
-            (),
-        );
         let billing = billing::read(&vars, &secrets);
         let people = site::read_people(&vars);
         vars.or_note(secrets::require_email(&secrets, production), ());

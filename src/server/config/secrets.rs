@@ -8,7 +8,9 @@ use super::values::endpoint;
 use super::{GoogleCredentials, Problem, Secrets, Vars, problem};
 use crate::server::secret::Secret;
 
-pub(super) fn read<F>(vars: &Vars<F>) -> Secrets
+/// The credentials; in `production`, without the master key the users' Stripe keys cannot be
+/// sealed, which is a problem noted here too.
+pub(super) fn read<F>(vars: &Vars<F>, production: bool) -> Secrets
 where
     F: Fn(&'static str) -> Result<Option<String>, ()>,
 {
@@ -18,10 +20,13 @@ where
             .and_then(|value| prefixed_secret(value, variable, prefixes));
         vars.or_note(read, None)
     };
-    Secrets {
+    let current_key = vars.get("PAYTRACK_MASTER_KEY");
+    // Given, usable or not: a malformed key is its own problem, not also the previous keys'.
+    let current_given = matches!(current_key, Ok(Some(_)));
+    let secrets = Secrets {
         resend_api_key: prefixed("RESEND_API_KEY", &["re_"]),
         resend_webhook_secret: prefixed("RESEND_WEBHOOK_SECRET", &["whsec_"]),
-        master_key: vars.or_note(vars.get("PAYTRACK_MASTER_KEY").and_then(master_key), None),
+        master_key: vars.or_note(current_key.and_then(master_key), None),
         master_key_previous: vars.or_note(
             vars.get("PAYTRACK_MASTER_KEY_PREVIOUS")
                 .and_then(previous_master_keys),
@@ -34,7 +39,9 @@ where
             vars.get("PAYTRACK_METRICS_TOKEN").and_then(metrics_token),
             None,
         ),
-    }
+    };
+    vars.or_note(require_master_key(&secrets, production, current_given), ());
+    secrets
 }
 
 /// The bearer token `/metrics` asks for: long enough that it cannot be guessed.
@@ -84,10 +91,9 @@ where
 }
 
 /// Production seals users' Stripe keys, so it needs the master key; retired keys only open,
-/// so they make no sense without a current one.
-/// `current_given`: PAYTRACK_MASTER_KEY has a value, usable or not (a malformed one is its own
-/// problem, not also the previous keys').
-pub(super) fn require_master_key(
+/// so they make no sense without a current one (`current_given`: PAYTRACK_MASTER_KEY has a
+/// value).
+fn require_master_key(
     secrets: &Secrets,
     production: bool,
     current_given: bool,
