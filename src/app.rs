@@ -81,7 +81,7 @@ pub fn App() -> impl IntoView {
                         // Every signed-in page that loads its data through `or_sign_in` is
                         // sent whole too, so a failed load answers with its status: 404 for a
                         // missing invoice or client, 503 while the database is away. The
-                        // sign-in, account and message pages still stream.
+                        // sign-in and message pages still stream.
                         // A page of a group (ui/pages/later.rs) takes its path from its own
                         // type, which also tells the browser which group to load first.
                         <Route path=path!("/") view=Landing ssr=SsrMode::Async />
@@ -90,7 +90,7 @@ pub fn App() -> impl IntoView {
                         <Route path=PricingPage::path() view={Lazy::<PricingPage>::new()} ssr=SsrMode::Async />
                         <Route path=SignInPage::path() view={Lazy::<SignInPage>::new()} />
                         <Route path=LoginLinkPage::path() view={Lazy::<LoginLinkPage>::new()} />
-                        <Route path=AccountPage::path() view={Lazy::<AccountPage>::new()} />
+                        <Route path=AccountPage::path() view={Lazy::<AccountPage>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/account/deleted") view=AccountDeleted />
                         <Route path=AddressConfirmPage::path() view={Lazy::<AddressConfirmPage>::new()} />
                         <Route path=BusinessPage::path() view={Lazy::<BusinessPage>::new()} ssr=SsrMode::Async />

@@ -103,6 +103,7 @@ async fn signed_in_pages_answer_503_while_the_database_is_away() {
         "/account/business".to_string(),
         "/stripe".to_string(),
         "/billing".to_string(),
+        "/account".to_string(),
     ];
     for path in &pages {
         let page = app.get_with_cookie(path, &user.cookie).await;

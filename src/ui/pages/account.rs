@@ -8,7 +8,8 @@ use crate::api::auth::{
     AddressChange, Me, ProfileUpdate, RemovePicture, RequestAddressChange, UpdateProfile,
     my_sessions, time_zones,
 };
-use crate::ui::components::signed_in::SignInFirst;
+use crate::error::AppError;
+use crate::ui::components::signed_in::or_sign_in;
 use crate::ui::session::use_session;
 
 /// Account settings: profile, how you sign in, and signing out. Signed-out visitors are sent
@@ -28,10 +29,8 @@ pub fn Account() -> impl IntoView {
         <Title text="Account" />
         <Transition fallback=|| view! { <p class="muted">"Loading your account…"</p> }>
             {move || Suspend::new(async move {
-                session.0.await.map(|me| match me {
-                    Some(me) => view! { <AccountSettings me save /> }.into_any(),
-                    None => view! { <SignInFirst /> }.into_any(),
-                })
+                let me = session.0.await.and_then(|me| me.ok_or(AppError::Unauthorized));
+                or_sign_in(me.map(|me| view! { <AccountSettings me save /> }))
             })}
         </Transition>
     }
@@ -39,7 +38,6 @@ pub fn Account() -> impl IntoView {
 
 #[component]
 fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
-    crate::ui::browser::mark_hydrated_when_built();
     let query = use_query_map();
     let zones = OnceResource::new_serde_wb(time_zones());
     let sessions = OnceResource::new_serde_wb(my_sessions());
