@@ -104,16 +104,42 @@ pub async fn import(state: &AppState, user: &UserDoc, text: &str) -> Result<usiz
     Ok(added)
 }
 
+/// What separates the columns: a comma, or what the header line holds more of — a semicolon
+/// (how spreadsheets write CSV where the comma is the decimal mark, as in most of Europe) or
+/// a tab (a sheet saved as text). Separators inside quotes don't count.
+fn delimiter(text: &str) -> u8 {
+    let header = text.lines().next().unwrap_or_default();
+    let mut quoted = false;
+    let mut counts = [(b',', 0), (b';', 0), (b'\t', 0)];
+    for byte in header.bytes() {
+        if byte == b'"' {
+            quoted = !quoted;
+        } else if !quoted && let Some(count) = counts.iter_mut().find(|(d, _)| *d == byte) {
+            count.1 += 1;
+        }
+    }
+    // The first of the most frequent, so a tie (none at all) keeps the comma.
+    counts
+        .iter()
+        .fold(
+            (b',', 0),
+            |best, &(d, n)| if n > best.1 { (d, n) } else { best },
+        )
+        .0
+}
+
 /// The rows of `text` as client forms, by the header's column names (in any case and order;
 /// "email" or "emails", "tax_id" or "vat"; others are ignored).
 fn read(text: &str) -> Result<Vec<(u64, ClientInput)>, String> {
     if text.len() > MAX_BYTES {
         return Err("That file is larger than 1 MB. Split it and import each part.".to_string());
     }
+    let text = text.trim_start_matches('\u{feff}');
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        .delimiter(delimiter(text))
+        .from_reader(text.as_bytes());
     let unreadable = |err: csv::Error| format!("PayTrack couldn't read that file as CSV: {err}.");
     let headers: Vec<String> = reader
         .headers()
@@ -215,6 +241,24 @@ mod tests {
         assert_eq!(acme.currency, "USD");
         assert!(!acme.reminders);
         assert!(rows[1].1.reminders);
+    }
+
+    #[test]
+    fn semicolons_or_tabs_separate_columns_when_the_header_says_so() {
+        let rows = read(
+            "Name;Email;Address;Currency\n\
+             \"Dupont; fils\";compta@dupont.test;\"1, rue de la Paix\";EUR\n",
+        )
+        .unwrap();
+        assert_eq!(rows[0].1.name, "Dupont; fils");
+        assert_eq!(rows[0].1.emails, "compta@dupont.test");
+        assert_eq!(rows[0].1.address, "1, rue de la Paix");
+        assert_eq!(rows[0].1.currency, "EUR");
+        let rows = read("name\temail\tcompany\nAda\tada@x.test\tAnalytical, Ltd\n").unwrap();
+        assert_eq!(rows[0].1.company, "Analytical, Ltd");
+        // Semicolons inside a quoted column name don't count.
+        let rows = read("name,email,\"notes; misc; more; other\"\nAda,ada@x.test,hi\n").unwrap();
+        assert_eq!(rows[0].1.emails, "ada@x.test");
     }
 
     #[test]

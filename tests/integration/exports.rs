@@ -2,6 +2,7 @@
 //! any spreadsheet reads them back and holding only the asker's own records, and the client
 //! import with its preview.
 
+use mongodb::bson::doc;
 use paytrack::api::clients::{ClientSave, CreateClient};
 use paytrack::domain::client::ClientInput;
 
@@ -198,6 +199,18 @@ async fn a_client_import_is_previewed_row_by_row_and_adds_only_new_valid_clients
             .all(|r| r.problem.is_none() && r.duplicate_of.is_none())
     );
     assert_eq!(grace.ok(&ImportClients { csv: export }).await, 2);
+
+    // A spreadsheet saved where the comma is the decimal mark separates with semicolons.
+    let semicolons = "Name;Email;Address;Currency\n\
+                      \"Dupont; fils\";compta@dupont.test;\"1, rue de la Paix\nParis\";EUR\n";
+    let added = grace
+        .ok(&ImportClients {
+            csv: semicolons.to_string(),
+        })
+        .await;
+    assert_eq!(added, 1);
+    let dupont = doc! { "name": "Dupont; fils", "address": "1, rue de la Paix\nParis" };
+    assert_eq!(app.count("clients", dupont).await, 1);
 
     // A file that is not a client list is refused with why.
     let refused = ada

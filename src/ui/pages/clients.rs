@@ -181,10 +181,10 @@ fn Import(on_done: Callback<()>) -> impl IntoView {
                 "The first line names the columns: " <code>"name"</code> " and " <code>"email"</code>
                 " are needed; " <code>"company"</code>", "<code>"address"</code>", "<code>"country"</code>" (two letters), "
                 <code>"tax_id"</code>", "<code>"currency"</code>" (USD when empty), "<code>"reminders"</code>" (yes/no) and "
-                <code>"notes"</code>" are read when present. A PayTrack export imports as it is. Nothing is saved until you confirm."
+                <code>"notes"</code>" are read when present, separated by commas, semicolons or tabs. A PayTrack export imports as it is. Nothing is saved until you confirm."
             </p>
             <label for="import-file">"CSV file"</label>
-            <input id="import-file" type="file" accept=".csv,text/csv" on:change=choose disabled=move || busy.get() />
+            <input id="import-file" type="file" accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values" on:change=choose disabled=move || busy.get() />
             <p class="field-error" role="alert">{move || problem.get()}</p>
             <p role="status" class="muted">{move || {
                 if busy.get() { Some("Reading…".to_string()) } else { added.get().map(|n| format!("{n} client{} added.", if n == 1 { "" } else { "s" })) }
