@@ -155,6 +155,15 @@ test('business details, a named tax and the PDF from both pages', async ({ page,
   await expect(preview.getByRole('row', { name: /Nobody/ })).toContainText('Not imported');
   await page.getByRole('button', { name: 'Import 1 client' }).click();
   await expect(page.getByRole('link', { name: 'Ola Nordmann' })).toBeVisible();
+  // A spreadsheet's plain CSV as saved in Germany: semicolons, and Windows-1252 rather than UTF-8.
+  await page.getByRole('button', { name: 'Import CSV' }).click();
+  await page.getByLabel('CSV file', { exact: true }).setInputFiles({
+    name: 'kunden.csv', mimeType: 'text/csv',
+    buffer: Buffer.from('Name;Email;Address\r\nJürgen Müller;juergen@client.example;"Hauptstraße 1, Köln"\r\n', 'latin1'),
+  });
+  await expect(preview.getByRole('row', { name: /Jürgen Müller/ })).toContainText('Ready');
+  await page.getByRole('button', { name: 'Import 1 client' }).click();
+  await expect(page.getByRole('link', { name: 'Jürgen Müller' })).toBeVisible();
   expect(errors).toEqual([]);
 });
 

@@ -321,7 +321,9 @@ pub async fn upload_file(_input_id: &str, _url: &str) -> Result<String, String> 
     Err("Uploading needs the page's script.".to_string())
 }
 
-/// The text of the file chosen in the input with id `input_id` (a CSV to import).
+/// The text of the file chosen in the input with id `input_id` (a CSV to import): UTF-8, or
+/// else Windows-1252, which spreadsheets still write their plain "CSV" in across Western
+/// Europe and the Americas (read as UTF-8, every "ü" and "é" would arrive as "�").
 #[cfg(feature = "hydrate")]
 pub async fn read_chosen_file(input_id: &str) -> Result<String, String> {
     use wasm_bindgen::JsCast;
@@ -332,11 +334,17 @@ pub async fn read_chosen_file(input_id: &str) -> Result<String, String> {
         .and_then(|input| input.files())
         .and_then(|files| files.get(0))
         .ok_or_else(|| "Choose a CSV file first.".to_string())?;
-    wasm_bindgen_futures::JsFuture::from(file.text())
+    let unreadable = || "That file could not be read as text.".to_string();
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
         .await
-        .ok()
-        .and_then(|text| text.as_string())
-        .ok_or_else(|| "That file could not be read as text.".to_string())
+        .map_err(|_| unreadable())?;
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(not_utf8) => web_sys::TextDecoder::new_with_label("windows-1252")
+            .and_then(|decoder| decoder.decode_with_u8_array(not_utf8.as_bytes()))
+            .map_err(|_| unreadable()),
+    }
 }
 
 #[cfg(not(feature = "hydrate"))]
