@@ -73,10 +73,15 @@ impl ClientInput {
     pub fn parse(&self) -> Result<Client, Box<ClientErrors>> {
         let mut errors = ClientErrors::default();
 
-        let name = text::optional(&self.name, 120, Shape::OneLine, "name")
-            .and_then(|text| text.ok_or_else(|| "Enter the client's name.".to_string()))
-            .map_err(|m| errors.name = Some(m))
-            .ok();
+        let name = text::required(
+            &self.name,
+            120,
+            Shape::OneLine,
+            "name",
+            "Enter the client's name.",
+        )
+        .map_err(|m| errors.name = Some(m))
+        .ok();
 
         let mut emails: Vec<EmailAddress> = Vec::new();
         for part in self

@@ -126,15 +126,15 @@ impl ReductionInput {
             }
         };
         let reason = self.reason.split_whitespace().collect::<Vec<_>>().join(" ");
-        let reason = text::optional(&reason, REASON_LIMIT, Shape::OneLine, "reason")
-            .and_then(|reason| {
-                reason.ok_or_else(|| {
-                    "Say why, as the credit note will (e.g. “one day less than invoiced”)."
-                        .to_string()
-                })
-            })
-            .map_err(|m| errors.reason = Some(m))
-            .ok();
+        let reason = text::required(
+            &reason,
+            REASON_LIMIT,
+            Shape::OneLine,
+            "reason",
+            "Say why, as the credit note will (e.g. “one day less than invoiced”).",
+        )
+        .map_err(|m| errors.reason = Some(m))
+        .ok();
         match (amount, reason) {
             (Some(amount), Some(reason)) => Ok(Reduction { amount, reason }),
             _ => Err(Box::new(errors)),

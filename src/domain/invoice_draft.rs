@@ -106,10 +106,15 @@ impl InvoiceErrors {
 
 fn parse_line(input: &LineInput, currency: Option<Currency>) -> (Option<LineItem>, LineErrors) {
     let mut errors = LineErrors::default();
-    let description = text::optional(&input.description, 300, Shape::OneLine, "description")
-        .and_then(|text| text.ok_or_else(|| "Describe the work or item.".to_string()))
-        .map_err(|m| errors.description = Some(m))
-        .unwrap_or_default();
+    let description = text::required(
+        &input.description,
+        300,
+        Shape::OneLine,
+        "description",
+        "Describe the work or item.",
+    )
+    .map_err(|m| errors.description = Some(m))
+    .unwrap_or_default();
     let quantity = Quantity::parse(&input.quantity)
         .map_err(|m| errors.quantity = Some(m))
         .ok();

@@ -25,8 +25,13 @@ pub const MAX_NAME: usize = 100;
 
 /// The name as saved (trimmed), or why it can't be.
 pub fn parse_name(text: &str) -> Result<String, String> {
-    text::optional(text, MAX_NAME, Shape::OneLine, "name")?
-        .ok_or_else(|| "Enter the name your clients know you by.".to_string())
+    text::required(
+        text,
+        MAX_NAME,
+        Shape::OneLine,
+        "name",
+        "Enter the name your clients know you by.",
+    )
 }
 
 #[cfg(test)]

@@ -48,6 +48,17 @@ pub fn optional(
     Ok((!text.is_empty()).then_some(text))
 }
 
+/// [`optional`] for a field that must be filled: `when_empty` says what to write there.
+pub fn required(
+    text: &str,
+    max: usize,
+    shape: Shape,
+    label: &str,
+    when_empty: &str,
+) -> Result<String, String> {
+    optional(text, max, shape, label)?.ok_or_else(|| when_empty.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +113,18 @@ mod tests {
     fn letters_of_every_script_pass() {
         let text = "Zoë Ødegaard — 北京 · مرحبا · 🙂";
         assert_eq!(clean(text, Shape::OneLine, "name"), Ok(text.to_string()));
+    }
+
+    #[test]
+    fn required_says_what_to_write_when_empty() {
+        assert_eq!(
+            required(" \t ", 5, Shape::OneLine, "name", "Enter a name."),
+            Err("Enter a name.".to_string())
+        );
+        assert_eq!(
+            required(" Ada ", 5, Shape::OneLine, "name", "Enter a name."),
+            Ok("Ada".to_string())
+        );
     }
 
     #[test]
