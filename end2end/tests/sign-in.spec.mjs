@@ -27,6 +27,24 @@ test('signed-out visitors are sent to sign in and brought back', async ({ page }
   await expect(page.getByRole('heading', { name: 'Sign in to PayTrack' })).toBeVisible();
 });
 
+test('someone already signed in is led on from the landing and sign-in pages', async ({ page }) => {
+  await signIn(page, unique('e2e'));
+
+  await page.goto('/');
+  await hydrated(page);
+  await expect(page.getByRole('link', { name: 'Get started free' })).toHaveCount(0);
+  await page.getByRole('link', { name: 'Open your dashboard' }).first().click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+
+  // A second tab left on the sign-in page while the first signed in.
+  await page.goto('/sign-in?next=%2Fclients');
+  await expect(page.getByRole('status').filter({ hasText: 'You are signed in as' })).toBeVisible();
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Go on to the page you were opening' }).click();
+  await expect(page).toHaveURL(/\/clients$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Clients' })).toBeVisible();
+});
+
 test('the profile is corrected in place, and signing out returns to the public site', async ({ page }) => {
   const email = unique('e2e');
   await signIn(page, email);

@@ -30,6 +30,7 @@ pub mod promise;
 pub mod reminder_policy;
 pub mod reminder_schedule;
 pub mod retention;
+pub mod return_path;
 pub mod service_period;
 pub mod status;
 pub mod stripe_pay;

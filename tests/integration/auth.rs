@@ -209,6 +209,59 @@ async fn only_same_site_paths_are_followed_after_sign_in() {
     }
 }
 
+/// The landing page's way in and the sign-in page itself lead someone already signed in on,
+/// to a same-site page only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn someone_signed_in_is_led_on_rather_than_asked_to_sign_in() {
+    let app = spawn_app().await;
+    let landing = app.get_text("/").await;
+    assert!(
+        landing.contains(r#"href="/sign-in" class="button primary">Get started free"#),
+        "{landing}"
+    );
+    assert!(!landing.contains("Open your dashboard"));
+    let sign_in = app.get_text("/sign-in?next=%2Finvoices").await;
+    assert!(!sign_in.contains("You are signed in as"), "{sign_in}");
+
+    let cookie = app.sign_in(EMAIL).await;
+    let page = |path: &'static str| {
+        let app = &app;
+        let cookie = &cookie;
+        async move {
+            let response = app.get_with_cookie(path, cookie).await;
+            assert_eq!(response.status(), 200, "{path}");
+            response.text().await.unwrap()
+        }
+    };
+    let landing = page("/").await;
+    assert!(
+        landing.contains(r#"href="/dashboard" class="button primary">Open your dashboard"#),
+        "{landing}"
+    );
+    assert!(!landing.contains("Get started free"));
+    assert!(!page("/pricing").await.contains("Start free"));
+
+    for (path, onward) in [
+        (
+            "/sign-in?next=%2Finvoices%3Fstatus%3Doverdue",
+            r#"href="/invoices?status=overdue">Go on to the page you were opening"#,
+        ),
+        ("/sign-in", r#"href="/dashboard">Open your dashboard"#),
+        (
+            "/sign-in?next=%2F%2Fevil.example",
+            r#"href="/dashboard">Open your dashboard"#,
+        ),
+    ] {
+        let html = page(path).await;
+        assert!(
+            html.contains(&format!("You are signed in as <strong>{EMAIL}</strong>")),
+            "{path}: {html}"
+        );
+        assert!(html.contains(onward), "{path}: {html}");
+        assert!(!html.contains("evil.example\""), "{path}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_in_replaces_any_existing_session() {
     let app = spawn_app().await;

@@ -18,6 +18,7 @@ use oauth2::{
 use serde::Deserialize;
 
 use super::{login_link, notices, request, session, token};
+use crate::domain::return_path;
 use crate::error::AppError;
 use crate::server::config::GoogleCredentials;
 use crate::server::db::{self, oauth_states::OAuthStateDoc};
@@ -139,7 +140,9 @@ pub async fn start(
     let doc = OAuthStateDoc {
         state_hash: token::hash(csrf.secret()),
         pkce_verifier: verifier.secret().to_string(),
-        next: request::safe_next(&query.next),
+        next: return_path::same_site(&query.next)
+            .unwrap_or("/")
+            .to_string(),
         time_zone: login_link::known_time_zone(&query.tz),
         expires_at: session::after(now, STATE_LIFETIME),
     };

@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use mongodb::bson::DateTime;
 
-use super::{request, session, token};
+use super::{session, token};
 use crate::domain::email::EmailAddress;
+use crate::domain::return_path;
 use crate::error::AppError;
 use crate::server::db::login_tokens::{LoginTokenDoc, Purpose};
 use crate::server::db::{self, users::UserDoc};
@@ -128,7 +129,7 @@ pub async fn send(
         token_hash: token::hash(&raw),
         email: email.to_string(),
         time_zone: known_time_zone(time_zone),
-        next: request::safe_next(next),
+        next: return_path::same_site(next).unwrap_or("/").to_string(),
         created_at: now,
         expires_at: session::after(now, VALID_FOR),
         change_for: None,

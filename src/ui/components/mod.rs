@@ -15,3 +15,4 @@ pub mod search_box;
 pub mod signed_in;
 pub mod status_badge;
 pub mod upgrade_link;
+pub mod way_in;

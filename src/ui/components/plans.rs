@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::domain::plan::FreeLimits;
+use crate::ui::components::way_in::WayIn;
 
 #[component]
 pub fn Plans(limits: FreeLimits) -> impl IntoView {
@@ -19,7 +20,7 @@ pub fn Plans(limits: FreeLimits) -> impl IntoView {
                     <li>{format!("Automatic reminders: up to {} per invoice", limits.reminder_steps)}</li>
                     <li>"Your client's invoice page, with “Sent with PayTrack”"</li>
                 </ul>
-                <A href="/sign-in" attr:class="button">"Start free"</A>
+                <WayIn label="Start free" signed_in=("/billing", "Your plan") class="button" />
             </section>
             <section class="card plan plan-pro" aria-labelledby="plan-pro">
                 <h2 id="plan-pro">"Pro — monthly or yearly"</h2>

@@ -3,12 +3,12 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use crate::api::site::get_site_info;
 use crate::domain::money::{Currency, Money};
 use crate::ui::components::charts::{AgingChart, CashChart};
 use crate::ui::components::plans::Plans;
+use crate::ui::components::way_in::WayIn;
 
 #[component]
 pub fn Landing() -> impl IntoView {
@@ -23,7 +23,7 @@ pub fn Landing() -> impl IntoView {
                 "PayTrack sends your invoices with a Stripe payment link, then follows up with polite reminders before and after the due date — and stops the moment your client pays."
             </p>
             <div class="button-row">
-                <A href="/sign-in" attr:class="button primary">"Get started free"</A>
+                <WayIn label="Get started free" signed_in=("/dashboard", "Open your dashboard") class="button primary" />
                 <a href="#pricing" class="button">"See pricing"</a>
             </div>
         </section>
@@ -65,7 +65,7 @@ pub fn Landing() -> impl IntoView {
         <section class="card closing" aria-labelledby="closing-title">
             <h2 id="closing-title">"Your next invoice can chase itself"</h2>
             <p>"Sign in with Google or an emailed link. No card needed to start."</p>
-            <A href="/sign-in" attr:class="button primary">"Create your account"</A>
+            <WayIn label="Create your account" signed_in=("/dashboard", "Open your dashboard") class="button primary" />
         </section>
     }
 }

@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use crate::api::site::get_site_info;
 use crate::ui::components::plans::Plans;
+use crate::ui::components::way_in::WayIn;
 
 #[component]
 pub fn Pricing() -> impl IntoView {
@@ -22,7 +22,7 @@ pub fn Pricing() -> impl IntoView {
                         Some(limits) => view! { <Plans limits /> }.into_any(),
                         None => view! {
                             <p class="lede">"This PayTrack has no plans: everything is included."</p>
-                            <A href="/sign-in" attr:class="button primary">"Sign in"</A>
+                            <WayIn label="Sign in" signed_in=("/dashboard", "Open your dashboard") class="button primary" />
                         }.into_any(),
                     })
                 })}

@@ -1,10 +1,13 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::auth::{LinkRequest, RequestLoginLink};
 use crate::api::site::get_site_info;
+use crate::domain::return_path;
 use crate::ui::browser;
+use crate::ui::session::use_session;
 use crate::ui::url::encode;
 
 /// Sign in with Google or an emailed link. `?next=` is where to land afterwards; `?problem=` and
@@ -41,6 +44,20 @@ pub fn SignIn() -> impl IntoView {
         }
     };
 
+    // Someone already signed in (another tab signed in, an old bookmark) is told so and shown
+    // the way on; the form stays for signing in as someone else.
+    let session = use_session();
+    let already_in = move || match session.0.get() {
+        Some(Ok(Some(me))) => Some(me.email),
+        _ => None,
+    };
+    let onward = move || match return_path::same_site(&next()) {
+        Some(path) if path != "/" && path != "/dashboard" => {
+            (path.to_string(), "Go on to the page you were opening")
+        }
+        _ => ("/dashboard".to_string(), "Open your dashboard"),
+    };
+
     let request = ServerAction::<RequestLoginLink>::new();
     let (time_zone, set_time_zone) = signal(String::new());
     Effect::new(move |_| set_time_zone.set(browser::time_zone().unwrap_or_default()));
@@ -64,6 +81,17 @@ pub fn SignIn() -> impl IntoView {
         <section class="page auth-card">
             <h1>"Sign in to PayTrack"</h1>
             {move || notice().map(|(kind, text)| view! { <p class=format!("notice notice-{kind}") role="status">{text}</p> })}
+            <Transition fallback=|| ()>
+                {move || already_in().map(|email| {
+                    let (href, text) = onward();
+                    view! {
+                        <p class="notice notice-info" role="status">
+                            "You are signed in as " <strong>{email}</strong> ". " <A href=href>{text}</A>
+                            ", or sign in below as someone else."
+                        </p>
+                    }
+                })}
+            </Transition>
             <Show
                 when=move || sent_to().is_none()
                 fallback=move || view! {
