@@ -203,3 +203,18 @@ test('a sent invoice that is voided is cancelled by a credit note to download', 
     .toContainText('Attached: CN-0001.pdf');
   expect(errors).toEqual([]);
 });
+
+test.describe('a freelancer in Berlin', () => {
+  test.use({ timezoneId: 'Europe/Berlin' });
+
+  test('starts new clients and invoices in euros', async ({ page }) => {
+    await signIn(page, unique('berlin'));
+    await page.goto('/clients');
+    await hydrated(page);
+    await page.getByRole('button', { name: 'New client' }).click();
+    await expect(page.getByLabel('Currency')).toHaveValue('EUR');
+    await page.goto('/invoices/new');
+    await hydrated(page);
+    await expect(page.getByLabel('Currency')).toHaveValue('EUR');
+  });
+});

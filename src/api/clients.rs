@@ -93,6 +93,15 @@ pub async fn list_clients(
     Ok(clients.iter().map(|c| summary(c, &user)).collect())
 }
 
+/// What the new-client form starts with: reminders on, in the currency the user's new clients
+/// are usually in (`server::clients::usual_currency`).
+#[server(prefix = "/api", endpoint = "clients/blank", output = BrowserJson)]
+pub async fn new_client_form() -> Result<ClientInput, AppError> {
+    let (user, state) = who_asks().await?;
+    let currency = clients::usual_currency(&state, &user).await?;
+    Ok(ClientInput::blank(currency))
+}
+
 /// Every client's id and name, archived ones too (invoices to them stay listed), by name.
 #[server(prefix = "/api", endpoint = "clients/names", output = BrowserJson)]
 pub async fn client_names() -> Result<Vec<ClientChoice>, AppError> {

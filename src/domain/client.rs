@@ -70,6 +70,15 @@ fn optional(
 }
 
 impl ClientInput {
+    /// The form for a new client billed in `currency`, with reminders on.
+    pub fn blank(currency: Currency) -> Self {
+        Self {
+            currency: currency.code().to_string(),
+            reminders: true,
+            ..Self::default()
+        }
+    }
+
     pub fn parse(&self) -> Result<Client, Box<ClientErrors>> {
         let mut errors = ClientErrors::default();
 
@@ -156,9 +165,40 @@ impl ClientInput {
     }
 }
 
+/// The currency a new client starts in, so a freelancer in Berlin doesn't turn every client
+/// from dollars to euros: the one their latest client is billed in (what they did last), else
+/// the one of their business's country, else of the country their time zone is in, else US
+/// dollars.
+pub fn usual_currency(
+    latest_client: Option<Currency>,
+    business_country: Option<Country>,
+    time_zone: &str,
+) -> Currency {
+    latest_client
+        .or_else(|| business_country.and_then(Country::currency))
+        .or_else(|| Country::of_time_zone(time_zone).and_then(Country::currency))
+        .unwrap_or(Currency::USD)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_client_starts_in_the_latest_clients_then_the_business_then_the_zones_currency() {
+        let ch = Country::parse("CH").ok();
+        assert_eq!(
+            usual_currency(Some(Currency::GBP), ch, "Europe/Berlin"),
+            Currency::GBP
+        );
+        assert_eq!(usual_currency(None, ch, "Europe/Berlin"), Currency::CHF);
+        // A country PayTrack bills in no currency of gives way to the time zone.
+        let ua = Country::parse("UA").ok();
+        assert_eq!(usual_currency(None, ua, "Europe/Berlin"), Currency::EUR);
+        assert_eq!(usual_currency(None, None, "Asia/Tokyo"), Currency::JPY);
+        assert_eq!(usual_currency(None, None, "Europe/Kyiv"), Currency::USD);
+        assert_eq!(usual_currency(None, None, "UTC"), Currency::USD);
+    }
 
     fn input() -> ClientInput {
         ClientInput {

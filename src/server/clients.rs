@@ -5,10 +5,10 @@
 use mongodb::bson::DateTime;
 use mongodb::bson::oid::ObjectId;
 
-use crate::domain::client::Client;
+use crate::domain::client::{self, Client};
 use crate::domain::date::CalendarDate;
 use crate::domain::invoice_list::ListParams;
-use crate::domain::money::Money;
+use crate::domain::money::{Currency, Money};
 use crate::domain::pay_habits::{LastReply, PayHabits};
 use crate::domain::usage::UsageEvent;
 use crate::error::AppError;
@@ -69,6 +69,19 @@ pub async fn names(
 /// The active clients a new invoice can be for.
 pub async fn pickable(state: &AppState, owner: ObjectId) -> Result<Vec<ClientDoc>, AppError> {
     list(state, owner, false, "").await
+}
+
+/// The currency a new client of `user`'s starts in (`domain::client::usual_currency`).
+pub async fn usual_currency(state: &AppState, user: &UserDoc) -> Result<Currency, AppError> {
+    let latest = clients::latest_currency(&state.db, user.id)
+        .await
+        .map_err(db::failed("reading your latest client"))?;
+    let business_country = user.business.as_ref().and_then(|b| b.country);
+    Ok(client::usual_currency(
+        latest,
+        business_country,
+        &user.time_zone,
+    ))
 }
 
 async fn get(state: &AppState, owner: ObjectId, id: ObjectId) -> Result<ClientDoc, AppError> {

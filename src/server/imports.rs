@@ -6,6 +6,8 @@
 use std::collections::HashSet;
 
 use crate::domain::client::ClientInput;
+use crate::domain::country::Country;
+use crate::domain::money::Currency;
 use crate::error::AppError;
 use crate::server::clients;
 use crate::server::db::users::UserDoc;
@@ -35,7 +37,8 @@ pub enum Verdict {
 
 /// What each row would do; nothing is saved.
 pub async fn preview(state: &AppState, user: &UserDoc, text: &str) -> Result<Vec<Row>, AppError> {
-    let inputs = read(text).map_err(AppError::Rejected)?;
+    let usual = clients::usual_currency(state, user).await?;
+    let inputs = read(text, usual).map_err(AppError::Rejected)?;
     let existing = stored::list(&state.db, user.id, true, "", 100_000)
         .await
         .map_err(db::failed("reading your clients"))?;
@@ -129,8 +132,9 @@ fn delimiter(text: &str) -> u8 {
 }
 
 /// The rows of `text` as client forms, by the header's column names (in any case and order;
-/// "email" or "emails", "tax_id" or "vat"; others are ignored).
-fn read(text: &str) -> Result<Vec<(u64, ClientInput)>, String> {
+/// "email" or "emails", "tax_id" or "vat"; others are ignored). A row without a currency is in
+/// its country's, else in `usual` (what a new client of the user's starts in).
+fn read(text: &str, usual: Currency) -> Result<Vec<(u64, ClientInput)>, String> {
     if text.len() > MAX_BYTES {
         return Err("That file is larger than 1 MB. Split it and import each part.".to_string());
     }
@@ -183,7 +187,12 @@ fn read(text: &str) -> Result<Vec<(u64, ClientInput)>, String> {
                 .unwrap_or_default()
         };
         let currency = match cell(currency) {
-            text if text.is_empty() => "USD".to_string(),
+            text if text.is_empty() => Country::parse(&cell(country))
+                .ok()
+                .and_then(Country::currency)
+                .unwrap_or(usual)
+                .code()
+                .to_string(),
             text => text,
         };
         let line = record.position().map_or(0, |p| p.line());
@@ -222,6 +231,28 @@ fn without_formula_guard(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read(text: &str) -> Result<Vec<(u64, ClientInput)>, String> {
+        super::read(text, Currency::USD)
+    }
+
+    #[test]
+    fn a_row_without_a_currency_is_in_its_countrys_else_the_users_usual_one() {
+        let text = "name,email,country,currency\n\
+                    Ada,ada@x.test,de,\n\
+                    Bo,bo@x.test,,\n\
+                    Cy,cy@x.test,UA,\n\
+                    Di,di@x.test,de,CHF\n";
+        let currencies = |usual| {
+            super::read(text, usual)
+                .unwrap()
+                .into_iter()
+                .map(|(_, input)| input.currency)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(currencies(Currency::GBP), ["EUR", "GBP", "GBP", "CHF"]);
+        assert_eq!(currencies(Currency::JPY), ["EUR", "JPY", "JPY", "CHF"]);
+    }
 
     #[test]
     fn columns_are_found_by_name_in_any_order_and_case() {

@@ -17,6 +17,7 @@ mod bad_requests;
 mod behind_proxy;
 mod bulk;
 mod business;
+mod client_currency;
 mod clients_who_leave;
 mod collected;
 mod credit_note_emails;

@@ -12,6 +12,7 @@ use crate::domain::credit_note::ReductionInput;
 use crate::domain::date::CalendarDate;
 use crate::domain::invoice_draft::InvoiceInput;
 use crate::domain::invoice_list::ListParams;
+use crate::domain::money::Currency;
 use crate::domain::payment::PaymentInput;
 #[cfg(feature = "ssr")]
 use crate::domain::tax::Tax;
@@ -38,6 +39,8 @@ pub struct EditorContext {
     /// What a new invoice starts with, from the business profile.
     pub default_taxes: String,
     pub default_notes: String,
+    /// What a new invoice is in until a client is chosen (`server::clients::usual_currency`).
+    pub currency: Currency,
 }
 
 #[cfg(feature = "ssr")]
@@ -80,8 +83,10 @@ pub async fn get_invoice(id: String) -> Result<InvoiceDetail, AppError> {
 pub async fn load_editor_context() -> Result<EditorContext, AppError> {
     let (user, state) = who_asks().await?;
     let clients = crate::server::clients::pickable(&state, user.id).await?;
+    let currency = crate::server::clients::usual_currency(&state, &user).await?;
     let business = user.business.clone().unwrap_or_default();
     Ok(EditorContext {
+        currency,
         today: today_of(&user),
         default_taxes: Tax::list_text(&business.default_taxes),
         default_notes: business.default_notes.clone().unwrap_or_default(),

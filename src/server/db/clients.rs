@@ -263,6 +263,24 @@ pub async fn names(
         .await
 }
 
+/// The currency of the owner's most recently added client, if they have one.
+pub async fn latest_currency(
+    db: &Database,
+    owner: ObjectId,
+) -> Result<Option<Currency>, mongodb::error::Error> {
+    #[derive(Deserialize)]
+    struct Latest {
+        currency: Currency,
+    }
+    Ok(db
+        .collection::<Latest>(CLIENTS)
+        .find_one(doc! { "user_id": owner })
+        .projection(doc! { "currency": 1 })
+        .sort(doc! { "_id": -1 })
+        .await?
+        .map(|latest| latest.currency))
+}
+
 /// How many of the owner's clients are active (not archived): also what the Free plan counts.
 pub async fn count_active(db: &Database, owner: ObjectId) -> Result<u64, mongodb::error::Error> {
     db.collection::<ClientDoc>(CLIENTS)

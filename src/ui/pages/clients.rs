@@ -4,9 +4,11 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::clients::{
-    ClientSummary, ImportRowView, import_clients, list_clients, preview_client_import,
+    ClientSummary, ImportRowView, import_clients, list_clients, new_client_form,
+    preview_client_import,
 };
 use crate::domain::client::ClientInput;
+use crate::domain::money::Currency;
 use crate::ui::browser;
 use crate::ui::components::client_form::ClientForm;
 use crate::ui::components::search_box::SearchBox;
@@ -34,6 +36,8 @@ fn ClientList() -> impl IntoView {
         move || (applied.get(), archived.get()),
         |(search, archived)| list_clients(search, archived),
     );
+    // Read with the page, so the form opens at once in the user's usual currency.
+    let blank = Resource::new_serde_wb(|| (), |_| new_client_form());
     let on_saved = Callback::new(move |summary: ClientSummary| {
         navigate(&format!("/clients/{}", summary.id), Default::default());
     });
@@ -55,8 +59,16 @@ fn ClientList() -> impl IntoView {
             <Show when=move || adding.get()>
                 <section class="card" aria-labelledby="new-client-title">
                     <h2 id="new-client-title">"New client"</h2>
-                    <ClientForm initial=ClientInput { reminders: true, ..Default::default() } id_prefix="new-client"
-                        on_saved on_cancel=Callback::new(move |_| adding.set(false)) />
+                    <Suspense fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
+                        {move || Suspend::new(async move {
+                            // Should it fail, the form still works, in dollars.
+                            let initial = blank.await.unwrap_or_else(|_| ClientInput::blank(Currency::USD));
+                            view! {
+                                <ClientForm initial id_prefix="new-client"
+                                    on_saved on_cancel=Callback::new(move |_| adding.set(false)) />
+                            }
+                        })}
+                    </Suspense>
                 </section>
             </Show>
             <div class="filters" role="search">

@@ -18,7 +18,6 @@ use crate::api::invoices::{
 };
 use crate::domain::client::ClientInput;
 use crate::domain::invoice_draft::{InvoiceErrors, InvoiceInput, LineInput};
-use crate::domain::money::Currency;
 use crate::ui::browser;
 use crate::ui::components::client_form::ClientForm;
 use crate::ui::components::signed_in::or_sign_in;
@@ -134,7 +133,7 @@ fn Editor(
                     .to_string(),
                 currency: client
                     .map(|c| c.currency)
-                    .unwrap_or(Currency::USD)
+                    .unwrap_or(context.currency)
                     .code()
                     .to_string(),
                 lines: vec![LineInput {
