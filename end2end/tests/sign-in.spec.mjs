@@ -45,6 +45,18 @@ test('someone already signed in is led on from the landing and sign-in pages', a
   await expect(page.getByRole('heading', { level: 1, name: 'Clients' })).toBeVisible();
 });
 
+test('a page opened at an address other than PayTrack\'s own says why its forms are refused', async ({ page }) => {
+  // As behind a proxy whose public address disagrees with PAYTRACK_BASE_URL: the page's
+  // requests carry an Origin the server does not know as its own.
+  const elsewhere = process.env.PAYTRACK_E2E_BASE_URL.replace('127.0.0.1', 'localhost');
+  await page.goto(`${elsewhere}/sign-in`);
+  await hydrated(page);
+  await page.getByLabel('Email address').fill(unique('e2e'));
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await expect(page.getByRole('alert')).toHaveText('PayTrack refused this request because it came from another website.');
+  await expect(page.getByRole('heading', { name: 'Check your inbox' })).toHaveCount(0);
+});
+
 test('the profile is corrected in place, and signing out returns to the public site', async ({ page }) => {
   const email = unique('e2e');
   await signIn(page, email);

@@ -424,6 +424,12 @@ async fn cross_origin_posts_are_refused_and_change_nothing() {
         .await
         .unwrap();
     assert_eq!(from_evil.status(), 403);
+    // As the error of a server function, which the page shows.
+    let said: paytrack::error::AppError = from_evil.json().await.unwrap();
+    assert_eq!(
+        said.to_string(),
+        "PayTrack refused this request because it came from another website."
+    );
     let referred = app
         .http
         .post(app.url("/api/auth/request-link"))
@@ -469,6 +475,7 @@ async fn cross_origin_posts_are_refused_and_change_nothing() {
             .await
             .unwrap();
         assert_eq!(fetched.status(), 403, "{site}");
+        assert!(fetched.text().await.unwrap().contains("another website"));
         assert_eq!(app.me(&cookie).await.0["email"], "grace@example.com");
     }
     let own_page = app

@@ -2,13 +2,17 @@
 //! send `Origin` on cross-site POSTs; older ones may send only `Referer`; current ones also say
 //! `Sec-Fetch-Site`, which is refused when it says another site even with no `Origin` at all.
 //! Requests with none of these come from non-browser clients, which cannot ride a user's
-//! cookies, and pass.
+//! cookies, and pass. A refused server function answers with its error as JSON, as every
+//! answer under `/api/` does, so PayTrack's own page (behind a proxy whose address disagrees
+//! with `PAYTRACK_BASE_URL`) shows why rather than "couldn't understand that request".
 
+use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::error::AppError;
 use crate::server::state::AppState;
 
 /// The `scheme://host[:port]` part of a URL.
@@ -31,6 +35,7 @@ pub async fn refuse_cross_origin(
     ) {
         return next.run(request).await;
     }
+    let is_api = request.uri().path().starts_with("/api/");
     let headers = request.headers();
     // The browser's own word on where the request comes from; `same-site` is refused too
     // (a sibling subdomain is not PayTrack).
@@ -40,7 +45,7 @@ pub async fn refuse_cross_origin(
         .unwrap_or("none");
     if matches!(fetched_from, "cross-site" | "same-site") {
         tracing::warn!(site = fetched_from, path = %request.uri().path(), "cross-site request refused");
-        return refused();
+        return refused(is_api);
     }
     let claimed = headers
         .get(header::ORIGIN)
@@ -55,18 +60,23 @@ pub async fn refuse_cross_origin(
     match claimed {
         Some(origin) if origin != state.config.origin() => {
             tracing::warn!(%origin, path = %request.uri().path(), "cross-origin request refused");
-            refused()
+            refused(is_api)
         }
         _ => next.run(request).await,
     }
 }
 
-fn refused() -> Response {
-    (
-        StatusCode::FORBIDDEN,
-        "PayTrack refused this request because it came from another website.",
-    )
-        .into_response()
+fn refused(is_api: bool) -> Response {
+    let message = "PayTrack refused this request because it came from another website.";
+    if is_api {
+        (
+            StatusCode::FORBIDDEN,
+            Json(AppError::Rejected(message.to_string())),
+        )
+            .into_response()
+    } else {
+        (StatusCode::FORBIDDEN, message).into_response()
+    }
 }
 
 #[cfg(test)]
