@@ -46,6 +46,7 @@ mod resend_webhooks;
 mod search;
 mod service_period;
 mod session_cache;
+mod sessions;
 mod stripe_connect;
 mod stripe_contract;
 mod stripe_disputes;
