@@ -2,9 +2,11 @@
 //! through the real server and database (sessions: `sessions.rs`). Emails are read from the
 //! dev outbox the server writes to.
 
+use crate::common::rate_window::start_inside_one_window;
 use crate::common::sign_in::{location, session_cookie};
 use crate::common::spawn_app;
 use mongodb::bson::{DateTime, Document, doc};
+use paytrack::server::auth::login_link;
 use reqwest::header::{COOKIE, ORIGIN, REFERER, SET_COOKIE};
 use serde_json::Value;
 
@@ -137,6 +139,7 @@ async fn only_hashes_of_tokens_and_session_ids_are_stored() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn link_requests_are_rate_limited_per_address() {
     let app = spawn_app().await;
+    start_inside_one_window(login_link::PER_EMAIL_PER_NETWORK.window).await;
     for _ in 0..3 {
         assert_eq!(app.request_link(EMAIL, "/").await.status(), 200);
     }
@@ -172,6 +175,7 @@ async fn link_requests_are_rate_limited_per_address() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn link_requests_are_rate_limited_per_client_address() {
     let app = spawn_app().await;
+    start_inside_one_window(login_link::PER_IP.window).await;
     for i in 0..10 {
         let email = format!("person{i}@example.com");
         assert_eq!(app.request_link(&email, "/").await.status(), 200);

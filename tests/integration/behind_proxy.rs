@@ -2,8 +2,10 @@
 //! when the peer is a trusted proxy, and the login-link limits cannot be turned into a way to
 //! keep someone from signing in.
 
+use paytrack::server::auth::login_link;
 use serde_json::Value;
 
+use crate::common::rate_window::start_inside_one_window;
 use crate::common::sign_in::session_cookie;
 use crate::common::{TestApp, spawn_app, spawn_app_with, test_mongodb_uri};
 
@@ -49,6 +51,7 @@ async fn behind_trusted_proxy() -> TestApp {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_trusted_proxies_forwarded_addresses_are_ignored() {
     let app = spawn_app().await;
+    start_inside_one_window(login_link::PER_IP.window).await;
     // Each request claims another client; all come from one peer and share its budget.
     for i in 0..10 {
         let response = app
@@ -69,6 +72,7 @@ async fn without_trusted_proxies_forwarded_addresses_are_ignored() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn behind_a_trusted_proxy_each_client_has_its_own_budget() {
     let app = behind_trusted_proxy().await;
+    start_inside_one_window(login_link::PER_IP.window).await;
     for i in 0..10 {
         let response = app
             .request_link_via(&format!("p{i}@example.com"), "203.0.113.7")
@@ -116,6 +120,7 @@ async fn sessions_record_the_forwarded_client_not_the_proxy() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stranger_asking_for_someones_link_does_not_lock_them_out() {
     let app = behind_trusted_proxy().await;
+    start_inside_one_window(login_link::PER_EMAIL_PER_NETWORK.window).await;
     // The stranger asks for Ada's link until refused.
     for _ in 0..3 {
         assert_eq!(
@@ -140,6 +145,8 @@ async fn a_stranger_asking_for_someones_link_does_not_lock_them_out() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_networks_hit_the_hourly_ceiling_but_not_where_the_user_is_signed_in() {
     let app = behind_trusted_proxy().await;
+    // Hourly windows begin where quarter-hour ones do: clear of one edge, clear of both.
+    start_inside_one_window(login_link::PER_EMAIL_PER_NETWORK.window).await;
     // Ada signed in from home once.
     app.sign_in_via(VICTIM, "203.0.113.7", "203.0.113.7").await;
 

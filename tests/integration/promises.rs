@@ -14,9 +14,11 @@ use paytrack::api::reminders::{ClearPromise, LoadInvoiceReminders};
 use paytrack::domain::client::ClientInput;
 use paytrack::domain::payment::PaymentInput;
 use paytrack::server::jobs::clock::ManualClock;
+use paytrack::server::limits::rate;
 use serde_json::{Value, json};
 
 use crate::common::billing::{User, client_input, invoice_input};
+use crate::common::rate_window::start_inside_one_window;
 use crate::common::resend::{
     ResendStandIn, engine, paris_date, run_days, scheduled_reminder_jobs, signed_in,
 };
@@ -335,6 +337,7 @@ async fn promising_is_rate_limited_per_invoice_and_refused_once_paid() {
     let ada = signed_in(&app, &stand_in, "ada@example.com").await;
     let zoe = client(&ada, "Zoë Ångström").await;
     let (id, token) = sent(&ada, &zoe, 0, 10).await;
+    start_inside_one_window(rate::PROMISE.window).await;
     for _ in 0..10 {
         assert_eq!(promise(&app, &token, "soon").await.0, 400);
     }

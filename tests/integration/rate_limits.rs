@@ -2,9 +2,11 @@
 //! address): past the limit the answer is 429 with `Retry-After`, and nothing more happens.
 
 use mongodb::bson::{Document, doc};
+use paytrack::server::limits::rate;
 use serde_json::{Value, json};
 
 use crate::common::billing::Answer;
+use crate::common::rate_window::start_inside_one_window;
 use crate::common::spawn_app;
 
 fn assert_limited(answer: &Answer, says: &str) {
@@ -23,6 +25,7 @@ async fn pasting_stripe_keys_is_limited_and_a_refused_paste_never_reaches_stripe
     let (app, stripe) = crate::stripe_connect::app_with_stripe().await;
     let user = app.user("ada@example.com").await;
     let other = app.user("grace@example.com").await;
+    start_inside_one_window(rate::STRIPE_KEY.window).await;
     for i in 0..10 {
         let guess = format!("sk_test_51GuessingSomeonesKey{i:06}abcd");
         let answer = user.form("/api/stripe/connect", &[("key", &guess)]).await;
@@ -54,6 +57,7 @@ async fn pasting_stripe_keys_is_limited_and_a_refused_paste_never_reaches_stripe
 async fn opening_checkout_and_the_portal_is_limited() {
     let billing = crate::plans::app_with_billing().await;
     let user = billing.app.user("buyer@example.com").await;
+    start_inside_one_window(rate::BILLING_SESSION.window).await;
     for i in 0..10 {
         let interval = if i % 2 == 0 { "month" } else { "year" };
         let answer = user
@@ -94,6 +98,7 @@ async fn starting_google_sign_in_is_limited_per_address() {
     let (app, _google) =
         crate::google::app_with_google(crate::google::profile("ada@gmail.com", true)).await;
     let start = || app.http.get(app.url("/auth/google/start")).send();
+    start_inside_one_window(rate::GOOGLE_START.window).await;
     for _ in 0..30 {
         assert_eq!(start().await.unwrap().status(), 303);
     }
@@ -124,6 +129,7 @@ async fn saving_the_profile_or_the_reminder_policy_is_limited() {
         ("time_zone", "Europe/Paris"),
         ("invoice_prefix", "INV-"),
     ];
+    start_inside_one_window(rate::SETTINGS_SAVE.window).await;
     for _ in 0..30 {
         assert_eq!(
             user.form("/api/account/profile", &profile).await.status,
@@ -147,6 +153,7 @@ async fn saving_the_profile_or_the_reminder_policy_is_limited() {
     let policy = json!({ "send_hour": "9", "steps": [
         { "offset_days": "3", "subject": "Reminder", "body": "Please pay {{amount_due}}." },
     ]});
+    start_inside_one_window(rate::SETTINGS_SAVE.window).await;
     for _ in 0..30 {
         let answer = user.json("/api/reminders/save", policy.clone()).await;
         assert_eq!(answer.status, 200, "{}", answer.body);

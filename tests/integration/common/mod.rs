@@ -5,6 +5,7 @@
 
 pub mod billing;
 pub mod pdf;
+pub mod rate_window;
 pub mod resend;
 pub mod sheets;
 pub mod sign_in;
