@@ -105,6 +105,12 @@ test('business details, a named tax and the PDF from both pages', async ({ page,
   const clientPage = await client.newPage();
   await clientPage.goto(link);
   await hydrated(clientPage);
+  // Without Stripe, the page opens on what to pay by bank, one tap from the details at its foot.
+  await expect(clientPage.locator('.pay-box')).toContainText('Pay €1,200.00 by bank transfer.');
+  await clientPage.getByRole('link', { name: 'See the bank details' }).click();
+  await expect(clientPage).toHaveURL(/#how-to-pay$/);
+  await expect(clientPage.locator('#how-to-pay')).toContainText('IBAN FR76 3000 6000 0112 3456 7890 189');
+  await expect(clientPage.locator('#how-to-pay')).toBeInViewport();
   const [clientPdf] = await Promise.all([
     clientPage.waitForEvent('download'),
     clientPage.getByRole('link', { name: 'Download PDF' }).click(),

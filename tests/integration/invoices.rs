@@ -530,7 +530,13 @@ async fn the_public_link_shows_the_invoice_and_stops_working_when_replaced_or_vo
         .await
         .unwrap();
     assert_eq!(page.status(), 200);
-    assert!(page.text().await.unwrap().contains("INV-0001"));
+    let html = page.text().await.unwrap();
+    assert!(html.contains("INV-0001"));
+    // Neither Stripe nor bank details: the client is told how to find out how to pay.
+    assert!(
+        html.contains("how to pay, reply to the email this invoice came with"),
+        "{html}"
+    );
     let dead = app
         .http
         .get(app.url(&format!("/i/{token}")))

@@ -117,7 +117,7 @@ pub fn InvoicePaper(document: InvoiceDocument) -> impl IntoView {
             })}
 
             {document.payment_instructions.clone().map(|how| view! {
-                <section class="paper-notes">
+                <section class="paper-notes" id="how-to-pay">
                     <h3>{if document.pay_url.is_some() { "Or pay by bank transfer" } else { "How to pay" }}</h3>
                     <p class="pre">{how}</p>
                 </section>

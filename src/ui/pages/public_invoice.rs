@@ -39,6 +39,8 @@ pub fn PublicInvoice() -> impl IntoView {
                                 processing=document.payment_processing
                                 due=document.totals.due.to_string()
                                 paid=document.status == crate::domain::status::InvoiceStatus::Paid
+                                by_bank=document.payment_instructions.is_some()
+                                sender=document.from.name.clone()
                             />
                             {document.promise.clone().filter(|o| o.open || o.current.is_some()).map(|offer| view! {
                                 <PromiseToPay token=token_for_promise.clone() offer sender=document.from.name.clone() />
@@ -102,10 +104,17 @@ fn CreditNotes(token: String, notes: Vec<CreditNoteView>) -> impl IntoView {
     })
 }
 
-/// What the client can do about paying: pay on Stripe, wait for a payment settling, or
-/// nothing (paid). Without Stripe, the invoice itself says how to pay.
+/// What the client can do about paying, before anything else on the page: pay on Stripe, pay
+/// by bank as the invoice below says, wait for a payment settling, or nothing (paid).
 #[component]
-fn PayBox(pay_url: Option<String>, processing: bool, due: String, paid: bool) -> impl IntoView {
+fn PayBox(
+    pay_url: Option<String>,
+    processing: bool,
+    due: String,
+    paid: bool,
+    by_bank: bool,
+    sender: String,
+) -> impl IntoView {
     if paid {
         return view! {
             <p class="notice notice-success no-print" role="status">"Paid in full. Thank you!"</p>
@@ -128,7 +137,21 @@ fn PayBox(pay_url: Option<String>, processing: bool, due: String, paid: bool) ->
             </div>
         }
         .into_any(),
-        None => ().into_any(),
+        // The bank details sit at the foot of the invoice; a phone shows them a few screens
+        // down. The browser follows the link itself (`rel="external"`), so focus moves too.
+        None if by_bank => view! {
+            <div class="card pay-box no-print">
+                <p class="pay-by-bank">{format!("Pay {due} by bank transfer.")}</p>
+                <a class="button primary" href="#how-to-pay" rel="external">"See the bank details"</a>
+            </div>
+        }
+        .into_any(),
+        None => view! {
+            <p class="notice no-print" role="status">
+                {format!("{due} to pay. To ask {sender} how to pay, reply to the email this invoice came with.")}
+            </p>
+        }
+        .into_any(),
     }
 }
 
