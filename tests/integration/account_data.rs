@@ -139,13 +139,8 @@ async fn deleting_the_account_leaves_nothing_of_the_user_in_any_collection() {
         }
     }
 
-    let receipt = app
-        .db
-        .collection::<Document>("outbox")
-        .find_one(doc! { "kind": "deletion_receipt" })
-        .await
-        .unwrap()
-        .expect("a receipt was sent");
+    let receipts = app.emails_of_kind("deletion_receipt").await;
+    let receipt = receipts.first().expect("a receipt was sent");
     assert_eq!(receipt.get_str("to").unwrap(), EMAIL);
     assert!(receipt.get_str("text").unwrap().contains("was deleted on"));
 }

@@ -2,10 +2,12 @@
 //! through the real server and database (sessions: `sessions.rs`). Emails are read from the
 //! dev outbox the server writes to.
 
+use std::time::Duration;
+
 use crate::common::rate_window::start_inside_one_window;
 use crate::common::sign_in::{location, session_cookie};
 use crate::common::spawn_app;
-use mongodb::bson::{DateTime, Document, doc};
+use mongodb::bson::{Document, doc};
 use paytrack::server::auth::login_link;
 use reqwest::header::{COOKIE, ORIGIN, REFERER, SET_COOKIE};
 use serde_json::Value;
@@ -98,11 +100,7 @@ async fn an_expired_link_fails() {
     let app = spawn_app().await;
     app.request_link(EMAIL, "/account").await;
     let token = app.latest_token(EMAIL).await;
-    app.db
-        .collection::<Document>("login_tokens")
-        .update_many(doc! {}, doc! { "$set": { "expires_at": DateTime::from_millis(DateTime::now().timestamp_millis() - 1000) } })
-        .await
-        .unwrap();
+    app.expire_all("login_tokens", Duration::from_secs(1)).await;
     let response = app.redeem(&token, None).await;
     assert_eq!(location(&response), "/sign-in?problem=link");
     assert!(session_cookie(&response).is_none());

@@ -2,6 +2,8 @@
 //! idleness and ninety days after sign-in whatever the use, and listed on the account page,
 //! through the real server and database.
 
+use std::time::Duration;
+
 use crate::common::sign_in::{location, session_cookie};
 use crate::common::spawn_app;
 use mongodb::bson::{DateTime, Document, doc};
@@ -53,13 +55,8 @@ async fn a_stolen_cookie_dies_when_the_owner_signs_out_everywhere() {
     assert_eq!(app.me(&other_user).await.0["email"], "grace@example.com");
 
     assert_eq!(app.outbox_count().await, before + 1);
-    let notice = app
-        .db
-        .collection::<Document>("outbox")
-        .find_one(doc! { "kind": "security_notice" })
-        .await
-        .unwrap()
-        .expect("a security notice");
+    let notices = app.emails_of_kind("security_notice").await;
+    let notice = notices.first().expect("a security notice");
     assert_eq!(notice.get_str("to").unwrap(), EMAIL);
     assert!(notice.get_str("text").unwrap().contains("2 sessions ended"));
 }
@@ -68,11 +65,7 @@ async fn a_stolen_cookie_dies_when_the_owner_signs_out_everywhere() {
 async fn an_expired_session_is_signed_out() {
     let app = spawn_app().await;
     let cookie = app.sign_in(EMAIL).await;
-    app.db
-        .collection::<Document>("sessions")
-        .update_many(doc! {}, doc! { "$set": { "expires_at": DateTime::from_millis(DateTime::now().timestamp_millis() - 1) } })
-        .await
-        .unwrap();
+    app.expire_all("sessions", Duration::from_millis(1)).await;
     assert_eq!(app.me(&cookie).await.0, Value::Null);
 }
 

@@ -65,6 +65,20 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Moves the expiry of everything in `collection` (login links, sessions) `ago` into the
+    /// past.
+    pub async fn expire_all(&self, collection: &str, ago: std::time::Duration) {
+        let ago = i64::try_from(ago.as_millis()).unwrap();
+        let past = mongodb::bson::DateTime::from_millis(
+            mongodb::bson::DateTime::now().timestamp_millis() - ago,
+        );
+        self.db
+            .collection::<Document>(collection)
+            .update_many(doc! {}, doc! { "$set": { "expires_at": past } })
+            .await
+            .unwrap();
+    }
+
     pub async fn outbox_count(&self) -> u64 {
         self.count("outbox", doc! {}).await
     }
