@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::country::Country;
 use super::invoice::Percent;
+use super::text;
 
 /// The most taxes one invoice carries (Canada's GST + QST is the usual most).
 pub const MAX_TAXES: usize = 3;
@@ -66,6 +67,9 @@ impl Tax {
         }
         if name.chars().any(char::is_control) {
             return Err("A tax's name can't hold line breaks or tabs.".to_string());
+        }
+        if let Some(c) = name.chars().find(|&c| text::reorders(c)) {
+            return Err(text::reordering_refused(c, "tax's name"));
         }
         Ok(Self {
             name: name.to_string(),
@@ -227,6 +231,11 @@ mod tests {
             Tax::parse("QST 9.9751")
         );
         assert!(Tax::parse(&format!("{} 5", "x".repeat(41))).is_err());
+        assert_eq!(
+            Tax::parse("VAT\u{202E} 20%").unwrap_err(),
+            "Remove the invisible text-direction character (U+202E) from the tax's name: it \
+             shows the text in another order than it is saved."
+        );
         assert_eq!(
             Tax::parse_list("A 1, B 2, C 3, D 4").unwrap_err(),
             "Up to 3 taxes per invoice."

@@ -2,6 +2,8 @@
 //! bounded, and without control characters. Those have no place on an invoice, and past the
 //! form they break what PayTrack writes: a line break in a name splits an email's subject, a
 //! NUL or an escape shows as a box in a PDF and confuses the spreadsheet opening an export.
+//! Nor do the invisible characters that reorder the text around them: an invoice is a legal
+//! document, and with one a line can read "€100" on the page while it says "€001" (U+202E).
 
 /// Whether a field keeps line breaks (an address, notes) or is one line (a name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,8 +13,8 @@ pub enum Shape {
 }
 
 /// The text as saved: tabs as spaces, line breaks as `\n`, trimmed; or a
-/// sentence naming the `label` when it holds a line break in one line or another control
-/// character. The length is not checked here (see [`optional`]).
+/// sentence naming the `label` when it holds a line break in one line, another control
+/// character or one that [`reorders`]. The length is not checked here (see [`optional`]).
 pub fn clean(text: &str, shape: Shape, label: &str) -> Result<String, String> {
     let text = text
         .replace("\r\n", "\n")
@@ -30,7 +32,28 @@ pub fn clean(text: &str, shape: Shape, label: &str) -> Result<String, String> {
             ));
         }
     }
+    if let Some(c) = text.chars().find(|&c| reorders(c)) {
+        return Err(reordering_refused(c, label));
+    }
     Ok(text.to_string())
+}
+
+/// Whether `c` is a bidirectional embedding, override or isolate: invisible, it shows the
+/// text after it in another order than the order it is stored, printed and searched in
+/// (CVE-2021-42574 did it to source code). The marks U+200E, U+200F and U+061C pass: they
+/// only settle which way the one spot beside them runs, which mixed Arabic or Hebrew and
+/// Latin text needs.
+pub fn reorders(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// What a field holding `c` (one that [`reorders`]) says, naming the field by `label`.
+pub fn reordering_refused(c: char, label: &str) -> String {
+    format!(
+        "Remove the invisible text-direction character (U+{:04X}) from the {label}: it shows \
+         the text in another order than it is saved.",
+        u32::from(c)
+    )
 }
 
 /// Cleaned text, `None` when empty, or a message when it is longer than `max` characters or
@@ -112,6 +135,32 @@ mod tests {
     #[test]
     fn letters_of_every_script_pass() {
         let text = "Zoë Ødegaard — 北京 · مرحبا · 🙂";
+        assert_eq!(clean(text, Shape::OneLine, "name"), Ok(text.to_string()));
+    }
+
+    #[test]
+    fn characters_that_reorder_the_text_are_named() {
+        for (text, code) in [
+            ("Design work \u{202E}00.001\u{202C}", "202E"),
+            ("\u{202A}Acme", "202A"),
+            ("Acme \u{2066}Ltd\u{2069}", "2066"),
+            ("Acme\u{2069}", "2069"),
+        ] {
+            for shape in [Shape::OneLine, Shape::Lines] {
+                assert_eq!(
+                    clean(text, shape, "description"),
+                    Err(format!(
+                        "Remove the invisible text-direction character (U+{code}) from the \
+                         description: it shows the text in another order than it is saved."
+                    ))
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn direction_marks_that_mixed_scripts_need_pass() {
+        let text = "שלום\u{200F} Acme\u{200E} 2026 · مرحبا\u{61C}";
         assert_eq!(clean(text, Shape::OneLine, "name"), Ok(text.to_string()));
     }
 

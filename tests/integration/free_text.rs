@@ -108,6 +108,66 @@ async fn control_characters_are_refused_by_name_and_nothing_is_saved() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn characters_that_reorder_what_an_invoice_shows_are_refused_by_name() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.com").await;
+    let acme = ada.client("Acme").await;
+
+    // Shown as "Design work €100.00"; stored, printed to the PDF and searched as "€001.00".
+    let mut input = invoice_input(&acme);
+    input.lines[0].description = "Design work \u{202E}00.001€\u{202C}".to_string();
+    input.taxes = "VAT\u{2067} 20%".to_string();
+    let invoice = ada
+        .json("/api/invoices/create", json!({ "input": input }))
+        .await;
+    assert_eq!(invoice.status, 200, "{}", invoice.body);
+    let errors = &invoice.body["Invalid"];
+    assert_eq!(
+        errors["lines"][0]["description"],
+        "Remove the invisible text-direction character (U+202E) from the description: it shows \
+         the text in another order than it is saved.",
+        "{}",
+        invoice.body
+    );
+    assert_eq!(
+        errors["taxes"],
+        "Remove the invisible text-direction character (U+2067) from the tax's name: it shows \
+         the text in another order than it is saved.",
+        "{}",
+        invoice.body
+    );
+    assert_eq!(app.count("invoices", doc! {}).await, 0);
+
+    let client = ada
+        .json(
+            "/api/clients/create",
+            json!({ "input": ClientInput {
+                name: "\u{202D}Acme Holdings".to_string(),
+                ..client_input("Acme Holdings")
+            } }),
+        )
+        .await;
+    assert_eq!(
+        client.body["Invalid"]["name"],
+        "Remove the invisible text-direction character (U+202D) from the name: it shows the \
+         text in another order than it is saved.",
+        "{}",
+        client.body
+    );
+    assert_eq!(app.count("clients", doc! {}).await, 1);
+
+    // Hebrew and a Latin name side by side need only a mark, which stays.
+    let mixed = ada
+        .client_with(ClientInput {
+            name: "שלום\u{200F} Acme".to_string(),
+            ..client_input("Acme IL")
+        })
+        .await;
+    let file = ada.ok_form(&GetClient { id: mixed }).await;
+    assert_eq!(file.summary.name, "שלום\u{200F} Acme");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn fields_with_lines_keep_them_in_one_form_and_tabs_become_spaces() {
     let app = spawn_app().await;
     let ada = app.user("ada@example.com").await;
