@@ -61,14 +61,15 @@ async fn arguments_that_cannot_be_read_say_what_to_change_and_change_nothing() {
 async fn a_method_an_address_does_not_take_is_refused_in_words_not_with_a_blank_page() {
     let app = spawn_app().await;
     let cookie = app.sign_in("ada@example.com").await;
-    // A server function is called with POST: said as JSON, like every answer under /api/.
+    // A server function is called with POST: said as a server function's error, like every
+    // error under /api/.
     let api = app.get_with_cookie("/api/dashboard", &cookie).await;
     assert_eq!(api.status(), 405);
     assert_eq!(api.headers()["allow"], "POST");
     let body: Value = api.json().await.unwrap();
     assert_eq!(
-        body["error"],
-        "This address takes POST requests only; nothing was done."
+        body,
+        json!({ "BadRequest": "This address takes POST requests only; nothing was done." })
     );
     // Signing out is a form's POST; typed into the address bar it signs nobody out, and says so.
     let sign_out = app.get_with_cookie("/auth/sign-out", &cookie).await;

@@ -22,26 +22,18 @@ pub mod wrong_method;
 use axum::Json;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 
-#[derive(Serialize)]
-struct ApiNotFound {
-    error: &'static str,
-}
+use crate::error::AppError;
 
 /// Any `/api/…` path that is not a server function: a JSON 404 rather than the HTML page.
 pub async fn unknown_endpoint() -> impl IntoResponse {
-    (
-        StatusCode::NOT_FOUND,
-        Json(ApiNotFound {
-            error: "There is no PayTrack API endpoint at this address.",
-        }),
-    )
+    let err = AppError::NotFound("There is no PayTrack API endpoint at this address.".to_string());
+    (StatusCode::NOT_FOUND, Json(err))
 }
 
 /// A plain-text answer for a route outside the server functions (a download, an upload): the
 /// error's status and its message for the user.
-pub fn plain_failure(err: &crate::error::AppError) -> Response {
+pub fn plain_failure(err: &AppError) -> Response {
     let status =
         StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (

@@ -1,19 +1,16 @@
 //! A request with a method its address does not take (a GET of the sign-out or a server
 //! function, a POST of a page) gets axum's 405 with an empty body: a blank page in a browser.
-//! This says which method the address takes and that nothing was done, as JSON under `/api/`
-//! (like every other answer there) and as text elsewhere.
+//! This says which method the address takes and that nothing was done: under `/api/` as a
+//! server function's error (`{"BadRequest": "…"}`, the one shape of every error there), and as
+//! text elsewhere.
 
 use axum::Json;
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 
-#[derive(Serialize)]
-struct WrongMethod {
-    error: String,
-}
+use crate::error::AppError;
 
 pub async fn explain(request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
@@ -33,7 +30,7 @@ pub async fn explain(request: Request, next: Next) -> Response {
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.remove(header::CONTENT_TYPE);
     let body = if is_api {
-        Json(WrongMethod { error }).into_response()
+        Json(AppError::BadRequest(error)).into_response()
     } else {
         error.into_response()
     };
