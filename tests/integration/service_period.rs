@@ -108,9 +108,13 @@ async fn the_service_period_is_on_every_form_of_the_invoice_and_checked_like_any
     let page = app.http.get(&url).send().await.unwrap();
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
+    let stated = html
+        .split_once("<dt>Service date</dt>")
+        .map_or("", |(_, after)| &after[..after.find("</dd>").unwrap_or(0)]);
     assert!(
-        html.contains("<dt>Service date</dt><dd>2026-11-27</dd>"),
-        "the client's page states the service date"
+        stated.starts_with(r#"<dd><time datetime="2026-11-27">2026-11-27</time>"#)
+            && !stated.contains(" to "),
+        "the client's page states the service date, as a date: {stated}"
     );
     let sheet = rows(&ada, "/invoices/export.csv").await;
     assert_eq!(column(&sheet, "number"), [number]);

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::invoices::InvoiceDocument;
+use crate::domain::date::CalendarDate;
 use crate::ui::components::status_badge::StatusBadge;
 
 #[component]
@@ -47,19 +48,24 @@ pub fn InvoicePaper(document: InvoiceDocument) -> impl IntoView {
                     </p>
                 </div>
                 <dl>
-                    <dt>"Issued"</dt><dd>{document.issue_date.to_string()}</dd>
+                    <dt>"Issued"</dt><dd><Day date=document.issue_date /></dd>
                     <dt>"Due"</dt>
                     <dd>
-                        {document.due_date.to_string()}
+                        <Day date=document.due_date />
                         {(document.days_overdue > 0).then(|| view! {
                             <span class="overdue-note">{format!(" · {} days overdue", document.days_overdue)}</span>
                         })}
                     </dd>
                     {document.service_period.map(|period| view! {
-                        <dt>{period.label()}</dt><dd>{period.to_string()}</dd>
+                        <dt>{period.label()}</dt>
+                        <dd>
+                            <Day date=period.first />
+                            {(period.last != period.first).then(|| view! { " to " <Day date=period.last /> })}
+                        </dd>
                     })}
                     {document.credit_note.clone().map(|note| view! {
-                        <dt>"Cancelled by"</dt><dd>{format!("Credit note {} of {}", note.number, note.issued_on)}</dd>
+                        <dt>"Cancelled by"</dt>
+                        <dd>{format!("Credit note {} of ", note.number)}<Day date=note.issued_on /></dd>
                     })}
                     <dt>"Amount due"</dt><dd class="paper-due">{totals.due.to_string()}</dd>
                 </dl>
@@ -139,4 +145,13 @@ pub fn InvoicePaper(document: InvoiceDocument) -> impl IntoView {
             })}
         </article>
     }
+}
+
+/// A date as the PDF prints it, marked as one, so a screen reader, a translation tool or a
+/// calendar extension reads it as a date whatever the page's language.
+#[component]
+fn Day(date: CalendarDate) -> impl IntoView {
+    let text = date.to_string();
+    let datetime = text.clone();
+    view! { <time datetime=datetime>{text}</time> }
 }
