@@ -107,6 +107,9 @@ test('business details, a named tax and the PDF from both pages', async ({ page,
   await hydrated(clientPage);
   // Without Stripe, the page opens on what to pay by bank, one tap from the details at its foot.
   await expect(clientPage.locator('.pay-box')).toContainText('Pay €1,200.00 by bank transfer.');
+  // Paid by transfer already? Locally replies come to PayTrack, so a reply holds the reminders.
+  await expect(clientPage.locator('.already-paid')).toHaveText(
+    /^Paid already\? Reply to the email this invoice came with and say so: .+ will check, and the reminders about this invoice wait meanwhile\.$/);
   await clientPage.getByRole('link', { name: 'See the bank details' }).click();
   await expect(clientPage).toHaveURL(/#how-to-pay$/);
   await expect(clientPage.locator('#how-to-pay')).toContainText('IBAN FR76 3000 6000 0112 3456 7890 189');

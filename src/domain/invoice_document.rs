@@ -133,6 +133,11 @@ pub struct InvoiceDocument {
     /// On the client's page: their promise to pay, and whether they can make one.
     #[serde(default)]
     pub promise: Option<crate::domain::promise::Offer>,
+    /// On the client's page: a reply to the invoice email reaches PayTrack and holds the
+    /// reminders (replies are set up, the invoice went with its reply address, and is owed with
+    /// no payment settling), so the page can tell a client who paid already to say so by replying.
+    #[serde(default)]
+    pub replies_hold_reminders: bool,
 }
 
 /// What a credit note of the invoice takes back: net, each tax, and in all.

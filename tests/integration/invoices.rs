@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use mongodb::bson::doc;
 use serde_json::json;
 
-use crate::common::billing::invoice_input;
-use crate::common::spawn_app;
+use crate::common::billing::{User, app_with_resend, invoice_input};
+use crate::common::{TestApp, spawn_app};
 use paytrack::api::clients::UpdateClient;
 use paytrack::api::invoices::CreateInvoice;
 
@@ -269,6 +269,52 @@ async fn the_public_link_shows_the_invoice_and_stops_working_when_replaced_or_vo
         "void invoices have no public page"
     );
     assert!(public("x".repeat(43)).await.is_null());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_page_says_a_reply_holds_the_reminders_only_where_one_does() {
+    const SAYS: &str = "Paid already? Reply to the email this invoice came with and say so";
+    const QUESTIONS: &str = "Questions about this invoice? Reply to the email it came with.";
+    async fn seen(app: &TestApp, link: &str) -> (String, bool) {
+        let token = link.rsplit('/').next().unwrap();
+        let document: serde_json::Value = app
+            .call("/api/public/invoice", &[("token", token)])
+            .await
+            .json()
+            .await
+            .unwrap();
+        let page = app.http.get(link).send().await.unwrap();
+        let holds = document["replies_hold_reminders"].as_bool().unwrap();
+        (page.text().await.unwrap(), holds)
+    }
+    async fn sent_to_acme(user: &User<'_>) -> (String, String) {
+        let client = user.client("Acme").await;
+        let (id, _) = user.draft(&client).await;
+        let link = user.send(&id).await.body["public_url"]
+            .as_str()
+            .map(str::to_string);
+        (id, link.expect("a sent invoice has a link"))
+    }
+
+    // Locally replies come to PayTrack (typed in the dev outbox) and hold the reminders.
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.test").await;
+    let (id, link) = sent_to_acme(&ada).await;
+    let (page, holds) = seen(&app, &link).await;
+    assert!(holds && page.contains(SAYS), "{page}");
+    assert!(page.contains(QUESTIONS));
+    // Paid, the page is a receipt: there is nothing left to hold.
+    assert_eq!(ada.pay(&id, "201.56").await.status, 200);
+    let (page, holds) = seen(&app, &link).await;
+    assert!(!holds && !page.contains(SAYS), "{page}");
+
+    // Where replies are not set up they go straight to the sender and hold nothing.
+    let (app, stand_in) = app_with_resend("re_test_no_replies").await;
+    let bo = app.user_through(&stand_in, "bo@example.test").await;
+    let (_, link) = sent_to_acme(&bo).await;
+    let (page, holds) = seen(&app, &link).await;
+    assert!(!holds && !page.contains(SAYS), "{page}");
+    assert!(page.contains(QUESTIONS));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

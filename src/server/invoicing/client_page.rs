@@ -1,5 +1,6 @@
 //! What the client sees at their link: the invoice as a document, with what the sender's plan
-//! and reminder settings add to it (the "Sent with PayTrack" line, the promise to pay).
+//! and reminder settings add to it (the "Sent with PayTrack" line, the promise to pay, whether
+//! a reply holds the reminders).
 
 use crate::domain::invoice_document::InvoiceDocument;
 use crate::domain::plan::Plan;
@@ -20,5 +21,9 @@ pub async fn document(state: &AppState, token: &str) -> Result<Option<InvoiceDoc
     let mut document = document::build(&invoice, &owner, today);
     document.branded = limits::plan_of(state, &owner) == Plan::Free;
     document.promise = Some(promises::offer(&invoice, &owner, today));
+    document.replies_hold_reminders = state.config.inbound_domain.is_some()
+        && invoice.reply_token.is_some()
+        && invoice.status.is_collectable()
+        && !document.payment_processing;
     Ok(Some(document))
 }

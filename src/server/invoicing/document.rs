@@ -76,6 +76,7 @@ pub fn build(invoice: &InvoiceDoc, user: &UserDoc, today: CalendarDate) -> Invoi
         footer: business.footer.clone(),
         pay_url: crate::server::email::invoice_emails::pay_url(invoice),
         branded: false,
+        replies_hold_reminders: false,
         promise: None,
         credit_note: invoice
             .credit_note

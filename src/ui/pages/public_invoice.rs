@@ -45,6 +45,14 @@ pub fn PublicInvoice() -> impl IntoView {
                             {document.promise.clone().filter(|o| o.open || o.current.is_some()).map(|offer| view! {
                                 <PromiseToPay token=token_for_promise.clone() offer sender=document.from.name.clone() />
                             })}
+                            {document.replies_hold_reminders.then(|| view! {
+                                <p class="already-paid small no-print">
+                                    {format!(
+                                        "Paid already? Reply to the email this invoice came with and say so: {} will check, and the reminders about this invoice wait meanwhile.",
+                                        document.from.name,
+                                    )}
+                                </p>
+                            })}
                             <div class="button-row no-print public-actions">
                                 <a class="button" href=pdf rel="external" download>"Download PDF"</a>
                                 <button type="button" class="button button-secondary" on:click=move |_| browser::print_page()>"Print"</button>
