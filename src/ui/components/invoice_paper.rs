@@ -147,8 +147,8 @@ pub fn InvoicePaper(document: InvoiceDocument) -> impl IntoView {
     }
 }
 
-/// A date as the PDF prints it, marked as one, so a screen reader, a translation tool or a
-/// calendar extension reads it as a date whatever the page's language.
+/// A date as the PDF prints it, marked up as a date (`<time datetime>`), so software reading
+/// the page (a translation tool, a calendar extension) need not guess.
 #[component]
 fn Day(date: CalendarDate) -> impl IntoView {
     let text = date.to_string();
