@@ -2,6 +2,7 @@
 //! and whether a person or a machine (an out-of-office, a mailing list) wrote it.
 
 use super::email::EmailAddress;
+use super::text;
 
 /// Reply addresses look like `reply+<token>@<inbound domain>`.
 const TAG: &str = "reply+";
@@ -36,11 +37,12 @@ pub fn address_in(header_value: &str) -> Option<EmailAddress> {
     EmailAddress::parse(bare).ok()
 }
 
-/// The display name in `header_value` (`Zoë Ångström` in `"Zoë Ångström" <zoe@…>`), if any.
+/// The display name in `header_value` (`Zoë Ångström` in `"Zoë Ångström" <zoe@…>`), if any,
+/// as one line a form would accept: it heads the forward's subject and the invoice's timeline.
 pub fn name_in(header_value: &str) -> Option<String> {
     let (name, _) = header_value.split_once('<')?;
-    let name = name.trim().trim_matches('"').trim();
-    (!name.is_empty()).then(|| name.chars().take(120).collect())
+    let name = text::tidied(name.trim().trim_matches('"'), 120);
+    (!name.is_empty()).then_some(name)
 }
 
 /// The reply token among `recipients` that are reply addresses on `domain` (case aside).
@@ -130,6 +132,11 @@ mod tests {
         );
         assert_eq!(name_in(from), Some("Zoë Ångström".into()));
         assert_eq!(name_in("zoe@client.example"), None);
+        assert_eq!(
+            name_in("\"Zoë\r\nBcc: x\u{202E}\" <zoe@client.example>"),
+            Some("Zoë  Bcc: x".into())
+        );
+        assert_eq!(name_in("\"\u{202E}\" <zoe@client.example>"), None);
         assert_eq!(address_in("not an address"), None);
     }
 

@@ -56,6 +56,26 @@ pub fn reordering_refused(c: char, label: &str) -> String {
     )
 }
 
+/// One line of at most `max` characters from text no one typed into a PayTrack form (the name
+/// on a Google profile): what [`clean`] would refuse is dropped, line breaks and tabs become
+/// spaces, since there is nobody to ask to change it. Empty when nothing is left.
+pub fn tidied(text: &str, max: usize) -> String {
+    let kept: String = text
+        .trim()
+        .chars()
+        .map(|c| {
+            if matches!(c, '\t' | '\n' | '\r') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .filter(|&c| !c.is_control() && !reorders(c))
+        .take(max)
+        .collect();
+    kept.trim().to_string()
+}
+
 /// Cleaned text, `None` when empty, or a message when it is longer than `max` characters or
 /// holds a character [`clean`] refuses.
 pub fn optional(
@@ -162,6 +182,15 @@ mod tests {
     fn direction_marks_that_mixed_scripts_need_pass() {
         let text = "שלום\u{200F} Acme\u{200E} 2026 · مرحبا\u{61C}";
         assert_eq!(clean(text, Shape::OneLine, "name"), Ok(text.to_string()));
+    }
+
+    #[test]
+    fn text_from_elsewhere_is_tidied_to_what_a_form_would_accept() {
+        let tidied = tidied(" Ada\u{202E}\nLovelace\u{0}\u{2069} ", 100);
+        assert_eq!(tidied, "Ada Lovelace");
+        assert_eq!(clean(&tidied, Shape::OneLine, "name"), Ok(tidied.clone()));
+        assert_eq!(super::tidied("Zoë Ødegaard", 3), "Zoë");
+        assert_eq!(super::tidied("\u{202E}\u{1b}", 10), "");
     }
 
     #[test]

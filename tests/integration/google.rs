@@ -195,6 +195,27 @@ async fn continue_with_google_creates_the_account_with_pkce_and_state() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_google_name_is_kept_to_what_the_name_field_accepts() {
+    // Typed at Google, not in PayTrack: a line break, a NUL and a right-to-left override
+    // would reach invoices and emails' senders. What the field would refuse is dropped.
+    let mut odd = profile("ada@example.com", true);
+    odd["name"] = json!(format!(" Ada\u{202E}\nLovelace\u{0} {} ", "x".repeat(200)));
+    let (app, _) = app_with_google(odd).await;
+    let cookie = session_cookie(&round_trip(&app, None).await).expect("signed in");
+    let (me, _) = app.me(&cookie).await;
+    let name = me["name"].as_str().unwrap();
+    assert_eq!(name.chars().count(), 100, "{name}");
+    assert!(name.starts_with("Ada Lovelace xxx"), "{name}");
+
+    // Nothing left of it: the address's name stands in, as when Google gives none.
+    let mut blank = profile("bo@example.com", true);
+    blank["name"] = json!("\u{202E}\u{2069} \t");
+    let (app, _) = app_with_google(blank).await;
+    let cookie = session_cookie(&round_trip(&app, None).await).expect("signed in");
+    assert_eq!(app.me(&cookie).await.0["name"], "bo");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_state_that_does_not_match_the_browser_is_refused() {
     let (app, _) = app_with_google(profile("ada@example.com", true)).await;
     let response = round_trip(&app, Some("someone-elses-state")).await;

@@ -18,7 +18,8 @@ use oauth2::{
 use serde::Deserialize;
 
 use super::{login_link, notices, request, session, token};
-use crate::domain::return_path;
+use crate::domain::profile::MAX_NAME;
+use crate::domain::{return_path, text};
 use crate::error::AppError;
 use crate::server::config::GoogleCredentials;
 use crate::server::db::{self, oauth_states::OAuthStateDoc};
@@ -312,8 +313,14 @@ async fn account_for(
         let refreshed = db::users::link_google(&state.db, user.id, &profile.sub, picture).await?;
         return Ok(refreshed.unwrap_or(user));
     }
-    let fallback_name = email.split('@').next().unwrap_or_default().to_string();
-    let name = profile.name.clone().unwrap_or(fallback_name);
+    // Google's name is whatever its user typed there: it passes the rules of PayTrack's own
+    // name field before it names anyone on an invoice or in an email's sender.
+    let name = profile
+        .name
+        .as_deref()
+        .map(|name| text::tidied(name, MAX_NAME))
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
     let (user, created) = db::users::find_or_create(
         &state.db,
         db::users::NewUser {

@@ -144,7 +144,7 @@ fn reply_of(email_id: &str, invoice: &InvoiceDoc, message: &ReceivedEmail) -> Op
         provider_id: email_id.to_string(),
         from_address: from.to_string(),
         from_name: inbound::name_in(&message.from),
-        subject: message.subject.chars().take(300).collect(),
+        subject: crate::domain::text::tidied(&message.subject, 300),
         text: if text.trim().is_empty() {
             html.as_deref().map(text_of_html).unwrap_or_default()
         } else {

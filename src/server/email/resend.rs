@@ -17,6 +17,7 @@ use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::{Email, MailError};
+use crate::domain::text::reorders;
 use crate::server::secret::Secret;
 
 mod receiving;
@@ -96,14 +97,17 @@ struct AttachmentRequest<'a> {
 
 /// `from` ("PayTrack <billing@example.com>") with the sender's name in front:
 /// "Ada Lovelace via PayTrack <billing@example.com>". Characters that would break the header
-/// are dropped from the name.
+/// are dropped from the name, and so are those that would turn "via PayTrack" around after it
+/// (names saved before free text refused them).
 fn from_on_behalf(from: &str, sender: Option<&str>) -> String {
     let Some(sender) = sender else {
         return from.to_string();
     };
     let name: String = sender
         .chars()
-        .filter(|c| !matches!(c, '<' | '>' | '"' | ',' | ';' | '\\') && !c.is_control())
+        .filter(|&c| {
+            !matches!(c, '<' | '>' | '"' | ',' | ';' | '\\') && !c.is_control() && !reorders(c)
+        })
         .take(60)
         .collect();
     let name = name.trim();
@@ -350,6 +354,10 @@ mod tests {
             "EvilBcc: x@y Co via PayTrack <billing@paytrack.test>"
         );
         assert_eq!(from_on_behalf(from, Some("<>")), from);
+        assert_eq!(
+            from_on_behalf(from, Some("Ada\u{202E}\u{2066}")),
+            "Ada via PayTrack <billing@paytrack.test>"
+        );
         assert_eq!(
             from_on_behalf("billing@paytrack.test", Some("Ada")),
             "Ada via PayTrack <billing@paytrack.test>"
