@@ -225,5 +225,9 @@ test.describe('a freelancer in Berlin', () => {
     await page.goto('/invoices/new');
     await hydrated(page);
     await expect(page.getByLabel('Currency')).toHaveValue('EUR');
+    // The landing page promises as many currencies as the editor offers.
+    const offered = await page.getByLabel('Currency').locator('option').count();
+    await page.goto('/');
+    await expect(page.getByText(`in any of ${offered} currencies`)).toBeVisible();
   });
 });

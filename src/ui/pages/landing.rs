@@ -34,7 +34,8 @@ pub fn Landing() -> impl IntoView {
             <h2 id="features-title" class="visually-hidden">"What PayTrack does"</h2>
             <article class="card">
                 <h3>"Invoices in a minute"</h3>
-                <p>"Clients, line items, taxes and discounts in any of 14 currencies, numbered the way you like."</p>
+                // Counted from the list the editor offers: the page said 14 when there were 15.
+                <p>{format!("Clients, line items, taxes and discounts in any of {} currencies, numbered the way you like.", Currency::ALL.len())}</p>
             </article>
             <article class="card">
                 <h3>"Paid through your own Stripe"</h3>
