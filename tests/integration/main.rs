@@ -34,6 +34,7 @@ mod identity;
 mod invoice_list;
 mod invoices;
 mod kill_loop;
+mod late_payers;
 mod owed;
 mod plans;
 mod process;
