@@ -57,32 +57,31 @@ impl ServicePeriod {
         Ok(Some(ServicePeriod { first, last }))
     }
 
+    /// The last day when the work took more than one; `None` for a single day.
+    pub fn ends(&self) -> Option<CalendarDate> {
+        (self.last != self.first).then_some(self.last)
+    }
+
     /// What the document calls it: one day is a date, more is a period.
     pub fn label(&self) -> &'static str {
-        if self.first == self.last {
-            "Service date"
-        } else {
-            "Service period"
+        match self.ends() {
+            None => "Service date",
+            Some(_) => "Service period",
         }
     }
 
     /// The editor's two fields for this period ("to" empty for one day).
     pub fn to_fields(&self) -> (String, String) {
-        let to = if self.first == self.last {
-            String::new()
-        } else {
-            self.last.to_string()
-        };
+        let to = self.ends().map(|last| last.to_string()).unwrap_or_default();
         (self.first.to_string(), to)
     }
 }
 
 impl fmt::Display for ServicePeriod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.first == self.last {
-            write!(f, "{}", self.first)
-        } else {
-            write!(f, "{} to {}", self.first, self.last)
+        match self.ends() {
+            None => write!(f, "{}", self.first),
+            Some(last) => write!(f, "{} to {last}", self.first),
         }
     }
 }

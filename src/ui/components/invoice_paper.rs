@@ -60,7 +60,7 @@ pub fn InvoicePaper(document: InvoiceDocument) -> impl IntoView {
                         <dt>{period.label()}</dt>
                         <dd>
                             <Day date=period.first />
-                            {(period.last != period.first).then(|| view! { " to " <Day date=period.last /> })}
+                            {period.ends().map(|last| view! { " to " <Day date=last /> })}
                         </dd>
                     })}
                     {document.credit_note.clone().map(|note| view! {
