@@ -69,6 +69,16 @@ pub fn reply_to_for(
     }
 }
 
+/// Whether a person's reply to `invoice`'s emails reaches PayTrack and holds its reminders:
+/// replies are received, the invoice's emails went with its reply address, it is still owed,
+/// and no payment is settling (which holds them already).
+pub fn reply_would_hold(inbound_domain: Option<&str>, invoice: &InvoiceDoc) -> bool {
+    inbound_domain.is_some()
+        && invoice.reply_token.is_some()
+        && invoice.status.is_collectable()
+        && !invoice.stripe_payment_processing()
+}
+
 /// Handles the message Resend received as `email_id`, addressed to `recipients`.
 pub async fn receive(
     state: &AppState,

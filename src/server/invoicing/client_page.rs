@@ -5,7 +5,7 @@
 use crate::domain::invoice_document::InvoiceDocument;
 use crate::domain::plan::Plan;
 use crate::error::AppError;
-use crate::server::chasing::promises;
+use crate::server::chasing::{promises, replies};
 use crate::server::invoicing::{document, public};
 use crate::server::jobs::plan::today_of;
 use crate::server::limits;
@@ -21,9 +21,7 @@ pub async fn document(state: &AppState, token: &str) -> Result<Option<InvoiceDoc
     let mut document = document::build(&invoice, &owner, today);
     document.branded = limits::plan_of(state, &owner) == Plan::Free;
     document.promise = Some(promises::offer(&invoice, &owner, today));
-    document.replies_hold_reminders = state.config.inbound_domain.is_some()
-        && invoice.reply_token.is_some()
-        && invoice.status.is_collectable()
-        && !document.payment_processing;
+    document.replies_hold_reminders =
+        replies::reply_would_hold(state.config.inbound_domain.as_deref(), &invoice);
     Ok(Some(document))
 }
