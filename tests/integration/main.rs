@@ -52,6 +52,7 @@ mod session_cache;
 mod sessions;
 mod stripe_connect;
 mod stripe_contract;
+mod stripe_customers;
 mod stripe_disputes;
 mod stripe_links;
 mod stripe_missed_events;

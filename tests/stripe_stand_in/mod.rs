@@ -43,12 +43,21 @@ struct Books {
     /// (account, idempotency key) → (request fingerprint, status, body).
     idempotent: HashMap<(String, String), (String, u16, Value)>,
     revoked: Vec<String>,
-    /// Answered, in order, instead of the next requests (status, error type, code, message).
-    failures: Vec<(u16, String, Option<String>, String)>,
+    /// Answered, in order, instead of the next requests (to their path, if it is named).
+    failures: Vec<Failure>,
     received: Vec<Received>,
     next_id: u64,
     /// Webhook endpoints added in the dashboard, not through the API: (account, url, secret).
     dashboard_endpoints: Vec<(String, String, String)>,
+}
+
+/// A scripted Stripe error: status, error type, code, message; `at` a path prefix, or any path.
+struct Failure {
+    at: Option<String>,
+    status: u16,
+    kind: String,
+    code: Option<String>,
+    message: String,
 }
 
 #[derive(Clone)]
@@ -91,7 +100,7 @@ impl StripeStandIn {
     pub fn router(&self) -> Router {
         Router::new()
             .route("/v1/account", get(account))
-            .route("/v1/customers", post(create_customer))
+            .route("/v1/customers", get(list_customers).post(create_customer))
             .route("/v1/customers/{id}", get(retrieve))
             .route("/v1/charges/{id}", get(retrieve))
             .route("/v1/payment_links", post(create_payment_link))
@@ -145,15 +154,46 @@ impl StripeStandIn {
         code: Option<&str>,
         message: &str,
     ) {
+        self.fail(None, count, status, kind, code, message);
+    }
+
+    /// The next `count` API requests to a path starting with `at` get this Stripe error.
+    pub fn fail_next_at(
+        &self,
+        at: &str,
+        count: usize,
+        status: u16,
+        kind: &str,
+        code: Option<&str>,
+        message: &str,
+    ) {
+        self.fail(Some(at), count, status, kind, code, message);
+    }
+
+    fn fail(
+        &self,
+        at: Option<&str>,
+        count: usize,
+        status: u16,
+        kind: &str,
+        code: Option<&str>,
+        message: &str,
+    ) {
         let mut books = self.books.lock().expect("stand-in lock");
         for _ in 0..count {
-            books.failures.push((
+            books.failures.push(Failure {
+                at: at.map(str::to_string),
                 status,
-                kind.into(),
-                code.map(str::to_string),
-                message.into(),
-            ));
+                kind: kind.into(),
+                code: code.map(str::to_string),
+                message: message.into(),
+            });
         }
+    }
+
+    /// A day goes by: Stripe keeps idempotency keys for 24 hours, then a key makes anew.
+    pub fn forget_idempotency_keys(&self) {
+        self.books.lock().expect("stand-in lock").idempotent.clear();
     }
 
     /// A webhook endpoint added by hand in the account of `key` (as an operator does for
@@ -1019,9 +1059,18 @@ impl StripeStandIn {
                 "Expired API Key provided.",
             );
         }
-        if !books.failures.is_empty() {
-            let (status, kind, code, message) = books.failures.remove(0);
-            return stripe_error(status, &kind, code.as_deref(), &message);
+        let scripted = books
+            .failures
+            .iter()
+            .position(|f| f.at.as_deref().is_none_or(|at| path.starts_with(at)));
+        if let Some(at) = scripted {
+            let failure = books.failures.remove(at);
+            return stripe_error(
+                failure.status,
+                &failure.kind,
+                failure.code.as_deref(),
+                &failure.message,
+            );
         }
         if key.starts_with("rk_")
             && key.contains("nowebhooks")
@@ -1206,6 +1255,39 @@ async fn create_customer(
         }))
         },
     )
+}
+
+/// `GET /v1/customers?email=…&limit=…`: the account's customers, newest first; the address
+/// filter is exact (case-sensitive), as Stripe's is.
+async fn list_customers(
+    State(s): State<StripeStandIn>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    s.handle(Method::GET, "/v1/customers", &headers, "", |books, call| {
+        let email = query.get("email").cloned();
+        let limit = query
+            .get("limit")
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(10_usize)
+            .min(100);
+        let mut data: Vec<Value> = books
+            .objects
+            .values()
+            .filter(|o| o["object"] == "customer" && o["__account"] == call.account.as_str())
+            .filter(|o| email.as_ref().is_none_or(|e| o["email"] == e.as_str()))
+            .cloned()
+            .collect();
+        data.sort_by_key(|o| {
+            std::cmp::Reverse((o["created"].as_i64(), o["id"].as_str().map(str::to_string)))
+        });
+        let has_more = data.len() > limit;
+        data.truncate(limit);
+        (
+            200,
+            json!({ "object": "list", "data": data, "has_more": has_more, "url": "/v1/customers" }),
+        )
+    })
 }
 
 async fn create_payment_link(

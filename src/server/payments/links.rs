@@ -4,6 +4,7 @@
 
 use mongodb::bson::DateTime;
 
+use crate::domain::pay_with::PayWith;
 use crate::domain::plan::Plan;
 use crate::domain::stripe_pay::StripePay;
 use crate::error::AppError;
@@ -12,7 +13,8 @@ use crate::server::db::invoices::{self, InvoiceDoc};
 use crate::server::db::users::UserDoc;
 use crate::server::state::AppState;
 use crate::server::stripe::client::StripeProblem;
-use crate::server::stripe::payments::{self, Opening};
+use crate::server::stripe::customers;
+use crate::server::stripe::payments::{self, Opening, Through};
 use crate::server::stripe_account::{Connected, connected, note_problem};
 
 /// What the client will pay `invoice` (about to be sent with public link `token`) through,
@@ -49,45 +51,71 @@ async fn opened(
     invoice: &InvoiceDoc,
     return_url: &str,
 ) -> Result<StripePay, StripeProblem> {
+    let opened = async {
+        let customer = match connected.connection.pay_with {
+            PayWith::PaymentLink => None,
+            PayWith::HostedInvoice => Some(customer_of(state, connected, invoice).await?),
+        };
+        let through = match &customer {
+            None => Through::PaymentLink,
+            Some(customer) => Through::HostedInvoice { customer },
+        };
+        let opening = Opening {
+            account_id: &connected.connection.account_id,
+            through,
+            invoice,
+            return_url,
+        };
+        payments::open(&connected.api, &connected.key, &opening).await
+    }
+    .await;
+    if let Err(problem) = &opened {
+        note_problem(state, connected, problem).await;
+    }
+    opened
+}
+
+/// The client's customer in the connected account: the one kept on the client, or one found or
+/// made at Stripe and kept at once — before the invoice is made, whose failure would otherwise
+/// leave the customer unkept.
+async fn customer_of(
+    state: &AppState,
+    connected: &Connected,
+    invoice: &InvoiceDoc,
+) -> Result<String, StripeProblem> {
     let account = &connected.connection.account_id;
-    let customer = clients::get(&state.db, invoice.user_id, invoice.client_id)
-        .await
-        .ok()
-        .flatten()
-        .and_then(|client| {
+    // Unreadable for now: Stripe is asked, and finds the customer made before.
+    let kept = match clients::get(&state.db, invoice.user_id, invoice.client_id).await {
+        Ok(client) => client.and_then(|client| {
             client
                 .stripe_customers
                 .into_iter()
                 .find(|c| &c.account_id == account)
                 .map(|c| c.customer_id)
-        });
-    let opening = Opening {
-        account_id: account,
-        mode: connected.connection.pay_with,
-        invoice,
-        return_url,
-        customer: customer.as_deref(),
-    };
-    let (pay, new_customer) = match payments::open(&connected.api, &connected.key, &opening).await {
-        Ok(opened) => opened,
-        Err(problem) => {
-            note_problem(state, connected, &problem).await;
-            return Err(problem);
+        }),
+        Err(err) => {
+            tracing::warn!(error = %err, "reading a client's Stripe customer");
+            None
         }
     };
-    if let Some(customer_id) = new_customer.filter(|c| customer.as_ref() != Some(c))
-        && let Err(err) = clients::add_stripe_customer(
-            &state.db,
-            invoice.user_id,
-            invoice.client_id,
-            account,
-            &customer_id,
-        )
-        .await
+    if let Some(kept) = kept {
+        return Ok(kept);
+    }
+    let customer =
+        customers::customer_for(&connected.api, &connected.key, account, invoice).await?;
+    // Not kept now: the next send finds it at Stripe again.
+    if let Err(err) = clients::add_stripe_customer(
+        &state.db,
+        invoice.user_id,
+        invoice.client_id,
+        account,
+        &customer,
+    )
+    .await
     {
         tracing::warn!(error = %err, "keeping a client's Stripe customer");
     }
-    Ok(pay)
+    Ok(customer)
 }
 
 /// After money came in outside the link, or was taken off again or refunded: once nothing is

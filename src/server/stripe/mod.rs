@@ -6,6 +6,7 @@ pub mod account;
 pub mod api_key;
 pub mod billing;
 pub mod client;
+pub mod customers;
 pub mod events;
 pub mod link_sessions;
 pub mod paid_through;

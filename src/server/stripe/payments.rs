@@ -12,7 +12,6 @@ use stripe_billing::invoice::{
 };
 use stripe_billing::invoice_item::CreateInvoiceItem;
 use stripe_checkout::checkout_session::{ListCheckoutSession, RetrieveCheckoutSession};
-use stripe_core::customer::CreateCustomer;
 use stripe_payment::payment_link::{
     AfterCompletionRedirectParams, CompletedSessionsParams, CreatePaymentLink,
     CreatePaymentLinkAfterCompletion, CreatePaymentLinkAfterCompletionType,
@@ -51,12 +50,20 @@ pub enum Remote {
 /// What is needed to open a payment for an invoice.
 pub struct Opening<'a> {
     pub account_id: &'a str,
-    pub mode: PayWith,
+    pub through: Through<'a>,
     pub invoice: &'a InvoiceDoc,
     /// The client's page, where a paid checkout returns to.
     pub return_url: &'a str,
-    /// A Stripe customer already made for this client in this account.
-    pub customer: Option<&'a str>,
+}
+
+/// What the client will pay through.
+pub enum Through<'a> {
+    PaymentLink,
+    /// A Stripe-hosted invoice, addressed to the client's customer in this account
+    /// (`customers::customer_for`).
+    HostedInvoice {
+        customer: &'a str,
+    },
 }
 
 /// The currency as Stripe spells it.
@@ -89,17 +96,16 @@ fn metadata(invoice: &InvoiceDoc) -> HashMap<String, String> {
     ])
 }
 
-/// Opens what the client pays through. For a hosted invoice, `customer` is reused or made
-/// (and returned, for the caller to keep).
+/// Opens what the client pays through.
 pub async fn open(
     api: &StripeApi,
     key: &StripeKey,
     opening: &Opening<'_>,
-) -> Result<(StripePay, Option<String>), StripeProblem> {
+) -> Result<StripePay, StripeProblem> {
     let invoice = opening.invoice;
     let amount = invoice.due_minor;
-    match opening.mode {
-        PayWith::PaymentLink => {
+    match opening.through {
+        Through::PaymentLink => {
             let price = CreatePaymentLinkLineItemsPriceData {
                 product_data: Some(CreatePaymentLinkLineItemsPriceDataProductData::new(
                     format!("Invoice {}", invoice.number),
@@ -121,20 +127,17 @@ pub async fn open(
             let link = api
                 .call(key, &request, Some(&once_for("plink", invoice)))
                 .await?;
-            Ok((
-                StripePay {
-                    account_id: opening.account_id.to_string(),
-                    mode: PayWith::PaymentLink,
-                    object_id: link.id.as_str().to_string(),
-                    url: link.url,
-                    amount_minor: amount,
-                    state: PayState::Open,
-                    reference: None,
-                },
-                None,
-            ))
+            Ok(StripePay {
+                account_id: opening.account_id.to_string(),
+                mode: PayWith::PaymentLink,
+                object_id: link.id.as_str().to_string(),
+                url: link.url,
+                amount_minor: amount,
+                state: PayState::Open,
+                reference: None,
+            })
         }
-        PayWith::HostedInvoice => hosted_invoice(api, key, opening).await,
+        Through::HostedInvoice { customer } => hosted_invoice(api, key, opening, customer).await,
     }
 }
 
@@ -142,37 +145,14 @@ async fn hosted_invoice(
     api: &StripeApi,
     key: &StripeKey,
     opening: &Opening<'_>,
-) -> Result<(StripePay, Option<String>), StripeProblem> {
+    customer: &str,
+) -> Result<StripePay, StripeProblem> {
     let invoice = opening.invoice;
     let amount = invoice.due_minor;
-    let customer = match opening.customer {
-        Some(customer) => customer.to_string(),
-        None => {
-            let mut request = CreateCustomer::new()
-                .name(invoice.bill_to.name.clone())
-                .metadata(HashMap::from([(
-                    "paytrack_client".to_string(),
-                    invoice.client_id.to_hex(),
-                )]));
-            if let Some(email) = invoice.bill_to.emails.first() {
-                request = request.email(email.clone());
-            }
-            let key_for = format!(
-                "paytrack-customer-{}-{}",
-                invoice.client_id.to_hex(),
-                opening.account_id
-            );
-            api.call(key, &request, Some(&key_for))
-                .await?
-                .id
-                .as_str()
-                .to_string()
-        }
-    };
     // Due at the end of the due date, and never in the past (Stripe refuses that).
     let due = (invoice.due_date.days_since_epoch() * 86_400 + 86_399).max(now_unix() + 3600);
     let draft = CreateInvoice::new()
-        .customer(customer.clone())
+        .customer(customer)
         .currency(currency(invoice)?)
         .collection_method(InvoiceCollectionMethod::SendInvoice)
         .due_date(due)
@@ -188,7 +168,7 @@ async fn hosted_invoice(
     // outside Stripe must not be billed twice, and Stripe's total must equal ours exactly.
     let description = items_description(invoice);
     let item = CreateInvoiceItem::new()
-        .customer(customer.clone())
+        .customer(customer)
         .invoice(stripe_invoice.as_str().to_string())
         .amount(amount)
         .currency(currency(invoice)?)
@@ -205,18 +185,15 @@ async fn hosted_invoice(
     let url = finalized
         .hosted_invoice_url
         .ok_or(StripeProblem::Unexpected)?;
-    Ok((
-        StripePay {
-            account_id: opening.account_id.to_string(),
-            mode: PayWith::HostedInvoice,
-            object_id: stripe_invoice.as_str().to_string(),
-            url,
-            amount_minor: amount,
-            state: PayState::Open,
-            reference: None,
-        },
-        Some(customer),
-    ))
+    Ok(StripePay {
+        account_id: opening.account_id.to_string(),
+        mode: PayWith::HostedInvoice,
+        object_id: stripe_invoice.as_str().to_string(),
+        url,
+        amount_minor: amount,
+        state: PayState::Open,
+        reference: None,
+    })
 }
 
 /// The Stripe invoice's single line: the invoice number, then each of our lines.

@@ -1,0 +1,154 @@
+//! A client's Stripe customer is made once per connected account, even when keeping it fails:
+//! Stripe forgets the idempotency key that made it after a day, so the customer is kept before
+//! the hosted invoice is made, and found again at Stripe when it could not be kept.
+
+use mongodb::bson::{Document, doc, oid::ObjectId};
+use serde_json::Value;
+
+use paytrack::domain::client::ClientInput;
+
+use crate::common::billing::{User, client_input};
+use crate::common::{OwnDatabase, TestApp, allow_all, refuse_times, spawn_app_with};
+use crate::stripe_connect::app_with_stripe;
+use crate::stripe_stand_in::StripeStandIn;
+
+const KEY: &str = "rk_test_51CustomersStandInKey0000111";
+
+async fn paying_by_hosted_invoice(user: &User<'_>) {
+    user.connect_stripe(KEY).await;
+    let mode = user
+        .form("/api/stripe/pay-with", &[("mode", "hosted_invoice")])
+        .await;
+    assert_eq!(mode.status, 200, "{}", mode.body);
+}
+
+/// The Stripe customers kept on `client`.
+async fn kept(app: &TestApp, client: &str) -> Vec<String> {
+    let id = ObjectId::parse_str(client).unwrap();
+    let client = app
+        .db
+        .collection::<Document>("clients")
+        .find_one(doc! { "_id": id })
+        .await
+        .unwrap()
+        .expect("the client is stored");
+    client
+        .get_array("stripe_customers")
+        .map(|kept| {
+            kept.iter()
+                .map(|c| {
+                    c.as_document()
+                        .unwrap()
+                        .get_str("customer_id")
+                        .unwrap()
+                        .to_string()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn customers(stripe: &StripeStandIn) -> Vec<Value> {
+    stripe.objects("customer", &StripeStandIn::account_of(KEY))
+}
+
+#[tokio::test]
+async fn a_customer_is_kept_even_when_stripe_refuses_the_invoice_after_it() {
+    let (app, stripe) = app_with_stripe().await;
+    let user = app.user("refused@example.com").await;
+    paying_by_hosted_invoice(&user).await;
+    let client = user.client("Wayne Enterprises").await;
+    let (invoice, _) = user.draft(&client).await;
+
+    // The customer is made, then Stripe refuses the invoice: nothing goes out.
+    stripe.fail_next_at(
+        "/v1/invoices",
+        1,
+        400,
+        "invalid_request_error",
+        None,
+        "The account cannot create invoices right now.",
+    );
+    let refused = user.send(&invoice).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body["Rejected"]
+            .as_str()
+            .is_some_and(|m| m.contains("The account cannot create invoices right now.")),
+        "{}",
+        refused.body
+    );
+    let made = customers(&stripe);
+    assert_eq!(made.len(), 1);
+    let customer = made[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(made[0]["metadata"]["paytrack_client"], client.as_str());
+    assert_eq!(kept(&app, &client).await, std::slice::from_ref(&customer));
+
+    // A day later the user sends again: the kept customer gets the invoice.
+    stripe.forget_idempotency_keys();
+    let sent = user.send(&invoice).await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    assert_eq!(customers(&stripe).len(), 1, "no second customer");
+    let invoices = stripe.objects("invoice", &StripeStandIn::account_of(KEY));
+    assert_eq!(invoices.len(), 1);
+    assert_eq!(invoices[0]["customer"], customer.as_str());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_the_database_would_not_keep_is_found_again_at_stripe() {
+    let database = OwnDatabase::start();
+    let stripe = StripeStandIn::new();
+    let base = stripe.serve(0).await;
+    let app = spawn_app_with(&database.uri(), &[("STRIPE_API_BASE", base.as_str())]).await;
+    let user = app.user("unkept@example.com").await;
+    paying_by_hosted_invoice(&user).await;
+    let client = user.client("Stark Industries").await;
+    let (first, _) = user.draft(&client).await;
+
+    // Keeping the new customer is the send's first update: the database refuses it. The
+    // invoice goes out all the same, to that customer.
+    refuse_times(&app.db, &["update"], 1).await;
+    let sent = user.send(&first).await;
+    allow_all(&app.db).await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    assert!(
+        kept(&app, &client).await.is_empty(),
+        "the keeping was refused"
+    );
+    let made = customers(&stripe);
+    assert_eq!(made.len(), 1);
+    let customer = made[0]["id"].as_str().unwrap().to_string();
+
+    // More than a day later the next invoice for the client finds it at Stripe, keeps it,
+    // and is addressed to it.
+    stripe.forget_idempotency_keys();
+    let (second, _) = user.draft(&client).await;
+    let sent = user.send(&second).await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    assert_eq!(customers(&stripe).len(), 1, "no second customer");
+    assert_eq!(kept(&app, &client).await, std::slice::from_ref(&customer));
+    let invoices = stripe.objects("invoice", &StripeStandIn::account_of(KEY));
+    assert_eq!(invoices.len(), 2);
+    assert!(invoices.iter().all(|i| i["customer"] == customer.as_str()));
+}
+
+#[tokio::test]
+async fn another_clients_customer_with_the_same_address_is_not_taken() {
+    let (app, stripe) = app_with_stripe().await;
+    let user = app.user("shared-address@example.com").await;
+    paying_by_hosted_invoice(&user).await;
+    // Two clients billed at one address: each gets its own customer.
+    let at_one_address = |name: &str| ClientInput {
+        emails: "accounts@acme.test".to_string(),
+        ..client_input(name)
+    };
+    let first = user.client_with(at_one_address("Acme")).await;
+    let second = user.client_with(at_one_address("Acme Holdings")).await;
+    for client in [&first, &second] {
+        let (invoice, _) = user.draft(client).await;
+        assert_eq!(user.send(&invoice).await.status, 200);
+    }
+    let made = customers(&stripe);
+    assert_eq!(made.len(), 2, "{made:?}");
+    assert_ne!(kept(&app, &first).await, kept(&app, &second).await);
+}
