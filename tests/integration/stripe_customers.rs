@@ -1,10 +1,13 @@
 //! A client's Stripe customer is made once per connected account, even when keeping it fails:
 //! Stripe forgets the idempotency key that made it after a day, so the customer is kept before
-//! the hosted invoice is made, and found again at Stripe when it could not be kept.
+//! the hosted invoice is made, and found again at Stripe when it could not be kept. Stripe
+//! copies the customer's name and address onto each hosted invoice, so a client renamed since
+//! has their customer brought up to date first.
 
 use mongodb::bson::{Document, doc, oid::ObjectId};
 use serde_json::Value;
 
+use paytrack::api::clients::UpdateClient;
 use paytrack::domain::client::ClientInput;
 
 use crate::common::billing::{User, client_input};
@@ -151,4 +154,60 @@ async fn another_clients_customer_with_the_same_address_is_not_taken() {
     let made = customers(&stripe);
     assert_eq!(made.len(), 2, "{made:?}");
     assert_ne!(kept(&app, &first).await, kept(&app, &second).await);
+}
+
+#[tokio::test]
+async fn a_hosted_invoice_is_addressed_as_the_client_is_now() {
+    let (app, stripe) = app_with_stripe().await;
+    let user = app.user("renamed@example.com").await;
+    paying_by_hosted_invoice(&user).await;
+    let client = user.client("Stark Industries").await;
+    let (first, _) = user.draft(&client).await;
+    assert_eq!(user.send(&first).await.status, 200);
+
+    // The client's legal name and accounts address change: the next hosted invoice shows them
+    // (Stripe copies them from the customer), the one already out keeps what it was sent with.
+    let input = ClientInput {
+        emails: "payables@stark.test".to_string(),
+        ..client_input("Stark Industries Ltd")
+    };
+    let saved = user
+        .call(&UpdateClient {
+            id: client.clone(),
+            input,
+        })
+        .await;
+    assert_eq!(
+        saved.body["Saved"]["name"], "Stark Industries Ltd",
+        "{}",
+        saved.body
+    );
+    let (second, _) = user.draft(&client).await;
+    assert_eq!(user.send(&second).await.status, 200);
+    let at_stripe = |invoice: &str| {
+        stripe
+            .objects("invoice", &StripeStandIn::account_of(KEY))
+            .into_iter()
+            .find(|i| i["metadata"]["paytrack_invoice"] == invoice)
+            .expect("a Stripe invoice")
+    };
+    assert_eq!(at_stripe(&first)["customer_name"], "Stark Industries");
+    assert_eq!(
+        at_stripe(&first)["customer_email"],
+        "stark.industries@client.test"
+    );
+    assert_eq!(at_stripe(&second)["customer_name"], "Stark Industries Ltd");
+    assert_eq!(at_stripe(&second)["customer_email"], "payables@stark.test");
+    assert_eq!(customers(&stripe).len(), 1);
+
+    // Unchanged since: the next send asks nothing of Stripe about the customer.
+    let before = stripe.received().len();
+    let (third, _) = user.draft(&client).await;
+    assert_eq!(user.send(&third).await.status, 200);
+    let about_customers = stripe.received()[before..]
+        .iter()
+        .filter(|r| r.path.starts_with("/v1/customers"))
+        .count();
+    assert_eq!(about_customers, 0);
+    assert_eq!(at_stripe(&third)["customer_name"], "Stark Industries Ltd");
 }

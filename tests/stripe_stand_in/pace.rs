@@ -45,7 +45,7 @@ pub async fn pace(State(s): State<StripeStandIn>, request: Request, next: Next) 
     }
     let (latency, slot) = match s.enter(&request) {
         Ok(entered) => entered,
-        Err(refused) => return super::reply(refused),
+        Err(refused) => return super::wire::reply(refused),
     };
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
@@ -89,7 +89,7 @@ impl StripeStandIn {
                     form: Value::Null,
                     status: 409,
                 });
-            return Err(super::stripe_error(
+            return Err(super::wire::stripe_error(
                 409,
                 "idempotency_error",
                 None,

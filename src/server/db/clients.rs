@@ -53,6 +53,24 @@ pub struct ClientDoc {
 pub struct StripeCustomer {
     pub account_id: String,
     pub customer_id: String,
+    /// What Stripe was last given as the customer's name and address; `None` for customers
+    /// kept before PayTrack recorded it (given again with their next hosted invoice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billed_as: Option<BilledAs>,
+}
+
+/// Who a Stripe-hosted invoice is addressed to: Stripe copies the customer's name and address
+/// onto an invoice when it is finalized, and shows them on its page and its PDF.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BilledAs {
+    pub name: String,
+    pub email: Option<String>,
+}
+
+impl BilledAs {
+    fn to_document(&self) -> Document {
+        doc! { "name": &self.name, "email": &self.email }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -333,6 +351,7 @@ pub async fn add_stripe_customer(
     client: ObjectId,
     account_id: &str,
     customer_id: &str,
+    billed_as: &BilledAs,
 ) -> Result<(), mongodb::error::Error> {
     db.collection::<ClientDoc>(CLIENTS)
         .update_one(
@@ -344,7 +363,33 @@ pub async fn add_stripe_customer(
             doc! { "$push": { "stripe_customers": {
                 "account_id": account_id,
                 "customer_id": customer_id,
+                "billed_as": billed_as.to_document(),
             } } },
+        )
+        .await
+        .map(|_| ())
+}
+
+/// Records what the client's Stripe customer `customer_id` in `account_id` was last given.
+pub async fn set_billed_as(
+    db: &Database,
+    owner: ObjectId,
+    client: ObjectId,
+    account_id: &str,
+    customer_id: &str,
+    billed_as: &BilledAs,
+) -> Result<(), mongodb::error::Error> {
+    db.collection::<ClientDoc>(CLIENTS)
+        .update_one(
+            doc! {
+                "_id": client,
+                "user_id": owner,
+                "stripe_customers": { "$elemMatch": {
+                    "account_id": account_id,
+                    "customer_id": customer_id,
+                } },
+            },
+            doc! { "$set": { "stripe_customers.$.billed_as": billed_as.to_document() } },
         )
         .await
         .map(|_| ())

@@ -75,15 +75,17 @@ async fn opened(
     opened
 }
 
-/// The client's customer in the connected account: the one kept on the client, or one found or
-/// made at Stripe and kept at once — before the invoice is made, whose failure would otherwise
-/// leave the customer unkept.
+/// The client's customer in the connected account, addressed as `invoice` is: the one kept on
+/// the client (brought up to date if the client was renamed or readdressed since), or one
+/// found or made at Stripe and kept at once — before the invoice is made, whose failure would
+/// otherwise leave the customer unkept.
 async fn customer_of(
     state: &AppState,
     connected: &Connected,
     invoice: &InvoiceDoc,
 ) -> Result<String, StripeProblem> {
     let account = &connected.connection.account_id;
+    let billed = customers::billed_as(invoice);
     // Unreadable for now: Stripe is asked, and finds the customer made before.
     let kept = match clients::get(&state.db, invoice.user_id, invoice.client_id).await {
         Ok(client) => client.and_then(|client| {
@@ -91,28 +93,45 @@ async fn customer_of(
                 .stripe_customers
                 .into_iter()
                 .find(|c| &c.account_id == account)
-                .map(|c| c.customer_id)
         }),
         Err(err) => {
             tracing::warn!(error = %err, "reading a client's Stripe customer");
             None
         }
     };
-    if let Some(kept) = kept {
-        return Ok(kept);
-    }
-    let customer =
-        customers::customer_for(&connected.api, &connected.key, account, invoice).await?;
-    // Not kept now: the next send finds it at Stripe again.
-    if let Err(err) = clients::add_stripe_customer(
-        &state.db,
-        invoice.user_id,
-        invoice.client_id,
-        account,
-        &customer,
-    )
-    .await
-    {
+    let (customer, keeping) = match kept {
+        Some(kept) if kept.billed_as.as_ref() == Some(&billed) => return Ok(kept.customer_id),
+        Some(kept) => {
+            customers::address(&connected.api, &connected.key, &kept.customer_id, &billed).await?;
+            let recorded = clients::set_billed_as(
+                &state.db,
+                invoice.user_id,
+                invoice.client_id,
+                account,
+                &kept.customer_id,
+                &billed,
+            )
+            .await;
+            (kept.customer_id, recorded)
+        }
+        None => {
+            let customer =
+                customers::customer_for(&connected.api, &connected.key, account, invoice).await?;
+            let kept = clients::add_stripe_customer(
+                &state.db,
+                invoice.user_id,
+                invoice.client_id,
+                account,
+                &customer,
+                &billed,
+            )
+            .await;
+            (customer, kept)
+        }
+    };
+    // Not recorded now: the next send finds the customer at Stripe again, or gives it the
+    // same name once more.
+    if let Err(err) = keeping {
         tracing::warn!(error = %err, "keeping a client's Stripe customer");
     }
     Ok(customer)
