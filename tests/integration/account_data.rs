@@ -147,7 +147,7 @@ async fn deleting_the_account_leaves_nothing_of_the_user_in_any_collection() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_export_leaves_out_the_clients_live_invoice_links() {
-    use crate::common::resend::sent_invoice;
+    use crate::common::chasing::sent_invoice;
     let app = spawn_app().await;
     let user = app.user(EMAIL).await;
     let client = user.client("Grace Hopper").await;

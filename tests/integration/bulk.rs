@@ -6,7 +6,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::common::billing::{User, app_with_resend};
-use crate::common::resend::{ResendStandIn, jobs_of};
+use crate::common::chasing::jobs_of;
+use crate::common::resend::ResendStandIn;
 use crate::common::spawn_app;
 use crate::credit_notes::sent;
 

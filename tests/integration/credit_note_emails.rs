@@ -11,7 +11,8 @@ use reqwest::header::COOKIE;
 use serde_json::{Value, json};
 
 use crate::common::billing::User;
-use crate::common::resend::{Reply, ResendStandIn, engine};
+use crate::common::chasing::engine;
+use crate::common::resend::{Reply, ResendStandIn};
 use crate::common::{TestApp, free_port, server_process, spawn_app_with, test_mongodb_uri};
 use crate::credit_notes::{sent, void};
 use crate::reductions::reduced;

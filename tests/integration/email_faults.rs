@@ -11,6 +11,7 @@ use paytrack::api::auth::UpdateProfile;
 use paytrack::server::jobs::clock::ManualClock;
 
 use crate::common::billing::User;
+use crate::common::chasing::*;
 use crate::common::resend::*;
 use crate::common::{TestApp, spawn_app};
 

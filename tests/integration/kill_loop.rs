@@ -22,7 +22,8 @@ use mongodb::bson::{doc, oid::ObjectId};
 use serde_json::Value;
 
 use crate::common::billing::User;
-use crate::common::resend::{Chaos, ResendStandIn, sent_invoice_answer};
+use crate::common::chasing::sent_invoice_answer;
+use crate::common::resend::{Chaos, ResendStandIn};
 use crate::common::{TestApp, spawn_app_with, test_mongodb_uri};
 use crate::stripe_stand_in::StripeStandIn;
 

@@ -8,7 +8,7 @@ use paytrack::api::clients::{ClientSave, GetClient};
 use paytrack::api::dashboard::LoadDashboard;
 
 use crate::common::billing::{User, client_input};
-use crate::common::resend::signed_in;
+use crate::common::chasing::signed_in;
 use crate::common::{TestApp, rerun_migration};
 use crate::promises::{client, pay_today, scene, sent};
 

@@ -17,10 +17,9 @@ use paytrack::server::limits::rate;
 use serde_json::{Value, json};
 
 use crate::common::billing::{User, client_input, invoice_input};
+use crate::common::chasing::{engine, paris_date, run_days, scheduled_reminder_jobs, signed_in};
 use crate::common::rate_window::start_inside_one_window;
-use crate::common::resend::{
-    ResendStandIn, engine, paris_date, run_days, scheduled_reminder_jobs, signed_in,
-};
+use crate::common::resend::ResendStandIn;
 use crate::common::{TestApp, spawn_app_with, test_mongodb_uri};
 
 pub(crate) async fn scene() -> (TestApp, ResendStandIn, String) {

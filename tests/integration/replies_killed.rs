@@ -12,7 +12,8 @@ use mongodb::bson::Document;
 use paytrack::server::email::webhook_signature::sign;
 use serde_json::json;
 
-use crate::common::resend::{Reply, ResendStandIn, signed_in};
+use crate::common::chasing::signed_in;
+use crate::common::resend::{Reply, ResendStandIn};
 use crate::common::{TestApp, free_port, server_process};
 use crate::replies::{DOMAIN, received_event, replies_of, scene, secret, sent_to_zoe, zoes_reply};
 

@@ -8,7 +8,8 @@ use jiff::{SignedDuration, Timestamp};
 use paytrack::server::jobs::clock::ManualClock;
 
 use crate::common::billing::User;
-use crate::common::resend::{ResendStandIn, engine_on, reminder_keys, sent_invoice};
+use crate::common::chasing::{engine_on, reminder_keys, sent_invoice};
+use crate::common::resend::ResendStandIn;
 use crate::common::{TestApp, spawn_app_with, test_mongodb_uri, unique_name};
 
 async fn server(database: &str, resend: &str) -> TestApp {

@@ -7,8 +7,9 @@ use mongodb::bson::{Document, doc};
 
 use crate::common::TestApp;
 use crate::common::billing::{Answer, User};
+use crate::payments_taken_off::remove;
 use crate::stripe_connect::app_with_stripe;
-use crate::stripe_payments::{KEY, TOTAL, jobs_in, outbox, remove, send_one, with_client};
+use crate::stripe_payments::{KEY, TOTAL, jobs_in, outbox, send_one, with_client};
 
 async fn write_off(who: &User<'_>, id: &str) -> Answer {
     who.form("/api/invoices/write-off", &[("id", id)]).await

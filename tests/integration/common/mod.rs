@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test binary uses its own subset of these helpers
 
 pub mod billing;
+pub mod chasing;
 mod own_database;
 pub mod pdf;
 pub mod rate_window;

@@ -1,4 +1,5 @@
-//! A client's Stripe customer is made once per connected account, even when keeping it fails:
+//! Stripe-hosted invoices: the same total as PayTrack's, paid and reported, addressed to one
+//! Stripe customer per client in each connected account — made once even when keeping it fails:
 //! Stripe forgets the idempotency key that made it after a day, so the customer is kept before
 //! the hosted invoice is made, and found again at Stripe when it could not be kept. Stripe
 //! copies the customer's name and address onto each hosted invoice, so a client renamed since
@@ -13,6 +14,7 @@ use paytrack::domain::client::ClientInput;
 use crate::common::billing::{User, client_input};
 use crate::common::{OwnDatabase, TestApp, allow_all, refuse_times, spawn_app_with};
 use crate::stripe_connect::app_with_stripe;
+use crate::stripe_payments::{TOTAL, outbox};
 use crate::stripe_stand_in::StripeStandIn;
 
 const KEY: &str = "rk_test_51CustomersStandInKey0000111";
@@ -210,4 +212,68 @@ async fn a_hosted_invoice_is_addressed_as_the_client_is_now() {
         .count();
     assert_eq!(about_customers, 0);
     assert_eq!(at_stripe(&third)["customer_name"], "Stark Industries Ltd");
+}
+
+#[tokio::test]
+async fn a_hosted_invoice_mirrors_the_total_reuses_the_customer_and_reports_paid() {
+    let (app, stripe) = app_with_stripe().await;
+    let user = app.user("hosted@example.com").await;
+    user.connect_stripe(KEY).await;
+    assert_eq!(
+        user.form("/api/stripe/pay-with", &[("mode", "hosted_invoice")])
+            .await
+            .status,
+        200
+    );
+    let client = user.client("Stark Industries").await;
+    let account = StripeStandIn::account_of(KEY);
+
+    let (id, number) = user.draft(&client).await;
+    let sent = user.send(&id).await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    let url = sent.body["document"]["pay_url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(url.starts_with("https://invoice.stripe.com/"), "{url}");
+    let invoices = stripe.objects("invoice", &account);
+    assert_eq!(invoices.len(), 1);
+    let stripe_invoice = &invoices[0];
+    assert_eq!(stripe_invoice["status"], "open");
+    assert_eq!(stripe_invoice["amount_due"], TOTAL);
+    assert_eq!(stripe_invoice["collection_method"], "send_invoice");
+    assert_eq!(stripe_invoice["metadata"]["paytrack_number"], number);
+    let customers = stripe.objects("customer", &account);
+    assert_eq!(customers.len(), 1);
+    assert_eq!(customers[0]["email"], "stark.industries@client.test");
+    // Stripe's own emails stay off: PayTrack never asks Stripe to send the invoice.
+    assert!(!stripe.received().iter().any(|r| r.path.ends_with("/send")));
+
+    // A second invoice for the same client reuses the customer.
+    let (second, _) = user.draft(&client).await;
+    assert_eq!(user.send(&second).await.status, 200);
+    assert_eq!(stripe.objects("customer", &account).len(), 1);
+
+    // Receipts to clients switched off: only the user hears of it.
+    let emails = user
+        .form(
+            "/api/stripe/payment-emails",
+            &[("notify_paid", "true"), ("client_receipts", "false")],
+        )
+        .await;
+    assert_eq!(emails.status, 200);
+    let event = stripe
+        .pay(stripe_invoice["id"].as_str().unwrap(), "paid")
+        .await
+        .unwrap();
+    assert_eq!(event["type"], "invoice.paid");
+    let invoice = user.invoice(&id).await.body;
+    assert_eq!(invoice["document"]["status"], "Paid");
+    assert_eq!(
+        invoice["document"]["payments"][0]["amount"]["minor"], TOTAL,
+        "{invoice}"
+    );
+    assert_eq!(invoice["document"]["pay_url"], Value::Null);
+    assert_eq!(outbox(&app, "got_paid").await.len(), 1);
+    assert!(outbox(&app, "receipt").await.is_empty());
 }
