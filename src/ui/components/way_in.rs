@@ -16,13 +16,12 @@ pub fn WayIn(
     class: &'static str,
 ) -> impl IntoView {
     let session = use_session();
-    let visitor = move || view! { <A href="/sign-in" attr:class=class>{label}</A> };
-    let link = move || {
-        let (href, text) = match session.0.get() {
-            Some(Ok(Some(_))) => signed_in,
-            _ => ("/sign-in", label),
-        };
+    let to = move |(href, text): (&'static str, &'static str)| {
         view! { <A href=href attr:class=class>{text}</A> }
     };
-    view! { <Transition fallback=visitor>{link}</Transition> }
+    let link = move || match session.0.get() {
+        Some(Ok(Some(_))) => to(signed_in),
+        _ => to(("/sign-in", label)),
+    };
+    view! { <Transition fallback=move || to(("/sign-in", label))>{link}</Transition> }
 }
