@@ -3,7 +3,8 @@
 //! Stripe forgets the idempotency key that made it after a day, so the customer is kept before
 //! the hosted invoice is made, and found again at Stripe when it could not be kept. Stripe
 //! copies the customer's name and address onto each hosted invoice, so a client renamed since
-//! has their customer brought up to date first.
+//! has their customer brought up to date first. An account's test and live modes each have
+//! their own customer.
 
 use mongodb::bson::{Document, doc, oid::ObjectId};
 use serde_json::Value;
@@ -276,4 +277,79 @@ async fn a_hosted_invoice_mirrors_the_total_reuses_the_customer_and_reports_paid
     assert_eq!(invoice["document"]["pay_url"], Value::Null);
     assert_eq!(outbox(&app, "got_paid").await.len(), 1);
     assert!(outbox(&app, "receipt").await.is_empty());
+}
+
+#[tokio::test]
+async fn going_live_in_the_same_account_gives_the_client_a_live_customer() {
+    let (app, stripe) = app_with_stripe().await;
+    let user = app.user("going-live@example.com").await;
+    paying_by_hosted_invoice(&user).await;
+    let client = user.client("Stark Industries").await;
+    let (tried, _) = user.draft(&client).await;
+    assert_eq!(user.send(&tried).await.status, 200);
+    let test_customer = customers(&stripe)[0]["id"].as_str().unwrap().to_string();
+
+    // The user goes live: the same account's live key, where the test customer does not
+    // exist. The next hosted invoice gets a customer of its own mode.
+    const LIVE_KEY: &str = "rk_live_51CustomersStandInKey0000111";
+    assert_eq!(
+        StripeStandIn::account_id_of(LIVE_KEY),
+        StripeStandIn::account_of(KEY)
+    );
+    user.connect_stripe(LIVE_KEY).await;
+    let (live, _) = user.draft(&client).await;
+    let sent = user.send(&live).await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    let live_space = StripeStandIn::account_of(LIVE_KEY);
+    let live_customers = stripe.objects("customer", &live_space);
+    assert_eq!(live_customers.len(), 1);
+    assert_eq!(live_customers[0]["livemode"], true);
+    let live_invoices = stripe.objects("invoice", &live_space);
+    assert_eq!(live_invoices.len(), 1);
+    assert_eq!(live_invoices[0]["customer"], live_customers[0]["id"]);
+    assert_eq!(
+        customers(&stripe).len(),
+        1,
+        "the test customer stays as it was"
+    );
+
+    // Back on the test key, the test customer is the client's again; nothing new is made.
+    user.connect_stripe(KEY).await;
+    let (again, _) = user.draft(&client).await;
+    assert_eq!(user.send(&again).await.status, 200);
+    assert_eq!(customers(&stripe).len(), 1);
+    assert_eq!(stripe.objects("customer", &live_space).len(), 1);
+    let kept = kept(&app, &client).await;
+    assert!(kept.contains(&test_customer), "{kept:?}");
+    assert_eq!(kept.len(), 2, "one customer per mode: {kept:?}");
+}
+
+#[tokio::test]
+async fn a_customer_kept_before_its_mode_was_recorded_is_found_again_not_made_twice() {
+    let (app, stripe) = app_with_stripe().await;
+    let user = app.user("kept-before@example.com").await;
+    paying_by_hosted_invoice(&user).await;
+    let client = user.client("Wayne Enterprises").await;
+    let (first, _) = user.draft(&client).await;
+    assert_eq!(user.send(&first).await.status, 200);
+    let customer = customers(&stripe)[0]["id"].as_str().unwrap().to_string();
+    // As PayTrack kept customers before: the account and the id only.
+    let id = ObjectId::parse_str(&client).unwrap();
+    app.db
+        .collection::<Document>("clients")
+        .update_one(
+            doc! { "_id": id },
+            doc! { "$unset": {
+                "stripe_customers.0.livemode": "",
+                "stripe_customers.0.billed_as": "",
+            } },
+        )
+        .await
+        .unwrap();
+
+    let (second, _) = user.draft(&client).await;
+    assert_eq!(user.send(&second).await.status, 200);
+    assert_eq!(customers(&stripe).len(), 1, "no second customer");
+    let invoices = stripe.objects("invoice", &StripeStandIn::account_of(KEY));
+    assert!(invoices.iter().all(|i| i["customer"] == customer.as_str()));
 }

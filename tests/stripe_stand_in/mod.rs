@@ -6,9 +6,11 @@
 //! `{"error": {…}}` form, and signs the webhook events it delivers with the signing secret of
 //! the endpoint it registered. It can take Stripe's time over each request (`set_latency`).
 //!
-//! Each API key is its own account. A key containing `invalid` is refused (401); a revoked key
-//! too; a restricted key containing `nowebhooks` lacks the webhook endpoint permission (403),
-//! one containing `noevents` the permission to read events.
+//! Each API key is its own account, except that `sk_live_X` opens the same account as
+//! `sk_test_X`, in live mode, whose objects are apart from the test mode's. A key containing
+//! `invalid` is refused (401); a revoked key too; a restricted key containing `nowebhooks`
+//! lacks the webhook endpoint permission (403), one containing `noevents` the permission to
+//! read events.
 //!
 //! Test control lives under `/_stand_in/` (not Stripe's): script failures, revoke a key, pay a
 //! payment link or an invoice (which delivers the signed event), set a latency, read the
@@ -268,11 +270,27 @@ impl StripeStandIn {
         found
     }
 
-    /// The account a key stands for.
+    /// Where a key's objects live: its account and, within it, the key's mode — an account's
+    /// test and live objects never meet, as on Stripe. `acct_…` for a test key, `acct_…/live`
+    /// for a live one.
     pub fn account_of(key: &str) -> String {
-        let digest: u64 = key.bytes().fold(1469598103934665603, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(1099511628211)
-        });
+        let account = Self::account_id_of(key);
+        if key.contains("_live_") {
+            format!("{account}/live")
+        } else {
+            account
+        }
+    }
+
+    /// The account a key opens. A live key and the test key that differs from it only in
+    /// `_live_`/`_test_` open the same account.
+    pub fn account_id_of(key: &str) -> String {
+        let digest: u64 = key
+            .replacen("_live_", "_test_", 1)
+            .bytes()
+            .fold(1469598103934665603, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(1099511628211)
+            });
         format!("acct_{:016X}", digest)
     }
 

@@ -166,7 +166,7 @@ impl StripeStandIn {
             &json!({
                 "id": id,
                 "created": now(),
-                "livemode": false,
+                "livemode": call.account.ends_with("/live"),
                 "metadata": call.form.get("metadata").cloned().unwrap_or(json!({})),
                 "__account": call.account,
             }),

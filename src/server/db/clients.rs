@@ -52,6 +52,11 @@ pub struct ClientDoc {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct StripeCustomer {
     pub account_id: String,
+    /// The mode it was made in: an account's test and live objects never meet, so a customer
+    /// made with a test key does not exist for the live key. `None`: kept before PayTrack
+    /// recorded the mode; such a customer is found again at Stripe rather than trusted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub livemode: Option<bool>,
     pub customer_id: String,
     /// What Stripe was last given as the customer's name and address; `None` for customers
     /// kept before PayTrack recorded it (given again with their next hosted invoice).
@@ -344,12 +349,13 @@ pub async fn mark_email_problem(
         .map(|r| r.matched_count > 0)
 }
 
-/// Keeps the Stripe customer made for `client` in `account_id` (the first one kept wins).
+/// Keeps the Stripe customer made for `client` in `account_id`'s test or live mode (the first
+/// one kept wins).
 pub async fn add_stripe_customer(
     db: &Database,
     owner: ObjectId,
     client: ObjectId,
-    account_id: &str,
+    (account_id, livemode): (&str, bool),
     customer_id: &str,
     billed_as: &BilledAs,
 ) -> Result<(), mongodb::error::Error> {
@@ -358,10 +364,14 @@ pub async fn add_stripe_customer(
             doc! {
                 "_id": client,
                 "user_id": owner,
-                "stripe_customers.account_id": { "$ne": account_id },
+                "stripe_customers": { "$not": { "$elemMatch": {
+                    "account_id": account_id,
+                    "livemode": livemode,
+                } } },
             },
             doc! { "$push": { "stripe_customers": {
                 "account_id": account_id,
+                "livemode": livemode,
                 "customer_id": customer_id,
                 "billed_as": billed_as.to_document(),
             } } },
@@ -370,12 +380,13 @@ pub async fn add_stripe_customer(
         .map(|_| ())
 }
 
-/// Records what the client's Stripe customer `customer_id` in `account_id` was last given.
+/// Records what the client's Stripe customer `customer_id` in `account_id`'s test or live mode
+/// was last given.
 pub async fn set_billed_as(
     db: &Database,
     owner: ObjectId,
     client: ObjectId,
-    account_id: &str,
+    (account_id, livemode): (&str, bool),
     customer_id: &str,
     billed_as: &BilledAs,
 ) -> Result<(), mongodb::error::Error> {
@@ -386,6 +397,7 @@ pub async fn set_billed_as(
                 "user_id": owner,
                 "stripe_customers": { "$elemMatch": {
                     "account_id": account_id,
+                    "livemode": livemode,
                     "customer_id": customer_id,
                 } },
             },

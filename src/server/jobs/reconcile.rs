@@ -177,10 +177,11 @@ async fn check(
         return Ok(Checked::Next(None, Settled::Unchanged));
     };
     let user = crate::server::limits::apply(state, user);
-    // Disconnected, broken, or another account now: nothing can be asked (a new connection
-    // to the same account picks the invoice up again when its payment is next touched).
+    // Disconnected, broken, or another account or mode now: nothing can be asked (a new
+    // connection to the same account and mode picks the invoice up again when its payment is
+    // next touched).
     let connected = match stripe_account::connected(state, user.id).await {
-        Ok(Some(connected)) if connected.connection.account_id == pay.account_id => connected,
+        Ok(Some(connected)) if connected.reaches(&pay) => connected,
         _ => return Ok(Checked::Next(None, Settled::Unchanged)),
     };
     // Without a webhook, money paid on a page of a link that stopped taking payments is

@@ -37,8 +37,9 @@ pub async fn close(state: &AppState, user: &UserDoc, invoice: &InvoiceDoc) -> bo
         return true;
     };
     let connected = match connected(state, invoice.user_id).await {
-        Ok(Some(connected)) if connected.connection.account_id == pay.account_id => connected,
-        // Disconnected (its links were closed then) or another account: nothing to ask.
+        Ok(Some(connected)) if connected.reaches(pay) => connected,
+        // Disconnected (its links were closed then), another account or the other mode of
+        // this one: nothing to ask.
         _ => return true,
     };
     let Closing::Failed(problem) = close_with(state, &connected, user, invoice, pay).await else {

@@ -62,6 +62,7 @@ async fn opened(
         };
         let opening = Opening {
             account_id: &connected.connection.account_id,
+            livemode: connected.connection.livemode,
             through,
             invoice,
             return_url,
@@ -85,6 +86,7 @@ async fn customer_of(
     invoice: &InvoiceDoc,
 ) -> Result<String, StripeProblem> {
     let account = &connected.connection.account_id;
+    let space = (account.as_str(), connected.connection.livemode);
     let billed = customers::billed_as(invoice);
     // Unreadable for now: Stripe is asked, and finds the customer made before.
     let kept = match clients::get(&state.db, invoice.user_id, invoice.client_id).await {
@@ -92,7 +94,7 @@ async fn customer_of(
             client
                 .stripe_customers
                 .into_iter()
-                .find(|c| &c.account_id == account)
+                .find(|c| &c.account_id == account && c.livemode == Some(space.1))
         }),
         Err(err) => {
             tracing::warn!(error = %err, "reading a client's Stripe customer");
@@ -107,7 +109,7 @@ async fn customer_of(
                 &state.db,
                 invoice.user_id,
                 invoice.client_id,
-                account,
+                space,
                 &kept.customer_id,
                 &billed,
             )
@@ -121,7 +123,7 @@ async fn customer_of(
                 &state.db,
                 invoice.user_id,
                 invoice.client_id,
-                account,
+                space,
                 &customer,
                 &billed,
             )

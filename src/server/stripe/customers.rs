@@ -1,5 +1,6 @@
 //! The Stripe customer a client's hosted invoices are addressed to, one per client in each
-//! connected account. Making one carries an idempotency key, but Stripe forgets such keys after
+//! connected account and mode (a customer made with a test key does not exist for the live
+//! one). Making one carries an idempotency key, but Stripe forgets such keys after
 //! a day: a customer made and then not kept (the database failed at that moment, or the invoice
 //! after it could not be made) would be made a second time by a later send, and the user's
 //! Stripe would list the client twice. So before making one, PayTrack looks for the customer it

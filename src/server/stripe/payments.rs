@@ -50,6 +50,7 @@ pub enum Remote {
 /// What is needed to open a payment for an invoice.
 pub struct Opening<'a> {
     pub account_id: &'a str,
+    pub livemode: bool,
     pub through: Through<'a>,
     pub invoice: &'a InvoiceDoc,
     /// The client's page, where a paid checkout returns to.
@@ -129,6 +130,7 @@ pub async fn open(
                 .await?;
             Ok(StripePay {
                 account_id: opening.account_id.to_string(),
+                livemode: Some(opening.livemode),
                 mode: PayWith::PaymentLink,
                 object_id: link.id.as_str().to_string(),
                 url: link.url,
@@ -187,6 +189,7 @@ async fn hosted_invoice(
         .ok_or(StripeProblem::Unexpected)?;
     Ok(StripePay {
         account_id: opening.account_id.to_string(),
+        livemode: Some(opening.livemode),
         mode: PayWith::HostedInvoice,
         object_id: stripe_invoice.as_str().to_string(),
         url,

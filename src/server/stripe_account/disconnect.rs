@@ -57,7 +57,8 @@ async fn close_open_links(
     user: &UserDoc,
     connection: &StripeConnectionDoc,
 ) -> Result<Vec<String>, AppError> {
-    let open = invoices::taking_payments(&state.db, user.id, &connection.account_id)
+    let space = (connection.account_id.as_str(), connection.livemode);
+    let open = invoices::taking_payments(&state.db, user.id, space)
         .await
         .map_err(db::failed("reading open payment links"))?;
     if open.is_empty() {

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use mongodb::bson::oid::ObjectId;
 
+use crate::domain::stripe_pay::StripePay;
 use crate::error::AppError;
 use crate::server::crypto::{Keyring, Purpose};
 use crate::server::db::stripe_connections::{self, StripeConnectionDoc};
@@ -25,6 +26,13 @@ pub struct Connected {
     pub connection: StripeConnectionDoc,
     pub key: StripeKey,
     pub api: StripeApi,
+}
+
+impl Connected {
+    /// Whether this key reaches `pay`: the same account, in the mode it was made in.
+    pub fn reaches(&self, pay: &StripePay) -> bool {
+        pay.reached_by(&self.connection.account_id, self.connection.livemode)
+    }
 }
 
 /// The keyring that seals users' Stripe secrets, or why Stripe can't be connected here.

@@ -203,12 +203,12 @@ pub async fn by_stripe_payment(
         .await
 }
 
-/// The invoices of `owner` whose payment through Stripe account `account` can still take
-/// money (open, or failed and open to a new try).
+/// The invoices of `owner` whose payment through Stripe account `account` in its test or live
+/// mode can still take money (open, or failed and open to a new try).
 pub async fn taking_payments(
     db: &Database,
     owner: ObjectId,
-    account: &str,
+    (account, livemode): (&str, bool),
 ) -> Result<Vec<InvoiceDoc>, mongodb::error::Error> {
     let states = [to_bson(&PayState::Open), to_bson(&PayState::Failed)]
         .into_iter()
@@ -218,6 +218,8 @@ pub async fn taking_payments(
         .find(doc! {
             "user_id": owner,
             "stripe.account_id": account,
+            // The mode's own, and those made before the mode was recorded.
+            "stripe.livemode": { "$ne": !livemode },
             "stripe.state": { "$in": states },
         })
         .await?
