@@ -26,6 +26,7 @@ pub mod schema;
 pub mod sealed;
 pub mod sessions;
 pub mod stripe_connections;
+pub mod stripe_customers;
 pub mod transaction;
 pub mod usage;
 pub mod users;

@@ -8,9 +8,9 @@ use crate::domain::pay_with::PayWith;
 use crate::domain::plan::Plan;
 use crate::domain::stripe_pay::StripePay;
 use crate::error::AppError;
-use crate::server::db::clients;
 use crate::server::db::invoices::{self, InvoiceDoc};
 use crate::server::db::users::UserDoc;
+use crate::server::db::{clients, stripe_customers};
 use crate::server::state::AppState;
 use crate::server::stripe::client::StripeProblem;
 use crate::server::stripe::customers;
@@ -105,7 +105,7 @@ async fn customer_of(
         Some(kept) if kept.billed_as.as_ref() == Some(&billed) => return Ok(kept.customer_id),
         Some(kept) => {
             customers::address(&connected.api, &connected.key, &kept.customer_id, &billed).await?;
-            let recorded = clients::set_billed_as(
+            let recorded = stripe_customers::set_billed_as(
                 &state.db,
                 invoice.user_id,
                 invoice.client_id,
@@ -119,7 +119,7 @@ async fn customer_of(
         None => {
             let customer =
                 customers::customer_for(&connected.api, &connected.key, account, invoice).await?;
-            let kept = clients::add_stripe_customer(
+            let kept = stripe_customers::add_stripe_customer(
                 &state.db,
                 invoice.user_id,
                 invoice.client_id,

@@ -17,8 +17,8 @@ use stripe_shared::Customer;
 
 use super::api_key::StripeKey;
 use super::client::{StripeApi, StripeProblem};
-use crate::server::db::clients::BilledAs;
 use crate::server::db::invoices::InvoiceDoc;
+use crate::server::db::stripe_customers::BilledAs;
 
 /// The metadata key holding the PayTrack client a customer stands for.
 const CLIENT_MARK: &str = "paytrack_client";
