@@ -291,16 +291,16 @@ async fn going_live_in_the_same_account_gives_the_client_a_live_customer() {
 
     // The user goes live: the same account's live key, where the test customer does not
     // exist. The next hosted invoice gets a customer of its own mode.
-    const LIVE_KEY: &str = "rk_live_51CustomersStandInKey0000111";
+    let live_key = KEY.replacen("_test_", "_live_", 1);
     assert_eq!(
-        StripeStandIn::account_id_of(LIVE_KEY),
+        StripeStandIn::account_id_of(&live_key),
         StripeStandIn::account_of(KEY)
     );
-    user.connect_stripe(LIVE_KEY).await;
+    user.connect_stripe(&live_key).await;
     let (live, _) = user.draft(&client).await;
     let sent = user.send(&live).await;
     assert_eq!(sent.status, 200, "{}", sent.body);
-    let live_space = StripeStandIn::account_of(LIVE_KEY);
+    let live_space = StripeStandIn::account_of(&live_key);
     let live_customers = stripe.objects("customer", &live_space);
     assert_eq!(live_customers.len(), 1);
     assert_eq!(live_customers[0]["livemode"], true);
