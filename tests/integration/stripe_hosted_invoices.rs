@@ -20,8 +20,9 @@ use crate::stripe_stand_in::StripeStandIn;
 
 const KEY: &str = "rk_test_51CustomersStandInKey0000111";
 
-async fn paying_by_hosted_invoice(user: &User<'_>) {
-    user.connect_stripe(KEY).await;
+/// Connects `key` and has clients pay through Stripe-hosted invoices.
+pub async fn paying_by_hosted_invoice(user: &User<'_>, key: &str) {
+    user.connect_stripe(key).await;
     let mode = user
         .form("/api/stripe/pay-with", &[("mode", "hosted_invoice")])
         .await;
@@ -62,7 +63,7 @@ fn customers(stripe: &StripeStandIn) -> Vec<Value> {
 async fn a_customer_is_kept_even_when_stripe_refuses_the_invoice_after_it() {
     let (app, stripe) = app_with_stripe().await;
     let user = app.user("refused@example.com").await;
-    paying_by_hosted_invoice(&user).await;
+    paying_by_hosted_invoice(&user, KEY).await;
     let client = user.client("Wayne Enterprises").await;
     let (invoice, _) = user.draft(&client).await;
 
@@ -107,7 +108,7 @@ async fn a_customer_the_database_would_not_keep_is_found_again_at_stripe() {
     let base = stripe.serve(0).await;
     let app = spawn_app_with(&database.uri(), &[("STRIPE_API_BASE", base.as_str())]).await;
     let user = app.user("unkept@example.com").await;
-    paying_by_hosted_invoice(&user).await;
+    paying_by_hosted_invoice(&user, KEY).await;
     let client = user.client("Stark Industries").await;
     let (first, _) = user.draft(&client).await;
 
@@ -142,7 +143,7 @@ async fn a_customer_the_database_would_not_keep_is_found_again_at_stripe() {
 async fn another_clients_customer_with_the_same_address_is_not_taken() {
     let (app, stripe) = app_with_stripe().await;
     let user = app.user("shared-address@example.com").await;
-    paying_by_hosted_invoice(&user).await;
+    paying_by_hosted_invoice(&user, KEY).await;
     // Two clients billed at one address: each gets its own customer.
     let at_one_address = |name: &str| ClientInput {
         emails: "accounts@acme.test".to_string(),
@@ -163,7 +164,7 @@ async fn another_clients_customer_with_the_same_address_is_not_taken() {
 async fn a_hosted_invoice_is_addressed_as_the_client_is_now() {
     let (app, stripe) = app_with_stripe().await;
     let user = app.user("renamed@example.com").await;
-    paying_by_hosted_invoice(&user).await;
+    paying_by_hosted_invoice(&user, KEY).await;
     let client = user.client("Stark Industries").await;
     let (first, _) = user.draft(&client).await;
     assert_eq!(user.send(&first).await.status, 200);
@@ -283,7 +284,7 @@ async fn a_hosted_invoice_mirrors_the_total_reuses_the_customer_and_reports_paid
 async fn going_live_in_the_same_account_gives_the_client_a_live_customer() {
     let (app, stripe) = app_with_stripe().await;
     let user = app.user("going-live@example.com").await;
-    paying_by_hosted_invoice(&user).await;
+    paying_by_hosted_invoice(&user, KEY).await;
     let client = user.client("Stark Industries").await;
     let (tried, _) = user.draft(&client).await;
     assert_eq!(user.send(&tried).await.status, 200);
@@ -328,7 +329,7 @@ async fn going_live_in_the_same_account_gives_the_client_a_live_customer() {
 async fn a_customer_kept_before_its_mode_was_recorded_is_found_again_not_made_twice() {
     let (app, stripe) = app_with_stripe().await;
     let user = app.user("kept-before@example.com").await;
-    paying_by_hosted_invoice(&user).await;
+    paying_by_hosted_invoice(&user, KEY).await;
     let client = user.client("Wayne Enterprises").await;
     let (first, _) = user.draft(&client).await;
     assert_eq!(user.send(&first).await.status, 200);

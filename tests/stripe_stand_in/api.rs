@@ -9,7 +9,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::StripeStandIn;
-use super::wire::{change, int, merge, missing, owned, parse_form, stripe_error};
+use super::wire::{change, int, merge, missing, owned, parse_form, refused_param, stripe_error};
 
 pub(super) async fn account(State(s): State<StripeStandIn>, headers: HeaderMap) -> Response {
     s.handle(Method::GET, "/v1/account", &headers, "", |_, call| {
@@ -293,8 +293,19 @@ pub(super) async fn create_invoice(
         if owned(books, call, &customer).is_err() {
             return missing(&customer);
         }
+        // A number given is kept; one the account has used, on any invoice, is refused.
+        let number = f["number"].as_str().filter(|n| !n.is_empty());
+        if let Some(number) = number {
+            let used = books.objects.values().any(|o| {
+                o["object"] == "invoice" && o["__account"] == call.account.as_str() && o["number"] == number
+            });
+            if used {
+                return refused_param("number", &format!("Invoice number '{number}' is already in use in this account."));
+            }
+        }
         let (status, invoice) = s.create(books, call, "invoice", "in", json!({
-            "customer": customer, "status": "draft", "currency": f["currency"],
+            "customer": customer, "status": "draft", "currency": f["currency"], "number": number,
+            "description": f.get("description"),
             "collection_method": f.get("collection_method"), "auto_advance": false,
             "amount_due": 0, "amount_paid": 0, "amount_remaining": 0, "hosted_invoice_url": Value::Null,
         }));
@@ -336,11 +347,14 @@ pub(super) async fn finalize_invoice(
                     "This invoice is already finalized.",
                 ));
             }
+            // Numbered when finalized, unless a number was given.
+            if invoice["number"].is_null() {
+                invoice["number"] = json!(format!("STANDIN-{}", &id[3..]));
+            }
             merge(
                 invoice,
                 &json!({
                     "status": "open",
-                    "number": format!("STANDIN-{}", &id[3..]),
                     "customer_name": addressee["name"],
                     "customer_email": addressee["email"],
                     "hosted_invoice_url": format!("https://invoice.stripe.com/i/test_{id}"),

@@ -281,6 +281,14 @@ pub(super) fn stripe_error(
     )
 }
 
+/// Stripe's refusal of one parameter's value, which names the parameter.
+pub(super) fn refused_param(param: &str, message: &str) -> (u16, Value) {
+    (
+        400,
+        json!({ "error": { "type": "invalid_request_error", "param": param, "message": message } }),
+    )
+}
+
 pub(super) fn reply((status, body): (u16, Value)) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (

@@ -32,8 +32,12 @@ pub enum StripeProblem {
     RateLimited,
     #[error("PayTrack could not reach Stripe. Try again in a moment; nothing was changed.")]
     Unreachable,
-    #[error("Stripe refused the request: {0}")]
-    Refused(String),
+    /// `field`: the parameter Stripe named as the one it refused, when it named one.
+    #[error("Stripe refused the request: {message}")]
+    Refused {
+        message: String,
+        field: Option<String>,
+    },
     /// The object asked for does not exist in this account.
     #[error("Stripe has no such object in this account.")]
     NotFound,
@@ -70,7 +74,10 @@ impl StripeProblem {
                     (500..=599, _, _) => StripeProblem::Unreachable,
                     (_, ApiErrorsType::ApiError, _) => StripeProblem::Unreachable,
                     // Stripe's own message for a refused request names the field, never the key.
-                    _ if !message.is_empty() => StripeProblem::Refused(message),
+                    _ if !message.is_empty() => StripeProblem::Refused {
+                        message,
+                        field: api.param.clone(),
+                    },
                     _ => StripeProblem::Unexpected,
                 }
             }

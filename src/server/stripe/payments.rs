@@ -162,9 +162,23 @@ async fn hosted_invoice(
         .auto_advance(false)
         .description(format!("Invoice {}", invoice.number))
         .metadata(metadata(invoice));
-    let created = api
-        .call(key, &draft, Some(&once_for("invoice", invoice)))
-        .await?;
+    // Stripe's page offers its own PDF of the invoice: it bears PayTrack's number, so the
+    // client never holds two invoice documents numbered apart for one supply. Stripe refuses a
+    // number its account has used (the one voided when a part payment replaced it, or the
+    // user's own invoice): that one is numbered by Stripe, its memo naming ours.
+    let numbered = draft.clone().number(invoice.number.clone());
+    let created = match api
+        .call(key, &numbered, Some(&once_for("numbered-invoice", invoice)))
+        .await
+    {
+        Err(StripeProblem::Refused {
+            field: Some(field), ..
+        }) if field == "number" => {
+            api.call(key, &draft, Some(&once_for("invoice", invoice)))
+                .await?
+        }
+        created => created?,
+    };
     let stripe_invoice = created.id.clone().ok_or(StripeProblem::Unexpected)?;
     // One item for what is still owed, described by the invoice's lines: a part payment made
     // outside Stripe must not be billed twice, and Stripe's total must equal ours exactly.
@@ -233,7 +247,7 @@ pub async fn close(api: &StripeApi, key: &StripeKey, pay: &StripePay) -> Result<
             {
                 Ok(_) => {}
                 // Already paid or voided in Stripe: nothing left to stop.
-                Err(StripeProblem::Refused(_) | StripeProblem::NotFound) => {}
+                Err(StripeProblem::Refused { .. } | StripeProblem::NotFound) => {}
                 Err(problem) => return Err(problem),
             }
         }
