@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { test, expect } from '@playwright/test';
 import { hydrated, signIn, unique } from './helpers/sign-in.mjs';
-import { clientAndInvoice } from './helpers/books.mjs';
+import { clientAndInvoice, sentInvoice } from './helpers/books.mjs';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -68,16 +68,28 @@ test('every signed-in page and the client\'s invoice link pass the accessibility
     });
     return (await r.json()).client_id;
   }, sent);
+  // Paid in full a week early: the client's page draws it on their record.
+  const paid = await sentInvoice(page, {
+    client: { name: 'Hooli', emails: 'ap@hooli.test' },
+    line: { description: 'Workshop', quantity: '1', unit_price: '300' },
+    dueIn: 7,
+  });
+  await page.getByRole('button', { name: 'Record payment' }).click();
+  await expect(paid.paper.locator('.status')).toHaveText('Paid');
+  await page.getByRole('link', { name: 'Hooli' }).first().click();
+  const record = page.getByTestId('paid-record');
+  await expect(record.getByRole('row', { name: new RegExp(paid.number) })).toContainText('Paid 7 days early');
+  const hooli = new URL(page.url()).pathname;
 
   const signedIn = [
     '/dashboard', '/invoices', '/invoices?status=outstanding', '/invoices/new',
     `/invoices/${draft}`, `/invoices/${draft}/edit`, `/invoices/${sent}`,
-    '/clients', `/clients/${client}`, '/reminders', '/stripe', '/billing', '/account',
+    '/clients', `/clients/${client}`, hooli, '/reminders', '/stripe', '/billing', '/account',
     '/account/business', '/invoices/000000000000000000000000',
   ];
   await expectAccessible(page, signedIn);
   await page.setViewportSize({ width: 390, height: 844 });
-  await expectAccessible(page, ['/dashboard', '/invoices', '/invoices/new', `/invoices/${sent}`, '/clients']);
+  await expectAccessible(page, ['/dashboard', '/invoices', '/invoices/new', `/invoices/${sent}`, '/clients', hooli]);
 
   const clientsBrowser = await (await browser.newContext()).newPage();
   await expectAccessible(clientsBrowser, [new URL(link).pathname]);

@@ -53,6 +53,8 @@ pub struct ClientDetail {
     pub invoices: Vec<InvoiceRow>,
     /// How they pay: lateness and promises kept.
     pub habits: crate::domain::pay_habits::PayHabits,
+    /// The invoices they paid last, latest first, drawn with how late each was.
+    pub paid: Vec<crate::domain::pay_habits::PaidInvoice>,
     pub last_reply: Option<crate::domain::pay_habits::LastReply>,
 }
 
@@ -132,6 +134,7 @@ pub async fn get_client(id: String) -> Result<ClientDetail, AppError> {
         balances: file.balances,
         invoices: file.invoices.iter().map(|i| row(i, today)).collect(),
         habits: file.habits,
+        paid: file.paid,
         last_reply: file.last_reply,
     })
 }

@@ -40,6 +40,42 @@ pub struct LatePayer {
     pub habits: PayHabits,
 }
 
+/// How many of a client's invoices paid in full their page draws, the latest.
+pub const PAID_DRAWN: usize = 12;
+
+/// One invoice the client paid in full, as their page draws their record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaidInvoice {
+    pub number: String,
+    pub due: CalendarDate,
+    pub paid_on: CalendarDate,
+}
+
+impl PaidInvoice {
+    /// Days late, as the average counts them (early is on time).
+    pub fn days_late(&self) -> i64 {
+        days_late(self.due, self.paid_on)
+    }
+
+    /// "Paid 12 days late", "Paid on the due date", "Paid 3 days early".
+    pub fn timing(&self) -> String {
+        match self.due.days_until(self.paid_on) {
+            0 => "Paid on the due date".to_string(),
+            1 => "Paid 1 day late".to_string(),
+            -1 => "Paid 1 day early".to_string(),
+            days if days > 0 => format!("Paid {days} days late"),
+            days => format!("Paid {} days early", days.saturating_neg()),
+        }
+    }
+}
+
+/// The `PAID_DRAWN` paid last of `paid`, the latest first.
+pub fn latest_paid(mut paid: Vec<PaidInvoice>) -> Vec<PaidInvoice> {
+    paid.sort_by(|a, b| (b.paid_on, &b.number).cmp(&(a.paid_on, &a.number)));
+    paid.truncate(PAID_DRAWN);
+    paid
+}
+
 /// Days a payment on `paid_on` came after `due`: never below zero.
 pub fn days_late(due: CalendarDate, paid_on: CalendarDate) -> i64 {
     due.days_until(paid_on).max(0)
@@ -143,6 +179,61 @@ mod tests {
             PayHabits::default().lateness(),
             "No invoice paid in full yet."
         );
+    }
+
+    fn paid(number: &str, due: &str, paid_on: &str) -> PaidInvoice {
+        PaidInvoice {
+            number: number.to_string(),
+            due: day(due),
+            paid_on: day(paid_on),
+        }
+    }
+
+    #[test]
+    fn each_paid_invoice_says_how_late_and_early_counts_as_on_time() {
+        let late = paid("INV-0001", "2026-11-01", "2026-11-13");
+        assert_eq!(
+            (late.days_late(), late.timing().as_str()),
+            (12, "Paid 12 days late")
+        );
+        let one = paid("INV-0002", "2026-11-01", "2026-11-02");
+        assert_eq!(
+            (one.days_late(), one.timing().as_str()),
+            (1, "Paid 1 day late")
+        );
+        let due_day = paid("INV-0003", "2026-11-01", "2026-11-01");
+        assert_eq!(
+            (due_day.days_late(), due_day.timing().as_str()),
+            (0, "Paid on the due date")
+        );
+        let early = paid("INV-0004", "2026-11-01", "2026-10-29");
+        assert_eq!(
+            (early.days_late(), early.timing().as_str()),
+            (0, "Paid 3 days early")
+        );
+        let day_early = paid("INV-0005", "2026-11-01", "2026-10-31");
+        assert_eq!(day_early.timing(), "Paid 1 day early");
+    }
+
+    #[test]
+    fn the_latest_paid_are_drawn_latest_first() {
+        let many: Vec<PaidInvoice> = (1..=15)
+            .map(|n| {
+                let on = format!("2026-10-{n:02}");
+                paid(&format!("INV-{n:04}"), "2026-10-01", &on)
+            })
+            .rev()
+            .collect();
+        let drawn = latest_paid(many);
+        assert_eq!(drawn.len(), PAID_DRAWN);
+        assert_eq!(drawn[0].number, "INV-0015");
+        assert_eq!(drawn[PAID_DRAWN - 1].number, "INV-0004");
+        // Paid the same day: the later number first.
+        let same_day = latest_paid(vec![
+            paid("INV-0007", "2026-10-01", "2026-10-05"),
+            paid("INV-0008", "2026-10-01", "2026-10-05"),
+        ]);
+        assert_eq!(same_day[0].number, "INV-0008");
     }
 
     #[test]

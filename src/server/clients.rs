@@ -9,7 +9,7 @@ use crate::domain::client::{self, Client};
 use crate::domain::date::CalendarDate;
 use crate::domain::invoice_list::ListParams;
 use crate::domain::money::{Currency, Money};
-use crate::domain::pay_habits::{LastReply, PayHabits};
+use crate::domain::pay_habits::{LastReply, PaidInvoice, PayHabits};
 use crate::domain::usage::UsageEvent;
 use crate::error::AppError;
 use crate::server::db;
@@ -36,6 +36,8 @@ pub struct ClientFile {
     /// The user's today the page was read on (rows say "overdue" against it).
     pub today: CalendarDate,
     pub habits: PayHabits,
+    /// The invoices they paid last, latest first.
+    pub paid: Vec<PaidInvoice>,
     pub last_reply: Option<LastReply>,
 }
 
@@ -107,7 +109,7 @@ pub async fn file(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<Clie
     let (invoices, _) = invoices::list(&state.db, user.id, &query, Some(id), today, HISTORY)
         .await
         .map_err(|err| err.user_facing("listing a client's invoices"))?;
-    let (habits, last_reply) = futures::try_join!(
+    let ((habits, paid), last_reply) = futures::try_join!(
         pay_habits::of_client(state, user, id, client.habits.as_ref()),
         pay_habits::last_reply(state, user, id),
     )?;
@@ -117,6 +119,7 @@ pub async fn file(state: &AppState, user: &UserDoc, id: ObjectId) -> Result<Clie
         invoices,
         today,
         habits,
+        paid,
         last_reply,
     })
 }

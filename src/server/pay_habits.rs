@@ -4,7 +4,7 @@
 
 use mongodb::bson::oid::ObjectId;
 
-use crate::domain::pay_habits::{LastReply, LatePayer, PayHabits};
+use crate::domain::pay_habits::{LastReply, LatePayer, PaidInvoice, PayHabits, latest_paid};
 use crate::error::AppError;
 use crate::server::db::users::UserDoc;
 use crate::server::db::{self, late_payers, pay_habits, replies};
@@ -14,13 +14,14 @@ use crate::server::state::AppState;
 /// The longest excerpt of a reply a client's page shows.
 const EXCERPT_CHARS: usize = 280;
 
-/// The client's record as of today, kept on the client when it changed.
+/// The client's record as of today (kept on the client when it changed) and the invoices they
+/// paid last, latest first.
 pub async fn of_client(
     state: &AppState,
     user: &UserDoc,
     client: ObjectId,
     kept: Option<&PayHabits>,
-) -> Result<PayHabits, AppError> {
+) -> Result<(PayHabits, Vec<PaidInvoice>), AppError> {
     let records = pay_habits::records_of_client(&state.db, user.id, client)
         .await
         .map_err(db::failed("reading how a client pays"))?;
@@ -30,7 +31,8 @@ pub async fn of_client(
     {
         tracing::warn!(error = %err, client = %client, "a client's payment record was not kept");
     }
-    Ok(habits)
+    let paid = records.iter().filter_map(|r| r.paid_invoice()).collect();
+    Ok((habits, latest_paid(paid)))
 }
 
 /// Works the client's record out again after one of their invoices was paid. Best effort:

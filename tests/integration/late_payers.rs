@@ -25,8 +25,29 @@ async fn the_dashboard_names_the_clients_who_pay_latest_to_their_owner_only() {
     }
     let (on_time, _) = sent(&ada, &prompt, 0, 0).await;
     pay_today(&ada, &on_time).await;
+    let pia = ada.ok_form(&GetClient { id: prompt.clone() }).await;
+    assert_eq!(pia.paid.len(), 1, "her own invoices only");
+    assert_eq!(pia.paid[0].timing(), "Paid on the due date");
+
+    // A third, paid in part, is not yet on his record.
+    let (part, _) = sent(&ada, &late, -5, 0).await;
+    assert_eq!(ada.pay(&part, "10.00").await.status, 200);
 
     let larry = ada.ok_form(&GetClient { id: late.clone() }).await;
+    // His page draws each invoice he paid, the latest first (both today: the later number).
+    let drawn: Vec<(String, String, i64)> = larry
+        .paid
+        .iter()
+        .map(|p| (p.number.clone(), p.timing(), p.days_late()))
+        .collect();
+    let row = |number: &str, timing: &str, days| (number.to_string(), timing.to_string(), days);
+    assert_eq!(
+        drawn,
+        [
+            row("INV-0002", "Paid 20 days late", 20),
+            row("INV-0001", "Paid 10 days late", 10)
+        ]
+    );
     assert_eq!(larry.habits.paid, 2);
     assert_eq!(larry.habits.average_days_late, Some(15));
     assert_eq!(

@@ -15,7 +15,7 @@ use super::invoices::PromiseDoc;
 use super::late_payers;
 use super::schema::{CLIENTS, INVOICES};
 use crate::domain::date::CalendarDate;
-use crate::domain::pay_habits::PayHabits;
+use crate::domain::pay_habits::{PaidInvoice, PayHabits};
 use crate::domain::promise::{self, Outcome};
 use crate::domain::status::InvoiceStatus;
 
@@ -25,6 +25,8 @@ pub struct PayRecord {
     pub user_id: ObjectId,
     pub client_id: ObjectId,
     pub status: InvoiceStatus,
+    #[serde(default)]
+    pub number: String,
     pub due_date: CalendarDate,
     #[serde(default)]
     pub paid_on: Option<CalendarDate>,
@@ -36,6 +38,15 @@ impl PayRecord {
     /// The day the invoice was paid in full, if it is paid.
     pub fn paid_in_full_on(&self) -> Option<CalendarDate> {
         self.paid_on.filter(|_| self.status == InvoiceStatus::Paid)
+    }
+
+    /// The invoice as the client's page draws it, if it is paid in full.
+    pub fn paid_invoice(&self) -> Option<PaidInvoice> {
+        self.paid_in_full_on().map(|paid_on| PaidInvoice {
+            number: self.number.clone(),
+            due: self.due_date,
+            paid_on,
+        })
     }
 
     /// What became of each promise on it the user did not set aside, seen on `today`.
@@ -135,7 +146,7 @@ fn paid_or_promised() -> Result<Document, mongodb::bson::ser::Error> {
 
 fn projection() -> Document {
     doc! {
-        "_id": 0, "user_id": 1, "client_id": 1, "status": 1, "due_date": 1, "paid_on": 1,
+        "_id": 0, "user_id": 1, "client_id": 1, "status": 1, "number": 1, "due_date": 1, "paid_on": 1,
         "promises": 1,
     }
 }

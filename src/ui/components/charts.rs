@@ -52,15 +52,12 @@ pub fn AgingChart(aging: [Money; 5], counts: [u32; 5], id: String) -> impl IntoV
                     {aging.iter().enumerate().map(|(i, amount)| {
                         let share = bar_share(amount.minor(), max);
                         let invoices = invoices_counted(counts[i]);
+                        let amount = amount.to_string();
                         view! {
-                            <tr class=format!("bar-age-{i}")>
-                                <th scope="row">{AGING_LABELS[i]}</th>
-                                <td class="aging-bar" aria-hidden="true"><span style:width=format!("{share}%")></span></td>
-                                <td class="num">
-                                    <strong>{amount.to_string()}</strong>
-                                    <span class="muted small">{invoices}</span>
-                                </td>
-                            </tr>
+                            <BarRow age=i label=AGING_LABELS[i].to_string() width=format!("{share}%")>
+                                <strong>{amount}</strong>
+                                <span class="muted small">{invoices}</span>
+                            </BarRow>
                         }
                     }).collect_view()}
                 </tbody>
@@ -69,8 +66,21 @@ pub fn AgingChart(aging: [Money; 5], counts: [u32; 5], id: String) -> impl IntoV
     }
 }
 
+/// A row of a table of bars: what it counts, a bar `width` wide (CSS) in the colour of age
+/// bucket `age` (as the aging chart colours them), and its figures.
+#[component]
+pub fn BarRow(age: usize, label: String, width: String, children: Children) -> impl IntoView {
+    view! {
+        <tr class=format!("bar-age-{age}")>
+            <th scope="row">{label}</th>
+            <td class="aging-bar" aria-hidden="true"><span style:width=width></span></td>
+            <td class="num">{children()}</td>
+        </tr>
+    }
+}
+
 /// How much of the widest bar `value` fills, in percent; a sliver for anything above zero.
-fn bar_share(value: i64, max: i64) -> u32 {
+pub fn bar_share(value: i64, max: i64) -> u32 {
     if max <= 0 || value <= 0 {
         return 0;
     }

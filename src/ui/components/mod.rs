@@ -9,6 +9,7 @@ pub mod invoice_paper;
 pub mod late_payers;
 pub mod layout;
 pub mod money_notices;
+pub mod paid_record;
 pub mod plans;
 pub mod reminder_timeline;
 pub mod search_box;

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::clients::{ClientDetail as Detail, archive_client, get_client};
 use crate::ui::components::client_form::ClientForm;
 use crate::ui::components::invoice_cells::InvoiceCells;
+use crate::ui::components::paid_record::PaidRecord;
 use crate::ui::components::signed_in::or_sign_in;
 
 /// `/clients/:id`: a client's details, what they owe, and their invoices.
@@ -115,6 +116,7 @@ fn ClientBody(detail: Detail, refresh: Callback<()>) -> impl IntoView {
             <section class="card" aria-labelledby="habits-title">
                 <h2 id="habits-title" class="h3">"How they pay"</h2>
                 <p data-testid="client-lateness">{detail.habits.lateness()}</p>
+                {(!detail.paid.is_empty()).then(|| view! { <PaidRecord paid=detail.paid.clone() /> })}
                 {detail.habits.promises_kept().map(|kept| view! { <p data-testid="client-promises">{kept}</p> })}
                 {detail.habits.written_off_text().map(|text| view! { <p data-testid="client-written-off">{text}</p> })}
                 {(detail.habits.promises.pending > 0).then(|| view! {
