@@ -193,6 +193,23 @@ async fn metric(base: &str, name: &str) -> f64 {
         .unwrap_or_else(|| panic!("{name} in the metrics:\n{text}"))
 }
 
+/// Waits up to `seconds` for `name` in `base`'s metrics to be `done`, failing saying `what`
+/// otherwise; returns how long that took.
+async fn until_metric(
+    base: &str,
+    name: &str,
+    done: impl Fn(f64) -> bool,
+    seconds: u64,
+    what: &str,
+) -> Duration {
+    let started = Instant::now();
+    while !done(metric(base, name).await) {
+        assert!(started.elapsed() < Duration::from_secs(seconds), "{what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    started.elapsed()
+}
+
 /// Waits up to 30 s for `base`'s `/readyz` to answer 200; fails saying `what` otherwise.
 async fn until_ready(base: &str, what: &str) {
     let started = Instant::now();
@@ -229,36 +246,58 @@ async fn requests_left_waiting_on_a_database_that_stopped_answering_end() {
     until_ready(&base, "the server is ready").await;
 
     database.pause();
-    // Long enough for every request to reach the server on a busy machine (at 300 ms one of
-    // the 16 once left before it was read, and was never counted); nothing needing the paused
-    // database can be answered in that time.
-    let patience = Duration::from_secs(1);
+    // The clients leave once every request is in the server, waiting on the database (left
+    // after a fixed time, one of the 16 was sometimes not yet read on a busy machine).
     let dashboards: Vec<_> = (0..16)
-        .map(|_| hang_up_on(&base, &ada, "/api/dashboard", &LoadDashboard {}, patience))
+        .map(|_| {
+            let request = reqwest::Client::new()
+                .post(format!("{base}/api/dashboard"))
+                .header(COOKIE, format!("paytrack_session={}", ada.cookie))
+                .form(&LoadDashboard {})
+                .send();
+            tokio::spawn(request)
+        })
         .collect();
-    futures::future::join_all(dashboards).await;
+    let in_progress = "paytrack_http_requests_in_progress";
+    let all_in = |n: f64| n >= 17.0;
+    until_metric(
+        &base,
+        in_progress,
+        all_in,
+        30,
+        "the 16 requests reach the server",
+    )
+    .await;
+    for dashboard in &dashboards {
+        dashboard.abort();
+    }
+    let abandoned = "paytrack_http_requests_abandoned_total";
+    let all_left = |n: f64| n >= 16.0;
+    until_metric(
+        &base,
+        abandoned,
+        all_left,
+        10,
+        "the server sees the 16 clients leave",
+    )
+    .await;
+    assert_eq!(metric(&base, abandoned).await, 16.0);
     assert_eq!(
-        metric(&base, "paytrack_http_requests_abandoned_total").await,
-        16.0
-    );
-    assert_eq!(
-        metric(&base, "paytrack_http_requests_in_progress").await,
+        metric(&base, in_progress).await,
         17.0,
         "the 16 whose clients left wait on the database, beside this scrape"
     );
 
-    let paused = Instant::now();
-    while metric(&base, "paytrack_http_requests_in_progress").await > 1.0 {
-        assert!(
-            paused.elapsed() < Duration::from_secs(40),
-            "requests still wait on the hung database after 40 s"
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    eprintln!(
-        "requests on the hung database ended after {:?}",
-        paused.elapsed()
-    );
+    let only_the_scrape = |n: f64| n <= 1.0;
+    let ended = until_metric(
+        &base,
+        in_progress,
+        only_the_scrape,
+        40,
+        "requests still wait on the hung database after 40 s",
+    )
+    .await;
+    eprintln!("requests on the hung database ended after {ended:?}");
 
     database.resume();
     let resumed = Instant::now();
