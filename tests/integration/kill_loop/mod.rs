@@ -13,19 +13,22 @@
 //!
 //! `PAYTRACK_FAULT_SEED` and `PAYTRACK_FAULT_ITERATIONS` repeat or lengthen a run.
 
+mod invariants;
+mod processes;
+
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use jiff::{SignedDuration, Timestamp};
-use mongodb::bson::{doc, oid::ObjectId};
-use serde_json::Value;
+use mongodb::bson::doc;
 
 use crate::common::billing::User;
 use crate::common::chasing::sent_invoice_answer;
 use crate::common::resend::{Chaos, ResendStandIn};
-use crate::common::{TestApp, spawn_app_with, test_mongodb_uri};
+use crate::common::{spawn_app_with, test_mongodb_uri};
 use crate::stripe_stand_in::StripeStandIn;
+use invariants::{check, fingerprint, unrecorded};
+use processes::{ABANDONED_TRANSACTION_LIFETIME, command, run};
 
 const SEED: u64 = 0x5EED_2026_1201;
 const ITERATIONS: u64 = 50;
@@ -76,86 +79,6 @@ async fn send(user: &User<'_>, client: &str, due_in: i64) -> (String, Option<Str
         .as_str()
         .map(|url| url.rsplit("test_").next().unwrap().to_string());
     (id, link)
-}
-
-fn command(app: &TestApp, resend: &str, stripe: &str, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_paytrack"));
-    command
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("RUST_LOG", "error")
-        .env("MONGODB_URI", test_mongodb_uri())
-        .env("MONGODB_DATABASE", app.db.name())
-        .env("PAYTRACK_BASE_URL", &app.address)
-        .env("PAYTRACK_MASTER_KEY", MASTER_KEY)
-        .env("RESEND_API_KEY", "re_test_kill_loop")
-        .env("RESEND_BASE_URL", resend)
-        .env("STRIPE_API_BASE", stripe)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    command
-}
-
-/// Runs `command`; killed with SIGKILL after `kill_after` if it is still running then.
-/// Returns whether it was killed.
-async fn run(mut command: Command, kill_after: Option<Duration>) -> bool {
-    let mut child: Child = command.spawn().unwrap();
-    let deadline = std::time::Instant::now() + kill_after.unwrap_or(Duration::from_secs(120));
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return false;
-        }
-        if std::time::Instant::now() >= deadline {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            return kill_after.is_some();
-        }
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-}
-
-/// How long the database keeps a transaction whose process was killed (MongoDB's
-/// `transactionLifetimeLimitSeconds`, 60 by default), with a margin.
-const ABANDONED_TRANSACTION_LIFETIME: Duration = Duration::from_secs(65);
-
-/// The invoices among `stripe_paid` whose payment is neither recorded on them nor noted as
-/// paid twice, with their status.
-async fn unrecorded<'a>(app: &TestApp, stripe_paid: &'a [String]) -> Vec<(&'a str, Value)> {
-    let mut missing = Vec::new();
-    for id in stripe_paid {
-        let d = app.invoice_doc(id).await;
-        let on_invoice = d
-            .get_document("stripe")
-            .is_ok_and(|s| s.get_str("state") == Ok("paid"));
-        let noted = d
-            .get_array("extra_payments")
-            .is_ok_and(|extra| !extra.is_empty());
-        if !(on_invoice || noted) {
-            missing.push((
-                id.as_str(),
-                Value::from(d.get_str("status").unwrap_or_default()),
-            ));
-        }
-    }
-    missing
-}
-
-/// What an action on another user's invoice must never change.
-async fn fingerprint(app: &TestApp, invoices: &[Invoice], owner: usize) -> Vec<String> {
-    let mut prints = Vec::new();
-    for invoice in invoices.iter().filter(|i| i.owner != owner) {
-        let d = app.invoice_doc(&invoice.id).await;
-        prints.push(format!(
-            "{} {:?} {:?} {:?} {:?}",
-            invoice.id,
-            d.get("status"),
-            d.get("paid_minor"),
-            d.get("reminders_paused").map(|p| p.to_string()),
-            d.get("extra_payments").map(|p| p.to_string()),
-        ));
-    }
-    prints
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -362,78 +285,5 @@ async fn killed_senders_and_reconcilers_keep_every_promise() {
         tally.stripe_payments,
         tally.passes_put_off,
         tally.actions,
-    );
-}
-
-async fn check(
-    app: &TestApp,
-    invoices: &[Invoice],
-    stand_in: &ResendStandIn,
-    acks: &HashMap<String, (Ack, usize)>,
-    stripe_paid: &[String],
-    iteration: u64,
-) {
-    let at = format!("after iteration {iteration}");
-    assert!(
-        stand_in.duplicates().is_empty(),
-        "{at}: sent twice: {:?}",
-        stand_in.duplicates()
-    );
-    let sent = stand_in.sent_in_order();
-    // Every invoice email went out when the invoice was sent (through the server's own mailer):
-    // one through Resend now would be a second.
-    let again: Vec<&String> = sent.iter().filter(|k| k.ends_with("-invoice")).collect();
-    assert!(
-        again.is_empty(),
-        "{at}: invoice emails sent again: {again:?}"
-    );
-    for (invoice, (ack, seen)) in acks {
-        let prefix = format!("paytrack-{invoice}-");
-        let late: Vec<&String> = sent[*seen..]
-            .iter()
-            .filter(|key| key.starts_with(&prefix))
-            .filter(|key| *ack == Ack::Void || key.contains("-reminder:"))
-            .collect();
-        assert!(
-            late.is_empty(),
-            "{at}: emails after {ack:?} of {invoice}: {late:?}"
-        );
-    }
-    for invoice in invoices {
-        let d = app.invoice_doc(&invoice.id).await;
-        let status = d.get_str("status").unwrap_or_default();
-        if matches!(status, "Open" | "PartiallyPaid") {
-            let jobs = app
-                .count(
-                    "email_jobs",
-                    doc! {
-                        "invoice_id": ObjectId::parse_str(&invoice.id).unwrap(),
-                        "step": "invoice",
-                        "state": { "$in": ["sent", "scheduled", "claimed", "batched"] },
-                    },
-                )
-                .await;
-            let pending = d.get("email_pending_since").is_some();
-            assert!(
-                jobs == 1 || (jobs == 0 && pending),
-                "{at}: open invoice {} has {jobs} invoice emails sent or planned",
-                invoice.id
-            );
-        }
-    }
-    // What the dashboard reads as owed is what the open invoices owe, whatever was killed when.
-    if let Some(first) = invoices.first() {
-        let user = app
-            .invoice_doc(&first.id)
-            .await
-            .get_object_id("user_id")
-            .unwrap();
-        let (kept, summed) = crate::common::owed_kept_and_summed(&app.db, user).await;
-        assert_eq!(kept, summed, "{at}: what is owed drifted from the invoices");
-    }
-    let missing = unrecorded(app, stripe_paid).await;
-    assert!(
-        missing.is_empty(),
-        "{at}: payments Stripe took that are neither on their invoice nor noted: {missing:?}"
     );
 }

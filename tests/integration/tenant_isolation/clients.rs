@@ -1,0 +1,90 @@
+//! Bob, with Ada's client ids: every client server function.
+
+use serde_json::json;
+
+use super::Fixture;
+use crate::common::billing::client_input;
+use paytrack::api::clients::UpdateClient;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn get_client() {
+    let f = Fixture::new().await;
+    f.refused(f.bob().form("/api/clients/get", &[("id", &f.client)]))
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn update_client() {
+    let f = Fixture::new().await;
+    f.refused(f.bob().call(&UpdateClient {
+        id: f.client.clone(),
+        input: client_input("Hijacked"),
+    }))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn archive_client() {
+    let f = Fixture::new().await;
+    f.refused(f.bob().form(
+        "/api/clients/archive",
+        &[("id", &f.client), ("archived", "true")],
+    ))
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_names_are_each_users_own_by_name_with_archived_ones() {
+    let f = Fixture::new().await;
+    assert_eq!(
+        f.bob().form("/api/clients/names", &[]).await.body,
+        json!([])
+    );
+
+    let ada = f.ada();
+    let zed = ada.client("zed studio").await;
+    let bea = ada.client("Bea").await;
+    let archived = ada
+        .form(
+            "/api/clients/archive",
+            &[("id", &zed), ("archived", "true")],
+        )
+        .await;
+    assert_eq!(archived.status, 200, "{:?}", archived.body);
+    // Names in name order whatever their case, archived ones too (their invoices stay
+    // listed), and nothing but the id and the name.
+    assert_eq!(
+        ada.form("/api/clients/names", &[]).await.body,
+        json!([
+            { "id": f.client, "name": "Acme" },
+            { "id": bea, "name": "Bea" },
+            { "id": zed, "name": "zed studio" },
+        ])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_clients() {
+    let f = Fixture::new().await;
+    let listed = f
+        .bob()
+        .form(
+            "/api/clients/list",
+            &[("search", ""), ("include_archived", "true")],
+        )
+        .await;
+    assert_eq!(listed.body, json!([]));
+    assert_eq!(
+        f.ada()
+            .form(
+                "/api/clients/list",
+                &[("search", ""), ("include_archived", "true")]
+            )
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
