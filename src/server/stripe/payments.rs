@@ -163,9 +163,9 @@ async fn hosted_invoice(
         .description(format!("Invoice {}", invoice.number))
         .metadata(metadata(invoice));
     // Stripe's page offers its own PDF of the invoice: it bears PayTrack's number, so the
-    // client never holds two invoice documents numbered apart for one supply. Stripe refuses a
-    // number its account has used (the one voided when a part payment replaced it, or the
-    // user's own invoice): that one is numbered by Stripe, its memo naming ours.
+    // client never holds two invoice documents numbered apart for one supply. Where Stripe
+    // refuses the number (one its account has used: the invoice a part payment replaced, or
+    // the user's own), the invoice is numbered by Stripe, its memo naming ours.
     let numbered = draft.clone().number(invoice.number.clone());
     let created = match api
         .call(key, &numbered, Some(&once_for("numbered-invoice", invoice)))
