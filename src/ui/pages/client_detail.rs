@@ -113,7 +113,7 @@ fn ClientBody(detail: Detail, refresh: Callback<()>) -> impl IntoView {
                     }.into_any()
                 }}
             </section>
-            <section class="card" aria-labelledby="habits-title">
+            <section class="card client-habits" aria-labelledby="habits-title">
                 <h2 id="habits-title" class="h3">"How they pay"</h2>
                 <p data-testid="client-lateness">{detail.habits.lateness()}</p>
                 {(!detail.paid.is_empty()).then(|| view! { <PaidRecord paid=detail.paid.clone() /> })}
