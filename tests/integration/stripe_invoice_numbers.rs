@@ -35,7 +35,9 @@ async fn a_hosted_invoice_bears_paytracks_number_and_its_replacement_names_it() 
     let sent = send_one(&user, &client).await;
     let number = number_of(&user, &sent.id).await;
 
-    let first = hosted(&stripe, &sent.url);
+    let first = stripe
+        .object(&sent.link)
+        .expect("the hosted invoice exists");
     assert_eq!(first["status"], "open");
     assert_eq!(first["number"], number.as_str(), "{first}");
 
@@ -104,7 +106,9 @@ async fn a_number_the_users_own_stripe_invoice_bears_is_left_to_stripe() {
     let sent = send_one(&user, &client).await;
     let number = number_of(&user, &sent.id).await;
     assert_eq!(number, "INV-0001");
-    let invoice = hosted(&stripe, &sent.url);
+    let invoice = stripe
+        .object(&sent.link)
+        .expect("the hosted invoice exists");
     assert_eq!(invoice["status"], "open");
     assert!(
         invoice["number"]
