@@ -128,12 +128,8 @@ async fn a_payment_whose_monthly_total_cannot_be_written_is_not_recorded_at_all(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stripe_payment_the_database_cannot_write_is_recorded_once_on_redelivery() {
     use crate::stripe_payments::{KEY, TOTAL, outbox, redeliver, send_one};
-    use crate::stripe_stand_in::StripeStandIn;
 
-    let database = OwnDatabase::start();
-    let stripe = StripeStandIn::new();
-    let base = stripe.serve(0).await;
-    let app = crate::common::spawn_app_with(&database.uri(), &[("STRIPE_API_BASE", &base)]).await;
+    let (_database, app, stripe) = crate::stripe_connect::app_with_stripe_on_own_database().await;
     let ada = app.user("ada@example.test").await;
     ada.form("/api/stripe/connect", &[("key", KEY)]).await;
     let client = ada.client("Acme").await;

@@ -65,6 +65,7 @@ mod stripe_disconnect;
 mod stripe_disputes;
 mod stripe_forged_events;
 mod stripe_hosted_invoices;
+mod stripe_hosted_retries;
 mod stripe_invoice_numbers;
 mod stripe_links;
 mod stripe_missed_events;

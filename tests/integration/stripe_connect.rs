@@ -7,16 +7,27 @@ use mongodb::bson::{Document, doc};
 use serde_json::{Value, json};
 
 use crate::common::billing::User;
-use crate::common::{TestApp, spawn_app_with, test_mongodb_uri};
+use crate::common::{OwnDatabase, TestApp, spawn_app_with, test_mongodb_uri};
 use crate::stripe_stand_in::StripeStandIn;
 
 const KEY: &str = "rk_test_51PayTrackStandInKeyAbcd1234";
 const OTHER_KEY: &str = "sk_test_51AnotherAccountEntirelyWxyz";
 
 pub async fn app_with_stripe() -> (TestApp, StripeStandIn) {
+    app_with_stripe_on(&test_mongodb_uri()).await
+}
+
+/// `app_with_stripe` on a database of its own, whose commands a test can refuse.
+pub async fn app_with_stripe_on_own_database() -> (OwnDatabase, TestApp, StripeStandIn) {
+    let database = OwnDatabase::start();
+    let (app, stand_in) = app_with_stripe_on(&database.uri()).await;
+    (database, app, stand_in)
+}
+
+async fn app_with_stripe_on(database: &str) -> (TestApp, StripeStandIn) {
     let stand_in = StripeStandIn::new();
     let base = stand_in.serve(0).await;
-    let app = spawn_app_with(&test_mongodb_uri(), &[("STRIPE_API_BASE", base.as_str())]).await;
+    let app = spawn_app_with(database, &[("STRIPE_API_BASE", base.as_str())]).await;
     (app, stand_in)
 }
 

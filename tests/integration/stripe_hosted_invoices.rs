@@ -13,8 +13,8 @@ use paytrack::api::clients::UpdateClient;
 use paytrack::domain::client::ClientInput;
 
 use crate::common::billing::{User, client_input};
-use crate::common::{OwnDatabase, TestApp, allow_all, refuse_times, spawn_app_with};
-use crate::stripe_connect::app_with_stripe;
+use crate::common::{TestApp, allow_all, refuse_times};
+use crate::stripe_connect::{app_with_stripe, app_with_stripe_on_own_database};
 use crate::stripe_payments::{TOTAL, outbox};
 use crate::stripe_stand_in::StripeStandIn;
 
@@ -103,10 +103,7 @@ async fn a_customer_is_kept_even_when_stripe_refuses_the_invoice_after_it() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customer_the_database_would_not_keep_is_found_again_at_stripe() {
-    let database = OwnDatabase::start();
-    let stripe = StripeStandIn::new();
-    let base = stripe.serve(0).await;
-    let app = spawn_app_with(&database.uri(), &[("STRIPE_API_BASE", base.as_str())]).await;
+    let (_database, app, stripe) = app_with_stripe_on_own_database().await;
     let user = app.user("unkept@example.com").await;
     paying_by_hosted_invoice(&user, KEY).await;
     let client = user.client("Stark Industries").await;

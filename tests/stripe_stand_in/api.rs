@@ -1,5 +1,6 @@
 //! The API endpoints PayTrack calls for its users' invoices: the account, customers, payment
-//! links, checkout sessions, hosted invoices and their items and payments; objects read back.
+//! links, checkout sessions and hosted invoices' payments; objects read back (the hosted
+//! invoices themselves are `invoices.rs`).
 
 use std::collections::HashMap;
 
@@ -9,7 +10,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::StripeStandIn;
-use super::wire::{change, int, merge, missing, owned, parse_form, refused_param, stripe_error};
+use super::wire::{change, int, listed, merge, owned, parse_form, stripe_error};
 
 pub(super) async fn account(State(s): State<StripeStandIn>, headers: HeaderMap) -> Response {
     s.handle(Method::GET, "/v1/account", &headers, "", |_, call| {
@@ -85,28 +86,10 @@ pub(super) async fn list_customers(
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     s.handle(Method::GET, "/v1/customers", &headers, "", |books, call| {
-        let email = query.get("email").cloned();
-        let limit = query
-            .get("limit")
-            .and_then(|l| l.parse().ok())
-            .unwrap_or(10_usize)
-            .min(100);
-        let mut data: Vec<Value> = books
-            .objects
-            .values()
-            .filter(|o| o["object"] == "customer" && o["__account"] == call.account.as_str())
-            .filter(|o| email.as_ref().is_none_or(|e| o["email"] == e.as_str()))
-            .cloned()
-            .collect();
-        data.sort_by_key(|o| {
-            std::cmp::Reverse((o["created"].as_i64(), o["id"].as_str().map(str::to_string)))
-        });
-        let has_more = data.len() > limit;
-        data.truncate(limit);
-        (
-            200,
-            json!({ "object": "list", "data": data, "has_more": has_more, "url": "/v1/customers" }),
-        )
+        let email = query.get("email");
+        listed(books, call, "customer", &query, |o| {
+            email.is_none_or(|e| o["email"] == e.as_str())
+        })
     })
 }
 
@@ -241,149 +224,5 @@ pub(super) async fn list_sessions(
             .collect();
         data.sort_by_key(|o| std::cmp::Reverse(o["created"].as_i64()));
         (200, json!({ "object": "list", "data": data, "has_more": false, "url": "/v1/checkout/sessions" }))
-    })
-}
-
-pub(super) async fn create_invoice_item(
-    State(s): State<StripeStandIn>,
-    headers: HeaderMap,
-    body: String,
-) -> Response {
-    s.handle(Method::POST, "/v1/invoiceitems", &headers, &body, |books, call| {
-        let f = &call.form;
-        let customer = f["customer"].as_str().unwrap_or_default().to_string();
-        if owned(books, call, &customer).is_err() {
-            return missing(&customer);
-        }
-        let amount = int(&f["amount"]);
-        // Added to a draft invoice when one is named (as PayTrack does).
-        if let Some(invoice) = f["invoice"].as_str() {
-            let total = match owned(books, call, invoice) {
-                Ok(found) if found["status"] == "draft" => found["amount_due"].as_i64().unwrap_or(0) + amount,
-                Ok(_) => {
-                    return stripe_error(400, "invalid_request_error", Some("invoice_not_editable"), "The invoice is finalized.");
-                }
-                Err(err) => return err,
-            };
-            if let Some(target) = books.objects.get_mut(invoice) {
-                merge(target, &json!({"amount_due": total, "amount_remaining": total, "total": total, "subtotal": total}));
-            }
-        }
-        s.create(
-            books,
-            call,
-            "invoiceitem",
-            "ii",
-            json!({
-                "customer": customer, "amount": amount, "currency": f["currency"],
-                "description": f.get("description"), "invoice": f.get("invoice"),
-            }),
-        )
-    })
-}
-
-pub(super) async fn create_invoice(
-    State(s): State<StripeStandIn>,
-    headers: HeaderMap,
-    body: String,
-) -> Response {
-    s.handle(Method::POST, "/v1/invoices", &headers, &body, |books, call| {
-        let f = &call.form;
-        let customer = f["customer"].as_str().unwrap_or_default().to_string();
-        if owned(books, call, &customer).is_err() {
-            return missing(&customer);
-        }
-        // A number given is kept; one the account has used, on any invoice, is refused.
-        let number = f["number"].as_str().filter(|n| !n.is_empty());
-        if let Some(number) = number {
-            let used = books.objects.values().any(|o| {
-                o["object"] == "invoice" && o["__account"] == call.account.as_str() && o["number"] == number
-            });
-            if used {
-                return refused_param("number", &format!("Invoice number '{number}' is already in use in this account."));
-            }
-        }
-        let (status, invoice) = s.create(books, call, "invoice", "in", json!({
-            "customer": customer, "status": "draft", "currency": f["currency"], "number": number,
-            "description": f.get("description"),
-            "collection_method": f.get("collection_method"), "auto_advance": false,
-            "amount_due": 0, "amount_paid": 0, "amount_remaining": 0, "hosted_invoice_url": Value::Null,
-        }));
-        // Pending items of this customer join the new invoice, as on Stripe.
-        let id = invoice["id"].as_str().unwrap_or_default().to_string();
-        let mut total = 0;
-        for item in books.objects.values_mut() {
-            if item["object"] == "invoiceitem" && item["customer"] == customer.as_str() && item["invoice"].is_null() {
-                item["invoice"] = json!(id);
-                total += item["amount"].as_i64().unwrap_or(0);
-            }
-        }
-        let mut invoice = invoice;
-        merge(&mut invoice, &json!({"amount_due": total, "amount_remaining": total, "total": total, "subtotal": total}));
-        books.objects.insert(id, invoice.clone());
-        (status, invoice)
-    })
-}
-
-pub(super) async fn finalize_invoice(
-    State(s): State<StripeStandIn>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: String,
-) -> Response {
-    let path = format!("/v1/invoices/{id}/finalize");
-    s.handle(Method::POST, &path, &headers, &body, |books, call| {
-        // Stripe copies who the invoice is to from its customer, and keeps that copy after.
-        let addressee = owned(books, call, &id)
-            .ok()
-            .and_then(|invoice| books.objects.get(invoice["customer"].as_str()?).cloned())
-            .unwrap_or(Value::Null);
-        change(books, call, &id, |invoice, _| {
-            if invoice["status"] != "draft" {
-                return Err(stripe_error(
-                    400,
-                    "invalid_request_error",
-                    Some("invoice_not_editable"),
-                    "This invoice is already finalized.",
-                ));
-            }
-            // Numbered when finalized, unless a number was given.
-            if invoice["number"].is_null() {
-                invoice["number"] = json!(format!("STANDIN-{}", &id[3..]));
-            }
-            merge(
-                invoice,
-                &json!({
-                    "status": "open",
-                    "customer_name": addressee["name"],
-                    "customer_email": addressee["email"],
-                    "hosted_invoice_url": format!("https://invoice.stripe.com/i/test_{id}"),
-                }),
-            );
-            Ok(())
-        })
-    })
-}
-
-pub(super) async fn void_invoice(
-    State(s): State<StripeStandIn>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: String,
-) -> Response {
-    let path = format!("/v1/invoices/{id}/void");
-    s.handle(Method::POST, &path, &headers, &body, |books, call| {
-        change(books, call, &id, |invoice, _| {
-            if invoice["status"] != "open" {
-                return Err(stripe_error(
-                    400,
-                    "invalid_request_error",
-                    Some("invoice_not_editable"),
-                    "Only open invoices can be voided.",
-                ));
-            }
-            invoice["status"] = json!("void");
-            Ok(())
-        })
     })
 }

@@ -1,8 +1,8 @@
 //! A local stand-in for Stripe's API, for tests: the endpoints PayTrack calls, answering with
 //! Stripe's own object shapes (`tests/fixtures/stripe/fixtures3.json`) filled with the
 //! request's values. Like Stripe it takes form-encoded bodies with bracketed keys, needs a
-//! bearer key, honours `Idempotency-Key` (same key and body → the saved answer again; same key,
-//! other body → 400; a key still in flight → 409, `pace.rs`), answers errors in Stripe's
+//! bearer key, honours `Idempotency-Key` (same key and parameters, in any order → the saved answer
+//! again; same key, other parameters → 400; a key still in flight → 409, `pace.rs`), answers errors in Stripe's
 //! `{"error": {…}}` form, and signs the webhook events it delivers with the signing secret of
 //! the endpoint it registered. It can take Stripe's time over each request (`set_latency`).
 //!
@@ -27,6 +27,7 @@ mod api;
 mod billing;
 mod control;
 mod events;
+mod invoices;
 mod money_back;
 mod pace;
 mod paying;
@@ -133,12 +134,21 @@ impl StripeStandIn {
                 post(billing::create_portal_session),
             )
             .route("/v1/checkout/sessions/{id}", get(api::retrieve))
-            .route("/v1/invoiceitems", post(api::create_invoice_item))
-            .route("/v1/invoices", post(api::create_invoice))
-            .route("/v1/invoices/{id}", get(api::retrieve))
+            .route("/v1/invoiceitems", post(invoices::create_invoice_item))
+            .route(
+                "/v1/invoices",
+                get(invoices::list_invoices).post(invoices::create_invoice),
+            )
+            .route(
+                "/v1/invoices/{id}",
+                get(api::retrieve).delete(invoices::delete_invoice),
+            )
             .route("/v1/invoice_payments", get(api::list_invoice_payments))
-            .route("/v1/invoices/{id}/finalize", post(api::finalize_invoice))
-            .route("/v1/invoices/{id}/void", post(api::void_invoice))
+            .route(
+                "/v1/invoices/{id}/finalize",
+                post(invoices::finalize_invoice),
+            )
+            .route("/v1/invoices/{id}/void", post(invoices::void_invoice))
             .route("/v1/events", get(events::list_events))
             .route(
                 "/v1/webhook_endpoints",

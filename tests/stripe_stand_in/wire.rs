@@ -2,6 +2,8 @@
 //! failures, idempotency keys, form-encoded bodies with bracketed keys, errors in Stripe's
 //! `{"error": {…}}` form; and the stored objects' small helpers.
 
+use std::collections::HashMap;
+
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
@@ -116,7 +118,12 @@ impl StripeStandIn {
             );
         }
         let account = Self::account_of(key);
-        let fingerprint = format!("{method} {path} {body}");
+        // Stripe compares the parameters, not how the body happens to order them.
+        let mut params: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect();
+        params.sort();
+        let fingerprint = format!("{method} {path} {params:?}");
         if let Some(idem) = idempotency_key.filter(|_| method == Method::POST) {
             let slot = (account.clone(), idem.to_string());
             if let Some((seen, status, saved)) = books.idempotent.get(&slot) {
@@ -175,6 +182,39 @@ impl StripeStandIn {
         books.objects.insert(id, object.clone());
         (200, object)
     }
+}
+
+/// `GET` of a list: the account's `kind` objects that `keep` picks, newest first, as many as
+/// the query's `limit` asks (10 unless told, 100 at most), in Stripe's list object.
+pub(super) fn listed(
+    books: &Books,
+    call: &Call,
+    kind: &str,
+    query: &HashMap<String, String>,
+    keep: impl Fn(&Value) -> bool,
+) -> (u16, Value) {
+    let limit = query
+        .get("limit")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(10_usize)
+        .min(100);
+    let mut data: Vec<Value> = books
+        .objects
+        .values()
+        .filter(|o| o["object"] == kind && o["__account"] == call.account.as_str())
+        .filter(|o| keep(o))
+        .cloned()
+        .collect();
+    data.sort_by_key(|o| {
+        std::cmp::Reverse((o["created"].as_i64(), o["id"].as_str().map(str::to_string)))
+    });
+    let has_more = data.len() > limit;
+    data.truncate(limit);
+    let url = format!("/v1/{kind}s");
+    (
+        200,
+        json!({ "object": "list", "data": data, "has_more": has_more, "url": url }),
+    )
 }
 
 pub(super) fn now() -> i64 {

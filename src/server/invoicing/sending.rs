@@ -52,13 +52,18 @@ pub async fn send_then(
                 .to_string(),
         ));
     }
-    let token = crate::server::auth::token::random()?;
+    let fresh = crate::server::auth::token::random()?;
+    let token = invoices::send_token(&state.db, &invoice, &fresh)
+        .await
+        .map_err(|e| db::user_facing("sending an invoice", e))?
+        .ok_or_else(changed_meanwhile)?;
     let reply_token = crate::server::chasing::replies::new_token().map_err(|err| {
         tracing::error!(error = %err, "the operating system's random source failed");
         AppError::Internal
     })?;
     // What the client pays through is made first: an invoice never goes out announcing a
-    // payment link it does not have. A retry after a failure reuses it (idempotency keys).
+    // payment link it does not have. A retry after a failure asks Stripe the same (the token
+    // is kept from the first try), so the idempotency keys give back what that try made.
     let stripe = links::open_for_send(state, user, &invoice, &token).await?;
     let sent = invoices::mark_sent(
         &state.db,

@@ -99,6 +99,31 @@ fn permission_in(message: &str) -> String {
         .to_string()
 }
 
+/// `idempotency` followed by a digest of what `request` asks. Stripe refuses a key sent again
+/// with other parameters, for as long as it keeps the key (a day): a send tried again after an
+/// overdue invoice's due date moved on, or after its draft was edited, would be refused until
+/// then. With the digest the same request is the same key, and a changed one makes anew.
+/// Parameters are sorted first: Stripe compares them, not the order a body lists them in.
+fn keyed<R: StripeRequest>(idempotency: &str, request: &R) -> String {
+    use sha2::{Digest, Sha256};
+    let built = request.build();
+    let mut params: Vec<&str> = [built.query.as_deref(), built.body.as_deref()]
+        .into_iter()
+        .flatten()
+        .flat_map(|form| form.split('&'))
+        .collect();
+    params.sort_unstable();
+    let mut digest = Sha256::new();
+    digest.update(built.path.as_bytes());
+    for param in params {
+        digest.update([0]);
+        digest.update(param.as_bytes());
+    }
+    let digest = digest.finalize();
+    let short: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{idempotency}-{short}")
+}
+
 /// Where users' Stripe accounts are reached (Stripe itself, or a stand-in in tests).
 #[derive(Debug, Clone)]
 pub struct StripeApi {
@@ -125,8 +150,8 @@ impl StripeApi {
     }
 
     /// Sends `request`; a create always carries `idempotency` (derived from what it creates,
-    /// so a retry, a second click or a second server never makes two). Transient failures are
-    /// retried under the same key.
+    /// so a retry, a second click or a second server never makes two), sent with a digest of
+    /// the request (`keyed`). Transient failures are retried under the same key.
     pub async fn call<R: StripeRequest>(
         &self,
         key: &StripeKey,
@@ -139,7 +164,8 @@ impl StripeApi {
         let client = self.client(key)?;
         let strategy = match idempotency {
             Some(value) => RequestStrategy::Idempotent(
-                IdempotencyKey::new(value).map_err(|_| StripeProblem::Unexpected)?,
+                IdempotencyKey::new(keyed(value, request))
+                    .map_err(|_| StripeProblem::Unexpected)?,
             ),
             None => RequestStrategy::Once,
         };
@@ -164,7 +190,32 @@ impl StripeApi {
 
 #[cfg(test)]
 mod tests {
-    use super::permission_in;
+    use super::{keyed, permission_in};
+    use std::collections::HashMap;
+    use stripe_core::customer::CreateCustomer;
+
+    fn customer(name: &str, marks: &[(&str, &str)]) -> CreateCustomer {
+        let marks: HashMap<String, String> = marks
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        CreateCustomer::new().name(name).metadata(marks)
+    }
+
+    #[test]
+    fn a_key_says_what_is_asked_whatever_order_the_parameters_come_in() {
+        let marks = [("a", "1"), ("b", "2"), ("c", "3"), ("d", "4")];
+        let mut reversed = marks;
+        reversed.reverse();
+        let first = keyed("paytrack-x", &customer("Ada", &marks));
+        assert!(first.starts_with("paytrack-x-"), "{first}");
+        assert_eq!(first, keyed("paytrack-x", &customer("Ada", &reversed)));
+        assert_ne!(
+            first,
+            keyed("paytrack-x", &customer("Ada Lovelace", &marks))
+        );
+        assert_ne!(first, keyed("paytrack-y", &customer("Ada", &marks)));
+    }
 
     #[test]
     fn the_missing_permission_is_picked_out_of_stripes_message() {

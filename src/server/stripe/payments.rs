@@ -1,16 +1,11 @@
 //! What a client pays through, in the user's own Stripe account: a Payment Link for the
-//! amount due, or a finalized Stripe-hosted invoice with the same lines. Every create carries an
+//! amount due, or a finalized Stripe-hosted invoice with the same lines (`hosted_invoices.rs`;
+//! what both take is `opening.rs`). Every create carries an
 //! idempotency key made of the invoice id and the amount, so a retry, a double click or two
 //! servers never create two, while a new amount (after a part payment) gets a new one.
 //! Also reads where a payment stands, for webhooks (which re-fetch) and reconciliation.
 
-use std::collections::HashMap;
-use std::str::FromStr;
-
-use stripe_billing::invoice::{
-    CreateInvoice, FinalizeInvoiceInvoice, RetrieveInvoice, VoidInvoiceInvoice,
-};
-use stripe_billing::invoice_item::CreateInvoiceItem;
+use stripe_billing::invoice::{RetrieveInvoice, VoidInvoiceInvoice};
 use stripe_checkout::checkout_session::{ListCheckoutSession, RetrieveCheckoutSession};
 use stripe_payment::payment_link::{
     AfterCompletionRedirectParams, CompletedSessionsParams, CreatePaymentLink,
@@ -18,15 +13,15 @@ use stripe_payment::payment_link::{
     CreatePaymentLinkLineItems, CreatePaymentLinkLineItemsPriceData,
     CreatePaymentLinkLineItemsPriceDataProductData, RestrictionsParams, UpdatePaymentLink,
 };
-use stripe_shared::{
-    CheckoutSessionPaymentStatus, CheckoutSessionStatus, InvoiceCollectionMethod, InvoiceStatus,
-};
+use stripe_shared::{CheckoutSessionPaymentStatus, CheckoutSessionStatus, InvoiceStatus};
+
+pub use super::opening::{Opening, Through};
 
 use super::api_key::StripeKey;
 use super::client::{StripeApi, StripeProblem};
+use super::opening::{currency, metadata, once_for};
 use crate::domain::pay_with::PayWith;
 use crate::domain::stripe_pay::{PayState, StripePay};
-use crate::server::db::invoices::InvoiceDoc;
 
 /// What Stripe says about a payment, read fresh.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,56 +40,6 @@ pub enum Remote {
         reference: String,
     },
     Voided,
-}
-
-/// What is needed to open a payment for an invoice.
-pub struct Opening<'a> {
-    pub account_id: &'a str,
-    pub livemode: bool,
-    pub through: Through<'a>,
-    pub invoice: &'a InvoiceDoc,
-    /// The client's page, where a paid checkout returns to.
-    pub return_url: &'a str,
-}
-
-/// What the client will pay through.
-pub enum Through<'a> {
-    PaymentLink,
-    /// A Stripe-hosted invoice, addressed to the client's customer in this account
-    /// (`customers::customer_for`).
-    HostedInvoice {
-        customer: &'a str,
-    },
-}
-
-/// The currency as Stripe spells it.
-fn currency(invoice: &InvoiceDoc) -> Result<stripe_types::Currency, StripeProblem> {
-    stripe_types::Currency::from_str(&invoice.currency.code().to_lowercase())
-        .map_err(|_| StripeProblem::Unexpected)
-}
-
-/// The idempotency key of creating `what` for what `invoice` owes now. The amount tells a link
-/// after a part payment from the first; the link it follows tells one opened again at the same
-/// amount (a payment recorded by mistake, taken off) from the one closed before, which Stripe
-/// would otherwise hand back for the same key.
-fn once_for(what: &str, invoice: &InvoiceDoc) -> String {
-    let after = invoice
-        .stripe
-        .as_ref()
-        .map(|old| format!("-after-{}", old.object_id))
-        .unwrap_or_default();
-    format!(
-        "paytrack-{what}-{}-{}{after}",
-        invoice.id.to_hex(),
-        invoice.due_minor
-    )
-}
-
-fn metadata(invoice: &InvoiceDoc) -> HashMap<String, String> {
-    HashMap::from([
-        ("paytrack_invoice".to_string(), invoice.id.to_hex()),
-        ("paytrack_number".to_string(), invoice.number.clone()),
-    ])
 }
 
 /// Opens what the client pays through.
@@ -139,94 +84,10 @@ pub async fn open(
                 reference: None,
             })
         }
-        Through::HostedInvoice { customer } => hosted_invoice(api, key, opening, customer).await,
-    }
-}
-
-async fn hosted_invoice(
-    api: &StripeApi,
-    key: &StripeKey,
-    opening: &Opening<'_>,
-    customer: &str,
-) -> Result<StripePay, StripeProblem> {
-    let invoice = opening.invoice;
-    let amount = invoice.due_minor;
-    // Due at the end of the due date, and never in the past (Stripe refuses that).
-    let due = (invoice.due_date.days_since_epoch() * 86_400 + 86_399).max(now_unix() + 3600);
-    let draft = CreateInvoice::new()
-        .customer(customer)
-        .currency(currency(invoice)?)
-        .collection_method(InvoiceCollectionMethod::SendInvoice)
-        .due_date(due)
-        // PayTrack sends the emails: Stripe's own stay off.
-        .auto_advance(false)
-        .description(format!("Invoice {}", invoice.number))
-        .metadata(metadata(invoice));
-    // Stripe's page offers its own PDF of the invoice: it bears PayTrack's number, so the
-    // client never holds two invoice documents numbered apart for one supply. Where Stripe
-    // refuses the number (one its account has used: the invoice a part payment replaced, or
-    // the user's own), the invoice is numbered by Stripe, its memo naming ours.
-    let numbered = draft.clone().number(invoice.number.clone());
-    let created = match api
-        .call(key, &numbered, Some(&once_for("numbered-invoice", invoice)))
-        .await
-    {
-        Err(StripeProblem::Refused {
-            field: Some(field), ..
-        }) if field == "number" => {
-            api.call(key, &draft, Some(&once_for("invoice", invoice)))
-                .await?
+        Through::HostedInvoice { customer } => {
+            super::hosted_invoices::open(api, key, opening, customer).await
         }
-        created => created?,
-    };
-    let stripe_invoice = created.id.clone().ok_or(StripeProblem::Unexpected)?;
-    // One item for what is still owed, described by the invoice's lines: a part payment made
-    // outside Stripe must not be billed twice, and Stripe's total must equal ours exactly.
-    let description = items_description(invoice);
-    let item = CreateInvoiceItem::new()
-        .customer(customer)
-        .invoice(stripe_invoice.as_str().to_string())
-        .amount(amount)
-        .currency(currency(invoice)?)
-        .description(description);
-    api.call(key, &item, Some(&once_for("item", invoice)))
-        .await?;
-    let finalized = api
-        .call(
-            key,
-            &FinalizeInvoiceInvoice::new(stripe_invoice.clone()).auto_advance(false),
-            Some(&once_for("finalize", invoice)),
-        )
-        .await?;
-    let url = finalized
-        .hosted_invoice_url
-        .ok_or(StripeProblem::Unexpected)?;
-    Ok(StripePay {
-        account_id: opening.account_id.to_string(),
-        livemode: Some(opening.livemode),
-        mode: PayWith::HostedInvoice,
-        object_id: stripe_invoice.as_str().to_string(),
-        url,
-        amount_minor: amount,
-        state: PayState::Open,
-        reference: None,
-    })
-}
-
-/// The Stripe invoice's single line: the invoice number, then each of our lines.
-fn items_description(invoice: &InvoiceDoc) -> String {
-    let mut text = format!("Invoice {}", invoice.number);
-    for line in invoice.lines.iter().take(20) {
-        text.push_str(&format!("; {} × {}", line.quantity, line.description));
     }
-    if invoice.paid_minor > 0 {
-        text.push_str("; less payments received");
-    }
-    text.chars().take(480).collect()
-}
-
-fn now_unix() -> i64 {
-    jiff::Timestamp::now().as_second()
 }
 
 /// Stops the link or voids the invoice, so nothing more can be paid through it.

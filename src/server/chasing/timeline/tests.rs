@@ -80,6 +80,7 @@ fn invoice(user: &UserDoc, status: InvoiceStatus) -> InvoiceDoc {
         payments: Vec::new(),
         public_token: Some("tok".to_string()),
         reply_token: None,
+        send_token: None,
         created_at: DateTime::now(),
         updated_at: DateTime::now(),
         sent_at: sent,

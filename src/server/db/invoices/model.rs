@@ -116,6 +116,11 @@ pub struct InvoiceDoc {
     /// Absent (never null) when there is none: the unique index is sparse.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_token: Option<String>,
+    /// The public token a draft is being sent with, chosen at its first try and kept until it
+    /// is sent (then it is `public_token`): the payment link's return address carries it, so a
+    /// send tried again asks Stripe for the same link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_token: Option<String>,
     /// The secret in the invoice's reply address (`reply+<token>@<inbound domain>`), set when
     /// it is sent. Absent on drafts and on invoices sent before replies were received.
     #[serde(default, skip_serializing_if = "Option::is_none")]

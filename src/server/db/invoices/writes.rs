@@ -173,7 +173,34 @@ pub async fn mark_sent(
         );
     }
     let filter = doc! { "_id": id, "user_id": owner, "status": status_bson(InvoiceStatus::Draft) };
-    Ok(update_keeping_owed(db, filter, doc! { "$set": set }, "sending the invoice").await?)
+    let update = doc! { "$set": set, "$unset": { "send_token": "" } };
+    Ok(update_keeping_owed(db, filter, update, "sending the invoice").await?)
+}
+
+/// The public token `draft` is to be sent with: the one its first try kept, or else `fresh`,
+/// kept now. `None` when it is no longer a draft.
+pub async fn send_token(
+    db: &Database,
+    draft: &InvoiceDoc,
+    fresh: &str,
+) -> Result<Option<String>, mongodb::error::Error> {
+    if let Some(kept) = &draft.send_token {
+        return Ok(Some(kept.clone()));
+    }
+    let invoices = db.collection::<InvoiceDoc>(INVOICES);
+    let this_draft = doc! { "_id": draft.id, "user_id": draft.user_id, "status": status_bson(InvoiceStatus::Draft) };
+    let mut unreserved = this_draft.clone();
+    unreserved.insert("send_token", doc! { "$exists": false });
+    let kept = invoices
+        .find_one_and_update(unreserved, doc! { "$set": { "send_token": fresh } })
+        .return_document(ReturnDocument::After)
+        .await?;
+    let kept = match kept {
+        Some(kept) => Some(kept),
+        // Another try kept its own meanwhile: that one it is.
+        None => invoices.find_one(this_draft).await?,
+    };
+    Ok(kept.and_then(|draft| draft.send_token))
 }
 
 /// Open or partially paid → written off: what is left stays in `due_minor`, no longer owed
