@@ -1,11 +1,12 @@
 //! What sending needs from the user's Stripe: a draft says beforehand how its client will
 //! pay; a revoked key stops the send with what to do, the user is told once, and a new key
-//! mends it.
+//! mends it. A client who pays through the link returns to their page, also after it moved.
 
 use serde_json::{Value, json};
 
 use crate::stripe_connect::app_with_stripe;
-use crate::stripe_payments::{KEY, outbox, with_client};
+use crate::stripe_payments::{KEY, outbox, send_one, with_client};
+use crate::stripe_stand_in::StripeStandIn;
 
 #[tokio::test]
 async fn a_revoked_key_stops_sends_with_what_to_do_and_the_user_is_told_once() {
@@ -93,4 +94,52 @@ async fn a_draft_says_how_its_client_will_pay_before_it_is_sent() {
     );
     assert_eq!(pay_way().await, Value::Null);
     assert_eq!(pay_way_now().await, json!("Stripe"));
+}
+
+/// Where the stand-in's payment link `link` sends a client who has paid.
+fn returns_to(stripe: &StripeStandIn, link: &str) -> Value {
+    let link = stripe.object(link).expect("the payment link exists");
+    assert_eq!(link["after_completion"]["type"], "redirect", "{link}");
+    link["after_completion"]["redirect"]["url"].clone()
+}
+
+#[tokio::test]
+async fn a_client_who_pays_returns_to_their_page_also_after_its_link_was_replaced() {
+    let (app, stripe) = app_with_stripe().await;
+    let (user, client) = with_client(&app, "new-link@example.com", KEY, "Initrode").await;
+    let sent = send_one(&user, &client).await;
+    let page = user.invoice(&sent.id).await.body["public_url"].clone();
+    assert!(page.is_string());
+    assert_eq!(returns_to(&stripe, &sent.link), page);
+
+    let replaced = user
+        .form("/api/invoices/new-link", &[("id", &sent.id)])
+        .await;
+    assert_eq!(replaced.status, 200, "{}", replaced.body);
+    let moved = replaced.body["public_url"].clone();
+    assert_ne!(moved, page);
+    assert_eq!(returns_to(&stripe, &sent.link), moved);
+
+    // Stripe down: the page stays where it is, and the user is told why.
+    stripe.fail_next_at(
+        "/v1/payment_links",
+        3,
+        500,
+        "api_error",
+        None,
+        "Something went wrong on Stripe's end.",
+    );
+    let refused = user
+        .form("/api/invoices/new-link", &[("id", &sent.id)])
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body["Rejected"]
+            .as_str()
+            .is_some_and(|m| m.contains("could not reach Stripe")),
+        "{}",
+        refused.body
+    );
+    assert_eq!(user.invoice(&sent.id).await.body["public_url"], moved);
+    assert_eq!(returns_to(&stripe, &sent.link), moved);
 }

@@ -132,6 +132,7 @@ pub(super) async fn create_payment_link(
                     "currency": price["currency"],
                     "__amount": amount,
                     "__product": price["product_data"]["name"],
+                    "after_completion": call.form.get("after_completion"),
                 }),
             );
             let id = link["id"].as_str().unwrap_or_default().to_string();
@@ -177,6 +178,9 @@ pub(super) async fn update_payment_link(
         change(books, call, &id, |link, form| {
             if let Some(active) = form.get("active").and_then(Value::as_str) {
                 link["active"] = json!(active == "true");
+            }
+            if let Some(after) = form.get("after_completion") {
+                link["after_completion"] = after.clone();
             }
             Ok(())
         })

@@ -216,7 +216,8 @@ pub async fn write_off(
     Ok(written_off)
 }
 
-/// A new link for the client (the old one stops working), e.g. after it was forwarded by mistake.
+/// A new link for the client (the old one stops working), e.g. after it was forwarded by
+/// mistake. The payment link is pointed at it first: paying, a client returns to their page.
 pub async fn replace_public_link(
     state: &AppState,
     user: &UserDoc,
@@ -229,6 +230,7 @@ pub async fn replace_public_link(
         ));
     }
     let token = crate::server::auth::token::random()?;
+    links::return_to(state, &invoice, &token).await?;
     invoices::replace_public_token(&state.db, user.id, id, &token, DateTime::now())
         .await
         .map_err(db::failed("replacing an invoice link"))?

@@ -45,6 +45,43 @@ pub async fn open_for_send(
         })
 }
 
+/// Points the payment link `invoice` is paid through at the client's page at its new address
+/// (`token`), before the old one stops working: a client who paid through it afterwards would
+/// be sent back to a page that no longer exists. (Hosted invoices send nobody back.) Stripe
+/// refusing or unreachable stops the move, with why; with the key no longer working or the
+/// link gone, there is nothing to point, and the page moves all the same.
+pub async fn return_to(
+    state: &AppState,
+    invoice: &InvoiceDoc,
+    token: &str,
+) -> Result<(), AppError> {
+    let Some(pay) = invoice
+        .stripe
+        .as_ref()
+        .filter(|pay| pay.mode == PayWith::PaymentLink && pay.takes_payments())
+    else {
+        return Ok(());
+    };
+    let connected = match connected(state, invoice.user_id).await {
+        Ok(Some(connected)) if connected.reaches(pay) => connected,
+        // Disconnected (its links were closed then), a key that stopped working, another
+        // account or the other mode of this one: nothing to ask.
+        _ => return Ok(()),
+    };
+    let url = format!("{}/i/{token}", state.config.base_url);
+    let Err(problem) = payments::return_to(&connected.api, &connected.key, pay, &url).await else {
+        return Ok(());
+    };
+    note_problem(state, &connected, &problem).await;
+    if problem.breaks_connection() || problem == StripeProblem::NotFound {
+        tracing::warn!(invoice = %invoice.id, reason = %problem, "the payment link still returns to the client's old page");
+        return Ok(());
+    }
+    Err(AppError::Rejected(format!(
+        "The client's link was not replaced, because Stripe could not send clients who pay through the payment link to the new one: {problem}"
+    )))
+}
+
 async fn opened(
     state: &AppState,
     connected: &Connected,

@@ -12,6 +12,7 @@ use stripe_payment::payment_link::{
     CreatePaymentLinkAfterCompletion, CreatePaymentLinkAfterCompletionType,
     CreatePaymentLinkLineItems, CreatePaymentLinkLineItemsPriceData,
     CreatePaymentLinkLineItemsPriceDataProductData, RestrictionsParams, UpdatePaymentLink,
+    UpdatePaymentLinkAfterCompletion, UpdatePaymentLinkAfterCompletionType,
 };
 use stripe_shared::{CheckoutSessionPaymentStatus, CheckoutSessionStatus, InvoiceStatus};
 
@@ -88,6 +89,21 @@ pub async fn open(
             super::hosted_invoices::open(api, key, opening, customer).await
         }
     }
+}
+
+/// Has payment link `pay` send a client who has paid to `url` (their page moved). Setting the
+/// same address twice changes nothing, so a retry needs no idempotency key.
+pub async fn return_to(
+    api: &StripeApi,
+    key: &StripeKey,
+    pay: &StripePay,
+    url: &str,
+) -> Result<(), StripeProblem> {
+    let mut after =
+        UpdatePaymentLinkAfterCompletion::new(UpdatePaymentLinkAfterCompletionType::Redirect);
+    after.redirect = Some(AfterCompletionRedirectParams::new(url));
+    let request = UpdatePaymentLink::new(pay.object_id.as_str()).after_completion(after);
+    api.call(key, &request, None).await.map(drop)
 }
 
 /// Stops the link or voids the invoice, so nothing more can be paid through it.
