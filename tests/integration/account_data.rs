@@ -1,7 +1,7 @@
 //! The user's data rights: export everything (no secrets), and delete everything.
 
 use crate::common::sign_in::{location, session_cookie};
-use crate::common::spawn_app;
+use crate::common::{TestApp, spawn_app};
 use futures::TryStreamExt;
 use mongodb::bson::{Document, doc};
 use reqwest::header::{CONTENT_DISPOSITION, SET_COOKIE};
@@ -145,6 +145,26 @@ async fn deleting_the_account_leaves_nothing_of_the_user_in_any_collection() {
     assert!(receipt.get_str("text").unwrap().contains("was deleted on"));
 }
 
+/// The invoice `id` as stored.
+async fn stored_invoice(app: &TestApp, id: &str) -> Document {
+    let id = mongodb::bson::oid::ObjectId::parse_str(id).unwrap();
+    app.db
+        .collection::<Document>("invoices")
+        .find_one(doc! { "_id": id })
+        .await
+        .unwrap()
+        .expect("the invoice is stored")
+}
+
+/// The export file of the user signed in with `cookie`, as text.
+async fn export_of(app: &TestApp, cookie: &str) -> String {
+    app.get_with_cookie("/account/export", cookie)
+        .await
+        .text()
+        .await
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_export_leaves_out_the_clients_live_invoice_links() {
     use crate::common::chasing::sent_invoice;
@@ -152,13 +172,7 @@ async fn the_export_leaves_out_the_clients_live_invoice_links() {
     let user = app.user(EMAIL).await;
     let client = user.client("Grace Hopper").await;
     let id = sent_invoice(&user, &client, 10).await;
-    let invoice = app
-        .db
-        .collection::<Document>("invoices")
-        .find_one(doc! { "_id": mongodb::bson::oid::ObjectId::parse_str(&id).unwrap() })
-        .await
-        .unwrap()
-        .unwrap();
+    let invoice = stored_invoice(&app, &id).await;
     let token = invoice.get_str("public_token").unwrap().to_string();
     // The link went out to the client in the invoice email.
     let sent_with_link = app
@@ -166,12 +180,7 @@ async fn the_export_leaves_out_the_clients_live_invoice_links() {
         .await;
     assert_eq!(sent_with_link, 1);
 
-    let raw = app
-        .get_with_cookie("/account/export", &user.cookie)
-        .await
-        .text()
-        .await
-        .unwrap();
+    let raw = export_of(&app, &user.cookie).await;
     assert!(!raw.contains(&token), "the live link is not in the export");
     let export: Value = serde_json::from_str(&raw).unwrap();
     let exported = &export["data"]["invoices"][0];
@@ -189,4 +198,40 @@ async fn the_export_leaves_out_the_clients_live_invoice_links() {
         .call("/api/public/invoice", &[("token", token.as_str())])
         .await;
     assert_eq!(page.status(), 200);
+}
+
+#[tokio::test]
+async fn the_export_leaves_out_the_link_a_draft_whose_send_failed_will_go_out_with() {
+    use crate::stripe_connect::app_with_stripe;
+    use crate::stripe_payments::{KEY, with_client};
+    let (app, stripe) = app_with_stripe().await;
+    let (user, client) = with_client(&app, EMAIL, KEY, "Grace Hopper").await;
+    let (id, _) = user.draft(&client).await;
+    stripe.fail_next_at(
+        "/v1/payment_links",
+        1,
+        400,
+        "invalid_request_error",
+        None,
+        "The account cannot create payment links right now.",
+    );
+    assert_eq!(user.send(&id).await.status, 422);
+    let draft = stored_invoice(&app, &id).await;
+    let token = draft.get_str("send_token").unwrap().to_string();
+
+    let raw = export_of(&app, &user.cookie).await;
+    assert!(!raw.contains(&token), "the link to be is not in the export");
+    let export: Value = serde_json::from_str(&raw).unwrap();
+    assert_eq!(export["data"]["invoices"][0]["status"], "Draft");
+
+    // Sent after all, the invoice goes out with that link.
+    let sent = user.send(&id).await;
+    assert_eq!(sent.status, 200, "{}", sent.body);
+    assert!(
+        sent.body["public_url"]
+            .as_str()
+            .is_some_and(|url| url.ends_with(&token)),
+        "{}",
+        sent.body
+    );
 }
