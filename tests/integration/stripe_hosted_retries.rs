@@ -28,11 +28,21 @@ async fn an_overdue_invoice_whose_send_failed_half_way_goes_on_the_next_press() 
     refuse_the_next_item(&stripe);
     let failed = user.send(&invoice).await;
     assert_eq!(failed.status, 422, "{}", failed.body);
+    // A first try has nothing to look for: no invoice of the client is read back.
+    let listed = |stripe: &StripeStandIn| {
+        stripe
+            .received()
+            .iter()
+            .filter(|r| r.method == "GET" && r.path == "/v1/invoices")
+            .count()
+    };
+    assert_eq!(listed(&stripe), 0);
 
     // The user presses Send again a moment later.
     tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
     let sent = user.send(&invoice).await;
     assert_eq!(sent.status, 200, "{}", sent.body);
+    assert_eq!(listed(&stripe), 1);
     let invoices = stripe.objects("invoice", &StripeStandIn::account_of(KEY));
     assert_eq!(invoices.len(), 1, "{invoices:?}");
     assert_eq!(invoices[0]["status"], "open");

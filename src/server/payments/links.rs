@@ -35,7 +35,9 @@ pub async fn open_for_send(
         return Ok(None);
     };
     let return_url = format!("{}/i/{token}", state.config.base_url);
-    opened(state, &connected, invoice, &return_url)
+    // A send tried before keeps its token on the draft (`invoices::send_token`).
+    let tried_before = invoice.send_token.is_some();
+    opened(state, &connected, invoice, &return_url, tried_before)
         .await
         .map(Some)
         .map_err(|problem| {
@@ -87,6 +89,7 @@ async fn opened(
     connected: &Connected,
     invoice: &InvoiceDoc,
     return_url: &str,
+    tried_before: bool,
 ) -> Result<StripePay, StripeProblem> {
     let opened = async {
         let customer = match connected.connection.pay_with {
@@ -103,6 +106,7 @@ async fn opened(
             through,
             invoice,
             return_url,
+            tried_before,
         };
         payments::open(&connected.api, &connected.key, &opening).await
     }
@@ -206,7 +210,7 @@ pub async fn follow_owed(state: &AppState, user: &UserDoc, invoice: &InvoiceDoc)
         .as_ref()
         .map(|token| format!("{}/i/{token}", state.config.base_url))
         .unwrap_or_else(|| state.config.base_url.clone());
-    let pay = match opened(state, &connected, invoice, &return_url).await {
+    let pay = match opened(state, &connected, invoice, &return_url, true).await {
         Ok(pay) => pay,
         Err(problem) => {
             tracing::warn!(invoice = %invoice.id, reason = %problem, "no new payment link yet; reconciliation tries again");

@@ -5,8 +5,8 @@
 //! before PayTrack kept it, and the next try may not ask for the same thing: the draft was
 //! edited meanwhile, a day went by and Stripe forgot the key, or the due date Stripe is given
 //! moved on. The invoice made before would stay in the user's Stripe, open or draft, holding
-//! the invoice's number. So PayTrack first looks among the customer's invoices for those it
-//! made for this invoice and never kept: the one asking what this send asks is finished and
+//! the invoice's number. So, unless this is a send's first try, PayTrack first looks among the
+//! customer's invoices for those it made for this invoice and never kept: the one asking what this send asks is finished and
 //! used; any other is deleted (a draft) or voided (finalized), so a client is never offered
 //! two.
 
@@ -40,7 +40,11 @@ pub(super) async fn open(
     let due = due_at_stripe(invoice.due_date, now_unix());
     let description = items_description(invoice);
     let asks = asks(invoice, due, &description);
-    let found = made_before(api, key, customer, invoice, &asks).await?;
+    let found = if opening.tried_before {
+        made_before(api, key, customer, invoice, &asks).await?
+    } else {
+        None
+    };
     let made = match found {
         Some(made) => made,
         None => create(api, key, invoice, customer, due, &asks).await?,

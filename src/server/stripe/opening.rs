@@ -15,6 +15,9 @@ pub struct Opening<'a> {
     pub invoice: &'a InvoiceDoc,
     /// The client's page, where a paid checkout returns to.
     pub return_url: &'a str,
+    /// Whether an earlier try may have made something at Stripe for this invoice and not kept
+    /// it (a send tried before, a replacement): then it is looked for first.
+    pub tried_before: bool,
 }
 
 /// What the client will pay through.
