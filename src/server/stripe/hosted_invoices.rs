@@ -161,16 +161,21 @@ async fn made_before(
 /// Deletes a draft, voids an open invoice: neither can be paid after.
 async fn clear_away(api: &StripeApi, key: &StripeKey, made: &Invoice) -> Result<(), StripeProblem> {
     let id = made.id.clone().ok_or(StripeProblem::Unexpected)?;
-    let cleared = if made.status == Some(InvoiceStatus::Draft) {
-        api.call(key, &DeleteInvoice::new(id), None).await.map(drop)
-    } else {
-        api.call(key, &VoidInvoiceInvoice::new(id), None)
-            .await
-            .map(drop)
-    };
-    match cleared {
-        // Paid, voided or deleted meanwhile: nothing left to stop.
-        Ok(()) | Err(StripeProblem::Refused { .. } | StripeProblem::NotFound) => Ok(()),
+    if made.status != Some(InvoiceStatus::Draft) {
+        return void(api, key, &id).await;
+    }
+    match api.call(key, &DeleteInvoice::new(id), None).await {
+        // Finalized or deleted meanwhile: the next look finds it or nothing.
+        Ok(_) | Err(StripeProblem::Refused { .. } | StripeProblem::NotFound) => Ok(()),
+        Err(problem) => Err(problem),
+    }
+}
+
+/// Voids the hosted invoice `id`, so it can no longer be paid; one already paid, voided or
+/// gone is left as it is — there is nothing left to stop.
+pub(super) async fn void(api: &StripeApi, key: &StripeKey, id: &str) -> Result<(), StripeProblem> {
+    match api.call(key, &VoidInvoiceInvoice::new(id), None).await {
+        Ok(_) | Err(StripeProblem::Refused { .. } | StripeProblem::NotFound) => Ok(()),
         Err(problem) => Err(problem),
     }
 }

@@ -5,7 +5,7 @@
 //! servers never create two, while a new amount (after a part payment) gets a new one.
 //! Also reads where a payment stands, for webhooks (which re-fetch) and reconciliation.
 
-use stripe_billing::invoice::{RetrieveInvoice, VoidInvoiceInvoice};
+use stripe_billing::invoice::RetrieveInvoice;
 use stripe_checkout::checkout_session::{ListCheckoutSession, RetrieveCheckoutSession};
 use stripe_payment::payment_link::{
     AfterCompletionRedirectParams, CompletedSessionsParams, CreatePaymentLink,
@@ -117,17 +117,7 @@ pub async fn close(api: &StripeApi, key: &StripeKey, pay: &StripePay) -> Result<
             )
             .await?;
         }
-        PayWith::HostedInvoice => {
-            match api
-                .call(key, &VoidInvoiceInvoice::new(pay.object_id.as_str()), None)
-                .await
-            {
-                Ok(_) => {}
-                // Already paid or voided in Stripe: nothing left to stop.
-                Err(StripeProblem::Refused { .. } | StripeProblem::NotFound) => {}
-                Err(problem) => return Err(problem),
-            }
-        }
+        PayWith::HostedInvoice => super::hosted_invoices::void(api, key, &pay.object_id).await?,
     }
     Ok(())
 }
