@@ -67,7 +67,7 @@ impl MasterKey {
             .chain_update(b"paytrack master key id\0")
             .chain_update(&bytes)
             .finalize();
-        let id = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+        let id = hex::encode(&digest[..6]);
         let cipher = XChaCha20Poly1305::new_from_slice(&bytes)
             .map_err(|_| "is not a usable key".to_string())?;
         Ok(MasterKey { id, cipher })

@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod data_migrations;
 pub mod db;
 pub mod dev_outbox;
+pub mod digest;
 pub mod email;
 pub mod exports;
 pub mod http;

@@ -3,11 +3,11 @@
 //! served at an address that changes with each upload.
 
 use mongodb::bson::DateTime;
-use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
 use crate::server::db::users::{self, LogoRef, UserDoc};
 use crate::server::db::{self, logos};
+use crate::server::digest;
 use crate::server::state::AppState;
 
 pub const MAX_BYTES: usize = 512 * 1024;
@@ -59,11 +59,7 @@ fn check_size(width: u32, height: u32) -> Result<(), String> {
 /// Makes `bytes` the user's logo; a bad image is refused and changes nothing.
 pub async fn upload(state: &AppState, user: &UserDoc, bytes: Vec<u8>) -> Result<LogoRef, AppError> {
     let content_type = check(&bytes).map_err(AppError::Rejected)?;
-    let version: String = Sha256::digest(&bytes)
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let version = digest::short(&bytes);
     let now = DateTime::now();
     logos::put(&state.db, user.id, content_type, bytes, &version, now)
         .await

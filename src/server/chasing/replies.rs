@@ -51,7 +51,7 @@ pub enum ReplyError {
 pub fn new_token() -> Result<String, getrandom::Error> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes)?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex::encode(bytes))
 }
 
 /// Where replies to `invoice`'s emails go: its reply address when PayTrack receives mail,

@@ -10,6 +10,7 @@ use stripe::{
 };
 
 use super::api_key::StripeKey;
+use crate::server::digest;
 
 /// What went wrong talking to Stripe, as the user should hear it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -105,7 +106,6 @@ fn permission_in(message: &str) -> String {
 /// then. With the digest the same request is the same key, and a changed one makes anew.
 /// Parameters are sorted first: Stripe compares them, not the order a body lists them in.
 fn keyed<R: StripeRequest>(idempotency: &str, request: &R) -> String {
-    use sha2::{Digest, Sha256};
     let built = request.build();
     let mut params: Vec<&str> = [built.query.as_deref(), built.body.as_deref()]
         .into_iter()
@@ -113,15 +113,12 @@ fn keyed<R: StripeRequest>(idempotency: &str, request: &R) -> String {
         .flat_map(|form| form.split('&'))
         .collect();
     params.sort_unstable();
-    let mut digest = Sha256::new();
-    digest.update(built.path.as_bytes());
+    let mut asked = built.path.into_bytes();
     for param in params {
-        digest.update([0]);
-        digest.update(param.as_bytes());
+        asked.push(0);
+        asked.extend_from_slice(param.as_bytes());
     }
-    let digest = digest.finalize();
-    let short: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{idempotency}-{short}")
+    format!("{idempotency}-{}", digest::short(asked))
 }
 
 /// Where users' Stripe accounts are reached (Stripe itself, or a stand-in in tests).

@@ -10,7 +10,6 @@
 //! used; any other is deleted (a draft) or voided (finalized), so a client is never offered
 //! two.
 
-use sha2::{Digest, Sha256};
 use stripe_billing::invoice::{
     CreateInvoice, DeleteInvoice, FinalizeInvoiceInvoice, ListInvoice, VoidInvoiceInvoice,
 };
@@ -24,6 +23,7 @@ use crate::domain::date::CalendarDate;
 use crate::domain::pay_with::PayWith;
 use crate::domain::stripe_pay::{PayState, StripePay};
 use crate::server::db::invoices::InvoiceDoc;
+use crate::server::digest;
 
 /// The metadata key holding what a hosted invoice was made to ask (`asks`).
 const ASKS_MARK: &str = "paytrack_asks";
@@ -195,8 +195,7 @@ fn asks(invoice: &InvoiceDoc, due: i64, description: &str) -> String {
         invoice.due_minor,
         invoice.currency.code(),
     );
-    let digest = Sha256::digest(terms.as_bytes());
-    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    digest::short(terms)
 }
 
 /// When the hosted invoice falls due: the end of the invoice's due date (UTC), or, for one due
