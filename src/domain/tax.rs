@@ -65,16 +65,8 @@ impl Tax {
                 "Keep a tax's name under {MAX_NAME_CHARS} characters."
             ));
         }
-        if name.chars().any(char::is_control) {
-            return Err("A tax's name can't hold line breaks or tabs.".to_string());
-        }
-        if let Some(c) = name.chars().find(|&c| text::reorders(c)) {
-            return Err(text::reordering_refused(c, "tax's name"));
-        }
-        Ok(Self {
-            name: name.to_string(),
-            rate,
-        })
+        let name = text::clean(name, text::Shape::OneLine, "tax's name")?;
+        Ok(Self { name, rate })
     }
 
     /// Several taxes separated by commas: "GST 5%, QST 9.975%". Empty text is no tax. A comma
@@ -235,6 +227,14 @@ mod tests {
             Tax::parse("VAT\u{202E} 20%").unwrap_err(),
             "Remove the invisible text-direction character (U+202E) from the tax's name: it \
              shows the text in another order than it is saved."
+        );
+        assert_eq!(
+            Tax::parse("VAT\u{7} 20%").unwrap_err(),
+            "Remove the invisible control character (U+0007) from the tax's name."
+        );
+        assert_eq!(
+            Tax::parse("Sales\ntax 5%").unwrap_err(),
+            "Keep the tax's name on one line."
         );
         assert_eq!(
             Tax::parse_list("A 1, B 2, C 3, D 4").unwrap_err(),
