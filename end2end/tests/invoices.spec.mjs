@@ -163,6 +163,27 @@ test('a client, an invoice with live totals, sending, part and full payment, and
   await expect(client.getByRole('link', { name: 'Dashboard' })).toHaveCount(0);
   await client.goto(link.replace(/.{5}$/, 'xxxxx'));
   await expect(client.getByRole('heading', { name: "This invoice link doesn't work any more" })).toBeVisible();
+
+  // Money given back to the client outside Stripe is recorded against its payment: owed
+  // again, with reminders waiting for the user.
+  await page.getByRole('link', { name: number }).first().click();
+  const first = recorded.getByRole('listitem').filter({ hasText: '$100.00 on' });
+  await first.getByText('Record a refund').click();
+  await expect(first.getByLabel('Amount given back (USD)')).toHaveValue('100.00');
+  // Too much is said at once, before any question.
+  await first.getByLabel('Amount given back (USD)').fill('120');
+  await first.getByRole('button', { name: 'Record refund' }).click();
+  await expect(first.getByRole('alert')).toContainText('more than the $100.00 of this payment not yet refunded');
+  await first.getByLabel('Amount given back (USD)').fill('40');
+  let refundQuestion = null;
+  page.once('dialog', (dialog) => { refundQuestion = dialog.message(); dialog.accept(); });
+  await first.getByRole('button', { name: 'Record refund' }).click();
+  await expect(paper.locator('.status')).toHaveText('Partially paid');
+  expect(refundQuestion).toContain('it is owed again');
+  await expect(paper.locator('.paper-due')).toHaveText('$40.00');
+  await expect(recorded.getByRole('listitem').filter({ hasText: '$100.00 on' })).toContainText('$40.00 refunded');
+  await expect(page.getByRole('region', { name: 'Emails and reminders' }).getByRole('status')).toContainText('because you refunded a payment.');
+  expect(errors).toEqual([]);
 });
 
 test('a draft whose due date has passed says so before it is sent', async ({ page }) => {

@@ -101,7 +101,7 @@ test('connect Stripe, send an invoice with its pay link, and see it paid by a si
   await hydrated(page);
   await expect(page.locator('.status.status-partial').first()).toHaveText('Partially paid');
   await expect(page.locator('article.paper')).toContainText('€150.00 refunded');
-  await expect(reminders.getByRole('status')).toContainText('Reminders are paused because you refunded a payment in Stripe');
+  await expect(reminders.getByRole('status')).toContainText('Reminders are paused because you refunded a payment.');
   await expect(page.locator('a.stripe-pay-link')).toHaveAttribute('href', /^https:\/\/buy\.stripe\.com\/test_plink_/);
   await expect(page.locator('a.stripe-pay-link')).not.toHaveAttribute('href', payUrl);
   await reminders.getByRole('button', { name: 'Resume reminders' }).click();

@@ -118,6 +118,24 @@ impl PaymentInput {
     }
 }
 
+/// `typed` as money of a payment given back to the client, when `left` of the payment is not
+/// refunded yet: above zero and no more than that; or what to say.
+pub fn refund_amount(typed: &str, left: Money) -> Result<Money, String> {
+    if left.minor() <= 0 {
+        return Err("All of this payment is refunded already.".to_string());
+    }
+    let amount = Money::parse(typed, left.currency())?;
+    if amount.minor() <= 0 {
+        return Err("Enter an amount above zero to refund.".to_string());
+    }
+    if amount.minor() > left.minor() {
+        return Err(format!(
+            "That is more than the {left} of this payment not yet refunded."
+        ));
+    }
+    Ok(amount)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,5 +178,26 @@ mod tests {
             .unwrap_err();
         assert!(errors.amount.unwrap().contains("above zero"));
         assert!(errors.date.is_some());
+    }
+
+    #[test]
+    fn a_refund_is_above_zero_and_at_most_what_is_left_of_the_payment() {
+        let left = Money::from_minor(6_000, Currency::EUR);
+        let minor = |typed: &str| refund_amount(typed, left).map(Money::minor);
+        assert_eq!(minor("40"), Ok(4_000));
+        assert_eq!(minor("60.00"), Ok(6_000));
+        assert_eq!(
+            minor("60.01").unwrap_err(),
+            format!("That is more than the {left} of this payment not yet refunded.")
+        );
+        assert!(minor("0").unwrap_err().contains("above zero"));
+        assert!(minor("-5").is_err());
+        assert!(minor("ten").is_err());
+        let none_left = Money::from_minor(0, Currency::EUR);
+        assert!(
+            refund_amount("40", none_left)
+                .unwrap_err()
+                .contains("refunded already")
+        );
     }
 }

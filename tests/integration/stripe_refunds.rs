@@ -70,7 +70,8 @@ pub async fn paid_twice(
     (sent, intent)
 }
 
-fn paused(invoice: &Document) -> bool {
+/// Whether the stored `invoice` has its reminders paused for a refund.
+pub fn paused(invoice: &Document) -> bool {
     invoice
         .get_document("reminders_paused")
         .is_ok_and(|p| p.get_str("reason") == Ok("refunded"))
@@ -125,7 +126,7 @@ async fn a_refund_in_stripe_makes_what_it_gave_back_owed_again_with_reminders_pa
         reminders["summary"]
             .as_str()
             .unwrap()
-            .contains("because you refunded a payment in Stripe"),
+            .contains("because you refunded a payment."),
         "{reminders}"
     );
     let new_url = invoice["document"]["pay_url"].as_str().unwrap_or_default();

@@ -214,6 +214,21 @@ pub async fn remove_payment(id: String, payment_id: String) -> Result<InvoiceDet
     Ok(views::detail(&state, &saved, &user, today_of(&user)))
 }
 
+/// Records that part or all of a payment recorded by hand went back to the client.
+#[server(prefix = "/api", endpoint = "invoices/refund-payment", output = BrowserJson)]
+pub async fn refund_payment(
+    id: String,
+    payment_id: String,
+    amount: String,
+) -> Result<InvoiceDetail, AppError> {
+    let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
+    let payment_id = crate::server::db::parse_id(&payment_id, "payment")?;
+    let saved =
+        crate::server::payments::by_hand::refund_by_hand(&state, &user, id, payment_id, &amount)
+            .await?;
+    Ok(views::detail(&state, &saved, &user, today_of(&user)))
+}
+
 /// How the invoices sent now will say to pay, asked before several drafts go out at once (one
 /// draft's page says it with the draft).
 #[server(prefix = "/api", endpoint = "invoices/pay-way", output = BrowserJson)]

@@ -79,6 +79,8 @@ pub fn detail(
                 amount: Money::from_minor(p.amount_minor, invoice.currency),
                 date: p.date,
                 method: p.method.label().to_string(),
+                refunded: (p.refunded_minor > 0)
+                    .then(|| Money::from_minor(p.refunded_minor, invoice.currency)),
             })
             .collect(),
         written_off_on: invoice.written_off_at.map(local),

@@ -71,6 +71,8 @@ pub struct HandPaymentView {
     pub amount: Money,
     pub date: CalendarDate,
     pub method: String,
+    /// What of it went back to the client, recorded as a refund.
+    pub refunded: Option<Money>,
 }
 
 /// A payment the invoice did not expect, for the owner to refund.

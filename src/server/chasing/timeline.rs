@@ -228,7 +228,7 @@ pub fn build(
         ),
         (_, Some(SkipReason::Paused)) if pause == Some(PauseReason::Refunded) => (
             "paused",
-            "Reminders are paused because you refunded a payment in Stripe. Resume them to chase what is owed again, or write it off.".to_string(),
+            "Reminders are paused because you refunded a payment. Resume them to chase what is owed again, or write it off.".to_string(),
         ),
         (_, Some(SkipReason::Paused)) if pause == Some(PauseReason::Disputed) => (
             "paused",

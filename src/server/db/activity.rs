@@ -37,6 +37,9 @@ pub enum ActivityKind {
     /// Part or all of a Stripe payment given back in Stripe (the amount is what came back):
     /// owed again with reminders paused, or added to what was written off.
     Refunded,
+    /// Part or all of a payment recorded by hand given back outside Stripe, as the user
+    /// recorded it: owed again with reminders paused, or added to what was written off.
+    RefundedByHand,
     /// A payment made twice, given back in Stripe as the user was asked.
     ExtraRefunded,
     /// The client's bank took a Stripe payment back (the amount is what it took): owed again
@@ -67,6 +70,7 @@ impl ActivityKind {
             ActivityKind::PaymentRemoved => "Payment removed — owed again",
             ActivityKind::WrittenOff => "Written off — no longer chased",
             ActivityKind::Refunded => "Refunded through Stripe",
+            ActivityKind::RefundedByHand => "Refund recorded",
             ActivityKind::ExtraRefunded => "Payment made twice refunded",
             ActivityKind::Disputed => "Payment disputed — taken back by the client's bank",
             ActivityKind::DisputeWon => "Dispute won — the money is back",
@@ -251,6 +255,7 @@ mod tests {
             ActivityKind::PaymentRemoved,
             ActivityKind::WrittenOff,
             ActivityKind::Refunded,
+            ActivityKind::RefundedByHand,
             ActivityKind::ExtraRefunded,
             ActivityKind::Disputed,
             ActivityKind::DisputeWon,

@@ -1,19 +1,23 @@
 //! A payment the user records by hand (a bank transfer, cash): recorded like any payment, and
 //! then the invoice's Stripe link must not take the same money again — closed when the invoice
 //! is paid in full, replaced by one for what is still owed after a part payment. One recorded
-//! by mistake can be taken off again; then the invoice is owed and chased as before.
+//! by mistake can be taken off again; then the invoice is owed and chased as before. Money of
+//! one given back to the client outside Stripe is recorded as a refund, as Stripe's own are.
 
 use mongodb::bson::DateTime;
 use mongodb::bson::oid::ObjectId;
 
 use super::links;
 use super::record::{PaymentSource, Recorded, record};
+use super::taken_back::{self, Leaving};
 use crate::domain::date::CalendarDate;
-use crate::domain::payment::PaymentInput;
-use crate::domain::payment::PaymentMethod;
+use crate::domain::money::Money;
+use crate::domain::pause::PauseReason;
+use crate::domain::payment::{PaymentInput, PaymentMethod, refund_amount};
+use crate::domain::status::InvoiceStatus;
 use crate::error::AppError;
 use crate::server::db::activity::ActivityKind;
-use crate::server::db::invoices::{self, InvoiceDoc};
+use crate::server::db::invoices::{self, InvoiceDoc, PaymentDoc};
 use crate::server::db::users::UserDoc;
 use crate::server::invoicing::{changed_meanwhile, effects::note, load};
 use crate::server::state::AppState;
@@ -42,33 +46,34 @@ pub async fn remove_by_hand(
     payment_id: ObjectId,
 ) -> Result<InvoiceDoc, AppError> {
     let invoice = load(state, user.id, id).await?;
-    let payment = invoice
-        .payments
-        .iter()
-        .find(|p| p.id == payment_id)
-        .ok_or_else(|| AppError::NotFound("That payment isn't on this invoice.".to_string()))?;
-    if payment.method == PaymentMethod::Stripe {
-        return Err(AppError::Rejected(
-            "A payment made through Stripe can't be removed here: refund it in Stripe.".to_string(),
-        ));
-    }
-    let paid_after = invoice.paid_minor.checked_sub(payment.amount_minor);
-    let due_after = invoice.due_minor.checked_add(payment.amount_minor);
+    let payment = typed_payment(
+        &invoice,
+        payment_id,
+        "A payment made through Stripe can't be removed here: refund it in Stripe.",
+    )?;
+    // What a refund gave back already left the invoice with it.
+    let still_paid = payment.amount_minor - payment.refunded_minor;
+    let paid_after = invoice.paid_minor.checked_sub(still_paid);
+    let due_after = invoice.due_minor.checked_add(still_paid);
     let (Some(paid_after), Some(due_after)) = (paid_after, due_after) else {
         tracing::error!(invoice = %invoice.id, "a payment larger than what was paid");
         return Err(AppError::Internal);
     };
-    let to = invoice
+    let to = match invoice
         .status
         .without_payment(paid_after, invoice.written_off_at.is_some())
-        .map_err(AppError::Rejected)?;
+    {
+        // Given back in full, it holds no money any more: only its line goes.
+        Err(_) if still_paid == 0 && invoice.status != InvoiceStatus::Void => invoice.status,
+        to => to.map_err(AppError::Rejected)?,
+    };
     let off = invoices::MoneyOff {
         owner: user.id,
         id,
         from: invoice.status,
         paid_before: invoice.paid_minor,
         payment,
-        amount_minor: payment.amount_minor,
+        amount_minor: still_paid,
         to,
         due_after,
         now: DateTime::now(),
@@ -77,13 +82,7 @@ pub async fn remove_by_hand(
         .await
         .map_err(crate::server::db::failed("removing a payment"))?
         .ok_or_else(changed_meanwhile)?;
-    note(
-        state,
-        &saved,
-        ActivityKind::PaymentRemoved,
-        payment.amount_minor,
-    )
-    .await;
+    note(state, &saved, ActivityKind::PaymentRemoved, still_paid).await;
     links::follow_owed(state, user, &saved).await;
     if let Err(err) = crate::server::jobs::plan::replan(&state.db, user, &saved).await {
         tracing::error!(error = %err, invoice = %saved.id, "planning reminders after a removed payment");
@@ -91,4 +90,63 @@ pub async fn remove_by_hand(
     crate::server::pay_habits::refresh(state, user, saved.client_id).await;
     // Read again: the new payment link is on it now.
     load(state, user.id, id).await
+}
+
+/// Records that `amount` of a payment recorded by hand went back to the client (a bank
+/// transfer back, cash returned): the payment lists it as refunded, what it gave back is owed
+/// again with reminders paused (or, written off, is written off too), the month's collected
+/// total drops, and the Stripe link follows what is owed — as a refund made in Stripe does.
+/// A payment made through Stripe is refunded in Stripe, which tells PayTrack.
+pub async fn refund_by_hand(
+    state: &AppState,
+    user: &UserDoc,
+    id: ObjectId,
+    payment_id: ObjectId,
+    amount: &str,
+) -> Result<InvoiceDoc, AppError> {
+    let invoice = load(state, user.id, id).await?;
+    let payment = typed_payment(
+        &invoice,
+        payment_id,
+        "A payment made through Stripe is refunded in Stripe; PayTrack records it then.",
+    )?;
+    let left = Money::from_minor(
+        payment.amount_minor - payment.refunded_minor,
+        invoice.currency,
+    );
+    let amount = refund_amount(amount, left)
+        .map_err(AppError::Rejected)?
+        .minor();
+    let payments_after = invoice.payments_with(payment.id, |p| p.refunded_minor += amount);
+    let leaving = Leaving {
+        invoice: &invoice,
+        payment,
+        amount,
+        payments_after: &payments_after,
+        why: PauseReason::Refunded,
+        kind: ActivityKind::RefundedByHand,
+    };
+    taken_back::money_left(state, user, leaving)
+        .await?
+        .ok_or_else(changed_meanwhile)?;
+    // Read again: a new payment link may be on it now.
+    load(state, user.id, id).await
+}
+
+/// Payment `id` of `invoice`, when the user recorded it by hand; one made through Stripe is
+/// refused with `through_stripe`, since only Stripe changes it.
+fn typed_payment<'a>(
+    invoice: &'a InvoiceDoc,
+    id: ObjectId,
+    through_stripe: &str,
+) -> Result<&'a PaymentDoc, AppError> {
+    let payment = invoice
+        .payments
+        .iter()
+        .find(|p| p.id == id)
+        .ok_or_else(|| AppError::NotFound("That payment isn't on this invoice.".to_string()))?;
+    if payment.method == PaymentMethod::Stripe {
+        return Err(AppError::Rejected(through_stripe.to_string()));
+    }
+    Ok(payment)
 }

@@ -1,5 +1,5 @@
-//! Money of a Stripe payment leaving the account again — a refund, a client's bank disputing
-//! it — taken off its invoice: owed again with reminders paused in the same write (or more
+//! Money of a payment leaving the user again — a refund (in Stripe, or recorded by hand), a
+//! client's bank disputing a Stripe payment — taken off its invoice: owed again with reminders paused in the same write (or more
 //! written off), and what follows any such move, also when the money comes back.
 
 use mongodb::bson::DateTime;
@@ -60,7 +60,7 @@ pub(super) async fn money_left(
         .await
         .map_err(|e| e.user_facing(context))?;
     if let Some(saved) = &saved {
-        tracing::info!(invoice = %saved.id, amount, why = leaving.why.as_str(), "Stripe money taken off an invoice");
+        tracing::info!(invoice = %saved.id, amount, why = leaving.why.as_str(), "money taken off an invoice");
         money_moved(state, user, saved, leaving.kind, amount).await;
     }
     Ok(saved)

@@ -5,9 +5,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 use crate::api::invoices::{
-    HandPaymentView, InvoiceDetail, InvoiceSave, PaymentSave, delete_draft, duplicate_invoice,
-    get_invoice, record_payment, remove_payment, replace_public_link, send_invoice, void_invoice,
-    write_off_invoice,
+    InvoiceDetail, InvoiceSave, PaymentSave, delete_draft, duplicate_invoice, get_invoice,
+    record_payment, replace_public_link, send_invoice, void_invoice, write_off_invoice,
 };
 use crate::api::reminders::load_invoice_reminders;
 use crate::domain::pay_way::PayWay;
@@ -21,8 +20,10 @@ use crate::ui::components::reminder_timeline::ReminderTimeline;
 use crate::ui::components::signed_in::or_sign_in;
 
 mod credit_notes;
+mod hand_payments;
 
 use credit_notes::{CreditNotes, ReduceForm};
+use hand_payments::HandPayments;
 
 /// `/invoices/:id`: the invoice as the client will see it, with what the user can do next.
 #[component]
@@ -218,56 +219,6 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
         <HandPayments id=detail.id.clone() payments=detail.hand_payments.clone()
             written_off=detail.written_off_on.is_some() refresh />
     }
-}
-
-/// Payments the user recorded, each of which can be taken off again when it was a mistake.
-#[component]
-fn HandPayments(
-    id: String,
-    payments: Vec<HandPaymentView>,
-    /// Taking one off adds to what was written off rather than making it owed again.
-    written_off: bool,
-    refresh: Callback<()>,
-) -> impl IntoView {
-    let remove = Action::new(move |payment: &String| {
-        let (id, payment) = (id.clone(), payment.clone());
-        async move { remove_payment(id, payment).await }
-    });
-    let failure = failure_of(remove.value());
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = remove.value().get() {
-            refresh.run(());
-        }
-    });
-    (!payments.is_empty()).then(|| view! {
-        <section class="card no-print" aria-labelledby="hand-payments-title">
-            <h2 id="hand-payments-title" class="h3">"Payments you recorded"</h2>
-            <ul class="plain-list hand-payments">
-                {payments.into_iter().map(|payment| {
-                    let what = format!("{} on {} ({})", payment.amount, payment.date.long(), payment.method);
-                    let question = if written_off {
-                        format!("Remove the payment of {what}? It goes back onto what was written off.")
-                    } else {
-                        format!("Remove the payment of {what}? It will be owed again, and reminders resume.")
-                    };
-                    view! {
-                        <li>
-                            <span>{what.clone()}</span>
-                            <button type="button" class="button button-secondary button-small"
-                                aria-label=format!("Remove the payment of {what}")
-                                disabled=move || remove.pending().get()
-                                on:click=move |_| {
-                                    if browser::confirm(&question) {
-                                        remove.dispatch(payment.id.clone());
-                                    }
-                                }>"Remove"</button>
-                        </li>
-                    }
-                }).collect_view()}
-            </ul>
-            <p class="form-error" role="alert">{failure}</p>
-        </section>
-    })
 }
 
 #[component]
