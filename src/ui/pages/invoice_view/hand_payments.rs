@@ -9,12 +9,21 @@ use crate::domain::payment::refund_amount;
 use crate::ui::actions::failure_of;
 use crate::ui::browser;
 
+/// Where money taken off one of the invoice's payments goes, as the questions say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoneyOff {
+    OwedAgain,
+    /// Onto what was written off.
+    WrittenOff,
+    /// A void invoice keeps its payments; money given back only lowers what it was paid.
+    StaysVoid,
+}
+
 #[component]
 pub fn HandPayments(
     id: String,
     payments: Vec<HandPaymentView>,
-    /// Taking one off adds to what was written off rather than making it owed again.
-    written_off: bool,
+    money_off: MoneyOff,
     refresh: Callback<()>,
 ) -> impl IntoView {
     let remove = {
@@ -43,26 +52,30 @@ pub fn HandPayments(
                     };
                     let left = payment.refunded.map_or(Ok(payment.amount), |r| payment.amount.checked_sub(r));
                     let left = left.ok().filter(|left| left.minor() > 0);
-                    let question = if written_off {
-                        format!("Remove the payment of {what}? It goes back onto what was written off.")
-                    } else {
-                        format!("Remove the payment of {what}? It will be owed again, and reminders resume.")
+                    let question = match money_off {
+                        MoneyOff::WrittenOff => format!("Remove the payment of {what}? It goes back onto what was written off."),
+                        _ => format!("Remove the payment of {what}? It will be owed again, and reminders resume."),
                     };
                     let payment_id = payment.id.clone();
                     view! {
                         <li>
-                            <span>{said}</span>
-                            <button type="button" class="button button-secondary button-small"
-                                aria-label=format!("Remove the payment of {what}")
-                                disabled=move || remove.pending().get()
-                                on:click=move |_| {
-                                    if browser::confirm(&question) {
-                                        remove.dispatch(payment_id.clone());
-                                    }
-                                }>"Remove"</button>
+                            <div class="hand-payment-line">
+                                <span>{said}</span>
+                                // A void invoice's payments stay as they are (the server says so too).
+                                {(money_off != MoneyOff::StaysVoid).then(|| view! {
+                                    <button type="button" class="button button-secondary button-small"
+                                        aria-label=format!("Remove the payment of {what}")
+                                        disabled=move || remove.pending().get()
+                                        on:click=move |_| {
+                                            if browser::confirm(&question) {
+                                                remove.dispatch(payment_id.clone());
+                                            }
+                                        }>"Remove"</button>
+                                })}
+                            </div>
                             {left.map(|left| view! {
                                 <RefundForm id=id.clone() payment=payment.id.clone() what=what.clone()
-                                    left written_off refresh />
+                                    left money_off refresh />
                             })}
                         </li>
                     }
@@ -82,7 +95,7 @@ fn RefundForm(
     what: String,
     /// What of it is not refunded yet.
     left: Money,
-    written_off: bool,
+    money_off: MoneyOff,
     refresh: Callback<()>,
 ) -> impl IntoView {
     let field = format!("refund-{payment}");
@@ -112,10 +125,10 @@ fn RefundForm(
                 Err(why) => return mistake.set(Some(why)),
             };
             mistake.set(None);
-            let after = if written_off {
-                "it is added to what was written off"
-            } else {
-                "it is owed again, and reminders wait until you resume them"
+            let after = match money_off {
+                MoneyOff::OwedAgain => "it is owed again, and reminders wait until you resume them",
+                MoneyOff::WrittenOff => "it is added to what was written off",
+                MoneyOff::StaysVoid => "the invoice stays void, with that much less paid",
             };
             let question = format!(
                 "Record that {given_back} of the payment of {what} went back to your client? In the totals, {after}."

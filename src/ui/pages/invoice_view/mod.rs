@@ -23,7 +23,7 @@ mod credit_notes;
 mod hand_payments;
 
 use credit_notes::{CreditNotes, ReduceForm};
-use hand_payments::HandPayments;
+use hand_payments::{HandPayments, MoneyOff};
 
 /// `/invoices/:id`: the invoice as the client will see it, with what the user can do next.
 #[component]
@@ -74,6 +74,13 @@ fn InvoiceScreen(id: Memo<String>) -> impl IntoView {
 fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView {
     let navigate = use_navigate();
     let status = detail.document.status;
+    let money_off = if status == InvoiceStatus::Void {
+        MoneyOff::StaysVoid
+    } else if detail.written_off_on.is_some() {
+        MoneyOff::WrittenOff
+    } else {
+        MoneyOff::OwedAgain
+    };
     let id = StoredValue::new(detail.id.clone());
     let problem = RwSignal::new(None::<String>);
     let copied = RwSignal::new(false);
@@ -216,8 +223,7 @@ fn InvoiceActions(detail: InvoiceDetail, refresh: Callback<()>) -> impl IntoView
 
         {status.takes_payments().then(|| view! { <PaymentForm detail=detail.clone() refresh /> })}
         {(status.is_collectable() && !processing).then(|| view! { <ReduceForm detail=detail.clone() refresh /> })}
-        <HandPayments id=detail.id.clone() payments=detail.hand_payments.clone()
-            written_off=detail.written_off_on.is_some() refresh />
+        <HandPayments id=detail.id.clone() payments=detail.hand_payments.clone() money_off refresh />
     }
 }
 
