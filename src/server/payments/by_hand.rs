@@ -52,7 +52,7 @@ pub async fn remove_by_hand(
         "A payment made through Stripe can't be removed here: refund it in Stripe.",
     )?;
     // What a refund gave back already left the invoice with it.
-    let still_paid = payment.amount_minor - payment.refunded_minor;
+    let still_paid = payment.not_refunded_minor();
     let paid_after = invoice.paid_minor.checked_sub(still_paid);
     let due_after = invoice.due_minor.checked_add(still_paid);
     let (Some(paid_after), Some(due_after)) = (paid_after, due_after) else {
@@ -110,14 +110,16 @@ pub async fn refund_by_hand(
         payment_id,
         "A payment made through Stripe is refunded in Stripe; PayTrack records it then.",
     )?;
-    let left = Money::from_minor(
-        payment.amount_minor - payment.refunded_minor,
-        invoice.currency,
-    );
+    let left = Money::from_minor(payment.not_refunded_minor(), invoice.currency);
     let amount = refund_amount(amount, left)
         .map_err(AppError::Rejected)?
         .minor();
-    let payments_after = invoice.payments_with(payment.id, |p| p.refunded_minor += amount);
+    // At most what was paid: `refund_amount` keeps it within what is left.
+    let refunded_now = payment
+        .refunded_minor
+        .checked_add(amount)
+        .ok_or(AppError::Internal)?;
+    let payments_after = invoice.payments_with(payment.id, |p| p.refunded_minor = refunded_now);
     let leaving = Leaving {
         invoice: &invoice,
         payment,

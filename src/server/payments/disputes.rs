@@ -201,8 +201,7 @@ async fn take(
     payment: &PaymentDoc,
     mut dispute: DisputeDoc,
 ) -> Result<Option<Disputed>, AppError> {
-    let counted = payment.amount_minor.saturating_sub(payment.refunded_minor);
-    let amount = dispute.amount_minor.clamp(0, counted.max(0));
+    let amount = dispute.amount_minor.clamp(0, payment.not_refunded_minor());
     dispute.uncounted_minor = amount;
     let after = invoice.payments_with(payment.id, |p| p.dispute = Some(dispute));
     let leaving = Leaving {

@@ -1,6 +1,7 @@
 //! Money of a payment leaving the user again — a refund (in Stripe, or recorded by hand), a
-//! client's bank disputing a Stripe payment — taken off its invoice: owed again with reminders paused in the same write (or more
-//! written off), and what follows any such move, also when the money comes back.
+//! client's bank disputing a Stripe payment — taken off its invoice: owed again with reminders
+//! paused in the same write (or more written off), and what follows any such move, also when
+//! the money comes back.
 
 use mongodb::bson::DateTime;
 
@@ -66,7 +67,7 @@ pub(super) async fn money_left(
     Ok(saved)
 }
 
-/// What follows money of a Stripe payment leaving or coming back (a refund, a dispute): the
+/// What follows money of a payment leaving or coming back (a refund, a dispute): the
 /// activity, a payment link for what is owed now, reminders planned again, the client's record.
 pub(super) async fn money_moved(
     state: &AppState,

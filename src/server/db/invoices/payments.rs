@@ -106,8 +106,8 @@ pub async fn remove_payment(
     moving_collected(db, &filter, &update, &date, -off.amount_minor).await
 }
 
-/// Takes `amount_minor` of a Stripe payment off the invoice because it left the account (a
-/// refund in Stripe, a dispute): the invoice's payments become `payments_after` (with what
+/// Takes `amount_minor` of a payment off the invoice because the money left the user (a
+/// refund, in Stripe or recorded by hand; a dispute): the invoice's payments become `payments_after` (with what
 /// took it noted), and the collected total of the payment's month drops with it; `None` if
 /// the invoice changed meanwhile. An invoice owed again has its reminders paused for `why` in
 /// the same write, so no reminder can go out before the user decides.
@@ -222,6 +222,13 @@ async fn payment_in(
         .await?;
     }
     Ok(saved)
+}
+
+impl PaymentDoc {
+    /// What of the payment was not given back (refunds never exceed it; never below zero).
+    pub fn not_refunded_minor(&self) -> i64 {
+        self.amount_minor.saturating_sub(self.refunded_minor).max(0)
+    }
 }
 
 impl InvoiceDoc {
