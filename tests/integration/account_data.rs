@@ -2,6 +2,7 @@
 
 use crate::common::sign_in::{location, session_cookie};
 use crate::common::{TestApp, spawn_app};
+use crate::write_off::stored;
 use futures::TryStreamExt;
 use mongodb::bson::{Document, doc};
 use reqwest::header::{CONTENT_DISPOSITION, SET_COOKIE};
@@ -145,17 +146,6 @@ async fn deleting_the_account_leaves_nothing_of_the_user_in_any_collection() {
     assert!(receipt.get_str("text").unwrap().contains("was deleted on"));
 }
 
-/// The invoice `id` as stored.
-async fn stored_invoice(app: &TestApp, id: &str) -> Document {
-    let id = mongodb::bson::oid::ObjectId::parse_str(id).unwrap();
-    app.db
-        .collection::<Document>("invoices")
-        .find_one(doc! { "_id": id })
-        .await
-        .unwrap()
-        .expect("the invoice is stored")
-}
-
 /// The export file of the user signed in with `cookie`, as text.
 async fn export_of(app: &TestApp, cookie: &str) -> String {
     app.get_with_cookie("/account/export", cookie)
@@ -172,7 +162,7 @@ async fn the_export_leaves_out_the_clients_live_invoice_links() {
     let user = app.user(EMAIL).await;
     let client = user.client("Grace Hopper").await;
     let id = sent_invoice(&user, &client, 10).await;
-    let invoice = stored_invoice(&app, &id).await;
+    let invoice = stored(&app, &id).await;
     let token = invoice.get_str("public_token").unwrap().to_string();
     // The link went out to the client in the invoice email.
     let sent_with_link = app
@@ -216,7 +206,7 @@ async fn the_export_leaves_out_the_link_a_draft_whose_send_failed_will_go_out_wi
         "The account cannot create payment links right now.",
     );
     assert_eq!(user.send(&id).await.status, 422);
-    let draft = stored_invoice(&app, &id).await;
+    let draft = stored(&app, &id).await;
     let token = draft.get_str("send_token").unwrap().to_string();
 
     let raw = export_of(&app, &user.cookie).await;

@@ -6,9 +6,9 @@
 //! edited meanwhile, a day went by and Stripe forgot the key, or the due date Stripe is given
 //! moved on. The invoice made before would stay in the user's Stripe, open or draft, holding
 //! the invoice's number. So, unless this is a send's first try, PayTrack first looks among the
-//! customer's invoices for those it made for this invoice and never kept: the one asking what this send asks is finished and
-//! used; any other is deleted (a draft) or voided (finalized), so a client is never offered
-//! two.
+//! customer's invoices for those it made for this invoice and never kept: the one asking what
+//! this send asks is finished and used; any other is deleted (a draft) or voided (finalized),
+//! so a client is never offered two.
 
 use stripe_billing::invoice::{
     CreateInvoice, DeleteInvoice, FinalizeInvoiceInvoice, ListInvoice, VoidInvoiceInvoice,

@@ -107,10 +107,11 @@ pub async fn remove_payment(
 }
 
 /// Takes `amount_minor` of a payment off the invoice because the money left the user (a
-/// refund, in Stripe or recorded by hand; a dispute): the invoice's payments become `payments_after` (with what
-/// took it noted), and the collected total of the payment's month drops with it; `None` if
-/// the invoice changed meanwhile. An invoice owed again has its reminders paused for `why` in
-/// the same write, so no reminder can go out before the user decides.
+/// refund, in Stripe or recorded by hand; a dispute): the invoice's payments become
+/// `payments_after` (with what took it noted), and the collected total of the payment's month
+/// drops with it; `None` if the invoice changed meanwhile. An invoice owed again has its
+/// reminders paused for `why` in the same write, so no reminder can go out before the user
+/// decides.
 pub async fn take_back(
     db: &Database,
     off: &MoneyOff<'_>,
