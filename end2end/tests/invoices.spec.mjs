@@ -104,6 +104,14 @@ test('a client, an invoice with live totals, sending, part and full payment, and
   const comingDue = page.getByRole('region', { name: 'Coming due' });
   await expect(comingDue.getByRole('link', { name: 'Acme Corp' })).toHaveAttribute('href', /^\/clients\/[0-9a-f]{24}$/);
   const clientHref = await comingDue.getByRole('link', { name: 'Acme Corp' }).getAttribute('href');
+  await expect(comingDue.getByRole('link', { name: 'reminder policy' })).toHaveAttribute('href', '/reminders');
+  // The whole list is a link away, with what is unpaid first by due date.
+  await comingDue.getByRole('link', { name: 'Every unpaid invoice, by due date' }).click();
+  await expect(page).toHaveURL(/\/invoices\?status=outstanding&sort=due&dir=asc$/);
+  await expect(page.getByRole('navigation', { name: 'Invoice status' }).getByRole('link', { name: 'Outstanding' }))
+    .toHaveAttribute('aria-current', 'page');
+  await expect(page.locator('#invoice-row-0')).toContainText(number);
+  await openDashboard(page);
   // So does what happened lately.
   const activity = page.getByRole('region', { name: 'Recent activity' });
   await expect(activity.getByRole('link', { name: 'Acme Corp' }).first()).toHaveAttribute('href', clientHref);

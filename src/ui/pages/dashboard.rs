@@ -92,7 +92,10 @@ fn DashboardView(data: DashboardData) -> impl IntoView {
         <div class="chart-grid-2">
             <section class="card" aria-labelledby="coming-due-title">
                 <h2 id="coming-due-title">"Coming due"</h2>
-                <p class="muted small">"Unpaid invoices by due date. Automatic reminders go out around these dates once the reminder engine is on."</p>
+                <p class="muted small">
+                    "The unpaid invoices due soonest, late ones first. PayTrack reminds your clients around these dates as your "
+                    <A href="/reminders">"reminder policy"</A> " says."
+                </p>
                 {if data.coming_due.is_empty() {
                     view! { <p class="muted">"Nothing is waiting to be paid."</p> }.into_any()
                 } else {
@@ -108,6 +111,9 @@ fn DashboardView(data: DashboardData) -> impl IntoView {
                                 </li>
                             }).collect_view()}
                         </ul>
+                        <p class="small">
+                            <A href="/invoices?status=outstanding&sort=due&dir=asc">"Every unpaid invoice, by due date"</A>
+                        </p>
                     }.into_any()
                 }}
             </section>
