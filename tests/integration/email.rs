@@ -325,3 +325,47 @@ async fn a_long_retry_after_or_a_storm_ends_the_send_as_unavailable_without_slee
     ));
     assert_eq!(keys.lock().unwrap().len(), 4, "four attempts in all");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sender_name_with_commas_colons_or_full_stops_still_makes_one_valid_from() {
+    let (base, stand_in) = crate::common::resend::ResendStandIn::start().await;
+    let quoted = |words: &str| format!("\"{words} via PayTrack\" <billing@paytrack.test>");
+    for (step, (name, from)) in [
+        (
+            "Ada Lovelace",
+            "Ada Lovelace via PayTrack <billing@paytrack.test>".to_string(),
+        ),
+        ("Smith, Jones & Co.", quoted("Smith, Jones & Co.")),
+        ("J. Smith: Design@Home", quoted("J. Smith: Design@Home")),
+        (
+            "Evil\r\nBcc: \"x\" <x@evil.test>",
+            quoted("Evil Bcc: x x@evil.test"),
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let email = paytrack::server::email::Email {
+            sender_name: Some(name.into()),
+            idempotency_key: format!("from/{step}"),
+            ..an_email()
+        };
+        let sent = resend_client(&base).send(&email).await;
+        assert!(sent.is_ok(), "{name}: {sent:?}");
+        let (_, body) = stand_in.requests().pop().unwrap();
+        assert_eq!(body["from"], from, "{name}");
+    }
+
+    // What the name would have made bare is refused, as a mail system would read it.
+    let bare = reqwest::Client::new()
+        .post(format!("{base}/emails"))
+        .header("idempotency-key", "bare")
+        .json(&json!({
+            "from": "Smith, Jones & Co. via PayTrack <billing@paytrack.test>",
+            "to": ["client@example.com"], "subject": "Invoice", "text": "Hello",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bare.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -17,10 +17,11 @@ use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::{Email, MailError};
-use crate::domain::text::reorders;
 use crate::server::secret::Secret;
 
+mod from;
 mod receiving;
+use from::from_on_behalf;
 pub use receiving::ReceivedEmail;
 
 #[derive(Clone)]
@@ -93,39 +94,6 @@ struct AttachmentRequest<'a> {
     filename: &'a str,
     content: String,
     content_type: &'a str,
-}
-
-/// `from` ("PayTrack <billing@example.com>") with the sender's name in front:
-/// "Ada Lovelace via PayTrack <billing@example.com>". Characters that would break the header
-/// are dropped from the name, and so are those that would turn "via PayTrack" around after it
-/// (names saved before free text refused them).
-fn from_on_behalf(from: &str, sender: Option<&str>) -> String {
-    let Some(sender) = sender else {
-        return from.to_string();
-    };
-    let name: String = sender
-        .chars()
-        .filter(|&c| {
-            !matches!(c, '<' | '>' | '"' | ',' | ';' | '\\') && !c.is_control() && !reorders(c)
-        })
-        .take(60)
-        .collect();
-    let name = name.trim();
-    if name.is_empty() {
-        return from.to_string();
-    }
-    match from.split_once('<') {
-        Some((display, address)) => {
-            let display = display.trim().trim_matches('"').trim();
-            let display = if display.is_empty() {
-                "PayTrack"
-            } else {
-                display
-            };
-            format!("{name} via {display} <{}", address.trim())
-        }
-        None => format!("{name} via PayTrack <{}>", from.trim()),
-    }
 }
 
 #[derive(Deserialize)]
@@ -334,33 +302,5 @@ impl Resend {
         } else {
             Attempt::Final(message)
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::from_on_behalf;
-
-    #[test]
-    fn the_sender_name_goes_in_front_of_the_configured_from() {
-        let from = "PayTrack <billing@paytrack.test>";
-        assert_eq!(from_on_behalf(from, None), from);
-        assert_eq!(
-            from_on_behalf(from, Some("Ada Lovelace")),
-            "Ada Lovelace via PayTrack <billing@paytrack.test>"
-        );
-        assert_eq!(
-            from_on_behalf(from, Some("Evil\r\nBcc: <x@y>, \"Co\"")),
-            "EvilBcc: x@y Co via PayTrack <billing@paytrack.test>"
-        );
-        assert_eq!(from_on_behalf(from, Some("<>")), from);
-        assert_eq!(
-            from_on_behalf(from, Some("Ada\u{202E}\u{2066}")),
-            "Ada via PayTrack <billing@paytrack.test>"
-        );
-        assert_eq!(
-            from_on_behalf("billing@paytrack.test", Some("Ada")),
-            "Ada via PayTrack <billing@paytrack.test>"
-        );
     }
 }
