@@ -18,6 +18,7 @@ pub mod invoice_document;
 pub mod invoice_draft;
 pub mod invoice_list;
 pub mod invoice_number;
+pub mod mailbox;
 pub mod money;
 pub mod pause;
 pub mod pay_habits;

@@ -159,11 +159,16 @@ where
     F: Fn(&'static str) -> Result<Option<String>, ()>,
 {
     match vars.get("PAYTRACK_EMAIL_FROM")? {
-        Some(v) if v.contains('@') && !v.contains(['\r', '\n']) => Ok(v),
-        Some(_) => Err(problem(
-            "PAYTRACK_EMAIL_FROM",
-            "is malformed: expected an address such as `PayTrack <billing@example.com>`",
-        )),
+        // Written back as a mail header wants it: a name such as "PayTrack, Inc." quoted.
+        Some(v) => match crate::domain::mailbox::parse(&v) {
+            Ok((name, address)) => Ok(crate::domain::mailbox::format(&name, &address)),
+            Err(why) => Err(problem(
+                "PAYTRACK_EMAIL_FROM",
+                format!(
+                    "is malformed: {why} (expected an address such as `PayTrack <billing@example.com>`)"
+                ),
+            )),
+        },
         None if production => Err(problem(
             "PAYTRACK_EMAIL_FROM",
             "is required in production: it is the sender of every email",

@@ -196,6 +196,28 @@ fn production_requires_public_settings() -> Result<(), ConfigError> {
     Ok(())
 }
 #[test]
+fn the_email_sender_is_one_mailbox_a_mail_system_reads() -> Result<(), ConfigError> {
+    let from = |value: &str| load(&[URI, ("PAYTRACK_EMAIL_FROM", value)]);
+    assert_eq!(
+        from("PayTrack, Inc. <billing@PayTrack.example.com>")?.email_from,
+        "\"PayTrack, Inc.\" <billing@paytrack.example.com>"
+    );
+    assert_eq!(
+        from("PayTrack <billing@paytrack.example.com>")?.email_from,
+        "PayTrack <billing@paytrack.example.com>"
+    );
+    let err = from("PayTrack <billing@paytrack.example.com")
+        .unwrap_err()
+        .only();
+    assert_eq!(
+        err.to_string(),
+        "PAYTRACK_EMAIL_FROM is malformed: the address after “<” needs its closing “>” \
+         (expected an address such as `PayTrack <billing@example.com>`)"
+    );
+    Ok(())
+}
+
+#[test]
 fn cookies_are_secure_except_over_http_on_loopback() -> Result<(), ConfigError> {
     let local = load(&[URI])?;
     assert!(!local.cookies_secure());

@@ -1,53 +1,29 @@
 //! The `from` of an email sent for a user: their name in front of PayTrack's configured
-//! address, as one RFC 5322 mailbox. A name with a comma, a colon, an `@` or a full stop
-//! ("Smith, Jones & Co.", "J. Smith") is a quoted string there; bare, a mail system reads a
-//! comma as a second address and a colon as the start of a group, and refuses the email.
+//! sender, as one mailbox (`domain::mailbox` says when the words are quoted, and why).
 
-use crate::domain::text::tidied;
+use crate::domain::mailbox;
 
 /// The longest sender name kept in front of the address.
 const LONGEST_NAME: usize = 60;
 
-/// `from` ("PayTrack <billing@example.com>") with the sender's name in front:
-/// "Ada Lovelace via PayTrack <billing@example.com>", quoted when the words need it. What
-/// would end the quoted string or the header is dropped from the name, and so are characters
-/// that would turn "via PayTrack" around after it (names saved before free text refused them).
+/// `from` ("PayTrack <billing@example.com>", as the configuration wrote it) with the sender's
+/// name in front: "Ada Lovelace via PayTrack <billing@example.com>", or
+/// "\"Smith, Jones & Co. via PayTrack\" <billing@example.com>". Without a name that survives
+/// `mailbox::name_words`, `from` itself.
 pub fn from_on_behalf(from: &str, sender: Option<&str>) -> String {
-    let Some(sender) = sender else {
-        return from.to_string();
-    };
-    let name: String = tidied(sender, LONGEST_NAME)
-        .chars()
-        .filter(|&c| !matches!(c, '<' | '>' | '"' | '\\'))
-        .collect();
-    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() {
-        return from.to_string();
-    }
-    let (display, address) = match from.split_once('<') {
-        Some((display, address)) => {
-            let display = display.trim().trim_matches('"').trim();
-            (display, format!("<{}", address.trim()))
+    let name = sender.map_or_else(String::new, |sender| {
+        mailbox::name_words(sender, LONGEST_NAME)
+    });
+    match mailbox::parse(from) {
+        Ok((display, address)) if !name.is_empty() => {
+            let display = if display.is_empty() {
+                "PayTrack"
+            } else {
+                &display
+            };
+            mailbox::format(&format!("{name} via {display}"), &address)
         }
-        None => ("", format!("<{}>", from.trim())),
-    };
-    let display = if display.is_empty() {
-        "PayTrack"
-    } else {
-        display
-    };
-    format!("{} {address}", phrase(&format!("{name} via {display}")))
-}
-
-/// `words` as a display name: bare when it is only words of atoms (RFC 5322 `atext`, with
-/// RFC 6532's letters beyond ASCII), otherwise a quoted string. `words` holds no `"` or `\`.
-fn phrase(words: &str) -> String {
-    let atom =
-        |c: char| c.is_ascii_alphanumeric() || !c.is_ascii() || "!#$%&'*+-/=?^_`{|}~".contains(c);
-    if words.chars().all(|c| c == ' ' || atom(c)) {
-        words.to_string()
-    } else {
-        format!("\"{words}\"")
+        _ => from.to_string(),
     }
 }
 
@@ -65,47 +41,26 @@ mod tests {
             "Ada Lovelace via PayTrack <billing@paytrack.test>"
         );
         assert_eq!(
-            from_on_behalf(FROM, Some("Zoë Ünal-O'Brien")),
-            "Zoë Ünal-O'Brien via PayTrack <billing@paytrack.test>"
-        );
-        assert_eq!(
             from_on_behalf("billing@paytrack.test", Some("Ada")),
             "Ada via PayTrack <billing@paytrack.test>"
         );
         assert_eq!(
-            from_on_behalf("\"PayTrack Billing\" <billing@paytrack.test>", Some("Ada")),
-            "Ada via PayTrack Billing <billing@paytrack.test>"
+            from_on_behalf("\"PayTrack, Inc.\" <billing@paytrack.test>", Some("Ada")),
+            "\"Ada via PayTrack, Inc.\" <billing@paytrack.test>"
         );
     }
 
     #[test]
-    fn names_with_separators_are_quoted_not_cut() {
+    fn a_name_with_separators_is_quoted_and_one_that_is_nothing_is_left_out() {
         assert_eq!(
             from_on_behalf(FROM, Some("Smith, Jones & Co.")),
             "\"Smith, Jones & Co. via PayTrack\" <billing@paytrack.test>"
         );
         assert_eq!(
-            from_on_behalf(FROM, Some("J. Smith (Design): studio@home; Ltd")),
-            "\"J. Smith (Design): studio@home; Ltd via PayTrack\" <billing@paytrack.test>"
-        );
-    }
-
-    #[test]
-    fn nothing_in_a_name_can_end_the_header_or_the_quotes() {
-        assert_eq!(
-            from_on_behalf(FROM, Some("Evil\r\nBcc: <x@y>, \"Co\" \\")),
+            from_on_behalf(FROM, Some("Evil\r\nBcc: <x@y>, \"Co\"")),
             "\"Evil Bcc: x@y, Co via PayTrack\" <billing@paytrack.test>"
         );
         assert_eq!(from_on_behalf(FROM, Some("<>")), FROM);
         assert_eq!(from_on_behalf(FROM, Some(" \t ")), FROM);
-        assert_eq!(
-            from_on_behalf(FROM, Some("Ada\u{202E}\u{2066}")),
-            "Ada via PayTrack <billing@paytrack.test>"
-        );
-        let long = "A".repeat(100);
-        assert_eq!(
-            from_on_behalf(FROM, Some(&long)),
-            format!("{} via PayTrack <billing@paytrack.test>", "A".repeat(60))
-        );
     }
 }
