@@ -16,6 +16,9 @@ use jiff::Timestamp;
 use mongodb::bson::oid::ObjectId;
 use serde_json::{Value, json};
 
+mod mailbox;
+use mailbox::is_mailbox;
+
 /// How the stand-in answers the next request.
 #[derive(Clone, Copy)]
 pub enum Reply {
@@ -325,12 +328,10 @@ pub async fn receive(
             .into_response()
     };
     // A `from` a mail system would misread is refused, the whole batch with it.
-    let emails = body
+    let misread = |email: &Value| !email["from"].as_str().is_some_and(is_mailbox);
+    if body
         .as_array()
-        .map_or_else(|| vec![&body], |batch| batch.iter().collect());
-    if emails
-        .iter()
-        .any(|email| !email["from"].as_str().is_some_and(is_mailbox))
+        .map_or_else(|| misread(&body), |batch| batch.iter().any(misread))
     {
         return error(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -395,31 +396,4 @@ pub async fn receive(
             StatusCode::GATEWAY_TIMEOUT.into_response()
         }
     }
-}
-
-/// Whether `from` is one RFC 5322 mailbox, without the grammar's obsolete forms: an address,
-/// or a display name before `<address>` that is either words of atoms (letters beyond ASCII
-/// allowed, as RFC 6532 does) or one quoted string. A bare comma, colon, `@` or full stop in a
-/// name makes it another address, a group or nothing a strict reader takes.
-pub fn is_mailbox(from: &str) -> bool {
-    let address = |text: &str| {
-        text.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && !domain.is_empty() && !domain.contains('@')
-        }) && !text.contains(|c: char| c.is_whitespace() || "<>,;:\"\\()[]".contains(c))
-    };
-    let Some((name, rest)) = from.rsplit_once('<') else {
-        return address(from.trim());
-    };
-    let Some(inside) = rest.strip_suffix('>') else {
-        return false;
-    };
-    let name = name.trim();
-    let atom =
-        |c: char| c.is_ascii_alphanumeric() || !c.is_ascii() || "!#$%&'*+-/=?^_`{|}~".contains(c);
-    let quoted = name.len() >= 2
-        && name.starts_with('"')
-        && name.ends_with('"')
-        && !name[1..name.len() - 1].contains(|c: char| c == '"' || c == '\\' || c.is_control());
-    let words = name.chars().all(|c| c == ' ' || atom(c));
-    address(inside) && (quoted || words)
 }
