@@ -158,10 +158,7 @@ async fn on_paid_twice(
     let Some((mut dispute, _)) = step(extra.dispute.as_ref(), news) else {
         return Ok(Some(Disputed::Unchanged));
     };
-    let kept = extra
-        .amount_minor
-        .saturating_sub(extra.refunded_minor)
-        .max(0);
+    let kept = extra.not_refunded_minor();
     dispute.uncounted_minor = match dispute.moves {
         1 => dispute.amount_minor.clamp(0, kept),
         _ => 0,

@@ -225,10 +225,20 @@ async fn payment_in(
     Ok(saved)
 }
 
+/// What of a payment was not given back (refunds never exceed it; never below zero).
+fn not_refunded(amount_minor: i64, refunded_minor: i64) -> i64 {
+    amount_minor.saturating_sub(refunded_minor).max(0)
+}
+
 impl PaymentDoc {
-    /// What of the payment was not given back (refunds never exceed it; never below zero).
     pub fn not_refunded_minor(&self) -> i64 {
-        self.amount_minor.saturating_sub(self.refunded_minor).max(0)
+        not_refunded(self.amount_minor, self.refunded_minor)
+    }
+}
+
+impl ExtraPayment {
+    pub fn not_refunded_minor(&self) -> i64 {
+        not_refunded(self.amount_minor, self.refunded_minor)
     }
 }
 
