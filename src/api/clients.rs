@@ -120,13 +120,18 @@ pub async fn client_names() -> Result<Vec<ClientChoice>, AppError> {
 
 #[server(prefix = "/api", endpoint = "clients/get", output = BrowserJson)]
 pub async fn get_client(id: String) -> Result<ClientDetail, AppError> {
-    use crate::api::invoices::views::row;
-
     let (user, id, state) = signed_in_with_id(&id, "client").await?;
     let file = clients::file(&state, &user, id).await?;
+    Ok(detail(file, &user))
+}
+
+#[cfg(feature = "ssr")]
+fn detail(file: clients::ClientFile, user: &crate::server::db::users::UserDoc) -> ClientDetail {
+    use crate::api::invoices::views::row;
+
     let today = file.today;
-    Ok(ClientDetail {
-        summary: summary(&file.client, &user),
+    ClientDetail {
+        summary: summary(&file.client, user),
         emails: file.client.emails.clone(),
         address: file.client.address.clone(),
         notes: file.client.notes.clone(),
@@ -136,7 +141,7 @@ pub async fn get_client(id: String) -> Result<ClientDetail, AppError> {
         habits: file.habits,
         paid: file.paid,
         last_reply: file.last_reply,
-    })
+    }
 }
 
 #[server(prefix = "/api", endpoint = "clients/create", input = Json, output = BrowserJson)]
@@ -187,29 +192,29 @@ pub struct ImportRowView {
 /// What importing `csv` would do, row by row; nothing is saved.
 #[server(prefix = "/api", endpoint = "clients/import/preview", input = Json, output = BrowserJson)]
 pub async fn preview_client_import(csv: String) -> Result<Vec<ImportRowView>, AppError> {
-    use crate::server::imports::{self, Verdict};
-
     let (user, state) = who_asks().await?;
-    let rows = imports::preview(&state, &user, &csv).await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let (problem, duplicate_of) = match row.verdict {
-                Verdict::Ready => (None, None),
-                Verdict::Invalid(why) => (Some(why), None),
-                Verdict::Duplicate(address) => (None, Some(address)),
-            };
-            ImportRowView {
-                line: row.line,
-                name: row.input.name,
-                emails: row.input.emails,
-                company: row.input.company,
-                currency: row.input.currency,
-                problem,
-                duplicate_of,
-            }
-        })
-        .collect())
+    let rows = crate::server::imports::preview(&state, &user, &csv).await?;
+    Ok(rows.into_iter().map(import_row).collect())
+}
+
+#[cfg(feature = "ssr")]
+fn import_row(row: crate::server::imports::Row) -> ImportRowView {
+    use crate::server::imports::Verdict;
+
+    let (problem, duplicate_of) = match row.verdict {
+        Verdict::Ready => (None, None),
+        Verdict::Invalid(why) => (Some(why), None),
+        Verdict::Duplicate(address) => (None, Some(address)),
+    };
+    ImportRowView {
+        line: row.line,
+        name: row.input.name,
+        emails: row.input.emails,
+        company: row.input.company,
+        currency: row.input.currency,
+        problem,
+        duplicate_of,
+    }
 }
 
 /// Adds the rows of `csv` that are ready (checked again here); returns how many.

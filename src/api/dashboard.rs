@@ -41,12 +41,21 @@ pub struct Dashboard {
 
 #[server(prefix = "/api", endpoint = "dashboard", output = BrowserJson)]
 pub async fn load_dashboard() -> Result<Dashboard, AppError> {
-    use crate::api::invoices::views::row;
-
     let (user, state) = crate::api::ssr::who_asks().await?;
     let today = crate::server::jobs::plan::today_of(&user);
     let figures = crate::server::reports::dashboard(&state, &user, today).await?;
-    Ok(Dashboard {
+    Ok(dashboard(figures, &user, today))
+}
+
+#[cfg(feature = "ssr")]
+fn dashboard(
+    figures: crate::server::reports::DashboardFigures,
+    user: &crate::server::db::users::UserDoc,
+    today: CalendarDate,
+) -> Dashboard {
+    use crate::api::invoices::views::row;
+
+    Dashboard {
         today,
         months: figures.months,
         currencies: figures.currencies,
@@ -54,11 +63,11 @@ pub async fn load_dashboard() -> Result<Dashboard, AppError> {
         activity: figures
             .activity
             .into_iter()
-            .map(|entry| activity_item(entry, &user))
+            .map(|entry| activity_item(entry, user))
             .collect(),
         time_zone: user.time_zone.clone(),
         late_payers: figures.late_payers,
-    })
+    }
 }
 
 #[cfg(feature = "ssr")]

@@ -55,26 +55,14 @@ pub async fn save_reminder_settings(
     // Days ahead clients may promise to pay; absent keeps what was saved.
     #[server(default)] promise_limit: Option<String>,
 ) -> Result<SettingsSave, AppError> {
-    use chasing::SettingsSaved;
-
     let (user, state) = who_asks().await?;
     let asked = chasing::SettingsAsked {
         send_hour: &send_hour,
         steps: &steps,
         promise_limit: promise_limit.as_deref(),
     };
-    Ok(match chasing::save_settings(&state, &user, asked).await? {
-        SettingsSaved::Saved(saved) => SettingsSave::Saved(ssr::form(&saved)),
-        SettingsSaved::Invalid {
-            send_hour,
-            promise_limit,
-            policy,
-        } => SettingsSave::Invalid {
-            send_hour,
-            promise_limit,
-            policy,
-        },
-    })
+    let saved = chasing::save_settings(&state, &user, asked).await?;
+    Ok(ssr::settings_save(saved))
 }
 
 #[server(prefix = "/api", endpoint = "reminders/invoice", output = BrowserJson)]
@@ -110,8 +98,9 @@ pub async fn clear_promise(id: String) -> Result<InvoiceReminders, AppError> {
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use super::ReminderSettingsForm;
+    use super::{ReminderSettingsForm, SettingsSave};
     use crate::domain::reminder_policy::{ReminderPolicy, StepInput, VARIABLES};
+    use crate::server::chasing;
     use crate::server::db::users::UserDoc;
 
     fn inputs(policy: &ReminderPolicy) -> Vec<StepInput> {
@@ -124,6 +113,21 @@ mod ssr {
                 body: s.body.source().to_string(),
             })
             .collect()
+    }
+
+    pub fn settings_save(saved: chasing::SettingsSaved) -> SettingsSave {
+        match saved {
+            chasing::SettingsSaved::Saved(user) => SettingsSave::Saved(form(&user)),
+            chasing::SettingsSaved::Invalid {
+                send_hour,
+                promise_limit,
+                policy,
+            } => SettingsSave::Invalid {
+                send_hour,
+                promise_limit,
+                policy,
+            },
+        }
     }
 
     pub fn form(user: &UserDoc) -> ReminderSettingsForm {
