@@ -81,13 +81,17 @@ mod ssr {
 
     async fn signed_in_with(state: AppState) -> Result<Option<Authenticated>, AppError> {
         let parts = parts()?;
-        let authenticated = session::authenticate(&state, &parts.headers, DateTime::now())
-            .await?
-            .map(|mut a| {
-                // Everything a request does with the user sees what their plan allows.
-                a.user = crate::server::limits::apply(&state, a.user);
-                a
-            });
+        // Over HTTP, a function that needs a session had it looked up by the gate in front of
+        // it (`server::auth::api_gate`), which also sends a renewed cookie.
+        let authenticated = match parts.extensions.get::<Authenticated>() {
+            Some(known) => Some(known.clone()),
+            None => session::authenticate(&state, &parts.headers, DateTime::now()).await?,
+        }
+        .map(|mut a| {
+            // Everything a request does with the user sees what their plan allows.
+            a.user = crate::server::limits::apply(&state, a.user);
+            a
+        });
         if let Some(cookie) = authenticated
             .as_ref()
             .and_then(|a| a.renewed_cookie.as_ref())

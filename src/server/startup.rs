@@ -304,6 +304,10 @@ pub fn router(state: AppState, requests: TaskTracker) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            auth::api_gate::require_session,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             auth::origin::refuse_cross_origin,
         ))
         .layer(axum::middleware::from_fn_with_state(

@@ -69,6 +69,30 @@ async fn an_expired_session_is_signed_out() {
     assert_eq!(app.me(&cookie).await.0, Value::Null);
 }
 
+/// Every session last used two days ago and ending within the hour: due for renewal.
+async fn last_used_two_days_ago(sessions: &mongodb::Collection<Document>) {
+    let two_days_ago = DateTime::from_millis(DateTime::now().timestamp_millis() - 2 * 86_400_000);
+    let soon = DateTime::from_millis(DateTime::now().timestamp_millis() + 3_600_000);
+    sessions
+        .update_many(
+            doc! {},
+            doc! { "$set": { "last_seen_at": two_days_ago, "expires_at": soon } },
+        )
+        .await
+        .unwrap();
+    crate::common::seen_by_every_server().await;
+}
+
+/// The session ends a full idle lifetime (30 days) from now: it was renewed.
+async fn assert_ends_in_thirty_days(sessions: &mongodb::Collection<Document>) {
+    let session = sessions.find_one(doc! {}).await.unwrap().unwrap();
+    let expires = session
+        .get_datetime("expires_at")
+        .unwrap()
+        .timestamp_millis();
+    assert!(expires > DateTime::now().timestamp_millis() + 29 * 86_400_000);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_in_use_slides_its_expiry_forward() {
     let app = spawn_app().await;
@@ -79,17 +103,8 @@ async fn a_session_in_use_slides_its_expiry_forward() {
         "fresh sessions are not renewed on every request"
     );
 
-    let two_days_ago = DateTime::from_millis(DateTime::now().timestamp_millis() - 2 * 86_400_000);
-    let soon = DateTime::from_millis(DateTime::now().timestamp_millis() + 3_600_000);
     let sessions = app.db.collection::<Document>("sessions");
-    sessions
-        .update_many(
-            doc! {},
-            doc! { "$set": { "last_seen_at": two_days_ago, "expires_at": soon } },
-        )
-        .await
-        .unwrap();
-    crate::common::seen_by_every_server().await;
+    last_used_two_days_ago(&sessions).await;
     let (me, renewed) = app.me(&cookie).await;
     assert_eq!(me["email"], EMAIL);
     assert_eq!(
@@ -97,12 +112,32 @@ async fn a_session_in_use_slides_its_expiry_forward() {
         Some(cookie.as_str()),
         "same id, fresh Max-Age"
     );
-    let session = sessions.find_one(doc! {}).await.unwrap().unwrap();
-    let expires = session
-        .get_datetime("expires_at")
-        .unwrap()
-        .timestamp_millis();
-    assert!(expires > DateTime::now().timestamp_millis() + 29 * 86_400_000);
+    assert_ends_in_thirty_days(&sessions).await;
+}
+
+/// A server function that needs a session has it looked up in front of it (the API gate):
+/// its answer carries the renewed cookie once, as `auth/me`'s does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_slides_forward_when_the_app_calls_for_data_too() {
+    let app = spawn_app().await;
+    let cookie = app.sign_in(EMAIL).await;
+    let sessions = app.db.collection::<Document>("sessions");
+    last_used_two_days_ago(&sessions).await;
+
+    let dashboard = app.post_with_cookie("/api/dashboard", &cookie).await;
+    assert_eq!(dashboard.status(), 200);
+    let set: Vec<_> = dashboard.headers().get_all(SET_COOKIE).iter().collect();
+    assert_eq!(set.len(), 1, "{set:?}");
+    assert_eq!(session_cookie(&dashboard).as_deref(), Some(cookie.as_str()));
+    assert_ends_in_thirty_days(&sessions).await;
+
+    let again = app.post_with_cookie("/api/dashboard", &cookie).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(
+        session_cookie(&again),
+        None,
+        "renewed once, not on every call"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -2,6 +2,7 @@
 //! login links, rate limits, and the cross-origin guard. The server functions that use it live
 //! in `api::auth`.
 
+pub mod api_gate;
 pub mod google;
 pub mod login_link;
 pub mod notices;

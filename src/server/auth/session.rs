@@ -92,6 +92,7 @@ pub async fn start(
 }
 
 /// The signed-in user behind a request, and whether the cookie should be re-issued.
+#[derive(Clone)]
 pub struct Authenticated {
     pub user: UserDoc,
     pub session: SessionDoc,

@@ -104,44 +104,60 @@ async fn dashboard() {
     assert_eq!(ada.body["currencies"][0]["outstanding"]["minor"], 20_156);
 }
 
+/// Every server function but those that serve signed-out visitors answers a caller without a
+/// live session 401 before it reads the body: with arguments that would do something, with
+/// none, with a body that is no JSON, and with a cookie of no session.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signed_out_callers_get_401_everywhere() {
+    use paytrack::server::auth::api_gate::OPEN_ENDPOINTS;
+
     let f = Fixture::new().await;
-    for endpoint in [
-        "/api/clients/list",
-        "/api/clients/names",
-        "/api/clients/get",
-        "/api/clients/archive",
-        "/api/invoices/get",
-        "/api/invoices/send",
-        "/api/invoices/void",
-        "/api/invoices/email-credit-note",
-        "/api/invoices/delete",
-        "/api/invoices/duplicate",
-        "/api/invoices/new-link",
-        "/api/invoices/editor",
-        "/api/dashboard",
-        "/api/reminders/settings",
-        "/api/reminders/invoice",
-        "/api/reminders/pause",
-        "/api/reminders/resume",
-        "/api/reminders/snooze",
-    ] {
-        let answer = f
+    let mut endpoints: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        .filter(|path| !OPEN_ENDPOINTS.contains(path))
+        .collect();
+    endpoints.sort_unstable();
+    assert!(endpoints.len() >= 50, "{endpoints:?}");
+    let unknown = format!("paytrack_session={}", "A".repeat(43));
+    for endpoint in endpoints {
+        let with_ids = f.app.http.post(f.app.url(endpoint)).form(&[
+            ("id", f.sent.as_str()),
+            ("search", ""),
+            ("include_archived", "false"),
+            ("archived", "true"),
+            ("until", "2099-01-01"),
+        ]);
+        let empty = f.app.http.post(f.app.url(endpoint));
+        let not_json = f
             .app
-            .call(
-                endpoint,
-                &[
-                    ("id", &f.sent),
-                    ("search", ""),
-                    ("include_archived", "false"),
-                    ("archived", "true"),
-                    ("until", "2099-01-01"),
-                ],
-            )
-            .await;
-        assert_eq!(answer.status(), 401, "{endpoint}");
+            .http
+            .post(f.app.url(endpoint))
+            .header("content-type", "application/json")
+            .body("{");
+        let stranger = f
+            .app
+            .http
+            .post(f.app.url(endpoint))
+            .header("cookie", &unknown);
+        for (how, request) in [
+            ("with ids", with_ids),
+            ("empty", empty),
+            ("not JSON", not_json),
+            ("unknown session", stranger),
+        ] {
+            let answer = request.send().await.unwrap();
+            assert_eq!(answer.status(), 401, "{endpoint} {how}");
+            let body: serde_json::Value = answer.json().await.unwrap();
+            assert_eq!(body, json!("Unauthorized"), "{endpoint} {how}");
+        }
     }
+    // Those open to anyone still read what they are given and say what is wrong with it.
+    let open = f.app.call("/api/public/invoice", &[]).await;
+    assert_eq!(open.status(), 400);
+    // Nothing was sent, voided, deleted or archived on the way.
+    assert_eq!(f.app.count("invoices", doc! { "status": "Open" }).await, 1);
+    assert_eq!(f.app.count("invoices", doc! { "status": "Draft" }).await, 1);
+    assert_eq!(f.app.count("clients", doc! { "archived": true }).await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
