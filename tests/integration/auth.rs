@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::common::rate_window::start_inside_one_window;
 use crate::common::sign_in::{location, session_cookie};
-use crate::common::spawn_app;
+use crate::common::{markup, spawn_app};
 use mongodb::bson::{Document, doc};
 use paytrack::server::auth::login_link;
 use reqwest::header::{COOKIE, ORIGIN, REFERER, SET_COOKIE};
@@ -233,7 +233,7 @@ async fn someone_signed_in_is_led_on_rather_than_asked_to_sign_in() {
         async move {
             let response = app.get_with_cookie(path, cookie).await;
             assert_eq!(response.status(), 200, "{path}");
-            response.text().await.unwrap()
+            markup(&response.text().await.unwrap())
         }
     };
     let landing = page("/").await;

@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::common::billing::{User, invoice_input};
 use crate::common::pdf::pdf_text_of;
 use crate::common::sheets::{column, rows};
-use crate::common::spawn_app;
+use crate::common::{markup, spawn_app};
 
 async fn pdf_text(user: &User<'_>, id: &str) -> String {
     let response = user
@@ -107,7 +107,7 @@ async fn the_service_period_is_on_every_form_of_the_invoice_and_checked_like_any
         .to_string();
     let page = app.http.get(&url).send().await.unwrap();
     assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap();
+    let html = markup(&page.text().await.unwrap());
     let stated = html
         .split_once("<dt>Service date</dt>")
         .map_or("", |(_, after)| &after[..after.find("</dd>").unwrap_or(0)]);

@@ -30,6 +30,12 @@ pub fn test_mongodb_uri() -> String {
         .expect("PAYTRACK_TEST_MONGODB_URI is not set: run the tests through scripts/test")
 }
 
+/// A page's markup without the comments Leptos leaves for hydration (`<!>` between the parts of
+/// a view, more of them where component types are erased): what the browser's DOM reads.
+pub fn markup(html: &str) -> String {
+    html.replace("<!>", "")
+}
+
 pub fn unique_name(prefix: &str) -> String {
     format!("{prefix}_{}", ObjectId::new().to_hex())
 }
