@@ -27,8 +27,8 @@ pub struct OutboxEmail {
 
 #[server(prefix = "/api", endpoint = "dev/outbox", output = BrowserJson)]
 pub async fn outbox() -> Result<Vec<OutboxEmail>, AppError> {
-    let (state, parts) = (crate::api::ssr::state()?, crate::api::ssr::parts()?);
-    let host = host_of(&parts);
+    let state = crate::api::ssr::state()?;
+    let host = crate::api::ssr::with_parts(host_of)?;
     let emails = crate::server::dev_outbox::latest(&state, host.as_deref()).await?;
     Ok(emails.into_iter().map(view).collect())
 }
@@ -41,8 +41,8 @@ pub async fn reply_as_client(
     text: String,
     automatic: bool,
 ) -> Result<String, AppError> {
-    let (state, parts) = (crate::api::ssr::state()?, crate::api::ssr::parts()?);
-    let host = host_of(&parts);
+    let state = crate::api::ssr::state()?;
+    let host = crate::api::ssr::with_parts(host_of)?;
     crate::server::dev_outbox::reply_as_client(&state, host.as_deref(), &email_id, &text, automatic)
         .await
 }

@@ -20,7 +20,7 @@ pub mod stripe;
 mod ssr {
     use axum::http::request::Parts;
     use axum::http::{HeaderValue, header};
-    use leptos::prelude::use_context;
+    use leptos::prelude::{use_context, with_context};
     use leptos_axum::ResponseOptions;
     use mongodb::bson::DateTime;
     use mongodb::bson::oid::ObjectId;
@@ -56,9 +56,10 @@ mod ssr {
             && Owner::current_shared_context().is_some()
     }
 
-    /// The incoming request's method, URI, headers and extensions.
-    pub fn parts() -> Result<Parts, AppError> {
-        use_context::<Parts>().ok_or_else(|| {
+    /// Reads the incoming request's method, URI, headers and extensions in place: they carry
+    /// the signed-in user, which a copy per call would clone with them.
+    pub fn with_parts<R>(read: impl FnOnce(&Parts) -> R) -> Result<R, AppError> {
+        with_context::<Parts, _>(read).ok_or_else(|| {
             tracing::error!("server function called without request parts in context");
             AppError::Internal
         })
@@ -66,9 +67,7 @@ mod ssr {
 
     /// The address the request came from (for rate limits and session records).
     pub fn client_addr() -> Result<Option<std::net::IpAddr>, AppError> {
-        Ok(crate::server::auth::request::client_addr(
-            &parts()?.extensions,
-        ))
+        with_parts(|parts| crate::server::auth::request::client_addr(&parts.extensions))
     }
 
     /// The signed-in user and session, if any. Renews the cookie when the session slid forward.
@@ -80,12 +79,15 @@ mod ssr {
     }
 
     async fn signed_in_with(state: AppState) -> Result<Option<Authenticated>, AppError> {
-        let parts = parts()?;
         // Over HTTP, a function that needs a session had it looked up by the gate in front of
         // it (`server::auth::api_gate`), which also sends a renewed cookie.
-        let authenticated = match parts.extensions.get::<Authenticated>() {
-            Some(known) => Some(known.clone()),
-            None => session::authenticate(&state, &parts.headers, DateTime::now()).await?,
+        let known = with_parts(|parts| parts.extensions.get::<Authenticated>().cloned())?;
+        let authenticated = match known {
+            Some(known) => Some(known),
+            None => {
+                let headers = with_parts(|parts| parts.headers.clone())?;
+                session::authenticate(&state, &headers, DateTime::now()).await?
+            }
         }
         .map(|mut a| {
             // Everything a request does with the user sees what their plan allows.

@@ -8,15 +8,15 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use axum::Json;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use mongodb::bson::DateTime;
 
 use crate::error::AppError;
 use crate::server::auth::session;
+use crate::server::http::api_failure;
 use crate::server::state::AppState;
 
 /// The server functions that answer signed-out callers too: who is signed in (nobody, say),
@@ -61,8 +61,8 @@ pub async fn require_session(
     let mut authenticated =
         match session::authenticate(&state, request.headers(), DateTime::now()).await {
             Ok(Some(authenticated)) => authenticated,
-            Ok(None) => return refusal(AppError::Unauthorized),
-            Err(err) => return refusal(err),
+            Ok(None) => return api_failure(AppError::Unauthorized),
+            Err(err) => return api_failure(err),
         };
     // The renewed cookie is this layer's to send: the function only reads who asks.
     let renewed = authenticated.renewed_cookie.take();
@@ -72,13 +72,6 @@ pub async fn require_session(
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
-}
-
-/// A refusal in the one shape of every error under `/api/`: the `AppError` as JSON.
-fn refusal(err: AppError) -> Response {
-    let status =
-        StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, Json(err)).into_response()
 }
 
 #[cfg(test)]

@@ -6,13 +6,13 @@
 //! answer under `/api/` does, so PayTrack's own page (behind a proxy whose address disagrees
 //! with `PAYTRACK_BASE_URL`) shows why rather than "couldn't understand that request".
 
-use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::AppError;
+use crate::server::http::api_failure_as;
 use crate::server::state::AppState;
 
 /// The `scheme://host[:port]` part of a URL.
@@ -69,11 +69,10 @@ pub async fn refuse_cross_origin(
 fn refused(is_api: bool) -> Response {
     let message = "PayTrack refused this request because it came from another website.";
     if is_api {
-        (
+        api_failure_as(
             StatusCode::FORBIDDEN,
-            Json(AppError::Rejected(message.to_string())),
+            AppError::Rejected(message.to_string()),
         )
-            .into_response()
     } else {
         (StatusCode::FORBIDDEN, message).into_response()
     }

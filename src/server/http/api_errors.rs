@@ -24,10 +24,8 @@ pub async fn status_from_error(request: Request, next: Next) -> Response {
     let Ok(bytes) = to_bytes(body, MAX_ERROR_BODY).await else {
         return Response::from_parts(parts, Body::empty());
     };
-    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes)
-        && let Ok(status) = StatusCode::from_u16(err.status_code())
-    {
-        parts.status = status;
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = super::status_of(&err);
         if let AppError::TooManyRequests(_, seconds) = err {
             parts
                 .headers

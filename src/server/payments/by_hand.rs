@@ -115,10 +115,10 @@ pub async fn refund_by_hand(
         .map_err(AppError::Rejected)?
         .minor();
     // At most what was paid: `refund_amount` keeps it within what is left.
-    let refunded_now = payment
-        .refunded_minor
-        .checked_add(amount)
-        .ok_or(AppError::Internal)?;
+    let refunded_now = payment.refunded_minor.checked_add(amount).ok_or_else(|| {
+        tracing::error!(invoice = %invoice.id, "a refund larger than what was paid");
+        AppError::Internal
+    })?;
     let payments_after = invoice.payments_with(payment.id, |p| p.refunded_minor = refunded_now);
     let leaving = Leaving {
         invoice: &invoice,
