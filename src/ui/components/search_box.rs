@@ -18,7 +18,7 @@ pub fn SearchBox(
     let apply = debounced(Duration::from_millis(300), on_pause);
     let help = format!("{id}-help");
     view! {
-        <div class="filter">
+        <div class="filter search">
             <label for=id>"Search"</label>
             <input id=id type="search" placeholder=placeholder autocomplete="off" aria-describedby=help.clone()
                 prop:value=move || text.get()
