@@ -21,10 +21,6 @@ SECANTUS_RS_VERSION=0.5.3-beta.196
 # How every build of the app is made: the pages a first visit does not need go into separate
 # WebAssembly files, fetched when one of them first opens (src/ui/pages/later.rs).
 LEPTOS_SPLIT=(--split --features split)
-# cargo-leptos sets LEPTOS_OUTPUT_NAME (Cargo.toml's output-name) for its builds, and Leptos'
-# config crate reads it as it compiles: set for every build here, `cargo test` and
-# `cargo leptos build` reuse each other's Leptos instead of recompiling it and all above it.
-export LEPTOS_OUTPUT_NAME=paytrack
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'paytrack: %s\n' "$*" >&2; exit 1; }
