@@ -4,7 +4,6 @@
 //! server function's error (`{"BadRequest": "…"}`, the one shape of every error there), and as
 //! text elsewhere.
 
-use axum::Json;
 use axum::extract::Request;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
@@ -30,7 +29,7 @@ pub async fn explain(request: Request, next: Next) -> Response {
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.remove(header::CONTENT_TYPE);
     let body = if is_api {
-        Json(AppError::BadRequest(error)).into_response()
+        super::api_failure(AppError::BadRequest(error))
     } else {
         error.into_response()
     };
