@@ -45,6 +45,10 @@ pub enum AppError {
     /// The request itself was malformed (bad arguments, unknown endpoint).
     #[error("PayTrack couldn't understand that request: {0}")]
     BadRequest(String),
+    /// The request, or the file it carries, is larger than PayTrack reads; the message says the
+    /// most it takes. Nothing was read past the limit, so nothing changed.
+    #[error("{0}")]
+    TooLarge(String),
 }
 
 impl AppError {
@@ -67,6 +71,7 @@ impl AppError {
             AppError::Rejected(_) => 422,
             AppError::TooManyRequests(..) => 429,
             AppError::PlanLimit(_) => 402,
+            AppError::TooLarge(_) => 413,
         }
     }
 }
@@ -77,19 +82,27 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Network,
-            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => {
-                AppError::BadRequest(for_people(&msg))
-            }
+            // On the server these are a request body that does not decode into the arguments.
+            ServerFnErrorErr::Args(msg)
+            | ServerFnErrorErr::MissingArg(msg)
+            | ServerFnErrorErr::Deserialization(msg) => unreadable(&msg),
             ServerFnErrorErr::UnsupportedRequestMethod(msg) => AppError::BadRequest(msg),
             ServerFnErrorErr::Registration(_) => {
                 AppError::BadRequest("no such server function".to_string())
             }
-            // On the server this is a request body that does not decode into the arguments.
-            ServerFnErrorErr::Deserialization(msg) => AppError::BadRequest(for_people(&msg)),
             ServerFnErrorErr::Serialization(_)
             | ServerFnErrorErr::ServerError(_)
             | ServerFnErrorErr::MiddlewareError(_) => AppError::Internal,
         }
+    }
+}
+
+/// Arguments the decoder could not read: cut off at the size limit, or not what was asked for.
+fn unreadable(decoder_said: &str) -> AppError {
+    if request_words::cut_off_at_the_limit(decoder_said) {
+        AppError::TooLarge(request_words::too_large())
+    } else {
+        AppError::BadRequest(for_people(decoder_said))
     }
 }
 
@@ -126,10 +139,10 @@ mod tests {
         let err = AppError::from_server_fn_error(ServerFnErrorErr::Deserialization(
             "length limit exceeded".into(),
         ));
-        assert_eq!(err.status_code(), 400);
+        assert_eq!(err.status_code(), 413);
         assert_eq!(
             err.to_string(),
-            "PayTrack couldn't understand that request: it is larger than the 2 MB PayTrack accepts."
+            "That request is larger than the 2 MB PayTrack accepts."
         );
     }
 

@@ -21,16 +21,23 @@ const JSON_SYNTAX: [&str; 10] = [
     "unexpected end of hex escape",
 ];
 
+/// Whether the decoder stopped because the body passed `MAX_REQUEST_BYTES` (http-body-util's
+/// words for a body cut off at the limit).
+pub fn cut_off_at_the_limit(message: &str) -> bool {
+    message.contains("length limit exceeded")
+}
+
+/// What a person is told when their request passed `MAX_REQUEST_BYTES`.
+pub fn too_large() -> String {
+    format!(
+        "That request is larger than the {} MB PayTrack accepts.",
+        MAX_REQUEST_BYTES / (1024 * 1024)
+    )
+}
+
 /// A decoder's complaint about the arguments, said for a person: which value was not one of
 /// the choices, was missing or was of the wrong kind, without positions in the request body.
 pub fn for_people(message: &str) -> String {
-    // How http-body-util words a body cut off at `MAX_REQUEST_BYTES`.
-    if message.contains("length limit exceeded") {
-        return format!(
-            "it is larger than the {} MB PayTrack accepts.",
-            MAX_REQUEST_BYTES / (1024 * 1024)
-        );
-    }
     let message = message
         .split(" at line ")
         .next()

@@ -121,10 +121,10 @@ async fn bad_input_gets_field_messages_and_saves_nothing() {
     let mut input = invoice_input(&client);
     input.notes = "n".repeat(2 * 1024 * 1024);
     let huge = ada.call(&CreateInvoice { input }).await;
-    assert_eq!(huge.status, 400, "{}", huge.body);
+    assert_eq!(huge.status, 413, "{}", huge.body);
     assert_eq!(
-        huge.body["BadRequest"],
-        "it is larger than the 2 MB PayTrack accepts."
+        huge.body["TooLarge"],
+        "That request is larger than the 2 MB PayTrack accepts."
     );
 
     assert_eq!(app.count("invoices", doc! {}).await, 0);

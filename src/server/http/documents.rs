@@ -157,10 +157,19 @@ pub async fn upload_logo(
         Err(err) => return failure(&err),
     };
     // Past the route's body limit the image is not even read.
-    let Ok(body) = body else {
-        return failure(&AppError::Rejected(
-            "That image is larger than 512 KB, the most a logo can be.".to_string(),
-        ));
+    let body = match body {
+        Ok(body) => body,
+        Err(refused) if refused.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return failure(&AppError::TooLarge(format!(
+                "That image is larger than {} KB, the most a logo can be.",
+                crate::server::accounts::logo::MAX_BYTES / 1024
+            )));
+        }
+        Err(_) => {
+            return failure(&AppError::BadRequest(
+                "the image did not arrive whole; please try again.".to_string(),
+            ));
+        }
     };
     match crate::server::accounts::logo::upload(&state, &user, body.to_vec()).await {
         Ok(logo) => ([(header::CACHE_CONTROL, "no-store")], logo.path(user.id)).into_response(),
