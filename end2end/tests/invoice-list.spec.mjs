@@ -226,3 +226,40 @@ test('on a phone, invoices and clients are cards and the dashboard reads without
   await hydrated(page);
   await expect(page.getByRole('group', { name: 'Line 1' }).getByText('Quantity', { exact: true })).toBeHidden();
 });
+
+test('a new account\'s empty lists show the way in, and archived clients are not mistaken for none', async ({ page }) => {
+  await signIn(page, unique('empty'));
+  const errors = watchForErrors(page);
+  // Nothing to filter, search or export yet: only the ways to start.
+  await page.goto('/invoices');
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'No invoices yet' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Write an invoice' })).toBeVisible();
+  for (const tool of [page.getByLabel('Search'), page.getByRole('link', { name: 'Export CSV' }),
+    page.getByRole('navigation', { name: 'Invoice status' })]) {
+    await expect(tool).toBeHidden();
+  }
+  await page.goto('/clients');
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'No clients yet' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Import CSV' })).toBeVisible();
+  await expect(page.getByLabel('Search')).toBeHidden();
+
+  // The first client brings the tools in; archiving it leaves a list that says so.
+  await page.getByRole('button', { name: 'Add your first client' }).click();
+  await page.getByLabel('Name').fill('Initech');
+  await page.getByLabel('Email', { exact: true }).fill('bills@initech.test');
+  await page.getByRole('button', { name: 'Add client' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Initech');
+  await page.getByRole('button', { name: 'Archive' }).click();
+  await expect(page.getByText('Archived: hidden from lists')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Restore' })).toBeEnabled();
+  await page.getByRole('link', { name: 'Clients', exact: true }).first().click();
+  await expect(page.getByRole('heading', { name: 'Every client is archived' })).toBeVisible();
+  await expect(page.getByText('Your one client is archived')).toBeVisible();
+  await expect(page.getByLabel('Search')).toBeVisible();
+  await page.getByRole('button', { name: 'Show archived' }).click();
+  await expect(page.getByRole('link', { name: 'Initech' })).toBeVisible();
+  await expect(page.getByLabel('Show archived')).toBeChecked();
+  expect(errors).toEqual([]);
+});

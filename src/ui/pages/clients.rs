@@ -9,6 +9,7 @@ use crate::api::clients::{
 };
 use crate::domain::client::ClientInput;
 use crate::domain::money::Currency;
+use crate::error::AppError;
 use crate::ui::browser;
 use crate::ui::components::client_form::ClientForm;
 use crate::ui::components::search_box::SearchBox;
@@ -23,6 +24,16 @@ pub fn Clients() -> impl IntoView {
     }
 }
 
+/// What the empty list says when archived clients are all there is.
+fn archived_hidden(count: usize) -> String {
+    let them = if count == 1 {
+        "Your one client is archived".to_string()
+    } else {
+        format!("Your {count} clients are archived")
+    };
+    format!("{them}: show archived ones to see or restore them, or add a new client.")
+}
+
 #[component]
 fn ClientList() -> impl IntoView {
     let query = use_query_map();
@@ -32,9 +43,19 @@ fn ClientList() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let applied = RwSignal::new(String::new());
     let archived = RwSignal::new(false);
+    // With the list, how many archived clients it hides when it is empty: someone who archived
+    // every client is not told they have none.
     let clients = Resource::new_serde_wb(
         move || (applied.get(), archived.get()),
-        |(search, archived)| list_clients(search, archived),
+        |(search, archived)| async move {
+            let listed = list_clients(search.clone(), archived).await?;
+            let hidden = if listed.is_empty() && search.is_empty() && !archived {
+                list_clients(String::new(), true).await?.len()
+            } else {
+                0
+            };
+            Ok::<_, AppError>((listed, hidden))
+        },
     );
     // Read with the page, so the form opens at once in the user's usual currency.
     let blank = Resource::new_serde_wb(|| (), |_| new_client_form());
@@ -47,7 +68,7 @@ fn ClientList() -> impl IntoView {
             <div class="page-head">
                 <h1>"Clients"</h1>
                 <div class="button-row">
-                    <a class="button button-secondary" rel="external" download href="/clients/export.csv">"Export CSV"</a>
+                    <a class="button button-secondary list-tool" rel="external" download href="/clients/export.csv">"Export CSV"</a>
                     <button type="button" class="button button-secondary" on:click=move |_| importing.update(|open| *open = !*open)
                         aria-expanded=move || importing.get().to_string()>"Import CSV"</button>
                     <button type="button" class="button" on:click=move |_| adding.set(true) aria-expanded=move || adding.get().to_string()>"New client"</button>
@@ -71,7 +92,7 @@ fn ClientList() -> impl IntoView {
                     </Suspense>
                 </section>
             </Show>
-            <div class="filters" role="search">
+            <div class="filters list-tool" role="search">
                 <SearchBox id="client-search" placeholder="Name, company or email" text=search
                     on_pause=move |typed| applied.set(typed) />
                 <label class="checkbox filter">
@@ -82,12 +103,21 @@ fn ClientList() -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted" role="status">"Loading clients…"</p> }>
                 {move || Suspend::new(async move {
                     let searching = !applied.get_untracked().is_empty();
-                    or_sign_in(clients.await.map(|clients| {
+                    or_sign_in(clients.await.map(|(clients, hidden)| {
                         if clients.is_empty() {
                             return view! {
-                                <div class="empty card">
+                                <div class="empty card" class:first-use={!searching && hidden == 0 && !archived.get_untracked()}>
                                     {if searching {
                                         view! { <p>"No client matches that search."</p> }.into_any()
+                                    } else if hidden > 0 {
+                                        view! {
+                                            <h2>"Every client is archived"</h2>
+                                            <p>{archived_hidden(hidden)}</p>
+                                            <div class="button-row">
+                                                <button type="button" class="button button-secondary" on:click=move |_| archived.set(true)>"Show archived"</button>
+                                                <button type="button" class="button" on:click=move |_| adding.set(true)>"New client"</button>
+                                            </div>
+                                        }.into_any()
                                     } else {
                                         view! {
                                             <h2>"No clients yet"</h2>

@@ -187,22 +187,22 @@ fn InvoiceList() -> impl IntoView {
                 <h1>"Invoices"</h1>
                 <div class="button-row">
                     // The invoices this view shows (every page of them), as a spreadsheet.
-                    <a class="button button-secondary" rel="external" download
+                    <a class="button button-secondary list-tool" rel="external" download
                         href=move || format!("/invoices/export.csv{}", list_query(&params.get()))>"Export CSV"</a>
                     // Every credit note issued, for the books and the tax return.
-                    <a class="button button-secondary" rel="external" download href="/invoices/credit-notes.csv">"Credit notes CSV"</a>
+                    <a class="button button-secondary list-tool" rel="external" download href="/invoices/credit-notes.csv">"Credit notes CSV"</a>
                     <A href="/invoices/new" attr:class="button">"New invoice"</A>
                 </div>
             </div>
 
-            <nav aria-label="Invoice status">
+            <nav class="list-tool" aria-label="Invoice status">
                 <ul class="tabs">
                     {status_tab(None)}
                     {StatusFilter::ALL.into_iter().map(|f| status_tab(Some(f))).collect_view()}
                 </ul>
             </nav>
 
-            <div class="filters" role="search">
+            <div class="filters list-tool" role="search">
                 <SearchBox id="invoice-search" placeholder="Number or client  ( / )" text=search
                     on_pause=move |typed: String| set(&|p: &mut ListParams| p.q = typed.clone()) />
                 <div class="filter">

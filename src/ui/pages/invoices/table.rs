@@ -146,7 +146,7 @@ pub(super) fn InvoiceTable(
 
     if first_rows.with_value(Vec::is_empty) {
         return view! {
-            <div class="empty card">
+            <div class="empty card" class:first-use={!filtered}>
                 {if filtered {
                     view! {
                         <h2>"No invoices match"</h2>
