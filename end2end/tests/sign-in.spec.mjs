@@ -62,6 +62,8 @@ test('the profile is corrected in place, and signing out returns to the public s
   await signIn(page, email);
 
   await expect(page.locator('.session.current')).toContainText('This device');
+  // Named as people name their browser, not by its user-agent string.
+  await expect(page.locator('.session.current strong')).toHaveText(/^Chrome \d+ on Linux$/);
   // The form checks the name in place once the page is interactive.
   await hydrated(page);
 

@@ -180,11 +180,7 @@ fn session_info(
         current: session.id_hash == current,
         signed_in_on: day_of(session.created_at, user).long(),
         last_used: local_moment(from_bson(session.last_seen_at), user),
-        device: if session.user_agent.is_empty() {
-            "Unknown device".to_string()
-        } else {
-            session.user_agent
-        },
+        device: crate::server::accounts::sessions::device(&session.user_agent),
         method: session.method,
         ip: session.ip,
     }

@@ -31,6 +31,7 @@ impl TestApp {
             .http
             .post(self.url("/auth/link"))
             .header("x-forwarded-for", used_from)
+            .header("user-agent", IPHONE)
             .form(&[("token", token.as_str())])
             .send()
             .await
@@ -38,6 +39,9 @@ impl TestApp {
         session_cookie(&response).expect("signed in")
     }
 }
+
+const IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 \
+    (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1";
 
 async fn behind_trusted_proxy() -> TestApp {
     // The test's requests come from 127.0.0.1: that is the proxy here.
@@ -115,6 +119,8 @@ async fn sessions_record_the_forwarded_client_not_the_proxy() {
         .await
         .unwrap();
     assert_eq!(sessions[0]["ip"], "203.0.113.7", "{sessions}");
+    // The device the user signed in on, named as they would name it.
+    assert_eq!(sessions[0]["device"], "Safari 17 on iPhone", "{sessions}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

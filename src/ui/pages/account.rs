@@ -169,7 +169,7 @@ fn AccountSettings(me: Me, save: ServerAction<UpdateProfile>) -> impl IntoView {
                                         {s.current.then_some(view! { <span class="badge">"This device"</span> })}
                                         <br />
                                         <span class="muted small">
-                                            {format!("Signed in {} with {} from {} · last used {}",
+                                            {format!("Signed in on {} with {} from {} · last used {}",
                                                 s.signed_in_on,
                                                 if s.method == "google" { "Google" } else { "an emailed link" },
                                                 s.ip,
