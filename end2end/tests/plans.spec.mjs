@@ -49,7 +49,9 @@ test('a Free user hits the client limit, upgrades through Checkout and gets Pro'
     session = route.request().url().split('/').pop();
     await route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>Stripe Checkout</title><h1>Stripe Checkout</h1>' });
   });
-  await page.getByRole('button', { name: 'Upgrade to Pro — monthly' }).click();
+  // Each way to pay says what it costs, as PayTrack's Stripe account prices it.
+  await expect(page.getByRole('button', { name: 'Upgrade to Pro — €120.00 a year (save 16%)' })).toBeVisible();
+  await page.getByRole('button', { name: 'Upgrade to Pro — €12.00 a month' }).click();
   await expect(page.getByRole('heading', { name: 'Stripe Checkout' })).toBeVisible();
   expect(session).toMatch(/^cs_test_/);
   const paid = await request.post(`${stripe}/_stand_in/pay?target=${session}&outcome=paid`);

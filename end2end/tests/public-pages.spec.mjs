@@ -21,6 +21,9 @@ test('the landing page draws the dashboard, shows pricing and leads to sign-in w
   const pricing = page.getByRole('region', { name: 'Pricing' });
   await expect(pricing.getByRole('heading', { name: 'Free' })).toBeVisible();
   await expect(pricing.getByText(/active clients/)).toBeVisible();
+  // What Pro costs, as PayTrack's Stripe account (the stand-in) prices it.
+  await expect(pricing.getByText('€12.00 a month', { exact: true })).toBeVisible();
+  await expect(pricing.getByText(', or €120.00 a year (save 16%)')).toBeVisible();
 
   await page.evaluate(() => { window.__sameDocument = true; });
   await page.getByRole('link', { name: 'Get started free' }).click();

@@ -17,6 +17,8 @@ pub struct SiteInfo {
     pub google_sign_in: bool,
     /// The Free plan's limits when this installation bills (no plans otherwise).
     pub free_limits: Option<crate::domain::plan::FreeLimits>,
+    /// What Pro costs, once read from Stripe (`server::pro_prices`).
+    pub pro_prices: Option<crate::domain::plan::ProPrices>,
 }
 
 #[server(prefix = "/api", endpoint = "site/info", output = BrowserJson)]
@@ -31,6 +33,7 @@ pub async fn get_site_info() -> Result<SiteInfo, AppError> {
             .billing
             .as_ref()
             .map(|_| state.config.free_limits),
+        pro_prices: state.pro_prices.current(&state.config),
     })
 }
 

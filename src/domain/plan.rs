@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::money::Money;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Plan {
@@ -137,6 +139,39 @@ impl Default for FreeLimits {
     }
 }
 
+/// What Pro costs, as PayTrack's Stripe account prices it: read from Stripe's prices, so the
+/// pricing page and Checkout cannot disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProPrices {
+    pub monthly: Money,
+    pub yearly: Money,
+}
+
+impl ProPrices {
+    /// "€12.00 a month" or "€120.00 a year".
+    pub fn per(self, interval: Interval) -> String {
+        match interval {
+            Interval::Month => format!("{} a month", self.monthly),
+            Interval::Year => format!("{} a year", self.yearly),
+        }
+    }
+
+    /// How much less a year costs paid yearly than twelve months paid monthly, in whole
+    /// percent (rounded down), when it costs less at all.
+    pub fn yearly_saving_percent(self) -> Option<i64> {
+        if self.monthly.currency() != self.yearly.currency() {
+            return None;
+        }
+        let twelve = self.monthly.minor().checked_mul(12)?;
+        let saved = twelve.checked_sub(self.yearly.minor())?;
+        if saved <= 0 || twelve <= 0 {
+            return None;
+        }
+        let percent = saved.checked_mul(100)? / twelve;
+        (percent > 0).then_some(percent)
+    }
+}
+
 /// Something a Free user cannot do past a limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Limit {
@@ -180,11 +215,46 @@ pub struct BillingOverview {
     pub invoices_this_month: u64,
     /// A customer exists in PayTrack's Stripe: the portal can be opened.
     pub can_manage: bool,
+    /// What Pro costs, once read from Stripe.
+    pub prices: Option<ProPrices>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::money::Currency;
+
+    #[test]
+    fn pro_prices_read_per_interval_with_what_yearly_saves() {
+        let eur = |minor| Money::from_minor(minor, Currency::EUR);
+        let prices = ProPrices {
+            monthly: eur(1200),
+            yearly: eur(12000),
+        };
+        assert_eq!(prices.per(Interval::Month), "€12.00 a month");
+        assert_eq!(prices.per(Interval::Year), "€120.00 a year");
+        assert_eq!(prices.yearly_saving_percent(), Some(16));
+        let no_saving = ProPrices {
+            monthly: eur(1000),
+            yearly: eur(12000),
+        };
+        assert_eq!(no_saving.yearly_saving_percent(), None);
+        let dearer = ProPrices {
+            monthly: eur(1000),
+            yearly: eur(13000),
+        };
+        assert_eq!(dearer.yearly_saving_percent(), None);
+        let mixed = ProPrices {
+            monthly: eur(1200),
+            yearly: Money::from_minor(10000, Currency::USD),
+        };
+        assert_eq!(mixed.yearly_saving_percent(), None);
+        let huge = ProPrices {
+            monthly: eur(i64::MAX / 2),
+            yearly: eur(1),
+        };
+        assert_eq!(huge.yearly_saving_percent(), None);
+    }
 
     fn subscription(status: BillingStatus) -> Subscription {
         Subscription {

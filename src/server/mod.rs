@@ -24,6 +24,7 @@ pub mod metrics;
 pub mod pay_habits;
 pub mod payments;
 pub mod pdf;
+pub mod pro_prices;
 pub mod reports;
 pub mod secret;
 pub mod seed;

@@ -156,6 +156,8 @@ impl Application {
 
     /// Serves until `shutdown` completes, then lets in-flight requests finish.
     pub async fn serve(self, shutdown: impl Future<Output = ()> + Send + 'static) {
+        // Pro's prices are read now, so the first visitor to the pricing page sees them.
+        self.state.pro_prices.current(&self.state.config);
         let (stop_worker, worker_stopped) = tokio::sync::oneshot::channel::<()>();
         let worker = self.state.config.email_worker_every.map(|every| {
             let engine = self.state.engine.clone();

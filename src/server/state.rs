@@ -13,6 +13,7 @@ use super::db;
 use super::email::Mailer;
 use super::jobs::clock::SystemClock;
 use super::jobs::engine::Engine;
+use super::pro_prices::ProPriceCache;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -28,6 +29,8 @@ pub struct AppState {
     pub keyring: Option<Arc<Keyring>>,
     /// Who recent session cookies belong to (see `auth::session_cache` for how fresh).
     pub sessions: SessionCache,
+    /// Pro's prices as last read from Stripe (`pro_prices`).
+    pub pro_prices: ProPriceCache,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -75,6 +78,7 @@ impl AppState {
             engine,
             keyring,
             sessions: SessionCache::default(),
+            pro_prices: ProPriceCache::default(),
         })
     }
 

@@ -32,6 +32,7 @@ pub async fn overview(state: &AppState, user: &UserDoc) -> Result<BillingOvervie
         active_clients,
         invoices_this_month,
         can_manage: user.billing.is_some(),
+        prices: state.pro_prices.current(&state.config),
     })
 }
 

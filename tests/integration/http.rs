@@ -311,7 +311,7 @@ async fn site_info_exposes_only_public_settings() {
     let body: Value = res.json().await.unwrap();
     assert_eq!(
         body,
-        serde_json::json!({ "contact_email": CONTACT_EMAIL, "dev_outbox": true, "google_sign_in": false, "free_limits": null })
+        serde_json::json!({ "contact_email": CONTACT_EMAIL, "dev_outbox": true, "google_sign_in": false, "free_limits": null, "pro_prices": null })
     );
 }
 

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::common::billing::{Answer, User, client_input};
 use crate::common::sign_in::location;
-use crate::common::{TestApp, spawn_app_with, test_mongodb_uri};
+use crate::common::{TestApp, markup, spawn_app_with, test_mongodb_uri};
 use crate::stripe_stand_in::StripeStandIn;
 use paytrack::api::clients::CreateClient;
 
@@ -24,7 +24,16 @@ pub(crate) struct Billing {
 }
 
 pub(crate) async fn app_with_billing() -> Billing {
+    start_billing(true).await
+}
+
+/// `priced`: whether the operator has made Pro's two prices in the dashboard yet.
+async fn start_billing(priced: bool) -> Billing {
     let stripe = StripeStandIn::new();
+    if priced {
+        stripe.add_price(PAYTRACK_KEY, "price_pro_monthly", "eur", 1200, "month");
+        stripe.add_price(PAYTRACK_KEY, "price_pro_yearly", "eur", 12000, "year");
+    }
     let base = stripe.serve(0).await;
     let secret = format!("whsec_{}", mongodb::bson::oid::ObjectId::new().to_hex());
     let app = spawn_app_with(
@@ -81,6 +90,97 @@ impl User<'_> {
             .unwrap()
             .to_string()
     }
+}
+
+async fn site_info(app: &TestApp) -> Value {
+    app.call("/api/site/info", &[]).await.json().await.unwrap()
+}
+
+/// Whether PayTrack has asked Stripe for Pro's monthly price (read in the background).
+fn asked_for_prices(stripe: &StripeStandIn) -> bool {
+    stripe
+        .received()
+        .iter()
+        .any(|r| r.method == "GET" && r.path.ends_with("/price_pro_monthly"))
+}
+
+#[tokio::test]
+async fn the_plans_show_pros_prices_as_stripe_has_them() {
+    let Billing { app, stripe, .. } = app_with_billing().await;
+    let mut info = site_info(&app).await;
+    for _ in 0..100 {
+        if !info["pro_prices"].is_null() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        info = site_info(&app).await;
+    }
+    assert_eq!(
+        info["pro_prices"],
+        json!({
+            "monthly": { "minor": 1200, "currency": "EUR" },
+            "yearly": { "minor": 12000, "currency": "EUR" },
+        })
+    );
+    // Read once, not per page: the pages below ask Stripe nothing more.
+    let reads = stripe.received().len();
+    for page in ["/pricing", "/"] {
+        let html = markup(
+            &app.http
+                .get(app.url(page))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap(),
+        );
+        assert!(html.contains("€12.00 a month"), "{page}");
+        assert!(html.contains("€120.00 a year (save 16%)"), "{page}");
+        assert!(
+            html.contains("Taxes, where they apply, are added"),
+            "{page}"
+        );
+    }
+    let user = app.user("shopper@example.com").await;
+    assert_eq!(user.billing().await["prices"], info["pro_prices"]);
+    assert_eq!(stripe.received().len(), reads);
+}
+
+#[tokio::test]
+async fn before_stripe_has_the_prices_the_plans_say_checkout_shows_them() {
+    let Billing { app, stripe, .. } = start_billing(false).await;
+    for _ in 0..100 {
+        if asked_for_prices(&stripe) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(asked_for_prices(&stripe));
+    assert_eq!(stripe.received()[0].status, 404);
+    // Its answer handled, nothing is shown: no price PayTrack cannot vouch for.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let info = site_info(&app).await;
+    assert!(info["pro_prices"].is_null(), "{info}");
+    let html = markup(
+        &app.http
+            .get(app.url("/pricing"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
+    assert!(html.contains("Prices and taxes are shown on Stripe's checkout page"));
+    assert!(html.contains("Monthly or yearly"));
+    assert!(!html.contains("a year"));
+    // Checkout itself still works: the price is Stripe's to show there.
+    let user = app.user("early@example.com").await;
+    let url = user
+        .form("/api/billing/checkout", &[("interval", "month")])
+        .await;
+    assert_eq!(url.status, 200, "{}", url.body);
 }
 
 #[tokio::test]

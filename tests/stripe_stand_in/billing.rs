@@ -10,6 +10,31 @@ use super::wire::{change, merge, missing, new_id, now, owned, stripe_error};
 use super::{Books, StripeStandIn};
 
 impl StripeStandIn {
+    /// A flat recurring price made by hand in the dashboard of `key`'s account, as an operator
+    /// makes Pro's, under the id given (`interval`: "month" or "year").
+    pub fn add_price(&self, key: &str, id: &str, currency: &str, unit_amount: i64, interval: &str) {
+        let mut price = self.fixture("price");
+        merge(
+            &mut price,
+            &json!({
+                "id": id, "currency": currency, "unit_amount": unit_amount,
+                "unit_amount_decimal": unit_amount.to_string(), "created": now(),
+                "livemode": key.contains("_live_"), "product": "prod_PayTrackPro",
+                "custom_unit_amount": Value::Null, "transform_quantity": Value::Null,
+                "recurring": {
+                    "interval": interval, "interval_count": 1, "meter": Value::Null,
+                    "usage_type": "licensed", "trial_period_days": Value::Null,
+                },
+                "__account": Self::account_of(key),
+            }),
+        );
+        self.books
+            .lock()
+            .expect("stand-in lock")
+            .objects
+            .insert(id.to_string(), price);
+    }
+
     /// A subscription checkout completes: a customer (if new) and an active subscription.
     pub(super) fn subscribe(
         &self,
@@ -40,7 +65,11 @@ impl StripeStandIn {
             .as_str()
             .unwrap_or("price_unknown")
             .to_string();
-        let yearly = price.contains("year");
+        // A price made in the dashboard says its interval; one never made, its id.
+        let yearly = match books.objects.get(&price) {
+            Some(made) => made["recurring"]["interval"] == "year",
+            None => price.contains("year"),
+        };
         let id = new_id(books, "sub");
         let mut subscription = self.fixture("subscription");
         let mut item = subscription["items"]["data"][0].clone();

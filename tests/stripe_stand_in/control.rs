@@ -1,5 +1,5 @@
 //! Test control under `/_stand_in/` (not Stripe's), for the end-to-end tests: script failures,
-//! revoke a key, pay, refund, dispute, take Stripe's time, add an endpoint by hand.
+//! revoke a key, pay, refund, dispute, take Stripe's time, add an endpoint or a price by hand.
 
 use std::collections::HashMap;
 
@@ -115,5 +115,25 @@ pub(super) async fn control_endpoint(
 ) -> StatusCode {
     let get = |name: &str| q.get(name).map(String::as_str).unwrap_or_default();
     s.add_endpoint(get("key"), get("url"), get("secret"));
+    StatusCode::NO_CONTENT
+}
+
+/// `POST /_stand_in/price?key=…&id=…&currency=eur&unit_amount=1200&interval=month`: a price
+/// made by hand in the dashboard.
+pub(super) async fn control_price(
+    State(s): State<StripeStandIn>,
+    Query(q): Query<HashMap<String, String>>,
+) -> StatusCode {
+    let get = |name: &str| q.get(name).map(String::as_str).unwrap_or_default();
+    let Ok(amount) = get("unit_amount").parse() else {
+        return StatusCode::BAD_REQUEST;
+    };
+    s.add_price(
+        get("key"),
+        get("id"),
+        get("currency"),
+        amount,
+        get("interval"),
+    );
     StatusCode::NO_CONTENT
 }

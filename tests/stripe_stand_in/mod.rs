@@ -116,6 +116,7 @@ impl StripeStandIn {
                 get(api::retrieve).post(api::update_customer),
             )
             .route("/v1/charges/{id}", get(api::retrieve))
+            .route("/v1/prices/{id}", get(api::retrieve))
             .route("/v1/payment_links", post(api::create_payment_link))
             .route(
                 "/v1/payment_links/{id}",
@@ -169,6 +170,7 @@ impl StripeStandIn {
                 post(control::control_decide_dispute),
             )
             .route("/_stand_in/endpoint", post(control::control_endpoint))
+            .route("/_stand_in/price", post(control::control_price))
             .route("/_stand_in/latency", post(control::control_latency))
             .layer(axum::middleware::from_fn_with_state(
                 self.clone(),

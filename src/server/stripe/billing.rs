@@ -9,11 +9,13 @@ use stripe_billing::subscription::{CancelSubscription, RetrieveSubscription};
 use stripe_checkout::checkout_session::{
     CreateCheckoutSession, CreateCheckoutSessionLineItems, CreateCheckoutSessionSubscriptionData,
 };
+use stripe_product::price::RetrievePrice;
 use stripe_shared::{CheckoutSessionMode, RecurringInterval};
 
 use super::api_key::StripeKey;
 use super::client::{StripeApi, StripeProblem};
-use crate::domain::plan::{BillingStatus, Interval, Subscription};
+use crate::domain::money::{Currency, Money};
+use crate::domain::plan::{BillingStatus, Interval, ProPrices, Subscription};
 use crate::server::config::{BillingConfig, Config};
 
 /// PayTrack's account, when billing is configured.
@@ -88,6 +90,48 @@ impl PayTrackStripe {
             .call(&self.key, &request, Some(idempotency))
             .await?;
         session.url.ok_or(StripeProblem::Unexpected)
+    }
+
+    /// Pro's two prices as Stripe has them.
+    pub async fn pro_prices(&self) -> Result<ProPrices, StripeProblem> {
+        Ok(ProPrices {
+            monthly: self.pro_price(Interval::Month).await?,
+            yearly: self.pro_price(Interval::Year).await?,
+        })
+    }
+
+    /// One of Pro's prices; `Unexpected` (and the reason in the log, for the operator) when the
+    /// configured price is not a flat price per one `interval` in a currency PayTrack knows.
+    async fn pro_price(&self, interval: Interval) -> Result<Money, StripeProblem> {
+        let id = self.price(interval);
+        let price = self
+            .api
+            .call(&self.key, &RetrievePrice::new(id), None)
+            .await?;
+        let wanted = match interval {
+            Interval::Month => RecurringInterval::Month,
+            Interval::Year => RecurringInterval::Year,
+        };
+        let per_one = price
+            .recurring
+            .as_ref()
+            .is_some_and(|r| r.interval == wanted && r.interval_count == 1);
+        match (
+            price.unit_amount,
+            Currency::parse(&price.currency.to_string()),
+        ) {
+            (Some(amount), Ok(currency)) if amount > 0 && per_one => {
+                Ok(Money::from_minor(amount, currency))
+            }
+            _ => {
+                tracing::error!(
+                    price = id,
+                    interval = interval.key(),
+                    "Pro's price is not a flat price per one interval in a currency PayTrack knows"
+                );
+                Err(StripeProblem::Unexpected)
+            }
+        }
     }
 
     /// The customer portal (change card, switch interval, cancel); its URL.

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::billing::{BillingOverview, load_billing, open_billing_portal, start_checkout};
 use crate::domain::plan::{BillingStatus, Interval, Plan};
 use crate::ui::actions::failure_of;
+use crate::ui::components::plans::{price_terms, yearly_offer};
 use crate::ui::components::signed_in::or_sign_in;
 
 #[component]
@@ -80,6 +81,7 @@ fn Overview(overview: BillingOverview) -> impl IntoView {
         _ => None,
     };
     let limits = overview.limits;
+    let prices = overview.prices;
     view! {
         <div class="card plan-card">
             <h2>{format!("You're on {}", overview.plan.label())}</h2>
@@ -95,8 +97,12 @@ fn Overview(overview: BillingOverview) -> impl IntoView {
             <p class="form-error" role="alert">{problem}</p>
             <div class="button-row">
                 {(!pro).then(|| view! {
-                    <button type="button" class="button primary" disabled=busy on:click=move |_| { checkout.dispatch(Interval::Month); }>"Upgrade to Pro — monthly"</button>
-                    <button type="button" class="button" disabled=busy on:click=move |_| { checkout.dispatch(Interval::Year); }>"Upgrade to Pro — yearly"</button>
+                    <button type="button" class="button primary" disabled=busy on:click=move |_| { checkout.dispatch(Interval::Month); }>
+                        {format!("Upgrade to Pro — {}", prices.map_or("monthly".to_string(), |p| p.per(Interval::Month)))}
+                    </button>
+                    <button type="button" class="button" disabled=busy on:click=move |_| { checkout.dispatch(Interval::Year); }>
+                        {format!("Upgrade to Pro — {}", prices.map_or("yearly".to_string(), yearly_offer))}
+                    </button>
                 })}
                 {overview.can_manage.then(|| view! {
                     <button type="button" class="button button-secondary" disabled=busy on:click=move |_| { portal.dispatch(()); }>"Manage billing"</button>
@@ -111,7 +117,7 @@ fn Overview(overview: BillingOverview) -> impl IntoView {
                 <li>"Payment links through your own Stripe account, and invoices that mark themselves paid"</li>
                 <li>"The client's invoice page without PayTrack branding"</li>
             </ul>
-            <p class="muted small">"Prices and taxes are shown on Stripe's checkout page before you pay. Cancel any time from Manage billing; Pro stays until the end of the period you paid for."</p>
+            <p class="muted small">{price_terms(prices)}" Cancel any time from Manage billing; Pro stays until the end of the period you paid for."</p>
         </div>
     }
     .into_any()

@@ -110,7 +110,7 @@ fn LandingPricing() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted" role="status">"Loading prices…"</p> }>
                 {move || Suspend::new(async move {
                     site.await.map(|site| match site.free_limits {
-                        Some(limits) => view! { <Plans limits /> }.into_any(),
+                        Some(limits) => view! { <Plans limits prices=site.pro_prices /> }.into_any(),
                         None => view! {
                             <p class="lede">"This PayTrack has no plans: everything is included."</p>
                         }.into_any(),

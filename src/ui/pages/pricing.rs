@@ -19,7 +19,7 @@ pub fn Pricing() -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted" role="status">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     site.await.map(|site| match site.free_limits {
-                        Some(limits) => view! { <Plans limits /> }.into_any(),
+                        Some(limits) => view! { <Plans limits prices=site.pro_prices /> }.into_any(),
                         None => view! {
                             <p class="lede">"This PayTrack has no plans: everything is included."</p>
                             <WayIn label="Sign in" signed_in=("/dashboard", "Open your dashboard") class="button primary" />
