@@ -125,16 +125,7 @@ async fn the_plans_show_pros_prices_as_stripe_has_them() {
     // Read once, not per page: the pages below ask Stripe nothing more.
     let reads = stripe.received().len();
     for page in ["/pricing", "/"] {
-        let html = markup(
-            &app.http
-                .get(app.url(page))
-                .send()
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap(),
-        );
+        let html = markup(&app.get_text(page).await);
         assert!(html.contains("€12.00 a month"), "{page}");
         assert!(html.contains("€120.00 a year (save 16%)"), "{page}");
         assert!(
@@ -162,16 +153,7 @@ async fn before_stripe_has_the_prices_the_plans_say_checkout_shows_them() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     let info = site_info(&app).await;
     assert!(info["pro_prices"].is_null(), "{info}");
-    let html = markup(
-        &app.http
-            .get(app.url("/pricing"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-    );
+    let html = markup(&app.get_text("/pricing").await);
     assert!(html.contains("Prices and taxes are shown on Stripe's checkout page"));
     assert!(html.contains("Monthly or yearly"));
     assert!(!html.contains("a year"));
