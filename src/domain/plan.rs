@@ -156,6 +156,14 @@ impl ProPrices {
         }
     }
 
+    /// "€120.00 a year (save 16%)": the yearly price with what it saves over paying monthly.
+    pub fn yearly_offer(self) -> String {
+        match self.yearly_saving_percent() {
+            Some(percent) => format!("{} (save {percent}%)", self.per(Interval::Year)),
+            None => self.per(Interval::Year),
+        }
+    }
+
     /// How much less a year costs paid yearly than twelve months paid monthly, in whole
     /// percent (rounded down), when it costs less at all.
     pub fn yearly_saving_percent(self) -> Option<i64> {
@@ -234,11 +242,13 @@ mod tests {
         assert_eq!(prices.per(Interval::Month), "€12.00 a month");
         assert_eq!(prices.per(Interval::Year), "€120.00 a year");
         assert_eq!(prices.yearly_saving_percent(), Some(16));
+        assert_eq!(prices.yearly_offer(), "€120.00 a year (save 16%)");
         let no_saving = ProPrices {
             monthly: eur(1000),
             yearly: eur(12000),
         };
         assert_eq!(no_saving.yearly_saving_percent(), None);
+        assert_eq!(no_saving.yearly_offer(), "€120.00 a year");
         let dearer = ProPrices {
             monthly: eur(1000),
             yearly: eur(13000),

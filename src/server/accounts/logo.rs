@@ -19,8 +19,12 @@ pub fn check(bytes: &[u8]) -> Result<&'static str, String> {
     if bytes.is_empty() {
         return Err("Choose an image file for the logo.".to_string());
     }
-    if let Some(why) = too_large(bytes.len()) {
-        return Err(why);
+    if bytes.len() > MAX_BYTES {
+        return Err(format!(
+            "That image is {} KB; a logo can be at most {} KB.",
+            bytes.len().div_ceil(1024),
+            MAX_BYTES / 1024
+        ));
     }
     let unreadable = || "That file is damaged or not a complete image.".to_string();
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
@@ -44,17 +48,6 @@ pub fn check(bytes: &[u8]) -> Result<&'static str, String> {
     }
 }
 
-/// Why an image of `len` bytes cannot be a logo, if its size alone rules it out.
-pub fn too_large(len: usize) -> Option<String> {
-    (len > MAX_BYTES).then(|| {
-        format!(
-            "That image is {} KB; a logo can be at most {} KB.",
-            len.div_ceil(1024),
-            MAX_BYTES / 1024
-        )
-    })
-}
-
 fn check_size(width: u32, height: u32) -> Result<(), String> {
     if width == 0 || height == 0 || width > MAX_SIDE || height > MAX_SIDE {
         return Err(format!(
@@ -66,10 +59,14 @@ fn check_size(width: u32, height: u32) -> Result<(), String> {
 
 /// Makes `bytes` the user's logo; a bad image is refused and changes nothing.
 pub async fn upload(state: &AppState, user: &UserDoc, bytes: Vec<u8>) -> Result<LogoRef, AppError> {
-    if let Some(why) = too_large(bytes.len()) {
-        return Err(AppError::TooLarge(why));
-    }
-    let content_type = check(&bytes).map_err(AppError::Rejected)?;
+    // Too large is said with its own status (413); any other fault of the image is a refusal.
+    let content_type = check(&bytes).map_err(|why| {
+        if bytes.len() > MAX_BYTES {
+            AppError::TooLarge(why)
+        } else {
+            AppError::Rejected(why)
+        }
+    })?;
     let version = digest::short(&bytes);
     let now = DateTime::now();
     logos::put(&state.db, user.id, content_type, bytes, &version, now)

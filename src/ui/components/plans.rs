@@ -8,14 +8,6 @@ use crate::domain::money::Money;
 use crate::domain::plan::{FreeLimits, Interval, ProPrices};
 use crate::ui::components::way_in::WayIn;
 
-/// "€120.00 a year (save 16%)": the yearly price with what it saves over paying monthly.
-pub fn yearly_offer(prices: ProPrices) -> String {
-    match prices.yearly_saving_percent() {
-        Some(percent) => format!("{} (save {percent}%)", prices.per(Interval::Year)),
-        None => prices.per(Interval::Year),
-    }
-}
-
 /// What the small print says about the price: where taxes are added, or, before Stripe has
 /// told PayTrack its prices, that Checkout shows them.
 pub fn price_terms(prices: Option<ProPrices>) -> &'static str {
@@ -50,7 +42,7 @@ pub fn Plans(limits: FreeLimits, prices: Option<ProPrices>) -> impl IntoView {
                     Some(prices) => view! {
                         <p class="plan-price">
                             <strong>{prices.per(Interval::Month)}</strong>
-                            {format!(", or {}", yearly_offer(prices))}
+                            {format!(", or {}", prices.yearly_offer())}
                         </p>
                     }.into_any(),
                     None => view! { <p class="plan-price"><strong>"Monthly or yearly"</strong></p> }.into_any(),

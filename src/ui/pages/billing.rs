@@ -6,9 +6,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::billing::{BillingOverview, load_billing, open_billing_portal, start_checkout};
-use crate::domain::plan::{BillingStatus, Interval, Plan};
+use crate::domain::plan::{BillingStatus, Interval, Plan, ProPrices};
 use crate::ui::actions::failure_of;
-use crate::ui::components::plans::{price_terms, yearly_offer};
+use crate::ui::components::plans::price_terms;
 use crate::ui::components::signed_in::or_sign_in;
 
 #[component]
@@ -101,7 +101,7 @@ fn Overview(overview: BillingOverview) -> impl IntoView {
                         {format!("Upgrade to Pro — {}", prices.map_or("monthly".to_string(), |p| p.per(Interval::Month)))}
                     </button>
                     <button type="button" class="button" disabled=busy on:click=move |_| { checkout.dispatch(Interval::Year); }>
-                        {format!("Upgrade to Pro — {}", prices.map_or("yearly".to_string(), yearly_offer))}
+                        {format!("Upgrade to Pro — {}", prices.map_or("yearly".to_string(), ProPrices::yearly_offer))}
                     </button>
                 })}
                 {overview.can_manage.then(|| view! {
