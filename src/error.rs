@@ -51,12 +51,21 @@ pub enum AppError {
     TooLarge(String),
 }
 
+/// What a list says of a page cursor it cannot read (`AppError::stale_page`).
+pub const STALE_PAGE: &str = "That page link is out of date; start again from the first page.";
+
 impl AppError {
     /// `what` does not exist or is not the caller's: said the same way for both.
     pub fn not_found(what: &str) -> AppError {
         AppError::NotFound(format!(
             "That {what} doesn't exist, or it isn't in your account."
         ))
+    }
+
+    /// A page cursor (the next page of a list) that PayTrack did not make, or that no longer
+    /// reads: the list starts again from its first page.
+    pub fn stale_page() -> AppError {
+        AppError::BadRequest(STALE_PAGE.to_string())
     }
 
     /// The HTTP status a server function answers with when it fails with this error.

@@ -32,6 +32,16 @@ pub struct ClientSummary {
     pub email_problem: Option<String>,
 }
 
+/// A page of the client list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientPage {
+    pub clients: Vec<ClientSummary>,
+    /// What to send as `after` for the next page; none on the last.
+    pub next: Option<String>,
+    /// How many archived clients an empty list of active ones hides (else 0).
+    pub archived_hidden: u64,
+}
+
 /// A client in a picker: the invoice list's client filter.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientChoice {
@@ -84,15 +94,21 @@ pub(crate) fn summary(
     }
 }
 
-/// The owner's clients by name, matching `search` (name, company or email).
+/// A page of the owner's clients by name, matching `search` (name, company or email), from
+/// the page before's `next` (`after`, empty for the first page).
 #[server(prefix = "/api", endpoint = "clients/list", output = BrowserJson)]
 pub async fn list_clients(
     search: String,
     include_archived: bool,
-) -> Result<Vec<ClientSummary>, AppError> {
+    #[server(default)] after: String,
+) -> Result<ClientPage, AppError> {
     let (user, state) = who_asks().await?;
-    let clients = clients::list(&state, user.id, include_archived, &search).await?;
-    Ok(clients.iter().map(|c| summary(c, &user)).collect())
+    let page = clients::list(&state, user.id, include_archived, &search, &after).await?;
+    Ok(ClientPage {
+        clients: page.clients.iter().map(|c| summary(c, &user)).collect(),
+        next: page.next,
+        archived_hidden: page.archived_hidden,
+    })
 }
 
 /// What the new-client form starts with: reminders on, in the currency the user's new clients

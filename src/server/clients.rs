@@ -25,8 +25,12 @@ use crate::server::state::AppState;
 /// How many invoices a client's page lists.
 const HISTORY: usize = 100;
 
-/// The most clients a picker or the list shows.
-const MAX_LISTED: i64 = 1000;
+/// How many clients a page of the list shows.
+const PAGE: usize = 100;
+
+/// The most clients the invoice editor's picker and the invoice list's filter offer at once
+/// (the picker finds the others by search).
+const PICKABLE: usize = 1000;
 
 /// One client's page: the client, what they still owe per currency, their latest invoices.
 pub struct ClientFile {
@@ -41,21 +45,69 @@ pub struct ClientFile {
     pub last_reply: Option<LastReply>,
 }
 
-/// The owner's clients by name, matching `search` (name, company or email).
+/// A page of the client list.
+pub struct ClientPage {
+    pub clients: Vec<ClientDoc>,
+    /// Where the next page starts, when there is one.
+    pub next: Option<String>,
+    /// How many archived clients an empty first page of active ones hides (else 0): someone
+    /// who archived every client is not told they have none.
+    pub archived_hidden: u64,
+}
+
+/// A page of the owner's clients by name, matching `search` (name, company or email), from
+/// the `after` cursor of the page before (empty for the first).
 pub async fn list(
     state: &AppState,
     owner: ObjectId,
     include_archived: bool,
     search: &str,
-) -> Result<Vec<ClientDoc>, AppError> {
+    after: &str,
+) -> Result<ClientPage, AppError> {
+    let search = checked_search(search)?;
+    let after = match after {
+        "" => None,
+        cursor => Some(clients::ListPosition::parse(cursor).ok_or_else(AppError::stale_page)?),
+    };
+    let mut page = clients::list(
+        &state.db,
+        owner,
+        include_archived,
+        search,
+        after.as_ref(),
+        PAGE as i64 + 1,
+    )
+    .await
+    .map_err(db::failed("listing clients"))?;
+    let next = if page.len() > PAGE {
+        page.truncate(PAGE);
+        page.last()
+            .map(|last| clients::ListPosition::after(last).to_cursor())
+    } else {
+        None
+    };
+    let archived_hidden =
+        if page.is_empty() && search.is_empty() && after.is_none() && !include_archived {
+            clients::count_archived(&state.db, owner)
+                .await
+                .map_err(db::failed("counting archived clients"))?
+        } else {
+            0
+        };
+    Ok(ClientPage {
+        clients: page,
+        next,
+        archived_hidden,
+    })
+}
+
+fn checked_search(search: &str) -> Result<&str, AppError> {
     if search.chars().count() > 100 {
         return Err(AppError::Rejected(
             "Keep the search under 100 characters.".to_string(),
         ));
     }
-    clients::list(&state.db, owner, include_archived, search, MAX_LISTED)
-        .await
-        .map_err(db::failed("listing clients"))
+    Ok(search.trim())
 }
 
 /// Every client's id and name (archived ones too), by name: what the invoice list filters by.
@@ -63,14 +115,42 @@ pub async fn names(
     state: &AppState,
     owner: ObjectId,
 ) -> Result<Vec<clients::ClientName>, AppError> {
-    clients::names(&state.db, owner, MAX_LISTED)
+    clients::names(&state.db, owner, PICKABLE as i64)
         .await
         .map_err(db::failed("listing client names"))
 }
 
-/// The active clients a new invoice can be for.
-pub async fn pickable(state: &AppState, owner: ObjectId) -> Result<Vec<ClientDoc>, AppError> {
-    list(state, owner, false, "").await
+/// The clients a new invoice can be for, as the editor's picker offers them.
+pub struct Pickable {
+    /// Active clients by name, at most `PICKABLE`, and `also` wherever it sorts.
+    pub clients: Vec<ClientDoc>,
+    /// Whether more active clients exist than are offered: the picker then searches.
+    pub more: bool,
+}
+
+/// The active clients a new invoice can be for, by name, with the client `also` among them
+/// when it is the owner's (the one the invoice is for, or a client's page asked for), though
+/// it be past the first `PICKABLE` or archived.
+pub async fn pickable(
+    state: &AppState,
+    owner: ObjectId,
+    also: Option<ObjectId>,
+) -> Result<Pickable, AppError> {
+    let mut clients = clients::list(&state.db, owner, false, "", None, PICKABLE as i64 + 1)
+        .await
+        .map_err(db::failed("listing clients"))?;
+    let more = clients.len() > PICKABLE;
+    clients.truncate(PICKABLE);
+    if let Some(also) = also
+        && !clients.iter().any(|c| c.id == also)
+        && let Some(client) = clients::get(&state.db, owner, also)
+            .await
+            .map_err(db::failed("reading a client"))?
+    {
+        let at = clients.partition_point(|c| (&c.sort_name, c.id) < (&client.sort_name, client.id));
+        clients.insert(at, client);
+    }
+    Ok(Pickable { clients, more })
 }
 
 /// The currency a new client of `user`'s starts in (`domain::client::usual_currency`).

@@ -39,7 +39,7 @@ pub enum Verdict {
 pub async fn preview(state: &AppState, user: &UserDoc, text: &str) -> Result<Vec<Row>, AppError> {
     let usual = clients::usual_currency(state, user).await?;
     let inputs = read(text, usual).map_err(AppError::Rejected)?;
-    let existing = stored::list(&state.db, user.id, true, "", 100_000)
+    let existing = stored::list(&state.db, user.id, true, "", None, 100_000)
         .await
         .map_err(db::failed("reading your clients"))?;
     let mut known: HashSet<String> = existing

@@ -179,7 +179,9 @@ async fn new_invoices_start_with_the_default_taxes_and_notes() {
     let ada = app.user("ada@example.com").await;
     ada.save_business(business()).await;
     let context = ada
-        .call_form(&paytrack::api::invoices::LoadEditorContext {})
+        .call_form(&paytrack::api::invoices::LoadEditorContext {
+            client: String::new(),
+        })
         .await;
     assert_eq!(context.body["default_taxes"], "TVA 20%");
     assert_eq!(context.body["default_notes"], "Merci !");

@@ -15,7 +15,11 @@ use crate::common::spawn_app;
 async fn starts_in(user: &User<'_>) -> (String, String) {
     let form: ClientInput = user.ok_form(&NewClientForm {}).await;
     assert!(form.reminders && form.name.is_empty(), "{form:?}");
-    let editor = user.call_form(&LoadEditorContext {}).await;
+    let editor = user
+        .call_form(&LoadEditorContext {
+            client: String::new(),
+        })
+        .await;
     assert_eq!(editor.status, 200, "{}", editor.body);
     (
         form.currency,
@@ -70,10 +74,11 @@ async fn imported_clients_without_a_currency_take_their_countrys_else_the_usual_
     let list = ListClients {
         search: String::new(),
         include_archived: true,
+        after: String::new(),
     };
     let clients = ada.call_form(&list).await.body;
     let currency_of = |name: &str| {
-        clients
+        clients["clients"]
             .as_array()
             .unwrap()
             .iter()

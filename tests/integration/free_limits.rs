@@ -37,7 +37,7 @@ async fn requests_at_once_cannot_pass_a_free_limit_together() {
         )
         .await;
     assert_eq!(
-        clients.body.as_array().unwrap().len(),
+        clients.body["clients"].as_array().unwrap().len(),
         3,
         "{}",
         clients.body

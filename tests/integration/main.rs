@@ -18,6 +18,7 @@ mod behind_proxy;
 mod bulk;
 mod business;
 mod client_currency;
+mod client_list;
 mod clients_who_leave;
 mod collected;
 mod credit_note_emails;

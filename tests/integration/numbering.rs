@@ -55,7 +55,9 @@ async fn numbers_run_on_from_a_chosen_number_or_by_year_and_never_repeat() {
         panic!("yearly numbering is saved");
     };
     let today = ada
-        .call_form(&paytrack::api::invoices::LoadEditorContext {})
+        .call_form(&paytrack::api::invoices::LoadEditorContext {
+            client: String::new(),
+        })
         .await
         .body["today"]
         .as_str()

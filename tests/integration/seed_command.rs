@@ -91,7 +91,7 @@ async fn the_seed_command_fills_an_account_that_then_works_like_any_other() {
             &[("search", ""), ("include_archived", "false")],
         )
         .await
-        .body[0]["id"]
+        .body["clients"][0]["id"]
         .as_str()
         .unwrap()
         .to_string();

@@ -35,7 +35,10 @@ use {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EditorContext {
     pub today: CalendarDate,
+    /// Active clients by name (and the invoice's own, whatever it is), up to a thousand.
     pub clients: Vec<ClientSummary>,
+    /// Whether the user has more active clients than `clients` holds: the picker then searches.
+    pub more_clients: bool,
     /// What a new invoice starts with, from the business profile.
     pub default_taxes: String,
     pub default_notes: String,
@@ -79,10 +82,16 @@ pub async fn get_invoice(id: String) -> Result<InvoiceDetail, AppError> {
     })
 }
 
+/// What the editor needs; `client` is the one the invoice is for (editing), or that a client's
+/// page asked for (new), which the picker offers whatever else it holds.
 #[server(prefix = "/api", endpoint = "invoices/editor", output = BrowserJson)]
-pub async fn load_editor_context() -> Result<EditorContext, AppError> {
+pub async fn load_editor_context(
+    #[server(default)] client: String,
+) -> Result<EditorContext, AppError> {
     let (user, state) = who_asks().await?;
-    let clients = crate::server::clients::pickable(&state, user.id).await?;
+    // An id that does not read is one the picker simply does not add.
+    let also = crate::server::db::parse_id(&client, "client").ok();
+    let pickable = crate::server::clients::pickable(&state, user.id, also).await?;
     let currency = crate::server::clients::usual_currency(&state, &user).await?;
     let business = user.business.clone().unwrap_or_default();
     Ok(EditorContext {
@@ -90,10 +99,12 @@ pub async fn load_editor_context() -> Result<EditorContext, AppError> {
         today: today_of(&user),
         default_taxes: Tax::list_text(&business.default_taxes),
         default_notes: business.default_notes.clone().unwrap_or_default(),
-        clients: clients
+        clients: pickable
+            .clients
             .iter()
             .map(|c| crate::api::clients::summary(c, &user))
             .collect(),
+        more_clients: pickable.more,
     })
 }
 

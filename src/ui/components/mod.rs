@@ -13,6 +13,7 @@ pub mod paid_record;
 pub mod plans;
 pub mod reminder_timeline;
 pub mod search_box;
+pub mod show_more;
 pub mod signed_in;
 pub mod status_badge;
 pub mod upgrade_link;

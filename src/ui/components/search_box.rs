@@ -11,6 +11,7 @@ use crate::ui::debounce::debounced;
 #[component]
 pub fn SearchBox(
     id: &'static str,
+    #[prop(default = "Search")] label: &'static str,
     placeholder: &'static str,
     text: RwSignal<String>,
     on_pause: impl Fn(String) + Clone + Send + Sync + 'static,
@@ -19,7 +20,7 @@ pub fn SearchBox(
     let help = format!("{id}-help");
     view! {
         <div class="filter search">
-            <label for=id>"Search"</label>
+            <label for=id>{label}</label>
             <input id=id type="search" placeholder=placeholder autocomplete="off" aria-describedby=help.clone()
                 prop:value=move || text.get()
                 on:input=move |ev| {

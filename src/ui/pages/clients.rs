@@ -4,15 +4,15 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::clients::{
-    ClientSummary, ImportRowView, import_clients, list_clients, new_client_form,
+    ClientPage, ClientSummary, ImportRowView, import_clients, list_clients, new_client_form,
     preview_client_import,
 };
 use crate::domain::client::ClientInput;
 use crate::domain::money::Currency;
-use crate::error::AppError;
 use crate::ui::browser;
 use crate::ui::components::client_form::ClientForm;
 use crate::ui::components::search_box::SearchBox;
+use crate::ui::components::show_more::ShowMore;
 use crate::ui::components::signed_in::or_sign_in;
 
 /// `/clients`: who the user bills, with search and a form to add one (`?new=1` opens it).
@@ -25,7 +25,7 @@ pub fn Clients() -> impl IntoView {
 }
 
 /// What the empty list says when archived clients are all there is.
-fn archived_hidden(count: usize) -> String {
+fn archived_hidden(count: u64) -> String {
     let them = if count == 1 {
         "Your one client is archived".to_string()
     } else {
@@ -43,19 +43,9 @@ fn ClientList() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let applied = RwSignal::new(String::new());
     let archived = RwSignal::new(false);
-    // With the list, how many archived clients it hides when it is empty: someone who archived
-    // every client is not told they have none.
     let clients = Resource::new_serde_wb(
         move || (applied.get(), archived.get()),
-        |(search, archived)| async move {
-            let listed = list_clients(search.clone(), archived).await?;
-            let hidden = if listed.is_empty() && search.is_empty() && !archived {
-                list_clients(String::new(), true).await?.len()
-            } else {
-                0
-            };
-            Ok::<_, AppError>((listed, hidden))
-        },
+        |(search, archived)| list_clients(search, archived, String::new()),
     );
     // Read with the page, so the form opens at once in the user's usual currency.
     let blank = Resource::new_serde_wb(|| (), |_| new_client_form());
@@ -103,64 +93,83 @@ fn ClientList() -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted" role="status">"Loading clients…"</p> }>
                 {move || Suspend::new(async move {
                     let searching = !applied.get_untracked().is_empty();
-                    or_sign_in(clients.await.map(|(clients, hidden)| {
-                        if clients.is_empty() {
-                            return view! {
-                                <div class="empty card" class:first-use={!searching && hidden == 0 && !archived.get_untracked()}>
-                                    {if searching {
-                                        view! { <p>"No client matches that search."</p> }.into_any()
-                                    } else if hidden > 0 {
-                                        view! {
-                                            <h2>"Every client is archived"</h2>
-                                            <p>{archived_hidden(hidden)}</p>
-                                            <div class="button-row">
-                                                <button type="button" class="button button-secondary" on:click=move |_| archived.set(true)>"Show archived"</button>
-                                                <button type="button" class="button" on:click=move |_| adding.set(true)>"New client"</button>
-                                            </div>
-                                        }.into_any()
-                                    } else {
-                                        view! {
-                                            <h2>"No clients yet"</h2>
-                                            <p>"Add the people and companies you bill. Each one keeps their email, currency and reminder preference, and their page shows what they owe."</p>
-                                            <button type="button" class="button" on:click=move |_| adding.set(true)>"Add your first client"</button>
-                                        }.into_any()
-                                    }}
-                                </div>
-                            }.into_any();
+                    or_sign_in(clients.await.map(|first| {
+                        if !first.clients.is_empty() {
+                            let (search, archived) = (applied.get_untracked(), archived.get_untracked());
+                            return view! { <ClientTable first search archived /> }.into_any();
                         }
+                        let hidden = first.archived_hidden;
                         view! {
-                            <div class="table-wrap">
-                                <table class="data-table stacks">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Name"</th>
-                                            <th scope="col">"Email"</th>
-                                            <th scope="col">"Currency"</th>
-                                            <th scope="col">"Reminders"</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {clients.into_iter().map(|c| view! {
-                                            <tr class:archived=c.archived>
-                                                <td class="wraps">
-                                                    <A href=format!("/clients/{}", c.id)>{c.name.clone()}</A>
-                                                    {c.company.clone().map(|co| view! { <span class="muted">{format!(" — {co}")}</span> })}
-                                                    {c.archived.then(|| view! { <span class="badge">"Archived"</span> })}
-                                                    {c.email_problem.is_some().then(|| view! { <span class="status status-overdue">"Email failing"</span> })}
-                                                </td>
-                                                <td class="wraps" data-label="Email">{c.email.clone()}</td>
-                                                <td data-label="Currency">{c.currency.code()}</td>
-                                                <td data-label="Reminders">{if c.reminders { "On" } else { "Off" }}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
+                            <div class="empty card" class:first-use={!searching && hidden == 0 && !archived.get_untracked()}>
+                                {if searching {
+                                    view! { <p>"No client matches that search."</p> }.into_any()
+                                } else if hidden > 0 {
+                                    view! {
+                                        <h2>"Every client is archived"</h2>
+                                        <p>{archived_hidden(hidden)}</p>
+                                        <div class="button-row">
+                                            <button type="button" class="button button-secondary" on:click=move |_| archived.set(true)>"Show archived"</button>
+                                            <button type="button" class="button" on:click=move |_| adding.set(true)>"New client"</button>
+                                        </div>
+                                    }.into_any()
+                                } else {
+                                    view! {
+                                        <h2>"No clients yet"</h2>
+                                        <p>"Add the people and companies you bill. Each one keeps their email, currency and reminder preference, and their page shows what they owe."</p>
+                                        <button type="button" class="button" on:click=move |_| adding.set(true)>"Add your first client"</button>
+                                    }.into_any()
+                                }}
                             </div>
                         }.into_any()
                     }))
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// The list's first page, and the pages after it as the user asks for them.
+#[component]
+fn ClientTable(first: ClientPage, search: String, archived: bool) -> impl IntoView {
+    let shown = RwSignal::new(first.clients);
+    let next = RwSignal::new(first.next);
+    let more =
+        Action::new(move |after: &String| list_clients(search.clone(), archived, after.clone()));
+    Effect::new(move |_| {
+        if let Some(Ok(page)) = more.value().get() {
+            shown.update(|clients| clients.extend(page.clients));
+            next.set(page.next);
+        }
+    });
+    view! {
+        <div class="table-wrap">
+            <table class="data-table stacks">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Email"</th>
+                        <th scope="col">"Currency"</th>
+                        <th scope="col">"Reminders"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || shown.get() key=|c| c.id.clone() let:c>
+                        <tr class:archived=c.archived>
+                            <td class="wraps">
+                                <A href=format!("/clients/{}", c.id)>{c.name.clone()}</A>
+                                {c.company.clone().map(|co| view! { <span class="muted">{format!(" — {co}")}</span> })}
+                                {c.archived.then(|| view! { <span class="badge">"Archived"</span> })}
+                                {c.email_problem.is_some().then(|| view! { <span class="status status-overdue">"Email failing"</span> })}
+                            </td>
+                            <td class="wraps" data-label="Email">{c.email.clone()}</td>
+                            <td data-label="Currency">{c.currency.code()}</td>
+                            <td data-label="Reminders">{if c.reminders { "On" } else { "Off" }}</td>
+                        </tr>
+                    </For>
+                </tbody>
+            </table>
+        </div>
+        <ShowMore next more label="Show more clients" />
     }
 }
 

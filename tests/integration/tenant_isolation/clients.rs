@@ -73,7 +73,7 @@ async fn list_clients() {
             &[("search", ""), ("include_archived", "true")],
         )
         .await;
-    assert_eq!(listed.body, json!([]));
+    assert_eq!(listed.body["clients"], json!([]));
     assert_eq!(
         f.ada()
             .form(
@@ -81,7 +81,7 @@ async fn list_clients() {
                 &[("search", ""), ("include_archived", "true")]
             )
             .await
-            .body
+            .body["clients"]
             .as_array()
             .unwrap()
             .len(),

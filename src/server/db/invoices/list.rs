@@ -116,7 +116,7 @@ fn parse_cursor(cursor: &str, key: SortKey) -> Option<(Bson, ObjectId)> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ListError {
-    #[error("That page link is out of date; start again from the first page.")]
+    #[error("{}", crate::error::STALE_PAGE)]
     BadCursor,
     #[error(transparent)]
     Db(#[from] mongodb::error::Error),
@@ -126,7 +126,7 @@ impl ListError {
     /// What the user may see, with the cause logged under `context`.
     pub fn user_facing(self, context: &'static str) -> crate::error::AppError {
         match self {
-            ListError::BadCursor => crate::error::AppError::BadRequest(self.to_string()),
+            ListError::BadCursor => crate::error::AppError::stale_page(),
             ListError::Db(err) => crate::server::db::user_facing(context, err),
         }
     }

@@ -1,6 +1,7 @@
 //! The invoice editor (`/invoices/new`, `/invoices/:id/edit`): the header fields here, the
 //! line items in `lines`, the running totals in `totals`.
 
+mod client_picker;
 mod lines;
 mod service_date;
 mod totals;
@@ -11,16 +12,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
-use crate::api::clients::ClientSummary;
 use crate::api::invoices::{
     EditorContext, InvoiceDetail, InvoiceSave, create_invoice, get_invoice, load_editor_context,
     update_invoice,
 };
-use crate::domain::client::ClientInput;
 use crate::domain::invoice_draft::{InvoiceErrors, InvoiceInput, LineInput};
 use crate::ui::browser;
-use crate::ui::components::client_form::ClientForm;
+
 use crate::ui::components::signed_in::or_sign_in;
+use client_picker::ClientPicker;
 use lines::{LineRow, LinesEditor};
 use service_date::ServiceDate;
 use totals::LiveTotals;
@@ -49,13 +49,30 @@ pub fn EditInvoice() -> impl IntoView {
 fn EditorLoader(id: Option<String>) -> impl IntoView {
     let query = use_query_map();
     let preselect = query.read_untracked().get("client");
-    let context = Resource::new_serde_wb(|| (), |_| load_editor_context());
+    let editing = id.is_some();
     let existing = Resource::new_serde_wb(
         move || id.clone(),
         |id| async move {
             match id {
                 Some(id) => get_invoice(id).await.map(Some),
                 None => Ok(None),
+            }
+        },
+    );
+    // The picker offers the invoice's own client (or the one asked for) even when it is not
+    // among those it lists, so a draft's client is read first.
+    let asked = preselect.clone();
+    let context = Resource::new_serde_wb(
+        || (),
+        move |_| {
+            let asked = asked.clone();
+            async move {
+                let client = if editing {
+                    existing.await?.map(|detail| detail.input.client_id)
+                } else {
+                    asked
+                };
+                load_editor_context(client.unwrap_or_default()).await
             }
         },
     );
@@ -170,7 +187,6 @@ fn Editor(
             .collect::<Vec<_>>(),
     );
     let errors = RwSignal::new(InvoiceErrors::default());
-    let adding_client = RwSignal::new(false);
     let saved = RwSignal::new(false);
 
     let input = Memo::new(move |_| InvoiceInput {
@@ -233,6 +249,7 @@ fn Editor(
         client_id.set(id);
     };
 
+    let listed = context.clients.clone();
     let save = create_or_update(editing_id.clone(), create_invoice, update_invoice);
     let failure = failure_of(save.value());
     Effect::new(move |_| match save.value().get() {
@@ -272,42 +289,8 @@ fn Editor(
                 </div>
 
                 <div class="card editor-grid">
-                    <div class="field">
-                        <label for="invoice-client">"Client"</label>
-                        <div class="inline">
-                            <select id="invoice-client" aria-invalid=move || errors.get().client.is_some().to_string() aria-describedby="client-error"
-                                on:change=move |ev| {
-                                    let value = event_target_value(&ev);
-                                    if value == "__new" { adding_client.set(true); } else { pick_client(value); }
-                                }>
-                                <option value="" selected=move || client_id.get().is_empty()>"Choose a client…"</option>
-                                <For each=move || clients.get() key=|c| c.id.clone() let:c>
-                                    {
-                                        let id = c.id.clone();
-                                        view! { <option value=c.id.clone() selected=move || client_id.get() == id>{c.name.clone()}{c.company.clone().map(|co| format!(" — {co}"))}</option> }
-                                    }
-                                </For>
-                                <option value="__new">"+ New client…"</option>
-                            </select>
-                            <button type="button" class="button button-secondary" on:click=move |_| adding_client.set(true)>"New client"</button>
-                        </div>
-                        <p id="client-error" class="field-error">{move || errors.get().client}</p>
-                    </div>
-                    <Show when=move || adding_client.get()>
-                        <div class="inline-client card" role="group" aria-label="New client">
-                            <h2 class="h3">"New client"</h2>
-                            <ClientForm initial=ClientInput { reminders: true, currency: currency.get_untracked(), ..Default::default() }
-                                id_prefix="inline-client" compact=true
-                                on_saved=Callback::new(move |summary: ClientSummary| {
-                                    let id = summary.id.clone();
-                                    clients.update(|cs| cs.push(summary));
-                                    pick_client(id);
-                                    adding_client.set(false);
-                                    browser::focus("invoice-client");
-                                })
-                                on_cancel=Callback::new(move |_| adding_client.set(false)) />
-                        </div>
-                    </Show>
+                    <ClientPicker clients listed more=context.more_clients client_id currency
+                        error=Signal::derive(move || errors.get().client) on_pick=Callback::new(pick_client) />
                     <div class="field">
                         <label for="invoice-currency">"Currency"</label>
                         <CurrencySelect id="invoice-currency".to_string() described_by="currency-error".to_string() currency

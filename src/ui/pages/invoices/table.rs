@@ -15,6 +15,7 @@ use crate::domain::status::InvoiceStatus;
 use crate::error::AppError;
 use crate::ui::browser;
 use crate::ui::components::invoice_cells::InvoiceCells;
+use crate::ui::components::show_more::ShowMore;
 
 #[component]
 pub(super) fn InvoiceTable(
@@ -218,12 +219,7 @@ pub(super) fn InvoiceTable(
                 </tbody>
             </table>
         </div>
-        <Show when=move || next.get().is_some()>
-            <button type="button" class="button button-secondary load-more" disabled=move || more.pending().get()
-                on:click=move |_| { if let Some(after) = next.get_untracked() { more.dispatch(after); } }>
-                {move || if more.pending().get() { "Loading…" } else { "Show more" }}
-            </button>
-        </Show>
+        <ShowMore next more label="Show more" />
     }
     .into_any()
 }
