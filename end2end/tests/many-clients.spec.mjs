@@ -23,7 +23,7 @@ async function importClients(page, prefix, count) {
   expect(added).toBe(count);
 }
 
-test('a thousand clients: the list shows more on asking, the editor finds the rest', async ({ page, request }) => {
+test('a thousand clients: the list shows more on asking, the editor and the filter find the rest', async ({ page, request }) => {
   test.setTimeout(120_000);
   await signIn(page, unique('many'));
   const errors = watchForErrors(page);
@@ -54,6 +54,16 @@ test('a thousand clients: the list shows more on asking, the editor finds the re
   await page.getByRole('button', { name: 'Save draft' }).click();
   await expect(page).toHaveURL(/\/invoices\/[0-9a-f]{24}$/);
   await expect(page.getByRole('article', { name: /^Invoice / })).toContainText('Zed 0000');
+
+  // The invoice list filtered by that client names it in its filter.
+  const clientPage = await page.getByRole('link', { name: 'Zed 0000' }).first().getAttribute('href');
+  const zed = clientPage.split('/').pop();
+  await page.goto(`/invoices?client=${zed}`);
+  await hydrated(page);
+  await expect(page.locator('.data-table tbody tr')).toHaveCount(1);
+  await expect(page.getByLabel('Client', { exact: true }).locator('option:checked')).toHaveText('Zed 0000');
+  await page.locator('.data-table tbody tr').first().getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/invoices\/[0-9a-f]{24}$/);
 
   // Editing that draft offers its client again, though the picker's thousand do not hold it.
   await page.getByRole('link', { name: 'Edit', exact: true }).click();

@@ -120,11 +120,16 @@ pub async fn new_client_form() -> Result<ClientInput, AppError> {
     Ok(ClientInput::blank(currency))
 }
 
-/// Every client's id and name, archived ones too (invoices to them stay listed), by name.
+/// Every client's id and name, archived ones too (invoices to them stay listed), by name;
+/// `client`, the one the list is filtered by, is among them however many there are.
 #[server(prefix = "/api", endpoint = "clients/names", output = BrowserJson)]
-pub async fn client_names() -> Result<Vec<ClientChoice>, AppError> {
+pub async fn client_names(
+    #[server(default)] client: String,
+) -> Result<Vec<ClientChoice>, AppError> {
     let (user, state) = who_asks().await?;
-    let names = clients::names(&state, user.id).await?;
+    // An id that does not read is one the filter simply does not add.
+    let also = crate::server::db::parse_id(&client, "client").ok();
+    let names = clients::names(&state, user.id, also).await?;
     Ok(names
         .into_iter()
         .map(|c| ClientChoice {

@@ -110,14 +110,30 @@ fn checked_search(search: &str) -> Result<&str, AppError> {
     Ok(search.trim())
 }
 
-/// Every client's id and name (archived ones too), by name: what the invoice list filters by.
+/// Every client's id and name (archived ones too), by name, at most `PICKABLE`: what the
+/// invoice list filters by, with the client `also` among them when it is the owner's (the
+/// one the list is filtered by), though it be past the first `PICKABLE`.
 pub async fn names(
     state: &AppState,
     owner: ObjectId,
+    also: Option<ObjectId>,
 ) -> Result<Vec<clients::ClientName>, AppError> {
-    clients::names(&state.db, owner, PICKABLE as i64)
+    let mut names = clients::names(&state.db, owner, None, PICKABLE as i64)
         .await
-        .map_err(db::failed("listing client names"))
+        .map_err(db::failed("listing client names"))?;
+    if let Some(also) = also
+        && !names.iter().any(|c| c.id == also)
+    {
+        let found = clients::names(&state.db, owner, Some(also), 1)
+            .await
+            .map_err(db::failed("reading a client's name"))?;
+        for client in found {
+            let at =
+                names.partition_point(|c| (&c.sort_name, c.id) < (&client.sort_name, client.id));
+            names.insert(at, client);
+        }
+    }
+    Ok(names)
 }
 
 /// The clients a new invoice can be for, as the editor's picker offers them.

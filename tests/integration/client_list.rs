@@ -1,7 +1,7 @@
-//! The client list in pages, and the invoice editor's picker for someone with more clients
-//! than it lists at once.
+//! The client list in pages, and the invoice editor's picker and the invoice list's client
+//! filter for someone with more clients than they list at once.
 
-use paytrack::api::clients::{ClientPage, ImportClients, ListClients};
+use paytrack::api::clients::{ClientChoice, ClientNames, ClientPage, ImportClients, ListClients};
 use paytrack::api::invoices::{EditorContext, LoadEditorContext};
 
 use crate::common::billing::User;
@@ -104,6 +104,17 @@ async fn the_editor_lists_a_thousand_clients_says_there_are_more_and_offers_the_
     let context: EditorContext = ada.ok_form(&editor(zed.clone())).await;
     assert_eq!(context.clients.len(), 1001);
     assert_eq!(context.clients.last().map(|c| &c.id), Some(&zed));
+
+    // The invoice list's client filter names a thousand too, and the one it is filtered by.
+    let filter = |client: &str| ClientNames {
+        client: client.to_string(),
+    };
+    let named: Vec<ClientChoice> = ada.ok_form(&filter("")).await;
+    assert_eq!(named.len(), 1000);
+    assert!(named.iter().all(|c| c.id != zed));
+    let named: Vec<ClientChoice> = ada.ok_form(&filter(&zed)).await;
+    assert_eq!(named.len(), 1001);
+    assert_eq!(named.last().map(|c| &c.id), Some(&zed));
 
     // The picker's search finds the others (the editor asks the list for matches).
     assert_eq!(names(&page(&ada, "zed", "").await), ["zed 000", "zed 001"]);

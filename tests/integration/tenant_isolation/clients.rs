@@ -40,6 +40,14 @@ async fn client_names_are_each_users_own_by_name_with_archived_ones() {
         f.bob().form("/api/clients/names", &[]).await.body,
         json!([])
     );
+    // Naming Ada's client as the one the list is filtered by adds nothing of hers.
+    assert_eq!(
+        f.bob()
+            .form("/api/clients/names", &[("client", &f.client)])
+            .await
+            .body,
+        json!([])
+    );
 
     let ada = f.ada();
     let zed = ada.client("zed studio").await;

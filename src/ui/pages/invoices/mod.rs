@@ -87,13 +87,18 @@ fn InvoiceList() -> impl IntoView {
             want_names();
         }
     });
+    // The client the page opened filtered by is named even past the first thousand.
+    let filtered_by = params.get_untracked().client;
     let clients = Resource::new_serde_wb(
         move || names_wanted.get(),
-        |wanted| async move {
-            if wanted {
-                client_names().await
-            } else {
-                Ok(Vec::new())
+        move |wanted| {
+            let filtered_by = filtered_by.clone();
+            async move {
+                if wanted {
+                    client_names(filtered_by).await
+                } else {
+                    Ok(Vec::new())
+                }
             }
         },
     );
