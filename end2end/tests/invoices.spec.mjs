@@ -128,6 +128,9 @@ test('a client, an invoice with live totals, sending, part and full payment, and
   await page.getByRole('button', { name: 'Record payment' }).click();
   await expect(paper.locator('.status')).toHaveText('Partially paid');
   await expect(paper.locator('.paper-due')).toHaveText('$101.56');
+  // The client list says what each client still owes.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clients' }).click();
+  await expect(page.getByRole('row', { name: /Acme Corp/ }).locator('td[data-label="Owes"]')).toHaveText('$101.56');
 
   await openDashboard(page);
   await expectStat(page, 'outstanding-USD', '$101.56');

@@ -9,6 +9,7 @@ use crate::api::invoices::wire::InvoiceRow;
 use crate::browser_json::BrowserJson;
 use crate::domain::client::{ClientErrors, ClientInput};
 use crate::domain::money::{Currency, Money};
+use crate::domain::owing::Owing;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -40,6 +41,8 @@ pub struct ClientPage {
     pub next: Option<String>,
     /// How many archived clients an empty list of active ones hides (else 0).
     pub archived_hidden: u64,
+    /// By client id, what those of the page who owe something owe.
+    pub owing: Vec<(String, Owing)>,
 }
 
 /// A client in a picker: the invoice list's client filter.
@@ -103,11 +106,16 @@ pub async fn list_clients(
     #[server(default)] after: String,
 ) -> Result<ClientPage, AppError> {
     let (user, state) = who_asks().await?;
-    let page = clients::list(&state, user.id, include_archived, &search, &after).await?;
+    let page = clients::list(&state, &user, include_archived, &search, &after).await?;
     Ok(ClientPage {
         clients: page.clients.iter().map(|c| summary(c, &user)).collect(),
         next: page.next,
         archived_hidden: page.archived_hidden,
+        owing: page
+            .owing
+            .into_iter()
+            .map(|(id, owing)| (id.to_hex(), owing))
+            .collect(),
     })
 }
 

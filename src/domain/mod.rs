@@ -20,6 +20,7 @@ pub mod invoice_list;
 pub mod invoice_number;
 pub mod mailbox;
 pub mod money;
+pub mod owing;
 pub mod pause;
 pub mod pay_habits;
 pub mod pay_way;

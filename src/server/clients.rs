@@ -9,6 +9,7 @@ use crate::domain::client::{self, Client};
 use crate::domain::date::CalendarDate;
 use crate::domain::invoice_list::ListParams;
 use crate::domain::money::{Currency, Money};
+use crate::domain::owing::Owing;
 use crate::domain::pay_habits::{LastReply, PaidInvoice, PayHabits};
 use crate::domain::usage::UsageEvent;
 use crate::error::AppError;
@@ -53,17 +54,20 @@ pub struct ClientPage {
     /// How many archived clients an empty first page of active ones hides (else 0): someone
     /// who archived every client is not told they have none.
     pub archived_hidden: u64,
+    /// What the clients of the page who owe something owe, on the user's today.
+    pub owing: Vec<(ObjectId, Owing)>,
 }
 
 /// A page of the owner's clients by name, matching `search` (name, company or email), from
 /// the `after` cursor of the page before (empty for the first).
 pub async fn list(
     state: &AppState,
-    owner: ObjectId,
+    user: &UserDoc,
     include_archived: bool,
     search: &str,
     after: &str,
 ) -> Result<ClientPage, AppError> {
+    let owner = user.id;
     let search = checked_search(search)?;
     let after = match after {
         "" => None,
@@ -94,11 +98,44 @@ pub async fn list(
         } else {
             0
         };
+    let owing = owing_of(state, user, &page).await?;
     Ok(ClientPage {
         clients: page,
         next,
         archived_hidden,
+        owing,
     })
+}
+
+/// What each of `clients` who owes something owes, from their open invoices only.
+async fn owing_of(
+    state: &AppState,
+    user: &UserDoc,
+    clients: &[ClientDoc],
+) -> Result<Vec<(ObjectId, Owing)>, AppError> {
+    if clients.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<ObjectId> = clients.iter().map(|c| c.id).collect();
+    let open = invoices::open_amounts(&state.db, user.id, &ids)
+        .await
+        .map_err(db::failed("reading what clients owe"))?;
+    let today = today_of(user);
+    let mut owing = Vec::new();
+    for id in ids {
+        let theirs = open
+            .iter()
+            .filter(|o| o.client_id == id)
+            .map(|o| (Money::from_minor(o.due_minor, o.currency), o.due_date));
+        let summed = Owing::of(theirs, today).map_err(|err| {
+            tracing::error!(client = %id, error = %err, "a client's open invoices do not sum");
+            AppError::Internal
+        })?;
+        if !summed.owed.is_empty() {
+            owing.push((id, summed));
+        }
+    }
+    Ok(owing)
 }
 
 fn checked_search(search: &str) -> Result<&str, AppError> {

@@ -3,8 +3,11 @@
 
 use paytrack::api::clients::{ClientChoice, ClientNames, ClientPage, ImportClients, ListClients};
 use paytrack::api::invoices::{EditorContext, LoadEditorContext};
+use paytrack::domain::invoice_draft::InvoiceInput;
+use paytrack::domain::money::{Currency, Money};
+use paytrack::domain::owing::Owing;
 
-use crate::common::billing::User;
+use crate::common::billing::{User, invoice_input};
 use crate::common::spawn_app;
 
 /// Imports clients named `prefix 000`, `prefix 001`, … (numbered from `from`).
@@ -125,4 +128,50 @@ async fn the_editor_lists_a_thousand_clients_says_there_are_more_and_offers_the_
     assert!(theirs.clients.is_empty() && !theirs.more_clients);
     let context: EditorContext = ada.ok_form(&editor("nonsense".to_string())).await;
     assert_eq!(context.clients.len(), 1000);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_client_listed_says_what_they_owe_per_currency_and_whether_it_is_late() {
+    let app = spawn_app().await;
+    let ada = app.user("ada@example.com").await;
+    let acme = ada.client("Acme").await;
+    let bolt = ada.client("Bolt").await;
+    let calm = ada.client("Calm").await;
+
+    // Acme: 201.56 USD due last January, 1.56 of it paid; 201.56 EUR due years from now.
+    let (late, _) = ada.draft(&acme).await;
+    assert_eq!(ada.send(&late).await.status, 200);
+    assert_eq!(ada.pay(&late, "1.56").await.status, 200);
+    let (later, _) = ada
+        .draft_with(InvoiceInput {
+            currency: "EUR".to_string(),
+            issue_date: "2026-12-01".to_string(),
+            due_date: "2030-01-01".to_string(),
+            ..invoice_input(&acme)
+        })
+        .await;
+    assert_eq!(ada.send(&later).await.status, 200);
+    // Bolt paid in full; Calm has only a draft: neither owes anything.
+    let (paid, _) = ada.draft(&bolt).await;
+    assert_eq!(ada.send(&paid).await.status, 200);
+    assert_eq!(ada.pay(&paid, "201.56").await.status, 200);
+    ada.draft(&calm).await;
+
+    let listed = page(&ada, "", "").await;
+    assert_eq!(names(&listed), ["Acme", "Bolt", "Calm"]);
+    assert_eq!(
+        listed.owing,
+        [(
+            acme,
+            Owing {
+                owed: vec![
+                    Money::from_minor(20156, Currency::EUR),
+                    Money::from_minor(20000, Currency::USD),
+                ],
+                overdue: true,
+            }
+        )]
+    );
+    let bob = app.user("bob@example.com").await;
+    assert_eq!(page(&bob, "", "").await.owing, []);
 }

@@ -9,6 +9,7 @@ use crate::api::clients::{
 };
 use crate::domain::client::ClientInput;
 use crate::domain::money::Currency;
+use crate::domain::owing::Owing;
 use crate::ui::browser;
 use crate::ui::components::client_form::ClientForm;
 use crate::ui::components::search_box::SearchBox;
@@ -132,15 +133,24 @@ fn ClientList() -> impl IntoView {
 #[component]
 fn ClientTable(first: ClientPage, search: String, archived: bool) -> impl IntoView {
     let shown = RwSignal::new(first.clients);
+    let owing = RwSignal::new(first.owing);
     let next = RwSignal::new(first.next);
     let more =
         Action::new(move |after: &String| list_clients(search.clone(), archived, after.clone()));
     Effect::new(move |_| {
         if let Some(Ok(page)) = more.value().get() {
             shown.update(|clients| clients.extend(page.clients));
+            owing.update(|owing| owing.extend(page.owing));
             next.set(page.next);
         }
     });
+    let owed_by = move |id: &str| {
+        owing.with_untracked(|all| {
+            all.iter()
+                .find(|(client, _)| client == id)
+                .map(|(_, owing)| owing.clone())
+        })
+    };
     view! {
         <div class="table-wrap">
             <table class="data-table stacks">
@@ -148,6 +158,7 @@ fn ClientTable(first: ClientPage, search: String, archived: bool) -> impl IntoVi
                     <tr>
                         <th scope="col">"Name"</th>
                         <th scope="col">"Email"</th>
+                        <th scope="col" class="num">"Owes"</th>
                         <th scope="col">"Currency"</th>
                         <th scope="col">"Reminders"</th>
                     </tr>
@@ -162,6 +173,7 @@ fn ClientTable(first: ClientPage, search: String, archived: bool) -> impl IntoVi
                                 {c.email_problem.is_some().then(|| view! { <span class="status status-overdue">"Email failing"</span> })}
                             </td>
                             <td class="wraps" data-label="Email">{c.email.clone()}</td>
+                            <td class="num" data-label="Owes">{owes(owed_by(&c.id))}</td>
                             <td data-label="Currency">{c.currency.code()}</td>
                             <td data-label="Reminders">{if c.reminders { "On" } else { "Off" }}</td>
                         </tr>
@@ -170,6 +182,26 @@ fn ClientTable(first: ClientPage, search: String, archived: bool) -> impl IntoVi
             </table>
         </div>
         <ShowMore next more label="Show more clients" />
+    }
+}
+
+/// A client's "Owes" cell: each currency's amount, and a mark when some of it is overdue.
+fn owes(owing: Option<Owing>) -> AnyView {
+    match owing {
+        None => view! { <span class="muted">"Nothing"</span> }.into_any(),
+        Some(owing) => {
+            let amounts = owing
+                .owed
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            view! {
+                {amounts}
+                {owing.overdue.then(|| view! { " " <span class="status status-overdue">"Overdue"</span> })}
+            }
+            .into_any()
+        }
     }
 }
 
