@@ -1,6 +1,6 @@
-//! How a client pays: how late, on average, over the invoices they paid in full, whether
-//! they kept their promises to pay, and how many of their invoices were written off. Shown on the client's page; the dashboard lists the
-//! clients who pay latest.
+//! How a client pays: how late, on average, over the invoices they paid in full, whether they kept
+//! their promises to pay, and how many of their invoices were written off. Shown on the client's
+//! page; the dashboard lists the clients who pay latest.
 
 use serde::{Deserialize, Serialize};
 

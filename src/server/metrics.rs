@@ -1,8 +1,9 @@
 //! What an operator graphs and alerts on, served at `GET /metrics` (`http::metrics`) in the
-//! Prometheus text format (OpenMetrics) to whoever presents `PAYTRACK_METRICS_TOKEN`. One set per process, as
-//! Prometheus expects one scrape target per instance: requests and their latency per route,
-//! requests in progress and those whose client left before the answer, the email engine's passes and what became of each email, batch sizes, reconciliation,
-//! webhook outcomes, and database errors.
+//! Prometheus text format (OpenMetrics) to whoever presents `PAYTRACK_METRICS_TOKEN`. One set per
+//! process, as Prometheus expects one scrape target per instance: requests and their latency per
+//! route, requests in progress and those whose client left before the answer, the email engine's
+//! passes and what became of each email, batch sizes, reconciliation, webhook outcomes, and
+//! database errors.
 
 use std::sync::LazyLock;
 

@@ -1,6 +1,6 @@
-//! What a client's payment record is read from (their paid, promised and written-off invoices, projected
-//! to the few fields it needs), and the record kept on the client, so the dashboard can list
-//! the clients who pay latest without reading any invoice.
+//! What a client's payment record is read from (their paid, promised and written-off invoices,
+//! projected to the few fields it needs), and the record kept on the client, so the dashboard can
+//! list the clients who pay latest without reading any invoice.
 
 use std::collections::{HashMap, HashSet};
 

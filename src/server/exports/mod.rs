@@ -1,7 +1,8 @@
 //! Spreadsheets of the user's books: their invoices (as the list shows them, with its
-//! filters), their credit notes (`credit_notes`) and their clients, as CSV. Amounts are decimals with a currency column beside
-//! them, dates ISO 8601; quoting is the `csv` crate's (RFC 4180), so commas, quotes and line
-//! breaks in names survive a round trip through any spreadsheet.
+//! filters), their credit notes (`credit_notes`) and their clients, as CSV. Amounts are
+//! decimals with a currency column beside them, dates ISO 8601; quoting is the `csv` crate's
+//! (RFC 4180), so commas, quotes and line breaks in names survive a round trip through any
+//! spreadsheet.
 
 mod credit_notes;
 

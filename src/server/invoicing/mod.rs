@@ -1,6 +1,6 @@
-//! Invoices as the user works on them: drafts (create, edit, duplicate, delete), sending,
-//! voiding, reducing by a credit note, the client's link, and several at once. Each operation lives here once; server
-//! functions only say who asks, parse, call one of these and map the answer.
+//! Invoices as the user works on them: drafts (create, edit, duplicate, delete), sending, voiding,
+//! reducing by a credit note, the client's link, and several at once. Each operation lives here
+//! once; server functions only say who asks, parse, call one of these and map the answer.
 
 pub mod bulk;
 pub mod client_page;

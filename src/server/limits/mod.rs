@@ -1,7 +1,7 @@
-//! The Free plan's limits (and, in `rate`, how often anyone may do costly things), enforced in the server functions that create the work (never only
-//! hidden in the UI). Without billing configured there are no plans and nothing is limited.
-//! A downgrade deletes nothing: what exists stays usable; only new work past a limit is
-//! refused, with the limit named and the upgrade offered.
+//! The Free plan's limits (and, in `rate`, how often anyone may do costly things), enforced in the
+//! server functions that create the work (never only hidden in the UI). Without billing configured
+//! there are no plans and nothing is limited. A downgrade deletes nothing: what exists stays
+//! usable; only new work past a limit is refused, with the limit named and the upgrade offered.
 
 use mongodb::bson::DateTime;
 

@@ -139,8 +139,9 @@ fn ClientTable(first: ClientPage, search: String, archived: bool) -> impl IntoVi
         Action::new(move |after: &String| list_clients(search.clone(), archived, after.clone()));
     Effect::new(move |_| {
         if let Some(Ok(page)) = more.value().get() {
-            shown.update(|clients| clients.extend(page.clients));
+            // What they owe first: the new rows read it as they are drawn.
             owing.update(|owing| owing.extend(page.owing));
+            shown.update(|clients| clients.extend(page.clients));
             next.set(page.next);
         }
     });

@@ -1,5 +1,6 @@
-//! Sums over invoices: a client's balance, and what the clients of a list page owe. (What is owed per due date, for the dashboard's
-//! aging, is kept as it changes in `db::owed`; cash collected per month in `db::collected`.)
+//! Sums over invoices: a client's balance, and what the clients of a list page owe. (What is
+//! owed per due date, for the dashboard's aging, is kept as it changes in `db::owed`; cash
+//! collected per month in `db::collected`.)
 
 use futures::TryStreamExt;
 use mongodb::Database;
