@@ -69,10 +69,7 @@ pub fn due_by_which(owed: &[OwedOn], wanted: u32) -> Option<CalendarDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn date(text: &str) -> CalendarDate {
-        CalendarDate::parse(text).unwrap()
-    }
+    use crate::domain::date::day as date;
 
     fn owed(currency: Currency, due: &str, minor: i64, invoices: u32) -> OwedOn {
         OwedOn {

@@ -166,6 +166,12 @@ impl From<CalendarDate> for String {
     }
 }
 
+/// A date written in a test, which names the typo when there is one.
+#[cfg(test)]
+pub(crate) fn day(text: &str) -> CalendarDate {
+    CalendarDate::parse(text).unwrap_or_else(|error| panic!("{error}"))
+}
+
 #[cfg(test)]
 mod tests {
 

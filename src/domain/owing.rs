@@ -44,11 +44,8 @@ impl Owing {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::date::day;
     use crate::domain::money::Currency;
-
-    fn day(text: &str) -> CalendarDate {
-        CalendarDate::parse(text).unwrap()
-    }
 
     #[test]
     fn sums_per_currency_and_says_when_something_is_late() {

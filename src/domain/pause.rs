@@ -60,10 +60,7 @@ pub fn snooze_until(text: &str, today: CalendarDate) -> Result<CalendarDate, Str
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn day(text: &str) -> CalendarDate {
-        CalendarDate::parse(text).unwrap_or(CalendarDate::EPOCH)
-    }
+    use crate::domain::date::day;
 
     #[test]
     fn a_snooze_ends_after_today_and_within_a_year() {

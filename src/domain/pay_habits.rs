@@ -142,10 +142,7 @@ impl PayHabits {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn day(text: &str) -> CalendarDate {
-        CalendarDate::parse(text).unwrap_or(CalendarDate::EPOCH)
-    }
+    use crate::domain::date::day;
 
     #[test]
     fn lateness_averages_whole_days_and_early_counts_as_on_time() {

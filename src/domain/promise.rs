@@ -137,10 +137,7 @@ pub fn parse_limit(text: &str) -> Result<u32, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn day(text: &str) -> CalendarDate {
-        CalendarDate::parse(text).unwrap_or(CalendarDate::EPOCH)
-    }
+    use crate::domain::date::day;
 
     #[test]
     fn a_promise_is_from_today_to_the_limit() {

@@ -89,10 +89,7 @@ impl fmt::Display for ServicePeriod {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn date(text: &str) -> CalendarDate {
-        CalendarDate::parse(text).unwrap()
-    }
+    use crate::domain::date::day as date;
 
     #[test]
     fn empty_fields_mean_no_service_date_and_one_field_means_one_day() {

@@ -140,10 +140,7 @@ pub fn plan_figures(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn day(text: &str) -> CalendarDate {
-        CalendarDate::parse(text).unwrap()
-    }
+    use crate::domain::date::day;
 
     #[test]
     fn thirty_days_end_today_and_missing_days_count_zero() {

@@ -1,8 +1,5 @@
 use super::*;
-
-fn date(text: &str) -> CalendarDate {
-    CalendarDate::parse(text).unwrap()
-}
+use crate::domain::date::day as date;
 
 #[test]
 fn step_keys_round_trip() {

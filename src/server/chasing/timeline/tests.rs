@@ -2,7 +2,7 @@ use mongodb::bson::DateTime;
 use mongodb::bson::oid::ObjectId;
 
 use super::*;
-use crate::domain::date::CalendarDate;
+use crate::domain::date::day as date;
 use crate::domain::invoice::{Discount, LineItem, Quantity};
 use crate::domain::money::Currency;
 use crate::server::db::invoices::{BillTo, ReminderPause};
@@ -31,10 +31,6 @@ fn user() -> UserDoc {
 
 fn at(text: &str) -> Timestamp {
     text.parse().unwrap()
-}
-
-fn date(text: &str) -> CalendarDate {
-    CalendarDate::parse(text).unwrap()
 }
 
 /// €500 due on 10 December 2026, sent on 1 December unless a draft.
