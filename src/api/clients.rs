@@ -16,6 +16,7 @@ use crate::error::AppError;
 use {
     crate::api::ssr::{signed_in_with_id, who_asks},
     crate::server::clients,
+    crate::server::db::client_choices::Among,
 };
 
 /// A client as lists and pickers show it.
@@ -45,11 +46,37 @@ pub struct ClientPage {
     pub owing: Vec<(String, Owing)>,
 }
 
-/// A client in a picker: the invoice list's client filter.
+/// A client in a picker: the invoice list's client filter, the editor's client.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ClientChoice {
     pub id: String,
     pub name: String,
+    pub company: Option<String>,
+    /// What an invoice for them starts in.
+    pub currency: Currency,
+}
+
+impl From<ClientSummary> for ClientChoice {
+    fn from(client: ClientSummary) -> Self {
+        ClientChoice {
+            id: client.id,
+            name: client.name,
+            company: client.company,
+            currency: client.currency,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::server::db::client_choices::ClientChoiceDoc> for ClientChoice {
+    fn from(client: crate::server::db::client_choices::ClientChoiceDoc) -> Self {
+        ClientChoice {
+            id: client.id.to_hex(),
+            name: client.name,
+            company: client.company,
+            currency: client.currency,
+        }
+    }
 }
 
 /// One client's page: details, what they owe, and their invoices.
@@ -137,13 +164,11 @@ pub async fn client_names(
     let (user, state) = who_asks().await?;
     // An id that does not read is one the filter simply does not add.
     let also = crate::server::db::parse_id(&client, "client").ok();
-    let names = clients::names(&state, user.id, also).await?;
-    Ok(names
+    let choices = clients::choices(&state, user.id, Among::Every, also).await?;
+    Ok(choices
+        .clients
         .into_iter()
-        .map(|c| ClientChoice {
-            id: c.id.to_hex(),
-            name: c.name,
-        })
+        .map(ClientChoice::from)
         .collect())
 }
 

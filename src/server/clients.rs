@@ -14,6 +14,7 @@ use crate::domain::pay_habits::{LastReply, PaidInvoice, PayHabits};
 use crate::domain::usage::UsageEvent;
 use crate::error::AppError;
 use crate::server::db;
+use crate::server::db::client_choices::{self, Among, ClientChoiceDoc};
 use crate::server::db::clients::{self, ClientDoc};
 use crate::server::db::invoices::{self, ListedInvoice};
 use crate::server::db::users::UserDoc;
@@ -147,63 +148,42 @@ fn checked_search(search: &str) -> Result<&str, AppError> {
     Ok(search.trim())
 }
 
-/// Every client's id and name (archived ones too), by name, at most `PICKABLE`: what the
-/// invoice list filters by, with the client `also` among them when it is the owner's (the
-/// one the list is filtered by), though it be past the first `PICKABLE`.
-pub async fn names(
-    state: &AppState,
-    owner: ObjectId,
-    also: Option<ObjectId>,
-) -> Result<Vec<clients::ClientName>, AppError> {
-    let mut names = clients::names(&state.db, owner, None, PICKABLE as i64)
-        .await
-        .map_err(db::failed("listing client names"))?;
-    if let Some(also) = also
-        && !names.iter().any(|c| c.id == also)
-    {
-        let found = clients::names(&state.db, owner, Some(also), 1)
-            .await
-            .map_err(db::failed("reading a client's name"))?;
-        for client in found {
-            let at =
-                names.partition_point(|c| (&c.sort_name, c.id) < (&client.sort_name, client.id));
-            names.insert(at, client);
-        }
-    }
-    Ok(names)
-}
-
-/// The clients a new invoice can be for, as the editor's picker offers them.
-pub struct Pickable {
-    /// Active clients by name, at most `PICKABLE`, and `also` wherever it sorts.
-    pub clients: Vec<ClientDoc>,
-    /// Whether more active clients exist than are offered: the picker then searches.
+/// The clients a picker offers.
+pub struct Choices {
+    /// The owner's clients `among` by name, at most `PICKABLE`, and `also` wherever it sorts.
+    pub clients: Vec<ClientChoiceDoc>,
+    /// Whether more clients matched than are offered: the editor's picker then searches.
     pub more: bool,
 }
 
-/// The active clients a new invoice can be for, by name, with the client `also` among them
-/// when it is the owner's (the one the invoice is for, or a client's page asked for), though
-/// it be past the first `PICKABLE` or archived.
-pub async fn pickable(
+/// Up to `PICKABLE` of the owner's clients `among` (every one for the invoice list's filter,
+/// the active ones for the editor's picker), by name, with the client `also` among them when
+/// it is the owner's (the one the list is filtered by or the invoice is for, or that a client's
+/// page asked for), though it be past the first `PICKABLE` or archived.
+pub async fn choices(
     state: &AppState,
     owner: ObjectId,
+    among: Among,
     also: Option<ObjectId>,
-) -> Result<Pickable, AppError> {
-    let mut clients = clients::list(&state.db, owner, false, "", None, PICKABLE as i64 + 1)
+) -> Result<Choices, AppError> {
+    let mut clients = client_choices::read(&state.db, owner, among, PICKABLE as i64 + 1)
         .await
         .map_err(db::failed("listing clients"))?;
     let more = clients.len() > PICKABLE;
     clients.truncate(PICKABLE);
     if let Some(also) = also
         && !clients.iter().any(|c| c.id == also)
-        && let Some(client) = clients::get(&state.db, owner, also)
-            .await
-            .map_err(db::failed("reading a client"))?
     {
-        let at = clients.partition_point(|c| (&c.sort_name, c.id) < (&client.sort_name, client.id));
-        clients.insert(at, client);
+        let found = client_choices::read(&state.db, owner, Among::Only(also), 1)
+            .await
+            .map_err(db::failed("reading a client"))?;
+        for client in found {
+            let at =
+                clients.partition_point(|c| (&c.sort_name, c.id) < (&client.sort_name, client.id));
+            clients.insert(at, client);
+        }
     }
-    Ok(Pickable { clients, more })
+    Ok(Choices { clients, more })
 }
 
 /// The currency a new client of `user`'s starts in (`domain::client::usual_currency`).

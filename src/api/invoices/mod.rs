@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
-use crate::api::clients::ClientSummary;
+use crate::api::clients::ClientChoice;
 use crate::browser_json::BrowserJson;
 pub use crate::domain::bulk::BulkOutcome;
 use crate::domain::credit_note::ReductionInput;
@@ -27,6 +27,7 @@ pub use wire::*;
 #[cfg(feature = "ssr")]
 use {
     crate::api::ssr::{signed_in_with_id, who_asks},
+    crate::server::db::client_choices::Among,
     crate::server::invoicing::{self, drafts, drafts::DraftSave, sending},
     crate::server::jobs::plan::today_of,
 };
@@ -36,7 +37,7 @@ use {
 pub struct EditorContext {
     pub today: CalendarDate,
     /// Active clients by name (and the invoice's own, whatever it is), up to a thousand.
-    pub clients: Vec<ClientSummary>,
+    pub clients: Vec<ClientChoice>,
     /// Whether the user has more active clients than `clients` holds: the picker then searches.
     pub more_clients: bool,
     /// What a new invoice starts with, from the business profile.
@@ -91,7 +92,7 @@ pub async fn load_editor_context(
     let (user, state) = who_asks().await?;
     // An id that does not read is one the picker simply does not add.
     let also = crate::server::db::parse_id(&client, "client").ok();
-    let pickable = crate::server::clients::pickable(&state, user.id, also).await?;
+    let choices = crate::server::clients::choices(&state, user.id, Among::Active, also).await?;
     let currency = crate::server::clients::usual_currency(&state, &user).await?;
     let business = user.business.clone().unwrap_or_default();
     Ok(EditorContext {
@@ -99,12 +100,12 @@ pub async fn load_editor_context(
         today: today_of(&user),
         default_taxes: Tax::list_text(&business.default_taxes),
         default_notes: business.default_notes.clone().unwrap_or_default(),
-        clients: pickable
+        clients: choices
             .clients
-            .iter()
-            .map(|c| crate::api::clients::summary(c, &user))
+            .into_iter()
+            .map(ClientChoice::from)
             .collect(),
-        more_clients: pickable.more,
+        more_clients: choices.more,
     })
 }
 

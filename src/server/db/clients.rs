@@ -273,38 +273,6 @@ pub async fn list(
         .await
 }
 
-/// A client as a picker shows it: the id and the name (and where the name sorts).
-#[derive(Debug, Clone, Deserialize)]
-pub struct ClientName {
-    #[serde(rename = "_id")]
-    pub id: ObjectId,
-    pub name: String,
-    pub sort_name: String,
-}
-
-/// The owner's clients (or only the one with id `only`), archived ones too, by name: only ids
-/// and names are read, so a filter over a few hundred clients costs a fraction of their whole
-/// documents.
-pub async fn names(
-    db: &Database,
-    owner: ObjectId,
-    only: Option<ObjectId>,
-    limit: i64,
-) -> Result<Vec<ClientName>, mongodb::error::Error> {
-    let mut filter = doc! { "user_id": owner };
-    if let Some(id) = only {
-        filter.insert("_id", id);
-    }
-    db.collection::<ClientName>(CLIENTS)
-        .find(filter)
-        .projection(doc! { "name": 1, "sort_name": 1 })
-        .sort(doc! { "sort_name": 1, "_id": 1 })
-        .limit(limit)
-        .await?
-        .try_collect()
-        .await
-}
-
 /// The currency of the owner's most recently added client, if they have one.
 pub async fn latest_currency(
     db: &Database,

@@ -5,6 +5,7 @@
 pub mod account_data;
 pub mod activity;
 pub mod auth_epoch;
+pub mod client_choices;
 pub mod clients;
 pub mod collected;
 pub mod email_batches;

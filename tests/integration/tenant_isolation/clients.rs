@@ -5,6 +5,7 @@ use serde_json::json;
 use super::Fixture;
 use crate::common::billing::client_input;
 use paytrack::api::clients::UpdateClient;
+use paytrack::domain::client::ClientInput;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn get_client() {
@@ -50,7 +51,13 @@ async fn client_names_are_each_users_own_by_name_with_archived_ones() {
     );
 
     let ada = f.ada();
-    let zed = ada.client("zed studio").await;
+    let zed = ada
+        .client_with(ClientInput {
+            company: "Zed Ltd".to_string(),
+            currency: "GBP".to_string(),
+            ..client_input("zed studio")
+        })
+        .await;
     let bea = ada.client("Bea").await;
     let archived = ada
         .form(
@@ -60,13 +67,14 @@ async fn client_names_are_each_users_own_by_name_with_archived_ones() {
         .await;
     assert_eq!(archived.status, 200, "{:?}", archived.body);
     // Names in name order whatever their case, archived ones too (their invoices stay
-    // listed), and nothing but the id and the name.
+    // listed), and nothing but what a picker shows (the editor's starts in the currency).
+    let choice = |id: &str, name: &str, company: Option<&str>, currency: &str| json!({ "id": id, "name": name, "company": company, "currency": currency });
     assert_eq!(
         ada.form("/api/clients/names", &[]).await.body,
         json!([
-            { "id": f.client, "name": "Acme" },
-            { "id": bea, "name": "Bea" },
-            { "id": zed, "name": "zed studio" },
+            choice(&f.client, "Acme", None, "USD"),
+            choice(&bea, "Bea", None, "USD"),
+            choice(&zed, "zed studio", Some("Zed Ltd"), "GBP"),
         ])
     );
 }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::clients::{ClientSummary, list_clients};
+use crate::api::clients::{ClientChoice, ClientSummary, list_clients};
 use crate::domain::client::ClientInput;
 use crate::ui::browser;
 use crate::ui::components::client_form::ClientForm;
@@ -14,8 +14,8 @@ use crate::ui::components::search_box::SearchBox;
 /// instead, and the chosen client (`client_id`) stays offered whatever was searched.
 #[component]
 pub(super) fn ClientPicker(
-    clients: RwSignal<Vec<ClientSummary>>,
-    listed: Vec<ClientSummary>,
+    clients: RwSignal<Vec<ClientChoice>>,
+    listed: Vec<ClientChoice>,
     more: bool,
     client_id: RwSignal<String>,
     /// What a new client starts in.
@@ -31,7 +31,9 @@ pub(super) fn ClientPicker(
     Effect::new(move |_| {
         let searched = !typed.with_untracked(|t| t.trim().is_empty());
         let matched = match found.value().get() {
-            Some(Ok(page)) if searched && !page.clients.is_empty() => page.clients,
+            Some(Ok(page)) if searched && !page.clients.is_empty() => {
+                page.clients.into_iter().map(ClientChoice::from).collect()
+            }
             Some(Ok(_)) => listed.get_value(),
             _ => return,
         };
@@ -95,7 +97,7 @@ pub(super) fn ClientPicker(
                     id_prefix="inline-client" compact=true
                     on_saved=Callback::new(move |summary: ClientSummary| {
                         let id = summary.id.clone();
-                        clients.update(|cs| cs.push(summary));
+                        clients.update(|cs| cs.push(summary.into()));
                         on_pick.run(id);
                         adding.set(false);
                         browser::focus("invoice-client");
