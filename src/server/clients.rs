@@ -2,6 +2,8 @@
 //! the new details, a fixed address lifts bounce holds, reminders re-planned), archiving and
 //! restoring, and one client's page.
 
+use std::collections::HashMap;
+
 use mongodb::bson::DateTime;
 use mongodb::bson::oid::ObjectId;
 
@@ -122,12 +124,19 @@ async fn owing_of(
         .await
         .map_err(db::failed("reading what clients owe"))?;
     let today = today_of(user);
+    let mut by_client: HashMap<ObjectId, Vec<(Money, CalendarDate)>> = HashMap::new();
+    for o in open {
+        let due = Money::from_minor(o.due_minor, o.currency);
+        by_client
+            .entry(o.client_id)
+            .or_default()
+            .push((due, o.due_date));
+    }
     let mut owing = Vec::new();
     for id in ids {
-        let theirs = open
-            .iter()
-            .filter(|o| o.client_id == id)
-            .map(|o| (Money::from_minor(o.due_minor, o.currency), o.due_date));
+        let Some(theirs) = by_client.remove(&id) else {
+            continue;
+        };
         let summed = Owing::of(theirs, today).map_err(|err| {
             tracing::error!(client = %id, error = %err, "a client's open invoices do not sum");
             AppError::Internal
