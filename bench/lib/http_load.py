@@ -44,6 +44,9 @@ ROUTES = [
     ("POST /api/invoices/list", "POST", "/api/invoices/list", list_body(), JSON, True, False),
     ("  filtered + searched", "POST", "/api/invoices/list",
      list_body(status="outstanding", q="lovelace", sort="due", dir="asc"), JSON, True, False),
+    ("GET /clients", "GET", "/clients", "", "", True, False),
+    ("POST /api/clients/list", "POST", "/api/clients/list", "search=&include_archived=false",
+     FORM, True, False),
 ]
 
 
