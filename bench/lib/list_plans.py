@@ -1,4 +1,5 @@
-"""How the local database answers each shape of invoice-list query, as the app asks it (what
+"""How the local database answers each shape of invoice-list query, and of the client list
+below it, as the app asks it (what
 db::invoices::read_first reads first, the rest checked on what it read): its `explain` (winning
 plan, index, keys and documents examined, documents returned) for one page of 51 rows over the
 seeded book, and the median time the query really takes (the local server reads every match
@@ -84,3 +85,48 @@ for name, extra, sort in SHAPES:
     matching = db.invoices.count_documents(query)
     print(f"{name:30} {stats.get('totalKeysExamined', '?'):>6} {stats.get('totalDocsExamined', '?'):>6} "
           f"{stats.get('nReturned', '?'):>5} {matching:>6} {median_ms(query, sort):>6.1f}  {stages(winning)}")
+
+
+# The client list (db::clients::list, 101 documents a page by name) and what its first page's
+# clients owe (db::invoices::open_amounts: their open invoices, four fields each).
+first_page = list(db.clients.find({"user_id": owner, "archived": False}, {"_id": 1})
+                  .sort([("sort_name", 1), ("_id", 1)]).limit(100))
+CLIENT_SHAPES = [
+    ("clients: first page", "clients", {"user_id": owner, "archived": False},
+     [("sort_name", 1), ("_id", 1)], 101, None),
+    ("clients: search 'lov'", "clients",
+     {"$and": [{"user_id": owner, "archived": False},
+               {"$and": [{"$or": [{"sort_name": {"$regex": "lov"}}, {"emails": {"$regex": "lov"}}]}]}]},
+     [("sort_name", 1), ("_id", 1)], 101, None),
+    ("owed by the first page", "invoices",
+     {"user_id": owner, "client_id": {"$in": [c["_id"] for c in first_page]},
+      "status": {"$in": collectable}},
+     None, 0, {"_id": 0, "client_id": 1, "currency": 1, "due_minor": 1, "due_date": 1}),
+]
+
+
+def client_median_ms(collection, query, sort, limit, projection):
+    runs = []
+    for _ in range(7):
+        start = time.perf_counter()
+        cursor = db[collection].find(query, projection)
+        if sort:
+            cursor = cursor.sort(sort)
+        list(cursor.limit(limit))
+        runs.append((time.perf_counter() - start) * 1000)
+    return statistics.median(runs)
+
+
+print()
+print(f"{'client list query':30} {'keys':>6} {'docs':>6} {'rows':>5} {'match':>6} {'ms':>6}  plan")
+for name, collection, query, sort, limit, projection in CLIENT_SHAPES:
+    command = {"find": collection, "filter": query, "limit": limit}
+    if sort:
+        command["sort"] = dict(sort)
+    explained = db.command("explain", command, verbosity="executionStats")
+    stats = explained.get("executionStats", {})
+    winning = explained.get("queryPlanner", {}).get("winningPlan", {})
+    matching = db[collection].count_documents(query)
+    print(f"{name:30} {stats.get('totalKeysExamined', '?'):>6} {stats.get('totalDocsExamined', '?'):>6} "
+          f"{stats.get('nReturned', '?'):>5} {matching:>6} "
+          f"{client_median_ms(collection, query, sort, limit, projection):>6.1f}  {stages(winning)}")
