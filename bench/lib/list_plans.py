@@ -88,7 +88,8 @@ for name, extra, sort in SHAPES:
 
 
 # The client list (db::clients::list, 101 documents a page by name) and what its first page's
-# clients owe (db::invoices::open_amounts: their open invoices, four fields each).
+# clients owe (db::client_owed::of_clients: their kept days, one document per client and
+# currency; summing their open invoices instead read 1,047 of them, 83-100 ms).
 first_page = list(db.clients.find({"user_id": owner, "archived": False}, {"_id": 1})
                   .sort([("sort_name", 1), ("_id", 1)]).limit(100))
 CLIENT_SHAPES = [
@@ -98,10 +99,8 @@ CLIENT_SHAPES = [
      {"$and": [{"user_id": owner, "archived": False},
                {"$and": [{"$or": [{"sort_name": {"$regex": "lov"}}, {"emails": {"$regex": "lov"}}]}]}]},
      [("sort_name", 1), ("_id", 1)], 101, None),
-    ("owed by the first page", "invoices",
-     {"user_id": owner, "client_id": {"$in": [c["_id"] for c in first_page]},
-      "status": {"$in": collectable}},
-     None, 0, {"_id": 0, "client_id": 1, "currency": 1, "due_minor": 1, "due_date": 1}),
+    ("owed by the first page", "client_owed",
+     {"user_id": owner, "client_id": {"$in": [c["_id"] for c in first_page]}}, None, 0, None),
 ]
 
 

@@ -17,6 +17,7 @@ use crate::domain::usage::UsageEvent;
 use crate::error::AppError;
 use crate::server::db;
 use crate::server::db::client_choices::{self, Among, ClientChoiceDoc};
+use crate::server::db::client_owed;
 use crate::server::db::clients::{self, ClientDoc};
 use crate::server::db::invoices::{self, ListedInvoice};
 use crate::server::db::users::UserDoc;
@@ -110,7 +111,8 @@ pub async fn list(
     })
 }
 
-/// What each of `clients` who owes something owes, from their open invoices only.
+/// What each of `clients` who owes something owes, from their open invoices' kept days
+/// (`db::client_owed`).
 async fn owing_of(
     state: &AppState,
     user: &UserDoc,
@@ -120,17 +122,14 @@ async fn owing_of(
         return Ok(Vec::new());
     }
     let ids: Vec<ObjectId> = clients.iter().map(|c| c.id).collect();
-    let open = invoices::open_amounts(&state.db, user.id, &ids)
+    let kept = client_owed::of_clients(&state.db, user.id, Some(&ids))
         .await
         .map_err(db::failed("reading what clients owe"))?;
     let today = today_of(user);
     let mut by_client: HashMap<ObjectId, Vec<(Money, CalendarDate)>> = HashMap::new();
-    for o in open {
-        let due = Money::from_minor(o.due_minor, o.currency);
-        by_client
-            .entry(o.client_id)
-            .or_default()
-            .push((due, o.due_date));
+    for (client, day) in kept {
+        let due = Money::from_minor(day.minor, day.currency);
+        by_client.entry(client).or_default().push((due, day.due));
     }
     let mut owing = Vec::new();
     for id in ids {

@@ -9,8 +9,8 @@ use crate::server::db;
 /// Runs the data migrations this database has not run yet.
 pub async fn run(database: &Database) -> Result<(), mongodb::error::Error> {
     use db::migrations::{
-        self, COLLECTED_MONTHLY, LATE_PAYERS, LOWERCASE_EMAILS, OWED_BY_DUE_DATE, PAY_HABITS,
-        SEARCH_PIECES, TAXES_BY_NAME,
+        self, CLIENT_OWED, COLLECTED_MONTHLY, LATE_PAYERS, LOWERCASE_EMAILS, OWED_BY_DUE_DATE,
+        PAY_HABITS, SEARCH_PIECES, TAXES_BY_NAME,
     };
     if !migrations::has_run(database, LOWERCASE_EMAILS).await? {
         let normalized = db::users::normalize_emails(database).await?;
@@ -61,6 +61,14 @@ pub async fn run(database: &Database) -> Result<(), mongodb::error::Error> {
         let users = db::late_payers::refresh_all(database).await?;
         tracing::info!(users, "the clients who pay latest, kept per user");
         migrations::record(database, LATE_PAYERS, DateTime::now()).await?;
+    }
+    if !migrations::has_run(database, CLIENT_OWED).await? {
+        let users = db::owed::rebuild_all(database).await?;
+        tracing::info!(
+            users,
+            "what each client's open invoices owe, summed per due date"
+        );
+        migrations::record(database, CLIENT_OWED, DateTime::now()).await?;
     }
     Ok(())
 }

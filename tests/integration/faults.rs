@@ -31,9 +31,10 @@ async fn an_invoice_sent_while_the_database_refuses_updates_still_gets_its_email
     let client = ada.client("Acme").await;
     let (invoice, _) = ada.draft(&client).await;
 
-    // Scheduling the email is an `update`; the status change that sends is not, and the one
-    // `update` in its transaction (what the invoice now owes) is let through.
-    refuse_after(&app.db, &["update"], 1).await;
+    // Scheduling the email is an `update`; the status change that sends is not, and the two
+    // `update`s in its transaction (what the user's and the client's open invoices now owe)
+    // are let through.
+    refuse_after(&app.db, &["update"], 2).await;
     let sent = ada.send(&invoice).await;
     allow_all(&app.db).await;
     assert_eq!(sent.status, 200, "{}", sent.body);

@@ -3,7 +3,7 @@
 //! from older books by a migration.
 
 use mongodb::bson::{Document, doc, oid::ObjectId};
-use paytrack::server::db::owed;
+use paytrack::server::db::{client_owed, owed};
 
 use crate::common::billing::{User, client_input, invoice_input};
 use crate::common::{TestApp, rerun_migration, spawn_app};
@@ -27,6 +27,24 @@ async fn kept(app: &TestApp, user: ObjectId) -> Kept {
                 day.minor,
                 day.invoices,
             )
+        })
+        .collect();
+    days.sort();
+    days
+}
+
+/// Each client's kept days (`db::client_owed`), as (client, day), sorted.
+async fn kept_by_client(
+    app: &TestApp,
+    user: ObjectId,
+) -> Vec<(ObjectId, (String, String, i64, u32))> {
+    let mut days: Vec<_> = client_owed::of_clients(&app.db, user, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(client, d)| {
+            let at = (d.currency.code().to_string(), d.due.to_string());
+            (client, (at.0, at.1, d.minor, d.invoices))
         })
         .collect();
     days.sort();
@@ -116,9 +134,21 @@ async fn what_is_owed_moves_with_each_send_payment_and_void_for_its_owner_only()
         vec![day("USD", "2026-03-01", 20_156, 1)]
     );
 
+    // Each client's share moved with the same writes (what the client list reads).
+    let acme_id = ObjectId::parse_str(&acme).unwrap();
+    let bertha_id = ObjectId::parse_str(&bertha).unwrap();
+    let clients_days = vec![
+        (acme_id, day("USD", "2026-03-01", 15_156, 1)),
+        (bertha_id, day("EUR", "2026-03-01", 20_156, 1)),
+    ];
+    assert_eq!(kept_by_client(&app, ada_id).await, clients_days);
+    let (kept_days, summed) = crate::common::owed_kept_and_summed(&app.db, ada_id).await;
+    assert_eq!(kept_days, summed);
+
     // What was kept step by step is what the invoices add up to.
     owed::rebuild(&app.db, ada_id).await.unwrap();
     assert_eq!(kept(&app, ada_id).await, adas);
+    assert_eq!(kept_by_client(&app, ada_id).await, clients_days);
 
     // The dashboard reads it: everything owed is overdue here (its days are in the past of
     // the test clock's today or not, the totals are what matter).
@@ -226,5 +256,19 @@ async fn books_from_before_the_sums_were_kept_are_summed_at_the_next_start() {
     assert_eq!(kept(&app, ada_id).await, before);
     // Summing again sets the same figures: nothing counted twice.
     owed::rebuild_all(&app.db).await.unwrap();
+    assert_eq!(kept(&app, ada_id).await, before);
+
+    // A book from before each client's days were kept gets them at the next start.
+    let acme_id = ObjectId::parse_str(&acme).unwrap();
+    let clients_before: Vec<_> = before.iter().map(|d| (acme_id, d.clone())).collect();
+    assert_eq!(kept_by_client(&app, ada_id).await, clients_before);
+    app.db
+        .collection::<Document>("client_owed")
+        .delete_many(doc! {})
+        .await
+        .unwrap();
+    assert_eq!(kept_by_client(&app, ada_id).await, vec![]);
+    rerun_migration(&app, "2026-12-client-owed").await;
+    assert_eq!(kept_by_client(&app, ada_id).await, clients_before);
     assert_eq!(kept(&app, ada_id).await, before);
 }

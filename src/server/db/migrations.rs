@@ -29,6 +29,10 @@ pub const SEARCH_PIECES: &str = "2026-12-search-pieces";
 /// their clients. Each user's list is set in a transaction, so running it twice, or beside
 /// another server changing a client, leaves the right list.
 pub const LATE_PAYERS: &str = "2026-12-late-payers";
+/// Keeps what each client's open invoices owe per currency and due date (`db::client_owed`),
+/// by summing every user's open invoices again (`owed::rebuild_all`, which sets the user's
+/// days and their clients' in one transaction per user), so running it twice is harmless.
+pub const CLIENT_OWED: &str = "2026-12-client-owed";
 
 pub async fn has_run(db: &Database, name: &str) -> Result<bool, mongodb::error::Error> {
     Ok(db

@@ -4,6 +4,8 @@
 //! small document per currency instead of every open invoice, and "coming due" knows how far
 //! to read.
 //!
+//! Each move also moves the client's own days (`client_owed`), for the client list.
+//!
 //! `rebuild` works the days out from the invoices themselves, for books from before they were
 //! kept and for the demo seed; `tests/integration/owed.rs` checks the kept days against it.
 
@@ -14,10 +16,11 @@ use mongodb::bson::oid::ObjectId;
 use mongodb::bson::{Bson, Document, RawDocumentBuf, doc};
 use mongodb::{ClientSession, Database};
 
-use super::invoices::{InvoiceDoc, collectable};
+use super::client_owed;
+use super::invoices::InvoiceDoc;
+use super::owed_days::{days_of, grouped_sums};
 use super::schema::{INVOICES, OWED};
 use super::transaction::{self, Finished};
-use super::{whole, whole_raw};
 use crate::domain::aging::OwedOn;
 use crate::domain::date::CalendarDate;
 use crate::domain::money::Currency;
@@ -31,6 +34,7 @@ fn key(user: ObjectId, currency: Currency) -> String {
 #[derive(Debug, Clone, Copy)]
 struct Move {
     user: ObjectId,
+    client: ObjectId,
     currency: Currency,
     due: CalendarDate,
     minor: i64,
@@ -60,18 +64,27 @@ async fn apply(
     if change.invoices < 0 {
         owed.update_one(
             doc! { "_id": &id, format!("{day}.invoices"): { "$lte": 0_i64 } },
-            doc! { "$unset": { day: "" } },
+            doc! { "$unset": { &day: "" } },
         )
         .session(&mut *session)
         .await?;
     }
-    Ok(())
+    client_owed::apply(
+        db,
+        session,
+        (change.user, change.client, change.currency),
+        &day,
+        change.minor,
+        change.invoices,
+    )
+    .await
 }
 
 /// What an open invoice adds to what is owed; nothing once it is paid, voided or a draft.
 fn share(invoice: &InvoiceDoc) -> Option<Move> {
     invoice.status.is_collectable().then_some(Move {
         user: invoice.user_id,
+        client: invoice.client_id,
         currency: invoice.currency,
         due: invoice.due_date,
         minor: invoice.due_minor,
@@ -91,7 +104,9 @@ pub async fn follow(
     let too_large =
         || mongodb::error::Error::custom("an amount owed too large to hold".to_string());
     match (share(before), share(after)) {
-        (Some(was), Some(now)) if (was.currency, was.due) == (now.currency, now.due) => {
+        (Some(was), Some(now))
+            if (was.client, was.currency, was.due) == (now.client, now.currency, now.due) =>
+        {
             let minor = now.minor.checked_sub(was.minor).ok_or_else(too_large)?;
             if minor != 0 {
                 apply(
@@ -140,29 +155,7 @@ pub async fn of_user(db: &Database, user: ObjectId) -> Result<Vec<OwedOn>, mongo
         .await?;
     let mut owed = Vec::new();
     for document in &documents {
-        let Some(currency) = document
-            .get_str("currency")
-            .ok()
-            .and_then(|c| Currency::parse(c).ok())
-        else {
-            continue;
-        };
-        let Ok(days) = document.get_document("days") else {
-            continue;
-        };
-        for day in days {
-            let (due, day) = day?;
-            let (Ok(due), Some(day)) = (CalendarDate::parse(due), day.as_document()) else {
-                continue;
-            };
-            let invoices = whole_raw(day.get("invoices")?)?;
-            owed.push(OwedOn {
-                currency,
-                due,
-                minor: whole_raw(day.get("minor")?)?,
-                invoices: u32::try_from(invoices).unwrap_or(0),
-            });
-        }
+        owed.extend(days_of(document)?);
     }
     Ok(owed)
 }
@@ -209,7 +202,7 @@ async fn rebuild_in(
         .session(&mut *session)
         .await?;
     }
-    Ok(())
+    client_owed::rebuild_in(db, session, user).await
 }
 
 /// What `user`'s open invoices owe per currency and due date, added up from the invoices
@@ -219,46 +212,8 @@ pub async fn sum_of_invoices(
     session: &mut ClientSession,
     user: ObjectId,
 ) -> Result<Vec<OwedOn>, mongodb::error::Error> {
-    let rows: Vec<Document> = db
-        .collection::<Document>(INVOICES)
-        .aggregate([
-            doc! { "$match": { "user_id": user, "status": { "$in": collectable() } } },
-            doc! { "$group": {
-                "_id": { "currency": "$currency", "due": "$due_date" },
-                "minor": { "$sum": "$due_minor" },
-                "invoices": { "$sum": 1 },
-            } },
-        ])
-        .session(&mut *session)
-        .await?
-        .stream(&mut *session)
-        .try_collect()
-        .await?;
-    let mut owed = Vec::with_capacity(rows.len());
-    for row in rows {
-        let Ok(group) = row.get_document("_id") else {
-            continue;
-        };
-        let (Some(currency), Some(due)) = (
-            group
-                .get_str("currency")
-                .ok()
-                .and_then(|c| Currency::parse(c).ok()),
-            group
-                .get_str("due")
-                .ok()
-                .and_then(|d| CalendarDate::parse(d).ok()),
-        ) else {
-            continue;
-        };
-        owed.push(OwedOn {
-            currency,
-            due,
-            minor: whole(row.get("minor"))?,
-            invoices: u32::try_from(whole(row.get("invoices"))?).unwrap_or(u32::MAX),
-        });
-    }
-    Ok(owed)
+    let sums = grouped_sums(db, session, user, false).await?;
+    Ok(sums.into_iter().map(|(_, day)| day).collect())
 }
 
 /// Rebuilds every user with invoices; returns how many. For the migration that starts

@@ -290,7 +290,8 @@ pub fn wait_for(limit: Duration, mut ready: impl FnMut() -> bool) {
 }
 
 /// What `user` owes per currency and due date as kept (`db::owed`) and as the open invoices
-/// add up to, each sorted: the two must be equal.
+/// add up to, each sorted: the two must be equal. Panics when a client's kept days
+/// (`db::client_owed`) are not what their open invoices add up to.
 pub async fn owed_kept_and_summed(
     db: &Database,
     user: mongodb::bson::oid::ObjectId,
@@ -307,5 +308,24 @@ pub async fn owed_kept_and_summed(
         .expect("the invoices' sums");
     kept.sort_by_key(order);
     summed.sort_by_key(order);
+    // Each client's days (`db::client_owed`) are moved by the same writes: they must equal the
+    // invoices' sums per client too.
+    use paytrack::server::db::client_owed;
+    let by_client = |d: &(
+        mongodb::bson::oid::ObjectId,
+        paytrack::domain::aging::OwedOn,
+    )| { (d.0, d.1.currency, d.1.due) };
+    let mut clients_kept = client_owed::of_clients(db, user, None)
+        .await
+        .expect("the clients' days");
+    let mut clients_summed = client_owed::sum_of_invoices(db, &mut session, user)
+        .await
+        .expect("the invoices' sums per client");
+    clients_kept.sort_by_key(by_client);
+    clients_summed.sort_by_key(by_client);
+    assert_eq!(
+        clients_kept, clients_summed,
+        "each client's kept days are what their open invoices add up to"
+    );
     (kept, summed)
 }

@@ -1,17 +1,14 @@
-//! Sums over invoices: a client's balance, and what the clients of a list page owe. (What is
-//! owed per due date, for the dashboard's aging, is kept as it changes in `db::owed`; cash
+//! Sums over invoices: a client's balance. (What is owed per due date, for the dashboard's
+//! aging and the client list, is kept as it changes in `db::owed` and `db::client_owed`; cash
 //! collected per month in `db::collected`.)
 
-use futures::TryStreamExt;
 use mongodb::Database;
 use mongodb::bson::doc;
 use mongodb::bson::oid::ObjectId;
-use serde::Deserialize;
 
 use super::super::schema::INVOICES;
 use super::super::whole;
 use super::model::*;
-use crate::domain::date::CalendarDate;
 use crate::domain::money::Currency;
 
 /// What a client owes, per currency: (currency, amount due, invoices).
@@ -40,32 +37,4 @@ pub async fn balances_of_client(
         }
     }
     Ok(balances)
-}
-
-/// An open invoice as the client list counts it: whose, how much is due, and by when.
-#[derive(Debug, Clone, Deserialize)]
-pub struct OpenAmount {
-    pub client_id: ObjectId,
-    pub currency: Currency,
-    pub due_minor: i64,
-    pub due_date: CalendarDate,
-}
-
-/// The open invoices of `clients` (the owner's; a page of the client list), only the fields
-/// that say what each owes: the read follows their open invoices, not their history.
-pub async fn open_amounts(
-    db: &Database,
-    owner: ObjectId,
-    clients: &[ObjectId],
-) -> Result<Vec<OpenAmount>, mongodb::error::Error> {
-    db.collection::<OpenAmount>(INVOICES)
-        .find(doc! {
-            "user_id": owner,
-            "client_id": { "$in": clients },
-            "status": { "$in": collectable() },
-        })
-        .projection(doc! { "_id": 0, "client_id": 1, "currency": 1, "due_minor": 1, "due_date": 1 })
-        .await?
-        .try_collect()
-        .await
 }

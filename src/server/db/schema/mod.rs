@@ -39,6 +39,7 @@ pub const LOCKS: &str = "locks";
 pub const MIGRATIONS: &str = "migrations";
 pub const LOGOS: &str = "logos";
 pub const OWED: &str = "owed";
+pub const CLIENT_OWED: &str = "client_owed";
 pub const REPLIES: &str = "replies";
 pub const COLLECTED_MONTHLY: &str = "collected_monthly";
 pub const LATE_PAYERS: &str = "late_payers";
@@ -267,6 +268,18 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
         // What each user's open invoices owe per currency and due date (`db::owed`).
         name: OWED,
         indexes: || vec![index("by_user", doc! { "user_id": 1 }, false)],
+        holds_user_data: true,
+    },
+    CollectionSpec {
+        // What each client's open invoices owe per currency and due date (`db::client_owed`).
+        name: CLIENT_OWED,
+        indexes: || {
+            vec![index(
+                "by_client",
+                doc! { "user_id": 1, "client_id": 1 },
+                false,
+            )]
+        },
         holds_user_data: true,
     },
     CollectionSpec {
