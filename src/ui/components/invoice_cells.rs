@@ -1,7 +1,6 @@
 //! One invoice as table cells, shared by the invoice list and a client's history.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api::invoices::InvoiceRow;
 use crate::ui::components::status_badge::StatusBadge;
@@ -15,14 +14,16 @@ pub fn InvoiceCells(
     #[prop(optional)]
     in_focusable_row: bool,
 ) -> impl IntoView {
-    // The classes and labels lay a row out as a card on phones (`.stacks` in main.css).
+    // The classes and labels lay a row out as a card on phones (`.stacks` in main.css). Plain
+    // links: the router still follows them without a reload, and a row never points at the
+    // page it is on, so `<A>`'s active-link tracking would be work for nothing, row by row.
     view! {
         <td class="cell-number">
-            <A href=format!("/invoices/{}", row.id) attr:tabindex=in_focusable_row.then_some("-1")>{row.number.clone()}</A>
+            <a href=format!("/invoices/{}", row.id) tabindex=in_focusable_row.then_some("-1")>{row.number.clone()}</a>
         </td>
         {with_client.then(|| view! {
             <td class="cell-client wraps">
-                <A href=format!("/clients/{}", row.client_id) attr:tabindex=in_focusable_row.then_some("-1")>{row.client_name.clone()}</A>
+                <a href=format!("/clients/{}", row.client_id) tabindex=in_focusable_row.then_some("-1")>{row.client_name.clone()}</a>
             </td>
         })}
         <td class="cell-issued" data-label="Issued">{row.issue_date.to_string()}</td>

@@ -145,6 +145,27 @@ pub(super) fn InvoiceTable(
         }
     };
 
+    let first_count = first_rows.with_value(Vec::len);
+    let row_view = move |(index, row): (usize, InvoiceRow)| {
+        let overdue = row.overdue;
+        let number = row.number.clone();
+        let toggle_id = row.id.clone();
+        let checked_id = row.id.clone();
+        let key_id = row.id.clone();
+        let on_row_key = on_row_key.clone();
+        view! {
+            <tr id=format!("invoice-row-{index}") tabindex="0" class="invoice-row selectable" class:overdue=overdue
+                on:keydown=move |ev| on_row_key(ev, index, key_id.clone())>
+                <td class="select">
+                    <input type="checkbox" aria-label=format!("Select {number}")
+                        prop:checked=move || selected.get().contains(&checked_id)
+                        on:change=move |_| selected.update(|s| { if !s.remove(&toggle_id) { s.insert(toggle_id.clone()); } }) />
+                </td>
+                <InvoiceCells row with_client=true in_focusable_row=true />
+            </tr>
+        }
+    };
+
     if first_rows.with_value(Vec::is_empty) {
         return view! {
             <div class="empty card" class:first-use={!filtered}>
@@ -197,25 +218,10 @@ pub(super) fn InvoiceTable(
                     </tr>
                 </thead>
                 <tbody>
-                    {move || rows().into_iter().enumerate().map(|(index, row)| {
-                        let overdue = row.overdue;
-                        let number = row.number.clone();
-                        let toggle_id = row.id.clone();
-                        let checked_id = row.id.clone();
-                        let key_id = row.id.clone();
-                        let on_row_key = on_row_key.clone();
-                        view! {
-                            <tr id=format!("invoice-row-{index}") tabindex="0" class="invoice-row selectable" class:overdue=overdue
-                                on:keydown=move |ev| on_row_key(ev, index, key_id.clone())>
-                                <td class="select">
-                                    <input type="checkbox" aria-label=format!("Select {number}")
-                                        prop:checked=move || selected.get().contains(&checked_id)
-                                        on:change=move |_| selected.update(|s| { if !s.remove(&toggle_id) { s.insert(toggle_id.clone()); } }) />
-                                </td>
-                                <InvoiceCells row with_client=true in_focusable_row=true />
-                            </tr>
-                        }
-                    }).collect_view()}
+                    // The first page is drawn once, as it came: Leptos runs a reactive closure
+                    // twice when it renders on the server. Pages read later follow it.
+                    {first_rows.with_value(|rows| rows.iter().cloned().enumerate().map(row_view.clone()).collect_view())}
+                    {move || extra.get().into_iter().enumerate().map(|(index, row)| row_view((first_count + index, row))).collect_view()}
                 </tbody>
             </table>
         </div>
