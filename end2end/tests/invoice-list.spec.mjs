@@ -5,6 +5,36 @@ import { samePersonOnAPhone, watchForErrors } from './helpers/browser.mjs';
 import { hydrated, signIn, unique } from './helpers/sign-in.mjs';
 import { clientAndInvoice } from './helpers/books.mjs';
 
+test('the new-client form starts in the currency of the client added last, however it is opened', async ({ page }) => {
+  await signIn(page, unique('usual'));
+  const errors = watchForErrors(page);
+  await page.goto('/clients?new=1');
+  await hydrated(page);
+  await page.getByLabel('Name').fill('Wayne Holdings');
+  await page.getByLabel('Email', { exact: true }).fill('ap@wayne.test');
+  await page.getByLabel('Currency').selectOption('EUR');
+  await page.getByRole('button', { name: 'Add client' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Wayne Holdings');
+
+  // The currency is read as the pointer reaches the button, or the keyboard's focus does.
+  await page.goto('/clients');
+  await hydrated(page);
+  await expect(page.getByLabel('Currency')).toHaveCount(0);
+  await page.getByRole('button', { name: 'New client' }).click();
+  await expect(page.getByLabel('Currency')).toHaveValue('EUR');
+
+  await page.goto('/clients');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'New client' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Currency')).toHaveValue('EUR');
+
+  // Opened with the page, the form comes drawn in it.
+  await page.goto('/clients?new=1');
+  await expect(page.getByLabel('Currency')).toHaveValue('EUR');
+  expect(errors).toEqual([]);
+});
+
 test('the invoice list filters by status and searches as you type', async ({ page, browser }) => {
   await signIn(page, unique('lists'));
   const errors = watchForErrors(page);

@@ -109,11 +109,19 @@ pub(crate) fn summary(
     client: &crate::server::db::clients::ClientDoc,
     user: &crate::server::db::users::UserDoc,
 ) -> ClientSummary {
+    row_summary(client.into(), user)
+}
+
+#[cfg(feature = "ssr")]
+fn row_summary(
+    client: crate::server::db::client_rows::ClientRowDoc,
+    user: &crate::server::db::users::UserDoc,
+) -> ClientSummary {
     ClientSummary {
         id: client.id.to_hex(),
-        name: client.name.clone(),
-        company: client.company.clone(),
-        email: client.emails.first().cloned().unwrap_or_default(),
+        name: client.name,
+        company: client.company,
+        email: client.emails.into_iter().next().unwrap_or_default(),
         currency: client.currency,
         reminders: client.reminders,
         archived: client.archived,
@@ -135,7 +143,11 @@ pub async fn list_clients(
     let (user, state) = who_asks().await?;
     let page = clients::list(&state, &user, include_archived, &search, &after).await?;
     Ok(ClientPage {
-        clients: page.clients.iter().map(|c| summary(c, &user)).collect(),
+        clients: page
+            .clients
+            .into_iter()
+            .map(|c| row_summary(c, &user))
+            .collect(),
         next: page.next,
         archived_hidden: page.archived_hidden,
         owing: page

@@ -18,6 +18,7 @@ use crate::error::AppError;
 use crate::server::db;
 use crate::server::db::client_choices::{self, Among, ClientChoiceDoc};
 use crate::server::db::client_owed;
+use crate::server::db::client_rows::{self, ClientRowDoc};
 use crate::server::db::clients::{self, ClientDoc};
 use crate::server::db::invoices::{self, ListedInvoice};
 use crate::server::db::users::UserDoc;
@@ -52,7 +53,7 @@ pub struct ClientFile {
 
 /// A page of the client list.
 pub struct ClientPage {
-    pub clients: Vec<ClientDoc>,
+    pub clients: Vec<ClientRowDoc>,
     /// Where the next page starts, when there is one.
     pub next: Option<String>,
     /// How many archived clients an empty first page of active ones hides (else 0): someone
@@ -75,9 +76,9 @@ pub async fn list(
     let search = checked_search(search)?;
     let after = match after {
         "" => None,
-        cursor => Some(clients::ListPosition::parse(cursor).ok_or_else(AppError::stale_page)?),
+        cursor => Some(client_rows::ListPosition::parse(cursor).ok_or_else(AppError::stale_page)?),
     };
-    let mut page = clients::list(
+    let mut page = client_rows::read(
         &state.db,
         owner,
         include_archived,
@@ -90,7 +91,7 @@ pub async fn list(
     let next = if page.len() > PAGE {
         page.truncate(PAGE);
         page.last()
-            .map(|last| clients::ListPosition::after(last).to_cursor())
+            .map(|last| client_rows::ListPosition::after(last).to_cursor())
     } else {
         None
     };
@@ -116,7 +117,7 @@ pub async fn list(
 async fn owing_of(
     state: &AppState,
     user: &UserDoc,
-    clients: &[ClientDoc],
+    clients: &[ClientRowDoc],
 ) -> Result<Vec<(ObjectId, Owing)>, AppError> {
     if clients.is_empty() {
         return Ok(Vec::new());

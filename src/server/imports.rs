@@ -11,7 +11,7 @@ use crate::domain::money::Currency;
 use crate::error::AppError;
 use crate::server::clients;
 use crate::server::db::users::UserDoc;
-use crate::server::db::{self, clients as stored};
+use crate::server::db::{self, client_rows};
 use crate::server::state::AppState;
 
 /// The most rows one file may hold, and its size: an import is a one-off move from another
@@ -39,7 +39,7 @@ pub enum Verdict {
 pub async fn preview(state: &AppState, user: &UserDoc, text: &str) -> Result<Vec<Row>, AppError> {
     let usual = clients::usual_currency(state, user).await?;
     let inputs = read(text, usual).map_err(AppError::Rejected)?;
-    let existing = stored::list(&state.db, user.id, true, "", None, 100_000)
+    let existing = client_rows::read(&state.db, user.id, true, "", None, 100_000)
         .await
         .map_err(db::failed("reading your clients"))?;
     let mut known: HashSet<String> = existing

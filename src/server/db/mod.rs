@@ -7,6 +7,7 @@ pub mod activity;
 pub mod auth_epoch;
 pub mod client_choices;
 pub mod client_owed;
+pub mod client_rows;
 pub mod clients;
 pub mod collected;
 pub mod email_batches;

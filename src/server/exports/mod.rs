@@ -132,7 +132,7 @@ const CLIENT_COLUMNS: [&str; 10] = [
 /// Every client of `user`, archived ones included, by name. Several addresses share one
 /// cell, separated by commas (as the client form takes them).
 pub async fn clients_csv(state: &AppState, user: &UserDoc) -> Result<Vec<u8>, AppError> {
-    let clients = clients::list(&state.db, user.id, true, "", None, MAX_CLIENTS)
+    let clients = clients::all(&state.db, user.id, MAX_CLIENTS)
         .await
         .map_err(db::failed("listing clients"))?;
     let mut out = writer();

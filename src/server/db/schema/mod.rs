@@ -93,6 +93,9 @@ pub const COLLECTIONS: &[CollectionSpec] = &[
                     doc! { "user_id": 1, "sort_name": 1, "_id": 1 },
                     false,
                 ),
+                // The most recently added client (`clients::latest_currency`): without it a
+                // shared server walks every account's clients by id.
+                index("by_added", doc! { "user_id": 1, "_id": 1 }, false),
                 // The dashboard's clients who pay latest (`db::pay_habits`).
                 index(
                     "by_lateness",
