@@ -51,6 +51,8 @@ pub async fn run(database: &Database) -> Result<(), mongodb::error::Error> {
         let users = db::owed::rebuild_all(database).await?;
         tracing::info!(users, "what open invoices owe, summed per due date");
         migrations::record(database, OWED_BY_DUE_DATE, DateTime::now()).await?;
+        // Today's rebuild sums each client's days too: what `CLIENT_OWED` would do again.
+        migrations::record(database, CLIENT_OWED, DateTime::now()).await?;
     }
     if !migrations::has_run(database, SEARCH_PIECES).await? {
         let invoices = db::invoices::keep_pieces_of_older(database).await?;

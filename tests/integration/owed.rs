@@ -271,4 +271,25 @@ async fn books_from_before_the_sums_were_kept_are_summed_at_the_next_start() {
     rerun_migration(&app, "2026-12-client-owed").await;
     assert_eq!(kept_by_client(&app, ada_id).await, clients_before);
     assert_eq!(kept(&app, ada_id).await, before);
+
+    // A start that sums the users' days sums their clients' too, and records that it did.
+    app.db
+        .collection::<Document>("client_owed")
+        .delete_many(doc! {})
+        .await
+        .unwrap();
+    app.db
+        .collection::<Document>("migrations")
+        .delete_one(doc! { "_id": "2026-12-client-owed" })
+        .await
+        .unwrap();
+    rerun_migration(&app, "2026-12-owed-by-due-date").await;
+    assert_eq!(kept_by_client(&app, ada_id).await, clients_before);
+    let recorded = app
+        .db
+        .collection::<Document>("migrations")
+        .count_documents(doc! { "_id": "2026-12-client-owed" })
+        .await
+        .unwrap();
+    assert_eq!(recorded, 1);
 }
