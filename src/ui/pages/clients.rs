@@ -203,8 +203,8 @@ fn ClientTable(first: ClientPage, search: String, archived: bool) -> impl IntoVi
                 </thead>
                 <tbody>
                     // The first page is drawn once, as it came: Leptos runs a reactive closure
-                    // twice when it renders on the server, and a hundred rows built twice was
-                    // most of the page's cost. Pages read later are added below it.
+                    // twice when it renders on the server (once to find the resources it reads,
+                    // once to write the HTML), so every row was built twice. Later pages follow.
                     {first.clients.into_iter().map(row).collect_view()}
                     <For each=move || later.get() key=|c| c.id.clone() let:c>
                         {row(c)}
