@@ -27,7 +27,6 @@ pub use wire::*;
 #[cfg(feature = "ssr")]
 use {
     crate::api::ssr::{signed_in_with_id, who_asks},
-    crate::server::db::client_choices::Among,
     crate::server::invoicing::{self, drafts, drafts::DraftSave, sending},
     crate::server::jobs::plan::today_of,
 };
@@ -45,6 +44,25 @@ pub struct EditorContext {
     pub default_notes: String,
     /// What a new invoice is in until a client is chosen (`server::clients::usual_currency`).
     pub currency: Currency,
+}
+
+#[cfg(feature = "ssr")]
+impl From<drafts::EditorStart> for EditorContext {
+    fn from(start: drafts::EditorStart) -> Self {
+        EditorContext {
+            today: start.today,
+            clients: start
+                .choices
+                .clients
+                .into_iter()
+                .map(ClientChoice::from)
+                .collect(),
+            more_clients: start.choices.more,
+            default_taxes: Tax::list_text(&start.default_taxes),
+            default_notes: start.default_notes,
+            currency: start.currency,
+        }
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -91,22 +109,8 @@ pub async fn load_editor_context(
 ) -> Result<EditorContext, AppError> {
     let (user, state) = who_asks().await?;
     // An id that does not read is one the picker simply does not add.
-    let also = crate::server::db::parse_id(&client, "client").ok();
-    let choices = crate::server::clients::choices(&state, user.id, Among::Active, also).await?;
-    let currency = crate::server::clients::usual_currency(&state, &user).await?;
-    let business = user.business.clone().unwrap_or_default();
-    Ok(EditorContext {
-        currency,
-        today: today_of(&user),
-        default_taxes: Tax::list_text(&business.default_taxes),
-        default_notes: business.default_notes.clone().unwrap_or_default(),
-        clients: choices
-            .clients
-            .into_iter()
-            .map(ClientChoice::from)
-            .collect(),
-        more_clients: choices.more,
-    })
+    let client = crate::server::db::parse_id(&client, "client").ok();
+    Ok(drafts::editor_start(&state, &user, client).await?.into())
 }
 
 #[server(prefix = "/api", endpoint = "invoices/create", input = Json, output = BrowserJson)]

@@ -7,18 +7,56 @@ use mongodb::bson::oid::ObjectId;
 
 use super::effects::note;
 use super::load;
+use crate::domain::date::CalendarDate;
 use crate::domain::invoice::Totals;
 use crate::domain::invoice_draft::{InvoiceDraft, InvoiceErrors, InvoiceInput};
+use crate::domain::money::Currency;
 use crate::domain::status::InvoiceStatus;
+use crate::domain::tax::Tax;
 use crate::error::AppError;
+use crate::server::clients::Choices;
 use crate::server::db;
 use crate::server::db::activity::ActivityKind;
+use crate::server::db::client_choices::Among;
 use crate::server::db::clients::{self, ClientDoc};
 use crate::server::db::invoices::{self, InvoiceDoc};
 use crate::server::db::users::UserDoc;
 use crate::server::jobs::plan::today_of;
 use crate::server::limits::{self, Adds};
 use crate::server::state::AppState;
+
+/// What the editor starts from: whom the invoice can be for, what it is in until a client is
+/// chosen, the business profile's default taxes and notes, and the user's today.
+pub struct EditorStart {
+    pub today: CalendarDate,
+    pub choices: Choices,
+    pub currency: Currency,
+    pub default_taxes: Vec<Tax>,
+    pub default_notes: String,
+}
+
+/// `EditorStart` for `user`; `client` (the invoice's own, or the one a client's page asked for)
+/// is among the choices whatever else they hold.
+pub async fn editor_start(
+    state: &AppState,
+    user: &UserDoc,
+    client: Option<ObjectId>,
+) -> Result<EditorStart, AppError> {
+    let choices = crate::server::clients::choices(state, user.id, Among::Active, client).await?;
+    let currency = crate::server::clients::usual_currency(state, user).await?;
+    let business = user.business.as_ref();
+    Ok(EditorStart {
+        today: today_of(user),
+        choices,
+        currency,
+        default_taxes: business
+            .map(|b| b.default_taxes.clone())
+            .unwrap_or_default(),
+        default_notes: business
+            .and_then(|b| b.default_notes.clone())
+            .unwrap_or_default(),
+    })
+}
 
 /// A save either happened or was refused field by field (nothing saved).
 pub enum DraftSave {
