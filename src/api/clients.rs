@@ -132,6 +132,24 @@ fn row_summary(
     }
 }
 
+#[cfg(feature = "ssr")]
+fn page_view(page: clients::ClientPage, user: &crate::server::db::users::UserDoc) -> ClientPage {
+    ClientPage {
+        clients: page
+            .clients
+            .into_iter()
+            .map(|c| row_summary(c, user))
+            .collect(),
+        next: page.next,
+        archived_hidden: page.archived_hidden,
+        owing: page
+            .owing
+            .into_iter()
+            .map(|(id, owing)| (id.to_hex(), owing))
+            .collect(),
+    }
+}
+
 /// A page of the owner's clients by name, matching `search` (name, company or email), from
 /// the page before's `next` (`after`, empty for the first page).
 #[server(prefix = "/api", endpoint = "clients/list", output = BrowserJson)]
@@ -142,20 +160,7 @@ pub async fn list_clients(
 ) -> Result<ClientPage, AppError> {
     let (user, state) = who_asks().await?;
     let page = clients::list(&state, &user, include_archived, &search, &after).await?;
-    Ok(ClientPage {
-        clients: page
-            .clients
-            .into_iter()
-            .map(|c| row_summary(c, &user))
-            .collect(),
-        next: page.next,
-        archived_hidden: page.archived_hidden,
-        owing: page
-            .owing
-            .into_iter()
-            .map(|(id, owing)| (id.to_hex(), owing))
-            .collect(),
-    })
+    Ok(page_view(page, &user))
 }
 
 /// What the new-client form starts with: reminders on, in the currency the user's new clients
