@@ -93,8 +93,7 @@ pub async fn list_invoices(params: ListParams) -> Result<InvoicePage, AppError> 
 #[server(prefix = "/api", endpoint = "invoices/get", output = BrowserJson)]
 pub async fn get_invoice(id: String) -> Result<InvoiceDetail, AppError> {
     let (user, id, state) = signed_in_with_id(&id, "invoice").await?;
-    let invoice = invoicing::load(&state, user.id, id).await?;
-    let pay_way = sending::pay_way(&state, &user, &invoice).await?;
+    let (invoice, pay_way) = invoicing::for_page(&state, &user, id).await?;
     Ok(InvoiceDetail {
         pay_way,
         ..views::detail(&state, &invoice, &user, today_of(&user))

@@ -17,7 +17,9 @@ pub mod sending;
 
 use mongodb::bson::oid::ObjectId;
 
+use crate::domain::pay_way::PayWay;
 use crate::error::AppError;
+use crate::server::db::users::UserDoc;
 use crate::server::db::{self, invoices, invoices::InvoiceDoc};
 use crate::server::state::AppState;
 
@@ -27,6 +29,18 @@ pub async fn load(state: &AppState, owner: ObjectId, id: ObjectId) -> Result<Inv
         .await
         .map_err(db::failed("reading an invoice"))?
         .ok_or_else(|| AppError::not_found("invoice"))
+}
+
+/// One of the owner's invoices as its page shows it: the invoice, and for a draft how its
+/// client will be able to pay once it is sent (`sending::pay_way`).
+pub async fn for_page(
+    state: &AppState,
+    user: &UserDoc,
+    id: ObjectId,
+) -> Result<(InvoiceDoc, Option<PayWay>), AppError> {
+    let invoice = load(state, user.id, id).await?;
+    let pay_way = sending::pay_way(state, user, &invoice).await?;
+    Ok((invoice, pay_way))
 }
 
 /// The refusal when a conditional update found the invoice changed under it.
