@@ -23,6 +23,12 @@ fn bar_height(value: i64, max: i64) -> f64 {
     }
 }
 
+/// `value` in drawing units to a hundredth: finer than a pixel at any size the charts are
+/// drawn, where the float's own digits (`37.333333333333336`) made each bar's markup twice as long.
+fn unit(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
+
 /// "2026-11" → "Nov".
 fn month_label(key: &str) -> &'static str {
     const NAMES: [&str; 12] = [
@@ -117,10 +123,10 @@ pub fn CashChart(months: Vec<String>, collected: Vec<Money>, id: String) -> impl
                     let x = slot * i as f64 + slot * 0.15;
                     view! {
                         <g class="bar bar-cash" class:bar-current=i == last>
-                            <rect x=x y=HEIGHT - BOTTOM - h width=slot * 0.7 height=h.max(1.0) rx="3">
+                            <rect x=unit(x) y=unit(HEIGHT - BOTTOM - h) width=unit(slot * 0.7) height=unit(h.max(1.0)) rx="3">
                                 <title>{format!("{month}: {amount}")}</title>
                             </rect>
-                            <text class="chart-label" x=x + slot * 0.35 y=HEIGHT - BOTTOM + 22.0 text-anchor="middle">{month_label(month)}</text>
+                            <text class="chart-label" x=unit(x + slot * 0.35) y=HEIGHT - BOTTOM + 22.0 text-anchor="middle">{month_label(month)}</text>
                         </g>
                     }
                 }).collect_view()}
@@ -165,7 +171,7 @@ pub fn DailyChart(
                     let h = bar_height(*count, max);
                     let x = slot * i as f64 + slot * 0.1;
                     view! {
-                        <rect class="bar bar-cash" x=x y=HEIGHT - BOTTOM - h width=slot * 0.8 height=h.max(1.0) rx="2">
+                        <rect class="bar bar-cash" x=unit(x) y=unit(HEIGHT - BOTTOM - h) width=unit(slot * 0.8) height=unit(h.max(1.0)) rx="2">
                             <title>{format!("{day}: {count}")}</title>
                         </rect>
                     }
@@ -198,6 +204,14 @@ mod tests {
         assert_eq!(month_label("2026-01"), "Jan");
         assert_eq!(month_label("2026-12"), "Dec");
         assert_eq!(month_label("bad"), "");
+    }
+
+    #[test]
+    fn coordinates_are_written_to_a_hundredth() {
+        assert_eq!(unit(37.333333333333336).to_string(), "37.33");
+        assert_eq!(unit(400.00000000000006).to_string(), "400");
+        assert_eq!(unit(118.75).to_string(), "118.75");
+        assert_eq!(unit(2.0 / 3.0).to_string(), "0.67");
     }
 
     #[test]
