@@ -1,5 +1,5 @@
 //! A page of the client list: what each row shows of a client (not their addresses, notes,
-//! payment habits or Stripe customers, which a page of a hundred would read for nothing) and
+//! payment habits or Stripe customers, which a page of fifty would read for nothing) and
 //! where the next page starts.
 
 use futures::TryStreamExt;
