@@ -31,10 +31,10 @@ use crate::server::state::AppState;
 /// How many invoices a client's page lists.
 const HISTORY: usize = 100;
 
-/// How many clients a page of the list shows: as many as the invoice list's pages. A hundred
+/// How many clients a page of the list shows: as many as a page of the invoice list. A hundred
 /// made the page 80 KB of HTML, which under load held it to ~150 requests a second with a p99
 /// near 600 ms, for rows few scroll through before they search.
-const PAGE: usize = 50;
+const PAGE: usize = crate::server::invoicing::listing::PAGE_SIZE;
 
 /// The most clients the invoice editor's picker and the invoice list's filter offer at once
 /// (the picker finds the others by search).
